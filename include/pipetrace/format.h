@@ -1,0 +1,192 @@
+/* pipetrace on-disk trace format, version 1.
+ *
+ * One file per process image.  The file starts with a fixed header
+ * (struct pt_file_header), followed by the process description strings,
+ * followed by records from header.data_offset on.  docs/FORMAT.md is the
+ * prose version of this file; the two must agree.
+ *
+ * Everything is in the byte order of the machine that wrote it (the header's
+ * byte_order field tells a reader which).  Records are 8-byte aligned.
+ */
+#ifndef PIPETRACE_FORMAT_H
+#define PIPETRACE_FORMAT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PT_MAGIC "PIPETRC\n"
+#define PT_MAGIC_LEN 8
+#define PT_VERSION 1
+#define PT_BYTE_ORDER 0x01020304u
+
+/* Trace file names in the trace directory: "<pid>.<image>.ptr", where image
+ * counts the process images a pid went through (0 first, +1 per exec or pid
+ * reuse).  Files are created with O_EXCL; a taken name means the next image. */
+#define PT_FILE_SUFFIX ".ptr"
+
+/* --- file header ------------------------------------------------------- */
+
+/* header.flags */
+enum {
+    PT_HDR_STOPPED = 1u << 0,      /* tracing stopped early (stop_errno says why) */
+    PT_HDR_STDIO_HOOKED = 1u << 1, /* stdio's read/write reach the recorder */
+    PT_HDR_STDIO_UNHOOKED = 1u << 2, /* stdio hooks were not installed */
+    PT_HDR_ARGV_TRUNCATED = 1u << 3, /* argv did not fit; strings are cut */
+    PT_HDR_FORK_CHILD = 1u << 4,   /* image began at fork(), not at exec */
+    PT_HDR_ALL_FDS = 1u << 5,      /* files and ttys were traced too */
+};
+
+/* The fixed part of the header.  Fields marked "live" are updated while the
+ * process runs (atomically, through the shared mapping). */
+struct pt_file_header {
+    char magic[PT_MAGIC_LEN];  /* PT_MAGIC */
+    uint32_t byte_order;       /* PT_BYTE_ORDER as written by the tracer */
+    uint16_t version;          /* PT_VERSION */
+    uint16_t header_size;      /* sizeof(struct pt_file_header) as written */
+    uint32_t data_offset;      /* offset of the first record (8-aligned) */
+    uint32_t flags;            /* live: PT_HDR_* */
+    uint64_t tail;             /* live: end offset of the last reserved record */
+    uint64_t dropped;          /* live: events not recorded (tracing stopped) */
+    int32_t stop_errno;        /* live: why tracing stopped, when PT_HDR_STOPPED */
+    int32_t pid;
+    int32_t ppid;
+    uint32_t data_limit;       /* bytes captured per call; UINT32_MAX = all */
+    uint64_t start_mono_ns;    /* CLOCK_MONOTONIC when the image began */
+    uint64_t start_real_ns;    /* CLOCK_REALTIME at the same moment */
+    uint8_t boot_id[16];       /* /proc/sys/kernel/random/boot_id, binary */
+    uint32_t strings_size;     /* bytes of the string area after this struct */
+    uint32_t argc;             /* argv strings in the string area */
+    uint8_t reserved[48];      /* zero */
+};
+/* The string area follows the fixed header: the executable path, then argc
+ * argv strings, each NUL-terminated.  data_offset is past its end. */
+
+/* --- records ----------------------------------------------------------- */
+
+/* Every record starts with this 64-byte header; `size` covers the header and
+ * its payload and is a multiple of 8.  A writer sets size when it reserves
+ * the space, fills the fields, then sets state last (release order):
+ *   0          reserved but never completed: torn (crash mid-write)
+ *   PT_BEGUN   the call was entered and had not returned when the trace
+ *              ended (t_end == 0): a blocked or interrupted call
+ *   PT_DONE    complete
+ * A reader skips zero words between records (space that was reserved and
+ * abandoned) and stops at header.tail or the end of the file. */
+enum { PT_TORN = 0, PT_BEGUN = 1, PT_DONE = 2 };
+
+struct pt_record {
+    uint32_t size;
+    uint8_t type;      /* PT_EV_* */
+    uint8_t state;     /* PT_TORN / PT_BEGUN / PT_DONE */
+    uint8_t obj_kind;  /* PT_OBJ_* of the object behind fd */
+    uint8_t fd_flags;  /* PT_FDF_* of fd at the time of the call */
+    int32_t tid;
+    int32_t fd;        /* the fd the call was about (-1 if none) */
+    uint64_t t_start;  /* CLOCK_MONOTONIC ns when the call was entered */
+    uint64_t t_end;    /* CLOCK_MONOTONIC ns when it returned; 0 if it did not */
+    int64_t result;    /* return value; -errno when the call failed */
+    uint64_t arg;      /* per type: bytes asked for, flags, ... */
+    uint64_t obj_ino;  /* inode of the object (pipefs/sockfs inode for pipes
+                          and sockets) */
+    uint32_t obj_dev;  /* st_dev of the object, as makedev() encodes it */
+    uint32_t data_len; /* payload bytes that follow (captured data or a
+                          per-type struct); size >= 64 + data_len */
+};
+
+#define PT_RECORD_SIZE 64
+#define PT_ALIGN 8
+
+/* pt_record.type.  Numbers are stable; a reader skips types it does not know
+ * (size tells it how far). */
+enum pt_event_type {
+    PT_EV_NONE = 0,
+    /* I/O.  arg = bytes asked for; result = bytes moved; payload = the first
+     * data_len bytes moved (the capture). */
+    PT_EV_READ = 1,
+    PT_EV_WRITE = 2,
+    PT_EV_READV = 3,       /* arg = total of iov lengths */
+    PT_EV_WRITEV = 4,
+    PT_EV_READ_CHK = 5,    /* __read_chk, what _FORTIFY_SOURCE makes of read */
+    PT_EV_STDIO_READ = 6,  /* a stdio FILE refilled its buffer from fd */
+    PT_EV_STDIO_WRITE = 7, /* a stdio FILE flushed its buffer to fd */
+
+    /* fd creation.  fd = first new fd (or the old one for dup*), result =
+     * return value, arg = flags (O_* as passed). */
+    PT_EV_PIPE = 16,       /* payload: struct pt_pipe_payload */
+    PT_EV_PIPE2 = 17,      /* payload: struct pt_pipe_payload; arg = flags */
+    PT_EV_SOCKETPAIR = 18, /* payload: struct pt_pipe_payload */
+    PT_EV_DUP = 19,        /* fd = oldfd, result = newfd */
+    PT_EV_DUP2 = 20,       /* fd = oldfd, arg = newfd, result = newfd */
+    PT_EV_DUP3 = 21,       /* fd = oldfd, arg = newfd | flags << 32 */
+    PT_EV_FCNTL = 22,      /* arg = cmd | (uint64_t)value << 32 */
+    PT_EV_OPEN = 23,       /* open of a FIFO; payload: path */
+    PT_EV_CLOSE = 24,
+    PT_EV_CLOSE_RANGE = 25, /* fd = first, arg = last | flags << 32 */
+
+    /* processes.  result = child pid for fork-like calls. */
+    PT_EV_FORK = 32,
+    PT_EV_VFORK = 33,
+    PT_EV_EXEC = 34,       /* payload: path NUL argv... (a returned exec failed) */
+    PT_EV_SPAWN = 35,      /* payload: path NUL argv... */
+    PT_EV_EXIT = 36,       /* arg = exit status */
+    PT_EV_WAIT = 37,       /* result = pid reaped, arg = wait status */
+    PT_EV_UNTRACED_CHILD = 38, /* arg = PT_UNTRACED_*; payload: path */
+    PT_EV_INHERITED_FD = 39,   /* an fd open when the image began */
+    PT_EV_CALLSITE = 40,   /* payload: uint64_t return addresses of the
+                              preceding fd-creating record */
+    PT_EV_MODULE = 41,     /* arg = load address; payload: build id len
+                              (uint32), build id, path NUL */
+    PT_EV_COVERAGE = 42,   /* arg = PT_HDR_STDIO_* at the time it changed */
+
+    PT_EV_MAX = 63
+};
+
+/* pt_record.obj_kind */
+enum pt_obj_kind {
+    PT_OBJ_UNKNOWN = 0, /* not identified (fstat failed or fd not open) */
+    PT_OBJ_PIPE = 1,    /* anonymous pipe (pipefs) */
+    PT_OBJ_FIFO = 2,    /* named pipe */
+    PT_OBJ_SOCKET = 3,
+    PT_OBJ_FILE = 4,    /* regular file */
+    PT_OBJ_TTY = 5,     /* character device: ttys, /dev/null */
+    PT_OBJ_OTHER = 6,   /* directories, block devices, eventfds, ... */
+};
+
+/* pt_record.fd_flags: what the fd was at the time of the call */
+enum {
+    PT_FDF_RDONLY = 1u << 0,   /* opened for reading only (a pipe's read end) */
+    PT_FDF_WRONLY = 1u << 1,   /* opened for writing only (a pipe's write end) */
+    PT_FDF_NONBLOCK = 1u << 2, /* O_NONBLOCK */
+    PT_FDF_CLOEXEC = 1u << 3,  /* FD_CLOEXEC */
+    PT_FDF_DATA_CUT = 1u << 6, /* capture shorter than the bytes moved */
+    PT_FDF_KNOWN = 1u << 7,    /* the flags above are known */
+};
+
+struct pt_pipe_payload {
+    int32_t fds[2];      /* the pair returned (-1, -1 on failure) */
+    uint64_t ino[2];     /* identity of each end (equal for a pipe) */
+};
+
+enum pt_untraced_reason {
+    PT_UNTRACED_STATIC = 1,  /* no PT_INTERP: LD_PRELOAD has no effect */
+    PT_UNTRACED_SETID = 2,   /* set-user-ID / set-group-ID / capabilities */
+    PT_UNTRACED_FOREIGN = 3, /* ELF class or machine the library is not for */
+    PT_UNTRACED_NOT_ELF = 4,
+    PT_UNTRACED_ENV = 5,     /* following was turned off */
+};
+
+#ifdef __cplusplus
+}
+#define PT_STATIC_ASSERT static_assert
+#else
+#define PT_STATIC_ASSERT _Static_assert
+#endif
+
+PT_STATIC_ASSERT(sizeof(struct pt_file_header) == 144, "header layout");
+PT_STATIC_ASSERT(sizeof(struct pt_record) == PT_RECORD_SIZE, "record layout");
+PT_STATIC_ASSERT(sizeof(struct pt_pipe_payload) == 24, "pipe payload");
+
+#endif /* PIPETRACE_FORMAT_H */
