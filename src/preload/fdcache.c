@@ -1,0 +1,171 @@
+/* The fd identity cache.  See fdcache.h. */
+#include "fdcache.h"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+
+#include "pipetrace/format.h"
+#include "src/trace/sys.h"
+#include "state.h"
+
+/* Two levels: fds below PAGE_FDS live in a static page; higher ones in pages
+ * mapped on first use, up to PAGE_FDS * PAGES fds. */
+#define PAGE_FDS 1024
+#define PAGES 1024
+
+/* meta packs valid(bit 0), kind(8..15), flags(16..23), dev(32..63) so that
+ * one atomic word says whether ino belongs to it. */
+struct slot {
+    uint64_t ino;
+    uint64_t meta;
+};
+
+static struct slot first_page[PAGE_FDS];
+static struct slot *pages[PAGES] = {first_page};
+static uint64_t pipefs_dev; /* st_dev of anonymous pipes, once seen */
+
+static struct slot *slot_for(int fd, int create) {
+    if (fd < 0 || fd >= PAGE_FDS * PAGES)
+        return NULL;
+    unsigned page = (unsigned)fd / PAGE_FDS;
+    struct slot *p = __atomic_load_n(&pages[page], __ATOMIC_ACQUIRE);
+    if (!p && create) {
+        void *fresh = pt_sys_mmap(NULL, sizeof(struct slot) * PAGE_FDS,
+                                  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (pt_sys_failed((long)fresh))
+            return NULL;
+        struct slot *expected = NULL;
+        if (__atomic_compare_exchange_n(&pages[page], &expected, fresh, 0,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            p = fresh;
+        else {
+            pt_sys_munmap(fresh, sizeof(struct slot) * PAGE_FDS);
+            p = expected;
+        }
+    }
+    return p ? &p[(unsigned)fd % PAGE_FDS] : NULL;
+}
+
+static uint64_t pack_meta(const struct pt_fdinfo *info) {
+    return 1u | (uint64_t)info->kind << 8 | (uint64_t)info->flags << 16 |
+           (uint64_t)info->dev << 32;
+}
+
+int pt_fd_cached(int fd, struct pt_fdinfo *info) {
+    struct slot *s = slot_for(fd, 0);
+    if (!s)
+        return 0;
+    uint64_t meta = __atomic_load_n(&s->meta, __ATOMIC_ACQUIRE);
+    if (!(meta & 1))
+        return 0;
+    uint64_t ino = __atomic_load_n(&s->ino, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&s->meta, __ATOMIC_ACQUIRE) != meta)
+        return 0;
+    info->ino = ino;
+    info->kind = (uint8_t)(meta >> 8);
+    info->flags = (uint8_t)(meta >> 16);
+    info->dev = (uint32_t)(meta >> 32);
+    return 1;
+}
+
+void pt_fd_learn(int fd, const struct pt_fdinfo *info) {
+    struct slot *s = slot_for(fd, 1);
+    if (!s)
+        return;
+    __atomic_store_n(&s->meta, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&s->ino, info->ino, __ATOMIC_RELEASE);
+    __atomic_store_n(&s->meta, pack_meta(info), __ATOMIC_RELEASE);
+}
+
+void pt_fd_forget(int fd) {
+    struct slot *s = slot_for(fd, 0);
+    if (s)
+        __atomic_store_n(&s->meta, 0, __ATOMIC_RELEASE);
+}
+
+void pt_fd_update_flags(int fd, uint8_t set, uint8_t clear) {
+    struct pt_fdinfo info;
+    if (!pt_fd_cached(fd, &info))
+        return;
+    info.flags = (uint8_t)((info.flags & ~clear) | set);
+    pt_fd_learn(fd, &info);
+}
+
+static uint8_t kind_of(const struct stat *st, int fd) {
+    switch (st->st_mode & S_IFMT) {
+    case S_IFSOCK:
+        return PT_OBJ_SOCKET;
+    case S_IFREG:
+        return PT_OBJ_FILE;
+    case S_IFCHR:
+        return PT_OBJ_TTY;
+    case S_IFIFO:
+        break;
+    default:
+        return PT_OBJ_OTHER;
+    }
+    uint64_t known = __atomic_load_n(&pipefs_dev, __ATOMIC_RELAXED);
+    if (known && st->st_dev == known)
+        return PT_OBJ_PIPE;
+    struct statfs fs;
+    if (PT_SYS3(SYS_fstatfs, fd, &fs, 0) == 0 && fs.f_type == PIPEFS_MAGIC) {
+        __atomic_store_n(&pipefs_dev, st->st_dev, __ATOMIC_RELAXED);
+        return PT_OBJ_PIPE;
+    }
+    return PT_OBJ_FIFO;
+}
+
+static uint8_t flags_of(int fd) {
+    long fl = PT_SYS3(SYS_fcntl, fd, F_GETFL, 0);
+    long fdfl = PT_SYS3(SYS_fcntl, fd, F_GETFD, 0);
+    if (fl < 0 || fdfl < 0)
+        return 0;
+    uint8_t flags = PT_FDF_KNOWN;
+    if ((fl & O_ACCMODE) == O_RDONLY)
+        flags |= PT_FDF_RDONLY;
+    else if ((fl & O_ACCMODE) == O_WRONLY)
+        flags |= PT_FDF_WRONLY;
+    if (fl & O_NONBLOCK)
+        flags |= PT_FDF_NONBLOCK;
+    if (fdfl & FD_CLOEXEC)
+        flags |= PT_FDF_CLOEXEC;
+    return flags;
+}
+
+void pt_fd_identify(int fd, struct pt_fdinfo *info) {
+    struct stat st;
+    info->ino = 0;
+    info->dev = 0;
+    info->flags = 0;
+    info->kind = PT_OBJ_UNKNOWN;
+    if (PT_SYS3(SYS_fstat, fd, &st, 0) != 0)
+        return;
+    info->ino = st.st_ino;
+    info->dev = (uint32_t)st.st_dev;
+    info->kind = kind_of(&st, fd);
+    info->flags = flags_of(fd);
+}
+
+void pt_fd_lookup(int fd, struct pt_fdinfo *info) {
+    if (pt_fd_cached(fd, info))
+        return;
+    pt_fd_identify(fd, info);
+    if (info->kind != PT_OBJ_UNKNOWN)
+        pt_fd_learn(fd, info);
+}
+
+int pt_fd_is_traced_kind(uint8_t kind) {
+    switch (kind) {
+    case PT_OBJ_PIPE:
+    case PT_OBJ_FIFO:
+    case PT_OBJ_SOCKET:
+    case PT_OBJ_UNKNOWN: /* a call on a closed fd is worth seeing */
+        return 1;
+    default:
+        return pt_config.all_fds;
+    }
+}

@@ -1,0 +1,37 @@
+/* What object each fd refers to, learned once per fd and kept in step with
+ * the calls that create, duplicate, change and close fds.
+ *
+ * Lookups are lock-free and async-signal-safe.  An entry that changes under a
+ * concurrent lookup reads as unknown, and the lookup identifies the fd anew. */
+#ifndef PIPETRACE_PRELOAD_FDCACHE_H
+#define PIPETRACE_PRELOAD_FDCACHE_H
+
+#include <stdint.h>
+
+struct pt_fdinfo {
+    uint64_t ino;
+    uint32_t dev;
+    uint8_t kind;  /* PT_OBJ_* */
+    uint8_t flags; /* PT_FDF_* */
+};
+
+/* Fills *info for fd, identifying it with fstat on a cache miss.  An fd that
+ * is not open comes back as PT_OBJ_UNKNOWN and is not cached. */
+void pt_fd_lookup(int fd, struct pt_fdinfo *info);
+
+/* Looks only in the cache; returns 0 on a miss. */
+int pt_fd_cached(int fd, struct pt_fdinfo *info);
+
+void pt_fd_learn(int fd, const struct pt_fdinfo *info);
+void pt_fd_forget(int fd);
+
+/* Sets or clears PT_FDF_* bits of a cached entry (no-op on a miss). */
+void pt_fd_update_flags(int fd, uint8_t set, uint8_t clear);
+
+/* Identifies fd from the kernel (fstat and friends), bypassing the cache. */
+void pt_fd_identify(int fd, struct pt_fdinfo *info);
+
+/* Pipes, FIFOs and sockets are traced; files and ttys only when asked. */
+int pt_fd_is_traced_kind(uint8_t kind);
+
+#endif /* PIPETRACE_PRELOAD_FDCACHE_H */

@@ -1,0 +1,130 @@
+/* Start-up of the library in each process image, and the fork child reset.
+ *
+ * The constructor does only what cannot wait: resolve the real functions,
+ * read the configuration, note when the image began and hook stdio.  The
+ * trace file itself is created by the first recorded call (recorder.c). */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "real.h"
+#include "recorder.h"
+#include "src/trace/sys.h"
+#include "state.h"
+#include "stdio_hooks.h"
+
+#define DEFAULT_DATA_LIMIT 64
+#define DEFAULT_DIR "pipetrace.data"
+
+struct pt_config pt_config;
+struct pt_image pt_image;
+__thread int pt_tls_tid __attribute__((tls_model("initial-exec")));
+__thread int pt_tls_busy __attribute__((tls_model("initial-exec")));
+
+static int initialized;
+
+static uint32_t parse_data_limit(const char *text) {
+    if (!text || !*text)
+        return DEFAULT_DATA_LIMIT;
+    if (strcmp(text, "full") == 0)
+        return UINT32_MAX;
+    char *end;
+    unsigned long n = strtoul(text, &end, 10);
+    if (*end || text[0] == '-')
+        return DEFAULT_DATA_LIMIT;
+    return n >= UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/* A relative directory is taken against the directory the image started
+ * in, so that a later chdir does not scatter its trace. */
+static int resolve_dir(char *out, const char *dir) {
+    size_t len = strlen(dir);
+    if (dir[0] == '/') {
+        if (len >= PT_PATH_MAX)
+            return -1;
+        memcpy(out, dir, len + 1);
+        return 0;
+    }
+    long n = PT_SYS3(SYS_getcwd, out, PT_PATH_MAX, 0);
+    if (n <= 0)
+        return -1;
+    size_t cwd_len = strlen(out);
+    if (cwd_len + 1 + len >= PT_PATH_MAX)
+        return -1;
+    out[cwd_len] = '/';
+    memcpy(out + cwd_len + 1, dir, len + 1);
+    return 0;
+}
+
+/* With -z initfirst our constructor runs before libc has set up environ,
+ * so the variables are read from the envp the loader hands us. */
+static const char *env_lookup(char **envp, const char *name) {
+    size_t len = strlen(name);
+    for (char **e = envp; e && *e; e++)
+        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+            return *e + len + 1;
+    return NULL;
+}
+
+static void read_config(char **envp) {
+    const char *dir = env_lookup(envp, "PIPETRACE_DIR");
+    if (resolve_dir(pt_config.dir, dir && *dir ? dir : DEFAULT_DIR) < 0)
+        pt_config.disabled = 1;
+    pt_config.data_limit = parse_data_limit(env_lookup(envp, "PIPETRACE_DATA"));
+    const char *all = env_lookup(envp, "PIPETRACE_ALL_FDS");
+    pt_config.all_fds = all && strcmp(all, "1") == 0;
+    const char *off = env_lookup(envp, "PIPETRACE_DISABLE");
+    if (off && strcmp(off, "1") == 0)
+        pt_config.disabled = 1;
+}
+
+static void begin_image(int fork_child, int parent_pid) {
+    pt_image.pid = pt_sys_getpid();
+    pt_image.ppid = fork_child ? parent_pid : pt_sys_getppid();
+    pt_image.fork_child = fork_child;
+    pt_image.start_mono_ns = pt_now_ns();
+    pt_image.start_real_ns = pt_now_real_ns();
+    pt_tls_tid = pt_image.pid;
+}
+
+/* Runs in the child of every fork, including those glibc makes internally
+ * (daemon), and by hand after _Fork and vfork, which skip atfork handlers. */
+void pt_child_reset(void) {
+    int parent = pt_image.pid;
+    begin_image(1, parent);
+    pt_recorder_after_fork_child();
+}
+
+static void initialize(int argc, char **argv, char **envp) {
+    if (__atomic_exchange_n(&initialized, 1, __ATOMIC_ACQ_REL))
+        return;
+    pt_tls_busy++;
+    pt_resolve_real();
+    read_config(envp);
+    pt_image.argc = argc;
+    pt_image.argv = argv;
+    begin_image(0, 0);
+    pthread_atfork(NULL, NULL, pt_child_reset);
+    pt_image.stdio_coverage = pt_hook_stdio() == 0 ? PT_HDR_STDIO_HOOKED : PT_HDR_STDIO_UNHOOKED;
+    pt_tls_busy--;
+}
+
+/* glibc passes argc, argv and envp to ELF constructors. */
+__attribute__((constructor)) static void pt_constructor(int argc, char **argv, char **envp) {
+    initialize(argc, argv, envp);
+    if (!pt_image.argv) {
+        pt_image.argc = argc;
+        pt_image.argv = argv;
+    }
+}
+
+void pt_early_init(void) {
+    /* Another library's constructor ran before ours: argv is unknown yet,
+     * and the constructor fills it in when it runs. */
+    initialize(0, NULL, environ);
+}

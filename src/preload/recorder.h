@@ -1,0 +1,45 @@
+/* Recording one call: pt_begin before the real call, pt_end after it.
+ *
+ * A record is written in place: pt_begin reserves room for the capture,
+ * fills in what is known before the call and marks it PT_BEGUN, so a call
+ * that never returns is still in the trace; pt_end completes it and marks it
+ * PT_DONE.  Both are async-signal-safe and return quietly when tracing is off
+ * or has stopped. */
+#ifndef PIPETRACE_PRELOAD_RECORDER_H
+#define PIPETRACE_PRELOAD_RECORDER_H
+
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "fdcache.h"
+#include "pipetrace/format.h"
+
+/* Returns the record to complete, or NULL when nothing is being recorded. */
+struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info,
+                           uint64_t arg, uint32_t payload_max);
+
+/* Completes rec with result (>= 0, or -errno).  NULL rec is fine. */
+void pt_end(struct pt_record *rec, int64_t result);
+
+/* Room to reserve for the capture of a call moving up to `count` bytes. */
+uint32_t pt_capture_room(uint64_t count);
+
+/* Copies the first bytes moved into the record's payload: from one buffer,
+ * or gathered from an iovec array. */
+void pt_capture(struct pt_record *rec, const void *buf, int64_t moved);
+void pt_capture_iov(struct pt_record *rec, const struct iovec *iov, int iovcnt,
+                    int64_t moved);
+
+/* Completes a record whose capture is already in place. */
+void pt_end_captured(struct pt_record *rec, int64_t result);
+
+/* Completes an I/O record: capture, result, and the unused room given back. */
+void pt_end_io(struct pt_record *rec, const void *buf, int64_t result);
+
+/* Whether calls on fd are recorded; fills *info either way. */
+int pt_traced_fd(int fd, struct pt_fdinfo *info);
+
+/* Forgets the parent's trace in the child of a fork (or _Fork/vfork). */
+void pt_recorder_after_fork_child(void);
+
+#endif /* PIPETRACE_PRELOAD_RECORDER_H */

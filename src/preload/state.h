@@ -1,0 +1,39 @@
+/* What the library knows about the process image it runs in. */
+#ifndef PIPETRACE_PRELOAD_STATE_H
+#define PIPETRACE_PRELOAD_STATE_H
+
+#include <stdint.h>
+
+#include "src/trace/writer.h"
+
+struct pt_config {
+    char dir[PT_PATH_MAX]; /* absolute trace directory */
+    uint32_t data_limit;   /* bytes captured per call; UINT32_MAX = all */
+    int all_fds;           /* trace files and ttys too */
+    int disabled;          /* PIPETRACE_DISABLE=1 or a bad configuration */
+};
+
+struct pt_image {
+    int pid;
+    int ppid;
+    int fork_child;        /* began at fork rather than exec */
+    uint64_t start_mono_ns;
+    uint64_t start_real_ns;
+    int argc;
+    char **argv;
+    uint32_t stdio_coverage; /* PT_HDR_STDIO_HOOKED or _UNHOOKED */
+};
+
+extern struct pt_config pt_config;
+extern struct pt_image pt_image;
+
+/* Runs the constructor's work if it has not run yet. */
+void pt_early_init(void);
+
+/* Per thread: the cached kernel tid (0 until first needed) and a guard that
+ * is set while the library itself is busy, so that anything it calls that
+ * lands in a wrapper passes straight through. */
+extern __thread int pt_tls_tid __attribute__((tls_model("initial-exec")));
+extern __thread int pt_tls_busy __attribute__((tls_model("initial-exec")));
+
+#endif /* PIPETRACE_PRELOAD_STATE_H */

@@ -1,0 +1,181 @@
+/* stdio coverage through libc's FILE jump tables.
+ *
+ * printf, fwrite, fread, getline and the flush at exit reach the kernel
+ * through the __read/__write/__close slots of libc's jump tables
+ * (_IO_file_jumps and its neighbours), which glibc calls without going
+ * through the PLT.  Those slots hold the exported _IO_file_read,
+ * _IO_file_write and _IO_file_close; we replace exactly the words equal to
+ * them, near _IO_file_jumps and inside libc's RELRO segment (which the loader
+ * made read-only, so read-only is what we restore).  Anything unexpected and
+ * we patch nothing: the trace header then says stdio is not covered.
+ */
+#define _GNU_SOURCE
+#include "stdio_hooks.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <link.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fdcache.h"
+#include "recorder.h"
+#include "src/trace/sys.h"
+
+typedef ssize_t (*file_read_fn)(FILE *, void *, ssize_t);
+typedef ssize_t (*file_write_fn)(FILE *, const void *, ssize_t);
+typedef int (*file_close_fn)(FILE *);
+
+/* Offsets of the slots inside struct _IO_jump_t (glibc libio/libioP.h):
+ * two dummy words, then finish, overflow, underflow, uflow, pbackfail,
+ * xsputn, xsgetn, seekoff, seekpos, setbuf, sync, doallocate, read, write,
+ * seek, close, stat, showmanyc, imbue. */
+enum { SLOT_READ = 14, SLOT_WRITE = 15, SLOT_CLOSE = 17 };
+#define SCAN_BEFORE 4096
+#define SCAN_AFTER 8192
+
+static file_read_fn orig_read;
+static file_write_fn orig_write;
+static file_close_fn orig_close;
+
+static ssize_t hooked_read(FILE *fp, void *buf, ssize_t size) {
+    int saved = errno;
+    struct pt_fdinfo info;
+    int fd = fp->_fileno;
+    if (!pt_traced_fd(fd, &info)) {
+        errno = saved;
+        return orig_read(fp, buf, size);
+    }
+    struct pt_record *rec = pt_begin(PT_EV_STDIO_READ, fd, &info, (uint64_t)size,
+                                     pt_capture_room((uint64_t)size));
+    errno = saved;
+    ssize_t n = orig_read(fp, buf, size);
+    int call_errno = errno;
+    pt_end_io(rec, buf, n < 0 ? -call_errno : n);
+    errno = call_errno;
+    return n;
+}
+
+static ssize_t hooked_write(FILE *fp, const void *buf, ssize_t size) {
+    int saved = errno;
+    struct pt_fdinfo info;
+    int fd = fp->_fileno;
+    if (!pt_traced_fd(fd, &info)) {
+        errno = saved;
+        return orig_write(fp, buf, size);
+    }
+    struct pt_record *rec = pt_begin(PT_EV_STDIO_WRITE, fd, &info, (uint64_t)size,
+                                     pt_capture_room((uint64_t)size));
+    errno = saved;
+    ssize_t n = orig_write(fp, buf, size);
+    int call_errno = errno;
+    /* _IO_file_write loops until all is written; a short count with an error
+     * means the bytes before the error did go out. */
+    pt_end_io(rec, buf, n < 0 ? -call_errno : n);
+    errno = call_errno;
+    return n;
+}
+
+static int hooked_close(FILE *fp) {
+    int saved = errno;
+    struct pt_fdinfo info;
+    int fd = fp->_fileno;
+    int traced = pt_traced_fd(fd, &info);
+    struct pt_record *rec = traced ? pt_begin(PT_EV_CLOSE, fd, &info, 0, 0) : NULL;
+    pt_fd_forget(fd);
+    errno = saved;
+    int r = orig_close(fp);
+    int call_errno = errno;
+    pt_end(rec, r < 0 ? -call_errno : r);
+    errno = call_errno;
+    return r;
+}
+
+struct relro_search {
+    uintptr_t addr;  /* an address inside libc */
+    uintptr_t start; /* RELRO range of the object holding addr */
+    uintptr_t end;
+};
+
+static int find_relro(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    struct relro_search *search = data;
+    const ElfW(Phdr) *relro = NULL;
+    int holds_addr = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && search->addr >= lo && search->addr < lo + ph->p_memsz)
+            holds_addr = 1;
+        if (ph->p_type == PT_GNU_RELRO)
+            relro = ph;
+    }
+    if (!holds_addr || !relro)
+        return 0;
+    search->start = info->dlpi_addr + relro->p_vaddr;
+    search->end = search->start + relro->p_memsz;
+    return 1;
+}
+
+/* The full pages of the RELRO range: the loader protects only those. */
+static int relro_pages(uintptr_t addr, uintptr_t *lo, uintptr_t *hi) {
+    struct relro_search search = {.addr = addr};
+    if (!dl_iterate_phdr(find_relro, &search))
+        return -1;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    *lo = (search.start + page - 1) & ~(page - 1);
+    *hi = search.end & ~(page - 1);
+    return *lo < *hi ? 0 : -1;
+}
+
+static int is_ours(uintptr_t word) {
+    return word == (uintptr_t)orig_read || word == (uintptr_t)orig_write ||
+           word == (uintptr_t)orig_close;
+}
+
+static uintptr_t hook_for(uintptr_t word) {
+    if (word == (uintptr_t)orig_read)
+        return (uintptr_t)hooked_read;
+    if (word == (uintptr_t)orig_write)
+        return (uintptr_t)hooked_write;
+    return (uintptr_t)hooked_close;
+}
+
+static void patch_range(uintptr_t *first, uintptr_t *last) {
+    for (uintptr_t *slot = first; slot < last; slot++)
+        if (is_ours(*slot))
+            *slot = hook_for(*slot);
+}
+
+int pt_hook_stdio(void) {
+    const uintptr_t *jumps = dlsym(RTLD_NEXT, "_IO_file_jumps");
+    orig_read = (file_read_fn)dlsym(RTLD_NEXT, "_IO_file_read");
+    orig_write = (file_write_fn)dlsym(RTLD_NEXT, "_IO_file_write");
+    orig_close = (file_close_fn)dlsym(RTLD_NEXT, "_IO_file_close");
+    if (!jumps || !orig_read || !orig_write || !orig_close)
+        return -1;
+    if (jumps[SLOT_READ] != (uintptr_t)orig_read ||
+        jumps[SLOT_WRITE] != (uintptr_t)orig_write ||
+        jumps[SLOT_CLOSE] != (uintptr_t)orig_close)
+        return -1;
+    uintptr_t lo, hi;
+    if (relro_pages((uintptr_t)jumps, &lo, &hi) < 0)
+        return -1;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)jumps - SCAN_BEFORE) & ~(page - 1);
+    uintptr_t to = ((uintptr_t)jumps + SCAN_AFTER + page - 1) & ~(page - 1);
+    if (from < lo)
+        from = lo;
+    if (to > hi)
+        to = hi;
+    if ((uintptr_t)jumps < from || (uintptr_t)(jumps + SLOT_CLOSE + 1) > to)
+        return -1;
+    if (pt_sys_mprotect((void *)from, to - from, PROT_READ | PROT_WRITE) != 0)
+        return -1;
+    patch_range((uintptr_t *)from, (uintptr_t *)to);
+    pt_sys_mprotect((void *)from, to - from, PROT_READ);
+    return 0;
+}

@@ -1,0 +1,88 @@
+/* pipe and pipe2: the birth of the objects this tool is about. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fdcache.h"
+#include "real.h"
+#include "recorder.h"
+#include "src/trace/sys.h"
+#include "state.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+/* Both ends share one pipefs inode; one fstat names the pipe. */
+static void learn_pipe(const int fds[2], int flags, struct pt_fdinfo *read_end) {
+    struct stat st;
+    read_end->ino = 0;
+    read_end->dev = 0;
+    if (PT_SYS3(SYS_fstat, fds[0], &st, 0) == 0) {
+        read_end->ino = st.st_ino;
+        read_end->dev = (uint32_t)st.st_dev;
+    }
+    uint8_t common = PT_FDF_KNOWN;
+    if (flags & O_NONBLOCK)
+        common |= PT_FDF_NONBLOCK;
+    if (flags & O_CLOEXEC)
+        common |= PT_FDF_CLOEXEC;
+    read_end->kind = PT_OBJ_PIPE;
+    read_end->flags = common | PT_FDF_RDONLY;
+    struct pt_fdinfo write_end = *read_end;
+    write_end.flags = common | PT_FDF_WRONLY;
+    pt_fd_learn(fds[0], read_end);
+    pt_fd_learn(fds[1], &write_end);
+}
+
+static void complete(struct pt_record *rec, const int fds[2], int ok, int64_t result,
+                     const struct pt_fdinfo *info) {
+    if (!rec)
+        return;
+    struct pt_pipe_payload *payload = (struct pt_pipe_payload *)(rec + 1);
+    payload->fds[0] = ok ? fds[0] : -1;
+    payload->fds[1] = ok ? fds[1] : -1;
+    if (ok) {
+        payload->ino[0] = payload->ino[1] = info->ino;
+        rec->fd = fds[0];
+        rec->obj_kind = info->kind;
+        rec->fd_flags = info->flags;
+        rec->obj_ino = info->ino;
+        rec->obj_dev = info->dev;
+    }
+    rec->data_len = sizeof *payload;
+    pt_end(rec, result);
+}
+
+static int traced_pipe(uint8_t type, int fds[2], int flags) {
+    int saved = errno;
+    struct pt_record *rec =
+        pt_begin(type, -1, NULL, (uint64_t)(unsigned)flags, sizeof(struct pt_pipe_payload));
+    errno = saved;
+    int r = type == PT_EV_PIPE ? pt_real.pipe(fds) : pt_real.pipe2(fds, flags);
+    int call_errno = errno;
+    struct pt_fdinfo info = {0};
+    if (r == 0)
+        learn_pipe(fds, flags, &info);
+    complete(rec, fds, r == 0, r == 0 ? 0 : -call_errno, &info);
+    errno = call_errno;
+    return r;
+}
+
+EXPORT int pipe(int fds[2]) {
+    if (__builtin_expect(!pt_real.pipe, 0)) {
+        pt_early_init();
+        if (!pt_real.pipe)
+            return (int)syscall(SYS_pipe2, fds, 0);
+    }
+    return traced_pipe(PT_EV_PIPE, fds, 0);
+}
+
+EXPORT int pipe2(int fds[2], int flags) {
+    if (__builtin_expect(!pt_real.pipe2, 0)) {
+        pt_early_init();
+        if (!pt_real.pipe2)
+            return (int)syscall(SYS_pipe2, fds, flags);
+    }
+    return traced_pipe(PT_EV_PIPE2, fds, flags);
+}
