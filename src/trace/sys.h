@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
@@ -41,6 +42,10 @@ static inline long pt_sys_read(int fd, void *buf, size_t n) {
 
 static inline long pt_sys_write(int fd, const void *buf, size_t n) {
     return PT_SYS3(SYS_write, fd, buf, n);
+}
+
+static inline int pt_sys_unlink(const char *path) {
+    return (int)PT_SYS3(SYS_unlinkat, AT_FDCWD, path, 0);
 }
 
 static inline int pt_sys_mkdir(const char *path, int mode) {

@@ -203,8 +203,11 @@ int pt_writer_create(struct pt_writer *w, const char *dir,
     if (r == 0)
         r = map_file(w, fd);
     pt_sys_close(fd);
-    if (r < 0)
+    if (r < 0) {
+        /* An empty file would only make readers complain. */
+        pt_sys_unlink(w->path);
         return r;
+    }
     w->allocated = first;
     fill_header(pt_writer_header(w), info, strings_size, data_offset);
     return 0;

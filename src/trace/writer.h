@@ -40,8 +40,7 @@ struct pt_image_info {
 };
 
 /* Creates "<dir>/<pid>.<n>.ptr" with the lowest free n, writes the header and
- * maps the file.  Returns 0 or -errno; on failure nothing stays open or
- * mapped (a file already created is left, stopped, for the reader to see). */
+ * maps the file.  Returns 0 or -errno; on failure nothing is left behind. */
 int pt_writer_create(struct pt_writer *w, const char *dir,
                      const struct pt_image_info *info);
 
