@@ -129,17 +129,21 @@ enum pt_event_type {
     /* processes.  result = child pid for fork-like calls. */
     PT_EV_FORK = 32,
     PT_EV_VFORK = 33,
-    PT_EV_EXEC = 34,       /* payload: path NUL argv... (a returned exec failed) */
-    PT_EV_SPAWN = 35,      /* payload: path NUL argv... */
+    PT_EV_EXEC = 34,       /* payload: path NUL argv...; stays PT_BEGUN when the
+                              exec succeeded, PT_DONE with -errno if it failed */
+    PT_EV_SPAWN = 35,      /* posix_spawn(p); result = child pid; payload as exec */
     PT_EV_EXIT = 36,       /* arg = exit status */
     PT_EV_WAIT = 37,       /* result = pid reaped, arg = wait status */
     PT_EV_UNTRACED_CHILD = 38, /* arg = PT_UNTRACED_*; payload: path */
     PT_EV_INHERITED_FD = 39,   /* an fd open when the image began */
-    PT_EV_CALLSITE = 40,   /* payload: uint64_t return addresses of the
-                              preceding fd-creating record */
-    PT_EV_MODULE = 41,     /* arg = load address; payload: build id len
-                              (uint32), build id, path NUL */
+    PT_EV_CALLSITE = 40,   /* arg = file offset of the record it describes;
+                              payload: struct pt_callsite_payload */
+    PT_EV_MODULE = 41,     /* arg = load address; payload: struct
+                              pt_module_payload */
     PT_EV_COVERAGE = 42,   /* arg = PT_HDR_STDIO_* at the time it changed */
+    PT_EV_POPEN = 43,      /* fd = the parent's end; payload: command */
+    PT_EV_SYSTEM = 44,     /* result = wait status; payload: command */
+    PT_EV_MKFIFO = 45,     /* payload: path */
 
     PT_EV_MAX = 63
 };
@@ -170,6 +174,22 @@ struct pt_pipe_payload {
     uint64_t ino[2];     /* identity of each end (equal for a pipe) */
 };
 
+/* Where an fd-creating call was made: the return address into the caller,
+ * the module it lies in, and the nearest exported symbol (may be empty). */
+struct pt_callsite_payload {
+    uint64_t addr;
+    uint64_t module_base;
+    uint64_t symbol_addr;  /* 0 when no symbol was found */
+    /* symbol name, NUL-terminated, follows */
+};
+
+struct pt_module_payload {
+    uint64_t base;         /* load address (what dladdr calls dli_fbase) */
+    uint32_t build_id_len; /* 0 when the module has none */
+    uint8_t build_id[36];
+    /* path, NUL-terminated, follows */
+};
+
 enum pt_untraced_reason {
     PT_UNTRACED_STATIC = 1,  /* no PT_INTERP: LD_PRELOAD has no effect */
     PT_UNTRACED_SETID = 2,   /* set-user-ID / set-group-ID / capabilities */
@@ -188,5 +208,7 @@ enum pt_untraced_reason {
 PT_STATIC_ASSERT(sizeof(struct pt_file_header) == 144, "header layout");
 PT_STATIC_ASSERT(sizeof(struct pt_record) == PT_RECORD_SIZE, "record layout");
 PT_STATIC_ASSERT(sizeof(struct pt_pipe_payload) == 24, "pipe payload");
+PT_STATIC_ASSERT(sizeof(struct pt_callsite_payload) == 24, "callsite payload");
+PT_STATIC_ASSERT(sizeof(struct pt_module_payload) == 48, "module payload");
 
 #endif /* PIPETRACE_FORMAT_H */

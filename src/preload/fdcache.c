@@ -95,6 +95,29 @@ void pt_fd_update_flags(int fd, uint8_t set, uint8_t clear) {
     pt_fd_learn(fd, &info);
 }
 
+/* Visits the cached fds in [first, last], page by page, skipping pages
+ * never mapped: close_range(3, ~0U) must not walk a million slots. */
+static void for_range(unsigned first, unsigned last, void (*fn)(int fd)) {
+    unsigned limit = PAGE_FDS * PAGES - 1;
+    if (last > limit)
+        last = limit;
+    for (unsigned fd = first; fd <= last;) {
+        unsigned page = fd / PAGE_FDS;
+        if (!__atomic_load_n(&pages[page], __ATOMIC_ACQUIRE)) {
+            fd = (page + 1) * PAGE_FDS;
+            continue;
+        }
+        fn((int)fd);
+        fd++;
+    }
+}
+
+static void mark_cloexec(int fd) { pt_fd_update_flags(fd, PT_FDF_CLOEXEC, 0); }
+
+void pt_fd_forget_range(unsigned first, unsigned last) { for_range(first, last, pt_fd_forget); }
+
+void pt_fd_cloexec_range(unsigned first, unsigned last) { for_range(first, last, mark_cloexec); }
+
 static uint8_t kind_of(const struct stat *st, int fd) {
     switch (st->st_mode & S_IFMT) {
     case S_IFSOCK:

@@ -25,6 +25,11 @@ int pt_fd_cached(int fd, struct pt_fdinfo *info);
 void pt_fd_learn(int fd, const struct pt_fdinfo *info);
 void pt_fd_forget(int fd);
 
+/* For close_range and closefrom: forget every cached fd in [first, last],
+ * or mark each close-on-exec. */
+void pt_fd_forget_range(unsigned first, unsigned last);
+void pt_fd_cloexec_range(unsigned first, unsigned last);
+
 /* Sets or clears PT_FDF_* bits of a cached entry (no-op on a miss). */
 void pt_fd_update_flags(int fd, uint8_t set, uint8_t clear);
 

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "env.h"
+#include "inherit.h"
 #include "real.h"
 #include "recorder.h"
 #include "src/trace/sys.h"
@@ -109,9 +111,16 @@ static void initialize(int argc, char **argv, char **envp) {
     pt_image.argc = argc;
     pt_image.argv = argv;
     begin_image(0, 0);
+    pt_env_capture(envp);
     pthread_atfork(NULL, NULL, pt_child_reset);
     pt_image.stdio_coverage = pt_hook_stdio() == 0 ? PT_HDR_STDIO_HOOKED : PT_HDR_STDIO_UNHOOKED;
+    if (!pt_config.disabled)
+        pt_scan_inherited();
     pt_tls_busy--;
+    /* A process that holds a pipe or a stray fd matters to the process
+     * tree and the leak audit even if it never makes a traced call. */
+    if (pt_inherited_worth_a_file())
+        pt_begin_trace();
 }
 
 /* glibc passes argc, argv and envp to ELF constructors. */

@@ -24,6 +24,35 @@ void pt_resolve_real(void) {
     pt_real.dup3 = next_symbol("dup3");
     pt_real.fcntl = next_symbol("fcntl");
     pt_real.fcntl64 = next_symbol("fcntl64");
+    pt_real.close_range = next_symbol("close_range");
+    pt_real.closefrom = next_symbol("closefrom");
+    pt_real.socketpair = next_symbol("socketpair");
+    pt_real.open = next_symbol("open");
+    pt_real.open64 = next_symbol("open64");
+    pt_real.openat = next_symbol("openat");
+    pt_real.openat64 = next_symbol("openat64");
+    pt_real.mkfifo = next_symbol("mkfifo");
+    pt_real.execve = next_symbol("execve");
+    pt_real.execvpe = next_symbol("execvpe");
+    pt_real.execveat = next_symbol("execveat");
+    pt_real.fexecve = next_symbol("fexecve");
+    /* The current posix_spawn ABI; the GLIBC_2.2.5 one differs only in how
+     * it reports a failed exec, and programs that old are not ours to meet. */
+    pt_real.posix_spawn = dlvsym(RTLD_NEXT, "posix_spawn", "GLIBC_2.15");
+    if (!pt_real.posix_spawn)
+        pt_real.posix_spawn = next_symbol("posix_spawn");
+    pt_real.posix_spawnp = dlvsym(RTLD_NEXT, "posix_spawnp", "GLIBC_2.15");
+    if (!pt_real.posix_spawnp)
+        pt_real.posix_spawnp = next_symbol("posix_spawnp");
+    pt_real.popen = next_symbol("popen");
+    pt_real.system = next_symbol("system");
+    pt_real.wait4 = next_symbol("wait4");
+    pt_real.waitpid = next_symbol("waitpid");
+    pt_real.wait = next_symbol("wait");
+    pt_real.waitid = next_symbol("waitid");
+    pt_real.exit = next_symbol("exit");
+    pt_real.exit_now = next_symbol("_exit");
+    pt_real.exit_now_c99 = next_symbol("_Exit");
     if (!pt_real.fcntl64)
         pt_real.fcntl64 = pt_real.fcntl;
 }

@@ -6,7 +6,11 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 struct pt_real_fns {
     ssize_t (*read)(int, void *, size_t);
@@ -24,6 +28,31 @@ struct pt_real_fns {
     int (*dup3)(int, int, int);
     int (*fcntl)(int, int, ...);
     int (*fcntl64)(int, int, ...);
+    int (*close_range)(unsigned, unsigned, int);
+    void (*closefrom)(int);
+    int (*socketpair)(int, int, int, int[2]);
+    int (*open)(const char *, int, ...);
+    int (*open64)(const char *, int, ...);
+    int (*openat)(int, const char *, int, ...);
+    int (*openat64)(int, const char *, int, ...);
+    int (*mkfifo)(const char *, mode_t);
+    int (*execve)(const char *, char *const[], char *const[]);
+    int (*execvpe)(const char *, char *const[], char *const[]);
+    int (*execveat)(int, const char *, char *const[], char *const[], int);
+    int (*fexecve)(int, char *const[], char *const[]);
+    int (*posix_spawn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+                       const posix_spawnattr_t *, char *const[], char *const[]);
+    int (*posix_spawnp)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+                        const posix_spawnattr_t *, char *const[], char *const[]);
+    FILE *(*popen)(const char *, const char *);
+    int (*system)(const char *);
+    pid_t (*wait4)(pid_t, int *, int, struct rusage *);
+    pid_t (*waitpid)(pid_t, int *, int);
+    pid_t (*wait)(int *);
+    int (*waitid)(idtype_t, id_t, siginfo_t *, int);
+    void (*exit)(int) __attribute__((noreturn));
+    void (*exit_now)(int) __attribute__((noreturn)); /* _exit */
+    void (*exit_now_c99)(int) __attribute__((noreturn)); /* _Exit */
 };
 
 extern struct pt_real_fns pt_real;

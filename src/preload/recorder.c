@@ -6,7 +6,9 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "callsite.h"
 #include "clock.h"
+#include "inherit.h"
 #include "src/trace/sys.h"
 #include "state.h"
 
@@ -129,6 +131,8 @@ static struct pt_writer *writer_get(void) {
         pt_tls_busy++;
         create_writer();
         pt_tls_busy--;
+        if (__atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) == W_READY)
+            pt_record_inherited();
     } else {
         for (int i = 0; i < 100000 && __atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) ==
                                           W_CREATING; i++)
@@ -260,4 +264,61 @@ void pt_recorder_after_fork_child(void) {
         pt_writer_forget(&writer);
         __atomic_store_n(&writer_state, stopped ? W_FAILED : W_NONE, __ATOMIC_RELEASE);
     }
+    pt_callsite_forget_modules();
+    pt_forget_inherited();
 }
+
+int pt_recording_open(void) {
+    return __atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) == W_READY;
+}
+
+uint32_t pt_strings_room(const char *first, char *const list[]) {
+    uint64_t n = strlen(first) + 1;
+    for (char *const *p = list; p && *p && n < PT_STRINGS_MAX; p++)
+        n += strlen(*p) + 1;
+    return n < PT_STRINGS_MAX ? (uint32_t)n : PT_STRINGS_MAX;
+}
+
+void pt_put_strings(struct pt_record *rec, const char *first, char *const list[]) {
+    if (!rec)
+        return;
+    char *out = (char *)(rec + 1);
+    uint32_t room = room_of(rec), used = 0;
+    const char *s = first;
+    for (char *const *next = list; s; s = (next && *next) ? *next++ : NULL) {
+        size_t len = strlen(s);
+        if (used + len + 1 > room)
+            break;
+        memcpy(out + used, s, len + 1);
+        used += (uint32_t)len + 1;
+    }
+    rec->data_len = used;
+}
+
+struct pt_record *pt_event(uint8_t type, int fd, const struct pt_fdinfo *info,
+                           uint64_t arg, int64_t result, uint32_t payload_max) {
+    struct pt_record *rec = pt_begin(type, fd, info, arg, payload_max);
+    if (rec) {
+        rec->t_end = rec->t_start;
+        rec->result = result;
+    }
+    return rec;
+}
+
+void pt_commit(struct pt_record *rec) {
+    if (rec)
+        __atomic_store_n(&rec->state, PT_DONE, __ATOMIC_RELEASE);
+}
+
+uint64_t pt_record_offset(const struct pt_record *rec) {
+    return (uint64_t)((const uint8_t *)rec - writer.base);
+}
+
+void pt_commit_captured(struct pt_record *rec) {
+    if (!rec)
+        return;
+    give_back_room(rec);
+    pt_commit(rec);
+}
+
+void pt_begin_trace(void) { (void)writer_get(); }

@@ -39,6 +39,32 @@ void pt_end_io(struct pt_record *rec, const void *buf, int64_t result);
 /* Whether calls on fd are recorded; fills *info either way. */
 int pt_traced_fd(int fd, struct pt_fdinfo *info);
 
+/* Creates this image's trace file now rather than at the first record. */
+void pt_begin_trace(void);
+
+/* Whether this image's trace file exists already. */
+int pt_recording_open(void);
+
+/* Payload of strings: `first`, then each of `list` (NULL-terminated, may be
+ * NULL), each NUL-terminated, cut at PT_STRINGS_MAX bytes in all. */
+#define PT_STRINGS_MAX 4096
+uint32_t pt_strings_room(const char *first, char *const list[]);
+void pt_put_strings(struct pt_record *rec, const char *first, char *const list[]);
+
+/* A complete record in one step, for events that are not calls in progress
+ * (inherited fds, exit, call sites). */
+struct pt_record *pt_event(uint8_t type, int fd, const struct pt_fdinfo *info,
+                           uint64_t arg, int64_t result, uint32_t payload_max);
+
+/* pt_commit, after giving back the unused payload room. */
+void pt_commit_captured(struct pt_record *rec);
+
+/* Where rec lies in this image's trace file. */
+uint64_t pt_record_offset(const struct pt_record *rec);
+
+/* Marks a record made by pt_event complete, times untouched. */
+void pt_commit(struct pt_record *rec);
+
 /* Forgets the parent's trace in the child of a fork (or _Fork/vfork). */
 void pt_recorder_after_fork_child(void);
 

@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "callsite.h"
 #include "fdcache.h"
 #include "real.h"
 #include "recorder.h"
@@ -56,6 +58,7 @@ struct dup_call {
     int oldfd;
     uint64_t arg;
     int cloexec;
+    const void *caller;
 };
 
 static struct pt_record *dup_begin(const struct dup_call *call, struct pt_fdinfo *old) {
@@ -68,12 +71,14 @@ static void dup_end(struct pt_record *rec, const struct dup_call *call,
     if (newfd >= 0 && newfd != call->oldfd)
         learn_duplicate(newfd, old, call->cloexec);
     pt_end(rec, newfd < 0 ? -call_errno : newfd);
+    if (newfd >= 0)
+        pt_note_callsite(rec, call->caller);
 }
 
 EXPORT int dup(int oldfd) {
     ensure_real(pt_real.dup);
     int saved = errno;
-    struct dup_call call = {PT_EV_DUP, oldfd, 0, 0};
+    struct dup_call call = {PT_EV_DUP, oldfd, 0, 0, __builtin_return_address(0)};
     struct pt_fdinfo old;
     struct pt_record *rec = dup_begin(&call, &old);
     errno = saved;
@@ -87,7 +92,8 @@ EXPORT int dup(int oldfd) {
 EXPORT int dup2(int oldfd, int newfd) {
     ensure_real(pt_real.dup2);
     int saved = errno;
-    struct dup_call call = {PT_EV_DUP2, oldfd, (uint64_t)(unsigned)newfd, 0};
+    struct dup_call call = {PT_EV_DUP2, oldfd, (uint64_t)(unsigned)newfd, 0,
+                            __builtin_return_address(0)};
     struct pt_fdinfo old;
     struct pt_record *rec = dup_begin(&call, &old);
     errno = saved;
@@ -103,7 +109,7 @@ EXPORT int dup3(int oldfd, int newfd, int flags) {
     int saved = errno;
     struct dup_call call = {PT_EV_DUP3, oldfd,
                             (uint64_t)(unsigned)newfd | (uint64_t)(unsigned)flags << 32,
-                            (flags & O_CLOEXEC) != 0};
+                            (flags & O_CLOEXEC) != 0, __builtin_return_address(0)};
     struct pt_fdinfo old;
     struct pt_record *rec = dup_begin(&call, &old);
     errno = saved;
@@ -131,12 +137,14 @@ static void note_flag_change(int fd, int cmd, long value) {
 static int is_dup_cmd(int cmd) { return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC; }
 static int is_flag_cmd(int cmd) { return cmd == F_SETFL || cmd == F_SETFD; }
 
-static int traced_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *argp) {
+static int traced_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *argp,
+                        const void *caller) {
     long value = (long)argp;
     if (!is_dup_cmd(cmd) && !is_flag_cmd(cmd))
         return real(fd, cmd, argp);
     int saved = errno;
-    struct dup_call call = {PT_EV_FCNTL, fd, fcntl_arg(cmd, value), cmd == F_DUPFD_CLOEXEC};
+    struct dup_call call = {PT_EV_FCNTL, fd, fcntl_arg(cmd, value), cmd == F_DUPFD_CLOEXEC,
+                           caller};
     struct pt_fdinfo old;
     struct pt_record *rec = dup_begin(&call, &old);
     errno = saved;
@@ -161,7 +169,7 @@ EXPORT int fcntl(int fd, int cmd, ...) {
     void *argp = va_arg(ap, void *);
     va_end(ap);
     ensure_real(pt_real.fcntl);
-    return traced_fcntl(pt_real.fcntl, fd, cmd, argp);
+    return traced_fcntl(pt_real.fcntl, fd, cmd, argp, __builtin_return_address(0));
 }
 
 EXPORT int fcntl64(int fd, int cmd, ...) {
@@ -170,5 +178,114 @@ EXPORT int fcntl64(int fd, int cmd, ...) {
     void *argp = va_arg(ap, void *);
     va_end(ap);
     ensure_real(pt_real.fcntl64);
-    return traced_fcntl(pt_real.fcntl64, fd, cmd, argp);
+    return traced_fcntl(pt_real.fcntl64, fd, cmd, argp, __builtin_return_address(0));
+}
+
+/* close_range with CLOSE_RANGE_CLOEXEC marks instead of closing.  One
+ * record stands for the whole range; the cache learns what it did. */
+EXPORT int close_range(unsigned first, unsigned last, int flags) {
+    ensure_real(pt_real.close_range);
+    int saved = errno;
+    struct pt_record *rec =
+        pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL,
+                 (uint64_t)last | (uint64_t)(unsigned)flags << 32, 0);
+    errno = saved;
+    int r = pt_real.close_range(first, last, flags);
+    int call_errno = errno;
+    if (r == 0) {
+        if (flags & CLOSE_RANGE_CLOEXEC)
+            pt_fd_cloexec_range(first, last);
+        else
+            pt_fd_forget_range(first, last);
+    }
+    pt_end(rec, r < 0 ? -call_errno : r);
+    errno = call_errno;
+    return r;
+}
+
+/* glibc's closefrom calls its internal close_range, which we never see. */
+EXPORT void closefrom(int lowfd) {
+    ensure_real(pt_real.closefrom);
+    int saved = errno;
+    unsigned first = lowfd < 0 ? 0 : (unsigned)lowfd;
+    struct pt_record *rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL, ~0u, 0);
+    errno = saved;
+    pt_real.closefrom(lowfd);
+    int call_errno = errno;
+    pt_fd_forget_range(first, ~0u);
+    pt_end(rec, 0);
+    errno = call_errno;
+}
+
+/* open and openat: every new fd number drops what the cache knew about it;
+ * a FIFO is worth a record with its path. */
+static int opened(int fd, const char *path, int call_errno, const void *caller) {
+    if (fd < 0)
+        return fd;
+    pt_fd_forget(fd);
+    struct stat st;
+    if (PT_SYS3(SYS_fstat, fd, &st, 0) != 0 || !S_ISFIFO(st.st_mode))
+        return fd;
+    struct pt_fdinfo info;
+    pt_fd_identify(fd, &info);
+    pt_fd_learn(fd, &info);
+    struct pt_record *rec = pt_event(PT_EV_OPEN, fd, &info, 0, fd, pt_strings_room(path, NULL));
+    pt_put_strings(rec, path, NULL);
+    pt_commit(rec);
+    pt_note_callsite(rec, caller);
+    errno = call_errno;
+    return fd;
+}
+
+/* The mode argument is there only with O_CREAT or O_TMPFILE; reading it
+ * always, as a plain int, is harmless and what libc itself does. */
+#define OPEN_MODE(flags, last)                                                        \
+    ({                                                                                \
+        va_list ap;                                                                   \
+        va_start(ap, last);                                                           \
+        int m = va_arg(ap, int);                                                      \
+        va_end(ap);                                                                   \
+        (void)(flags);                                                                \
+        m;                                                                            \
+    })
+
+EXPORT int open(const char *path, int flags, ...) {
+    int mode = OPEN_MODE(flags, flags);
+    ensure_real(pt_real.open);
+    int fd = pt_real.open(path, flags, mode);
+    return opened(fd, path, errno, __builtin_return_address(0));
+}
+
+EXPORT int open64(const char *path, int flags, ...) {
+    int mode = OPEN_MODE(flags, flags);
+    ensure_real(pt_real.open64);
+    int fd = pt_real.open64(path, flags, mode);
+    return opened(fd, path, errno, __builtin_return_address(0));
+}
+
+EXPORT int openat(int dirfd, const char *path, int flags, ...) {
+    int mode = OPEN_MODE(flags, flags);
+    ensure_real(pt_real.openat);
+    int fd = pt_real.openat(dirfd, path, flags, mode);
+    return opened(fd, path, errno, __builtin_return_address(0));
+}
+
+EXPORT int openat64(int dirfd, const char *path, int flags, ...) {
+    int mode = OPEN_MODE(flags, flags);
+    ensure_real(pt_real.openat64);
+    int fd = pt_real.openat64(dirfd, path, flags, mode);
+    return opened(fd, path, errno, __builtin_return_address(0));
+}
+
+EXPORT int mkfifo(const char *path, mode_t mode) {
+    ensure_real(pt_real.mkfifo);
+    int saved = errno;
+    struct pt_record *rec = pt_begin(PT_EV_MKFIFO, -1, NULL, mode, pt_strings_room(path, NULL));
+    pt_put_strings(rec, path, NULL);
+    errno = saved;
+    int r = pt_real.mkfifo(path, mode);
+    int call_errno = errno;
+    pt_end(rec, r < 0 ? -call_errno : r);
+    errno = call_errno;
+    return r;
 }

@@ -2,9 +2,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "callsite.h"
 #include "fdcache.h"
 #include "real.h"
 #include "recorder.h"
@@ -36,14 +38,15 @@ static void learn_pipe(const int fds[2], int flags, struct pt_fdinfo *read_end) 
 }
 
 static void complete(struct pt_record *rec, const int fds[2], int ok, int64_t result,
-                     const struct pt_fdinfo *info) {
+                     const struct pt_fdinfo *info, uint64_t second_ino) {
     if (!rec)
         return;
     struct pt_pipe_payload *payload = (struct pt_pipe_payload *)(rec + 1);
     payload->fds[0] = ok ? fds[0] : -1;
     payload->fds[1] = ok ? fds[1] : -1;
     if (ok) {
-        payload->ino[0] = payload->ino[1] = info->ino;
+        payload->ino[0] = info->ino;
+        payload->ino[1] = second_ino;
         rec->fd = fds[0];
         rec->obj_kind = info->kind;
         rec->fd_flags = info->flags;
@@ -54,7 +57,7 @@ static void complete(struct pt_record *rec, const int fds[2], int ok, int64_t re
     pt_end(rec, result);
 }
 
-static int traced_pipe(uint8_t type, int fds[2], int flags) {
+static int traced_pipe(uint8_t type, int fds[2], int flags, const void *caller) {
     int saved = errno;
     struct pt_record *rec =
         pt_begin(type, -1, NULL, (uint64_t)(unsigned)flags, sizeof(struct pt_pipe_payload));
@@ -64,7 +67,9 @@ static int traced_pipe(uint8_t type, int fds[2], int flags) {
     struct pt_fdinfo info = {0};
     if (r == 0)
         learn_pipe(fds, flags, &info);
-    complete(rec, fds, r == 0, r == 0 ? 0 : -call_errno, &info);
+    complete(rec, fds, r == 0, r == 0 ? 0 : -call_errno, &info, info.ino);
+    if (r == 0)
+        pt_note_callsite(rec, caller);
     errno = call_errno;
     return r;
 }
@@ -75,7 +80,7 @@ EXPORT int pipe(int fds[2]) {
         if (!pt_real.pipe)
             return (int)syscall(SYS_pipe2, fds, 0);
     }
-    return traced_pipe(PT_EV_PIPE, fds, 0);
+    return traced_pipe(PT_EV_PIPE, fds, 0, __builtin_return_address(0));
 }
 
 EXPORT int pipe2(int fds[2], int flags) {
@@ -84,5 +89,35 @@ EXPORT int pipe2(int fds[2], int flags) {
         if (!pt_real.pipe2)
             return (int)syscall(SYS_pipe2, fds, flags);
     }
-    return traced_pipe(PT_EV_PIPE2, fds, flags);
+    return traced_pipe(PT_EV_PIPE2, fds, flags, __builtin_return_address(0));
+}
+
+/* Each end of a socket pair is a socket inode of its own. */
+static void learn_socket_pair(const int fds[2], int type, struct pt_fdinfo ends[2]) {
+    for (int i = 0; i < 2; i++) {
+        pt_fd_identify(fds[i], &ends[i]);
+        if (type & SOCK_CLOEXEC)
+            ends[i].flags |= PT_FDF_CLOEXEC;
+        pt_fd_learn(fds[i], &ends[i]);
+    }
+}
+
+EXPORT int socketpair(int domain, int type, int protocol, int fds[2]) {
+    if (__builtin_expect(!pt_real.socketpair, 0))
+        pt_early_init();
+    int saved = errno;
+    struct pt_record *rec = pt_begin(PT_EV_SOCKETPAIR, -1, NULL,
+                                     (uint64_t)(unsigned)domain | (uint64_t)(unsigned)type << 32,
+                                     sizeof(struct pt_pipe_payload));
+    errno = saved;
+    int r = pt_real.socketpair(domain, type, protocol, fds);
+    int call_errno = errno;
+    struct pt_fdinfo ends[2] = {{0}, {0}};
+    if (r == 0)
+        learn_socket_pair(fds, type, ends);
+    complete(rec, fds, r == 0, r == 0 ? 0 : -call_errno, &ends[0], ends[1].ino);
+    if (r == 0)
+        pt_note_callsite(rec, __builtin_return_address(0));
+    errno = call_errno;
+    return r;
 }

@@ -1,0 +1,122 @@
+/* Our environment variables, and putting them back where a program dropped
+ * them.  See env.h. */
+#define _GNU_SOURCE
+#include "env.h"
+
+#include <dlfcn.h>
+#include <string.h>
+
+#include "state.h"
+
+/* The variables that make a child traced the same way as its parent.  The
+ * directory is passed on absolute, so a child that changed directory still
+ * records into the same trace. */
+enum { VAR_DIR, VAR_DATA, VAR_ALL_FDS, VAR_FOLLOW, VAR_COUNT };
+static const char *const var_names[VAR_COUNT] = {
+    "PIPETRACE_DIR", "PIPETRACE_DATA", "PIPETRACE_ALL_FDS", "PIPETRACE_FOLLOW"};
+static char vars[VAR_COUNT][PT_PATH_MAX + 32];
+static char preload_entry[PT_PATH_MAX + 16]; /* "LD_PRELOAD=<our library>" */
+static const char *our_library;               /* inside preload_entry */
+static int following = 1;
+
+static const char *lookup(char *const envp[], const char *name, size_t len) {
+    for (char *const *e = envp; e && *e; e++)
+        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+            return *e;
+    return NULL;
+}
+
+static void keep(char *slot, size_t room, const char *name, const char *value) {
+    size_t name_len = strlen(name), value_len = strlen(value);
+    if (name_len + 1 + value_len + 1 > room) {
+        slot[0] = '\0';
+        return;
+    }
+    memcpy(slot, name, name_len);
+    slot[name_len] = '=';
+    memcpy(slot + name_len + 1, value, value_len + 1);
+}
+
+static void find_our_library(void) {
+    Dl_info info;
+    if (!dladdr((void *)pt_env_capture, &info) || !info.dli_fname || !info.dli_fname[0])
+        return;
+    keep(preload_entry, sizeof preload_entry, "LD_PRELOAD", info.dli_fname);
+    our_library = preload_entry[0] ? preload_entry + strlen("LD_PRELOAD=") : NULL;
+}
+
+void pt_env_capture(char **envp) {
+    find_our_library();
+    for (int i = 0; i < VAR_COUNT; i++) {
+        const char *entry = lookup(envp, var_names[i], strlen(var_names[i]));
+        const char *value = entry ? entry + strlen(var_names[i]) + 1 : NULL;
+        if (i == VAR_DIR)
+            value = pt_config.dir;
+        if (value)
+            keep(vars[i], sizeof vars[i], var_names[i], value);
+    }
+    const char *follow = lookup(envp, "PIPETRACE_FOLLOW", strlen("PIPETRACE_FOLLOW"));
+    following = !(follow && strcmp(follow, "PIPETRACE_FOLLOW=0") == 0);
+}
+
+int pt_env_following(void) { return following && our_library; }
+
+size_t pt_env_fixed_len(char *const envp[]) {
+    size_t n = 0;
+    for (char *const *e = envp; e && *e; e++)
+        n++;
+    return n + VAR_COUNT + 2;
+}
+
+/* Whether LD_PRELOAD's value names our library among its entries, which
+ * ld.so separates with spaces or colons. */
+static int names_our_library(const char *value) {
+    size_t len = strlen(our_library);
+    for (const char *p = value; (p = strstr(p, our_library)); p += len) {
+        int starts = p == value || p[-1] == ':' || p[-1] == ' ';
+        int ends = p[len] == '\0' || p[len] == ':' || p[len] == ' ';
+        if (starts && ends)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *preload_for(const char *existing, char *buf, size_t buf_len) {
+    if (!existing)
+        return preload_entry;
+    const char *value = existing + strlen("LD_PRELOAD=");
+    if (names_our_library(value))
+        return existing;
+    size_t need = strlen(preload_entry) + 1 + strlen(value) + 1;
+    if (need > buf_len)
+        return existing;
+    /* Ours first, so that our wrappers see the calls before other preloads. */
+    strcpy(buf, preload_entry);
+    if (*value) {
+        strcat(buf, ":");
+        strcat(buf, value);
+    }
+    return buf;
+}
+
+char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf,
+                        size_t preload_buf_len) {
+    if (!pt_env_following())
+        return envp;
+    const char *old_preload = lookup(envp, "LD_PRELOAD", strlen("LD_PRELOAD"));
+    const char *new_preload = preload_for(old_preload, preload_buf, preload_buf_len);
+    int changed = new_preload != old_preload;
+    size_t n = 0;
+    for (char *const *e = envp; e && *e; e++)
+        out[n++] = *e == old_preload ? (char *)new_preload : *e;
+    if (!old_preload)
+        out[n++] = (char *)new_preload;
+    for (int i = 0; i < VAR_COUNT; i++) {
+        if (!vars[i][0] || lookup(envp, var_names[i], strlen(var_names[i])))
+            continue;
+        out[n++] = vars[i];
+        changed = 1;
+    }
+    out[n] = NULL;
+    return changed ? out : envp;
+}

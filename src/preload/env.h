@@ -1,0 +1,30 @@
+/* Keeping children traced when a program hands them a cleared or custom
+ * environment (env -i, execve with its own envp, subprocess.run(env={})).
+ *
+ * At start-up we keep copies of our own variables; before an exec or spawn
+ * whose environment lacks them we build a new array that has them, on the
+ * stack or in a fresh mapping, never with malloc. */
+#ifndef PIPETRACE_PRELOAD_ENV_H
+#define PIPETRACE_PRELOAD_ENV_H
+
+#include <stddef.h>
+
+/* Remembers LD_PRELOAD (our library first) and PIPETRACE_* from envp. */
+void pt_env_capture(char **envp);
+
+/* Whether children should be kept traced (PIPETRACE_FOLLOW is not "0"). */
+int pt_env_following(void);
+
+/* Room pt_env_fix needs for envp: pass an array of this many pointers. */
+size_t pt_env_fixed_len(char *const envp[]);
+
+/* Fills `out` (pt_env_fixed_len(envp) entries) with envp plus whatever of
+ * our variables it lacks, LD_PRELOAD extended with our library first when it
+ * names others.  `preload_buf` holds a rebuilt LD_PRELOAD entry.  Returns
+ * envp itself when nothing was missing. */
+char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf,
+                        size_t preload_buf_len);
+
+#define PT_ENV_PRELOAD_BUF 8192
+
+#endif

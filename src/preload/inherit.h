@@ -1,0 +1,20 @@
+/* The fds a process image was born with: scanned once at start-up from
+ * /proc/self/fd (getdents64, no malloc), taught to the fd cache, and
+ * recorded as PT_EV_INHERITED_FD when the trace file is created.  This is
+ * what ties a `sort` reading fd 0 to the shell that made that pipe. */
+#ifndef PIPETRACE_PRELOAD_INHERIT_H
+#define PIPETRACE_PRELOAD_INHERIT_H
+
+void pt_scan_inherited(void);
+
+/* Whether the image inherited something worth a trace file even if it
+ * never makes a traced call: an fd beyond 0-2, or a pipe, FIFO or socket. */
+int pt_inherited_worth_a_file(void);
+
+/* Writes the records; called once the file exists. */
+void pt_record_inherited(void);
+
+/* A fork child's fds come through fork, not exec: nothing to record. */
+void pt_forget_inherited(void);
+
+#endif

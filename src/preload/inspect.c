@@ -1,0 +1,103 @@
+/* Inspection of exec targets.  See inspect.h. */
+#define _GNU_SOURCE
+#include "inspect.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pipetrace/format.h"
+#include "src/trace/sys.h"
+
+#define PHDR_BUF 4096
+
+static long read_at(int fd, void *buf, size_t n, long off) {
+    return pt_syscall6(SYS_pread64, fd, (long)buf, (long)n, off, 0, 0);
+}
+
+static int secure_mode(int fd, const struct stat *st) {
+    long euid = PT_SYS3(SYS_geteuid, 0, 0, 0);
+    long egid = PT_SYS3(SYS_getegid, 0, 0, 0);
+    if ((st->st_mode & S_ISUID) && (long)st->st_uid != euid)
+        return 1;
+    if ((st->st_mode & S_ISGID) && (long)st->st_gid != egid)
+        return 1;
+    char caps[64];
+    return pt_syscall6(SYS_fgetxattr, fd, (long)"security.capability", (long)caps,
+                       sizeof caps, 0, 0) > 0;
+}
+
+static int has_interp(int fd, const Elf64_Ehdr *eh) {
+    Elf64_Phdr phdrs[PHDR_BUF / sizeof(Elf64_Phdr)];
+    size_t n = eh->e_phnum;
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) || n > sizeof phdrs / sizeof phdrs[0])
+        return 1; /* unusual: let the loader decide */
+    if (read_at(fd, phdrs, n * sizeof(Elf64_Phdr), (long)eh->e_phoff) !=
+        (long)(n * sizeof(Elf64_Phdr)))
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (phdrs[i].p_type == PT_INTERP)
+            return 1;
+    return 0;
+}
+
+static int elf_reason(int fd) {
+    Elf64_Ehdr eh;
+    long n = read_at(fd, &eh, sizeof eh, 0);
+    if (n >= 2 && memcmp(&eh, "#!", 2) == 0)
+        return 0; /* a script: its interpreter is what runs */
+    if (n < (long)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+        return PT_UNTRACED_NOT_ELF;
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64)
+        return PT_UNTRACED_FOREIGN;
+    return has_interp(fd, &eh) ? 0 : PT_UNTRACED_STATIC;
+}
+
+int pt_inspect_exec_target(int dirfd, const char *path) {
+    int fd = pt_sys_openat(dirfd, path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    int reason = 0;
+    if (PT_SYS3(SYS_fstat, fd, &st, 0) == 0 && S_ISREG(st.st_mode)) {
+        reason = elf_reason(fd);
+        if (!reason && secure_mode(fd, &st))
+            reason = PT_UNTRACED_SETID;
+    }
+    pt_sys_close(fd);
+    return reason;
+}
+
+static const char *path_of(char *const envp[]) {
+    for (char *const *e = envp; e && *e; e++)
+        if (strncmp(*e, "PATH=", 5) == 0)
+            return *e + 5;
+    return "/bin:/usr/bin";
+}
+
+int pt_search_path(const char *file, char *const envp[], char *out, size_t out_len) {
+    size_t file_len = strlen(file);
+    if (strchr(file, '/')) {
+        if (file_len + 1 > out_len)
+            return -1;
+        memcpy(out, file, file_len + 1);
+        return 0;
+    }
+    for (const char *dir = path_of(envp); ; ) {
+        const char *end = strchrnul(dir, ':');
+        size_t dir_len = (size_t)(end - dir);
+        if (dir_len + 1 + file_len + 1 <= out_len) {
+            memcpy(out, dir_len ? dir : ".", dir_len ? dir_len : 1);
+            size_t at = dir_len ? dir_len : 1;
+            out[at] = '/';
+            memcpy(out + at + 1, file, file_len + 1);
+            if (PT_SYS3(SYS_faccessat, AT_FDCWD, out, X_OK) == 0)
+                return 0;
+        }
+        if (!*end)
+            return -1;
+        dir = end + 1;
+    }
+}

@@ -1,0 +1,17 @@
+/* Can a program about to be executed be traced?  The loader ignores
+ * LD_PRELOAD for static binaries and in secure mode (set-id files, file
+ * capabilities), and cannot load our library into a foreign ELF class. */
+#ifndef PIPETRACE_PRELOAD_INSPECT_H
+#define PIPETRACE_PRELOAD_INSPECT_H
+
+#include <stddef.h>
+
+/* Returns 0 when the file at path will run traced (or cannot be read: the
+ * exec will fail and say so), else a PT_UNTRACED_* reason. */
+int pt_inspect_exec_target(int dirfd, const char *path);
+
+/* Finds `file` along PATH (from envp) the way execvp does, into out.
+ * Returns 0, or -1 when nothing executable was found. */
+int pt_search_path(const char *file, char *const envp[], char *out, size_t out_len);
+
+#endif

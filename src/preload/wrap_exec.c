@@ -1,0 +1,219 @@
+/* The exec family.  glibc's execvp, execl and friends call its internal
+ * execve, which no wrapper sees, so each is wrapped here and brought to one
+ * path: fix the environment so the new image stays traced, say so when it
+ * cannot be traced, record the attempt, exec.
+ *
+ * A fork child that has recorded nothing yet has no trace file; creating one
+ * only to say "exec" would double the cost of every fork+exec, and the new
+ * image's own file (same pid, its exe and argv) says it already.  So the
+ * attempt is recorded up front only where a file exists, and after the fact
+ * when the exec fails. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "env.h"
+#include "inspect.h"
+#include "real.h"
+#include "recorder.h"
+#include "src/trace/sys.h"
+#include "state.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define SMALL_ENV 512
+
+extern char **environ;
+
+enum how { BY_PATH, BY_SEARCH, BY_FD, BY_DIRFD };
+
+struct exec_call {
+    enum how how;
+    int dirfd;       /* BY_FD: the fd; BY_DIRFD: the directory */
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    int flags;       /* execveat */
+};
+
+static int real_exec(const struct exec_call *c, char *const envp[]) {
+    switch (c->how) {
+    case BY_SEARCH:
+        return pt_real.execvpe(c->path, c->argv, envp);
+    case BY_FD:
+        return pt_real.fexecve(c->dirfd, c->argv, envp);
+    case BY_DIRFD:
+        return pt_real.execveat(c->dirfd, c->path, c->argv, envp, c->flags);
+    default:
+        return pt_real.execve(c->path, c->argv, envp);
+    }
+}
+
+static void note_untraced(const struct exec_call *c, char *const envp[]) {
+    char found[PT_PATH_MAX];
+    const char *target = c->path;
+    int dirfd = c->how == BY_DIRFD ? c->dirfd : AT_FDCWD;
+    if (c->how == BY_FD)
+        return;
+    if (c->how == BY_SEARCH) {
+        if (pt_search_path(c->path, envp, found, sizeof found) < 0)
+            return;
+        target = found;
+    }
+    int reason = pt_inspect_exec_target(dirfd, target);
+    if (!reason)
+        return;
+    struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason,
+                                     pt_image.pid, pt_strings_room(target, NULL));
+    pt_put_strings(rec, target, NULL);
+    pt_commit(rec);
+}
+
+static const char *shown_path(const struct exec_call *c) {
+    return c->path ? c->path : "";
+}
+
+static int traced_exec(const struct exec_call *c) {
+    int saved = errno;
+    size_t len = pt_env_fixed_len(c->envp);
+    char *small[SMALL_ENV];
+    char **room = small;
+    int mapped = len > SMALL_ENV;
+    if (mapped) {
+        room = pt_sys_mmap(NULL, len * sizeof(char *), PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (pt_sys_failed((long)room))
+            room = NULL;
+    }
+    char preload[PT_ENV_PRELOAD_BUF];
+    char *const *envp = room ? pt_env_fix(c->envp, room, preload, sizeof preload) : c->envp;
+    note_untraced(c, envp);
+    uint64_t start = pt_now_ns();
+    struct pt_record *rec = NULL;
+    if (pt_recording_open()) {
+        rec = pt_begin(PT_EV_EXEC, c->how == BY_FD ? c->dirfd : -1, NULL, 0,
+                       pt_strings_room(shown_path(c), c->argv));
+        pt_put_strings(rec, shown_path(c), c->argv);
+    }
+    errno = saved;
+    int r = real_exec(c, envp);
+    int call_errno = errno;
+    if (!rec) {
+        rec = pt_begin(PT_EV_EXEC, c->how == BY_FD ? c->dirfd : -1, NULL, 0,
+                       pt_strings_room(shown_path(c), c->argv));
+        pt_put_strings(rec, shown_path(c), c->argv);
+        if (rec)
+            rec->t_start = start;
+    }
+    pt_end(rec, -call_errno);
+    if (mapped && room)
+        pt_sys_munmap(room, len * sizeof(char *));
+    errno = call_errno;
+    return r;
+}
+
+#define ENSURE(fn)                                                                    \
+    do {                                                                              \
+        if (__builtin_expect(!pt_real.fn, 0))                                         \
+            pt_early_init();                                                          \
+    } while (0)
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
+    ENSURE(execve);
+    struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, envp, 0};
+    return traced_exec(&c);
+}
+
+EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
+                    int flags) {
+    ENSURE(execveat);
+    struct exec_call c = {BY_DIRFD, dirfd, path, argv, envp, flags};
+    return traced_exec(&c);
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
+    ENSURE(fexecve);
+    struct exec_call c = {BY_FD, fd, NULL, argv, envp, 0};
+    return traced_exec(&c);
+}
+
+EXPORT int execv(const char *path, char *const argv[]) {
+    ENSURE(execve);
+    struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, environ, 0};
+    return traced_exec(&c);
+}
+
+EXPORT int execvp(const char *file, char *const argv[]) {
+    ENSURE(execvpe);
+    struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, environ, 0};
+    return traced_exec(&c);
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
+    ENSURE(execvpe);
+    struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, envp, 0};
+    return traced_exec(&c);
+}
+
+/* The execl forms: count the arguments, then gather them on the stack. */
+static size_t count_args(const char *arg, va_list ap) {
+    size_t n = 1;
+    if (!arg)
+        return 0;
+    va_list copy;
+    va_copy(copy, ap);
+    while (va_arg(copy, const char *))
+        n++;
+    va_end(copy);
+    return n;
+}
+
+static void gather_args(char **out, size_t n, const char *arg, va_list ap) {
+    if (n)
+        out[0] = (char *)arg;
+    for (size_t i = 1; i < n; i++)
+        out[i] = va_arg(ap, char *);
+    if (n)
+        (void)va_arg(ap, char *); /* the terminating NULL */
+    out[n] = NULL;
+}
+
+EXPORT int execl(const char *path, const char *arg, ...) {
+    ENSURE(execve);
+    va_list ap;
+    va_start(ap, arg);
+    size_t n = count_args(arg, ap);
+    char *argv[n + 1];
+    gather_args(argv, n, arg, ap);
+    va_end(ap);
+    struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, environ, 0};
+    return traced_exec(&c);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...) {
+    ENSURE(execvpe);
+    va_list ap;
+    va_start(ap, arg);
+    size_t n = count_args(arg, ap);
+    char *argv[n + 1];
+    gather_args(argv, n, arg, ap);
+    va_end(ap);
+    struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, environ, 0};
+    return traced_exec(&c);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...) {
+    ENSURE(execve);
+    va_list ap;
+    va_start(ap, arg);
+    size_t n = count_args(arg, ap);
+    char *argv[n + 1];
+    gather_args(argv, n, arg, ap);
+    char *const *envp = va_arg(ap, char *const *);
+    va_end(ap);
+    struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, envp, 0};
+    return traced_exec(&c);
+}

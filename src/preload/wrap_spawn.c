@@ -1,0 +1,134 @@
+/* posix_spawn, popen and system: processes started without fork or exec
+ * in the caller (glibc spawns them with clone and its internal execve). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "env.h"
+#include "inspect.h"
+#include "real.h"
+#include "recorder.h"
+#include "src/trace/sys.h"
+#include "state.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define SMALL_ENV 512
+
+typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+                        const posix_spawnattr_t *, char *const[], char *const[]);
+
+static void note_untraced_child(const char *path, char *const envp[], int search, pid_t pid) {
+    char found[PT_PATH_MAX];
+    const char *target = path;
+    if (search) {
+        if (pt_search_path(path, envp, found, sizeof found) < 0)
+            return;
+        target = found;
+    }
+    int reason = pt_inspect_exec_target(AT_FDCWD, target);
+    if (!reason)
+        return;
+    struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pid,
+                                     pt_strings_room(target, NULL));
+    pt_put_strings(rec, target, NULL);
+    pt_commit(rec);
+}
+
+static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
+                        const posix_spawn_file_actions_t *actions,
+                        const posix_spawnattr_t *attr, char *const argv[],
+                        char *const envp[]) {
+    int saved = errno;
+    size_t len = pt_env_fixed_len(envp);
+    char *small[SMALL_ENV];
+    char **room = small;
+    int mapped = len > SMALL_ENV;
+    if (mapped) {
+        room = pt_sys_mmap(NULL, len * sizeof(char *), PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (pt_sys_failed((long)room))
+            room = NULL;
+    }
+    char preload[PT_ENV_PRELOAD_BUF];
+    char *const *fixed = room ? pt_env_fix(envp, room, preload, sizeof preload) : envp;
+    struct pt_record *rec = pt_begin(PT_EV_SPAWN, -1, NULL, (uint64_t)search,
+                                     pt_strings_room(path, argv));
+    pt_put_strings(rec, path, argv);
+    pid_t child = 0;
+    errno = saved;
+    int r = real(&child, path, actions, attr, argv, fixed);
+    int call_errno = errno;
+    if (pid)
+        *pid = child;
+    pt_end(rec, r == 0 ? child : -r);
+    if (r == 0)
+        note_untraced_child(path, fixed, search, child);
+    if (mapped && room)
+        pt_sys_munmap(room, len * sizeof(char *));
+    errno = call_errno;
+    return r;
+}
+
+EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
+                       const posix_spawnattr_t *attr, char *const argv[],
+                       char *const envp[]) {
+    if (__builtin_expect(!pt_real.posix_spawn, 0))
+        pt_early_init();
+    return traced_spawn(pt_real.posix_spawn, 0, pid, path, actions, attr, argv, envp);
+}
+
+EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
+                        const posix_spawnattr_t *attr, char *const argv[],
+                        char *const envp[]) {
+    if (__builtin_expect(!pt_real.posix_spawnp, 0))
+        pt_early_init();
+    return traced_spawn(pt_real.posix_spawnp, 1, pid, file, actions, attr, argv, envp);
+}
+
+/* popen's pipe is made inside glibc; we learn its end right away so that the
+ * stdio traffic on it is attributed from the first byte. */
+EXPORT FILE *popen(const char *command, const char *mode) {
+    if (__builtin_expect(!pt_real.popen, 0))
+        pt_early_init();
+    int saved = errno;
+    struct pt_record *rec = pt_begin(PT_EV_POPEN, -1, NULL, 0, pt_strings_room(command, NULL));
+    pt_put_strings(rec, command, NULL);
+    errno = saved;
+    FILE *fp = pt_real.popen(command, mode);
+    int call_errno = errno;
+    if (fp) {
+        struct pt_fdinfo info;
+        int fd = fileno(fp);
+        pt_fd_forget(fd);
+        pt_fd_lookup(fd, &info);
+        if (rec) {
+            rec->fd = fd;
+            rec->obj_kind = info.kind;
+            rec->fd_flags = info.flags;
+            rec->obj_ino = info.ino;
+            rec->obj_dev = info.dev;
+        }
+    }
+    pt_end(rec, fp ? 0 : -call_errno);
+    errno = call_errno;
+    return fp;
+}
+
+EXPORT int system(const char *command) {
+    if (__builtin_expect(!pt_real.system, 0))
+        pt_early_init();
+    int saved = errno;
+    const char *shown = command ? command : "";
+    struct pt_record *rec = pt_begin(PT_EV_SYSTEM, -1, NULL, 0, pt_strings_room(shown, NULL));
+    pt_put_strings(rec, shown, NULL);
+    errno = saved;
+    int status = pt_real.system(command);
+    int call_errno = errno;
+    pt_end(rec, status < 0 ? -call_errno : status);
+    errno = call_errno;
+    return status;
+}

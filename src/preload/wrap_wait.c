@@ -1,0 +1,135 @@
+/* wait and exit: how each process ended, from both sides.  The parent's
+ * wait says what killed a child (a SIGPIPE death is a diagnosis); the exit
+ * record says the status a process chose. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "real.h"
+#include "recorder.h"
+#include "state.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+#define ENSURE(fn)                                                                    \
+    do {                                                                              \
+        if (__builtin_expect(!pt_real.fn, 0))                                         \
+            pt_early_init();                                                          \
+    } while (0)
+
+/* WNOHANG polls that reap nothing are not worth a record each. */
+static struct pt_record *wait_begin(int options) {
+    return (options & WNOHANG) ? NULL : pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
+}
+
+static void wait_end(struct pt_record *rec, pid_t pid, int status, int call_errno,
+                     int options) {
+    if (!rec && (options & WNOHANG) && pid > 0)
+        rec = pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
+    if (!rec)
+        return;
+    rec->arg = (uint64_t)(unsigned)status;
+    pt_end(rec, pid < 0 ? -call_errno : pid);
+}
+
+EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage) {
+    ENSURE(wait4);
+    int saved = errno, status = 0;
+    struct pt_record *rec = wait_begin(options);
+    errno = saved;
+    pid_t r = pt_real.wait4(pid, &status, options, usage);
+    int call_errno = errno;
+    if (wstatus && r > 0)
+        *wstatus = status;
+    wait_end(rec, r, status, call_errno, options);
+    errno = call_errno;
+    return r;
+}
+
+EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options) {
+    ENSURE(waitpid);
+    int saved = errno, status = 0;
+    struct pt_record *rec = wait_begin(options);
+    errno = saved;
+    pid_t r = pt_real.waitpid(pid, &status, options);
+    int call_errno = errno;
+    if (wstatus && r > 0)
+        *wstatus = status;
+    wait_end(rec, r, status, call_errno, options);
+    errno = call_errno;
+    return r;
+}
+
+EXPORT pid_t wait(int *wstatus) {
+    ENSURE(wait);
+    int saved = errno, status = 0;
+    struct pt_record *rec = wait_begin(0);
+    errno = saved;
+    pid_t r = pt_real.wait(&status);
+    int call_errno = errno;
+    if (wstatus && r > 0)
+        *wstatus = status;
+    wait_end(rec, r, status, call_errno, 0);
+    errno = call_errno;
+    return r;
+}
+
+/* waitid reports through siginfo; the record keeps the wait-status form. */
+static int status_of(const siginfo_t *info) {
+    switch (info->si_code) {
+    case CLD_EXITED:
+        return (info->si_status & 0xff) << 8;
+    case CLD_KILLED:
+        return info->si_status & 0x7f;
+    case CLD_DUMPED:
+        return (info->si_status & 0x7f) | 0x80;
+    default:
+        return 0;
+    }
+}
+
+EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options) {
+    ENSURE(waitid);
+    int saved = errno;
+    struct pt_record *rec = (options & WNOWAIT) ? NULL : wait_begin(options);
+    errno = saved;
+    int r = pt_real.waitid(idtype, id, infop, options);
+    int call_errno = errno;
+    pid_t reaped = (r == 0 && infop) ? infop->si_pid : 0;
+    if (r == 0 && !(options & WNOWAIT))
+        wait_end(rec, reaped, infop ? status_of(infop) : 0, call_errno, options);
+    else if (rec)
+        pt_end(rec, -call_errno);
+    errno = call_errno;
+    return r;
+}
+
+/* An exit record only where the image already has a trace: creating a file
+ * to say "exit 0" would be the whole cost of tracing /bin/true. */
+static void record_exit(int status) {
+    if (!pt_recording_open())
+        return;
+    pt_commit(pt_event(PT_EV_EXIT, -1, NULL, (uint64_t)(unsigned)status, 0, 0));
+}
+
+EXPORT void exit(int status) {
+    ENSURE(exit);
+    record_exit(status);
+    pt_real.exit(status);
+}
+
+EXPORT void _exit(int status) {
+    ENSURE(exit_now);
+    record_exit(status);
+    pt_real.exit_now(status);
+}
+
+EXPORT void _Exit(int status) {
+    ENSURE(exit_now_c99);
+    record_exit(status);
+    pt_real.exit_now_c99(status);
+}
