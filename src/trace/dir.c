@@ -1,0 +1,142 @@
+/* Listing and opening the trace files of a directory. */
+#define _GNU_SOURCE
+#include "dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int has_trace_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    size_t suffix = strlen(PT_FILE_SUFFIX);
+    return n > suffix && strcmp(name + n - suffix, PT_FILE_SUFFIX) == 0;
+}
+
+/* Compares runs of digits by value and everything else byte by byte. */
+int pt_trace_name_cmp(const char *a, const char *b)
+{
+    while (*a != '\0' && *b != '\0') {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            char *a_end, *b_end;
+            unsigned long long x = strtoull(a, &a_end, 10);
+            unsigned long long y = strtoull(b, &b_end, 10);
+            if (x != y)
+                return x < y ? -1 : 1;
+            a = a_end;
+            b = b_end;
+            continue;
+        }
+        if (*a != *b)
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return pt_trace_name_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct name_list {
+    char **names;
+    size_t count, cap;
+};
+
+static int add_name(struct name_list *l, const char *name)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        char **grown = realloc(l->names, cap * sizeof *grown);
+        if (grown == NULL)
+            return -1;
+        l->names = grown;
+        l->cap = cap;
+    }
+    l->names[l->count] = strdup(name);
+    return l->names[l->count++] == NULL ? -1 : 0;
+}
+
+static void free_names(struct name_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->names[i]);
+    free(l->names);
+}
+
+static int list_traces(const char *path, struct name_list *l, char *err, size_t errlen)
+{
+    DIR *dir = opendir(path);
+    if (dir == NULL) {
+        if (errno == ENOENT)
+            snprintf(err, errlen, "pipetrace: %s: no such directory", path);
+        else
+            snprintf(err, errlen, "pipetrace: %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && (de = readdir(dir)) != NULL)
+        if (de->d_name[0] != '.' && has_trace_suffix(de->d_name))
+            rc = add_name(l, de->d_name);
+    closedir(dir);
+    if (rc < 0) {
+        snprintf(err, errlen, "pipetrace: %s: out of memory", path);
+        return -1;
+    }
+    if (l->count == 0) {
+        snprintf(err, errlen, "pipetrace: no trace files in %s", path);
+        return -1;
+    }
+    qsort(l->names, l->count, sizeof *l->names, cmp_names);
+    return 0;
+}
+
+static int open_traces(struct pt_dir *d, const char *path, const struct name_list *l,
+                       char *err, size_t errlen)
+{
+    d->files = calloc(l->count, sizeof *d->files);
+    if (d->files == NULL) {
+        snprintf(err, errlen, "pipetrace: %s: out of memory", path);
+        return -1;
+    }
+    const char *sep = path[0] != '\0' && path[strlen(path) - 1] == '/' ? "" : "/";
+    for (size_t i = 0; i < l->count; i++) {
+        char *file;
+        if (asprintf(&file, "%s%s%s", path, sep, l->names[i]) < 0) {
+            snprintf(err, errlen, "pipetrace: %s: out of memory", path);
+            return -1;
+        }
+        int rc = pt_file_open(&d->files[d->count], file, err, errlen);
+        free(file);
+        if (rc < 0)
+            return -1;
+        d->count++;
+    }
+    return 0;
+}
+
+int pt_dir_open(struct pt_dir *d, const char *path, char *err, size_t errlen)
+{
+    struct name_list names = {0};
+    memset(d, 0, sizeof *d);
+    int rc = list_traces(path, &names, err, errlen);
+    if (rc == 0)
+        rc = open_traces(d, path, &names, err, errlen);
+    free_names(&names);
+    if (rc < 0)
+        pt_dir_close(d);
+    return rc;
+}
+
+void pt_dir_close(struct pt_dir *d)
+{
+    for (size_t i = 0; i < d->count; i++)
+        pt_file_close(&d->files[i]);
+    free(d->files);
+    memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,62 @@
+/* Names for the numbers in a trace: calls, object kinds, errno values and
+ * flag bits, as strace and the C headers spell them. */
+#ifndef PIPETRACE_TRACE_NAMES_H
+#define PIPETRACE_TRACE_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The call a record type stands for ("read", "pipe2", "__read_chk", ...);
+ * stdio refills and flushes are "read" and "write".  NULL if unknown. */
+const char *pt_event_name(unsigned type);
+
+/* True for records made by a stdio FILE rather than by a direct call. */
+int pt_event_via_stdio(unsigned type);
+
+/* True for records whose payload is bytes moved through fd (the capture). */
+int pt_event_moves_data(unsigned type);
+
+/* "pipe", "fifo", "socket", "file", "tty", "other", or "unknown" (also for
+ * numbers this version does not know). */
+const char *pt_obj_kind_name(unsigned kind);
+
+/* "EAGAIN"; NULL for numbers with no name. */
+const char *pt_errno_name(int err);
+
+/* The C library's description, "Resource temporarily unavailable". */
+const char *pt_errno_text(int err);
+
+/* The O_* names of the bits set in flags, in a fixed order, into names[]
+ * (at most max).  with_access adds the access mode (O_RDONLY, O_WRONLY,
+ * O_RDWR) first, for open(); pipe2() flags have none.  Bits without a name
+ * are left in *rest.  Returns how many names were stored. */
+size_t pt_open_flag_names(uint64_t flags, int with_access, const char **names,
+                          size_t max, uint64_t *rest);
+
+/* The same joined with '|' ("O_NONBLOCK|O_CLOEXEC", "0" when no bits,
+ * unnamed bits as a trailing hex number). */
+void pt_format_open_flags(uint64_t flags, int with_access, char *buf, size_t len);
+
+/* The names of a record's fd_flags ("O_RDONLY", "O_NONBLOCK", "O_CLOEXEC",
+ * ...); none when the flags are not known (PT_FDF_KNOWN clear). */
+size_t pt_fd_flag_names(unsigned fd_flags, const char **names, size_t max);
+
+/* "SIGPIPE"; NULL if unknown. */
+const char *pt_signal_name(int sig);
+
+/* "F_SETFL"; NULL if unknown. */
+const char *pt_fcntl_cmd_name(int cmd);
+
+/* Why a child ran untraced (PT_UNTRACED_*): "static", "setid", ...; NULL if
+ * unknown. */
+const char *pt_untraced_reason_name(unsigned reason);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PIPETRACE_TRACE_NAMES_H */

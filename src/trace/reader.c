@@ -1,0 +1,412 @@
+/* Opening, validating and walking one trace file.  See reader.h for why
+ * nothing read from the file is trusted. */
+#define _GNU_SOURCE
+#include "reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
+{
+    if (errlen == 0)
+        return;
+    int used = snprintf(err, errlen, "pipetrace: %s: ", path);
+    if (used < 0 || (size_t)used >= errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
+    va_end(ap);
+}
+
+/* --- mapping ------------------------------------------------------------ */
+
+static int map_file(struct pt_file *f, char *err, size_t errlen)
+{
+    int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fail(err, errlen, f->path, "%s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        fail(err, errlen, f->path, "%s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fail(err, errlen, f->path, "not a regular file");
+        close(fd);
+        return -1;
+    }
+    f->size = (size_t)st.st_size;
+    if (f->size == 0) {
+        close(fd);
+        fail(err, errlen, f->path, "empty file (the process wrote no header)");
+        return -1;
+    }
+    void *map = mmap(NULL, f->size, PROT_READ, MAP_SHARED, fd, 0);
+    int saved = errno;
+    close(fd); /* the mapping keeps the file; no fd per open trace */
+    if (map == MAP_FAILED) {
+        fail(err, errlen, f->path, "cannot map: %s", strerror(saved));
+        return -1;
+    }
+    f->map = map;
+    f->hdr = map;
+    return 0;
+}
+
+/* --- header ------------------------------------------------------------- */
+
+/* The fields a reader needs before it can trust any other, in the order
+ * they must be checked: the byte order decides how to read the version. */
+static int check_identity(const struct pt_file *f, char *err, size_t errlen)
+{
+    const struct pt_file_header *h = f->hdr;
+    if (f->size < PT_MAGIC_LEN || memcmp(h->magic, PT_MAGIC, PT_MAGIC_LEN) != 0) {
+        fail(err, errlen, f->path, "not a pipetrace trace (bad magic)");
+        return -1;
+    }
+    if (f->size < offsetof(struct pt_file_header, header_size)) {
+        fail(err, errlen, f->path, "truncated header (%zu of %zu bytes)",
+             f->size, sizeof(struct pt_file_header));
+        return -1;
+    }
+    if (h->byte_order == __builtin_bswap32(PT_BYTE_ORDER)) {
+        fail(err, errlen, f->path,
+             "written on a machine of the other byte order (not supported)");
+        return -1;
+    }
+    if (h->byte_order != PT_BYTE_ORDER) {
+        fail(err, errlen, f->path, "bad byte order mark 0x%08x", h->byte_order);
+        return -1;
+    }
+    if (h->version != PT_VERSION) {
+        fail(err, errlen, f->path,
+             "unsupported trace format version %u (this pipetrace reads version %d)",
+             h->version, PT_VERSION);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_layout(const struct pt_file *f, char *err, size_t errlen)
+{
+    const struct pt_file_header *h = f->hdr;
+    if (f->size < sizeof *h) {
+        fail(err, errlen, f->path, "truncated header (%zu of %zu bytes)",
+             f->size, sizeof *h);
+        return -1;
+    }
+    uint64_t strings_end = (uint64_t)h->header_size + h->strings_size;
+    if (h->header_size < sizeof *h || h->header_size > h->data_offset) {
+        fail(err, errlen, f->path, "bad header size %u", h->header_size);
+        return -1;
+    }
+    if (h->data_offset % PT_ALIGN != 0 || strings_end > h->data_offset) {
+        fail(err, errlen, f->path, "bad data offset %u", h->data_offset);
+        return -1;
+    }
+    if (h->data_offset > f->size) {
+        fail(err, errlen, f->path,
+             "truncated header (file ends at %zu, records start at %u)",
+             f->size, h->data_offset);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- process strings ---------------------------------------------------- */
+
+/* The string starting at *pos inside [.., end), or NULL if it has no NUL
+ * before end.  Advances *pos past the NUL. */
+static const char *take_string(const struct pt_file *f, uint64_t *pos, uint64_t end)
+{
+    if (*pos >= end)
+        return NULL;
+    const char *s = (const char *)f->map + *pos;
+    const char *nul = memchr(s, '\0', end - *pos);
+    if (nul == NULL)
+        return NULL;
+    *pos += (uint64_t)(nul - s) + 1;
+    return s;
+}
+
+static int parse_strings(struct pt_file *f, char *err, size_t errlen)
+{
+    const struct pt_file_header *h = f->hdr;
+    uint64_t pos = h->header_size;
+    uint64_t end = pos + h->strings_size;
+    int lenient = (h->flags & PT_HDR_ARGV_TRUNCATED) != 0;
+
+    f->exe = h->strings_size == 0 ? "" : take_string(f, &pos, end);
+    if (f->exe == NULL || h->argc > h->strings_size) {
+        fail(err, errlen, f->path, "bad process strings (exe or argc out of bounds)");
+        return -1;
+    }
+    f->argv = calloc((size_t)h->argc + 1, sizeof *f->argv);
+    if (f->argv == NULL) {
+        fail(err, errlen, f->path, "out of memory");
+        return -1;
+    }
+    for (f->argc = 0; f->argc < h->argc; f->argc++) {
+        const char *arg = take_string(f, &pos, end);
+        if (arg == NULL && lenient)
+            break; /* the writer said argv was cut: keep what is whole */
+        if (arg == NULL) {
+            fail(err, errlen, f->path, "bad process strings (argv[%u] unterminated)",
+                 f->argc);
+            return -1;
+        }
+        f->argv[f->argc] = arg;
+    }
+    return 0;
+}
+
+/* --- open / close ------------------------------------------------------- */
+
+int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen)
+{
+    memset(f, 0, sizeof *f);
+    f->path = strdup(path);
+    if (f->path == NULL) {
+        fail(err, errlen, path, "out of memory");
+        return -1;
+    }
+    if (map_file(f, err, errlen) < 0 || check_identity(f, err, errlen) < 0 ||
+        check_layout(f, err, errlen) < 0 || parse_strings(f, err, errlen) < 0) {
+        pt_file_close(f);
+        return -1;
+    }
+    /* The writer may still be appending: take one snapshot of the live end
+     * so every walk of this file agrees on it. */
+    f->tail = __atomic_load_n(&f->hdr->tail, __ATOMIC_ACQUIRE);
+    return 0;
+}
+
+void pt_file_close(struct pt_file *f)
+{
+    if (f->map != NULL)
+        munmap((void *)f->map, f->size);
+    free(f->argv);
+    free(f->path);
+    memset(f, 0, sizeof *f);
+}
+
+const char *pt_file_basename(const struct pt_file *f)
+{
+    const char *slash = strrchr(f->path, '/');
+    return slash != NULL ? slash + 1 : f->path;
+}
+
+void pt_file_image(const struct pt_file *f, char *buf, size_t len)
+{
+    const char *base = pt_file_basename(f);
+    size_t n = strlen(base);
+    size_t suffix = strlen(PT_FILE_SUFFIX);
+    if (n > suffix && strcmp(base + n - suffix, PT_FILE_SUFFIX) == 0)
+        n -= suffix;
+    snprintf(buf, len, "%.*s", (int)n, base);
+}
+
+/* --- walking the records ------------------------------------------------ */
+
+void pt_file_walk(struct pt_cursor *c, const struct pt_file *f)
+{
+    pt_file_walk_range(c, f, f->hdr->data_offset, UINT64_MAX);
+}
+
+void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t from,
+                        uint64_t to)
+{
+    memset(c, 0, sizeof *c);
+    c->file = f;
+    c->pos = from;
+    c->limit = to;
+}
+
+/* Records end at the tail the writer reserved up to, or where the file
+ * ends if that comes first; a tail before the records means none yet. */
+static uint64_t walk_end(const struct pt_file *f)
+{
+    uint64_t start = f->hdr->data_offset;
+    uint64_t end = f->tail < f->size ? f->tail : f->size;
+    return end < start ? start : end;
+}
+
+static void stop_walk(struct pt_cursor *c, enum pt_walk_stop why)
+{
+    c->done = 1;
+    c->damage.stop = why;
+    c->damage.stop_offset = c->pos;
+}
+
+static void stop_corrupt(struct pt_cursor *c, uint32_t size)
+{
+    c->damage.bad_size = size;
+    stop_walk(c, PT_WALK_CORRUPT);
+}
+
+/* Space that was reserved and abandoned is zero; so is the slack a writer
+ * may leave behind the last record. */
+static int all_zero(const uint8_t *p, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+        if (p[i] != 0)
+            return 0;
+    return 1;
+}
+
+static void skip_zero_words(struct pt_cursor *c, uint64_t end)
+{
+    const uint8_t *map = c->file->map;
+    while (end - c->pos >= PT_ALIGN && all_zero(map + c->pos, PT_ALIGN))
+        c->pos += PT_ALIGN;
+}
+
+/* Reached the end cleanly: the walk is complete unless the header promised
+ * records beyond the end of the file. */
+static void finish_walk(struct pt_cursor *c)
+{
+    const struct pt_file *f = c->file;
+    stop_walk(c, f->tail > f->size ? PT_WALK_TRUNCATED : PT_WALK_COMPLETE);
+}
+
+/* A record that does not fit before `end`: the file was cut if it would
+ * have fitted in a longer file, else the size is wrong. */
+static void stop_overrun(struct pt_cursor *c, uint64_t rec_end, uint32_t size)
+{
+    if (rec_end > c->file->size)
+        stop_walk(c, PT_WALK_TRUNCATED);
+    else
+        stop_corrupt(c, size);
+}
+
+/* Checks the record at c->pos.  Returns 1 to hand it out, 0 to skip it,
+ * -1 when the walk has stopped. */
+static int check_record(struct pt_cursor *c, uint64_t end)
+{
+    uint64_t room = end - c->pos;
+    if (room < PT_RECORD_SIZE) {
+        stop_overrun(c, c->pos + PT_RECORD_SIZE, 0);
+        return -1;
+    }
+    const struct pt_record *r = (const void *)(c->file->map + c->pos);
+    uint32_t size = __atomic_load_n(&r->size, __ATOMIC_ACQUIRE);
+    if (size < PT_RECORD_SIZE || size % PT_ALIGN != 0) {
+        stop_corrupt(c, size);
+        return -1;
+    }
+    if (size > room) {
+        stop_overrun(c, c->pos + size, size);
+        return -1;
+    }
+    uint8_t state = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+    if (state == PT_TORN) {
+        c->damage.torn++;
+        return 0;
+    }
+    if ((state != PT_BEGUN && state != PT_DONE) ||
+        (uint64_t)PT_RECORD_SIZE + r->data_len > size) {
+        c->damage.invalid++;
+        return 0;
+    }
+    return 1;
+}
+
+int pt_file_next(struct pt_cursor *c, struct pt_event *ev)
+{
+    uint64_t end = walk_end(c->file);
+    while (!c->done) {
+        if (c->pos >= c->limit || c->pos > end) {
+            stop_walk(c, PT_WALK_COMPLETE);
+            break;
+        }
+        skip_zero_words(c, end);
+        if (end - c->pos < PT_ALIGN && all_zero(c->file->map + c->pos, end - c->pos)) {
+            finish_walk(c);
+            break;
+        }
+        int verdict = check_record(c, end);
+        if (verdict < 0)
+            break;
+        const struct pt_record *r = (const void *)(c->file->map + c->pos);
+        uint64_t offset = c->pos;
+        c->pos += r->size;
+        if (verdict == 0)
+            continue;
+        ev->rec = r;
+        ev->payload = (const uint8_t *)(r + 1);
+        ev->offset = offset;
+        return 1;
+    }
+    return 0;
+}
+
+void pt_file_scan(struct pt_file *f)
+{
+    struct pt_cursor c;
+    struct pt_event ev;
+    pt_file_walk(&c, f);
+    while (pt_file_next(&c, &ev))
+        ;
+    f->damage = c.damage;
+}
+
+/* --- describing damage -------------------------------------------------- */
+
+int pt_damage_any(const struct pt_damage *d)
+{
+    return d->torn != 0 || d->invalid != 0 || d->stop != PT_WALK_COMPLETE;
+}
+
+static const char *plural(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* Appends one ", "-separated item to the text in buf. */
+static void add_item(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_item(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used > 0 && used + 2 < len) {
+        strcpy(buf + used, ", ");
+        used += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+void pt_damage_describe(const struct pt_file *f, const struct pt_damage *d,
+                        char *buf, size_t len)
+{
+    char what[200] = "";
+    if (d->torn != 0)
+        add_item(what, sizeof what, "%llu torn record%s", (unsigned long long)d->torn,
+                 plural(d->torn));
+    if (d->invalid != 0)
+        add_item(what, sizeof what, "%llu invalid record%s skipped",
+                 (unsigned long long)d->invalid, plural(d->invalid));
+    if (d->stop == PT_WALK_TRUNCATED)
+        add_item(what, sizeof what, "file truncated");
+    if (d->stop == PT_WALK_CORRUPT)
+        add_item(what, sizeof what, "corrupt record (size %u)", d->bad_size);
+    snprintf(buf, len, "%s: %s, read up to offset %llu", f->path, what,
+             (unsigned long long)d->stop_offset);
+}

@@ -1,0 +1,47 @@
+/* Messages and the working directory, shared by the subcommands. */
+#include "cli_util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("pipetrace: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "pipetrace %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see pipetrace %s --help)\n", cmd);
+    va_end(ap);
+    return EXIT_BAD_INPUT;
+}
+
+int cli_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int cli_enter_user_dir(void)
+{
+    const char *dir = getenv("BUILD_WORKING_DIRECTORY");
+    if (dir == NULL || *dir == '\0')
+        return 0;
+    if (chdir(dir) < 0) {
+        cli_error("cannot enter BUILD_WORKING_DIRECTORY %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,84 @@
+/* pipetrace: the command-line entry point, dispatching to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "commands.h"
+
+static const char usage[] =
+    "usage: pipetrace COMMAND [ARGS...]\n"
+    "\n"
+    "Records what programs do with pipes (LD_PRELOAD tracing), then shows it.\n"
+    "\n"
+    "commands:\n"
+    "  run [-o DIR] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
+    "                  run CMD traced, traces into DIR (default ./" DEFAULT_TRACE_DIR ")\n"
+    "  dump [--json] [DIR]\n"
+    "                  print the traced calls of all processes in time order\n"
+    "  help [COMMAND]  this text, or a command's own\n"
+    "\n"
+    "  -h, --help      this text;  --version  the version\n"
+    "\n"
+    "example:\n"
+    "  pipetrace run -- sh -c 'seq 3 | sort -r' && pipetrace dump\n";
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+};
+
+static const struct command commands[] = {
+    {"run", cmd_run, cmd_run_usage},
+    {"dump", cmd_dump, cmd_dump_usage},
+};
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+    cli_error("unknown command '%s' (see pipetrace --help)", name);
+    return EXIT_BAD_INPUT;
+}
+
+static int help(int argc, char **argv)
+{
+    if (argc < 3) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    const struct command *c = find_command(argv[2]);
+    if (c == NULL)
+        return unknown_command(argv[2]);
+    fputs(c->usage, stdout);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_BAD_INPUT;
+    }
+    const char *name = argv[1];
+    if (cli_is_help(name))
+        return help(1, argv);
+    if (strcmp(name, "help") == 0)
+        return help(argc, argv);
+    if (strcmp(name, "--version") == 0) {
+        puts("pipetrace " PIPETRACE_VERSION);
+        return 0;
+    }
+    const struct command *c = find_command(name);
+    if (c == NULL)
+        return unknown_command(name);
+    if (cli_enter_user_dir() < 0)
+        return EXIT_BAD_INPUT;
+    return c->run(argc - 1, argv + 1);
+}
