@@ -118,7 +118,7 @@ void pt_fd_forget_range(unsigned first, unsigned last) { for_range(first, last, 
 
 void pt_fd_cloexec_range(unsigned first, unsigned last) { for_range(first, last, mark_cloexec); }
 
-static uint8_t kind_of(const struct stat *st, int fd) {
+uint8_t pt_fd_kind(const struct stat *st, int fd) {
     switch (st->st_mode & S_IFMT) {
     case S_IFSOCK:
         return PT_OBJ_SOCKET;
@@ -142,21 +142,25 @@ static uint8_t kind_of(const struct stat *st, int fd) {
     return PT_OBJ_FIFO;
 }
 
+uint8_t pt_fd_flags_from(long status_flags, int cloexec) {
+    uint8_t flags = PT_FDF_KNOWN;
+    if ((status_flags & O_ACCMODE) == O_RDONLY)
+        flags |= PT_FDF_RDONLY;
+    else if ((status_flags & O_ACCMODE) == O_WRONLY)
+        flags |= PT_FDF_WRONLY;
+    if (status_flags & O_NONBLOCK)
+        flags |= PT_FDF_NONBLOCK;
+    if (cloexec)
+        flags |= PT_FDF_CLOEXEC;
+    return flags;
+}
+
 static uint8_t flags_of(int fd) {
     long fl = PT_SYS3(SYS_fcntl, fd, F_GETFL, 0);
     long fdfl = PT_SYS3(SYS_fcntl, fd, F_GETFD, 0);
     if (fl < 0 || fdfl < 0)
         return 0;
-    uint8_t flags = PT_FDF_KNOWN;
-    if ((fl & O_ACCMODE) == O_RDONLY)
-        flags |= PT_FDF_RDONLY;
-    else if ((fl & O_ACCMODE) == O_WRONLY)
-        flags |= PT_FDF_WRONLY;
-    if (fl & O_NONBLOCK)
-        flags |= PT_FDF_NONBLOCK;
-    if (fdfl & FD_CLOEXEC)
-        flags |= PT_FDF_CLOEXEC;
-    return flags;
+    return pt_fd_flags_from(fl, (fdfl & FD_CLOEXEC) != 0);
 }
 
 void pt_fd_identify(int fd, struct pt_fdinfo *info) {
@@ -169,7 +173,7 @@ void pt_fd_identify(int fd, struct pt_fdinfo *info) {
         return;
     info->ino = st.st_ino;
     info->dev = (uint32_t)st.st_dev;
-    info->kind = kind_of(&st, fd);
+    info->kind = pt_fd_kind(&st, fd);
     info->flags = flags_of(fd);
 }
 

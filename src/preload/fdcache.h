@@ -36,6 +36,14 @@ void pt_fd_update_flags(int fd, uint8_t set, uint8_t clear);
 /* Identifies fd from the kernel (fstat and friends), bypassing the cache. */
 void pt_fd_identify(int fd, struct pt_fdinfo *info);
 
+struct stat;
+
+/* The PT_OBJ_* kind of an fd that fstat described. */
+uint8_t pt_fd_kind(const struct stat *st, int fd);
+
+/* PT_FDF_* from F_GETFL-style status flags (or open flags) and FD_CLOEXEC. */
+uint8_t pt_fd_flags_from(long status_flags, int cloexec);
+
 /* Pipes, FIFOs and sockets are traced; files and ttys only when asked. */
 int pt_fd_is_traced_kind(uint8_t kind);
 

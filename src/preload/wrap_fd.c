@@ -217,19 +217,31 @@ EXPORT void closefrom(int lowfd) {
     errno = call_errno;
 }
 
-/* open and openat: every new fd number drops what the cache knew about it;
- * a FIFO is worth a record with its path. */
-static int opened(int fd, const char *path, int call_errno, const void *caller) {
+/* open and openat: the fstat that tells a FIFO also names the object, and
+ * the open flags say the rest, so the cache learns every opened fd here and
+ * its close costs nothing extra.  A FIFO is worth a record with its path. */
+static void describe_opened(const struct stat *st, int fd, int flags, struct pt_fdinfo *info) {
+    info->ino = st->st_ino;
+    info->dev = (uint32_t)st->st_dev;
+    info->kind = pt_fd_kind(st, fd);
+    info->flags = pt_fd_flags_from(flags, (flags & O_CLOEXEC) != 0);
+}
+
+static int opened(int fd, const char *path, int flags, int call_errno, const void *caller) {
     if (fd < 0)
         return fd;
-    pt_fd_forget(fd);
     struct stat st;
-    if (PT_SYS3(SYS_fstat, fd, &st, 0) != 0 || !S_ISFIFO(st.st_mode))
+    if (PT_SYS3(SYS_fstat, fd, &st, 0) != 0) {
+        pt_fd_forget(fd);
         return fd;
+    }
     struct pt_fdinfo info;
-    pt_fd_identify(fd, &info);
+    describe_opened(&st, fd, flags, &info);
     pt_fd_learn(fd, &info);
-    struct pt_record *rec = pt_event(PT_EV_OPEN, fd, &info, 0, fd, pt_strings_room(path, NULL));
+    if (info.kind != PT_OBJ_FIFO && info.kind != PT_OBJ_PIPE)
+        return fd;
+    struct pt_record *rec = pt_event(PT_EV_OPEN, fd, &info, (uint64_t)(unsigned)flags, fd,
+                                     pt_strings_room(path, NULL));
     pt_put_strings(rec, path, NULL);
     pt_commit(rec);
     pt_note_callsite(rec, caller);
@@ -253,28 +265,28 @@ EXPORT int open(const char *path, int flags, ...) {
     int mode = OPEN_MODE(flags, flags);
     ensure_real(pt_real.open);
     int fd = pt_real.open(path, flags, mode);
-    return opened(fd, path, errno, __builtin_return_address(0));
+    return opened(fd, path, flags, errno, __builtin_return_address(0));
 }
 
 EXPORT int open64(const char *path, int flags, ...) {
     int mode = OPEN_MODE(flags, flags);
     ensure_real(pt_real.open64);
     int fd = pt_real.open64(path, flags, mode);
-    return opened(fd, path, errno, __builtin_return_address(0));
+    return opened(fd, path, flags, errno, __builtin_return_address(0));
 }
 
 EXPORT int openat(int dirfd, const char *path, int flags, ...) {
     int mode = OPEN_MODE(flags, flags);
     ensure_real(pt_real.openat);
     int fd = pt_real.openat(dirfd, path, flags, mode);
-    return opened(fd, path, errno, __builtin_return_address(0));
+    return opened(fd, path, flags, errno, __builtin_return_address(0));
 }
 
 EXPORT int openat64(int dirfd, const char *path, int flags, ...) {
     int mode = OPEN_MODE(flags, flags);
     ensure_real(pt_real.openat64);
     int fd = pt_real.openat64(dirfd, path, flags, mode);
-    return opened(fd, path, errno, __builtin_return_address(0));
+    return opened(fd, path, flags, errno, __builtin_return_address(0));
 }
 
 EXPORT int mkfifo(const char *path, mode_t mode) {

@@ -24,15 +24,11 @@ static void learn_pipe(const int fds[2], int flags, struct pt_fdinfo *read_end) 
         read_end->ino = st.st_ino;
         read_end->dev = (uint32_t)st.st_dev;
     }
-    uint8_t common = PT_FDF_KNOWN;
-    if (flags & O_NONBLOCK)
-        common |= PT_FDF_NONBLOCK;
-    if (flags & O_CLOEXEC)
-        common |= PT_FDF_CLOEXEC;
+    int cloexec = (flags & O_CLOEXEC) != 0;
     read_end->kind = PT_OBJ_PIPE;
-    read_end->flags = common | PT_FDF_RDONLY;
+    read_end->flags = pt_fd_flags_from(O_RDONLY | (flags & O_NONBLOCK), cloexec);
     struct pt_fdinfo write_end = *read_end;
-    write_end.flags = common | PT_FDF_WRONLY;
+    write_end.flags = pt_fd_flags_from(O_WRONLY | (flags & O_NONBLOCK), cloexec);
     pt_fd_learn(fds[0], read_end);
     pt_fd_learn(fds[1], &write_end);
 }
