@@ -86,12 +86,9 @@ void pt_scan_inherited(void) {
 }
 
 int pt_inherited_worth_a_file(void) {
-    for (int i = 0; i < inherited_count; i++) {
-        uint8_t kind = inherited[i].info.kind;
-        if (inherited[i].fd > 2 || kind == PT_OBJ_PIPE || kind == PT_OBJ_FIFO ||
-            kind == PT_OBJ_SOCKET)
+    for (int i = 0; i < inherited_count; i++)
+        if (inherited[i].fd > 2)
             return 1;
-    }
     return 0;
 }
 

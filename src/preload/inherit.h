@@ -8,7 +8,11 @@
 void pt_scan_inherited(void);
 
 /* Whether the image inherited something worth a trace file even if it
- * never makes a traced call: an fd beyond 0-2, or a pipe, FIFO or socket. */
+ * never makes a traced call: an fd beyond 0-2, which the leak audit must
+ * see.  Standard fds alone do not count: creating a file costs a spawn
+ * several hundred microseconds on ext4, most processes with piped stdio do
+ * I/O on it anyway (and so get a file), and the viewer can follow the
+ * others' fds from their parent's fork and exec records. */
 int pt_inherited_worth_a_file(void);
 
 /* Writes the records; called once the file exists. */

@@ -117,8 +117,8 @@ static void initialize(int argc, char **argv, char **envp) {
     if (!pt_config.disabled)
         pt_scan_inherited();
     pt_tls_busy--;
-    /* A process that holds a pipe or a stray fd matters to the process
-     * tree and the leak audit even if it never makes a traced call. */
+    /* A process holding a stray fd matters to the leak audit even if it
+     * never makes a traced call. */
     if (pt_inherited_worth_a_file())
         pt_begin_trace();
 }
