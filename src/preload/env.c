@@ -120,3 +120,10 @@ char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf,
     out[n] = NULL;
     return changed ? out : envp;
 }
+
+int pt_env_keeps_tracing(char *const envp[]) {
+    if (!our_library)
+        return 1; /* we cannot tell; say nothing rather than something wrong */
+    const char *preload = lookup(envp, "LD_PRELOAD", strlen("LD_PRELOAD"));
+    return preload && names_our_library(preload + strlen("LD_PRELOAD="));
+}

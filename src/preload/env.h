@@ -25,6 +25,9 @@ size_t pt_env_fixed_len(char *const envp[]);
 char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf,
                         size_t preload_buf_len);
 
+/* Whether envp still preloads our library (after any fixing). */
+int pt_env_keeps_tracing(char *const envp[]);
+
 #define PT_ENV_PRELOAD_BUF 8192
 
 #endif

@@ -113,6 +113,7 @@ static void initialize(int argc, char **argv, char **envp) {
     begin_image(0, 0);
     pt_env_capture(envp);
     pthread_atfork(NULL, NULL, pt_child_reset);
+    pt_watch_exit();
     pt_image.stdio_coverage = pt_hook_stdio() == 0 ? PT_HDR_STDIO_HOOKED : PT_HDR_STDIO_UNHOOKED;
     if (!pt_config.disabled)
         pt_scan_inherited();

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "pipetrace/format.h"
 #include "src/trace/sys.h"
 
@@ -67,6 +68,13 @@ int pt_inspect_exec_target(int dirfd, const char *path) {
             reason = PT_UNTRACED_SETID;
     }
     pt_sys_close(fd);
+    return reason;
+}
+
+int pt_untraced_reason(int dirfd, const char *path, char *const envp[]) {
+    int reason = pt_inspect_exec_target(dirfd, path);
+    if (!reason && !pt_env_keeps_tracing(envp))
+        reason = PT_UNTRACED_ENV;
     return reason;
 }
 

@@ -10,6 +10,11 @@
  * exec will fail and say so), else a PT_UNTRACED_* reason. */
 int pt_inspect_exec_target(int dirfd, const char *path);
 
+/* The PT_UNTRACED_* reason the program at path, started with envp, will
+ * run without us, or 0: the target, then the environment (following can
+ * be turned off, and then a cleared environment loses the preload). */
+int pt_untraced_reason(int dirfd, const char *path, char *const envp[]);
+
 /* Finds `file` along PATH (from envp) the way execvp does, into out.
  * Returns 0, or -1 when nothing executable was found. */
 int pt_search_path(const char *file, char *const envp[], char *out, size_t out_len);

@@ -50,7 +50,7 @@ void pt_resolve_real(void) {
     pt_real.waitpid = next_symbol("waitpid");
     pt_real.wait = next_symbol("wait");
     pt_real.waitid = next_symbol("waitid");
-    pt_real.exit = next_symbol("exit");
+    pt_real.pclose = next_symbol("pclose");
     pt_real.exit_now = next_symbol("_exit");
     pt_real.exit_now_c99 = next_symbol("_Exit");
     if (!pt_real.fcntl64)

@@ -45,12 +45,12 @@ struct pt_real_fns {
     int (*posix_spawnp)(pid_t *, const char *, const posix_spawn_file_actions_t *,
                         const posix_spawnattr_t *, char *const[], char *const[]);
     FILE *(*popen)(const char *, const char *);
+    int (*pclose)(FILE *);
     int (*system)(const char *);
     pid_t (*wait4)(pid_t, int *, int, struct rusage *);
     pid_t (*waitpid)(pid_t, int *, int);
     pid_t (*wait)(int *);
     int (*waitid)(idtype_t, id_t, siginfo_t *, int);
-    void (*exit)(int) __attribute__((noreturn));
     void (*exit_now)(int) __attribute__((noreturn)); /* _exit */
     void (*exit_now_c99)(int) __attribute__((noreturn)); /* _Exit */
 };

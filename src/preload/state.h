@@ -30,6 +30,12 @@ extern struct pt_image pt_image;
 /* Runs the constructor's work if it has not run yet. */
 void pt_early_init(void);
 
+/* The child side of every fork-like call: a new image with its own trace. */
+void pt_child_reset(void);
+
+/* Registers the handler that records the exit status (wrap_wait.c). */
+void pt_watch_exit(void);
+
 /* Per thread: the cached kernel tid (0 until first needed) and a guard that
  * is set while the library itself is busy, so that anything it calls that
  * lands in a wrapper passes straight through. */

@@ -120,13 +120,14 @@ static int find_relro(struct dl_phdr_info *info, size_t size, void *data) {
     return 1;
 }
 
-/* The full pages of the RELRO range: the loader protects only those. */
+/* The pages the loader made read-only for RELRO: it rounds the start down
+ * and the end down (the last partial page stays writable data). */
 static int relro_pages(uintptr_t addr, uintptr_t *lo, uintptr_t *hi) {
     struct relro_search search = {.addr = addr};
     if (!dl_iterate_phdr(find_relro, &search))
         return -1;
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    *lo = (search.start + page - 1) & ~(page - 1);
+    *lo = search.start & ~(page - 1);
     *hi = search.end & ~(page - 1);
     return *lo < *hi ? 0 : -1;
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -52,24 +53,56 @@ static int real_exec(const struct exec_call *c, char *const envp[]) {
     }
 }
 
-static void note_untraced(const struct exec_call *c, char *const envp[]) {
-    char found[PT_PATH_MAX];
-    const char *target = c->path;
-    int dirfd = c->how == BY_DIRFD ? c->dirfd : AT_FDCWD;
-    if (c->how == BY_FD)
-        return;
-    if (c->how == BY_SEARCH) {
-        if (pt_search_path(c->path, envp, found, sizeof found) < 0)
-            return;
-        target = found;
+/* The file an exec will run, as a path inspect.c can open. */
+static const char *target_of(const struct exec_call *c, char *const envp[], char *buf,
+                             size_t len) {
+    if (c->how == BY_FD) {
+        /* fexecve runs the file behind the fd; /proc names it. */
+        char *p = buf;
+        const char prefix[] = "/proc/self/fd/";
+        memcpy(p, prefix, sizeof prefix - 1);
+        p += sizeof prefix - 1;
+        char digits[12];
+        int n = 0;
+        for (unsigned v = (unsigned)c->dirfd; n == 0 || v; v /= 10)
+            digits[n++] = (char)('0' + v % 10);
+        while (n)
+            *p++ = digits[--n];
+        *p = '\0';
+        return buf;
     }
-    int reason = pt_inspect_exec_target(dirfd, target);
-    if (!reason)
-        return;
+    if (c->how == BY_SEARCH)
+        return pt_search_path(c->path, envp, buf, len) == 0 ? buf : NULL;
+    return c->path;
+}
+
+static void record_untraced(int reason, const char *target) {
     struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason,
                                      pt_image.pid, pt_strings_room(target, NULL));
     pt_put_strings(rec, target, NULL);
     pt_commit(rec);
+}
+
+/* Says so when the new image will run without us: a target the loader will
+ * not preload into, or an environment without us that we were told to
+ * leave alone (PIPETRACE_FOLLOW=0). */
+static void note_untraced(const struct exec_call *c, char *const envp[]) {
+    char found[PT_PATH_MAX];
+    const char *target = target_of(c, envp, found, sizeof found);
+    if (!target)
+        return;
+    int reason = pt_untraced_reason(c->how == BY_DIRFD ? c->dirfd : AT_FDCWD, target, envp);
+    if (!reason)
+        return;
+    char named[PT_PATH_MAX];
+    if (c->how == BY_FD) {
+        /* Name the file itself: /proc/self/fd/N means nothing later. */
+        long n = pt_sys_readlink(target, named, sizeof named - 1);
+        named[n > 0 ? n : 0] = '\0';
+        if (n > 0)
+            target = named;
+    }
+    record_untraced(reason, target);
 }
 
 static const char *shown_path(const struct exec_call *c) {

@@ -17,8 +17,6 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-void pt_child_reset(void);
-
 static pid_t traced_fork(uint8_t type, pid_t (*real)(void), int run_child_reset) {
     int saved = errno;
     struct pt_record *rec = pt_begin(type, -1, NULL, 0, 0);

@@ -29,7 +29,7 @@ static void note_untraced_child(const char *path, char *const envp[], int search
             return;
         target = found;
     }
-    int reason = pt_inspect_exec_target(AT_FDCWD, target);
+    int reason = pt_untraced_reason(AT_FDCWD, target, envp);
     if (!reason)
         return;
     struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pid,
@@ -116,6 +116,25 @@ EXPORT FILE *popen(const char *command, const char *mode) {
     pt_end(rec, fp ? 0 : -call_errno);
     errno = call_errno;
     return fp;
+}
+
+/* pclose closes the stream's fd inside glibc: the cache must forget it. */
+EXPORT int pclose(FILE *fp) {
+    if (__builtin_expect(!pt_real.pclose, 0))
+        pt_early_init();
+    int saved = errno;
+    int fd = fp ? fileno(fp) : -1;
+    struct pt_fdinfo info;
+    int traced = fd >= 0 && pt_traced_fd(fd, &info);
+    struct pt_record *rec = traced ? pt_begin(PT_EV_CLOSE, fd, &info, 0, 0) : NULL;
+    errno = saved;
+    int status = pt_real.pclose(fp);
+    int call_errno = errno;
+    if (fd >= 0)
+        pt_fd_forget(fd);
+    pt_end(rec, status < 0 ? -call_errno : 0);
+    errno = call_errno;
+    return status;
 }
 
 EXPORT int system(const char *command) {

@@ -64,6 +64,12 @@ EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options) {
     return r;
 }
 
+/* dash reaps its children with wait3. */
+EXPORT pid_t wait3(int *wstatus, int options, struct rusage *usage) {
+    ENSURE(wait4);
+    return wait4(-1, wstatus, options, usage);
+}
+
 EXPORT pid_t wait(int *wstatus) {
     ENSURE(wait);
     int saved = errno, status = 0;
@@ -108,19 +114,23 @@ EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options) {
     return r;
 }
 
-/* An exit record only where the image already has a trace: creating a file
- * to say "exit 0" would be the whole cost of tracing /bin/true. */
+/* An exit record only where the image already has a trace file: creating a
+ * file to say "exit 0" would be the whole cost of tracing /bin/true.
+ * Returning from main reaches exit inside libc, past any wrapper, so the
+ * status comes from an on_exit handler; _exit and _Exit skip handlers and
+ * are wrapped. */
 static void record_exit(int status) {
     if (!pt_recording_open())
         return;
     pt_commit(pt_event(PT_EV_EXIT, -1, NULL, (uint64_t)(unsigned)status, 0, 0));
 }
 
-EXPORT void exit(int status) {
-    ENSURE(exit);
+static void on_exit_handler(int status, void *unused) {
+    (void)unused;
     record_exit(status);
-    pt_real.exit(status);
 }
+
+void pt_watch_exit(void) { on_exit(on_exit_handler, NULL); }
 
 EXPORT void _exit(int status) {
     ENSURE(exit_now);
