@@ -31,35 +31,35 @@ extern "C" {
 
 /* header.flags */
 enum {
-    PT_HDR_STOPPED = 1u << 0,      /* tracing stopped early (stop_errno says why) */
-    PT_HDR_STDIO_HOOKED = 1u << 1, /* stdio's read/write reach the recorder */
+    PT_HDR_STOPPED = 1u << 0,        /* tracing stopped early (stop_errno says why) */
+    PT_HDR_STDIO_HOOKED = 1u << 1,   /* stdio's read/write reach the recorder */
     PT_HDR_STDIO_UNHOOKED = 1u << 2, /* stdio hooks were not installed */
     PT_HDR_ARGV_TRUNCATED = 1u << 3, /* argv did not fit; strings are cut */
-    PT_HDR_FORK_CHILD = 1u << 4,   /* image began at fork(), not at exec */
-    PT_HDR_ALL_FDS = 1u << 5,      /* files and ttys were traced too */
+    PT_HDR_FORK_CHILD = 1u << 4,     /* image began at fork(), not at exec */
+    PT_HDR_ALL_FDS = 1u << 5,        /* files and ttys were traced too */
 };
 
 /* The fixed part of the header.  Fields marked "live" are updated while the
  * process runs (atomically, through the shared mapping). */
 struct pt_file_header {
-    char magic[PT_MAGIC_LEN];  /* PT_MAGIC */
-    uint32_t byte_order;       /* PT_BYTE_ORDER as written by the tracer */
-    uint16_t version;          /* PT_VERSION */
-    uint16_t header_size;      /* sizeof(struct pt_file_header) as written */
-    uint32_t data_offset;      /* offset of the first record (8-aligned) */
-    uint32_t flags;            /* live: PT_HDR_* */
-    uint64_t tail;             /* live: end offset of the last reserved record */
-    uint64_t dropped;          /* live: events not recorded (tracing stopped) */
-    int32_t stop_errno;        /* live: why tracing stopped, when PT_HDR_STOPPED */
+    char magic[PT_MAGIC_LEN]; /* PT_MAGIC */
+    uint32_t byte_order;      /* PT_BYTE_ORDER as written by the tracer */
+    uint16_t version;         /* PT_VERSION */
+    uint16_t header_size;     /* sizeof(struct pt_file_header) as written */
+    uint32_t data_offset;     /* offset of the first record (8-aligned) */
+    uint32_t flags;           /* live: PT_HDR_* */
+    uint64_t tail;            /* live: end offset of the last reserved record */
+    uint64_t dropped;         /* live: events not recorded (tracing stopped) */
+    int32_t stop_errno;       /* live: why tracing stopped, when PT_HDR_STOPPED */
     int32_t pid;
     int32_t ppid;
-    uint32_t data_limit;       /* bytes captured per call; UINT32_MAX = all */
-    uint64_t start_mono_ns;    /* CLOCK_MONOTONIC when the image began */
-    uint64_t start_real_ns;    /* CLOCK_REALTIME at the same moment */
-    uint8_t boot_id[16];       /* /proc/sys/kernel/random/boot_id, binary */
-    uint32_t strings_size;     /* bytes of the string area after this struct */
-    uint32_t argc;             /* argv strings in the string area */
-    uint8_t reserved[48];      /* zero */
+    uint32_t data_limit;    /* bytes captured per call; UINT32_MAX = all */
+    uint64_t start_mono_ns; /* CLOCK_MONOTONIC when the image began */
+    uint64_t start_real_ns; /* CLOCK_REALTIME at the same moment */
+    uint8_t boot_id[16];    /* /proc/sys/kernel/random/boot_id, binary */
+    uint32_t strings_size;  /* bytes of the string area after this struct */
+    uint32_t argc;          /* argv strings in the string area */
+    uint8_t reserved[48];   /* zero */
 };
 /* The string area follows the fixed header: the executable path, then argc
  * argv strings, each NUL-terminated.  data_offset is past its end. */
@@ -79,10 +79,10 @@ enum { PT_TORN = 0, PT_BEGUN = 1, PT_DONE = 2 };
 
 struct pt_record {
     uint32_t size;
-    uint8_t type;      /* PT_EV_* */
-    uint8_t state;     /* PT_TORN / PT_BEGUN / PT_DONE */
-    uint8_t obj_kind;  /* PT_OBJ_* of the object behind fd */
-    uint8_t fd_flags;  /* PT_FDF_* of fd at the time of the call */
+    uint8_t type;     /* PT_EV_* */
+    uint8_t state;    /* PT_TORN / PT_BEGUN / PT_DONE */
+    uint8_t obj_kind; /* PT_OBJ_* of the object behind fd */
+    uint8_t fd_flags; /* PT_FDF_* of fd at the time of the call */
     int32_t tid;
     int32_t fd;        /* the fd the call was about (-1 if none) */
     uint64_t t_start;  /* CLOCK_MONOTONIC ns when the call was entered */
@@ -107,7 +107,7 @@ enum pt_event_type {
      * data_len bytes moved (the capture). */
     PT_EV_READ = 1,
     PT_EV_WRITE = 2,
-    PT_EV_READV = 3,       /* arg = total of iov lengths */
+    PT_EV_READV = 3, /* arg = total of iov lengths */
     PT_EV_WRITEV = 4,
     PT_EV_READ_CHK = 5,    /* __read_chk, what _FORTIFY_SOURCE makes of read */
     PT_EV_STDIO_READ = 6,  /* a stdio FILE refilled its buffer from fd */
@@ -129,21 +129,21 @@ enum pt_event_type {
     /* processes.  result = child pid for fork-like calls. */
     PT_EV_FORK = 32,
     PT_EV_VFORK = 33,
-    PT_EV_EXEC = 34,       /* payload: path NUL argv...; stays PT_BEGUN when the
-                              exec succeeded, PT_DONE with -errno if it failed */
-    PT_EV_SPAWN = 35,      /* posix_spawn(p); result = child pid; payload as exec */
-    PT_EV_EXIT = 36,       /* arg = exit status */
-    PT_EV_WAIT = 37,       /* result = pid reaped, arg = wait status */
+    PT_EV_EXEC = 34,           /* payload: path NUL argv...; stays PT_BEGUN when the
+                                  exec succeeded, PT_DONE with -errno if it failed */
+    PT_EV_SPAWN = 35,          /* posix_spawn(p); result = child pid; payload as exec */
+    PT_EV_EXIT = 36,           /* arg = exit status */
+    PT_EV_WAIT = 37,           /* result = pid reaped, arg = wait status */
     PT_EV_UNTRACED_CHILD = 38, /* arg = PT_UNTRACED_*; payload: path */
     PT_EV_INHERITED_FD = 39,   /* an fd open when the image began */
-    PT_EV_CALLSITE = 40,   /* arg = file offset of the record it describes;
-                              payload: struct pt_callsite_payload */
-    PT_EV_MODULE = 41,     /* arg = load address; payload: struct
-                              pt_module_payload */
-    PT_EV_COVERAGE = 42,   /* arg = PT_HDR_STDIO_* at the time it changed */
-    PT_EV_POPEN = 43,      /* fd = the parent's end; payload: command */
-    PT_EV_SYSTEM = 44,     /* result = wait status; payload: command */
-    PT_EV_MKFIFO = 45,     /* payload: path */
+    PT_EV_CALLSITE = 40,       /* arg = file offset of the record it describes;
+                                  payload: struct pt_callsite_payload */
+    PT_EV_MODULE = 41,         /* arg = load address; payload: struct
+                                  pt_module_payload */
+    PT_EV_COVERAGE = 42,       /* arg = PT_HDR_STDIO_* at the time it changed */
+    PT_EV_POPEN = 43,          /* fd = the parent's end; payload: command */
+    PT_EV_SYSTEM = 44,         /* result = wait status; payload: command */
+    PT_EV_MKFIFO = 45,         /* payload: path */
 
     PT_EV_MAX = 63
 };
@@ -154,9 +154,9 @@ enum pt_obj_kind {
     PT_OBJ_PIPE = 1,    /* anonymous pipe (pipefs) */
     PT_OBJ_FIFO = 2,    /* named pipe */
     PT_OBJ_SOCKET = 3,
-    PT_OBJ_FILE = 4,    /* regular file */
-    PT_OBJ_TTY = 5,     /* character device: ttys, /dev/null */
-    PT_OBJ_OTHER = 6,   /* directories, block devices, eventfds, ... */
+    PT_OBJ_FILE = 4,  /* regular file */
+    PT_OBJ_TTY = 5,   /* character device: ttys, /dev/null */
+    PT_OBJ_OTHER = 6, /* directories, block devices, eventfds, ... */
 };
 
 /* pt_record.fd_flags: what the fd was at the time of the call */
@@ -170,8 +170,8 @@ enum {
 };
 
 struct pt_pipe_payload {
-    int32_t fds[2];      /* the pair returned (-1, -1 on failure) */
-    uint64_t ino[2];     /* identity of each end (equal for a pipe) */
+    int32_t fds[2];  /* the pair returned (-1, -1 on failure) */
+    uint64_t ino[2]; /* identity of each end (equal for a pipe) */
 };
 
 /* Where an fd-creating call was made: the return address into the caller,
@@ -179,7 +179,7 @@ struct pt_pipe_payload {
 struct pt_callsite_payload {
     uint64_t addr;
     uint64_t module_base;
-    uint64_t symbol_addr;  /* 0 when no symbol was found */
+    uint64_t symbol_addr; /* 0 when no symbol was found */
     /* symbol name, NUL-terminated, follows */
 };
 
@@ -195,7 +195,7 @@ enum pt_untraced_reason {
     PT_UNTRACED_SETID = 2,   /* set-user-ID / set-group-ID / capabilities */
     PT_UNTRACED_FOREIGN = 3, /* ELF class or machine the library is not for */
     PT_UNTRACED_NOT_ELF = 4,
-    PT_UNTRACED_ENV = 5,     /* following was turned off */
+    PT_UNTRACED_ENV = 5, /* following was turned off */
 };
 
 #ifdef __cplusplus

@@ -24,8 +24,8 @@ static int first_sighting(uintptr_t base) {
         uintptr_t seen = __atomic_load_n(&modules_seen[i], __ATOMIC_ACQUIRE);
         if (seen == base)
             return 0;
-        if (!seen && __atomic_compare_exchange_n(&modules_seen[i], &seen, base, 0,
-                                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        if (!seen && __atomic_compare_exchange_n(&modules_seen[i], &seen, base, 0, __ATOMIC_ACQ_REL,
+                                                 __ATOMIC_ACQUIRE))
             return 1;
         if (seen == base)
             return 0;
@@ -54,8 +54,8 @@ static uint32_t build_id_of(uintptr_t base, uint8_t *out, uint32_t room) {
             const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)p;
             const uint8_t *name = p + sizeof *nh;
             const uint8_t *desc = name + ((nh->n_namesz + 3) & ~3u);
-            if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-                memcmp(name, "GNU", 4) == 0 && nh->n_descsz <= room) {
+            if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 && memcmp(name, "GNU", 4) == 0 &&
+                nh->n_descsz <= room) {
                 memcpy(out, desc, nh->n_descsz);
                 return nh->n_descsz;
             }

@@ -12,11 +12,11 @@
  * directory is passed on absolute, so a child that changed directory still
  * records into the same trace. */
 enum { VAR_DIR, VAR_DATA, VAR_ALL_FDS, VAR_FOLLOW, VAR_COUNT };
-static const char *const var_names[VAR_COUNT] = {
-    "PIPETRACE_DIR", "PIPETRACE_DATA", "PIPETRACE_ALL_FDS", "PIPETRACE_FOLLOW"};
+static const char *const var_names[VAR_COUNT] = {"PIPETRACE_DIR", "PIPETRACE_DATA",
+                                                 "PIPETRACE_ALL_FDS", "PIPETRACE_FOLLOW"};
 static char vars[VAR_COUNT][PT_PATH_MAX + 32];
 static char preload_entry[PT_PATH_MAX + 16]; /* "LD_PRELOAD=<our library>" */
-static const char *our_library;               /* inside preload_entry */
+static const char *our_library;              /* inside preload_entry */
 static int following = 1;
 
 static const char *lookup(char *const envp[], const char *name, size_t len) {
@@ -59,7 +59,9 @@ void pt_env_capture(char **envp) {
     following = !(follow && strcmp(follow, "PIPETRACE_FOLLOW=0") == 0);
 }
 
-int pt_env_following(void) { return following && our_library; }
+int pt_env_following(void) {
+    return following && our_library;
+}
 
 size_t pt_env_fixed_len(char *const envp[]) {
     size_t n = 0;
@@ -99,8 +101,7 @@ static const char *preload_for(const char *existing, char *buf, size_t buf_len) 
     return buf;
 }
 
-char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf,
-                        size_t preload_buf_len) {
+char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf, size_t preload_buf_len) {
     if (!pt_env_following())
         return envp;
     const char *old_preload = lookup(envp, "LD_PRELOAD", strlen("LD_PRELOAD"));

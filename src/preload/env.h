@@ -22,8 +22,7 @@ size_t pt_env_fixed_len(char *const envp[]);
  * our variables it lacks, LD_PRELOAD extended with our library first when it
  * names others.  `preload_buf` holds a rebuilt LD_PRELOAD entry.  Returns
  * envp itself when nothing was missing. */
-char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf,
-                        size_t preload_buf_len);
+char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf, size_t preload_buf_len);
 
 /* Whether envp still preloads our library (after any fixing). */
 int pt_env_keeps_tracing(char *const envp[]);

@@ -34,13 +34,13 @@ static struct slot *slot_for(int fd, int create) {
     unsigned page = (unsigned)fd / PAGE_FDS;
     struct slot *p = __atomic_load_n(&pages[page], __ATOMIC_ACQUIRE);
     if (!p && create) {
-        void *fresh = pt_sys_mmap(NULL, sizeof(struct slot) * PAGE_FDS,
-                                  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *fresh = pt_sys_mmap(NULL, sizeof(struct slot) * PAGE_FDS, PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (pt_sys_failed((long)fresh))
             return NULL;
         struct slot *expected = NULL;
-        if (__atomic_compare_exchange_n(&pages[page], &expected, fresh, 0,
-                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        if (__atomic_compare_exchange_n(&pages[page], &expected, fresh, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
             p = fresh;
         else {
             pt_sys_munmap(fresh, sizeof(struct slot) * PAGE_FDS);
@@ -51,8 +51,7 @@ static struct slot *slot_for(int fd, int create) {
 }
 
 static uint64_t pack_meta(const struct pt_fdinfo *info) {
-    return 1u | (uint64_t)info->kind << 8 | (uint64_t)info->flags << 16 |
-           (uint64_t)info->dev << 32;
+    return 1u | (uint64_t)info->kind << 8 | (uint64_t)info->flags << 16 | (uint64_t)info->dev << 32;
 }
 
 int pt_fd_cached(int fd, struct pt_fdinfo *info) {
@@ -112,11 +111,17 @@ static void for_range(unsigned first, unsigned last, void (*fn)(int fd)) {
     }
 }
 
-static void mark_cloexec(int fd) { pt_fd_update_flags(fd, PT_FDF_CLOEXEC, 0); }
+static void mark_cloexec(int fd) {
+    pt_fd_update_flags(fd, PT_FDF_CLOEXEC, 0);
+}
 
-void pt_fd_forget_range(unsigned first, unsigned last) { for_range(first, last, pt_fd_forget); }
+void pt_fd_forget_range(unsigned first, unsigned last) {
+    for_range(first, last, pt_fd_forget);
+}
 
-void pt_fd_cloexec_range(unsigned first, unsigned last) { for_range(first, last, mark_cloexec); }
+void pt_fd_cloexec_range(unsigned first, unsigned last) {
+    for_range(first, last, mark_cloexec);
+}
 
 uint8_t pt_fd_kind(const struct stat *st, int fd) {
     switch (st->st_mode & S_IFMT) {

@@ -26,8 +26,8 @@ static int secure_mode(int fd, const struct stat *st) {
     if ((st->st_mode & S_ISGID) && (long)st->st_gid != egid)
         return 1;
     char caps[64];
-    return pt_syscall6(SYS_fgetxattr, fd, (long)"security.capability", (long)caps,
-                       sizeof caps, 0, 0) > 0;
+    return pt_syscall6(SYS_fgetxattr, fd, (long)"security.capability", (long)caps, sizeof caps, 0,
+                       0) > 0;
 }
 
 static int has_interp(int fd, const Elf64_Ehdr *eh) {
@@ -93,7 +93,7 @@ int pt_search_path(const char *file, char *const envp[], char *out, size_t out_l
         memcpy(out, file, file_len + 1);
         return 0;
     }
-    for (const char *dir = path_of(envp); ; ) {
+    for (const char *dir = path_of(envp);;) {
         const char *end = strchrnul(dir, ':');
         size_t dir_len = (size_t)(end - dir);
         if (dir_len + 1 + file_len + 1 <= out_len) {

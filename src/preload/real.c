@@ -6,7 +6,9 @@
 
 struct pt_real_fns pt_real;
 
-static void *next_symbol(const char *name) { return dlsym(RTLD_NEXT, name); }
+static void *next_symbol(const char *name) {
+    return dlsym(RTLD_NEXT, name);
+}
 
 void pt_resolve_real(void) {
     pt_real.read = next_symbol("read");

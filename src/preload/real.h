@@ -4,11 +4,11 @@
 #ifndef PIPETRACE_PRELOAD_REAL_H
 #define PIPETRACE_PRELOAD_REAL_H
 
-#include <stddef.h>
-#include <sys/types.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 
@@ -51,7 +51,7 @@ struct pt_real_fns {
     pid_t (*waitpid)(pid_t, int *, int);
     pid_t (*wait)(int *);
     int (*waitid)(idtype_t, id_t, siginfo_t *, int);
-    void (*exit_now)(int) __attribute__((noreturn)); /* _exit */
+    void (*exit_now)(int) __attribute__((noreturn));     /* _exit */
     void (*exit_now_c99)(int) __attribute__((noreturn)); /* _Exit */
 };
 

@@ -31,8 +31,7 @@ static int hexval(char c) {
 
 static void read_boot_id(void) {
     char text[64];
-    int fd = pt_sys_openat(AT_FDCWD, "/proc/sys/kernel/random/boot_id",
-                           O_RDONLY | O_CLOEXEC, 0);
+    int fd = pt_sys_openat(AT_FDCWD, "/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC, 0);
     if (fd < 0)
         return;
     long n = pt_sys_read(fd, text, sizeof text - 1);
@@ -126,16 +125,16 @@ static struct pt_writer *writer_get(void) {
     if (state == W_FAILED || pt_config.disabled)
         return NULL;
     int expected = W_NONE;
-    if (__atomic_compare_exchange_n(&writer_state, &expected, W_CREATING, 0,
-                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    if (__atomic_compare_exchange_n(&writer_state, &expected, W_CREATING, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
         pt_tls_busy++;
         create_writer();
         pt_tls_busy--;
         if (__atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) == W_READY)
             pt_record_inherited();
     } else {
-        for (int i = 0; i < 100000 && __atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) ==
-                                          W_CREATING; i++)
+        for (int i = 0;
+             i < 100000 && __atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) == W_CREATING; i++)
             pt_sys_sched_yield();
     }
     return __atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) == W_READY ? &writer : NULL;
@@ -147,7 +146,9 @@ static int current_tid(void) {
     return pt_tls_tid;
 }
 
-static uint32_t align8(uint64_t n) { return (uint32_t)((n + 7) & ~(uint64_t)7); }
+static uint32_t align8(uint64_t n) {
+    return (uint32_t)((n + 7) & ~(uint64_t)7);
+}
 
 uint32_t pt_capture_room(uint64_t count) {
     uint64_t room = count < pt_config.data_limit ? count : pt_config.data_limit;
@@ -155,8 +156,8 @@ uint32_t pt_capture_room(uint64_t count) {
     return room > (1u << 30) ? (1u << 30) : (uint32_t)room;
 }
 
-struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info,
-                           uint64_t arg, uint32_t payload_max) {
+struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
+                           uint32_t payload_max) {
     if (pt_tls_busy)
         return NULL;
     struct pt_writer *w = writer_get();
@@ -212,8 +213,7 @@ void pt_capture(struct pt_record *rec, const void *buf, int64_t moved) {
     rec->data_len = len;
 }
 
-void pt_capture_iov(struct pt_record *rec, const struct iovec *iov, int iovcnt,
-                    int64_t moved) {
+void pt_capture_iov(struct pt_record *rec, const struct iovec *iov, int iovcnt, int64_t moved) {
     uint32_t len = capture_len(rec, moved);
     uint8_t *out = (uint8_t *)(rec + 1);
     uint32_t done = 0;
@@ -295,8 +295,8 @@ void pt_put_strings(struct pt_record *rec, const char *first, char *const list[]
     rec->data_len = used;
 }
 
-struct pt_record *pt_event(uint8_t type, int fd, const struct pt_fdinfo *info,
-                           uint64_t arg, int64_t result, uint32_t payload_max) {
+struct pt_record *pt_event(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
+                           int64_t result, uint32_t payload_max) {
     struct pt_record *rec = pt_begin(type, fd, info, arg, payload_max);
     if (rec) {
         rec->t_end = rec->t_start;
@@ -321,4 +321,6 @@ void pt_commit_captured(struct pt_record *rec) {
     pt_commit(rec);
 }
 
-void pt_begin_trace(void) { (void)writer_get(); }
+void pt_begin_trace(void) {
+    (void)writer_get();
+}

@@ -15,8 +15,8 @@
 #include "pipetrace/format.h"
 
 /* Returns the record to complete, or NULL when nothing is being recorded. */
-struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info,
-                           uint64_t arg, uint32_t payload_max);
+struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
+                           uint32_t payload_max);
 
 /* Completes rec with result (>= 0, or -errno).  NULL rec is fine. */
 void pt_end(struct pt_record *rec, int64_t result);
@@ -27,8 +27,7 @@ uint32_t pt_capture_room(uint64_t count);
 /* Copies the first bytes moved into the record's payload: from one buffer,
  * or gathered from an iovec array. */
 void pt_capture(struct pt_record *rec, const void *buf, int64_t moved);
-void pt_capture_iov(struct pt_record *rec, const struct iovec *iov, int iovcnt,
-                    int64_t moved);
+void pt_capture_iov(struct pt_record *rec, const struct iovec *iov, int iovcnt, int64_t moved);
 
 /* Completes a record whose capture is already in place. */
 void pt_end_captured(struct pt_record *rec, int64_t result);
@@ -53,8 +52,8 @@ void pt_put_strings(struct pt_record *rec, const char *first, char *const list[]
 
 /* A complete record in one step, for events that are not calls in progress
  * (inherited fds, exit, call sites). */
-struct pt_record *pt_event(uint8_t type, int fd, const struct pt_fdinfo *info,
-                           uint64_t arg, int64_t result, uint32_t payload_max);
+struct pt_record *pt_event(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
+                           int64_t result, uint32_t payload_max);
 
 /* pt_commit, after giving back the unused payload room. */
 void pt_commit_captured(struct pt_record *rec);

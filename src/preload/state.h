@@ -16,7 +16,7 @@ struct pt_config {
 struct pt_image {
     int pid;
     int ppid;
-    int fork_child;        /* began at fork rather than exec */
+    int fork_child; /* began at fork rather than exec */
     uint64_t start_mono_ns;
     uint64_t start_real_ns;
     int argc;

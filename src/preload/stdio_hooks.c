@@ -49,8 +49,8 @@ static ssize_t hooked_read(FILE *fp, void *buf, ssize_t size) {
         errno = saved;
         return orig_read(fp, buf, size);
     }
-    struct pt_record *rec = pt_begin(PT_EV_STDIO_READ, fd, &info, (uint64_t)size,
-                                     pt_capture_room((uint64_t)size));
+    struct pt_record *rec =
+        pt_begin(PT_EV_STDIO_READ, fd, &info, (uint64_t)size, pt_capture_room((uint64_t)size));
     errno = saved;
     ssize_t n = orig_read(fp, buf, size);
     int call_errno = errno;
@@ -67,8 +67,8 @@ static ssize_t hooked_write(FILE *fp, const void *buf, ssize_t size) {
         errno = saved;
         return orig_write(fp, buf, size);
     }
-    struct pt_record *rec = pt_begin(PT_EV_STDIO_WRITE, fd, &info, (uint64_t)size,
-                                     pt_capture_room((uint64_t)size));
+    struct pt_record *rec =
+        pt_begin(PT_EV_STDIO_WRITE, fd, &info, (uint64_t)size, pt_capture_room((uint64_t)size));
     errno = saved;
     ssize_t n = orig_write(fp, buf, size);
     int call_errno = errno;
@@ -158,8 +158,7 @@ int pt_hook_stdio(void) {
     orig_close = (file_close_fn)dlsym(RTLD_NEXT, "_IO_file_close");
     if (!jumps || !orig_read || !orig_write || !orig_close)
         return -1;
-    if (jumps[SLOT_READ] != (uintptr_t)orig_read ||
-        jumps[SLOT_WRITE] != (uintptr_t)orig_write ||
+    if (jumps[SLOT_READ] != (uintptr_t)orig_read || jumps[SLOT_WRITE] != (uintptr_t)orig_write ||
         jumps[SLOT_CLOSE] != (uintptr_t)orig_close)
         return -1;
     uintptr_t lo, hi;

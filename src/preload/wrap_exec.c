@@ -33,11 +33,11 @@ enum how { BY_PATH, BY_SEARCH, BY_FD, BY_DIRFD };
 
 struct exec_call {
     enum how how;
-    int dirfd;       /* BY_FD: the fd; BY_DIRFD: the directory */
+    int dirfd; /* BY_FD: the fd; BY_DIRFD: the directory */
     const char *path;
     char *const *argv;
     char *const *envp;
-    int flags;       /* execveat */
+    int flags; /* execveat */
 };
 
 static int real_exec(const struct exec_call *c, char *const envp[]) {
@@ -54,8 +54,7 @@ static int real_exec(const struct exec_call *c, char *const envp[]) {
 }
 
 /* The file an exec will run, as a path inspect.c can open. */
-static const char *target_of(const struct exec_call *c, char *const envp[], char *buf,
-                             size_t len) {
+static const char *target_of(const struct exec_call *c, char *const envp[], char *buf, size_t len) {
     if (c->how == BY_FD) {
         /* fexecve runs the file behind the fd; /proc names it. */
         char *p = buf;
@@ -77,8 +76,8 @@ static const char *target_of(const struct exec_call *c, char *const envp[], char
 }
 
 static void record_untraced(int reason, const char *target) {
-    struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason,
-                                     pt_image.pid, pt_strings_room(target, NULL));
+    struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pt_image.pid,
+                                     pt_strings_room(target, NULL));
     pt_put_strings(rec, target, NULL);
     pt_commit(rec);
 }
@@ -148,10 +147,10 @@ static int traced_exec(const struct exec_call *c) {
     return r;
 }
 
-#define ENSURE(fn)                                                                    \
-    do {                                                                              \
-        if (__builtin_expect(!pt_real.fn, 0))                                         \
-            pt_early_init();                                                          \
+#define ENSURE(fn)                                                                                 \
+    do {                                                                                           \
+        if (__builtin_expect(!pt_real.fn, 0))                                                      \
+            pt_early_init();                                                                       \
     } while (0)
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {

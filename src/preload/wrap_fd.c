@@ -66,8 +66,8 @@ static struct pt_record *dup_begin(const struct dup_call *call, struct pt_fdinfo
     return traced ? pt_begin(call->type, call->oldfd, old, call->arg, 0) : NULL;
 }
 
-static void dup_end(struct pt_record *rec, const struct dup_call *call,
-                    const struct pt_fdinfo *old, int newfd, int call_errno) {
+static void dup_end(struct pt_record *rec, const struct dup_call *call, const struct pt_fdinfo *old,
+                    int newfd, int call_errno) {
     if (newfd >= 0 && newfd != call->oldfd)
         learn_duplicate(newfd, old, call->cloexec);
     pt_end(rec, newfd < 0 ? -call_errno : newfd);
@@ -134,8 +134,12 @@ static void note_flag_change(int fd, int cmd, long value) {
                            (value & FD_CLOEXEC) ? 0 : PT_FDF_CLOEXEC);
 }
 
-static int is_dup_cmd(int cmd) { return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC; }
-static int is_flag_cmd(int cmd) { return cmd == F_SETFL || cmd == F_SETFD; }
+static int is_dup_cmd(int cmd) {
+    return cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
+}
+static int is_flag_cmd(int cmd) {
+    return cmd == F_SETFL || cmd == F_SETFD;
+}
 
 static int traced_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *argp,
                         const void *caller) {
@@ -143,8 +147,7 @@ static int traced_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *argp,
     if (!is_dup_cmd(cmd) && !is_flag_cmd(cmd))
         return real(fd, cmd, argp);
     int saved = errno;
-    struct dup_call call = {PT_EV_FCNTL, fd, fcntl_arg(cmd, value), cmd == F_DUPFD_CLOEXEC,
-                           caller};
+    struct dup_call call = {PT_EV_FCNTL, fd, fcntl_arg(cmd, value), cmd == F_DUPFD_CLOEXEC, caller};
     struct pt_fdinfo old;
     struct pt_record *rec = dup_begin(&call, &old);
     errno = saved;
@@ -186,9 +189,8 @@ EXPORT int fcntl64(int fd, int cmd, ...) {
 EXPORT int close_range(unsigned first, unsigned last, int flags) {
     ensure_real(pt_real.close_range);
     int saved = errno;
-    struct pt_record *rec =
-        pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL,
-                 (uint64_t)last | (uint64_t)(unsigned)flags << 32, 0);
+    struct pt_record *rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL,
+                                     (uint64_t)last | (uint64_t)(unsigned)flags << 32, 0);
     errno = saved;
     int r = pt_real.close_range(first, last, flags);
     int call_errno = errno;
@@ -240,8 +242,8 @@ static int opened(int fd, const char *path, int flags, int call_errno, const voi
     pt_fd_learn(fd, &info);
     if (info.kind != PT_OBJ_FIFO && info.kind != PT_OBJ_PIPE)
         return fd;
-    struct pt_record *rec = pt_event(PT_EV_OPEN, fd, &info, (uint64_t)(unsigned)flags, fd,
-                                     pt_strings_room(path, NULL));
+    struct pt_record *rec =
+        pt_event(PT_EV_OPEN, fd, &info, (uint64_t)(unsigned)flags, fd, pt_strings_room(path, NULL));
     pt_put_strings(rec, path, NULL);
     pt_commit(rec);
     pt_note_callsite(rec, caller);
@@ -251,14 +253,14 @@ static int opened(int fd, const char *path, int flags, int call_errno, const voi
 
 /* The mode argument is there only with O_CREAT or O_TMPFILE; reading it
  * always, as a plain int, is harmless and what libc itself does. */
-#define OPEN_MODE(flags, last)                                                        \
-    ({                                                                                \
-        va_list ap;                                                                   \
-        va_start(ap, last);                                                           \
-        int m = va_arg(ap, int);                                                      \
-        va_end(ap);                                                                   \
-        (void)(flags);                                                                \
-        m;                                                                            \
+#define OPEN_MODE(flags, last)                                                                     \
+    ({                                                                                             \
+        va_list ap;                                                                                \
+        va_start(ap, last);                                                                        \
+        int m = va_arg(ap, int);                                                                   \
+        va_end(ap);                                                                                \
+        (void)(flags);                                                                             \
+        m;                                                                                         \
     })
 
 EXPORT int open(const char *path, int flags, ...) {

@@ -23,7 +23,9 @@ static uint64_t iov_total(const struct iovec *iov, int iovcnt) {
     return total;
 }
 
-static int64_t outcome(ssize_t n, int call_errno) { return n < 0 ? -call_errno : n; }
+static int64_t outcome(ssize_t n, int call_errno) {
+    return n < 0 ? -call_errno : n;
+}
 
 EXPORT ssize_t read(int fd, void *buf, size_t count) {
     if (__builtin_expect(!pt_real.read, 0)) {
@@ -85,8 +87,8 @@ EXPORT ssize_t write(int fd, const void *buf, size_t count) {
     return n;
 }
 
-static ssize_t vector_io(uint8_t type, ssize_t (*real)(int, const struct iovec *, int),
-                         int fd, const struct iovec *iov, int iovcnt) {
+static ssize_t vector_io(uint8_t type, ssize_t (*real)(int, const struct iovec *, int), int fd,
+                         const struct iovec *iov, int iovcnt) {
     int saved = errno;
     struct pt_fdinfo info;
     if (!pt_traced_fd(fd, &info)) {

@@ -39,9 +39,8 @@ static void note_untraced_child(const char *path, char *const envp[], int search
 }
 
 static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
-                        const posix_spawn_file_actions_t *actions,
-                        const posix_spawnattr_t *attr, char *const argv[],
-                        char *const envp[]) {
+                        const posix_spawn_file_actions_t *actions, const posix_spawnattr_t *attr,
+                        char *const argv[], char *const envp[]) {
     int saved = errno;
     size_t len = pt_env_fixed_len(envp);
     char *small[SMALL_ENV];
@@ -55,8 +54,8 @@ static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
     }
     char preload[PT_ENV_PRELOAD_BUF];
     char *const *fixed = room ? pt_env_fix(envp, room, preload, sizeof preload) : envp;
-    struct pt_record *rec = pt_begin(PT_EV_SPAWN, -1, NULL, (uint64_t)search,
-                                     pt_strings_room(path, argv));
+    struct pt_record *rec =
+        pt_begin(PT_EV_SPAWN, -1, NULL, (uint64_t)search, pt_strings_room(path, argv));
     pt_put_strings(rec, path, argv);
     pid_t child = 0;
     errno = saved;
@@ -74,16 +73,14 @@ static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
 }
 
 EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
-                       const posix_spawnattr_t *attr, char *const argv[],
-                       char *const envp[]) {
+                       const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
     if (__builtin_expect(!pt_real.posix_spawn, 0))
         pt_early_init();
     return traced_spawn(pt_real.posix_spawn, 0, pid, path, actions, attr, argv, envp);
 }
 
 EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
-                        const posix_spawnattr_t *attr, char *const argv[],
-                        char *const envp[]) {
+                        const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
     if (__builtin_expect(!pt_real.posix_spawnp, 0))
         pt_early_init();
     return traced_spawn(pt_real.posix_spawnp, 1, pid, file, actions, attr, argv, envp);

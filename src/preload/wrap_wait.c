@@ -15,10 +15,10 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-#define ENSURE(fn)                                                                    \
-    do {                                                                              \
-        if (__builtin_expect(!pt_real.fn, 0))                                         \
-            pt_early_init();                                                          \
+#define ENSURE(fn)                                                                                 \
+    do {                                                                                           \
+        if (__builtin_expect(!pt_real.fn, 0))                                                      \
+            pt_early_init();                                                                       \
     } while (0)
 
 /* WNOHANG polls that reap nothing are not worth a record each. */
@@ -26,8 +26,7 @@ static struct pt_record *wait_begin(int options) {
     return (options & WNOHANG) ? NULL : pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
 }
 
-static void wait_end(struct pt_record *rec, pid_t pid, int status, int call_errno,
-                     int options) {
+static void wait_end(struct pt_record *rec, pid_t pid, int status, int call_errno, int options) {
     if (!rec && (options & WNOHANG) && pid > 0)
         rec = pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
     if (!rec)
@@ -130,7 +129,9 @@ static void on_exit_handler(int status, void *unused) {
     record_exit(status);
 }
 
-void pt_watch_exit(void) { on_exit(on_exit_handler, NULL); }
+void pt_watch_exit(void) {
+    on_exit(on_exit_handler, NULL);
+}
 
 EXPORT void _exit(int status) {
     ENSURE(exit_now);

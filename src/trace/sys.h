@@ -8,22 +8,20 @@
 #ifndef PIPETRACE_TRACE_SYS_H
 #define PIPETRACE_TRACE_SYS_H
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <fcntl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
-static inline long pt_syscall6(long nr, long a, long b, long c, long d, long e,
-                               long f) {
+static inline long pt_syscall6(long nr, long a, long b, long c, long d, long e, long f) {
     long ret;
     register long r10 __asm__("r10") = d;
     register long r8 __asm__("r8") = e;
     register long r9 __asm__("r9") = f;
     __asm__ volatile("syscall"
                      : "=a"(ret)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
-                       "r"(r9)
+                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
                      : "rcx", "r11", "memory");
     return ret;
 }
@@ -34,7 +32,9 @@ static inline int pt_sys_openat(int dirfd, const char *path, int flags, int mode
     return (int)pt_syscall6(SYS_openat, dirfd, (long)path, flags, mode, 0, 0);
 }
 
-static inline int pt_sys_close(int fd) { return (int)PT_SYS3(SYS_close, fd, 0, 0); }
+static inline int pt_sys_close(int fd) {
+    return (int)PT_SYS3(SYS_close, fd, 0, 0);
+}
 
 static inline long pt_sys_read(int fd, void *buf, size_t n) {
     return PT_SYS3(SYS_read, fd, buf, n);
@@ -60,10 +60,8 @@ static inline long pt_sys_pwrite(int fd, const void *buf, size_t n, uint64_t off
     return pt_syscall6(SYS_pwrite64, fd, (long)buf, (long)n, (long)off, 0, 0);
 }
 
-static inline void *pt_sys_mmap(void *addr, size_t len, int prot, int flags, int fd,
-                                uint64_t off) {
-    return (void *)pt_syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd,
-                               (long)off);
+static inline void *pt_sys_mmap(void *addr, size_t len, int prot, int flags, int fd, uint64_t off) {
+    return (void *)pt_syscall6(SYS_mmap, (long)addr, (long)len, prot, flags, fd, (long)off);
 }
 
 static inline int pt_sys_munmap(void *addr, size_t len) {
@@ -78,17 +76,27 @@ static inline int pt_sys_madvise(void *addr, size_t len, int advice) {
     return (int)PT_SYS3(SYS_madvise, addr, len, advice);
 }
 
-static inline int pt_sys_getpid(void) { return (int)PT_SYS3(SYS_getpid, 0, 0, 0); }
-static inline int pt_sys_getppid(void) { return (int)PT_SYS3(SYS_getppid, 0, 0, 0); }
-static inline int pt_sys_gettid(void) { return (int)PT_SYS3(SYS_gettid, 0, 0, 0); }
+static inline int pt_sys_getpid(void) {
+    return (int)PT_SYS3(SYS_getpid, 0, 0, 0);
+}
+static inline int pt_sys_getppid(void) {
+    return (int)PT_SYS3(SYS_getppid, 0, 0, 0);
+}
+static inline int pt_sys_gettid(void) {
+    return (int)PT_SYS3(SYS_gettid, 0, 0, 0);
+}
 
 static inline long pt_sys_readlink(const char *path, char *buf, size_t n) {
     return PT_SYS3(SYS_readlink, path, buf, n);
 }
 
-static inline int pt_sys_sched_yield(void) { return (int)PT_SYS3(SYS_sched_yield, 0, 0, 0); }
+static inline int pt_sys_sched_yield(void) {
+    return (int)PT_SYS3(SYS_sched_yield, 0, 0, 0);
+}
 
 /* Mapping calls return addresses near the top of the space on failure. */
-static inline int pt_sys_failed(long ret) { return ret < 0 && ret > -4096; }
+static inline int pt_sys_failed(long ret) {
+    return ret < 0 && ret > -4096;
+}
 
 #endif /* PIPETRACE_TRACE_SYS_H */

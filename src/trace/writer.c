@@ -9,12 +9,14 @@
 
 #include "sys.h"
 
-#define FIRST_CHUNK (64u << 10)  /* most processes record little */
+#define FIRST_CHUNK (64u << 10) /* most processes record little */
 #define MAX_CHUNK (8u << 20)
 #define MAX_MAPPING (64ull << 30) /* address space only; shrunk on failure */
 #define MIN_MAPPING (1ull << 20)
 
-static uint64_t round_up(uint64_t n, uint64_t to) { return (n + to - 1) / to * to; }
+static uint64_t round_up(uint64_t n, uint64_t to) {
+    return (n + to - 1) / to * to;
+}
 
 /* Small decimal formatting; snprintf is not async-signal-safe. */
 static char *put_uint(char *out, uint64_t n) {
@@ -103,8 +105,8 @@ static int grow_to(struct pt_writer *w, uint64_t need) {
         if (r < 0)
             return r;
         /* A losing racer allocated overlapping space, which is harmless. */
-        if (__atomic_compare_exchange_n(&w->allocated, &have, want, 0,
-                                        __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+        if (__atomic_compare_exchange_n(&w->allocated, &have, want, 0, __ATOMIC_RELEASE,
+                                        __ATOMIC_ACQUIRE))
             have = want;
     }
     return 0;
@@ -184,8 +186,7 @@ static int map_file(struct pt_writer *w, int fd) {
     return -ENOMEM;
 }
 
-int pt_writer_create(struct pt_writer *w, const char *dir,
-                     const struct pt_image_info *info) {
+int pt_writer_create(struct pt_writer *w, const char *dir, const struct pt_image_info *info) {
     memset(w, 0, sizeof *w);
     int r = pt_sys_mkdir(dir, 0700);
     if (r < 0 && r != -EEXIST)
@@ -243,9 +244,8 @@ void pt_writer_shrink(struct pt_writer *w, struct pt_record *rec, uint32_t new_s
     /* Shrink first: if we die between the two steps, a reader sees zero words
      * past the record, which it skips. */
     rec->size = new_size;
-    if (!__atomic_compare_exchange_n(&pt_writer_header(w)->tail, &expected,
-                                     off + new_size, 0, __ATOMIC_RELEASE,
-                                     __ATOMIC_RELAXED))
+    if (!__atomic_compare_exchange_n(&pt_writer_header(w)->tail, &expected, off + new_size, 0,
+                                     __ATOMIC_RELEASE, __ATOMIC_RELAXED))
         rec->size = old_size;
 }
 

@@ -29,7 +29,7 @@ struct pt_writer {
 struct pt_image_info {
     int32_t pid;
     int32_t ppid;
-    uint32_t flags;         /* PT_HDR_* known at creation */
+    uint32_t flags; /* PT_HDR_* known at creation */
     uint32_t data_limit;
     uint64_t start_mono_ns;
     uint64_t start_real_ns;
@@ -41,8 +41,7 @@ struct pt_image_info {
 
 /* Creates "<dir>/<pid>.<n>.ptr" with the lowest free n, writes the header and
  * maps the file.  Returns 0 or -errno; on failure nothing is left behind. */
-int pt_writer_create(struct pt_writer *w, const char *dir,
-                     const struct pt_image_info *info);
+int pt_writer_create(struct pt_writer *w, const char *dir, const struct pt_image_info *info);
 
 static inline struct pt_file_header *pt_writer_header(struct pt_writer *w) {
     return (struct pt_file_header *)w->base;
@@ -54,8 +53,7 @@ struct pt_record *pt_writer_reserve(struct pt_writer *w, uint32_t size);
 
 /* Gives back the unused end of the most recent reservation, when no other
  * reservation followed it (the common case in full-capture mode). */
-void pt_writer_shrink(struct pt_writer *w, struct pt_record *rec,
-                      uint32_t new_size);
+void pt_writer_shrink(struct pt_writer *w, struct pt_record *rec, uint32_t new_size);
 
 /* Stops tracing for good: marks the header and keeps counting drops. */
 void pt_writer_stop(struct pt_writer *w, int err);
