@@ -516,7 +516,7 @@ TEST(Merge, RecordsOutOfOrderWithinAFileComeOutInTimeOrder) {
   ASSERT_EQ(0, pt_dir_open(&d, dir.c_str(), err, sizeof err)) << err;
   pt_merge m;
   ASSERT_EQ(0, pt_merge_init(&m, d.files, d.count));
-  EXPECT_EQ(4u, m.run_count);  // file a: [10 50] [20 30 60] [40 40 70]; b: one
+  EXPECT_EQ(2u, m.source_count);  // one reorder window per file
   std::vector<uint64_t> times;
   pt_merged e;
   while (pt_merge_next(&m, &e)) times.push_back(e.ev.rec->t_start);

@@ -1,114 +1,117 @@
-/* k-way merge of sorted runs of records with a binary min-heap. */
+/* k-way merge of trace files, each put in order through a bounded reorder
+ * window, with a binary min-heap over the files. */
 #include "merge.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct pt_merge_entry {
-    struct pt_merged m;
-    size_t run;
-};
+/* --- each file's reorder window: a min-heap of (t_start, offset) ---------- */
 
-/* --- the heap ------------------------------------------------------------ */
-
-static int earlier(const struct pt_merge_entry *x, const struct pt_merge_entry *y)
+static int slot_earlier(const struct pt_merge_slot *a, const struct pt_merge_slot *b)
 {
-    const struct pt_merged *a = &x->m, *b = &y->m;
-    if (a->ev.rec->t_start != b->ev.rec->t_start)
-        return a->ev.rec->t_start < b->ev.rec->t_start;
-    if (a->file->hdr->pid != b->file->hdr->pid)
-        return a->file->hdr->pid < b->file->hdr->pid;
-    if (a->ev.offset != b->ev.offset)
-        return a->ev.offset < b->ev.offset;
-    return a->file_index < b->file_index;
+    if (a->t_start != b->t_start)
+        return a->t_start < b->t_start;
+    return a->offset < b->offset;
 }
 
-static void swap(struct pt_merge_entry *a, struct pt_merge_entry *b)
+static void slot_swap(struct pt_merge_slot *a, struct pt_merge_slot *b)
 {
-    struct pt_merge_entry t = *a;
+    struct pt_merge_slot t = *a;
     *a = *b;
     *b = t;
 }
 
-static void sift_up(struct pt_merge_entry *heap, size_t i)
+static void window_push(struct pt_merge_source *s, struct pt_merge_slot slot)
 {
-    while (i > 0) {
-        size_t parent = (i - 1) / 2;
-        if (!earlier(&heap[i], &heap[parent]))
-            return;
-        swap(&heap[i], &heap[parent]);
-        i = parent;
+    size_t i = s->window_len++;
+    s->window[i] = slot;
+    while (i > 0 && slot_earlier(&s->window[i], &s->window[(i - 1) / 2])) {
+        slot_swap(&s->window[i], &s->window[(i - 1) / 2]);
+        i = (i - 1) / 2;
     }
 }
 
-static void sift_down(struct pt_merge_entry *heap, size_t len, size_t i)
+static void window_pop(struct pt_merge_source *s)
 {
+    struct pt_merge_slot *w = s->window;
+    size_t len = --s->window_len, i = 0;
+    w[0] = w[len];
     for (;;) {
-        size_t least = i;
-        size_t left = 2 * i + 1, right = left + 1;
-        if (left < len && earlier(&heap[left], &heap[least]))
+        size_t least = i, left = 2 * i + 1, right = left + 1;
+        if (left < len && slot_earlier(&w[left], &w[least]))
             least = left;
-        if (right < len && earlier(&heap[right], &heap[least]))
+        if (right < len && slot_earlier(&w[right], &w[least]))
             least = right;
         if (least == i)
             return;
-        swap(&heap[i], &heap[least]);
+        slot_swap(&w[i], &w[least]);
         i = least;
     }
 }
 
-/* --- runs ---------------------------------------------------------------- */
-
-static int add_run(struct pt_merge *m, const struct pt_file *f, size_t file_index,
-                   uint64_t from)
+/* Reads records into the window until it is full or the file is done. */
+static void window_fill(struct pt_merge_source *s)
 {
-    if (m->run_count == m->run_cap) {
-        size_t cap = m->run_cap ? m->run_cap * 2 : 16;
-        struct pt_cursor *runs = realloc(m->runs, cap * sizeof *runs);
-        if (runs != NULL)
-            m->runs = runs;
-        size_t *run_file = realloc(m->run_file, cap * sizeof *run_file);
-        if (run_file != NULL)
-            m->run_file = run_file;
-        if (runs == NULL || run_file == NULL)
-            return -1;
-        m->run_cap = cap;
-    }
-    pt_file_walk_range(&m->runs[m->run_count], f, from, UINT64_MAX);
-    m->run_file[m->run_count++] = file_index;
-    return 0;
-}
-
-/* Splits one file into runs of non-decreasing t_start: a run ends where
- * the next one begins. */
-static int split_file(struct pt_merge *m, const struct pt_file *f, size_t file_index)
-{
-    struct pt_cursor c;
     struct pt_event ev;
-    size_t first_run = m->run_count;
-    uint64_t last = 0;
-    pt_file_walk(&c, f);
-    while (pt_file_next(&c, &ev)) {
-        int starts_run = m->run_count == first_run || ev.rec->t_start < last;
-        if (starts_run && m->run_count > first_run)
-            m->runs[m->run_count - 1].limit = ev.offset;
-        if (starts_run && add_run(m, f, file_index, ev.offset) < 0)
-            return -1;
-        last = ev.rec->t_start;
-    }
-    return 0;
+    while (s->window_len < PT_MERGE_WINDOW && pt_file_next(&s->cursor, &ev))
+        window_push(s, (struct pt_merge_slot){ev.rec->t_start, ev.offset});
 }
 
-/* Reads the next record of a run into *slot; 0 when that run is done. */
-static int pull(struct pt_merge *m, size_t run, struct pt_merge_entry *slot)
+/* The record at a slot: the cursor already checked that it lies whole
+ * inside the mapping. */
+static struct pt_event slot_event(const struct pt_file *f, const struct pt_merge_slot *slot)
 {
-    if (!pt_file_next(&m->runs[run], &slot->m.ev))
-        return 0;
-    slot->m.file = m->runs[run].file;
-    slot->m.file_index = m->run_file[run];
-    slot->run = run;
-    return 1;
+    struct pt_event ev;
+    ev.rec = (const struct pt_record *)(f->map + slot->offset);
+    ev.payload = f->map + slot->offset + PT_RECORD_SIZE;
+    ev.offset = slot->offset;
+    return ev;
+}
+
+/* --- the heap over files ----------------------------------------------- */
+
+static int source_earlier(const struct pt_merge *m, size_t x, size_t y)
+{
+    const struct pt_merge_source *a = &m->sources[x], *b = &m->sources[y];
+    if (a->window[0].t_start != b->window[0].t_start)
+        return a->window[0].t_start < b->window[0].t_start;
+    int32_t pa = a->cursor.file->hdr->pid, pb = b->cursor.file->hdr->pid;
+    if (pa != pb)
+        return pa < pb;
+    if (a->window[0].offset != b->window[0].offset)
+        return a->window[0].offset < b->window[0].offset;
+    return x < y;
+}
+
+static void heap_swap(size_t *a, size_t *b)
+{
+    size_t t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sift_up(struct pt_merge *m, size_t i)
+{
+    while (i > 0 && source_earlier(m, m->heap[i], m->heap[(i - 1) / 2])) {
+        heap_swap(&m->heap[i], &m->heap[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+}
+
+static void sift_down(struct pt_merge *m, size_t i)
+{
+    for (;;) {
+        size_t least = i, left = 2 * i + 1, right = left + 1;
+        if (left < m->heap_len && source_earlier(m, m->heap[left], m->heap[least]))
+            least = left;
+        if (right < m->heap_len && source_earlier(m, m->heap[right], m->heap[least]))
+            least = right;
+        if (least == i)
+            return;
+        heap_swap(&m->heap[i], &m->heap[least]);
+        i = least;
+    }
 }
 
 /* --- the merge ----------------------------------------------------------- */
@@ -116,20 +119,27 @@ static int pull(struct pt_merge *m, size_t run, struct pt_merge_entry *slot)
 int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
 {
     memset(m, 0, sizeof *m);
-    for (size_t i = 0; i < count; i++) {
-        if (split_file(m, &files[i], i) < 0) {
-            pt_merge_free(m);
-            return -1;
-        }
-    }
-    m->heap = calloc(m->run_count ? m->run_count : 1, sizeof *m->heap);
-    if (m->heap == NULL) {
+    size_t n = count ? count : 1;
+    m->sources = calloc(n, sizeof *m->sources);
+    m->heap = calloc(n, sizeof *m->heap);
+    if (m->sources == NULL || m->heap == NULL) {
         pt_merge_free(m);
         return -1;
     }
-    for (size_t run = 0; run < m->run_count; run++) {
-        if (pull(m, run, &m->heap[m->heap_len]))
-            sift_up(m->heap, m->heap_len++);
+    m->source_count = count;
+    for (size_t i = 0; i < count; i++) {
+        struct pt_merge_source *s = &m->sources[i];
+        s->window = malloc(PT_MERGE_WINDOW * sizeof *s->window);
+        if (s->window == NULL) {
+            pt_merge_free(m);
+            return -1;
+        }
+        pt_file_walk(&s->cursor, &files[i]);
+        window_fill(s);
+        if (s->window_len > 0) {
+            m->heap[m->heap_len] = i;
+            sift_up(m, m->heap_len++);
+        }
     }
     return 0;
 }
@@ -138,18 +148,25 @@ int pt_merge_next(struct pt_merge *m, struct pt_merged *out)
 {
     if (m->heap_len == 0)
         return 0;
-    *out = m->heap[0].m;
-    /* Refill the root from the same run, or shrink the heap if it is done. */
-    if (!pull(m, m->heap[0].run, &m->heap[0]))
+    size_t i = m->heap[0];
+    struct pt_merge_source *s = &m->sources[i];
+    out->ev = slot_event(s->cursor.file, &s->window[0]);
+    out->file = s->cursor.file;
+    out->file_index = i;
+    window_pop(s);
+    window_fill(s);
+    /* The file stays at the root with its next record, or leaves the heap. */
+    if (s->window_len == 0)
         m->heap[0] = m->heap[--m->heap_len];
-    sift_down(m->heap, m->heap_len, 0);
+    sift_down(m, 0);
     return 1;
 }
 
 void pt_merge_free(struct pt_merge *m)
 {
-    free(m->runs);
-    free(m->run_file);
+    for (size_t i = 0; m->sources != NULL && i < m->source_count; i++)
+        free(m->sources[i].window);
+    free(m->sources);
     free(m->heap);
     memset(m, 0, sizeof *m);
 }

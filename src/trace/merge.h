@@ -3,6 +3,7 @@
 #define PIPETRACE_TRACE_MERGE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "reader.h"
 
@@ -17,23 +18,35 @@ struct pt_merged {
     size_t file_index;            /* into the array given to pt_merge_init */
 };
 
-/* A k-way merge over sorted runs, with a binary heap keyed by (t_start,
- * pid, file offset, file index).
- *
- * A file's records are in reservation order, which is t_start order except
- * where a signal handler or another thread got in between a call reading
- * the clock and reserving its record.  pt_merge_init therefore splits each
- * file into runs of non-decreasing t_start and merges the runs, so the
- * output is in time order whatever the files hold.  Memory grows with the
- * number of files and of such back-steps, never with the number of events
- * as such: one pending record per run. */
-struct pt_merge_entry;             /* a run's pending record (merge.c) */
+/* How many records of one file may wait to be put in order.  A file's
+ * records are in reservation order, which is t_start order except where a
+ * signal handler or another thread got in between a call reading the clock
+ * and reserving its record: such a record lands a few places late.  A
+ * record more than PT_MERGE_WINDOW places out of order comes out late. */
+#define PT_MERGE_WINDOW 256
 
+/* A pending record of one file: enough to order it and find it again. */
+struct pt_merge_slot {
+    uint64_t t_start;
+    uint64_t offset;
+};
+
+/* One file being read: a cursor and a small min-heap (the reorder window)
+ * of the next records, at most PT_MERGE_WINDOW. */
+struct pt_merge_source {
+    struct pt_cursor cursor;
+    struct pt_merge_slot *window;
+    size_t window_len;
+};
+
+/* A k-way merge with a binary heap over the files, keyed by the earliest
+ * record of each file's window (t_start, pid, file offset, file index).
+ * Memory grows with the number of files, never with the number of events:
+ * PT_MERGE_WINDOW slots per file. */
 struct pt_merge {
-    struct pt_cursor *runs;       /* one cursor per run */
-    size_t *run_file;             /* the file index of each run */
-    size_t run_count, run_cap;
-    struct pt_merge_entry *heap;  /* the pending record of each live run */
+    struct pt_merge_source *sources;   /* one per file */
+    size_t source_count;
+    size_t *heap;                      /* source indexes with pending records */
     size_t heap_len;
 };
 
