@@ -15,6 +15,20 @@ static const char usage[] =
     "                  run CMD traced, traces into DIR (default ./" DEFAULT_TRACE_DIR ")\n"
     "  dump [--json] [DIR]\n"
     "                  print the traced calls of all processes in time order\n"
+    "  flows [--json] [DIR]\n"
+    "                  per pipe, whose bytes each process read, and how late\n"
+    "  follow PIPE [-o FILE] [--hex] [DIR]\n"
+    "                  the bytes that went through one pipe, in order\n"
+    "  export --format=chrome|jsonl [DIR]\n"
+    "                  Perfetto / chrome://tracing JSON, or JSON lines\n"
+    "  graph [--format=dot|text] [DIR]\n"
+    "                  processes and the pipes between them (Graphviz, or text)\n"
+    "  summary [--json] [DIR]\n"
+    "                  processes, pipes, calls per process, problems, gaps\n"
+    "  check [--json] [DIR]\n"
+    "                  diagnose IPC bugs; exit 1 when one is found\n"
+    "  leaks [--json] [DIR]\n"
+    "                  fds leaked across exec, fds still open at exit\n"
     "  help [COMMAND]  this text, or a command's own\n"
     "\n"
     "  -h, --help      this text;  --version  the version\n"
@@ -31,6 +45,13 @@ struct command {
 static const struct command commands[] = {
     {"run", cmd_run, cmd_run_usage},
     {"dump", cmd_dump, cmd_dump_usage},
+    {"flows", cmd_flows, cmd_flows_usage},
+    {"follow", cmd_follow, cmd_follow_usage},
+    {"export", cmd_export, cmd_export_usage},
+    {"graph", cmd_graph, cmd_graph_usage},
+    {"summary", cmd_summary, cmd_summary_usage},
+    {"check", cmd_check, cmd_check_usage},
+    {"leaks", cmd_leaks, cmd_leaks_usage},
 };
 
 static const struct command *find_command(const char *name)

@@ -1,0 +1,67 @@
+/* The detectors of `pipetrace check`.  Some watch the event stream while
+ * the model is built (ebadf, eagain-spin, interleaved-write, epipe), the
+ * others look at the model when the trace has ended (blocked-read,
+ * pipe-deadlock, epipe by SIGPIPE, leaked-fd).
+ *
+ *     pt_check_attach(&c, &model, &problems);
+ *     pt_model_build(&model);
+ *     pt_check_finish(&c);
+ *     pt_check_free(&c); */
+#ifndef PIPETRACE_ANALYSIS_CHECK_H
+#define PIPETRACE_ANALYSIS_CHECK_H
+
+#include "model.h"
+#include "problems.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Tunables, with the reasons for their values in check_stream.c. */
+#define PT_SPIN_MIN_EAGAIN 3          /* EAGAINs in a row that make a spin */
+#define PT_SPIN_MAX_GAP_NS 1000000    /* at most this far apart */
+#define PT_PIPE_BUF 4096
+
+struct pt_check_image;   /* per image state (check_stream.c) */
+struct pt_check_pipe;    /* per pipe state */
+
+struct pt_check_epipe {
+    size_t image;
+    const struct pt_record *rec;
+};
+
+struct pt_check {
+    struct pt_model *model;
+    struct pt_problems *out;
+    struct pt_check_image *images;     /* one per image */
+    struct pt_check_pipe *pipes;       /* by pipe id - 1 */
+    size_t npipes;
+    struct pt_check_epipe *epipes;     /* failed writes, explained at the end */
+    size_t nepipes;
+    int oom;
+};
+
+/* 0 or -1 (out of memory). */
+int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *out);
+/* Runs the end-of-trace detectors on the built model. */
+void pt_check_finish(struct pt_check *c);
+void pt_check_free(struct pt_check *c);
+
+/* check_end.c, also for check_stream.c */
+void pt_check_end_detectors(struct pt_check *c);
+/* The evidence and words for an epipe found while streaming. */
+void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
+                          const struct pt_record *r);
+
+/* The first read of p that returned EOF, and its image; NULL if none. */
+const struct pt_record *pt_check_eof_read(const struct pt_check *c, const struct pt_pipe *p,
+                                          size_t *image);
+
+/* "/usr/bin/sort" -> "sort": short names for messages. */
+const char *pt_short_exe(const struct pt_image *img);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PIPETRACE_ANALYSIS_CHECK_H */

@@ -1,0 +1,108 @@
+/* Opening and closing fds in an image's table, keeping the holders of
+ * each pipe end in step with the tables. */
+#include <stdlib.h>
+
+#include "model_impl.h"
+
+static int is_pipe_kind(uint8_t kind)
+{
+    return kind == PT_OBJ_PIPE || kind == PT_OBJ_FIFO;
+}
+
+static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fdent *e)
+{
+    struct pt_pipe *p = pt_pipe_get(m, e->ino, e->kind);
+    if (p == NULL)
+        return PT_NO_IMAGE;
+    if (p->nholders == p->cap_holders) {
+        size_t cap = p->cap_holders ? p->cap_holders * 2 : 4;
+        struct pt_holder *v = realloc(p->holders, cap * sizeof *v);
+        if (v == NULL) {
+            m->oom = 1;
+            return PT_NO_IMAGE;
+        }
+        p->holders = v;
+        p->cap_holders = cap;
+    }
+    /* An fd with unknown access could be either end. */
+    int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
+    p->holders[p->nholders] = (struct pt_holder){
+        .image = img->index,
+        .fd = e->fd,
+        .read_end = !known || (e->flags & PT_FDF_RDONLY),
+        .write_end = !known || (e->flags & PT_FDF_WRONLY),
+        .t_from = e->t_open,
+        .origin = e->origin,
+    };
+    return p->nholders++;
+}
+
+struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, uint8_t kind,
+                            uint64_t ino, uint8_t flags, struct pt_origin *origin, uint64_t t)
+{
+    if (fd < 0)
+        return NULL;
+    pt_fd_close(m, img, fd, t);
+    struct pt_fdent *e = pt_fdtable_put(&img->fds, fd);
+    if (e == NULL) {
+        m->oom = 1;
+        return NULL;
+    }
+    e->kind = kind;
+    e->ino = ino;
+    e->flags = flags & (PT_FDF_RDONLY | PT_FDF_WRONLY | PT_FDF_NONBLOCK | PT_FDF_CLOEXEC);
+    e->origin = origin;
+    e->t_open = t;
+    e->holder = PT_NO_IMAGE;
+    if (is_pipe_kind(kind) && ino != 0)
+        e->holder = add_holder(m, img, e);
+    return e;
+}
+
+void pt_fd_close(struct pt_model *m, struct pt_image *img, int fd, uint64_t t)
+{
+    struct pt_fdent *e = pt_fdtable_find(&img->fds, fd);
+    if (e == NULL)
+        return;
+    struct pt_pipe *p = e->holder != PT_NO_IMAGE ? pt_model_pipe(m, e->ino) : NULL;
+    if (p != NULL && e->holder < p->nholders) {
+        p->holders[e->holder].t_to = t ? t : 1;
+        p->holders[e->holder].gone_with_process = m->ending;
+    }
+    pt_fdtable_remove(&img->fds, fd);
+}
+
+struct pt_fdent *pt_fd_seen(struct pt_model *m, struct pt_image *img,
+                            const struct pt_record *r)
+{
+    if (r->fd < 0)
+        return NULL;
+    struct pt_fdent *e = pt_fdtable_find(&img->fds, r->fd);
+    /* A record about an fd that was not open says nothing new; one whose
+     * object differs from ours means the table missed a close and an open
+     * (of a file, say, which is not recorded). */
+    if (r->obj_kind == PT_OBJ_UNKNOWN || r->obj_ino == 0)
+        return e;
+    if (e != NULL && e->ino == r->obj_ino)
+        return e;
+    struct pt_origin *o = pt_origin_new(m, PT_ORIGIN_UNKNOWN, img, r->fd, r->t_start, NULL);
+    uint8_t flags = (r->fd_flags & PT_FDF_KNOWN) ? r->fd_flags : 0;
+    return pt_fd_open(m, img, r->fd, r->obj_kind, r->obj_ino, flags, o, r->t_start);
+}
+
+void pt_fd_inherit(struct pt_model *m, struct pt_image *img, const struct pt_fdtable *src,
+                   enum pt_origin_how how, int32_t from_pid, uint64_t t)
+{
+    int exec_like = how == PT_ORIGIN_EXEC || how == PT_ORIGIN_SPAWN;
+    for (size_t i = 0; i < src->len; i++) {
+        const struct pt_fdent *s = &src->v[i];
+        if (exec_like && (s->flags & PT_FDF_CLOEXEC))
+            continue;
+        struct pt_origin *o = pt_origin_new(m, how, img, s->fd, t, s->origin);
+        if (o != NULL)
+            o->from_pid = from_pid;
+        struct pt_fdent *e = pt_fd_open(m, img, s->fd, s->kind, s->ino, s->flags, o, t);
+        if (e != NULL)
+            e->inherited = 1;
+    }
+}

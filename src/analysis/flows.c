@@ -1,0 +1,175 @@
+/* Feeding the flows analysis: which records move bytes through pipes, in
+ * which order they are numbered, and the run over a whole trace. */
+#include "analysis/flows.h"
+
+#include <string.h>
+
+#include "flows_internal.h"
+
+int flows_is_pipe_io(const struct pt_record *r, int *is_write)
+{
+    if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
+        return 0;
+    switch (r->type) {
+    case PT_EV_READ:
+    case PT_EV_READV:
+    case PT_EV_READ_CHK:
+    case PT_EV_STDIO_READ:
+        *is_write = 0;
+        return 1;
+    case PT_EV_WRITE:
+    case PT_EV_WRITEV:
+    case PT_EV_STDIO_WRITE:
+        *is_write = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+uint64_t flows_pair_median(const struct flows_pair *pair)
+{
+    return flows_hist_median(&pair->latency);
+}
+
+int flows_init(struct flows *fl, const struct pt_file *files, size_t count,
+               const struct flows_hooks *hooks)
+{
+    memset(fl, 0, sizeof *fl);
+    fl->files = files;
+    fl->file_count = count;
+    if (hooks != NULL)
+        fl->hooks = *hooks;
+    flows_order_init(&fl->order);
+    return 0;
+}
+
+void flows_free(struct flows *fl)
+{
+    flows_order_free(&fl->order);
+    flows_pipes_free(fl);
+}
+
+static struct flows_pipe *pipe_of(struct flows *fl, const struct pt_record *r)
+{
+    struct flows_pipe *p = flows_pipe_get(fl, r->obj_ino, r->obj_dev, r->obj_kind);
+    if (p == NULL)
+        fl->oom = 1;
+    return p;
+}
+
+/* Several processes (or threads) whose calls overlap in time: the order
+ * the calls completed in need not be the order the kernel served them. */
+static int overlaps(struct flows_last_call *last, const struct pt_merged *m)
+{
+    const struct pt_record *r = m->ev.rec;
+    int overlap = last->valid && r->t_start < last->t_end &&
+                  (last->tid != r->tid || last->file != m->file_index);
+    *last = (struct flows_last_call){1, r->t_end, r->tid, m->file_index};
+    return overlap;
+}
+
+/* A completed call that moved bytes, in completion order: numbers its
+ * bytes and matches what can be matched. */
+static int number(struct flows *fl, const struct pt_merged *m, int is_write)
+{
+    const struct pt_record *r = m->ev.rec;
+    struct flows_pipe *p = pipe_of(fl, r);
+    if (p == NULL)
+        return -1;
+    uint64_t *total = is_write ? &p->bytes_written : &p->bytes_read;
+    struct flows_call c = {
+        .file = m->file_index,
+        .rec = r,
+        .data = m->ev.payload,
+        .start = *total,
+        .end = *total + (uint64_t)r->result,
+        .pos = *total,
+    };
+    if (fl->hooks.io != NULL)
+        fl->hooks.io(fl->hooks.ctx, p, m, c.start, is_write);
+    *total = c.end;
+    if (is_write) {
+        p->write_calls++;
+        p->concurrent_writes += overlaps(&p->last_write, m);
+    } else {
+        p->read_calls++;
+        p->concurrent_reads += overlaps(&p->last_read, m);
+    }
+    if (flows_queue_push(is_write ? &p->writes : &p->reads, &c) < 0 ||
+        flows_match(fl, p, 0) < 0) {
+        fl->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int release(struct flows *fl, uint64_t now)
+{
+    struct pt_merged m;
+    int is_write;
+    while (flows_order_pop(&fl->order, now, &m)) {
+        flows_is_pipe_io(m.ev.rec, &is_write);
+        if (number(fl, &m, is_write) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A call that never returned (blocked when the trace ended), or returned
+ * 0 or an error: it moved no bytes. */
+static int note_idle(struct flows *fl, const struct pt_record *r, int is_write)
+{
+    struct flows_pipe *p = pipe_of(fl, r);
+    if (p == NULL)
+        return -1;
+    if (r->state != PT_DONE)
+        (is_write ? &p->unfinished_writes : &p->unfinished_reads)[0]++;
+    else if (r->result == 0 && !is_write)
+        p->eof_reads++;
+    return 0;
+}
+
+int flows_add(struct flows *fl, const struct pt_merged *m)
+{
+    const struct pt_record *r = m->ev.rec;
+    int is_write;
+    if (release(fl, r->t_start) < 0)
+        return -1;
+    if (!flows_is_pipe_io(r, &is_write))
+        return 0;
+    if (r->state != PT_DONE || r->result <= 0)
+        return note_idle(fl, r, is_write);
+    if (flows_order_push(&fl->order, m) < 0) {
+        fl->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int flows_finish(struct flows *fl)
+{
+    if (release(fl, UINT64_MAX) < 0)
+        return -1;
+    for (size_t i = 0; i < fl->pipe_count; i++)
+        if (flows_match(fl, fl->pipes[i], 1) < 0) {
+            fl->oom = 1;
+            return -1;
+        }
+    return 0;
+}
+
+int flows_run(struct flows *fl, const struct pt_file *files, size_t count,
+              const struct flows_hooks *hooks)
+{
+    struct pt_merge merge;
+    struct pt_merged m;
+    flows_init(fl, files, count, hooks);
+    if (pt_merge_init(&merge, files, count) < 0)
+        return -1;
+    int rc = 0;
+    while (rc == 0 && pt_merge_next(&merge, &m))
+        rc = flows_add(fl, &m);
+    pt_merge_free(&merge);
+    return rc == 0 ? flows_finish(fl) : -1;
+}

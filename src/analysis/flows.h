@@ -1,0 +1,150 @@
+/* Who read whose bytes: matching the writes and reads of every pipe.
+ *
+ * A pipe (or FIFO) is a FIFO byte stream.  Numbering the bytes written (by
+ * write, writev and stdio flushes, in completion order) and the bytes read
+ * (by read, readv, __read_chk and stdio refills, in completion order) and
+ * matching the two ranges tells, for every byte, which call wrote it and
+ * which call read it.  From that come, per writer -> reader pair, the bytes,
+ * the calls and the latency from the end of the write to the end of the
+ * read; with captured data, whether the captured bytes on both sides agree.
+ *
+ * The analysis streams over pt_merge's output: memory grows with the number
+ * of pipes, pairs and calls in flight or not matched yet, not with the
+ * number of events.  Usage:
+ *
+ *     flows_init(&fl, files, count, &hooks);
+ *     while (pt_merge_next(&merge, &m)) flows_add(&fl, &m);
+ *     flows_finish(&fl);
+ *     ... fl.pipes[i] ...
+ *     flows_free(&fl);
+ *
+ * Limits, stated rather than hidden:
+ * - several readers whose reads overlap in time (or several writers whose
+ *   writes do) make completion order differ from the kernel's order;
+ *   such overlaps are counted (concurrent_reads/concurrent_writes) and the
+ *   match is then a best guess;
+ * - bytes with no traced counterpart (the other end is an untraced process)
+ *   are matched to FLOWS_NO_FILE at the end, or earlier when more than
+ *   FLOWS_PENDING_MAX calls of one side wait for a match (given_up). */
+#ifndef PIPETRACE_ANALYSIS_FLOWS_H
+#define PIPETRACE_ANALYSIS_FLOWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/flows_hist.h"
+#include "analysis/flows_order.h"
+#include "analysis/flows_queue.h"
+#include "trace/merge.h"
+#include "trace/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FLOWS_PENDING_MAX (1u << 20)
+
+/* Bytes of one pipe read by one read from one write (or from/by an end
+ * nobody traced: write->rec or read->rec is NULL). */
+struct flows_segment {
+    const struct flows_pipe *pipe;
+    uint64_t offset, len;          /* in the pipe's stream */
+    const struct flows_call *write, *read;
+};
+
+/* Everything that went from one writer to one reader through one pipe.
+ * writer/reader are file indexes (one process image each) or
+ * FLOWS_NO_FILE. */
+struct flows_pair {
+    size_t writer, reader;
+    uint64_t bytes;
+    uint64_t writes, reads;        /* calls that took part */
+    struct flows_hist latency;     /* ns from write end to read end, per
+                                      segment; 0 when the read ended first
+                                      (a write that blocked until read) */
+    const struct pt_record *last_write, *last_read;  /* to count calls */
+};
+
+struct flows_last_call {
+    int valid;
+    uint64_t t_end;
+    int32_t tid;
+    size_t file;
+};
+
+struct flows_pipe {
+    uint64_t ino;
+    uint32_t dev;
+    uint8_t kind;                   /* PT_OBJ_PIPE or PT_OBJ_FIFO */
+    uint64_t bytes_written, bytes_read;
+    uint64_t write_calls, read_calls;   /* that moved bytes */
+    uint64_t eof_reads;             /* reads that returned 0 */
+    uint64_t unfinished_reads, unfinished_writes;  /* still blocked at the end */
+    uint64_t compared;              /* captured bytes compared on both sides */
+    uint64_t mismatches;            /* segments whose captures differ */
+    uint64_t first_mismatch;        /* stream offset; UINT64_MAX if none */
+    uint64_t concurrent_reads, concurrent_writes;
+    uint64_t given_up;              /* bytes matched to nobody early (overflow) */
+    uint64_t settled;               /* stream offset below which all is matched */
+    struct flows_pair *pairs;
+    size_t pair_count, pair_cap;
+    struct flows_queue writes, reads;   /* not matched yet */
+    struct flows_last_call last_write, last_read;
+};
+
+/* Optional callbacks, for tools that want more than the totals. */
+struct flows_hooks {
+    void *ctx;
+    /* A call that moved bytes, in completion order, with the stream offset
+     * of its first byte. */
+    void (*io)(void *ctx, const struct flows_pipe *p, const struct pt_merged *m,
+               uint64_t offset, int is_write);
+    /* Bytes matched from a write to a read. */
+    void (*segment)(void *ctx, const struct flows_segment *s);
+};
+
+struct flows {
+    const struct pt_file *files;
+    size_t file_count;
+    struct flows_hooks hooks;
+    struct flows_order order;
+    struct flows_pipe **pipes;      /* in order of first appearance */
+    size_t pipe_count, pipe_cap;
+    size_t *table;                  /* hash on (ino, dev): index + 1, 0 free */
+    size_t table_cap;
+    int oom;                        /* set when memory ran out */
+};
+
+/* 0, or -1 when out of memory.  hooks may be NULL. */
+int flows_init(struct flows *fl, const struct pt_file *files, size_t count,
+               const struct flows_hooks *hooks);
+
+/* Feeds every record pt_merge hands out, in that order.  0, or -1 when out
+ * of memory (the analysis is then incomplete). */
+int flows_add(struct flows *fl, const struct pt_merged *m);
+
+/* Matches what is left; call once after the last flows_add. */
+int flows_finish(struct flows *fl);
+
+void flows_free(struct flows *fl);
+
+/* Runs the whole analysis over files: merge, add, finish.  0, or -1 when
+ * out of memory.  fl must be freed with flows_free either way. */
+int flows_run(struct flows *fl, const struct pt_file *files, size_t count,
+              const struct flows_hooks *hooks);
+
+/* The first pipe or FIFO with that inode, or NULL. */
+const struct flows_pipe *flows_find(const struct flows *fl, uint64_t ino);
+
+/* True for a record of a call that moves bytes through a pipe or FIFO;
+ * *is_write says which way. */
+int flows_is_pipe_io(const struct pt_record *r, int *is_write);
+
+/* The latency median of a pair, in ns. */
+uint64_t flows_pair_median(const struct flows_pair *pair);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PIPETRACE_ANALYSIS_FLOWS_H */

@@ -1,0 +1,193 @@
+/* Building the process/pipe graph. */
+#include "analysis/flows_graph.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "analysis/flows.h"
+
+size_t graph_node_of(const struct graph *g, int32_t pid)
+{
+    for (size_t i = 0; i < g->node_count; i++)
+        if (g->nodes[i].pid == pid)
+            return i;
+    return GRAPH_OUTSIDE;
+}
+
+static struct graph_node *add_node(struct graph *g, int32_t pid, int32_t ppid)
+{
+    size_t i = graph_node_of(g, pid);
+    if (i != GRAPH_OUTSIDE)
+        return &g->nodes[i];
+    if (g->node_count == g->node_cap) {
+        size_t cap = g->node_cap ? 2 * g->node_cap : 16;
+        struct graph_node *n = realloc(g->nodes, cap * sizeof *n);
+        if (n == NULL)
+            return NULL;
+        g->nodes = n;
+        g->node_cap = cap;
+    }
+    struct graph_node *n = &g->nodes[g->node_count++];
+    *n = (struct graph_node){.pid = pid, .ppid = ppid, .first_file = SIZE_MAX,
+                             .last_file = SIZE_MAX};
+    return n;
+}
+
+static int add_files(struct graph *g, const struct pt_file *files, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        struct graph_node *n = add_node(g, files[i].hdr->pid, files[i].hdr->ppid);
+        if (n == NULL)
+            return -1;
+        if (n->first_file == SIZE_MAX)
+            n->first_file = i;
+        n->last_file = i;
+    }
+    return 0;
+}
+
+/* --- what the records say ----------------------------------------------- */
+
+static void note_exit(struct graph *g, const struct pt_file *f, const struct pt_record *r)
+{
+    struct graph_node *n = &g->nodes[graph_node_of(g, f->hdr->pid)];
+    n->end = GRAPH_END_EXIT;
+    n->code = (int)(r->arg & 0xff);
+    n->exit_seen = 1;
+}
+
+static void note_wait(struct graph *g, const struct pt_record *r)
+{
+    size_t i = r->state == PT_DONE && r->result > 0 ? graph_node_of(g, (int32_t)r->result)
+                                                    : GRAPH_OUTSIDE;
+    if (i == GRAPH_OUTSIDE || g->nodes[i].exit_seen)
+        return;
+    int status = (int)r->arg;
+    if (WIFSIGNALED(status)) {
+        g->nodes[i].end = GRAPH_END_SIGNAL;
+        g->nodes[i].code = WTERMSIG(status);
+    } else if (WIFEXITED(status)) {
+        g->nodes[i].end = GRAPH_END_EXIT;
+        g->nodes[i].code = WEXITSTATUS(status);
+    }
+}
+
+static int note_untraced(struct graph *g, const struct pt_file *f, const struct pt_event *ev)
+{
+    const struct pt_record *r = ev->rec;
+    int32_t pid = r->result > 0 ? (int32_t)r->result : f->hdr->pid;
+    struct graph_node *n = add_node(g, pid, f->hdr->pid);
+    if (n == NULL)
+        return -1;
+    size_t len = strnlen((const char *)ev->payload, r->data_len);
+    free(n->untraced_path);
+    n->untraced_path = strndup((const char *)ev->payload, len);
+    n->untraced_reason = (unsigned)r->arg;
+    return n->untraced_path != NULL ? 0 : -1;
+}
+
+static void note_blocked(struct graph *g, const struct pt_file *f, const struct pt_record *r)
+{
+    int is_write;
+    if (r->state != PT_BEGUN || !flows_is_pipe_io(r, &is_write) || is_write)
+        return;
+    struct graph_node *n = &g->nodes[graph_node_of(g, f->hdr->pid)];
+    n->blocked_ino = r->obj_ino;
+    n->blocked_kind = r->obj_kind;
+}
+
+static int note_record(struct graph *g, const struct pt_merged *m)
+{
+    const struct pt_record *r = m->ev.rec;
+    switch (r->type) {
+    case PT_EV_EXIT:
+        note_exit(g, m->file, r);
+        return 0;
+    case PT_EV_WAIT:
+        note_wait(g, r);
+        return 0;
+    case PT_EV_UNTRACED_CHILD:
+        return note_untraced(g, m->file, &m->ev);
+    default:
+        note_blocked(g, m->file, r);
+        return 0;
+    }
+}
+
+/* --- edges from the flows ------------------------------------------------ */
+
+static int add_edge(struct graph *g, size_t from, size_t to, const struct flows_pipe *p,
+                    uint64_t bytes)
+{
+    for (size_t i = 0; i < g->edge_count; i++) {
+        struct graph_edge *e = &g->edges[i];
+        if (e->from == from && e->to == to && e->ino == p->ino) {
+            e->bytes += bytes;
+            return 0;
+        }
+    }
+    if (g->edge_count == g->edge_cap) {
+        size_t cap = g->edge_cap ? 2 * g->edge_cap : 16;
+        struct graph_edge *e = realloc(g->edges, cap * sizeof *e);
+        if (e == NULL)
+            return -1;
+        g->edges = e;
+        g->edge_cap = cap;
+    }
+    g->edges[g->edge_count++] =
+        (struct graph_edge){.from = from, .to = to, .ino = p->ino, .kind = p->kind,
+                            .bytes = bytes};
+    return 0;
+}
+
+static size_t node_of_file(const struct graph *g, const struct pt_file *files, size_t file)
+{
+    return file == FLOWS_NO_FILE ? GRAPH_OUTSIDE : graph_node_of(g, files[file].hdr->pid);
+}
+
+static int add_edges(struct graph *g, const struct flows *fl)
+{
+    for (size_t i = 0; i < fl->pipe_count; i++) {
+        const struct flows_pipe *p = fl->pipes[i];
+        for (size_t j = 0; j < p->pair_count; j++) {
+            const struct flows_pair *pair = &p->pairs[j];
+            if (add_edge(g, node_of_file(g, fl->files, pair->writer),
+                         node_of_file(g, fl->files, pair->reader), p, pair->bytes) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int graph_build(struct graph *g, const struct pt_file *files, size_t count)
+{
+    memset(g, 0, sizeof *g);
+    if (add_files(g, files, count) < 0)
+        return -1;
+    struct flows fl;
+    struct pt_merge merge;
+    struct pt_merged m;
+    flows_init(&fl, files, count, NULL);
+    int rc = pt_merge_init(&merge, files, count);
+    if (rc == 0) {
+        while (rc == 0 && pt_merge_next(&merge, &m))
+            rc = note_record(g, &m) < 0 ? -1 : flows_add(&fl, &m);
+        pt_merge_free(&merge);
+    }
+    if (rc == 0)
+        rc = flows_finish(&fl);
+    if (rc == 0)
+        rc = add_edges(g, &fl);
+    flows_free(&fl);
+    return rc;
+}
+
+void graph_free(struct graph *g)
+{
+    for (size_t i = 0; i < g->node_count; i++)
+        free(g->nodes[i].untraced_path);
+    free(g->nodes);
+    free(g->edges);
+    memset(g, 0, sizeof *g);
+}

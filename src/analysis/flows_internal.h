@@ -1,0 +1,17 @@
+/* What the parts of the flows analysis share (not for users). */
+#ifndef PIPETRACE_ANALYSIS_FLOWS_INTERNAL_H
+#define PIPETRACE_ANALYSIS_FLOWS_INTERNAL_H
+
+#include "analysis/flows.h"
+
+/* flows_pipes.c: the pipe of a record, created on first sight; NULL when
+ * out of memory. */
+struct flows_pipe *flows_pipe_get(struct flows *fl, uint64_t ino, uint32_t dev,
+                                  uint8_t kind);
+void flows_pipes_free(struct flows *fl);
+
+/* flows_match.c: matches what both queues of p hold; with `final`, also
+ * matches whatever is left to nobody.  0, or -1 when out of memory. */
+int flows_match(struct flows *fl, struct flows_pipe *p, int final);
+
+#endif /* PIPETRACE_ANALYSIS_FLOWS_INTERNAL_H */

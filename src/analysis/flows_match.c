@@ -1,0 +1,156 @@
+/* Matching a pipe's written bytes to its read bytes, and what each match
+ * adds to the pair it belongs to. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flows_internal.h"
+
+static size_t call_file(const struct flows_call *c)
+{
+    return c != NULL ? c->file : FLOWS_NO_FILE;
+}
+
+static struct flows_pair *find_pair(struct flows_pipe *p, size_t writer, size_t reader)
+{
+    for (size_t i = 0; i < p->pair_count; i++)
+        if (p->pairs[i].writer == writer && p->pairs[i].reader == reader)
+            return &p->pairs[i];
+    if (p->pair_count == p->pair_cap) {
+        size_t cap = p->pair_cap ? 2 * p->pair_cap : 4;
+        struct flows_pair *pairs = realloc(p->pairs, cap * sizeof *pairs);
+        if (pairs == NULL)
+            return NULL;
+        p->pairs = pairs;
+        p->pair_cap = cap;
+    }
+    struct flows_pair *pair = &p->pairs[p->pair_count++];
+    memset(pair, 0, sizeof *pair);
+    pair->writer = writer;
+    pair->reader = reader;
+    return pair;
+}
+
+/* Compares what both sides captured of the segment's bytes. */
+static void check_data(struct flows_pipe *p, const struct flows_segment *s)
+{
+    const struct flows_call *w = s->write, *r = s->read;
+    uint64_t lo = s->offset, hi = s->offset + s->len;
+    uint64_t w_hi = w->start + w->rec->data_len, r_hi = r->start + r->rec->data_len;
+    if (w_hi < hi)
+        hi = w_hi;
+    if (r_hi < hi)
+        hi = r_hi;
+    if (hi <= lo)
+        return;
+    p->compared += hi - lo;
+    if (memcmp(w->data + (lo - w->start), r->data + (lo - r->start), hi - lo) == 0)
+        return;
+    p->mismatches++;
+    if (p->first_mismatch == UINT64_MAX)
+        p->first_mismatch = lo;
+}
+
+static uint64_t latency(const struct flows_call *w, const struct flows_call *r)
+{
+    uint64_t we = w->rec->t_end, re = r->rec->t_end;
+    return re > we ? re - we : 0;
+}
+
+static void account(struct flows_pair *pair, const struct flows_segment *s)
+{
+    const struct flows_call *w = s->write, *r = s->read;
+    pair->bytes += s->len;
+    if (w != NULL && pair->last_write != w->rec) {
+        pair->writes++;
+        pair->last_write = w->rec;
+    }
+    if (r != NULL && pair->last_read != r->rec) {
+        pair->reads++;
+        pair->last_read = r->rec;
+    }
+    if (w != NULL && r != NULL && w->rec != NULL && r->rec != NULL)
+        flows_hist_add(&pair->latency, latency(w, r));
+}
+
+/* Hands len bytes from w to r (either may be NULL: nobody) and advances
+ * both. */
+static int emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w,
+                struct flows_call *r, uint64_t len)
+{
+    struct flows_segment s = {
+        .pipe = p,
+        .offset = w != NULL ? w->pos : r->pos,
+        .len = len,
+        .write = w,
+        .read = r,
+    };
+    struct flows_pair *pair = find_pair(p, call_file(w), call_file(r));
+    if (pair == NULL)
+        return -1;
+    account(pair, &s);
+    if (w != NULL && r != NULL)
+        check_data(p, &s);
+    if (fl->hooks.segment != NULL)
+        fl->hooks.segment(fl->hooks.ctx, &s);
+    if (w != NULL && (w->pos += len) == w->end)
+        flows_queue_pop(&p->writes);
+    if (r != NULL && (r->pos += len) == r->end)
+        flows_queue_pop(&p->reads);
+    return 0;
+}
+
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Bytes below p->settled were already matched to nobody. */
+static int settle_stale(struct flows *fl, struct flows_pipe *p, struct flows_call *w,
+                        struct flows_call *r, int *progress)
+{
+    *progress = 1;
+    if (w != NULL && w->pos < p->settled)
+        return emit(fl, p, w, NULL, min64(w->end, p->settled) - w->pos);
+    if (r != NULL && r->pos < p->settled)
+        return emit(fl, p, NULL, r, min64(r->end, p->settled) - r->pos);
+    *progress = 0;
+    return 0;
+}
+
+/* Gives up on the oldest call of a side that waits for too long a match. */
+static int give_up(struct flows *fl, struct flows_pipe *p, int final)
+{
+    struct flows_call *w = flows_queue_front(&p->writes);
+    struct flows_call *r = flows_queue_front(&p->reads);
+    struct flows_call *c = w != NULL ? w : r;
+    int overflow = p->writes.len > FLOWS_PENDING_MAX || p->reads.len > FLOWS_PENDING_MAX;
+    if (c == NULL || !(final || overflow))
+        return 1;
+    uint64_t len = c->end - c->pos;
+    if (!final)
+        p->given_up += len;
+    if (c->end > p->settled)
+        p->settled = c->end;
+    return emit(fl, p, w, w != NULL ? NULL : r, len) < 0 ? -1 : 0;
+}
+
+int flows_match(struct flows *fl, struct flows_pipe *p, int final)
+{
+    for (;;) {
+        struct flows_call *w = flows_queue_front(&p->writes);
+        struct flows_call *r = flows_queue_front(&p->reads);
+        int progress;
+        if (settle_stale(fl, p, w, r, &progress) < 0)
+            return -1;
+        if (progress)
+            continue;
+        if (w != NULL && r != NULL) {
+            if (emit(fl, p, w, r, min64(w->end - w->pos, r->end - r->pos)) < 0)
+                return -1;
+            continue;
+        }
+        int rc = give_up(fl, p, final);
+        if (rc != 0)
+            return rc < 0 ? -1 : 0;
+    }
+}

@@ -1,0 +1,39 @@
+/* Puts the calls of a merged trace back into completion order.
+ *
+ * pt_merge hands out records in t_start order; the bytes of a pipe are
+ * numbered in the order the calls completed (t_end).  A record whose t_end
+ * is at or before the t_start of the record the merge hands out now can no
+ * longer be overtaken: every later record starts, and so ends, no earlier.
+ * The buffer therefore holds only calls in flight at the current time. */
+#ifndef PIPETRACE_ANALYSIS_FLOWS_ORDER_H
+#define PIPETRACE_ANALYSIS_FLOWS_ORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace/merge.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct flows_order {
+    struct pt_merged *heap;  /* min-heap on (t_end, t_start, file_index) */
+    size_t len, cap;
+};
+
+void flows_order_init(struct flows_order *o);
+void flows_order_free(struct flows_order *o);
+
+/* Holds m until it is safe to release.  0, or -1 when out of memory. */
+int flows_order_push(struct flows_order *o, const struct pt_merged *m);
+
+/* The earliest-ending held record if it ended at or before `now` (pass
+ * UINT64_MAX at the end of the trace to drain); 0 if there is none. */
+int flows_order_pop(struct flows_order *o, uint64_t now, struct pt_merged *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PIPETRACE_ANALYSIS_FLOWS_ORDER_H */

@@ -1,0 +1,253 @@
+/* Where an image's fds come from when it starts (fork, spawn, exec or the
+ * world outside the trace), and how images end. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "model_impl.h"
+
+void pt_image_end_table(struct pt_model *m, struct pt_image *img)
+{
+    if (img->finished)
+        return;
+    img->finished = 1;
+    if (pt_fdtable_copy(&img->final, &img->fds) < 0)
+        m->oom = 1;
+}
+
+/* The fork or spawn record that made pid, not yet claimed. */
+static struct pt_fork *find_fork(struct pt_model *m, int32_t pid)
+{
+    for (size_t i = m->nforks; i-- > 0;)
+        if (!m->forks[i].taken && m->forks[i].child_pid == pid)
+            return &m->forks[i];
+    return NULL;
+}
+
+/* The image that exec'd into img: the same pid, the image number before,
+ * and its exec record seen. */
+static struct pt_image *exec_predecessor(struct pt_model *m, struct pt_image *img)
+{
+    if (img->index == 0 || img->fork_child)
+        return NULL;
+    struct pt_image *p = &m->images[img->index - 1];
+    if (p->pid != img->pid || p->end != PT_END_EXEC || p->next_image != PT_NO_IMAGE)
+        return NULL;
+    return p;
+}
+
+/* Adds to out an entry for each fd of src that the step passes on. */
+static void predict_from(struct pt_model *m, struct pt_image *img, struct pt_fdtable *out,
+                         const struct pt_fdtable *src, enum pt_origin_how how,
+                         int32_t from_pid, int then_exec)
+{
+    int drops_cloexec = how != PT_ORIGIN_FORK || then_exec;
+    for (size_t i = 0; i < src->len; i++) {
+        const struct pt_fdent *s = &src->v[i];
+        if (drops_cloexec && (s->flags & PT_FDF_CLOEXEC))
+            continue;
+        struct pt_origin *o = pt_origin_new(m, how, img, s->fd, img->start, s->origin);
+        if (o != NULL)
+            o->from_pid = from_pid;
+        if (then_exec && o != NULL)
+            o = pt_origin_new(m, PT_ORIGIN_EXEC, img, s->fd, img->start, o);
+        struct pt_fdent *e = pt_fdtable_put(out, s->fd);
+        if (e == NULL || o == NULL) {
+            m->oom = 1;
+            return;
+        }
+        *e = *s;
+        e->origin = o;
+        e->inherited = 1;
+        e->used = 0;
+        e->created_here = 0;
+        e->holder = PT_NO_IMAGE;
+        e->flags &= (uint8_t)~PT_FDF_CLOEXEC & 0xff;
+        if (how == PT_ORIGIN_FORK && !then_exec)
+            e->flags |= s->flags & PT_FDF_CLOEXEC;
+    }
+}
+
+/* What the image should hold when it starts. */
+static void predict(struct pt_model *m, struct pt_image *img, struct pt_fdtable *out)
+{
+    struct pt_image *prev = exec_predecessor(m, img);
+    if (prev != NULL) {
+        prev->next_image = img->index;
+        img->prev_image = prev->index;
+        pt_image_end_table(m, prev);
+        predict_from(m, img, out, &prev->fds, PT_ORIGIN_EXEC, img->pid, 0);
+        while (prev->fds.len > 0)
+            pt_fd_close(m, prev, prev->fds.v[prev->fds.len - 1].fd, prev->t_end);
+        return;
+    }
+    struct pt_fork *f = find_fork(m, img->pid);
+    if (f == NULL)
+        return;
+    f->taken = 1;
+    int32_t parent = m->images[f->parent_image].pid;
+    if (f->spawn)
+        predict_from(m, img, out, &f->fds, PT_ORIGIN_SPAWN, parent, 0);
+    else
+        predict_from(m, img, out, &f->fds, PT_ORIGIN_FORK, parent, !img->fork_child);
+    pt_fdtable_free(&f->fds);
+}
+
+void pt_image_start(struct pt_model *m, struct pt_image *img, unsigned first_type)
+{
+    struct pt_fdtable predicted = {0};
+    img->started = 1;
+    predict(m, img, &predicted);
+    if (first_type == PT_EV_INHERITED_FD) {
+        /* The image's own list of what it found open is the truth; the
+         * prediction only says where each fd came from. */
+        img->carried = predicted;
+        img->reading_inherited = 1;
+        img->has_inherited = 1;
+        return;
+    }
+    for (size_t i = 0; i < predicted.len; i++) {
+        struct pt_fdent s = predicted.v[i];
+        struct pt_fdent *e =
+            pt_fd_open(m, img, s.fd, s.kind, s.ino, s.flags, s.origin, img->start);
+        if (e != NULL)
+            e->inherited = 1;
+    }
+    pt_fdtable_free(&predicted);
+}
+
+void pt_image_inherited_fd(struct pt_model *m, struct pt_image *img, const struct pt_record *r)
+{
+    if (!img->reading_inherited || r->fd < 0)
+        return;
+    const struct pt_fdent *c = pt_fdtable_find(&img->carried, r->fd);
+    struct pt_origin *o;
+    if (c != NULL && (r->obj_ino == 0 || c->ino == r->obj_ino)) {
+        o = c->origin;
+    } else {
+        int outside = img->prev_image == PT_NO_IMAGE && c == NULL;
+        o = pt_origin_new(m, outside ? PT_ORIGIN_OUTSIDE : PT_ORIGIN_UNKNOWN, img, r->fd,
+                          r->t_start, NULL);
+    }
+    uint8_t flags = (r->fd_flags & PT_FDF_KNOWN) ? r->fd_flags : 0;
+    struct pt_fdent *e = pt_fd_open(m, img, r->fd, r->obj_kind, r->obj_ino, flags, o, r->t_start);
+    if (e != NULL)
+        e->inherited = 1;
+}
+
+void pt_image_inherited_done(struct pt_model *m, struct pt_image *img)
+{
+    (void)m;
+    img->reading_inherited = 0;
+    pt_fdtable_free(&img->carried);
+}
+
+static int grow_forks(struct pt_model *m)
+{
+    if (m->nforks < m->cap_forks)
+        return 0;
+    size_t cap = m->cap_forks ? m->cap_forks * 2 : 16;
+    struct pt_fork *v = realloc(m->forks, cap * sizeof *v);
+    if (v == NULL)
+        return -1;
+    m->forks = v;
+    m->cap_forks = cap;
+    return 0;
+}
+
+void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
+                     int spawn)
+{
+    if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
+        return;
+    if (grow_forks(m) < 0) {
+        m->oom = 1;
+        return;
+    }
+    struct pt_fork *f = &m->forks[m->nforks];
+    memset(f, 0, sizeof *f);
+    f->child_pid = (int32_t)r->result;
+    f->parent_image = img->index;
+    f->spawn = spawn;
+    f->t = r->t_start;
+    if (pt_fdtable_copy(&f->fds, &img->fds) < 0) {
+        m->oom = 1;
+        return;
+    }
+    m->nforks++;
+}
+
+void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r)
+{
+    (void)img;
+    if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
+        return;
+    size_t i = pt_model_image_of(m, (int32_t)r->result, r->t_end);
+    if (i == PT_NO_IMAGE)
+        return;
+    /* The status belongs to the last image of that process. */
+    while (m->images[i].next_image != PT_NO_IMAGE)
+        i = m->images[i].next_image;
+    m->images[i].wait_seen = 1;
+    m->images[i].wait_status = (int)r->arg;
+    if (m->images[i].t_end == 0)
+        m->images[i].t_end = r->t_end;
+}
+
+/* Decides how the image ended from its exit record and its parent's wait. */
+static void settle_end(struct pt_image *img)
+{
+    if (!img->wait_seen || img->end == PT_END_EXEC)
+        return;
+    int st = img->wait_status;
+    if (WIFSIGNALED(st)) {
+        img->end = PT_END_SIGNAL;
+        img->exit_signal = WTERMSIG(st);
+        img->end_from_wait = 1;
+    } else if (WIFEXITED(st) && img->end == PT_END_NONE) {
+        img->end = PT_END_EXIT;
+        img->exit_code = WEXITSTATUS(st);
+        img->end_from_wait = 1;
+    }
+}
+
+static void build_processes(struct pt_model *m)
+{
+    m->processes = calloc(m->nfiles ? m->nfiles : 1, sizeof *m->processes);
+    if (m->processes == NULL) {
+        m->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < m->nfiles; i++) {
+        if (m->images[i].prev_image != PT_NO_IMAGE)
+            continue;
+        struct pt_process *p = &m->processes[m->nprocesses];
+        p->pid = m->images[i].pid;
+        p->ppid = m->images[i].ppid;
+        p->first_image = p->last_image = i;
+        for (size_t j = i; j != PT_NO_IMAGE; j = m->images[j].next_image) {
+            m->images[j].process = m->nprocesses;
+            p->last_image = j;
+        }
+        m->nprocesses++;
+    }
+}
+
+void pt_model_finish(struct pt_model *m)
+{
+    for (size_t i = 0; i < m->nfiles; i++) {
+        struct pt_image *img = &m->images[i];
+        if (img->reading_inherited)
+            pt_image_inherited_done(m, img);
+        settle_end(img);
+        pt_image_end_table(m, img);
+        /* A dead process holds nothing any more: end its holds. */
+        m->ending = 1;
+        if (img->end == PT_END_EXIT || img->end == PT_END_SIGNAL)
+            while (img->fds.len > 0)
+                pt_fd_close(m, img, img->fds.v[img->fds.len - 1].fd,
+                            img->t_end > img->last_t ? img->t_end : img->last_t);
+        m->ending = 0;
+    }
+    build_processes(m);
+}

@@ -1,0 +1,147 @@
+/* Building the model: one pass over the merged stream of all files. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_impl.h"
+
+/* "4711.2.ptr" -> 2 */
+static unsigned image_number(const struct pt_file *f)
+{
+    const char *name = pt_file_basename(f);
+    const char *dot = strchr(name, '.');
+    return dot ? (unsigned)strtoul(dot + 1, NULL, 10) : 0;
+}
+
+int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles)
+{
+    memset(m, 0, sizeof *m);
+    m->files = files;
+    m->nfiles = nfiles;
+    m->images = calloc(nfiles ? nfiles : 1, sizeof *m->images);
+    if (m->images == NULL)
+        return -1;
+    m->t0 = UINT64_MAX;
+    for (size_t i = 0; i < nfiles; i++) {
+        struct pt_image *img = &m->images[i];
+        const struct pt_file_header *h = files[i].hdr;
+        img->file = &files[i];
+        img->index = i;
+        img->pid = h->pid;
+        img->ppid = h->ppid;
+        img->image_no = image_number(&files[i]);
+        img->fork_child = (h->flags & PT_HDR_FORK_CHILD) != 0;
+        img->start = img->last_t = h->start_mono_ns;
+        img->prev_image = img->next_image = img->process = PT_NO_IMAGE;
+        img->stdio_unhooked = (h->flags & PT_HDR_STDIO_UNHOOKED) != 0;
+        m->dropped += h->dropped;
+        if (h->start_mono_ns < m->t0)
+            m->t0 = h->start_mono_ns;
+    }
+    if (nfiles == 0)
+        m->t0 = 0;
+    return 0;
+}
+
+static void step(struct pt_model *m, const struct pt_merged *ev)
+{
+    struct pt_image *img = &m->images[ev->file_index];
+    const struct pt_record *r = ev->ev.rec;
+    if (!img->started)
+        pt_image_start(m, img, r->type);
+    if (img->reading_inherited && r->type != PT_EV_INHERITED_FD)
+        pt_image_inherited_done(m, img);
+    if (m->observer != NULL)
+        m->observer(m->observer_ctx, m, ev, img);
+    if (r->type == PT_EV_INHERITED_FD)
+        pt_image_inherited_fd(m, img, r);
+    else
+        pt_model_apply(m, img, ev);
+    uint64_t t = r->t_end > r->t_start ? r->t_end : r->t_start;
+    if (t > img->last_t)
+        img->last_t = t;
+    if (t > m->t_last)
+        m->t_last = t;
+    m->events++;
+}
+
+int pt_model_build(struct pt_model *m)
+{
+    struct pt_merge merge;
+    if (pt_merge_init(&merge, m->files, m->nfiles) < 0)
+        return -1;
+    struct pt_merged ev;
+    while (!m->oom && pt_merge_next(&merge, &ev))
+        step(m, &ev);
+    pt_merge_free(&merge);
+    /* Images that recorded nothing still exist. */
+    for (size_t i = 0; i < m->nfiles; i++)
+        if (!m->images[i].started)
+            pt_image_start(m, &m->images[i], PT_EV_NONE);
+    pt_model_finish(m);
+    return m->oom ? -1 : 0;
+}
+
+static void free_image(struct pt_image *img)
+{
+    pt_fdtable_free(&img->fds);
+    pt_fdtable_free(&img->carried);
+    pt_fdtable_free(&img->final);
+    for (size_t i = 0; i < img->nuntraced; i++)
+        free(img->untraced[i].path);
+    free(img->untraced);
+    for (size_t i = 0; i < img->nmodules; i++)
+        free(img->modules[i].path);
+    free(img->modules);
+    free(img->pending);
+}
+
+void pt_model_free(struct pt_model *m)
+{
+    for (size_t i = 0; m->images != NULL && i < m->nfiles; i++)
+        free_image(&m->images[i]);
+    free(m->images);
+    free(m->processes);
+    pt_pipes_free(m);
+    for (size_t i = 0; i < m->nforks; i++)
+        pt_fdtable_free(&m->forks[i].fds);
+    free(m->forks);
+    while (m->origins != NULL) {
+        struct pt_origin *next = m->origins->all_next;
+        free(m->origins->site);
+        free(m->origins);
+        m->origins = next;
+    }
+    memset(m, 0, sizeof *m);
+}
+
+size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t)
+{
+    size_t found = PT_NO_IMAGE;
+    for (size_t i = 0; i < m->nfiles; i++)
+        if (m->images[i].pid == pid && (found == PT_NO_IMAGE || m->images[i].start <= t))
+            found = i;
+    return found;
+}
+
+int pt_image_alive_at_end(const struct pt_image *img)
+{
+    return img->end == PT_END_NONE;
+}
+
+const char *pt_image_exe(const struct pt_image *img)
+{
+    return img->file->exe ? img->file->exe : "";
+}
+
+int pt_is_read(unsigned type)
+{
+    return type == PT_EV_READ || type == PT_EV_READV || type == PT_EV_READ_CHK ||
+           type == PT_EV_STDIO_READ;
+}
+
+int pt_is_write(unsigned type)
+{
+    return type == PT_EV_WRITE || type == PT_EV_WRITEV || type == PT_EV_STDIO_WRITE;
+}

@@ -1,0 +1,263 @@
+/* A model of a traced run, built in one pass over the merged event stream:
+ * the process images and how each ended, every image's fd table and where
+ * each fd came from, every pipe and who held, wrote and read it, and a
+ * strace -c like count of calls per image.
+ *
+ * Memory grows with the number of images, pipes and fds (and the steps that
+ * carried each fd), never with the number of events: events update counters
+ * and tables and are then forgotten, except the few calls still in progress
+ * when the trace ended. */
+#ifndef PIPETRACE_ANALYSIS_MODEL_H
+#define PIPETRACE_ANALYSIS_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pipetrace/format.h"
+#include "trace/merge.h"
+#include "trace/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PT_NO_IMAGE ((size_t)-1)
+
+/* --- where an fd came from -------------------------------------------- */
+
+enum pt_origin_how {
+    PT_ORIGIN_CREATED,  /* pipe, pipe2, socketpair, open of a FIFO, popen */
+    PT_ORIGIN_DUP,      /* dup, dup2, dup3, fcntl(F_DUPFD*) of prev */
+    PT_ORIGIN_FORK,     /* inherited through fork (or vfork) */
+    PT_ORIGIN_SPAWN,    /* inherited through posix_spawn */
+    PT_ORIGIN_EXEC,     /* carried across exec */
+    PT_ORIGIN_OUTSIDE,  /* open when the first traced image began */
+    PT_ORIGIN_UNKNOWN,  /* first seen in use; how it got here is unknown */
+};
+
+/* One step in the history of an fd.  Steps are shared: a fork child's fds
+ * point at the parent's steps as their prev. */
+struct pt_origin {
+    enum pt_origin_how how;
+    int32_t pid;          /* the process the step happened in */
+    int32_t from_pid;     /* fork/spawn: the parent */
+    size_t image;         /* the image it happened in */
+    int fd;               /* the fd number after the step */
+    unsigned call;        /* PT_EV_* of the call (created, dup) */
+    uint64_t flags;       /* O_* flags passed (pipe2, dup3) */
+    uint64_t t;
+    uint64_t rec_offset;  /* of the call's record in the image's file */
+    char *site;           /* "module+0xoff (function)", or NULL */
+    struct pt_origin *prev;
+    struct pt_origin *all_next;  /* every step, for freeing */
+};
+
+/* --- fd tables ---------------------------------------------------------- */
+
+struct pt_fdent {
+    int fd;
+    uint8_t kind;        /* PT_OBJ_* */
+    uint8_t flags;       /* PT_FDF_RDONLY/WRONLY/NONBLOCK/CLOEXEC */
+    uint64_t ino;
+    struct pt_origin *origin;
+    int used;            /* read, written, dup'd, closed, fcntl'd in this image */
+    int created_here;    /* created (or dup'd) by this image */
+    int inherited;       /* came into this image at its start */
+    size_t holder;       /* index into the pipe's holders, or PT_NO_IMAGE */
+    uint64_t t_open;
+};
+
+/* Sorted by fd number. */
+struct pt_fdtable {
+    struct pt_fdent *v;
+    size_t len, cap;
+};
+
+/* --- pipes -------------------------------------------------------------- */
+
+/* What one image did with a pipe. */
+struct pt_pipe_use {
+    size_t image;
+    uint64_t bytes_written, calls_written;
+    uint64_t bytes_read, calls_read;
+    int eof;             /* a read returned 0 */
+};
+
+/* One fd of one image that referred to an end of the pipe, for a time. */
+struct pt_holder {
+    size_t image;
+    int fd;
+    int read_end, write_end;
+    uint64_t t_from, t_to;   /* t_to 0 while held */
+    int gone_with_process;   /* t_to is when its process ended, not a close */
+    struct pt_origin *origin;
+};
+
+struct pt_pipe {
+    unsigned id;          /* 1, 2, ... in the order first seen */
+    uint64_t ino;
+    uint8_t kind;         /* PT_OBJ_PIPE or PT_OBJ_FIFO */
+    struct pt_origin *created;   /* NULL when created outside the trace */
+    uint64_t bytes_written, bytes_read;
+    struct pt_pipe_use *uses;
+    size_t nuses, cap_uses;
+    struct pt_holder *holders;
+    size_t nholders, cap_holders;
+};
+
+/* --- images and processes ---------------------------------------------- */
+
+enum pt_end_kind {
+    PT_END_NONE,      /* still running, or killed, when the trace ended */
+    PT_END_EXIT,      /* exit code known */
+    PT_END_SIGNAL,    /* killed by a signal (seen by the parent's wait) */
+    PT_END_EXEC,      /* replaced by the next image */
+};
+
+struct pt_stat {
+    uint64_t calls, errors, bytes, ns;
+};
+
+struct pt_untraced {
+    int32_t pid;
+    unsigned reason;     /* PT_UNTRACED_* */
+    char *path;
+    uint64_t t;
+};
+
+struct pt_module {
+    uint64_t base;
+    char *path;
+};
+
+/* A call that had not returned when the trace ended. */
+struct pt_pending {
+    const struct pt_record *rec;
+    uint64_t offset;
+};
+
+struct pt_image {
+    const struct pt_file *file;
+    size_t index;
+    int32_t pid, ppid;
+    unsigned image_no;
+    int fork_child;
+    uint64_t start;
+    uint64_t last_t;          /* the latest t_start (or t_end) seen */
+    size_t prev_image, next_image;  /* exec chain */
+    size_t process;           /* index into pt_model.processes */
+    int started;              /* fd table set up */
+    int reading_inherited;    /* within the INHERITED_FD records */
+    int has_inherited;
+    struct pt_fdtable fds;
+    struct pt_fdtable carried;  /* what the exec or fork should have passed */
+    enum pt_end_kind end;
+    int exit_code, exit_signal;
+    int end_from_wait;        /* the status came from the parent's wait */
+    int finished;             /* final is set */
+    uint64_t t_end;           /* exit, exec or wait time (0 unknown) */
+    struct pt_fdtable final;  /* the table when the image ended (exit, exec
+                                 or the end of the trace) */
+    int wait_seen, wait_status;  /* what the parent's wait said */
+    struct pt_stat stats[PT_EV_MAX + 1];
+    struct pt_untraced *untraced;
+    size_t nuntraced;
+    struct pt_module *modules;
+    size_t nmodules;
+    struct pt_origin *last_created[2];  /* for the CALLSITE record after it */
+    struct pt_pending *pending;
+    size_t npending;
+    int stdio_unhooked;       /* at any time */
+};
+
+/* The images one pid went through by exec. */
+struct pt_process {
+    int32_t pid, ppid;
+    size_t first_image, last_image;
+};
+
+/* A fork or spawn whose child has not been seen yet. */
+struct pt_fork {
+    int32_t child_pid;
+    size_t parent_image;
+    int spawn;
+    uint64_t t;
+    struct pt_fdtable fds;
+    int taken;
+};
+
+struct pt_model;
+
+/* Called for every event before the model applies it, so a detector can
+ * compare the call with the state it met. */
+typedef void (*pt_model_observer)(void *ctx, struct pt_model *m, const struct pt_merged *ev,
+                                  struct pt_image *img);
+
+struct pt_model {
+    const struct pt_file *files;
+    size_t nfiles;
+    struct pt_image *images;        /* one per file, same order */
+    struct pt_process *processes;
+    size_t nprocesses;
+    struct pt_pipe **pipes;         /* in id order */
+    size_t npipes, cap_pipes;
+    size_t *pipe_hash;              /* open addressing on ino: pipe index + 1 */
+    size_t hash_cap;
+    struct pt_fork *forks;
+    size_t nforks, cap_forks;
+    struct pt_origin *origins;      /* every step, for freeing */
+    uint64_t t0, t_last;
+    uint64_t events;
+    uint64_t dropped;               /* sum of the headers' dropped counts */
+    pt_model_observer observer;
+    void *observer_ctx;
+    int oom;
+    int ending;                     /* closing the fds of dead processes */
+};
+
+/* Sets up the images of files (already opened and scanned).  0 or -1 (out
+ * of memory). */
+int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles);
+
+/* Reads every event in time order and builds the model; then settles what
+ * the end of the trace means (pt_model_finish).  0 or -1 (out of memory). */
+int pt_model_build(struct pt_model *m);
+
+void pt_model_free(struct pt_model *m);
+
+/* --- queries ------------------------------------------------------------ */
+
+struct pt_pipe *pt_model_pipe(const struct pt_model *m, uint64_t ino);
+struct pt_fdent *pt_fdtable_find(const struct pt_fdtable *t, int fd);
+
+/* The image of pid that was current at time t (the latest that began at
+ * or before t), or PT_NO_IMAGE. */
+size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t);
+
+/* True when the image was still running (or killed unseen) at the end. */
+int pt_image_alive_at_end(const struct pt_image *img);
+
+/* The image's exe, "" if none. */
+const char *pt_image_exe(const struct pt_image *img);
+
+/* A call that does I/O on an fd: read-like or write-like. */
+int pt_is_read(unsigned type);
+int pt_is_write(unsigned type);
+
+/* "pipe()", "pipe2(O_NONBLOCK|O_CLOEXEC)", "dup2()", ... */
+void pt_origin_call_text(const struct pt_origin *o, char *buf, size_t len);
+
+/* The step where the fd was first made (the end of the prev chain). */
+const struct pt_origin *pt_origin_root(const struct pt_origin *o);
+
+/* The whole history as one sentence, oldest first: "created by pid 5 with
+ * pipe() (no O_CLOEXEC) at prog+0x1234 (main), inherited through fork by
+ * pid 6, carried across exec into /usr/bin/sleep (pid 6)". */
+void pt_origin_describe(const struct pt_model *m, const struct pt_origin *o, char *buf,
+                        size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PIPETRACE_ANALYSIS_MODEL_H */

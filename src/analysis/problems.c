@@ -1,0 +1,77 @@
+/* The problem list. */
+#define _GNU_SOURCE
+#include "problems.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, const char *fix)
+{
+    if (ps->len == ps->cap) {
+        size_t cap = ps->cap ? ps->cap * 2 : 8;
+        struct pt_problem *v = realloc(ps->v, cap * sizeof *v);
+        if (v == NULL) {
+            ps->oom = 1;
+            return NULL;
+        }
+        ps->v = v;
+        ps->cap = cap;
+    }
+    struct pt_problem *p = &ps->v[ps->len++];
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    p->fix = fix;
+    return p;
+}
+
+void pt_problem_pid(struct pt_problem *p, int32_t pid)
+{
+    for (size_t i = 0; i < p->npids; i++)
+        if (p->pids[i] == pid)
+            return;
+    if (p->npids < PT_PROBLEM_MAX_LIST)
+        p->pids[p->npids++] = pid;
+}
+
+void pt_problem_fd(struct pt_problem *p, int fd)
+{
+    for (size_t i = 0; i < p->nfds; i++)
+        if (p->fds[i] == fd)
+            return;
+    if (p->nfds < PT_PROBLEM_MAX_LIST)
+        p->fds[p->nfds++] = fd;
+}
+
+void pt_problem_evidence(struct pt_problem *p, int32_t pid, const struct pt_record *r)
+{
+    if (p->nevidence >= PT_PROBLEM_MAX_LIST)
+        return;
+    p->evidence[p->nevidence++] = (struct pt_evidence){
+        .pid = pid,
+        .call = r->type,
+        .fd = r->fd,
+        .t = r->t_start,
+        .result = r->result,
+        .unfinished = r->state != PT_DONE,
+    };
+}
+
+void pt_problem_message(struct pt_problem *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    free(p->message);
+    if (vasprintf(&p->message, fmt, ap) < 0)
+        p->message = NULL;
+    va_end(ap);
+}
+
+void pt_problems_free(struct pt_problems *ps)
+{
+    for (size_t i = 0; i < ps->len; i++)
+        free(ps->v[i].message);
+    free(ps->v);
+    memset(ps, 0, sizeof *ps);
+}

@@ -1,0 +1,60 @@
+/* Problems found in a trace: a stable kind, the processes and fds
+ * involved, the object, a message, the evidence and the usual fix. */
+#ifndef PIPETRACE_ANALYSIS_PROBLEMS_H
+#define PIPETRACE_ANALYSIS_PROBLEMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pipetrace/format.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PT_PROBLEM_MAX_LIST 8
+
+/* One recorded call that shows the problem. */
+struct pt_evidence {
+    int32_t pid;
+    unsigned call;       /* PT_EV_* */
+    int fd;
+    uint64_t t;          /* t_start */
+    int64_t result;
+    int unfinished;      /* the call had not returned */
+};
+
+struct pt_problem {
+    const char *kind;    /* "blocked-read", "pipe-deadlock", ... */
+    int32_t pids[PT_PROBLEM_MAX_LIST];
+    size_t npids;
+    int fds[PT_PROBLEM_MAX_LIST];
+    size_t nfds;
+    uint8_t object_kind; /* PT_OBJ_*; PT_OBJ_UNKNOWN with ino 0: none */
+    uint64_t object_ino;
+    char *message;
+    const char *fix;     /* one sentence */
+    struct pt_evidence evidence[PT_PROBLEM_MAX_LIST];
+    size_t nevidence;
+};
+
+struct pt_problems {
+    struct pt_problem *v;
+    size_t len, cap;
+    int oom;
+};
+
+/* A new problem (NULL when out of memory; then oom is set). */
+struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, const char *fix);
+void pt_problem_pid(struct pt_problem *p, int32_t pid);   /* once each */
+void pt_problem_fd(struct pt_problem *p, int fd);
+void pt_problem_evidence(struct pt_problem *p, int32_t pid, const struct pt_record *r);
+void pt_problem_message(struct pt_problem *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void pt_problems_free(struct pt_problems *ps);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PIPETRACE_ANALYSIS_PROBLEMS_H */

@@ -1,0 +1,90 @@
+/* Writes the input as trace files, then runs everything that reads them. */
+#define _GNU_SOURCE
+#include "fuzz_body.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/check.h"
+#include "analysis/leaks.h"
+#include "analysis/model.h"
+#include "trace/dir.h"
+
+static const char *const names[] = {"100.0.ptr", "100.1.ptr", "101.0.ptr", "102.0.ptr"};
+#define NFILES (sizeof names / sizeof names[0])
+
+static void write_file(const char *dir, const char *name, const uint8_t *p, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k <= 0)
+            break;
+        p += k;
+        n -= (size_t)k;
+    }
+    close(fd);
+}
+
+static void split_into_files(const uint8_t *data, size_t size, const char *dir)
+{
+    size_t split_len = strlen(FUZZ_SPLIT);
+    for (size_t i = 0; i < NFILES; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    for (size_t i = 0; i < NFILES && (i == 0 || size > 0); i++) {
+        const uint8_t *end = memmem(data, size, FUZZ_SPLIT, split_len);
+        size_t n = end ? (size_t)(end - data) : size;
+        write_file(dir, names[i], data, n);
+        if (end == NULL)
+            break;
+        data += n + split_len;
+        size -= n + split_len;
+    }
+}
+
+static void analyse(struct pt_dir *d)
+{
+    struct pt_model m;
+    struct pt_check c;
+    struct pt_problems problems = {0};
+    struct pt_leaks leaks;
+    for (size_t i = 0; i < d->count; i++) {
+        char line[512];
+        pt_file_scan(&d->files[i]);
+        pt_damage_describe(&d->files[i], &d->files[i].damage, line, sizeof line);
+    }
+    if (pt_model_init(&m, d->files, d->count) == 0 && pt_check_attach(&c, &m, &problems) == 0) {
+        pt_model_build(&m);
+        pt_check_finish(&c);
+        if (pt_leaks_find(&m, &leaks) == 0)
+            pt_leaks_free(&leaks);
+        for (size_t i = 0; i < m.nfiles; i++) {
+            char text[2048];
+            for (size_t j = 0; j < m.images[i].final.len; j++)
+                pt_origin_describe(&m, m.images[i].final.v[j].origin, text, sizeof text);
+        }
+        pt_check_free(&c);
+    }
+    pt_problems_free(&problems);
+    pt_model_free(&m);
+}
+
+int fuzz_one(const uint8_t *data, size_t size, const char *dir, char *err, size_t errlen)
+{
+    struct pt_dir d;
+    split_into_files(data, size, dir);
+    if (pt_dir_open(&d, dir, err, errlen) < 0)
+        return -1;
+    analyse(&d);
+    pt_dir_close(&d);
+    return 0;
+}

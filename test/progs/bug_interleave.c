@@ -1,0 +1,37 @@
+/* bug_interleave: two children write 64 KiB records into one pipe; each
+ * write is larger than PIPE_BUF, so the kernel may interleave them. */
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test/progs/progs.h"
+
+#define CHUNK 65536
+#define CHUNKS 4
+
+static void writer(int fd, char c) {
+    static char buf[CHUNK];
+    memset(buf, c, sizeof buf);
+    for (int i = 0; i < CHUNKS; i++)
+        for (size_t done = 0; done < CHUNK;) {
+            ssize_t n = write(fd, buf + done, CHUNK - done);
+            if (n <= 0) die("write");
+            done += (size_t)n;
+        }
+    _exit(0);
+}
+
+int main(void) {
+    int fds[2];
+    if (pipe(fds)) die("pipe");
+    pid_t a = fork();
+    if (a == 0) { close(fds[0]); writer(fds[1], 'a'); }
+    pid_t b = fork();
+    if (b == 0) { close(fds[0]); writer(fds[1], 'b'); }
+    close(fds[1]);
+    char buf[8192];
+    while (read(fds[0], buf, sizeof buf) > 0) {
+    }
+    waitpid(a, NULL, 0);
+    waitpid(b, NULL, 0);
+    return 0;
+}

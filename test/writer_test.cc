@@ -1,0 +1,266 @@
+// The trace writer (src/trace/writer.c) against the reader: what one writes,
+// the other must read back exactly, under threads, shrinking, growth, a
+// file-size limit and a crash between reservation and commit.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern "C" {
+#include "src/trace/writer.h"
+#include "trace/reader.h"
+}
+
+namespace {
+
+std::string FreshDir(const std::string& name) {
+    const char* tmp = getenv("TEST_TMPDIR");
+    std::string dir = std::string(tmp ? tmp : "/tmp") + "/writer_" + name;
+    std::string cmd = "rm -rf '" + dir + "'";
+    EXPECT_EQ(system(cmd.c_str()), 0);
+    return dir;
+}
+
+pt_image_info Info(int pid, const char* const* argv, int argc) {
+    pt_image_info info{};
+    info.pid = pid;
+    info.ppid = 1;
+    info.data_limit = 64;
+    info.start_mono_ns = 1000;
+    info.start_real_ns = 2000;
+    info.exe = "/usr/bin/example";
+    info.argc = argc;
+    info.argv = const_cast<char* const*>(argv);
+    return info;
+}
+
+// Appends one complete record carrying `payload`.
+pt_record* Put(pt_writer* w, uint8_t type, int fd, uint64_t t, const std::string& payload) {
+    uint32_t size = PT_RECORD_SIZE + ((payload.size() + 7) & ~size_t{7});
+    pt_record* rec = pt_writer_reserve(w, size);
+    if (rec == nullptr)
+        return nullptr;
+    rec->type = type;
+    rec->fd = fd;
+    rec->t_start = t;
+    rec->t_end = t + 1;
+    rec->result = static_cast<int64_t>(payload.size());
+    rec->data_len = static_cast<uint32_t>(payload.size());
+    memcpy(rec + 1, payload.data(), payload.size());
+    __atomic_store_n(&rec->state, PT_DONE, __ATOMIC_RELEASE);
+    return rec;
+}
+
+struct ReadBack {
+    std::vector<std::string> payloads;
+    std::vector<int> fds;
+    pt_damage damage{};
+    std::string error;
+};
+
+ReadBack ReadAll(const std::string& path) {
+    ReadBack out;
+    pt_file f;
+    char err[512];
+    if (pt_file_open(&f, path.c_str(), err, sizeof err) != 0) {
+        out.error = err;
+        return out;
+    }
+    pt_cursor c;
+    pt_file_walk(&c, &f);
+    pt_event ev;
+    while (pt_file_next(&c, &ev)) {
+        out.payloads.emplace_back(reinterpret_cast<const char*>(ev.payload), ev.rec->data_len);
+        out.fds.push_back(ev.rec->fd);
+    }
+    out.damage = c.damage;
+    pt_file_close(&f);
+    return out;
+}
+
+TEST(Writer, CreatesPrivateFileWithHeaderAndStrings) {
+    std::string dir = FreshDir("header");
+    const char* argv[] = {"example", "--flag", "x y"};
+    pt_image_info info = Info(4242, argv, 3);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    struct stat st;
+    ASSERT_EQ(stat(dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    std::string path = dir + "/4242.0.ptr";
+    ASSERT_EQ(stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+    pt_file f;
+    char err[512];
+    ASSERT_EQ(pt_file_open(&f, path.c_str(), err, sizeof err), 0) << err;
+    EXPECT_EQ(f.hdr->pid, 4242);
+    EXPECT_EQ(f.hdr->ppid, 1);
+    EXPECT_EQ(f.hdr->start_mono_ns, 1000u);
+    EXPECT_STREQ(f.exe, "/usr/bin/example");
+    ASSERT_EQ(f.argc, 3u);
+    EXPECT_STREQ(f.argv[2], "x y");
+    pt_file_close(&f);
+    pt_writer_forget(&w);
+}
+
+TEST(Writer, SecondImageOfAPidTakesTheNextName) {
+    std::string dir = FreshDir("names");
+    pt_image_info info = Info(7, nullptr, 0);
+    pt_writer a, b;
+    ASSERT_EQ(pt_writer_create(&a, dir.c_str(), &info), 0);
+    ASSERT_EQ(pt_writer_create(&b, dir.c_str(), &info), 0);
+    EXPECT_EQ(std::string(b.path), dir + "/7.1.ptr");
+    pt_writer_forget(&a);
+    pt_writer_forget(&b);
+}
+
+TEST(Writer, RecordsReadBackExactlyAcrossGrowth) {
+    std::string dir = FreshDir("growth");
+    pt_image_info info = Info(11, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    // Far more than the first 64 KiB chunk: the file must grow many times.
+    const int n = 50000;
+    for (int i = 0; i < n; i++)
+        ASSERT_NE(Put(&w, PT_EV_WRITE, i, i, "record " + std::to_string(i)), nullptr);
+    ReadBack back = ReadAll(w.path);
+    ASSERT_EQ(back.error, "");
+    ASSERT_EQ(back.payloads.size(), static_cast<size_t>(n));
+    for (int i = 0; i < n; i += 997)
+        EXPECT_EQ(back.payloads[i], "record " + std::to_string(i));
+    EXPECT_EQ(back.damage.torn, 0u);
+    EXPECT_EQ(back.damage.stop, PT_WALK_COMPLETE);
+    pt_writer_forget(&w);
+}
+
+TEST(Writer, EightThreadsLoseAndTearNothing) {
+    std::string dir = FreshDir("threads");
+    pt_image_info info = Info(12, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    const int per_thread = 20000;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; t++)
+        threads.emplace_back([&w, t] {
+            for (int i = 0; i < per_thread; i++)
+                Put(&w, PT_EV_WRITE, t, i, std::string(static_cast<size_t>(1 + i % 40), 'a' + t));
+        });
+    for (auto& th : threads)
+        th.join();
+    ReadBack back = ReadAll(w.path);
+    ASSERT_EQ(back.error, "");
+    std::map<int, int> per_fd;
+    for (size_t i = 0; i < back.payloads.size(); i++) {
+        int t = back.fds[i];
+        ASSERT_GE(t, 0);
+        ASSERT_LT(t, 8);
+        EXPECT_EQ(back.payloads[i], std::string(back.payloads[i].size(), 'a' + t));
+        per_fd[t]++;
+    }
+    for (int t = 0; t < 8; t++)
+        EXPECT_EQ(per_fd[t], per_thread) << "thread " << t;
+    EXPECT_EQ(back.damage.torn, 0u);
+    pt_writer_forget(&w);
+}
+
+TEST(Writer, ShrinkGivesBackRoomOnlyAtTheTail) {
+    std::string dir = FreshDir("shrink");
+    pt_image_info info = Info(13, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    pt_file_header* hdr = pt_writer_header(&w);
+    pt_record* a = pt_writer_reserve(&w, PT_RECORD_SIZE + 4096);
+    ASSERT_NE(a, nullptr);
+    uint64_t tail_before = hdr->tail;
+    pt_writer_shrink(&w, a, PT_RECORD_SIZE + 8);
+    EXPECT_EQ(hdr->tail, tail_before - 4088);
+    EXPECT_EQ(a->size, PT_RECORD_SIZE + 8u);
+
+    pt_record* b = pt_writer_reserve(&w, PT_RECORD_SIZE + 64);
+    pt_record* c = pt_writer_reserve(&w, PT_RECORD_SIZE);
+    ASSERT_NE(b, nullptr);
+    ASSERT_NE(c, nullptr);
+    pt_writer_shrink(&w, b, PT_RECORD_SIZE);  // c follows it: nothing to give back
+    EXPECT_EQ(b->size, PT_RECORD_SIZE + 64u);
+    pt_writer_forget(&w);
+}
+
+TEST(Writer, TornAndAbandonedRecordsAreSkippedNotFatal) {
+    std::string dir = FreshDir("torn");
+    pt_image_info info = Info(14, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    Put(&w, PT_EV_WRITE, 1, 1, "first");
+    pt_record* torn = pt_writer_reserve(&w, PT_RECORD_SIZE + 8);  // never committed
+    ASSERT_NE(torn, nullptr);
+    pt_record* abandoned = pt_writer_reserve(&w, PT_RECORD_SIZE);  // died before size
+    ASSERT_NE(abandoned, nullptr);
+    abandoned->size = 0;
+    Put(&w, PT_EV_WRITE, 2, 2, "last");
+    ReadBack back = ReadAll(w.path);
+    ASSERT_EQ(back.error, "");
+    EXPECT_EQ(back.payloads, (std::vector<std::string>{"first", "last"}));
+    EXPECT_EQ(back.damage.torn, 1u);
+    pt_writer_forget(&w);
+}
+
+// RLIMIT_FSIZE: growing past it would raise SIGXFSZ, so the writer must stop
+// first, mark the header and count what it drops.  Run in a child so the
+// limit does not outlive the test.
+TEST(Writer, StopsAtTheFileSizeLimitWithoutSigxfsz) {
+    std::string dir = FreshDir("fsize");
+    ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        struct rlimit lim = {1 << 20, 1 << 20};
+        setrlimit(RLIMIT_FSIZE, &lim);
+        pt_image_info info = Info(15, nullptr, 0);
+        pt_writer w;
+        if (pt_writer_create(&w, dir.c_str(), &info) != 0)
+            _exit(2);
+        int written = 0;
+        for (int i = 0; i < 100000; i++)
+            if (Put(&w, PT_EV_WRITE, i, i, std::string(40, 'x')))
+                written++;
+        _exit(written > 1000 && written < 100000 ? 0 : 3);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+
+    pt_file f;
+    char err[512];
+    std::string path = dir + "/15.0.ptr";
+    ASSERT_EQ(pt_file_open(&f, path.c_str(), err, sizeof err), 0) << err;
+    EXPECT_TRUE(f.hdr->flags & PT_HDR_STOPPED);
+    EXPECT_EQ(f.hdr->stop_errno, EFBIG);
+    EXPECT_GT(f.hdr->dropped, 0u);
+    EXPECT_LE(f.size, size_t{1} << 20);
+    pt_file_close(&f);
+}
+
+TEST(Writer, UnusableDirectoryIsAnErrorAndLeavesNothing) {
+    std::string dir = FreshDir("notdir");
+    ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+    std::string file = dir + "/plain";
+    FILE* fp = fopen(file.c_str(), "w");
+    ASSERT_NE(fp, nullptr);
+    fclose(fp);
+    pt_image_info info = Info(16, nullptr, 0);
+    pt_writer w;
+    EXPECT_EQ(pt_writer_create(&w, (file + "/sub").c_str(), &info), -ENOTDIR);
+}
+
+}  // namespace

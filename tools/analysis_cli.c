@@ -1,0 +1,302 @@
+/* Loading a trace for the analysis commands, and the output pieces they
+ * share. */
+#include "analysis_cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "escape.h"
+#include "trace/names.h"
+
+int analysis_parse(const char *cmd, const char *usage, int argc, char **argv,
+                   struct analysis_options *o)
+{
+    *o = (struct analysis_options){.dir = DEFAULT_TRACE_DIR};
+    int have_dir = 0, options_done = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = 1;
+        } else if (!options_done && strcmp(arg, "--json") == 0) {
+            o->json = 1;
+        } else if (!options_done && cli_is_help(arg)) {
+            fputs(usage, stdout);
+            return -1;
+        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error(cmd, "unknown option '%s'", arg);
+        } else if (have_dir) {
+            return cli_usage_error(cmd, "one trace directory at a time ('%s')", arg);
+        } else {
+            o->dir = arg;
+            have_dir = 1;
+        }
+    }
+    return 0;
+}
+
+static void warn_damage(struct pt_dir *d)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        struct pt_file *f = &d->files[i];
+        pt_file_scan(f);
+        if (pt_damage_any(&f->damage)) {
+            char line[512];
+            pt_damage_describe(f, &f->damage, line, sizeof line);
+            fprintf(stderr, "pipetrace: warning: %s\n", line);
+        }
+    }
+}
+
+int analysis_load(struct analysis *a, const char *dir)
+{
+    memset(a, 0, sizeof *a);
+    char err[1024];
+    if (pt_dir_open(&a->dir, dir, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    warn_damage(&a->dir);
+    if (pt_model_init(&a->model, a->dir.files, a->dir.count) < 0 ||
+        pt_check_attach(&a->check, &a->model, &a->problems) < 0 ||
+        pt_model_build(&a->model) < 0) {
+        cli_error("out of memory");
+        analysis_free(a);
+        return EXIT_BAD_INPUT;
+    }
+    pt_check_finish(&a->check);
+    return 0;
+}
+
+void analysis_free(struct analysis *a)
+{
+    pt_check_free(&a->check);
+    pt_problems_free(&a->problems);
+    pt_model_free(&a->model);
+    pt_dir_close(&a->dir);
+}
+
+double analysis_rel(const struct pt_model *m, uint64_t t)
+{
+    return t >= m->t0 ? (double)(t - m->t0) / 1e9 : -(double)(m->t0 - t) / 1e9;
+}
+
+void analysis_json_exit(FILE *out, const struct pt_image *img)
+{
+    const char *sig = pt_signal_name(img->exit_signal);
+    if (img->end == PT_END_EXIT)
+        fprintf(out, "{\"code\":%d}", img->exit_code);
+    else if (img->end == PT_END_SIGNAL && sig != NULL)
+        fprintf(out, "{\"signal\":\"%s\"}", sig);
+    else if (img->end == PT_END_SIGNAL)
+        fprintf(out, "{\"signal\":\"%d\"}", img->exit_signal);
+    else
+        fputs("null", out);
+}
+
+void analysis_text_exit(const struct pt_image *img, char *buf, size_t len)
+{
+    const char *sig = pt_signal_name(img->exit_signal);
+    if (img->end == PT_END_EXIT)
+        snprintf(buf, len, "exit %d", img->exit_code);
+    else if (img->end == PT_END_SIGNAL)
+        snprintf(buf, len, "%s", sig ? sig : "signal");
+    else if (img->end == PT_END_EXEC)
+        snprintf(buf, len, "exec'd");
+    else
+        snprintf(buf, len, "running?");
+}
+
+static void json_evidence(FILE *out, const struct analysis *a, const struct pt_evidence *e)
+{
+    const char *call = pt_event_name(e->call);
+    fprintf(out, "{\"pid\":%" PRId32 ",\"t\":%.9f,\"call\":", e->pid, analysis_rel(&a->model, e->t));
+    esc_json_str(out, call ? call : "?");
+    fprintf(out, ",\"fd\":%d,\"state\":\"%s\",\"result\":", e->fd, e->unfinished ? "unfinished" : "done");
+    if (e->unfinished)
+        fputs("null,\"errno\":null}", out);
+    else if (e->result < 0 && pt_errno_name((int)-e->result) != NULL)
+        fprintf(out, "%" PRId64 ",\"errno\":\"%s\"}", e->result, pt_errno_name((int)-e->result));
+    else
+        fprintf(out, "%" PRId64 ",\"errno\":null}", e->result);
+}
+
+static void json_problem(FILE *out, const struct analysis *a, const struct pt_problem *p)
+{
+    fputs("{\"kind\":", out);
+    esc_json_str(out, p->kind);
+    fputs(",\"pids\":[", out);
+    for (size_t i = 0; i < p->npids; i++)
+        fprintf(out, "%s%" PRId32, i ? "," : "", p->pids[i]);
+    fputs("],\"fds\":[", out);
+    for (size_t i = 0; i < p->nfds; i++)
+        fprintf(out, "%s%d", i ? "," : "", p->fds[i]);
+    fputs("],\"object\":", out);
+    if (p->object_ino != 0)
+        fprintf(out, "{\"kind\":\"%s\",\"inode\":%" PRIu64 "}", pt_obj_kind_name(p->object_kind),
+                p->object_ino);
+    else
+        fputs("null", out);
+    fputs(",\"message\":", out);
+    esc_json_str(out, p->message ? p->message : "");
+    fputs(",\"fix\":", out);
+    esc_json_str(out, p->fix ? p->fix : "");
+    fputs(",\"evidence\":[", out);
+    for (size_t i = 0; i < p->nevidence; i++) {
+        fputs(i ? "," : "", out);
+        json_evidence(out, a, &p->evidence[i]);
+    }
+    fputs("]}", out);
+}
+
+void analysis_json_problems(FILE *out, const struct analysis *a)
+{
+    putc('[', out);
+    for (size_t i = 0; i < a->problems.len; i++) {
+        fputs(i ? ",\n  " : "\n  ", out);
+        json_problem(out, a, &a->problems.v[i]);
+    }
+    fputs(a->problems.len ? "\n]" : "]", out);
+}
+
+/* Prints text wrapped at 79 columns, the first line after `first` (already
+ * `col` columns wide), the rest indented by `indent` spaces. */
+static void wrap(FILE *out, const char *text, size_t col, size_t indent)
+{
+    const size_t width = 79;
+    while (*text != '\0') {
+        size_t word = strcspn(text, " ");
+        if (col > indent && col + 1 + word > width) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (col > indent) {
+            putc(' ', out);
+            col++;
+        }
+        fwrite(text, 1, word, out);
+        col += word;
+        text += word;
+        text += strspn(text, " ");
+    }
+    putc('\n', out);
+}
+
+void analysis_text_problems(FILE *out, const struct analysis *a)
+{
+    for (size_t i = 0; i < a->problems.len; i++) {
+        const struct pt_problem *p = &a->problems.v[i];
+        fprintf(out, "%s:", p->kind);
+        wrap(out, p->message ? p->message : "", strlen(p->kind) + 1, 4);
+        for (size_t j = 0; j < p->nevidence; j++) {
+            const struct pt_evidence *e = &p->evidence[j];
+            const char *call = pt_event_name(e->call);
+            fprintf(out, "    evidence: %.6f pid %" PRId32 " %s(fd %d) ", analysis_rel(&a->model, e->t),
+                    e->pid, call ? call : "?", e->fd);
+            if (e->unfinished)
+                fputs("unfinished\n", out);
+            else if (e->result < 0)
+                fprintf(out, "= -1 %s\n", pt_errno_name((int)-e->result) ? pt_errno_name((int)-e->result) : "");
+            else
+                fprintf(out, "= %" PRId64 "\n", e->result);
+        }
+        fputs("    fix: ", out);
+        wrap(out, p->fix ? p->fix : "", 9, 9);
+    }
+}
+
+static const char *how_name(enum pt_origin_how how)
+{
+    switch (how) {
+    case PT_ORIGIN_CREATED: return "created";
+    case PT_ORIGIN_DUP: return "dup";
+    case PT_ORIGIN_FORK: return "fork";
+    case PT_ORIGIN_SPAWN: return "spawn";
+    case PT_ORIGIN_EXEC: return "exec";
+    case PT_ORIGIN_OUTSIDE: return "outside";
+    default: return "unknown";
+    }
+}
+
+void analysis_json_flags(FILE *out, uint64_t flags)
+{
+    const char *names[32];
+    uint64_t rest;
+    size_t n = pt_open_flag_names(flags, 0, names, 32, &rest);
+    putc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? "," : "", out);
+        esc_json_str(out, names[i]);
+    }
+    if (rest != 0)
+        fprintf(out, "%s\"%#" PRIx64 "\"", n ? "," : "", rest);
+    putc(']', out);
+}
+
+static void json_step(FILE *out, const struct pt_model *m, const struct pt_origin *o)
+{
+    fprintf(out, "{\"step\":\"%s\",\"pid\":%" PRId32 ",\"fd\":%d,\"t\":%.9f", how_name(o->how),
+            o->pid, o->fd, analysis_rel(m, o->t));
+    if (o->how == PT_ORIGIN_CREATED || o->how == PT_ORIGIN_DUP) {
+        const char *call = pt_event_name(o->call);
+        fputs(",\"call\":", out);
+        esc_json_str(out, call ? call : "?");
+        fputs(",\"flags\":", out);
+        analysis_json_flags(out, o->flags);
+        fputs(",\"site\":", out);
+        if (o->site != NULL)
+            esc_json_str(out, o->site);
+        else
+            fputs("null", out);
+    }
+    if (o->how == PT_ORIGIN_FORK || o->how == PT_ORIGIN_SPAWN)
+        fprintf(out, ",\"from_pid\":%" PRId32, o->from_pid);
+    if (o->how == PT_ORIGIN_EXEC && o->image < m->nfiles) {
+        fputs(",\"exe\":", out);
+        esc_json_str(out, pt_image_exe(&m->images[o->image]));
+    }
+    putc('}', out);
+}
+
+void analysis_json_chain(FILE *out, const struct pt_model *m, const struct pt_origin *o)
+{
+    const struct pt_origin *steps[64];
+    size_t n = 0;
+    for (; o != NULL && n < 64; o = o->prev)
+        steps[n++] = o;
+    putc('[', out);
+    for (size_t i = n; i-- > 0;) {
+        json_step(out, m, steps[i]);
+        if (i > 0)
+            putc(',', out);
+    }
+    putc(']', out);
+}
+
+void analysis_argv_text(const struct pt_image *img, char *buf, size_t width)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < img->file->argc && used < width; i++) {
+        int n = snprintf(buf + used, width + 1 - used, "%s%s", i ? " " : "", img->file->argv[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    if (used > width && width > 3)
+        strcpy(buf + width - 3, "...");
+    if (img->file->argc == 0)
+        snprintf(buf, width + 1, "%s", pt_image_exe(img));
+}
+
+int analysis_flush(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("writing the output: %s", strerror(errno));
+        return 1;
+    }
+    return rc;
+}

@@ -1,0 +1,225 @@
+/* `pipetrace follow PIPE`: the exact bytes that went through one pipe, in
+ * order, like Wireshark's "Follow stream". */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/flows.h"
+#include "analysis/flows_label.h"
+#include "cli_util.h"
+#include "commands.h"
+#include "follow.h"
+#include "open_trace.h"
+
+const char cmd_follow_usage[] =
+    "usage: pipetrace follow PIPE [-o FILE] [--hex] [DIR]\n"
+    "\n"
+    "Shows the bytes that went through PIPE (an inode number, pipe:[N] or\n"
+    "fifo:[N], as dump and flows print them) in the trace in DIR (default\n"
+    "./" DEFAULT_TRACE_DIR "), in order: the writes in the order they completed\n"
+    "(the reads, if no writer was traced), with a header line naming the\n"
+    "process each run of bytes came from.  Where less was captured than moved\n"
+    "(PIPETRACE_DATA smaller than a call) a marker says which bytes are missing.\n"
+    "\n"
+    "  -o FILE   write the captured bytes, raw, to FILE; a summary goes to\n"
+    "            stdout, and the exit status is 1 when bytes are missing\n"
+    "  --hex     a hexdump instead of escaped text\n";
+
+struct follow_options {
+    const char *dir, *pipe, *output;
+    int hex;
+    uint64_t ino;
+};
+
+static int parse_pipe(const char *arg, uint64_t *ino)
+{
+    const char *open = strchr(arg, '[');
+    const char *digits = open != NULL ? open + 1 : arg;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(digits, &end, 10);
+    if (errno != 0 || end == digits || *digits == '-')
+        return -1;
+    if (open != NULL ? strcmp(end, "]") != 0 : *end != '\0')
+        return -1;
+    *ino = v;
+    return 0;
+}
+
+static int positional(struct follow_options *o, const char *arg)
+{
+    if (o->pipe == NULL) {
+        o->pipe = arg;
+        if (parse_pipe(arg, &o->ino) < 0)
+            return cli_usage_error("follow", "'%s' is not a pipe (use N or pipe:[N])", arg);
+        return 0;
+    }
+    if (o->dir != NULL)
+        return cli_usage_error("follow", "one trace directory at a time ('%s')", arg);
+    o->dir = arg;
+    return 0;
+}
+
+static int parse_follow_options(int argc, char **argv, struct follow_options *o)
+{
+    *o = (struct follow_options){0};
+    int options_done = 0, rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
+        const char *arg = argv[i];
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = 1;
+        } else if (!options_done && strcmp(arg, "--hex") == 0) {
+            o->hex = 1;
+        } else if (!options_done && strcmp(arg, "-o") == 0) {
+            if (++i == argc)
+                return cli_usage_error("follow", "-o needs a file name");
+            o->output = argv[i];
+        } else if (!options_done && cli_is_help(arg)) {
+            fputs(cmd_follow_usage, stdout);
+            return -1;
+        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error("follow", "unknown option '%s'", arg);
+        } else {
+            rc = positional(o, arg);
+        }
+    }
+    if (rc == 0 && o->pipe == NULL)
+        return cli_usage_error("follow", "which pipe? (pipetrace flows lists them)");
+    if (o->dir == NULL)
+        o->dir = DEFAULT_TRACE_DIR;
+    return rc;
+}
+
+/* --- the second pass: the bytes ------------------------------------------ */
+
+struct follow_pass {
+    const struct flows_pipe *target;   /* from the first pass */
+    struct follow_out out;
+};
+
+static void on_io(void *ctx, const struct flows_pipe *p, const struct pt_merged *m,
+                  uint64_t offset, int is_write)
+{
+    struct follow_pass *fp = ctx;
+    if (p->ino != fp->target->ino || p->dev != fp->target->dev ||
+        is_write != fp->out.from_writes)
+        return;
+    const struct pt_record *r = m->ev.rec;
+    follow_call(&fp->out, m->file_index, offset, m->ev.payload, r->data_len,
+                (uint64_t)r->result);
+}
+
+static int show_bytes(const struct pt_dir *d, const struct flows_pipe *target, FILE *out,
+                      enum follow_form form, struct follow_out *result)
+{
+    struct follow_pass fp = {.target = target};
+    struct flows_hooks hooks = {.ctx = &fp, .io = on_io};
+    struct flows fl;
+    follow_begin(&fp.out, out, form, d->files, target->write_calls > 0);
+    int rc = flows_run(&fl, d->files, d->count, &hooks);
+    flows_free(&fl);
+    if (rc < 0) {
+        cli_error("out of memory");
+        return EXIT_BAD_INPUT;
+    }
+    follow_end(&fp.out);
+    *result = fp.out;
+    return 0;
+}
+
+/* --- the first pass: which pipe ------------------------------------------ */
+
+static void list_pipes(const struct flows *fl)
+{
+    fputs("pipetrace follow: pipes in this trace:", stderr);
+    for (size_t i = 0; i < fl->pipe_count; i++) {
+        char name[48];
+        flows_object_name(fl->pipes[i]->kind, fl->pipes[i]->ino, name, sizeof name);
+        fprintf(stderr, " %s", name);
+    }
+    fputs(fl->pipe_count ? "\n" : " none\n", stderr);
+}
+
+static int find_target(const struct pt_dir *d, uint64_t ino, struct flows_pipe *target)
+{
+    struct flows fl;
+    int rc = flows_run(&fl, d->files, d->count, NULL);
+    const struct flows_pipe *p = rc < 0 ? NULL : flows_find(&fl, ino);
+    if (rc < 0)
+        cli_error("out of memory");
+    else if (p == NULL)
+        cli_error("no bytes went through a pipe with inode %" PRIu64 " in this trace", ino);
+    if (p == NULL && rc == 0)
+        list_pipes(&fl);
+    if (p != NULL)
+        *target = *p;    /* the totals; its pointers are not used */
+    flows_free(&fl);
+    return p != NULL ? 0 : EXIT_BAD_INPUT;
+}
+
+static int report_file(const struct follow_options *o, const struct flows_pipe *target,
+                       const struct follow_out *r)
+{
+    char name[48];
+    flows_object_name(target->kind, target->ino, name, sizeof name);
+    printf("%s: %" PRIu64 " bytes %s, %" PRIu64 " captured, written to %s\n", name, r->bytes,
+           r->from_writes ? "written" : "read", r->captured, o->output);
+    if (r->captured == r->bytes)
+        return 0;
+    fprintf(stderr, "pipetrace follow: %" PRIu64 " bytes were not captured (%" PRIu64
+                    " gaps, the first at byte %" PRIu64 "); %s holds only the captured "
+                    "bytes (raise PIPETRACE_DATA)\n",
+            r->bytes - r->captured, r->gaps, r->first_gap, o->output);
+    return 1;
+}
+
+static int follow_to_file(const struct follow_options *o, const struct pt_dir *d,
+                          const struct flows_pipe *target)
+{
+    FILE *f = fopen(o->output, "wb");
+    if (f == NULL) {
+        cli_error("cannot create %s: %s", o->output, strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    struct follow_out r;
+    int rc = show_bytes(d, target, f, FOLLOW_RAW, &r);
+    if (fclose(f) != 0 && rc == 0) {
+        cli_error("writing %s: %s", o->output, strerror(errno));
+        return 1;
+    }
+    return rc != 0 ? rc : report_file(o, target, &r);
+}
+
+static int follow_to_terminal(const struct follow_options *o, const struct pt_dir *d,
+                              const struct flows_pipe *target)
+{
+    char name[48];
+    struct follow_out r;
+    flows_object_name(target->kind, target->ino, name, sizeof name);
+    printf("%s: %" PRIu64 " bytes written in %" PRIu64 " call(s), %" PRIu64
+           " read in %" PRIu64 " call(s); shown as %s\n",
+           name, target->bytes_written, target->write_calls, target->bytes_read,
+           target->read_calls, target->write_calls > 0 ? "written" : "read (no traced writer)");
+    int rc = show_bytes(d, target, stdout, o->hex ? FOLLOW_HEX : FOLLOW_TEXT, &r);
+    return rc != 0 ? rc : finish_stdout();
+}
+
+int cmd_follow(int argc, char **argv)
+{
+    struct follow_options o;
+    int rc = parse_follow_options(argc, argv, &o);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    struct pt_dir d;
+    if ((rc = open_trace(o.dir, &d)) != 0)
+        return rc;
+    struct flows_pipe target;
+    rc = find_target(&d, o.ino, &target);
+    if (rc == 0)
+        rc = o.output != NULL ? follow_to_file(&o, &d, &target)
+                              : follow_to_terminal(&o, &d, &target);
+    pt_dir_close(&d);
+    return rc;
+}

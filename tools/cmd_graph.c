@@ -1,0 +1,87 @@
+/* `pipetrace graph`: who is connected to whom through which pipe. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis/flows_graph.h"
+#include "cli_util.h"
+#include "commands.h"
+#include "graph_print.h"
+#include "open_trace.h"
+
+const char cmd_graph_usage[] =
+    "usage: pipetrace graph [--format=dot|text] [DIR]\n"
+    "\n"
+    "Draws the trace in DIR (default ./" DEFAULT_TRACE_DIR "): processes (pid,\n"
+    "command line, how it ended) and the pipes between them, from writer to\n"
+    "reader, labelled with the bytes that went through.  Untraced programs and\n"
+    "ends of pipes nobody traced are marked, a process blocked reading a pipe\n"
+    "when the trace ended is drawn in red.\n"
+    "\n"
+    "  --format=dot    Graphviz input (the default):\n"
+    "                  pipetrace graph | dot -Tsvg > pipeline.svg\n"
+    "  --format=text   the process tree, indented, for the terminal\n";
+
+struct graph_options {
+    const char *dir;
+    int text;
+};
+
+static int parse_format(struct graph_options *o, const char *format)
+{
+    if (strcmp(format, "dot") == 0)
+        o->text = 0;
+    else if (strcmp(format, "text") == 0)
+        o->text = 1;
+    else
+        return cli_usage_error("graph", "unknown format '%s' (dot or text)", format);
+    return 0;
+}
+
+static int parse_graph_options(int argc, char **argv, struct graph_options *o)
+{
+    *o = (struct graph_options){.dir = DEFAULT_TRACE_DIR};
+    int have_dir = 0, options_done = 0, rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
+        const char *arg = argv[i];
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = 1;
+        } else if (!options_done && strncmp(arg, "--format=", 9) == 0) {
+            rc = parse_format(o, arg + 9);
+        } else if (!options_done && strcmp(arg, "--format") == 0 && i + 1 < argc) {
+            rc = parse_format(o, argv[++i]);
+        } else if (!options_done && cli_is_help(arg)) {
+            fputs(cmd_graph_usage, stdout);
+            return -1;
+        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error("graph", "unknown option '%s'", arg);
+        } else if (have_dir) {
+            return cli_usage_error("graph", "one trace directory at a time ('%s')", arg);
+        } else {
+            o->dir = arg;
+            have_dir = 1;
+        }
+    }
+    return rc;
+}
+
+int cmd_graph(int argc, char **argv)
+{
+    struct graph_options o;
+    int rc = parse_graph_options(argc, argv, &o);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    struct pt_dir d;
+    if ((rc = open_trace(o.dir, &d)) != 0)
+        return rc;
+    struct graph g;
+    if (graph_build(&g, d.files, d.count) < 0) {
+        cli_error("out of memory");
+        rc = EXIT_BAD_INPUT;
+    } else {
+        (o.text ? graph_print_text : graph_print_dot)(stdout, &g, d.files);
+        rc = finish_stdout();
+    }
+    graph_free(&g);
+    pt_dir_close(&d);
+    return rc;
+}

@@ -1,0 +1,147 @@
+/* The Chrome export's events for one record: a complete ("X") event for
+ * every call, instant events for fork, exec, exit and untraced children,
+ * and one for a read still blocked when the trace ended. */
+#include <inttypes.h>
+
+#include "analysis/flows.h"
+#include "analysis/flows_label.h"
+#include "dump.h"
+#include "escape.h"
+#include "export_chrome.h"
+#include "payload.h"
+#include "trace/names.h"
+
+/* Captured data shown in a slice's args, at most. */
+#define CHROME_DATA_MAX 128
+
+static void arg_object(FILE *out, const struct pt_record *r)
+{
+    char name[48];
+    fputs(",\"object\":", out);
+    if (r->obj_kind == PT_OBJ_UNKNOWN) {
+        fputs("null", out);
+        return;
+    }
+    flows_object_name(r->obj_kind, r->obj_ino, name, sizeof name);
+    esc_json_str(out, name);
+}
+
+static void arg_result(FILE *out, const struct pt_record *r)
+{
+    int64_t res = dump_result(r);
+    if (dump_unfinished(r)) {
+        fputs(",\"result\":null,\"errno\":null,\"state\":\"unfinished\"", out);
+        return;
+    }
+    fprintf(out, ",\"result\":%" PRId64 ",\"errno\":", res);
+    const char *err = res < 0 ? pt_errno_name((int)-res) : NULL;
+    if (err != NULL)
+        esc_json_str(out, err);
+    else
+        fputs(res < 0 ? "\"E?\"" : "null", out);
+    fputs(",\"state\":\"done\"", out);
+}
+
+static void arg_data(FILE *out, const struct pt_event *ev)
+{
+    const struct pt_record *r = ev->rec;
+    if (r->type < PT_EV_READ || r->type > PT_EV_STDIO_WRITE)
+        return;
+    int64_t res = dump_unfinished(r) ? 0 : dump_result(r);
+    uint32_t shown = r->data_len < CHROME_DATA_MAX ? r->data_len : CHROME_DATA_MAX;
+    fprintf(out, ",\"bytes\":%" PRId64 ",\"data\":", res > 0 ? res : 0);
+    esc_json_quoted(out, ev->payload, shown);
+    fprintf(out, ",\"data_cut\":%s", shown < (uint64_t)(res > 0 ? res : 0) ? "true" : "false");
+}
+
+static void complete_event(struct chrome *c, const struct pt_file *f, const struct pt_event *ev)
+{
+    const struct pt_record *r = ev->rec;
+    const char *name = pt_event_name(r->type);
+    uint64_t end = r->state == PT_DONE ? r->t_end
+                   : dump_exec_succeeded(r) ? r->t_start : c->t_last;
+    char image[64];
+    pt_file_image(f, image, sizeof image);
+    chrome_begin(c, "X", f->hdr->pid, r->tid, r->t_start);
+    fputs(",\"dur\":", c->out);
+    chrome_us(c->out, end > r->t_start ? end - r->t_start : 0);
+    fprintf(c->out, ",\"name\":\"%s\",\"cat\":\"call\",\"args\":{\"fd\":%" PRId32,
+            name != NULL ? name : "unknown", r->fd);
+    arg_object(c->out, r);
+    arg_data(c->out, ev);
+    arg_result(c->out, r);
+    fputs(",\"image\":", c->out);
+    esc_json_str(c->out, image);
+    fputs("}}", c->out);
+}
+
+static void instant(struct chrome *c, const struct pt_file *f, const struct pt_record *r,
+                    uint64_t t, const char *name)
+{
+    chrome_begin(c, "i", f->hdr->pid, r->tid, t);
+    fputs(",\"s\":\"t\",\"cat\":\"process\",\"name\":", c->out);
+    esc_json_str(c->out, name);
+    fputs("}", c->out);
+}
+
+/* "exec seq 1 100000" from an exec or spawn payload. */
+static void command_of(const struct pt_event *ev, const char *verb, char *buf, size_t len)
+{
+    size_t pos = 0, n, used;
+    const uint8_t *s;
+    used = (size_t)snprintf(buf, len, "%s", verb);
+    payload_next_string(ev, &pos, &s, &n); /* the path */
+    while (used + 2 < len && payload_next_string(ev, &pos, &s, &n))
+        used += (size_t)snprintf(buf + used, len - used, " %.*s", (int)n, (const char *)s);
+}
+
+static void process_instants(struct chrome *c, const struct pt_file *f, const struct pt_event *ev)
+{
+    const struct pt_record *r = ev->rec;
+    char name[160];
+    if ((r->type == PT_EV_FORK || r->type == PT_EV_VFORK || r->type == PT_EV_SPAWN) &&
+        r->state == PT_DONE && r->result > 0) {
+        snprintf(name, sizeof name, "%s -> child %" PRId64, pt_event_name(r->type), r->result);
+        instant(c, f, r, r->t_end, name);
+    } else if (r->type == PT_EV_EXEC && dump_exec_succeeded(r)) {
+        command_of(ev, "exec", name, sizeof name);
+        instant(c, f, r, r->t_start, name);
+    } else if (r->type == PT_EV_EXIT) {
+        snprintf(name, sizeof name, "exit %" PRIu64, r->arg);
+        instant(c, f, r, r->t_start, name);
+    } else if (r->type == PT_EV_UNTRACED_CHILD) {
+        const char *why = pt_untraced_reason_name((unsigned)r->arg);
+        snprintf(name, sizeof name, "untraced child (%s)", why != NULL ? why : "?");
+        instant(c, f, r, r->t_start, name);
+    }
+}
+
+/* A read on a pipe that never returned: the hang, visible where it
+ * began (check's blocked-read problem adds who held the write end). */
+static void blocked_instant(struct chrome *c, const struct pt_file *f, const struct pt_record *r)
+{
+    int is_write;
+    char obj[48], name[96];
+    if (r->state != PT_BEGUN || !flows_is_pipe_io(r, &is_write))
+        return;
+    flows_object_name(r->obj_kind, r->obj_ino, obj, sizeof obj);
+    snprintf(name, sizeof name, "%s still blocked on %s when the trace ended",
+             is_write ? "write" : "read", obj);
+    instant(c, f, r, r->t_start, name);
+}
+
+static int is_call(unsigned type)
+{
+    return type != PT_EV_EXIT && type != PT_EV_UNTRACED_CHILD &&
+           !(type >= PT_EV_INHERITED_FD && type <= PT_EV_COVERAGE) &&
+           pt_event_name(type) != NULL;
+}
+
+void chrome_record(struct chrome *c, const struct pt_file *f, const struct pt_event *ev)
+{
+    chrome_name_thread(c, f, ev->rec->tid);
+    if (is_call(ev->rec->type))
+        complete_event(c, f, ev);
+    process_instants(c, f, ev);
+    blocked_instant(c, f, ev->rec);
+}

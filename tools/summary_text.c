@@ -1,0 +1,161 @@
+/* `pipetrace summary` for people: sections that fit 80 columns. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "summary.h"
+#include "trace/names.h"
+
+static void processes(FILE *out, const struct analysis *a)
+{
+    const struct pt_model *m = &a->model;
+    fprintf(out, "PROCESSES (%zu)\n  %-7s %-7s %-9s %s\n", m->nprocesses, "PID", "PPID", "ENDED",
+            "COMMAND");
+    for (size_t i = 0; i < m->nprocesses; i++) {
+        const struct pt_process *p = &m->processes[i];
+        const struct pt_image *last = &m->images[p->last_image];
+        char ended[32], cmd[49];
+        analysis_text_exit(last, ended, sizeof ended);
+        analysis_argv_text(last, cmd, sizeof cmd - 1);
+        fprintf(out, "  %-7" PRId32 " %-7" PRId32 " %-9s %s\n", p->pid, p->ppid, ended, cmd);
+        for (size_t j = p->first_image; j != p->last_image; j = m->images[j].next_image) {
+            analysis_argv_text(&m->images[j], cmd, 40);
+            fprintf(out, "  %25s exec'd from: %s\n", "", cmd);
+        }
+        for (size_t j = p->first_image; j != PT_NO_IMAGE; j = m->images[j].next_image)
+            for (size_t k = 0; k < m->images[j].nuntraced; k++) {
+                const struct pt_untraced *u = &m->images[j].untraced[k];
+                const char *why = pt_untraced_reason_name(u->reason);
+                fprintf(out, "  %-7" PRId32 " %-7" PRId32 " %-9s %.40s (untraced: %s)\n", u->pid,
+                        p->pid, "?", u->path, why ? why : "unknown");
+            }
+    }
+}
+
+static void uses(FILE *out, const struct pt_model *m, const struct pt_pipe *p, int writers)
+{
+    for (size_t i = 0; i < p->nuses; i++) {
+        const struct pt_pipe_use *u = &p->uses[i];
+        uint64_t calls = writers ? u->calls_written : u->calls_read;
+        if (calls == 0)
+            continue;
+        const struct pt_image *img = &m->images[u->image];
+        char cmd[24];
+        analysis_argv_text(img, cmd, sizeof cmd - 1);
+        fprintf(out, "    %s pid %-7" PRId32 " %-23s %10" PRIu64 " bytes %6" PRIu64 " calls%s\n",
+                writers ? "write" : "read ", img->pid, cmd,
+                writers ? u->bytes_written : u->bytes_read, calls,
+                !writers && u->eof ? "  EOF" : "");
+    }
+}
+
+/* The same fd carried across exec is one hold, not two. */
+static int continues_earlier(const struct pt_model *m, const struct pt_pipe *p, size_t i)
+{
+    const struct pt_holder *h = &p->holders[i];
+    for (size_t j = 0; j < i; j++) {
+        const struct pt_holder *e = &p->holders[j];
+        if (m->images[e->image].pid == m->images[h->image].pid && e->fd == h->fd &&
+            e->write_end == h->write_end && e->read_end == h->read_end && e->t_to != 0 &&
+            e->t_to <= h->t_from && m->images[h->image].prev_image == e->image)
+            return 1;
+    }
+    return 0;
+}
+
+static void holders(FILE *out, const struct pt_model *m, const struct pt_pipe *p)
+{
+    fputs("    held by:", out);
+    size_t col = 12;
+    for (size_t i = 0; i < p->nholders; i++) {
+        const struct pt_holder *h = &p->holders[i];
+        char item[48];
+        if (continues_earlier(m, p, i))
+            continue;
+        int n = snprintf(item, sizeof item, " %" PRId32 ":%d%s", m->images[h->image].pid, h->fd,
+                         h->read_end && h->write_end ? "rw" : h->write_end ? "w" : "r");
+        if (col + (size_t)n > 78) {
+            fputs("\n           ", out);
+            col = 11;
+        }
+        fputs(item, out);
+        col += (size_t)n;
+    }
+    putc('\n', out);
+}
+
+static void pipes(FILE *out, const struct analysis *a)
+{
+    const struct pt_model *m = &a->model;
+    size_t shown = 0;
+    for (size_t i = 0; i < m->npipes; i++)
+        shown += summary_pipe_shown(m->pipes[i]);
+    fprintf(out, "\nPIPES (%zu)\n", shown);
+    for (size_t i = 0; i < m->npipes; i++) {
+        const struct pt_pipe *p = m->pipes[i];
+        if (!summary_pipe_shown(p))
+            continue;
+        fprintf(out, "  #%u %s:[%" PRIu64 "] ", p->id, pt_obj_kind_name(p->kind), p->ino);
+        if (p->created != NULL) {
+            char call[160];
+            pt_origin_call_text(p->created, call, sizeof call);
+            fprintf(out, "created by pid %" PRId32 " with %s\n", p->created->pid, call);
+            if (p->created->site != NULL)
+                fprintf(out, "    at %.70s\n", p->created->site);
+        } else {
+            fputs("created outside the trace\n", out);
+        }
+        uses(out, m, p, 1);
+        uses(out, m, p, 0);
+        holders(out, m, p);
+    }
+}
+
+static void calls(FILE *out, const struct analysis *a)
+{
+    const struct pt_model *m = &a->model;
+    fputs("\nCALLS PER PROCESS\n", out);
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const struct pt_image *img = &m->images[i];
+        char cmd[50];
+        analysis_argv_text(img, cmd, sizeof cmd - 1);
+        fprintf(out, "  pid %" PRId32 " %s\n    %-14s %8s %7s %14s %12s\n", img->pid, cmd, "call",
+                "calls", "errors", "bytes", "seconds");
+        for (unsigned t = 0; t <= PT_EV_MAX; t++) {
+            const struct pt_stat *s = &img->stats[t];
+            if (s->calls == 0 || !summary_counted_call(t) || pt_event_name(t) == NULL)
+                continue;
+            fprintf(out, "    %-14s %8" PRIu64 " %7" PRIu64 " %14" PRIu64 " %12.6f\n", pt_event_name(t),
+                    s->calls, s->errors, s->bytes, (double)s->ns / 1e9);
+        }
+    }
+}
+
+static void coverage(FILE *out, const struct analysis *a)
+{
+    const struct pt_model *m = &a->model;
+    fputs("\nCOVERAGE\n", out);
+    size_t gaps = 0;
+    for (size_t i = 0; i < m->nfiles; i++) {
+        const struct pt_image *img = &m->images[i];
+        const struct pt_file_header *h = img->file->hdr;
+        if (img->stdio_unhooked && ++gaps)
+            fprintf(out, "  pid %" PRId32 ": stdio not hooked (printf/fwrite bytes missing)\n", img->pid);
+        if ((h->flags & PT_HDR_STOPPED) && ++gaps)
+            fprintf(out, "  pid %" PRId32 ": tracing stopped early (%s), %" PRIu64 " events dropped\n",
+                    img->pid, pt_errno_name(h->stop_errno) ? pt_errno_name(h->stop_errno) : "?",
+                    h->dropped);
+        if (pt_damage_any(&img->file->damage) && ++gaps)
+            fprintf(out, "  pid %" PRId32 ": trace file damaged (see the warning above)\n", img->pid);
+    }
+    fprintf(out, "  %s; dropped events: %" PRIu64 "\n", gaps ? "gaps above" : "no gaps", m->dropped);
+}
+
+void summary_text(FILE *out, const struct analysis *a)
+{
+    processes(out, a);
+    pipes(out, a);
+    calls(out, a);
+    fprintf(out, "\nPROBLEMS (%zu)\n", a->problems.len);
+    analysis_text_problems(out, a);
+    coverage(out, a);
+}
