@@ -73,6 +73,26 @@ TEST(Graph, BlockedReaderIsRedAndKilled) {
   harness::RunResult text = Cli({"graph", "--format=text", dir});
   EXPECT_NE(text.out.find("[killed by SIGKILL] [BLOCKED reading pipe:["), std::string::npos)
       << text.out;
+  // The parent kept the write end open: it is what the reader waited on.
+  EXPECT_EQ(Count(dot.out, "[label=\"holds write end of\\npipe:["), 1u) << dot.out;
+  EXPECT_NE(text.out.find("HOLDS the write end of pipe:["), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("that " + std::to_string(child) + " blocked_reader was blocked reading"),
+            std::string::npos)
+      << text.out;
+}
+
+// bug_leak: pipe() without O_CLOEXEC, fork, exec of a program that never
+// touches the inherited read end.
+TEST(Graph, LeakedFdIsMarked) {
+  std::string dir = harness::FreshDir("leak");
+  harness::RunResult r = fixture::TraceCli({harness::ProgPath("bug_leak")}, dir);
+  ASSERT_TRUE(r.exited) << r.Describe();
+  harness::RunResult dot = Cli({"graph", dir});
+  ASSERT_TRUE(dot.exited && dot.exit_code == 0) << dot.Describe();
+  EXPECT_NE(dot.out.find("\\nLEAKED fd 3: pipe:["), std::string::npos) << dot.out;
+  EXPECT_NE(dot.out.find("color=\"#d35400\""), std::string::npos) << dot.out;
+  harness::RunResult text = Cli({"graph", "--format=text", dir});
+  EXPECT_NE(text.out.find("LEAKED fd 3: pipe:["), std::string::npos) << text.out;
 }
 
 TEST(Graph, UnknownFormat) {

@@ -15,7 +15,9 @@ const char cmd_graph_usage[] =
     "command line, how it ended) and the pipes between them, from writer to\n"
     "reader, labelled with the bytes that went through.  Untraced programs and\n"
     "ends of pipes nobody traced are marked, a process blocked reading a pipe\n"
-    "when the trace ended is drawn in red.\n"
+    "when the trace ended is drawn in red, with a red dashed arrow from each\n"
+    "process that still held the write end, and a process that inherited an\n"
+    "fd across exec and never used it (a leak) is drawn in orange.\n"
     "\n"
     "  --format=dot    Graphviz input (the default):\n"
     "                  pipetrace graph | dot -Tsvg > pipeline.svg\n"
@@ -74,13 +76,15 @@ int cmd_graph(int argc, char **argv)
     if ((rc = open_trace(o.dir, &d)) != 0)
         return rc;
     struct graph g;
-    if (graph_build(&g, d.files, d.count) < 0) {
+    struct graph_marks marks;
+    if (graph_build(&g, d.files, d.count) < 0 || graph_marks_build(&marks, &g, &d) < 0) {
         cli_error("out of memory");
         rc = EXIT_BAD_INPUT;
     } else {
-        (o.text ? graph_print_text : graph_print_dot)(stdout, &g, d.files);
+        (o.text ? graph_print_text : graph_print_dot)(stdout, &g, &marks, d.files);
         rc = finish_stdout();
     }
+    graph_marks_free(&marks);
     graph_free(&g);
     pt_dir_close(&d);
     return rc;

@@ -2,7 +2,8 @@
  * pipes are blue edges from writer to reader labelled with the bytes,
  * dashed gray lines join parents to children, untraced programs are
  * dashed boxes, a process blocked reading a pipe when the trace ended is
- * red. */
+ * red, with red dashed arrows from the processes that still held the write
+ * end, and a process with leaked fds is orange. */
 #include <inttypes.h>
 
 #include "analysis/flows_label.h"
@@ -18,8 +19,20 @@ static void dot_str(FILE *out, const char *s)
     }
 }
 
-static void node_label(FILE *out, const struct graph *g, const struct pt_file *files,
-                       size_t i)
+static void leak_lines(FILE *out, const struct graph_marks *m, size_t node)
+{
+    char obj[48];
+    for (size_t i = 0; i < m->nleaks; i++) {
+        const struct graph_leak *l = &m->leaks[i];
+        if (l->node != node)
+            continue;
+        flows_object_name(l->kind, l->ino, obj, sizeof obj);
+        fprintf(out, "\\nLEAKED fd %d: %s%s", l->fd, obj, l->write_end ? " (write end)" : "");
+    }
+}
+
+static void node_label(FILE *out, const struct graph *g, const struct graph_marks *m,
+                       const struct pt_file *files, size_t i)
 {
     const struct graph_node *n = &g->nodes[i];
     char argv[64], before[64], end[48], untraced[48], obj[48];
@@ -40,18 +53,24 @@ static void node_label(FILE *out, const struct graph *g, const struct pt_file *f
         flows_object_name(n->blocked_kind, n->blocked_ino, obj, sizeof obj);
         fprintf(out, "\\nBLOCKED reading %s at the end", obj);
     }
+    leak_lines(out, m, i);
     if (end[0] != '\0')
         fprintf(out, "\\n%s", end);
 }
 
-static void print_node(FILE *out, const struct graph *g, const struct pt_file *files, size_t i)
+static void print_node(FILE *out, const struct graph *g, const struct graph_marks *m,
+                       const struct pt_file *files, size_t i)
 {
     const struct graph_node *n = &g->nodes[i];
     fprintf(out, "  p%zu [label=\"", i);
-    node_label(out, g, files, i);
+    node_label(out, g, m, files, i);
     putc('"', out);
     if (n->blocked_ino != 0)
         fputs(", color=\"#c0392b\", fillcolor=\"#fdecea\", penwidth=2", out);
+    else if (graph_marks_holder(m, i))
+        fputs(", color=\"#c0392b\", penwidth=2", out);
+    else if (graph_marks_leaker(m, i))
+        fputs(", color=\"#d35400\", fillcolor=\"#fdf2e9\", penwidth=2", out);
     if (n->last_file == SIZE_MAX)
         fputs(", style=\"rounded,dashed\", fillcolor=white", out);
     fputs("];\n", out);
@@ -92,7 +111,18 @@ static void print_pipe_edge(FILE *out, const struct graph *g, size_t i)
             obj, e->bytes);
 }
 
-void graph_print_dot(FILE *out, const struct graph *g, const struct pt_file *files)
+/* The holder keeps the reader waiting: a red dashed arrow to it. */
+static void print_hold_edge(FILE *out, const struct graph_hold *h)
+{
+    char obj[48];
+    flows_object_name(h->kind, h->ino, obj, sizeof obj);
+    fprintf(out, "  p%zu -> p%zu [label=\"holds write end of\\n%s\", color=\"#c0392b\", "
+                 "fontcolor=\"#c0392b\", style=dashed, penwidth=2];\n",
+            h->holder, h->reader, obj);
+}
+
+void graph_print_dot(FILE *out, const struct graph *g, const struct graph_marks *m,
+                     const struct pt_file *files)
 {
     fputs("digraph pipetrace {\n"
           "  rankdir=LR;\n"
@@ -101,10 +131,12 @@ void graph_print_dot(FILE *out, const struct graph *g, const struct pt_file *fil
           "  edge [fontsize=10];\n",
           out);
     for (size_t i = 0; i < g->node_count; i++)
-        print_node(out, g, files, i);
+        print_node(out, g, m, files, i);
     for (size_t i = 0; i < g->node_count; i++)
         print_tree_edge(out, g, i);
     for (size_t i = 0; i < g->edge_count; i++)
         print_pipe_edge(out, g, i);
+    for (size_t i = 0; i < m->nholds; i++)
+        print_hold_edge(out, &m->holds[i]);
     fputs("}\n", out);
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "analysis/flows_graph.h"
+#include "graph_marks.h"
 #include "trace/reader.h"
 
 /* The command line of a node's last image ("seq 1 100000"), or the path
@@ -24,7 +25,9 @@ void graph_node_end(const struct graph_node *n, char *buf, size_t len);
 /* "untraced (static)" or empty. */
 void graph_node_untraced(const struct graph_node *n, char *buf, size_t len);
 
-void graph_print_dot(FILE *out, const struct graph *g, const struct pt_file *files);
-void graph_print_text(FILE *out, const struct graph *g, const struct pt_file *files);
+void graph_print_dot(FILE *out, const struct graph *g, const struct graph_marks *m,
+                     const struct pt_file *files);
+void graph_print_text(FILE *out, const struct graph *g, const struct graph_marks *m,
+                      const struct pt_file *files);
 
 #endif /* PIPETRACE_TOOLS_GRAPH_PRINT_H */

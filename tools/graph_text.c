@@ -59,17 +59,42 @@ static void print_node_line(FILE *out, const struct graph *g, const struct pt_fi
     putc('\n', out);
 }
 
+/* Under a node: the blocked readers it kept waiting, and its leaked fds. */
+static void print_marks(FILE *out, const struct graph *g, const struct graph_marks *m,
+                        const struct pt_file *files, size_t node, const char *indent)
+{
+    char obj[48];
+    for (size_t i = 0; i < m->nholds; i++) {
+        const struct graph_hold *h = &m->holds[i];
+        if (h->holder != node)
+            continue;
+        flows_object_name(h->kind, h->ino, obj, sizeof obj);
+        fprintf(out, "%s    HOLDS the write end of %s that ", indent, obj);
+        print_other(out, g, files, h->reader);
+        fputs(" was blocked reading\n", out);
+    }
+    for (size_t i = 0; i < m->nleaks; i++) {
+        const struct graph_leak *l = &m->leaks[i];
+        if (l->node != node)
+            continue;
+        flows_object_name(l->kind, l->ino, obj, sizeof obj);
+        fprintf(out, "%s    LEAKED fd %d: %s%s, inherited across exec and never used\n", indent,
+                l->fd, obj, l->write_end ? " (write end)" : "");
+    }
+}
+
 static int is_root(const struct graph *g, size_t i)
 {
     size_t parent = graph_node_of(g, g->nodes[i].ppid);
     return parent == GRAPH_OUTSIDE || parent == i;
 }
 
-static void print_subtree(FILE *out, const struct graph *g, const struct pt_file *files,
-                          size_t i, char *indent, size_t depth)
+static void print_subtree(FILE *out, const struct graph *g, const struct graph_marks *m,
+                          const struct pt_file *files, size_t i, char *indent, size_t depth)
 {
     print_node_line(out, g, files, i);
     print_edges(out, g, files, i, indent);
+    print_marks(out, g, m, files, i, indent);
     size_t last = GRAPH_OUTSIDE, len = strlen(indent);
     for (size_t c = 0; c < g->node_count; c++)
         if (c != i && g->nodes[c].ppid == g->nodes[i].pid)
@@ -79,15 +104,16 @@ static void print_subtree(FILE *out, const struct graph *g, const struct pt_file
             continue;
         fprintf(out, "%s%s", indent, c == last ? "`-- " : "|-- ");
         strcpy(indent + len, c == last ? "    " : "|   ");
-        print_subtree(out, g, files, c, indent, depth + 1);
+        print_subtree(out, g, m, files, c, indent, depth + 1);
         indent[len] = '\0';
     }
 }
 
-void graph_print_text(FILE *out, const struct graph *g, const struct pt_file *files)
+void graph_print_text(FILE *out, const struct graph *g, const struct graph_marks *m,
+                      const struct pt_file *files)
 {
     char indent[4 * 66 + 1] = "";
     for (size_t i = 0; i < g->node_count; i++)
         if (is_root(g, i))
-            print_subtree(out, g, files, i, indent, 0);
+            print_subtree(out, g, m, files, i, indent, 0);
 }

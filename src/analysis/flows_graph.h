@@ -2,10 +2,8 @@
  * pipes as edges from writer to reader, built from the file headers, a few
  * kinds of records and the flows analysis.
  *
- * TODO(model): holders of a blocked reader's write end and leaked fds come
- * from the process model (src/analysis/model.h) once it is ready; until
- * then a node only says that it was blocked reading, not who kept the pipe
- * open. */
+ * The holders of a blocked reader's write end and leaked fds come from the
+ * process model; tools/graph_marks.c adds them. */
 #ifndef PIPETRACE_ANALYSIS_FLOWS_GRAPH_H
 #define PIPETRACE_ANALYSIS_FLOWS_GRAPH_H
 
