@@ -107,7 +107,7 @@ static int number(struct flows *fl, const struct pt_merged *m, int is_write)
 static int release(struct flows *fl, uint64_t now)
 {
     struct pt_merged m;
-    int is_write;
+    int is_write = 0;
     while (flows_order_pop(&fl->order, now, &m)) {
         flows_is_pipe_io(m.ev.rec, &is_write);
         if (number(fl, &m, is_write) < 0)
@@ -133,7 +133,7 @@ static int note_idle(struct flows *fl, const struct pt_record *r, int is_write)
 int flows_add(struct flows *fl, const struct pt_merged *m)
 {
     const struct pt_record *r = m->ev.rec;
-    int is_write;
+    int is_write = 0;
     if (release(fl, r->t_start) < 0)
         return -1;
     if (!flows_is_pipe_io(r, &is_write))

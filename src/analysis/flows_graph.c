@@ -89,7 +89,7 @@ static int note_untraced(struct graph *g, const struct pt_file *f, const struct 
 
 static void note_blocked(struct graph *g, const struct pt_file *f, const struct pt_record *r)
 {
-    int is_write;
+    int is_write = 0;
     if (r->state != PT_BEGUN || !flows_is_pipe_io(r, &is_write) || is_write)
         return;
     struct graph_node *n = &g->nodes[graph_node_of(g, f->hdr->pid)];
