@@ -5,7 +5,9 @@
 
 #include <dlfcn.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "src/trace/sys.h"
 #include "state.h"
 
 /* The variables that make a child traced the same way as its parent.  The
@@ -127,4 +129,23 @@ int pt_env_keeps_tracing(char *const envp[]) {
         return 1; /* we cannot tell; say nothing rather than something wrong */
     const char *preload = lookup(envp, "LD_PRELOAD", strlen("LD_PRELOAD"));
     return preload && names_our_library(preload + strlen("LD_PRELOAD="));
+}
+
+char *const *pt_env_prepare(struct pt_env_room *room, char *const envp[]) {
+    room->len = pt_env_fixed_len(envp);
+    room->slots = room->small;
+    if (room->len > PT_ENV_SMALL) {
+        void *p = pt_sys_mmap(NULL, room->len * sizeof(char *), PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        room->slots = pt_sys_failed((long)p) ? NULL : p;
+    }
+    if (!room->slots)
+        return envp;
+    return pt_env_fix(envp, room->slots, room->preload, sizeof room->preload);
+}
+
+void pt_env_release(struct pt_env_room *room) {
+    if (room->slots && room->slots != room->small)
+        pt_sys_munmap(room->slots, room->len * sizeof(char *));
+    room->slots = NULL;
 }

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#define PT_ENV_PRELOAD_BUF 8192
+
 /* Remembers LD_PRELOAD (our library first) and PIPETRACE_* from envp. */
 void pt_env_capture(char **envp);
 
@@ -24,9 +26,24 @@ size_t pt_env_fixed_len(char *const envp[]);
  * envp itself when nothing was missing. */
 char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf, size_t preload_buf_len);
 
+/* The room pt_env_fix needs, on the caller's stack while the environment
+ * is small, in a fresh mapping when it is not (no malloc: the caller may be
+ * a child that shares its parent's memory). */
+#define PT_ENV_SMALL 512
+
+struct pt_env_room {
+    char *small[PT_ENV_SMALL];
+    char **slots;
+    size_t len;
+    char preload[PT_ENV_PRELOAD_BUF];
+};
+
+/* envp, completed with our variables when it lacks them (envp itself when
+ * nothing is missing or no room could be had). */
+char *const *pt_env_prepare(struct pt_env_room *room, char *const envp[]);
+void pt_env_release(struct pt_env_room *room);
+
 /* Whether envp still preloads our library (after any fixing). */
 int pt_env_keeps_tracing(char *const envp[]);
-
-#define PT_ENV_PRELOAD_BUF 8192
 
 #endif

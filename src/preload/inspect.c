@@ -10,7 +10,9 @@
 
 #include "env.h"
 #include "pipetrace/format.h"
+#include "recorder.h"
 #include "src/trace/sys.h"
+#include "src/trace/writer.h"
 
 #define PHDR_BUF 4096
 
@@ -108,4 +110,28 @@ int pt_search_path(const char *file, char *const envp[], char *out, size_t out_l
             return -1;
         dir = end + 1;
     }
+}
+
+void pt_note_untraced(int dirfd, const char *target, int search, char *const envp[], int pid) {
+    char found[PT_PATH_MAX];
+    if (search) {
+        if (pt_search_path(target, envp, found, sizeof found) < 0)
+            return;
+        target = found;
+    }
+    int reason = pt_untraced_reason(dirfd, target, envp);
+    if (!reason)
+        return;
+    char named[PT_PATH_MAX];
+    if (strncmp(target, "/proc/self/fd/", 14) == 0) {
+        long n = pt_sys_readlink(target, named, sizeof named - 1);
+        if (n > 0) {
+            named[n] = '\0';
+            target = named;
+        }
+    }
+    struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pid,
+                                     pt_strings_room(target, NULL));
+    pt_put_strings(rec, target, NULL);
+    pt_commit(rec);
 }

@@ -15,6 +15,12 @@ int pt_inspect_exec_target(int dirfd, const char *path);
  * be turned off, and then a cleared environment loses the preload). */
 int pt_untraced_reason(int dirfd, const char *path, char *const envp[]);
 
+/* Records an untraced child (pid, reason, path) when the program at target
+ * will run without us; with `search`, target is looked up along envp's PATH
+ * first, as execvp and posix_spawnp do.  A /proc/self/fd/N target (fexecve)
+ * is recorded under the name of the file behind it. */
+void pt_note_untraced(int dirfd, const char *target, int search, char *const envp[], int pid);
+
 /* Finds `file` along PATH (from envp) the way execvp does, into out.
  * Returns 0, or -1 when nothing executable was found. */
 int pt_search_path(const char *file, char *const envp[], char *out, size_t out_len);

@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -25,7 +24,6 @@
 #include "state.h"
 
 #define EXPORT __attribute__((visibility("default")))
-#define SMALL_ENV 512
 
 extern char **environ;
 
@@ -53,55 +51,31 @@ static int real_exec(const struct exec_call *c, char *const envp[]) {
     }
 }
 
-/* The file an exec will run, as a path inspect.c can open. */
-static const char *target_of(const struct exec_call *c, char *const envp[], char *buf, size_t len) {
-    if (c->how == BY_FD) {
-        /* fexecve runs the file behind the fd; /proc names it. */
-        char *p = buf;
-        const char prefix[] = "/proc/self/fd/";
-        memcpy(p, prefix, sizeof prefix - 1);
-        p += sizeof prefix - 1;
-        char digits[12];
-        int n = 0;
-        for (unsigned v = (unsigned)c->dirfd; n == 0 || v; v /= 10)
-            digits[n++] = (char)('0' + v % 10);
-        while (n)
-            *p++ = digits[--n];
-        *p = '\0';
-        return buf;
-    }
-    if (c->how == BY_SEARCH)
-        return pt_search_path(c->path, envp, buf, len) == 0 ? buf : NULL;
-    return c->path;
-}
-
-static void record_untraced(int reason, const char *target) {
-    struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pt_image.pid,
-                                     pt_strings_room(target, NULL));
-    pt_put_strings(rec, target, NULL);
-    pt_commit(rec);
+/* fexecve runs the file behind the fd; /proc names it. */
+static const char *fd_path(int fd, char *buf) {
+    const char prefix[] = "/proc/self/fd/";
+    char *p = buf;
+    memcpy(p, prefix, sizeof prefix - 1);
+    p += sizeof prefix - 1;
+    char digits[12];
+    int n = 0;
+    for (unsigned v = (unsigned)fd; n == 0 || v; v /= 10)
+        digits[n++] = (char)('0' + v % 10);
+    while (n)
+        *p++ = digits[--n];
+    *p = '\0';
+    return buf;
 }
 
 /* Says so when the new image will run without us: a target the loader will
  * not preload into, or an environment without us that we were told to
  * leave alone (PIPETRACE_FOLLOW=0). */
 static void note_untraced(const struct exec_call *c, char *const envp[]) {
-    char found[PT_PATH_MAX];
-    const char *target = target_of(c, envp, found, sizeof found);
-    if (!target)
-        return;
-    int reason = pt_untraced_reason(c->how == BY_DIRFD ? c->dirfd : AT_FDCWD, target, envp);
-    if (!reason)
-        return;
-    char named[PT_PATH_MAX];
-    if (c->how == BY_FD) {
-        /* Name the file itself: /proc/self/fd/N means nothing later. */
-        long n = pt_sys_readlink(target, named, sizeof named - 1);
-        named[n > 0 ? n : 0] = '\0';
-        if (n > 0)
-            target = named;
-    }
-    record_untraced(reason, target);
+    char proc_path[32];
+    const char *target = c->how == BY_FD ? fd_path(c->dirfd, proc_path) : c->path;
+    if (target)
+        pt_note_untraced(c->how == BY_DIRFD ? c->dirfd : AT_FDCWD, target, c->how == BY_SEARCH,
+                         envp, pt_image.pid);
 }
 
 static const char *shown_path(const struct exec_call *c) {
@@ -110,18 +84,8 @@ static const char *shown_path(const struct exec_call *c) {
 
 static int traced_exec(const struct exec_call *c) {
     int saved = errno;
-    size_t len = pt_env_fixed_len(c->envp);
-    char *small[SMALL_ENV];
-    char **room = small;
-    int mapped = len > SMALL_ENV;
-    if (mapped) {
-        room = pt_sys_mmap(NULL, len * sizeof(char *), PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (pt_sys_failed((long)room))
-            room = NULL;
-    }
-    char preload[PT_ENV_PRELOAD_BUF];
-    char *const *envp = room ? pt_env_fix(c->envp, room, preload, sizeof preload) : c->envp;
+    struct pt_env_room room;
+    char *const *envp = pt_env_prepare(&room, c->envp);
     note_untraced(c, envp);
     uint64_t start = pt_now_ns();
     struct pt_record *rec = NULL;
@@ -141,8 +105,7 @@ static int traced_exec(const struct exec_call *c) {
             rec->t_start = start;
     }
     pt_end(rec, -call_errno);
-    if (mapped && room)
-        pt_sys_munmap(room, len * sizeof(char *));
+    pt_env_release(&room);
     errno = call_errno;
     return r;
 }

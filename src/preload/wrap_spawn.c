@@ -6,7 +6,6 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "env.h"
 #include "inspect.h"
@@ -16,44 +15,16 @@
 #include "state.h"
 
 #define EXPORT __attribute__((visibility("default")))
-#define SMALL_ENV 512
 
 typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
                         const posix_spawnattr_t *, char *const[], char *const[]);
-
-static void note_untraced_child(const char *path, char *const envp[], int search, pid_t pid) {
-    char found[PT_PATH_MAX];
-    const char *target = path;
-    if (search) {
-        if (pt_search_path(path, envp, found, sizeof found) < 0)
-            return;
-        target = found;
-    }
-    int reason = pt_untraced_reason(AT_FDCWD, target, envp);
-    if (!reason)
-        return;
-    struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pid,
-                                     pt_strings_room(target, NULL));
-    pt_put_strings(rec, target, NULL);
-    pt_commit(rec);
-}
 
 static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
                         const posix_spawn_file_actions_t *actions, const posix_spawnattr_t *attr,
                         char *const argv[], char *const envp[]) {
     int saved = errno;
-    size_t len = pt_env_fixed_len(envp);
-    char *small[SMALL_ENV];
-    char **room = small;
-    int mapped = len > SMALL_ENV;
-    if (mapped) {
-        room = pt_sys_mmap(NULL, len * sizeof(char *), PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (pt_sys_failed((long)room))
-            room = NULL;
-    }
-    char preload[PT_ENV_PRELOAD_BUF];
-    char *const *fixed = room ? pt_env_fix(envp, room, preload, sizeof preload) : envp;
+    struct pt_env_room room;
+    char *const *fixed = pt_env_prepare(&room, envp);
     struct pt_record *rec =
         pt_begin(PT_EV_SPAWN, -1, NULL, (uint64_t)search, pt_strings_room(path, argv));
     pt_put_strings(rec, path, argv);
@@ -65,9 +36,8 @@ static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
         *pid = child;
     pt_end(rec, r == 0 ? child : -r);
     if (r == 0)
-        note_untraced_child(path, fixed, search, child);
-    if (mapped && room)
-        pt_sys_munmap(room, len * sizeof(char *));
+        pt_note_untraced(AT_FDCWD, path, search, fixed, child);
+    pt_env_release(&room);
     errno = call_errno;
     return r;
 }
