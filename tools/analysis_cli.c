@@ -11,56 +11,22 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "escape.h"
+#include "open_trace.h"
 #include "trace/names.h"
 
 int analysis_parse(const char *cmd, const char *usage, int argc, char **argv,
                    struct analysis_options *o)
 {
     *o = (struct analysis_options){.dir = DEFAULT_TRACE_DIR};
-    int have_dir = 0, options_done = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!options_done && strcmp(arg, "--") == 0) {
-            options_done = 1;
-        } else if (!options_done && strcmp(arg, "--json") == 0) {
-            o->json = 1;
-        } else if (!options_done && cli_is_help(arg)) {
-            fputs(usage, stdout);
-            return -1;
-        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error(cmd, "unknown option '%s'", arg);
-        } else if (have_dir) {
-            return cli_usage_error(cmd, "one trace directory at a time ('%s')", arg);
-        } else {
-            o->dir = arg;
-            have_dir = 1;
-        }
-    }
-    return 0;
-}
-
-static void warn_damage(struct pt_dir *d)
-{
-    for (size_t i = 0; i < d->count; i++) {
-        struct pt_file *f = &d->files[i];
-        pt_file_scan(f);
-        if (pt_damage_any(&f->damage)) {
-            char line[512];
-            pt_damage_describe(f, &f->damage, line, sizeof line);
-            fprintf(stderr, "pipetrace: warning: %s\n", line);
-        }
-    }
+    return cli_parse_json_dir(cmd, usage, argc, argv, &o->dir, &o->json);
 }
 
 int analysis_load(struct analysis *a, const char *dir)
 {
     memset(a, 0, sizeof *a);
-    char err[1024];
-    if (pt_dir_open(&a->dir, dir, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        return EXIT_BAD_INPUT;
-    }
-    warn_damage(&a->dir);
+    int rc = open_trace(dir, &a->dir);
+    if (rc != 0)
+        return rc;
     if (pt_model_init(&a->model, a->dir.files, a->dir.count) < 0 ||
         pt_check_attach(&a->check, &a->model, &a->problems) < 0 ||
         pt_model_build(&a->model) < 0) {
@@ -294,9 +260,5 @@ void analysis_argv_text(const struct pt_image *img, char *buf, size_t width)
 
 int analysis_flush(int rc)
 {
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("writing the output: %s", strerror(errno));
-        return 1;
-    }
-    return rc;
+    return finish_stdout() != 0 ? 1 : rc;
 }

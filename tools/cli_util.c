@@ -45,3 +45,29 @@ int cli_enter_user_dir(void)
     }
     return 0;
 }
+
+int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv,
+                       const char **dir, int *json)
+{
+    int have_dir = 0, options_done = 0;
+    *json = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!options_done && strcmp(arg, "--") == 0) {
+            options_done = 1;
+        } else if (!options_done && strcmp(arg, "--json") == 0) {
+            *json = 1;
+        } else if (!options_done && cli_is_help(arg)) {
+            fputs(usage, stdout);
+            return -1;
+        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error(cmd, "unknown option '%s'", arg);
+        } else if (have_dir) {
+            return cli_usage_error(cmd, "one trace directory at a time ('%s')", arg);
+        } else {
+            *dir = arg;
+            have_dir = 1;
+        }
+    }
+    return 0;
+}

@@ -18,6 +18,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* True for "-h" and "--help". */
 int cli_is_help(const char *arg);
 
+/* The command line most viewer commands take: [--json] [DIR], DIR
+ * defaulting to dir_default.  0 when parsed, -1 after printing usage for
+ * --help (exit 0), else the exit status of a usage error (printed). */
+int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv,
+                       const char **dir, int *json);
+
 /* Under `bazel run` the tool starts in its runfiles tree; the user's own
  * directory is in BUILD_WORKING_DIRECTORY.  Moving there first makes every
  * relative path on the command line mean what the user meant, and gives a

@@ -7,6 +7,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "dump.h"
+#include "open_trace.h"
 #include "trace/dir.h"
 #include "trace/merge.h"
 
@@ -28,55 +29,12 @@ struct dump_options {
 static int parse_dump_options(int argc, char **argv, struct dump_options *o)
 {
     *o = (struct dump_options){.dir = DEFAULT_TRACE_DIR};
-    int have_dir = 0, options_done = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!options_done && strcmp(arg, "--") == 0) {
-            options_done = 1;
-        } else if (!options_done && strcmp(arg, "--json") == 0) {
-            o->json = 1;
-        } else if (!options_done && cli_is_help(arg)) {
-            fputs(cmd_dump_usage, stdout);
-            return -1;
-        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error("dump", "unknown option '%s'", arg);
-        } else if (have_dir) {
-            return cli_usage_error("dump", "one trace directory at a time ('%s')", arg);
-        } else {
-            o->dir = arg;
-            have_dir = 1;
-        }
-    }
-    return 0;
-}
-
-/* Counts damage up front so each damaged file gets one warning, before
- * any output, and the JSON process lines can carry the counts. */
-static void scan_and_warn(struct pt_dir *d)
-{
-    for (size_t i = 0; i < d->count; i++) {
-        struct pt_file *f = &d->files[i];
-        pt_file_scan(f);
-        if (pt_damage_any(&f->damage)) {
-            char line[512];
-            pt_damage_describe(f, &f->damage, line, sizeof line);
-            fprintf(stderr, "pipetrace: warning: %s\n", line);
-        }
-    }
-}
-
-static uint64_t earliest_start(const struct pt_dir *d)
-{
-    uint64_t t0 = UINT64_MAX;
-    for (size_t i = 0; i < d->count; i++)
-        if (d->files[i].hdr->start_mono_ns < t0)
-            t0 = d->files[i].hdr->start_mono_ns;
-    return t0;
+    return cli_parse_json_dir("dump", cmd_dump_usage, argc, argv, &o->dir, &o->json);
 }
 
 static int print_trace(const struct pt_dir *d, int json)
 {
-    uint64_t t0 = earliest_start(d);
+    uint64_t t0 = trace_t0(d);
     for (size_t i = 0; i < d->count; i++)
         (json ? dump_json_process : dump_text_process)(stdout, &d->files[i]);
     struct pt_merge merge;
@@ -98,19 +56,14 @@ int cmd_dump(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? 0 : rc;
     struct pt_dir d;
-    char err[1024];
-    if (pt_dir_open(&d, o.dir, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        return EXIT_BAD_INPUT;
-    }
+    /* One warning per damaged file, before any output. */
+    if ((rc = open_trace(o.dir, &d)) != 0)
+        return rc;
     static char buf[1 << 16];
     setvbuf(stdout, buf, _IOFBF, sizeof buf);
-    scan_and_warn(&d);
     rc = print_trace(&d, o.json);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("writing the dump: %s", strerror(errno));
+    if (finish_stdout() != 0)
         rc = 1;
-    }
     pt_dir_close(&d);
     return rc;
 }

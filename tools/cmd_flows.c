@@ -28,26 +28,7 @@ struct flows_options {
 static int parse_flows_options(int argc, char **argv, struct flows_options *o)
 {
     *o = (struct flows_options){.dir = DEFAULT_TRACE_DIR};
-    int have_dir = 0, options_done = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (!options_done && strcmp(arg, "--") == 0) {
-            options_done = 1;
-        } else if (!options_done && strcmp(arg, "--json") == 0) {
-            o->json = 1;
-        } else if (!options_done && cli_is_help(arg)) {
-            fputs(cmd_flows_usage, stdout);
-            return -1;
-        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error("flows", "unknown option '%s'", arg);
-        } else if (have_dir) {
-            return cli_usage_error("flows", "one trace directory at a time ('%s')", arg);
-        } else {
-            o->dir = arg;
-            have_dir = 1;
-        }
-    }
-    return 0;
+    return cli_parse_json_dir("flows", cmd_flows_usage, argc, argv, &o->dir, &o->json);
 }
 
 int cmd_flows(int argc, char **argv)
