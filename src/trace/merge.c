@@ -135,6 +135,8 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
             return -1;
         }
         pt_file_walk(&s->cursor, &files[i]);
+        s->cursor.hold = 1; /* the window still points behind the cursor */
+        s->released = s->cursor.released;
         window_fill(s);
         if (s->window_len > 0) {
             m->heap[m->heap_len] = i;
@@ -142,6 +144,23 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
         }
     }
     return 0;
+}
+
+/* Hands back the pages of a file that neither the window nor the record
+ * just handed out (which the caller reads until its next call) point into.
+ * Checked once per RELEASE_EVERY bytes read, so the scan of the window
+ * costs little. */
+#define RELEASE_EVERY (64u << 10)
+
+static void release_source(struct pt_merge_source *s, uint64_t handed_out)
+{
+    if (s->cursor.pos < s->released + RELEASE_EVERY)
+        return;
+    uint64_t oldest = handed_out;
+    for (size_t i = 0; i < s->window_len; i++)
+        if (s->window[i].offset < oldest)
+            oldest = s->window[i].offset;
+    pt_file_release(s->cursor.file, oldest, &s->released);
 }
 
 int pt_merge_next(struct pt_merge *m, struct pt_merged *out)
@@ -155,6 +174,7 @@ int pt_merge_next(struct pt_merge *m, struct pt_merged *out)
     out->file_index = i;
     window_pop(s);
     window_fill(s);
+    release_source(s, out->ev.offset);
     /* The file stays at the root with its next record, or leaves the heap. */
     if (s->window_len == 0)
         m->heap[0] = m->heap[--m->heap_len];

@@ -37,6 +37,7 @@ struct pt_merge_source {
     struct pt_cursor cursor;
     struct pt_merge_slot *window;
     size_t window_len;
+    uint64_t released;            /* mapping handed back before this */
 };
 
 /* A k-way merge with a binary heap over the files, keyed by the earliest

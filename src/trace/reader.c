@@ -222,6 +222,10 @@ void pt_file_image(const struct pt_file *f, char *buf, size_t len)
 
 /* --- walking the records ------------------------------------------------ */
 
+#define RELEASE_PAGE 4096u
+#define RELEASE_STEP (64u << 10)
+#define RELEASE_SLACK (16u << 10)
+
 void pt_file_walk(struct pt_cursor *c, const struct pt_file *f)
 {
     pt_file_walk_range(c, f, f->hdr->data_offset, UINT64_MAX);
@@ -234,6 +238,23 @@ void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t f
     c->file = f;
     c->pos = from;
     c->limit = to;
+    c->released = from & ~(uint64_t)(RELEASE_PAGE - 1);
+}
+
+void pt_file_release(const struct pt_file *f, uint64_t upto, uint64_t *released)
+{
+    upto &= ~(uint64_t)(RELEASE_PAGE - 1);
+    if (upto <= *released)
+        return;
+    madvise((void *)(uintptr_t)(f->map + *released), upto - *released, MADV_DONTNEED);
+    *released = upto;
+}
+
+/* A plain walk hands back what it has left a little way behind. */
+static void release_behind(struct pt_cursor *c)
+{
+    if (!c->hold && c->pos >= c->released + RELEASE_STEP + RELEASE_SLACK)
+        pt_file_release(c->file, c->pos - RELEASE_SLACK, &c->released);
 }
 
 /* Records end at the tail the writer reserved up to, or where the file
@@ -250,6 +271,13 @@ static void stop_walk(struct pt_cursor *c, enum pt_walk_stop why)
     c->done = 1;
     c->damage.stop = why;
     c->damage.stop_offset = c->pos;
+}
+
+/* pt_file_scan reads a whole file before anything else does. */
+static void release_walked(struct pt_cursor *c)
+{
+    if (!c->hold)
+        pt_file_release(c->file, c->pos, &c->released);
 }
 
 static void stop_corrupt(struct pt_cursor *c, uint32_t size)
@@ -344,6 +372,7 @@ int pt_file_next(struct pt_cursor *c, struct pt_event *ev)
         const struct pt_record *r = (const void *)(c->file->map + c->pos);
         uint64_t offset = c->pos;
         c->pos += r->size;
+        release_behind(c);
         if (verdict == 0)
             continue;
         ev->rec = r;
@@ -361,6 +390,7 @@ void pt_file_scan(struct pt_file *f)
     pt_file_walk(&c, f);
     while (pt_file_next(&c, &ev))
         ;
+    release_walked(&c);
     f->damage = c.damage;
 }
 

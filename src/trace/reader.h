@@ -60,7 +60,16 @@ struct pt_cursor {
     uint64_t limit;            /* the walk ends here at the latest */
     int done;
     struct pt_damage damage;   /* what this walk has met so far */
+    uint64_t released;         /* the mapping before this was handed back */
+    int hold;                  /* someone else hands pages back (merge.c) */
 };
+
+/* Hands the pages of f's mapping in [*released, upto) back to the kernel
+ * and moves *released to upto (both page-aligned down).  Nothing is lost:
+ * the pages stay in the page cache, and a pointer still held into them
+ * faults its page in again.  Reading a trace of any size thus keeps only
+ * the part being read resident, not the whole file. */
+void pt_file_release(const struct pt_file *f, uint64_t upto, uint64_t *released);
 
 /* Opens, maps and validates path.  On failure returns -1 and writes a
  * one-line message "pipetrace: PATH: PROBLEM" (no newline) into err. */
