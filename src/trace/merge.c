@@ -6,53 +6,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- each file's reorder window: a min-heap of (t_start, offset) ---------- */
+/* --- each file's reorder window: a ring kept in (t_start, offset) order --
+ *
+ * Records nearly always arrive in order, so a new one is placed at the back
+ * and moved forward past the few that are later than it: O(1) in the common
+ * case, where a heap would pay log(window) on every push and pop. */
 
-static int slot_earlier(const struct pt_merge_slot *a, const struct pt_merge_slot *b)
-{
+static int slot_earlier(const struct pt_merge_slot *a, const struct pt_merge_slot *b) {
     if (a->t_start != b->t_start)
         return a->t_start < b->t_start;
     return a->offset < b->offset;
 }
 
-static void slot_swap(struct pt_merge_slot *a, struct pt_merge_slot *b)
-{
-    struct pt_merge_slot t = *a;
-    *a = *b;
-    *b = t;
+static struct pt_merge_slot *slot_at(struct pt_merge_source *s, size_t i) {
+    return &s->window[(s->window_head + i) % PT_MERGE_WINDOW];
 }
 
-static void window_push(struct pt_merge_source *s, struct pt_merge_slot slot)
-{
+static void window_push(struct pt_merge_source *s, struct pt_merge_slot slot) {
     size_t i = s->window_len++;
-    s->window[i] = slot;
-    while (i > 0 && slot_earlier(&s->window[i], &s->window[(i - 1) / 2])) {
-        slot_swap(&s->window[i], &s->window[(i - 1) / 2]);
-        i = (i - 1) / 2;
+    while (i > 0 && slot_earlier(&slot, slot_at(s, i - 1))) {
+        *slot_at(s, i) = *slot_at(s, i - 1);
+        i--;
     }
+    *slot_at(s, i) = slot;
 }
 
-static void window_pop(struct pt_merge_source *s)
-{
-    struct pt_merge_slot *w = s->window;
-    size_t len = --s->window_len, i = 0;
-    w[0] = w[len];
-    for (;;) {
-        size_t least = i, left = 2 * i + 1, right = left + 1;
-        if (left < len && slot_earlier(&w[left], &w[least]))
-            least = left;
-        if (right < len && slot_earlier(&w[right], &w[least]))
-            least = right;
-        if (least == i)
-            return;
-        slot_swap(&w[i], &w[least]);
-        i = least;
-    }
+static void window_pop(struct pt_merge_source *s) {
+    s->window_head = (s->window_head + 1) % PT_MERGE_WINDOW;
+    s->window_len--;
 }
 
 /* Reads records into the window until it is full or the file is done. */
-static void window_fill(struct pt_merge_source *s)
-{
+static void window_fill(struct pt_merge_source *s) {
     struct pt_event ev;
     while (s->window_len < PT_MERGE_WINDOW && pt_file_next(&s->cursor, &ev))
         window_push(s, (struct pt_merge_slot){ev.rec->t_start, ev.offset});
@@ -60,8 +45,7 @@ static void window_fill(struct pt_merge_source *s)
 
 /* The record at a slot: the cursor already checked that it lies whole
  * inside the mapping. */
-static struct pt_event slot_event(const struct pt_file *f, const struct pt_merge_slot *slot)
-{
+static struct pt_event slot_event(const struct pt_file *f, const struct pt_merge_slot *slot) {
     struct pt_event ev;
     ev.rec = (const struct pt_record *)(f->map + slot->offset);
     ev.payload = f->map + slot->offset + PT_RECORD_SIZE;
@@ -71,53 +55,53 @@ static struct pt_event slot_event(const struct pt_file *f, const struct pt_merge
 
 /* --- the heap over files ----------------------------------------------- */
 
-static int source_earlier(const struct pt_merge *m, size_t x, size_t y)
-{
-    const struct pt_merge_source *a = &m->sources[x], *b = &m->sources[y];
-    if (a->window[0].t_start != b->window[0].t_start)
-        return a->window[0].t_start < b->window[0].t_start;
-    int32_t pa = a->cursor.file->hdr->pid, pb = b->cursor.file->hdr->pid;
-    if (pa != pb)
-        return pa < pb;
-    if (a->window[0].offset != b->window[0].offset)
-        return a->window[0].offset < b->window[0].offset;
-    return x < y;
+static int key_earlier(const struct pt_merge_key *a, const struct pt_merge_key *b) {
+    if (a->t_start != b->t_start)
+        return a->t_start < b->t_start;
+    if (a->pid != b->pid)
+        return a->pid < b->pid;
+    if (a->offset != b->offset)
+        return a->offset < b->offset;
+    return a->source < b->source;
 }
 
-static void heap_swap(size_t *a, size_t *b)
-{
-    size_t t = *a;
+static struct pt_merge_key key_of(const struct pt_merge *m, size_t source) {
+    const struct pt_merge_source *s = &m->sources[source];
+    const struct pt_merge_slot *first = &s->window[s->window_head];
+    return (struct pt_merge_key){first->t_start, first->offset, s->pid, (uint32_t)source};
+}
+
+static void key_swap(struct pt_merge_key *a, struct pt_merge_key *b) {
+    struct pt_merge_key t = *a;
     *a = *b;
     *b = t;
 }
 
-static void sift_up(struct pt_merge *m, size_t i)
-{
-    while (i > 0 && source_earlier(m, m->heap[i], m->heap[(i - 1) / 2])) {
-        heap_swap(&m->heap[i], &m->heap[(i - 1) / 2]);
+static void sift_up(struct pt_merge *m, size_t i) {
+    while (i > 0 && key_earlier(&m->heap[i], &m->heap[(i - 1) / 2])) {
+        key_swap(&m->heap[i], &m->heap[(i - 1) / 2]);
         i = (i - 1) / 2;
     }
 }
 
-static void sift_down(struct pt_merge *m, size_t i)
-{
+static void sift_down(struct pt_merge *m, size_t i) {
+    struct pt_merge_key *h = m->heap;
     for (;;) {
         size_t least = i, left = 2 * i + 1, right = left + 1;
-        if (left < m->heap_len && source_earlier(m, m->heap[left], m->heap[least]))
+        if (left < m->heap_len && key_earlier(&h[left], &h[least]))
             least = left;
-        if (right < m->heap_len && source_earlier(m, m->heap[right], m->heap[least]))
+        if (right < m->heap_len && key_earlier(&h[right], &h[least]))
             least = right;
         if (least == i)
             return;
-        heap_swap(&m->heap[i], &m->heap[least]);
+        key_swap(&h[i], &h[least]);
         i = least;
     }
 }
 
 /* --- the merge ----------------------------------------------------------- */
 
-int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
-{
+int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count) {
     memset(m, 0, sizeof *m);
     size_t n = count ? count : 1;
     m->sources = calloc(n, sizeof *m->sources);
@@ -137,9 +121,10 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
         pt_file_walk(&s->cursor, &files[i]);
         s->cursor.hold = 1; /* the window still points behind the cursor */
         s->released = s->cursor.released;
+        s->pid = files[i].hdr->pid;
         window_fill(s);
         if (s->window_len > 0) {
-            m->heap[m->heap_len] = i;
+            m->heap[m->heap_len] = key_of(m, i);
             sift_up(m, m->heap_len++);
         }
     }
@@ -152,24 +137,22 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
  * costs little. */
 #define RELEASE_EVERY (64u << 10)
 
-static void release_source(struct pt_merge_source *s, uint64_t handed_out)
-{
+static void release_source(struct pt_merge_source *s, uint64_t handed_out) {
     if (s->cursor.pos < s->released + RELEASE_EVERY)
         return;
     uint64_t oldest = handed_out;
     for (size_t i = 0; i < s->window_len; i++)
-        if (s->window[i].offset < oldest)
-            oldest = s->window[i].offset;
+        if (slot_at(s, i)->offset < oldest)
+            oldest = slot_at(s, i)->offset;
     pt_file_release(s->cursor.file, oldest, &s->released);
 }
 
-int pt_merge_next(struct pt_merge *m, struct pt_merged *out)
-{
+int pt_merge_next(struct pt_merge *m, struct pt_merged *out) {
     if (m->heap_len == 0)
         return 0;
-    size_t i = m->heap[0];
+    size_t i = m->heap[0].source;
     struct pt_merge_source *s = &m->sources[i];
-    out->ev = slot_event(s->cursor.file, &s->window[0]);
+    out->ev = slot_event(s->cursor.file, &s->window[s->window_head]);
     out->file = s->cursor.file;
     out->file_index = i;
     window_pop(s);
@@ -178,12 +161,13 @@ int pt_merge_next(struct pt_merge *m, struct pt_merged *out)
     /* The file stays at the root with its next record, or leaves the heap. */
     if (s->window_len == 0)
         m->heap[0] = m->heap[--m->heap_len];
+    else
+        m->heap[0] = key_of(m, i);
     sift_down(m, 0);
     return 1;
 }
 
-void pt_merge_free(struct pt_merge *m)
-{
+void pt_merge_free(struct pt_merge *m) {
     for (size_t i = 0; m->sources != NULL && i < m->source_count; i++)
         free(m->sources[i].window);
     free(m->sources);

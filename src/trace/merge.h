@@ -15,7 +15,7 @@ extern "C" {
 struct pt_merged {
     struct pt_event ev;
     const struct pt_file *file;
-    size_t file_index;            /* into the array given to pt_merge_init */
+    size_t file_index; /* into the array given to pt_merge_init */
 };
 
 /* How many records of one file may wait to be put in order.  A file's
@@ -31,23 +31,33 @@ struct pt_merge_slot {
     uint64_t offset;
 };
 
-/* One file being read: a cursor and a small min-heap (the reorder window)
- * of the next records, at most PT_MERGE_WINDOW. */
+/* One file being read: a cursor and the reorder window, a ring of at most
+ * PT_MERGE_WINDOW next records kept in order. */
 struct pt_merge_source {
     struct pt_cursor cursor;
     struct pt_merge_slot *window;
-    size_t window_len;
-    uint64_t released;            /* mapping handed back before this */
+    size_t window_head, window_len;
+    uint64_t released; /* mapping handed back before this */
+    int32_t pid;       /* the file's, a tie-breaker in the heap */
 };
 
 /* A k-way merge with a binary heap over the files, keyed by the earliest
  * record of each file's window (t_start, pid, file offset, file index).
  * Memory grows with the number of files, never with the number of events:
  * PT_MERGE_WINDOW slots per file. */
+/* A file in the heap, with the key of its earliest pending record copied
+ * in, so that ordering the heap touches nothing else. */
+struct pt_merge_key {
+    uint64_t t_start;
+    uint64_t offset;
+    int32_t pid;
+    uint32_t source;
+};
+
 struct pt_merge {
-    struct pt_merge_source *sources;   /* one per file */
+    struct pt_merge_source *sources; /* one per file */
     size_t source_count;
-    size_t *heap;                      /* source indexes with pending records */
+    struct pt_merge_key *heap; /* files with pending records */
     size_t heap_len;
 };
 

@@ -16,8 +16,7 @@
 static void fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static void fail(char *err, size_t errlen, const char *path, const char *fmt, ...)
-{
+static void fail(char *err, size_t errlen, const char *path, const char *fmt, ...) {
     if (errlen == 0)
         return;
     int used = snprintf(err, errlen, "pipetrace: %s: ", path);
@@ -31,8 +30,7 @@ static void fail(char *err, size_t errlen, const char *path, const char *fmt, ..
 
 /* --- mapping ------------------------------------------------------------ */
 
-static int map_file(struct pt_file *f, char *err, size_t errlen)
-{
+static int map_file(struct pt_file *f, char *err, size_t errlen) {
     int fd = open(f->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         fail(err, errlen, f->path, "%s", strerror(errno));
@@ -71,21 +69,19 @@ static int map_file(struct pt_file *f, char *err, size_t errlen)
 
 /* The fields a reader needs before it can trust any other, in the order
  * they must be checked: the byte order decides how to read the version. */
-static int check_identity(const struct pt_file *f, char *err, size_t errlen)
-{
+static int check_identity(const struct pt_file *f, char *err, size_t errlen) {
     const struct pt_file_header *h = f->hdr;
     if (f->size < PT_MAGIC_LEN || memcmp(h->magic, PT_MAGIC, PT_MAGIC_LEN) != 0) {
         fail(err, errlen, f->path, "not a pipetrace trace (bad magic)");
         return -1;
     }
     if (f->size < offsetof(struct pt_file_header, header_size)) {
-        fail(err, errlen, f->path, "truncated header (%zu of %zu bytes)",
-             f->size, sizeof(struct pt_file_header));
+        fail(err, errlen, f->path, "truncated header (%zu of %zu bytes)", f->size,
+             sizeof(struct pt_file_header));
         return -1;
     }
     if (h->byte_order == __builtin_bswap32(PT_BYTE_ORDER)) {
-        fail(err, errlen, f->path,
-             "written on a machine of the other byte order (not supported)");
+        fail(err, errlen, f->path, "written on a machine of the other byte order (not supported)");
         return -1;
     }
     if (h->byte_order != PT_BYTE_ORDER) {
@@ -94,19 +90,17 @@ static int check_identity(const struct pt_file *f, char *err, size_t errlen)
     }
     if (h->version != PT_VERSION) {
         fail(err, errlen, f->path,
-             "unsupported trace format version %u (this pipetrace reads version %d)",
-             h->version, PT_VERSION);
+             "unsupported trace format version %u (this pipetrace reads version %d)", h->version,
+             PT_VERSION);
         return -1;
     }
     return 0;
 }
 
-static int check_layout(const struct pt_file *f, char *err, size_t errlen)
-{
+static int check_layout(const struct pt_file *f, char *err, size_t errlen) {
     const struct pt_file_header *h = f->hdr;
     if (f->size < sizeof *h) {
-        fail(err, errlen, f->path, "truncated header (%zu of %zu bytes)",
-             f->size, sizeof *h);
+        fail(err, errlen, f->path, "truncated header (%zu of %zu bytes)", f->size, sizeof *h);
         return -1;
     }
     uint64_t strings_end = (uint64_t)h->header_size + h->strings_size;
@@ -119,8 +113,7 @@ static int check_layout(const struct pt_file *f, char *err, size_t errlen)
         return -1;
     }
     if (h->data_offset > f->size) {
-        fail(err, errlen, f->path,
-             "truncated header (file ends at %zu, records start at %u)",
+        fail(err, errlen, f->path, "truncated header (file ends at %zu, records start at %u)",
              f->size, h->data_offset);
         return -1;
     }
@@ -131,8 +124,7 @@ static int check_layout(const struct pt_file *f, char *err, size_t errlen)
 
 /* The string starting at *pos inside [.., end), or NULL if it has no NUL
  * before end.  Advances *pos past the NUL. */
-static const char *take_string(const struct pt_file *f, uint64_t *pos, uint64_t end)
-{
+static const char *take_string(const struct pt_file *f, uint64_t *pos, uint64_t end) {
     if (*pos >= end)
         return NULL;
     const char *s = (const char *)f->map + *pos;
@@ -143,8 +135,7 @@ static const char *take_string(const struct pt_file *f, uint64_t *pos, uint64_t 
     return s;
 }
 
-static int parse_strings(struct pt_file *f, char *err, size_t errlen)
-{
+static int parse_strings(struct pt_file *f, char *err, size_t errlen) {
     const struct pt_file_header *h = f->hdr;
     uint64_t pos = h->header_size;
     uint64_t end = pos + h->strings_size;
@@ -165,8 +156,7 @@ static int parse_strings(struct pt_file *f, char *err, size_t errlen)
         if (arg == NULL && lenient)
             break; /* the writer said argv was cut: keep what is whole */
         if (arg == NULL) {
-            fail(err, errlen, f->path, "bad process strings (argv[%u] unterminated)",
-                 f->argc);
+            fail(err, errlen, f->path, "bad process strings (argv[%u] unterminated)", f->argc);
             return -1;
         }
         f->argv[f->argc] = arg;
@@ -176,8 +166,7 @@ static int parse_strings(struct pt_file *f, char *err, size_t errlen)
 
 /* --- open / close ------------------------------------------------------- */
 
-int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen)
-{
+int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen) {
     memset(f, 0, sizeof *f);
     f->path = strdup(path);
     if (f->path == NULL) {
@@ -195,8 +184,7 @@ int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen)
     return 0;
 }
 
-void pt_file_close(struct pt_file *f)
-{
+void pt_file_close(struct pt_file *f) {
     if (f->map != NULL)
         munmap((void *)f->map, f->size);
     free(f->argv);
@@ -204,14 +192,12 @@ void pt_file_close(struct pt_file *f)
     memset(f, 0, sizeof *f);
 }
 
-const char *pt_file_basename(const struct pt_file *f)
-{
+const char *pt_file_basename(const struct pt_file *f) {
     const char *slash = strrchr(f->path, '/');
     return slash != NULL ? slash + 1 : f->path;
 }
 
-void pt_file_image(const struct pt_file *f, char *buf, size_t len)
-{
+void pt_file_image(const struct pt_file *f, char *buf, size_t len) {
     const char *base = pt_file_basename(f);
     size_t n = strlen(base);
     size_t suffix = strlen(PT_FILE_SUFFIX);
@@ -226,14 +212,11 @@ void pt_file_image(const struct pt_file *f, char *buf, size_t len)
 #define RELEASE_STEP (64u << 10)
 #define RELEASE_SLACK (16u << 10)
 
-void pt_file_walk(struct pt_cursor *c, const struct pt_file *f)
-{
+void pt_file_walk(struct pt_cursor *c, const struct pt_file *f) {
     pt_file_walk_range(c, f, f->hdr->data_offset, UINT64_MAX);
 }
 
-void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t from,
-                        uint64_t to)
-{
+void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t from, uint64_t to) {
     memset(c, 0, sizeof *c);
     c->file = f;
     c->pos = from;
@@ -241,8 +224,7 @@ void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t f
     c->released = from & ~(uint64_t)(RELEASE_PAGE - 1);
 }
 
-void pt_file_release(const struct pt_file *f, uint64_t upto, uint64_t *released)
-{
+void pt_file_release(const struct pt_file *f, uint64_t upto, uint64_t *released) {
     upto &= ~(uint64_t)(RELEASE_PAGE - 1);
     if (upto <= *released)
         return;
@@ -251,53 +233,46 @@ void pt_file_release(const struct pt_file *f, uint64_t upto, uint64_t *released)
 }
 
 /* A plain walk hands back what it has left a little way behind. */
-static void release_behind(struct pt_cursor *c)
-{
+static void release_behind(struct pt_cursor *c) {
     if (!c->hold && c->pos >= c->released + RELEASE_STEP + RELEASE_SLACK)
         pt_file_release(c->file, c->pos - RELEASE_SLACK, &c->released);
 }
 
 /* Records end at the tail the writer reserved up to, or where the file
  * ends if that comes first; a tail before the records means none yet. */
-static uint64_t walk_end(const struct pt_file *f)
-{
+static uint64_t walk_end(const struct pt_file *f) {
     uint64_t start = f->hdr->data_offset;
     uint64_t end = f->tail < f->size ? f->tail : f->size;
     return end < start ? start : end;
 }
 
-static void stop_walk(struct pt_cursor *c, enum pt_walk_stop why)
-{
+static void stop_walk(struct pt_cursor *c, enum pt_walk_stop why) {
     c->done = 1;
     c->damage.stop = why;
     c->damage.stop_offset = c->pos;
 }
 
 /* pt_file_scan reads a whole file before anything else does. */
-static void release_walked(struct pt_cursor *c)
-{
+static void release_walked(struct pt_cursor *c) {
     if (!c->hold)
         pt_file_release(c->file, c->pos, &c->released);
 }
 
-static void stop_corrupt(struct pt_cursor *c, uint32_t size)
-{
+static void stop_corrupt(struct pt_cursor *c, uint32_t size) {
     c->damage.bad_size = size;
     stop_walk(c, PT_WALK_CORRUPT);
 }
 
 /* Space that was reserved and abandoned is zero; so is the slack a writer
  * may leave behind the last record. */
-static int all_zero(const uint8_t *p, uint64_t n)
-{
+static int all_zero(const uint8_t *p, uint64_t n) {
     for (uint64_t i = 0; i < n; i++)
         if (p[i] != 0)
             return 0;
     return 1;
 }
 
-static void skip_zero_words(struct pt_cursor *c, uint64_t end)
-{
+static void skip_zero_words(struct pt_cursor *c, uint64_t end) {
     const uint8_t *map = c->file->map;
     while (end - c->pos >= PT_ALIGN && all_zero(map + c->pos, PT_ALIGN))
         c->pos += PT_ALIGN;
@@ -305,16 +280,14 @@ static void skip_zero_words(struct pt_cursor *c, uint64_t end)
 
 /* Reached the end cleanly: the walk is complete unless the header promised
  * records beyond the end of the file. */
-static void finish_walk(struct pt_cursor *c)
-{
+static void finish_walk(struct pt_cursor *c) {
     const struct pt_file *f = c->file;
     stop_walk(c, f->tail > f->size ? PT_WALK_TRUNCATED : PT_WALK_COMPLETE);
 }
 
 /* A record that does not fit before `end`: the file was cut if it would
  * have fitted in a longer file, else the size is wrong. */
-static void stop_overrun(struct pt_cursor *c, uint64_t rec_end, uint32_t size)
-{
+static void stop_overrun(struct pt_cursor *c, uint64_t rec_end, uint32_t size) {
     if (rec_end > c->file->size)
         stop_walk(c, PT_WALK_TRUNCATED);
     else
@@ -323,8 +296,7 @@ static void stop_overrun(struct pt_cursor *c, uint64_t rec_end, uint32_t size)
 
 /* Checks the record at c->pos.  Returns 1 to hand it out, 0 to skip it,
  * -1 when the walk has stopped. */
-static int check_record(struct pt_cursor *c, uint64_t end)
-{
+static int check_record(struct pt_cursor *c, uint64_t end) {
     uint64_t room = end - c->pos;
     if (room < PT_RECORD_SIZE) {
         stop_overrun(c, c->pos + PT_RECORD_SIZE, 0);
@@ -345,16 +317,14 @@ static int check_record(struct pt_cursor *c, uint64_t end)
         c->damage.torn++;
         return 0;
     }
-    if ((state != PT_BEGUN && state != PT_DONE) ||
-        (uint64_t)PT_RECORD_SIZE + r->data_len > size) {
+    if ((state != PT_BEGUN && state != PT_DONE) || (uint64_t)PT_RECORD_SIZE + r->data_len > size) {
         c->damage.invalid++;
         return 0;
     }
     return 1;
 }
 
-int pt_file_next(struct pt_cursor *c, struct pt_event *ev)
-{
+int pt_file_next(struct pt_cursor *c, struct pt_event *ev) {
     uint64_t end = walk_end(c->file);
     while (!c->done) {
         if (c->pos >= c->limit || c->pos > end) {
@@ -383,8 +353,7 @@ int pt_file_next(struct pt_cursor *c, struct pt_event *ev)
     return 0;
 }
 
-void pt_file_scan(struct pt_file *f)
-{
+void pt_file_scan(struct pt_file *f) {
     struct pt_cursor c;
     struct pt_event ev;
     pt_file_walk(&c, f);
@@ -396,13 +365,11 @@ void pt_file_scan(struct pt_file *f)
 
 /* --- describing damage -------------------------------------------------- */
 
-int pt_damage_any(const struct pt_damage *d)
-{
+int pt_damage_any(const struct pt_damage *d) {
     return d->torn != 0 || d->invalid != 0 || d->stop != PT_WALK_COMPLETE;
 }
 
-static const char *plural(uint64_t n)
-{
+static const char *plural(uint64_t n) {
     return n == 1 ? "" : "s";
 }
 
@@ -410,8 +377,7 @@ static const char *plural(uint64_t n)
 static void add_item(char *buf, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void add_item(char *buf, size_t len, const char *fmt, ...)
-{
+static void add_item(char *buf, size_t len, const char *fmt, ...) {
     size_t used = strlen(buf);
     if (used > 0 && used + 2 < len) {
         strcpy(buf + used, ", ");
@@ -423,16 +389,14 @@ static void add_item(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-void pt_damage_describe(const struct pt_file *f, const struct pt_damage *d,
-                        char *buf, size_t len)
-{
+void pt_damage_describe(const struct pt_file *f, const struct pt_damage *d, char *buf, size_t len) {
     char what[200] = "";
     if (d->torn != 0)
         add_item(what, sizeof what, "%llu torn record%s", (unsigned long long)d->torn,
                  plural(d->torn));
     if (d->invalid != 0)
-        add_item(what, sizeof what, "%llu invalid record%s skipped",
-                 (unsigned long long)d->invalid, plural(d->invalid));
+        add_item(what, sizeof what, "%llu invalid record%s skipped", (unsigned long long)d->invalid,
+                 plural(d->invalid));
     if (d->stop == PT_WALK_TRUNCATED)
         add_item(what, sizeof what, "file truncated");
     if (d->stop == PT_WALK_CORRUPT)

@@ -19,49 +19,49 @@ extern "C" {
 
 /* Why a walk over the records ended. */
 enum pt_walk_stop {
-    PT_WALK_COMPLETE = 0,  /* reached header.tail */
-    PT_WALK_TRUNCATED,     /* the file ends before the records it promises */
-    PT_WALK_CORRUPT,       /* a record had an impossible size */
+    PT_WALK_COMPLETE = 0, /* reached header.tail */
+    PT_WALK_TRUNCATED,    /* the file ends before the records it promises */
+    PT_WALK_CORRUPT,      /* a record had an impossible size */
 };
 
 /* What a full walk met; all zero for an intact file. */
 struct pt_damage {
-    uint64_t torn;          /* records skipped: state PT_TORN (writer died) */
-    uint64_t invalid;       /* records skipped: unknown state, or data_len too big */
+    uint64_t torn;    /* records skipped: state PT_TORN (writer died) */
+    uint64_t invalid; /* records skipped: unknown state, or data_len too big */
     enum pt_walk_stop stop;
-    uint64_t stop_offset;   /* where the walk ended */
-    uint32_t bad_size;      /* the size field that stopped a PT_WALK_CORRUPT walk */
+    uint64_t stop_offset; /* where the walk ended */
+    uint32_t bad_size;    /* the size field that stopped a PT_WALK_CORRUPT walk */
 };
 
 struct pt_file {
-    char *path;                /* as given to pt_file_open, for messages */
+    char *path; /* as given to pt_file_open, for messages */
     const uint8_t *map;
-    size_t size;               /* file size when opened; nothing beyond is read */
+    size_t size; /* file size when opened; nothing beyond is read */
     const struct pt_file_header *hdr;
-    const char *exe;           /* NUL-terminated, inside the mapping */
-    const char **argv;         /* argc strings inside the mapping, then NULL */
+    const char *exe;   /* NUL-terminated, inside the mapping */
+    const char **argv; /* argc strings inside the mapping, then NULL */
     uint32_t argc;
-    uint64_t tail;             /* header.tail as it was when opened */
-    struct pt_damage damage;   /* filled in by pt_file_scan() */
+    uint64_t tail;           /* header.tail as it was when opened */
+    struct pt_damage damage; /* filled in by pt_file_scan() */
 };
 
 /* One record as the walk hands it out.  Pointers are into the file's
  * mapping and stay valid until pt_file_close(). */
 struct pt_event {
     const struct pt_record *rec;
-    const uint8_t *payload;    /* rec->data_len bytes */
-    uint64_t offset;           /* of rec within the file */
+    const uint8_t *payload; /* rec->data_len bytes */
+    uint64_t offset;        /* of rec within the file */
 };
 
 /* A position in one file's records; several may walk one file at once. */
 struct pt_cursor {
     const struct pt_file *file;
     uint64_t pos;
-    uint64_t limit;            /* the walk ends here at the latest */
+    uint64_t limit; /* the walk ends here at the latest */
     int done;
-    struct pt_damage damage;   /* what this walk has met so far */
-    uint64_t released;         /* the mapping before this was handed back */
-    int hold;                  /* someone else hands pages back (merge.c) */
+    struct pt_damage damage; /* what this walk has met so far */
+    uint64_t released;       /* the mapping before this was handed back */
+    int hold;                /* someone else hands pages back (merge.c) */
 };
 
 /* Hands the pages of f's mapping in [*released, upto) back to the kernel
@@ -81,8 +81,7 @@ void pt_file_walk(struct pt_cursor *c, const struct pt_file *f);
 
 /* Positions c to walk only the records from offset `from` (a record's
  * offset, as pt_event.offset gives it) up to offset `to`. */
-void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t from,
-                        uint64_t to);
+void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t from, uint64_t to);
 
 /* Hands out the next readable record; 0 when there are no more.  Torn
  * records and zero padding are skipped; records of unknown type are
@@ -97,8 +96,7 @@ int pt_damage_any(const struct pt_damage *d);
 
 /* The warning line for a damaged file, without newline, e.g.
  * "DIR/1.0.ptr: 1 torn record, read up to offset 4096". */
-void pt_damage_describe(const struct pt_file *f, const struct pt_damage *d,
-                        char *buf, size_t len);
+void pt_damage_describe(const struct pt_file *f, const struct pt_damage *d, char *buf, size_t len);
 
 /* The file's base name ("4711.0.ptr"). */
 const char *pt_file_basename(const struct pt_file *f);
