@@ -41,16 +41,14 @@
 
 /* --- small helpers --------------------------------------------------------- */
 
-static void die(const char *what)
-{
+static void die(const char *what) {
     fprintf(stderr, "gentrace: %s: %s\n", what, strerror(errno));
     exit(1);
 }
 
 static uint64_t rng_state = 88172645463325252ull;
 
-static uint64_t rnd(void)
-{
+static uint64_t rnd(void) {
     /* xorshift64 */
     rng_state ^= rng_state << 13;
     rng_state ^= rng_state >> 7;
@@ -58,13 +56,11 @@ static uint64_t rnd(void)
     return rng_state;
 }
 
-static uint64_t rnd_range(uint64_t lo, uint64_t hi)
-{
+static uint64_t rnd_range(uint64_t lo, uint64_t hi) {
     return lo + rnd() % (hi - lo + 1);
 }
 
-static uint64_t align8(uint64_t n)
-{
+static uint64_t align8(uint64_t n) {
     return (n + (PT_ALIGN - 1)) & ~(uint64_t)(PT_ALIGN - 1);
 }
 
@@ -72,8 +68,7 @@ static uint64_t align8(uint64_t n)
 static uint64_t clock_ns = 1000000000000ull; /* 1000 s after boot */
 static const uint64_t real_minus_mono = 1700000000000000000ull - 1000000000000ull;
 
-static uint64_t tick(void)
-{
+static uint64_t tick(void) {
     clock_ns += rnd_range(200, 3000);
     return clock_ns;
 }
@@ -81,18 +76,17 @@ static uint64_t tick(void)
 /* Text the "programs" send each other: compiler-like output lines. */
 static char text[TEXT_SIZE + 70000];
 
-static void make_text(void)
-{
+static void make_text(void) {
     static const char *words[] = {
-        "src/", "main", ".c:", "warning:", "unused", "variable", "int",
-        "return", "error:", "note:", "include/", "util", ".h", "line",
-        "from", "in", "function", "'parse'", "'count'", "expected", "';'",
+        "src/",   "main",   ".c:",      "warning:", "unused",  "variable", "int",
+        "return", "error:", "note:",    "include/", "util",    ".h",       "line",
+        "from",   "in",     "function", "'parse'",  "'count'", "expected", "';'",
     };
     size_t nwords = sizeof words / sizeof words[0];
     size_t pos = 0;
     while (pos < sizeof text - 64) {
-        int n = snprintf(text + pos, 64, "%s%s%u ", words[rnd() % nwords],
-                         words[rnd() % nwords], (unsigned)(rnd() % 1000));
+        int n = snprintf(text + pos, 64, "%s%s%u ", words[rnd() % nwords], words[rnd() % nwords],
+                         (unsigned)(rnd() % 1000));
         pos += (size_t)n;
         if (rnd() % 6 == 0)
             text[pos++] = '\n';
@@ -116,12 +110,10 @@ static uint64_t images_written;
 static uint8_t boot_id[16];
 
 /* Creates <dir>/<pid>.<image_no>.ptr with its header and string area. */
-static void image_open(struct image *im, int pid, int image_no, int ppid,
-                       uint32_t flags, const char *exe, const char *const *argv)
-{
+static void image_open(struct image *im, int pid, int image_no, int ppid, uint32_t flags,
+                       const char *exe, const char *const *argv) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%d.%d%s", out_dir, pid, image_no,
-             PT_FILE_SUFFIX);
+    snprintf(path, sizeof path, "%s/%d.%d%s", out_dir, pid, image_no, PT_FILE_SUFFIX);
     im->f = fopen(path, "wbx");
     if (im->f == NULL)
         die(path);
@@ -161,8 +153,7 @@ static void image_open(struct image *im, int pid, int image_no, int ppid,
     images_written++;
 }
 
-static void image_close(struct image *im)
-{
+static void image_close(struct image *im) {
     im->hdr.tail = im->off;
     if (fseek(im->f, 0, SEEK_SET) != 0)
         die("fseek");
@@ -175,8 +166,7 @@ static void image_close(struct image *im)
 
 /* A record about fd with the common fields filled in; the call takes from
  * now to a little later. */
-static struct pt_record record(const struct image *im, uint8_t type, int fd)
-{
+static struct pt_record record(const struct image *im, uint8_t type, int fd) {
     struct pt_record r;
     memset(&r, 0, sizeof r);
     r.type = type;
@@ -188,9 +178,7 @@ static struct pt_record record(const struct image *im, uint8_t type, int fd)
     return r;
 }
 
-static void emit(struct image *im, struct pt_record *r, const void *payload,
-                 uint32_t len)
-{
+static void emit(struct image *im, struct pt_record *r, const void *payload, uint32_t len) {
     static const char zeros[PT_ALIGN];
     uint64_t size = align8(PT_RECORD_SIZE + (uint64_t)len);
     r->size = (uint32_t)size;
@@ -206,22 +194,19 @@ static void emit(struct image *im, struct pt_record *r, const void *payload,
 /* --- the simulated programs ---------------------------------------------- */
 
 struct pipe_sim {
-    int fds[2];        /* in the shell */
+    int fds[2]; /* in the shell */
     uint64_t ino;
-    uint64_t pos;      /* bytes sent so far (selects the captured text) */
+    uint64_t pos; /* bytes sent so far (selects the captured text) */
 };
 
-static void set_pipe_obj(struct pt_record *r, const struct pipe_sim *p,
-                         uint8_t dir_flag)
-{
+static void set_pipe_obj(struct pt_record *r, const struct pipe_sim *p, uint8_t dir_flag) {
     r->obj_kind = PT_OBJ_PIPE;
     r->fd_flags = PT_FDF_KNOWN | dir_flag;
     r->obj_ino = p->ino;
     r->obj_dev = (uint32_t)makedev(0, PIPE_DEV_MINOR);
 }
 
-static uint64_t write_size(void)
-{
+static uint64_t write_size(void) {
     uint64_t x = rnd() % 100;
     if (x < 70)
         return rnd_range(8, 160);
@@ -231,9 +216,7 @@ static uint64_t write_size(void)
 }
 
 /* One write by `writer` and the matching read by `reader`. */
-static void transfer(struct image *writer, struct image *reader,
-                     struct pipe_sim *p)
-{
+static void transfer(struct image *writer, struct image *reader, struct pipe_sim *p) {
     uint64_t n = write_size();
     uint32_t cap = n < data_limit ? (uint32_t)n : data_limit;
     const char *data = text + p->pos % TEXT_SIZE;
@@ -256,9 +239,7 @@ static void transfer(struct image *writer, struct image *reader,
     p->pos += n;
 }
 
-static void simple_event(struct image *im, uint8_t type, int fd, int64_t result,
-                         uint64_t arg)
-{
+static void simple_event(struct image *im, uint8_t type, int fd, int64_t result, uint64_t arg) {
     struct pt_record r = record(im, type, fd);
     r.result = result;
     r.arg = arg;
@@ -267,20 +248,16 @@ static void simple_event(struct image *im, uint8_t type, int fd, int64_t result,
 
 static const char *const shell_argv[] = {"sh", "-c", "build.sh", NULL};
 static const char *const programs[][4] = {
-    {"/usr/bin/cat", "cat", "log.txt", NULL},
-    {"/usr/bin/grep", "grep", "warning", NULL},
-    {"/usr/bin/sort", "sort", NULL, NULL},
-    {"/usr/bin/uniq", "uniq", "-c", NULL},
-    {"/usr/bin/sed", "sed", "s/x/y/", NULL},
-    {"/usr/bin/gzip", "gzip", "-c", NULL},
+    {"/usr/bin/cat", "cat", "log.txt", NULL}, {"/usr/bin/grep", "grep", "warning", NULL},
+    {"/usr/bin/sort", "sort", NULL, NULL},    {"/usr/bin/uniq", "uniq", "-c", NULL},
+    {"/usr/bin/sed", "sed", "s/x/y/", NULL},  {"/usr/bin/gzip", "gzip", "-c", NULL},
 };
 
 static int next_pid = ROOT_PID + 1;
 static uint64_t next_ino = 400000;
 
 /* Runs one pipeline of k stages; pairs[j] transfers go through pipe j. */
-static void run_pipeline(struct image *shell, int k, const uint64_t *pairs)
-{
+static void run_pipeline(struct image *shell, int k, const uint64_t *pairs) {
     struct pipe_sim pipes[MAX_STAGES - 1];
     struct image fork_img[MAX_STAGES], prog[MAX_STAGES];
     int pids[MAX_STAGES];
@@ -308,8 +285,7 @@ static void run_pipeline(struct image *shell, int k, const uint64_t *pairs)
         pids[s] = next_pid++;
         argv[s] = programs[rnd() % (sizeof programs / sizeof programs[0])];
         simple_event(shell, PT_EV_FORK, -1, pids[s], 0);
-        image_open(&fork_img[s], pids[s], 0, ROOT_PID, PT_HDR_FORK_CHILD,
-                   SHELL_EXE, shell_argv);
+        image_open(&fork_img[s], pids[s], 0, ROOT_PID, PT_HDR_FORK_CHILD, SHELL_EXE, shell_argv);
     }
 
     /* Each fork child moves its pipe ends onto 0/1, closes the rest, and
@@ -333,8 +309,7 @@ static void run_pipeline(struct image *shell, int k, const uint64_t *pairs)
         for (int j = 0; j < k - 1; j++) {
             for (int end = 0; end < 2; end++) {
                 struct pt_record r = record(im, PT_EV_CLOSE, pipes[j].fds[end]);
-                set_pipe_obj(&r, &pipes[j],
-                             end == 0 ? PT_FDF_RDONLY : PT_FDF_WRONLY);
+                set_pipe_obj(&r, &pipes[j], end == 0 ? PT_FDF_RDONLY : PT_FDF_WRONLY);
                 emit(im, &r, NULL, 0);
             }
         }
@@ -390,32 +365,28 @@ static void run_pipeline(struct image *shell, int k, const uint64_t *pairs)
 }
 
 /* Events run_pipeline() writes for k stages, besides 2 per transfer. */
-static uint64_t pipeline_overhead(int k)
-{
+static uint64_t pipeline_overhead(int k) {
     uint64_t pipes = (uint64_t)k - 1;
-    uint64_t shell = pipes + k + 2 * pipes + k;  /* pipe, fork, close, wait */
-    uint64_t forks = 2 * pipes + k * 2 * pipes;  /* dup2, close */
+    uint64_t shell = pipes + k + 2 * pipes + k; /* pipe, fork, close, wait */
+    uint64_t forks = 2 * pipes + k * 2 * pipes; /* dup2, close */
     uint64_t progs = 2 * pipes + pipes + k;     /* inherited, EOF, exit */
     return shell + forks + progs;
 }
 
 /* --- command line ------------------------------------------------------------ */
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: gentrace --out=DIR --events=N [--procs=N] [--data=N|full] "
-            "[--seed=N]\n"
-            "  --out=DIR     trace directory to create (must not hold traces)\n"
-            "  --events=N    exact number of records to write\n"
-            "  --procs=N     about this many processes (default N/5000, at\n"
-            "                least 3)\n"
-            "  --data=N|full bytes captured per call (default 64)\n"
-            "  --seed=N      random seed (default 1)\n");
+static void usage(FILE *f) {
+    fprintf(f, "usage: gentrace --out=DIR --events=N [--procs=N] [--data=N|full] "
+               "[--seed=N]\n"
+               "  --out=DIR     trace directory to create (must not hold traces)\n"
+               "  --events=N    exact number of records to write\n"
+               "  --procs=N     about this many processes (default N/5000, at\n"
+               "                least 3)\n"
+               "  --data=N|full bytes captured per call (default 64)\n"
+               "  --seed=N      random seed (default 1)\n");
 }
 
-static uint64_t parse_num(const char *opt, const char *s)
-{
+static uint64_t parse_num(const char *opt, const char *s) {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
@@ -426,16 +397,14 @@ static uint64_t parse_num(const char *opt, const char *s)
     return v;
 }
 
-static const char *option_value(const char *arg, const char *name)
-{
+static const char *option_value(const char *arg, const char *name) {
     size_t len = strlen(name);
     if (strncmp(arg, name, len) == 0 && arg[len] == '=')
         return arg + len + 1;
     return NULL;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     uint64_t events = 0, procs = 0, seed = 1;
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -448,9 +417,7 @@ int main(int argc, char **argv)
         else if ((v = option_value(argv[i], "--seed")) != NULL)
             seed = parse_num("--seed", v);
         else if ((v = option_value(argv[i], "--data")) != NULL)
-            data_limit = strcmp(v, "full") == 0
-                             ? UINT32_MAX
-                             : (uint32_t)parse_num("--data", v);
+            data_limit = strcmp(v, "full") == 0 ? UINT32_MAX : (uint32_t)parse_num("--data", v);
         else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             usage(stdout);
             return 0;
@@ -494,8 +461,7 @@ int main(int argc, char **argv)
         n_pipelines /= 2;
     }
     if (overhead > events) {
-        fprintf(stderr, "gentrace: --events must be at least %llu\n",
-                (unsigned long long)overhead);
+        fprintf(stderr, "gentrace: --events must be at least %llu\n", (unsigned long long)overhead);
         return 2;
     }
     uint64_t spare = events - overhead;

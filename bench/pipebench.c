@@ -42,27 +42,23 @@ struct options {
     int pin_cpu;     /* -1: do not pin */
 };
 
-static void die(const char *what)
-{
+static void die(const char *what) {
     fprintf(stderr, "pipebench: %s: %s\n", what, strerror(errno));
     exit(1);
 }
 
-static double now_ns(void)
-{
+static double now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static void make_pipe(int fds[2])
-{
+static void make_pipe(int fds[2]) {
     if (pipe(fds) != 0)
         die("pipe");
 }
 
-static void write_all(int fd, const char *buf, size_t len)
-{
+static void write_all(int fd, const char *buf, size_t len) {
     while (len > 0) {
         ssize_t n = write(fd, buf, len);
         if (n < 0) {
@@ -76,8 +72,7 @@ static void write_all(int fd, const char *buf, size_t len)
 }
 
 /* Reads exactly one byte; exits on EOF or error. */
-static void read_byte(int fd)
-{
+static void read_byte(int fd) {
     char c;
     for (;;) {
         ssize_t n = read(fd, &c, 1);
@@ -91,16 +86,14 @@ static void read_byte(int fd)
     }
 }
 
-static pid_t fork_or_die(void)
-{
+static pid_t fork_or_die(void) {
     pid_t pid = fork();
     if (pid < 0)
         die("fork");
     return pid;
 }
 
-static void wait_child(pid_t pid)
-{
+static void wait_child(pid_t pid) {
     int status;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR)
@@ -113,8 +106,7 @@ static void wait_child(pid_t pid)
 }
 
 /* Pins this process (and so every child forked later) to one CPU. */
-static void pin(int cpu)
-{
+static void pin(int cpu) {
     cpu_set_t set;
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
@@ -123,8 +115,7 @@ static void pin(int cpu)
 }
 
 /* The first CPU this process may run on: the default for --pin. */
-static int first_allowed_cpu(void)
-{
+static int first_allowed_cpu(void) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) != 0)
         die("sched_getaffinity");
@@ -137,8 +128,7 @@ static int first_allowed_cpu(void)
 
 /* --- pingpong ------------------------------------------------------------ */
 
-static void run_pingpong(const struct options *o)
-{
+static void run_pingpong(const struct options *o) {
     int to_child[2], to_parent[2];
     make_pipe(to_child);
     make_pipe(to_parent);
@@ -179,8 +169,7 @@ static void run_pingpong(const struct options *o)
 /* Parent writes `total` bytes in `chunk`-byte write()s; the child reads with
  * a buffer of `read_size` bytes until EOF, then acknowledges.  Returns the
  * elapsed nanoseconds. */
-static double timed_stream(long long total, size_t chunk, size_t read_size)
-{
+static double timed_stream(long long total, size_t chunk, size_t read_size) {
     int data[2], ack[2];
     make_pipe(data);
     make_pipe(ack);
@@ -206,8 +195,7 @@ static double timed_stream(long long total, size_t chunk, size_t read_size)
             got += n;
         }
         if (got != total) {
-            fprintf(stderr, "pipebench: child read %lld of %lld bytes\n", got,
-                    total);
+            fprintf(stderr, "pipebench: child read %lld of %lld bytes\n", got, total);
             _exit(1);
         }
         write_all(ack[1], "d", 1); /* done */
@@ -239,8 +227,7 @@ static double timed_stream(long long total, size_t chunk, size_t read_size)
     return t1 - t0;
 }
 
-static void run_stream(const struct options *o)
-{
+static void run_stream(const struct options *o) {
     long sizes[2] = {4096, 65536};
     int n_sizes = 2;
     if (o->chunk != 0) {
@@ -261,17 +248,14 @@ static void run_stream(const struct options *o)
     printf("\n");
 }
 
-static void run_small(const struct options *o)
-{
+static void run_small(const struct options *o) {
     double ns = timed_stream((long long)o->small * 16, 16, 65536);
-    printf("mode=small writes=%ld mcalls_per_s=%.3f\n", o->small,
-           (double)o->small / ns * 1e3);
+    printf("mode=small writes=%ld mcalls_per_s=%.3f\n", o->small, (double)o->small / ns * 1e3);
 }
 
 /* --- stdio --------------------------------------------------------------- */
 
-static void run_stdio(const struct options *o)
-{
+static void run_stdio(const struct options *o) {
     int data[2], ack[2];
     make_pipe(data);
     make_pipe(ack);
@@ -294,8 +278,7 @@ static void run_stdio(const struct options *o)
             die("fread");
         fclose(in);
         if (got != total) {
-            fprintf(stderr, "pipebench: child read %lld of %lld bytes\n", got,
-                    total);
+            fprintf(stderr, "pipebench: child read %lld of %lld bytes\n", got, total);
             _exit(1);
         }
         write_all(ack[1], "d", 1);
@@ -322,17 +305,15 @@ static void run_stdio(const struct options *o)
 
     close(ack[0]);
     wait_child(pid);
-    printf("mode=stdio writes=%ld bytes=%lld mcalls_per_s=%.3f mbps=%.1f\n",
-           o->small, total, (double)o->small / (t1 - t0) * 1e3,
-           (double)total / (t1 - t0) * 1e3);
+    printf("mode=stdio writes=%ld bytes=%lld mcalls_per_s=%.3f mbps=%.1f\n", o->small, total,
+           (double)o->small / (t1 - t0) * 1e3, (double)total / (t1 - t0) * 1e3);
 }
 
 /* --- spawn --------------------------------------------------------------- */
 
 static const char true_path[] = "/bin/true";
 
-static void run_spawn(const struct options *o)
-{
+static void run_spawn(const struct options *o) {
     char *argv[] = {(char *)"true", NULL};
 
     double t0 = now_ns();
@@ -357,32 +338,28 @@ static void run_spawn(const struct options *o)
     }
     double t2 = now_ns();
 
-    printf("mode=spawn count=%ld us_fork_exec=%.1f us_posix_spawn=%.1f\n",
-           o->count, (t1 - t0) / 1e3 / (double)o->count,
-           (t2 - t1) / 1e3 / (double)o->count);
+    printf("mode=spawn count=%ld us_fork_exec=%.1f us_posix_spawn=%.1f\n", o->count,
+           (t1 - t0) / 1e3 / (double)o->count, (t2 - t1) / 1e3 / (double)o->count);
 }
 
 /* --- command line -------------------------------------------------------- */
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: pipebench MODE [options]\n"
-            "modes: pingpong stream small stdio spawn\n"
-            "options:\n"
-            "  --rounds=N   pingpong round trips (default 200000)\n"
-            "  --bytes=N    stream volume in bytes (default 1073741824);\n"
-            "               suffixes k, m, g (binary) are accepted\n"
-            "  --chunk=N    stream only this chunk size (default: 4k and 64k)\n"
-            "  --writes=N   16-byte writes in small and stdio (default 4000000)\n"
-            "  --count=N    spawns of each kind (default 2000)\n"
-            "  --pin[=CPU]  pin both processes to one CPU (default: the first\n"
-            "               allowed CPU)\n");
+static void usage(FILE *f) {
+    fprintf(f, "usage: pipebench MODE [options]\n"
+               "modes: pingpong stream small stdio spawn\n"
+               "options:\n"
+               "  --rounds=N   pingpong round trips (default 200000)\n"
+               "  --bytes=N    stream volume in bytes (default 1073741824);\n"
+               "               suffixes k, m, g (binary) are accepted\n"
+               "  --chunk=N    stream only this chunk size (default: 4k and 64k)\n"
+               "  --writes=N   16-byte writes in small and stdio (default 4000000)\n"
+               "  --count=N    spawns of each kind (default 2000)\n"
+               "  --pin[=CPU]  pin both processes to one CPU (default: the first\n"
+               "               allowed CPU)\n");
 }
 
 /* Parses a positive number with an optional k/m/g (binary) suffix. */
-static long long parse_size(const char *opt, const char *s)
-{
+static long long parse_size(const char *opt, const char *s) {
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
@@ -400,16 +377,14 @@ static long long parse_size(const char *opt, const char *s)
 }
 
 /* If arg is "--name=VALUE", returns VALUE, else NULL. */
-static const char *option_value(const char *arg, const char *name)
-{
+static const char *option_value(const char *arg, const char *name) {
     size_t len = strlen(name);
     if (strncmp(arg, name, len) == 0 && arg[len] == '=')
         return arg + len + 1;
     return NULL;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     struct options o = {
         .rounds = 200000,
         .bytes = 1LL << 30,

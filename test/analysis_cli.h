@@ -13,52 +13,52 @@ namespace analysis_cli {
 
 // Runs argv traced into dir; with kill_after_s > 0 under
 // `timeout -s KILL kill_after_s`, for programs that hang on purpose.
-inline harness::RunResult RunTraced(const std::vector<std::string>& argv,
-                                    const std::string& dir,
+inline harness::RunResult RunTraced(const std::vector<std::string> &argv, const std::string &dir,
                                     int kill_after_s = 0) {
-  harness::RunOptions opts;
-  opts.env = harness::PreloadEnv(dir);
-  opts.env.push_back({"PATH", "/usr/bin:/bin"});
-  std::vector<std::string> full;
-  if (kill_after_s > 0)
-    full = {"/usr/bin/timeout", "-s", "KILL", std::to_string(kill_after_s)};
-  full.insert(full.end(), argv.begin(), argv.end());
-  return harness::Run(full, opts);
+    harness::RunOptions opts;
+    opts.env = harness::PreloadEnv(dir);
+    opts.env.push_back({"PATH", "/usr/bin:/bin"});
+    std::vector<std::string> full;
+    if (kill_after_s > 0)
+        full = {"/usr/bin/timeout", "-s", "KILL", std::to_string(kill_after_s)};
+    full.insert(full.end(), argv.begin(), argv.end());
+    return harness::Run(full, opts);
 }
 
 struct Output {
-  harness::RunResult run;
-  json::Value json;
-  std::string error;  // why the output is not JSON
+    harness::RunResult run;
+    json::Value json;
+    std::string error; // why the output is not JSON
 };
 
 // `pipetrace COMMAND --json dir`.
-inline Output Viewer(const std::string& command, const std::string& dir) {
-  Output o;
-  o.run = harness::Run({harness::CliPath(), command, "--json", dir});
-  try {
-    o.json = json::parse(o.run.out);
-  } catch (const std::exception& e) {
-    o.error = std::string(e.what()) + "\n" + o.run.Describe();
-  }
-  return o;
+inline Output Viewer(const std::string &command, const std::string &dir) {
+    Output o;
+    o.run = harness::Run({harness::CliPath(), command, "--json", dir});
+    try {
+        o.json = json::parse(o.run.out);
+    } catch (const std::exception &e) {
+        o.error = std::string(e.what()) + "\n" + o.run.Describe();
+    }
+    return o;
 }
 
 // The problems of one kind in a {"problems": [...]} object.
-inline std::vector<json::Value> ProblemsOfKind(const json::Value& v,
-                                               const std::string& kind) {
-  std::vector<json::Value> out;
-  for (const json::Value& p : v["problems"].as_array())
-    if (p["kind"].as_string() == kind) out.push_back(p);
-  return out;
+inline std::vector<json::Value> ProblemsOfKind(const json::Value &v, const std::string &kind) {
+    std::vector<json::Value> out;
+    for (const json::Value &p : v["problems"].as_array())
+        if (p["kind"].as_string() == kind)
+            out.push_back(p);
+    return out;
 }
 
-inline bool HasPid(const json::Value& problem, int pid) {
-  for (const json::Value& p : problem["pids"].as_array())
-    if (p.as_int() == pid) return true;
-  return false;
+inline bool HasPid(const json::Value &problem, int pid) {
+    for (const json::Value &p : problem["pids"].as_array())
+        if (p.as_int() == pid)
+            return true;
+    return false;
 }
 
-}  // namespace analysis_cli
+} // namespace analysis_cli
 
-#endif  // PIPETRACE_TEST_ANALYSIS_CLI_H
+#endif // PIPETRACE_TEST_ANALYSIS_CLI_H

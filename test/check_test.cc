@@ -13,9 +13,9 @@ using analysis_cli::Output;
 using analysis_cli::ProblemsOfKind;
 
 struct Case {
-  const char* prog;    // without bug_/ok_
-  const char* kind;    // the problem the bug program must show
-  int kill_after_s;    // hangs on purpose: killed after this long
+    const char *prog; // without bug_/ok_
+    const char *kind; // the problem the bug program must show
+    int kill_after_s; // hangs on purpose: killed after this long
 };
 
 const Case kCases[] = {
@@ -31,81 +31,79 @@ const Case kCases[] = {
 class Detector : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Detector, BugIsFoundAndExitStatusIsOne) {
-  const Case& c = GetParam();
-  std::string dir = harness::FreshDir(std::string("bug_") + c.prog);
-  analysis_cli::RunTraced({harness::ProgPath(std::string("bug_") + c.prog)}, dir,
-                          c.kill_after_s);
-  Output o = analysis_cli::Viewer("check", dir);
-  ASSERT_EQ(o.error, "");
-  EXPECT_TRUE(o.run.exited && o.run.exit_code == 1) << o.run.Describe();
-  auto found = ProblemsOfKind(o.json, c.kind);
-  ASSERT_FALSE(found.empty()) << o.json.dump();
-  for (const json::Value& p : found) {
-    EXPECT_FALSE(p["message"].as_string().empty());
-    EXPECT_FALSE(p["pids"].as_array().empty());
-    EXPECT_FALSE(p["fds"].as_array().empty());
-    EXPECT_TRUE(p.has("evidence") && p.has("object") && p.has("fix"));
-  }
+    const Case &c = GetParam();
+    std::string dir = harness::FreshDir(std::string("bug_") + c.prog);
+    analysis_cli::RunTraced({harness::ProgPath(std::string("bug_") + c.prog)}, dir, c.kill_after_s);
+    Output o = analysis_cli::Viewer("check", dir);
+    ASSERT_EQ(o.error, "");
+    EXPECT_TRUE(o.run.exited && o.run.exit_code == 1) << o.run.Describe();
+    auto found = ProblemsOfKind(o.json, c.kind);
+    ASSERT_FALSE(found.empty()) << o.json.dump();
+    for (const json::Value &p : found) {
+        EXPECT_FALSE(p["message"].as_string().empty());
+        EXPECT_FALSE(p["pids"].as_array().empty());
+        EXPECT_FALSE(p["fds"].as_array().empty());
+        EXPECT_TRUE(p.has("evidence") && p.has("object") && p.has("fix"));
+    }
 }
 
 TEST_P(Detector, TwinHasNoFindingAndExitStatusIsZero) {
-  const Case& c = GetParam();
-  std::string dir = harness::FreshDir(std::string("ok_") + c.prog);
-  harness::RunResult r =
-      analysis_cli::RunTraced({harness::ProgPath(std::string("ok_") + c.prog)}, dir);
-  ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
-  Output o = analysis_cli::Viewer("check", dir);
-  ASSERT_EQ(o.error, "");
-  EXPECT_TRUE(o.run.exited && o.run.exit_code == 0) << o.run.Describe();
-  EXPECT_EQ(0u, o.json["problems"].size()) << o.json.dump();
+    const Case &c = GetParam();
+    std::string dir = harness::FreshDir(std::string("ok_") + c.prog);
+    harness::RunResult r =
+        analysis_cli::RunTraced({harness::ProgPath(std::string("ok_") + c.prog)}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Output o = analysis_cli::Viewer("check", dir);
+    ASSERT_EQ(o.error, "");
+    EXPECT_TRUE(o.run.exited && o.run.exit_code == 0) << o.run.Describe();
+    EXPECT_EQ(0u, o.json["problems"].size()) << o.json.dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(AllDetectors, Detector, ::testing::ValuesIn(kCases),
-                         [](const ::testing::TestParamInfo<Case>& i) {
-                           return std::string(i.param.prog);
+                         [](const ::testing::TestParamInfo<Case> &i) {
+                             return std::string(i.param.prog);
                          });
 
 // The hung pipeline names the parent, which forgot its write end, as the
 // holder, and says how it got it.
 TEST(Check, BlockedReadNamesTheParentAsHolder) {
-  std::string dir = harness::FreshDir("hung");
-  harness::RunResult r = analysis_cli::RunTraced(
-      {harness::ProgPath("bug_hung_pipeline")}, dir, 2);
-  Output o = analysis_cli::Viewer("check", dir);
-  ASSERT_EQ(o.error, "");
-  auto found = ProblemsOfKind(o.json, "blocked-read");
-  ASSERT_EQ(1u, found.size()) << o.json.dump() << "\n"
-                              << harness::Run({harness::CliPath(), "dump", dir}).out;
-  // The traced program is the child of timeout: the parent is the process
-  // whose pipe() created the pipe; the blocked reader is its child.
-  const json::Value& p = found[0];
-  ASSERT_GE(p["pids"].size(), 2u);
-  int reader = static_cast<int>(p["pids"][0].as_int());
-  int holder = static_cast<int>(p["pids"][1].as_int());
-  EXPECT_NE(reader, holder);
-  const std::string& msg = p["message"].as_string();
-  EXPECT_NE(std::string::npos,
-            msg.find("held by pid " + std::to_string(holder))) << msg;
-  EXPECT_NE(std::string::npos, msg.find("created by pid " + std::to_string(holder) +
-                                        " with pipe()")) << msg;
-  // Unfinished, or (when the kill reached the holder first) a read that
-  // returned EOF only then.
-  const json::Value& ev = p["evidence"][0];
-  EXPECT_TRUE(ev["state"].as_string() == "unfinished" || ev["result"].as_int() == 0)
-      << ev.dump();
-  EXPECT_EQ("read", p["evidence"][0]["call"].as_string());
+    std::string dir = harness::FreshDir("hung");
+    harness::RunResult r =
+        analysis_cli::RunTraced({harness::ProgPath("bug_hung_pipeline")}, dir, 2);
+    Output o = analysis_cli::Viewer("check", dir);
+    ASSERT_EQ(o.error, "");
+    auto found = ProblemsOfKind(o.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << o.json.dump() << "\n"
+                                << harness::Run({harness::CliPath(), "dump", dir}).out;
+    // The traced program is the child of timeout: the parent is the process
+    // whose pipe() created the pipe; the blocked reader is its child.
+    const json::Value &p = found[0];
+    ASSERT_GE(p["pids"].size(), 2u);
+    int reader = static_cast<int>(p["pids"][0].as_int());
+    int holder = static_cast<int>(p["pids"][1].as_int());
+    EXPECT_NE(reader, holder);
+    const std::string &msg = p["message"].as_string();
+    EXPECT_NE(std::string::npos, msg.find("held by pid " + std::to_string(holder))) << msg;
+    EXPECT_NE(std::string::npos,
+              msg.find("created by pid " + std::to_string(holder) + " with pipe()"))
+        << msg;
+    // Unfinished, or (when the kill reached the holder first) a read that
+    // returned EOF only then.
+    const json::Value &ev = p["evidence"][0];
+    EXPECT_TRUE(ev["state"].as_string() == "unfinished" || ev["result"].as_int() == 0) << ev.dump();
+    EXPECT_EQ("read", p["evidence"][0]["call"].as_string());
 
-  // summary --json carries the same list.
-  Output s = analysis_cli::Viewer("summary", dir);
-  ASSERT_EQ(s.error, "");
-  EXPECT_EQ(1u, ProblemsOfKind(s.json, "blocked-read").size());
+    // summary --json carries the same list.
+    Output s = analysis_cli::Viewer("summary", dir);
+    ASSERT_EQ(s.error, "");
+    EXPECT_EQ(1u, ProblemsOfKind(s.json, "blocked-read").size());
 }
 
 TEST(Check, MissingDirectoryIsExitTwoWithOneLine) {
-  harness::RunResult r = harness::Run(
-      {harness::CliPath(), "check", harness::FreshPath("missing")});
-  EXPECT_TRUE(r.exited && r.exit_code == 2) << r.Describe();
-  EXPECT_EQ(1u, harness::Lines(r.err).size()) << r.err;
+    harness::RunResult r =
+        harness::Run({harness::CliPath(), "check", harness::FreshPath("missing")});
+    EXPECT_TRUE(r.exited && r.exit_code == 2) << r.Describe();
+    EXPECT_EQ(1u, harness::Lines(r.err).size()) << r.err;
 }
 
-}  // namespace
+} // namespace

@@ -22,125 +22,123 @@ namespace harness {
 std::string LibPath();
 std::string CliPath();
 // A test program built from test/progs/NAME.c (the cc_binary test/NAME).
-std::string ProgPath(const std::string& name);
+std::string ProgPath(const std::string &name);
 // A file of the source tree, e.g. "examples/pipe2_fork.py".
-std::string SourcePath(const std::string& relative);
+std::string SourcePath(const std::string &relative);
 
 struct RunOptions {
-  // Added to (or replacing in) the test's own environment.
-  std::vector<std::pair<std::string, std::string>> env;
-  // Removed from the environment.
-  std::vector<std::string> unset_env;
-  std::string cwd;            // empty: the test's working directory
-  double timeout_s = 60;      // then the process group gets SIGKILL
-  long rlimit_fsize = -1;     // RLIMIT_FSIZE for the child, if >= 0
+    // Added to (or replacing in) the test's own environment.
+    std::vector<std::pair<std::string, std::string>> env;
+    // Removed from the environment.
+    std::vector<std::string> unset_env;
+    std::string cwd;        // empty: the test's working directory
+    double timeout_s = 60;  // then the process group gets SIGKILL
+    long rlimit_fsize = -1; // RLIMIT_FSIZE for the child, if >= 0
 };
 
 struct RunResult {
-  std::string out;
-  std::string err;
-  bool exited = false;    // WIFEXITED
-  int exit_code = -1;     // WEXITSTATUS
-  int term_signal = 0;    // WTERMSIG
-  bool timed_out = false;
-  pid_t pid = -1;
-  std::string Describe() const;  // status and stderr, for failure messages
+    std::string out;
+    std::string err;
+    bool exited = false; // WIFEXITED
+    int exit_code = -1;  // WEXITSTATUS
+    int term_signal = 0; // WTERMSIG
+    bool timed_out = false;
+    pid_t pid = -1;
+    std::string Describe() const; // status and stderr, for failure messages
 };
 
 // fork/exec of argv[0] (searched in PATH) with stdin from /dev/null.
-RunResult Run(const std::vector<std::string>& argv,
-              const RunOptions& opts = RunOptions());
+RunResult Run(const std::vector<std::string> &argv, const RunOptions &opts = RunOptions());
 
 // Environment additions that trace into `dir` with the preload library.
-std::vector<std::pair<std::string, std::string>> PreloadEnv(
-    const std::string& dir);
+std::vector<std::pair<std::string, std::string>> PreloadEnv(const std::string &dir);
 
 // A fresh, empty directory under $TEST_TMPDIR whose name starts with `tag`.
-std::string FreshDir(const std::string& tag);
+std::string FreshDir(const std::string &tag);
 // A path under $TEST_TMPDIR that does not exist yet.
-std::string FreshPath(const std::string& tag);
+std::string FreshPath(const std::string &tag);
 
-std::string ReadFile(const std::string& path);
-void WriteFile(const std::string& path, const std::string& data);
+std::string ReadFile(const std::string &path);
+void WriteFile(const std::string &path, const std::string &data);
 
 struct Process {
-  int pid = 0;
-  int ppid = 0;
-  std::string image;
-  std::string file;
-  std::string exe;
-  std::vector<std::string> argv;
-  bool fork_child = false;
-  std::string stdio;       // hooked / unhooked / unknown
-  std::string stopped;     // empty when "stopped" is null
-  int64_t dropped = 0;
-  int64_t torn = 0;
-  json::Value raw;
+    int pid = 0;
+    int ppid = 0;
+    std::string image;
+    std::string file;
+    std::string exe;
+    std::vector<std::string> argv;
+    bool fork_child = false;
+    std::string stdio;   // hooked / unhooked / unknown
+    std::string stopped; // empty when "stopped" is null
+    int64_t dropped = 0;
+    int64_t torn = 0;
+    json::Value raw;
 };
 
 struct Event {
-  int pid = 0;
-  int tid = 0;
-  std::string image;
-  std::string call;
-  std::string via;         // "stdio" or empty
-  int fd = -1;
-  std::string kind;        // object.kind
-  uint64_t ino = 0;        // object.ino
-  uint64_t dev = 0;        // object.dev
-  std::vector<std::string> fd_flags;
-  int64_t arg = 0;
-  bool has_result = false; // false when "result" is null
-  int64_t result = 0;
-  std::string err;         // empty when "errno" is null
-  std::string state;       // done / unfinished
-  std::string data;        // captured bytes, raw
-  int64_t data_len = 0;
-  bool data_cut = false;
-  std::vector<int> fds;              // pipe/pipe2
-  std::vector<std::string> flags;    // pipe/pipe2
-  int child = 0;                     // fork
-  int64_t t_start_ns = 0;
-  json::Value raw;
+    int pid = 0;
+    int tid = 0;
+    std::string image;
+    std::string call;
+    std::string via; // "stdio" or empty
+    int fd = -1;
+    std::string kind; // object.kind
+    uint64_t ino = 0; // object.ino
+    uint64_t dev = 0; // object.dev
+    std::vector<std::string> fd_flags;
+    int64_t arg = 0;
+    bool has_result = false; // false when "result" is null
+    int64_t result = 0;
+    std::string err;   // empty when "errno" is null
+    std::string state; // done / unfinished
+    std::string data;  // captured bytes, raw
+    int64_t data_len = 0;
+    bool data_cut = false;
+    std::vector<int> fds;           // pipe/pipe2
+    std::vector<std::string> flags; // pipe/pipe2
+    int child = 0;                  // fork
+    int64_t t_start_ns = 0;
+    json::Value raw;
 
-  bool HasFdFlag(const std::string& flag) const;
-  bool IsRead() const;   // read, readv or __read_chk
-  bool IsWrite() const;  // write or writev
+    bool HasFdFlag(const std::string &flag) const;
+    bool IsRead() const;  // read, readv or __read_chk
+    bool IsWrite() const; // write or writev
 };
 
-using EventPred = std::function<bool(const Event&)>;
+using EventPred = std::function<bool(const Event &)>;
 
 struct Trace {
-  bool ok = false;
-  std::string error;       // why the trace could not be read
-  // Not empty when the events are not in t_start_ns order (the first pair
-  // out of order).  The trace is still usable (ok stays true).
-  std::string order_error;
-  std::string text;        // the dump's output
-  std::vector<Process> processes;
-  std::vector<Event> events;
+    bool ok = false;
+    std::string error; // why the trace could not be read
+    // Not empty when the events are not in t_start_ns order (the first pair
+    // out of order).  The trace is still usable (ok stays true).
+    std::string order_error;
+    std::string text; // the dump's output
+    std::vector<Process> processes;
+    std::vector<Event> events;
 
-  const Process* FindProcess(int pid) const;
-  std::vector<const Process*> ProcessesNamed(const std::string& argv0) const;
-  std::vector<const Event*> Select(const EventPred& pred) const;
-  size_t Count(const EventPred& pred) const;
-  // Sum of `result` over finished matching events with result > 0.
-  int64_t SumResult(const EventPred& pred) const;
-  // Captured bytes of the matching events, concatenated in time order.
-  std::string Data(const EventPred& pred) const;
-  // First lines of the dump, for failure messages.
-  std::string Head(size_t lines = 40) const;
+    const Process *FindProcess(int pid) const;
+    std::vector<const Process *> ProcessesNamed(const std::string &argv0) const;
+    std::vector<const Event *> Select(const EventPred &pred) const;
+    size_t Count(const EventPred &pred) const;
+    // Sum of `result` over finished matching events with result > 0.
+    int64_t SumResult(const EventPred &pred) const;
+    // Captured bytes of the matching events, concatenated in time order.
+    std::string Data(const EventPred &pred) const;
+    // First lines of the dump, for failure messages.
+    std::string Head(size_t lines = 40) const;
 };
 
 // Runs `pipetrace dump --json dir` and parses it.
-Trace LoadTrace(const std::string& dir);
+Trace LoadTrace(const std::string &dir);
 
 // Parses dump --json output (exposed for the harness's own checks).
-Trace ParseTrace(const std::string& text);
+Trace ParseTrace(const std::string &text);
 
 // Splits text into lines (without the newlines).
-std::vector<std::string> Lines(const std::string& text);
+std::vector<std::string> Lines(const std::string &text);
 
-}  // namespace harness
+} // namespace harness
 
-#endif  // PIPETRACE_TEST_HARNESS_H
+#endif // PIPETRACE_TEST_HARNESS_H

@@ -10,55 +10,52 @@ namespace {
 using analysis_cli::Output;
 
 TEST(Leaks, PipeWithoutCloexecLeaksIntoTheExecdProgram) {
-  std::string dir = harness::FreshDir("leak");
-  harness::RunResult r =
-      analysis_cli::RunTraced({harness::ProgPath("bug_leak")}, dir);
-  ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
-  Output o = analysis_cli::Viewer("leaks", dir);
-  ASSERT_EQ(o.error, "");
-  ASSERT_EQ(1u, o.json["leaks"].size()) << o.json.dump();
-  const json::Value& l = o.json["leaks"][0];
-  EXPECT_EQ("/usr/bin/sleep", l["exe"].as_string());
-  EXPECT_EQ(3, l["fd"].as_int());
-  EXPECT_EQ("pipe", l["object"]["kind"].as_string());
-  EXPECT_EQ("read", l["object"]["end"].as_string());
-  EXPECT_EQ("pipe", l["call"].as_string());
-  EXPECT_NE(l["created_by"].as_int(), l["pid"].as_int());
-  EXPECT_NE(std::string::npos, l["site"].as_string().find("bug_leak+0x"))
-      << l["site"].as_string();
-  // created -> fork -> exec
-  const json::Value& chain = l["chain"];
-  ASSERT_EQ(3u, chain.size()) << chain.dump();
-  EXPECT_EQ("created", chain[0]["step"].as_string());
-  EXPECT_EQ(l["created_by"].as_int(), chain[0]["pid"].as_int());
-  EXPECT_EQ("fork", chain[1]["step"].as_string());
-  EXPECT_EQ(l["pid"].as_int(), chain[1]["pid"].as_int());
-  EXPECT_EQ("exec", chain[2]["step"].as_string());
-  EXPECT_EQ("/usr/bin/sleep", chain[2]["exe"].as_string());
-  const std::string& d = l["description"].as_string();
-  EXPECT_NE(std::string::npos, d.find("with pipe() (no O_CLOEXEC)")) << d;
-  EXPECT_NE(std::string::npos, d.find("carried across exec into /usr/bin/sleep")) << d;
+    std::string dir = harness::FreshDir("leak");
+    harness::RunResult r = analysis_cli::RunTraced({harness::ProgPath("bug_leak")}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Output o = analysis_cli::Viewer("leaks", dir);
+    ASSERT_EQ(o.error, "");
+    ASSERT_EQ(1u, o.json["leaks"].size()) << o.json.dump();
+    const json::Value &l = o.json["leaks"][0];
+    EXPECT_EQ("/usr/bin/sleep", l["exe"].as_string());
+    EXPECT_EQ(3, l["fd"].as_int());
+    EXPECT_EQ("pipe", l["object"]["kind"].as_string());
+    EXPECT_EQ("read", l["object"]["end"].as_string());
+    EXPECT_EQ("pipe", l["call"].as_string());
+    EXPECT_NE(l["created_by"].as_int(), l["pid"].as_int());
+    EXPECT_NE(std::string::npos, l["site"].as_string().find("bug_leak+0x"))
+        << l["site"].as_string();
+    // created -> fork -> exec
+    const json::Value &chain = l["chain"];
+    ASSERT_EQ(3u, chain.size()) << chain.dump();
+    EXPECT_EQ("created", chain[0]["step"].as_string());
+    EXPECT_EQ(l["created_by"].as_int(), chain[0]["pid"].as_int());
+    EXPECT_EQ("fork", chain[1]["step"].as_string());
+    EXPECT_EQ(l["pid"].as_int(), chain[1]["pid"].as_int());
+    EXPECT_EQ("exec", chain[2]["step"].as_string());
+    EXPECT_EQ("/usr/bin/sleep", chain[2]["exe"].as_string());
+    const std::string &d = l["description"].as_string();
+    EXPECT_NE(std::string::npos, d.find("with pipe() (no O_CLOEXEC)")) << d;
+    EXPECT_NE(std::string::npos, d.find("carried across exec into /usr/bin/sleep")) << d;
 }
 
 TEST(Leaks, Pipe2WithCloexecLeaksNothing) {
-  std::string dir = harness::FreshDir("noleak");
-  harness::RunResult r =
-      analysis_cli::RunTraced({harness::ProgPath("ok_leak")}, dir);
-  ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
-  Output o = analysis_cli::Viewer("leaks", dir);
-  ASSERT_EQ(o.error, "");
-  EXPECT_EQ(0u, o.json["leaks"].size()) << o.json.dump();
+    std::string dir = harness::FreshDir("noleak");
+    harness::RunResult r = analysis_cli::RunTraced({harness::ProgPath("ok_leak")}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Output o = analysis_cli::Viewer("leaks", dir);
+    ASSERT_EQ(o.error, "");
+    EXPECT_EQ(0u, o.json["leaks"].size()) << o.json.dump();
 }
 
 // A program that closes every fd it made leaves nothing open at exit.
 TEST(Leaks, NothingOpenAtExitWhenEverythingIsClosed) {
-  std::string dir = harness::FreshDir("atexit");
-  harness::RunResult r =
-      analysis_cli::RunTraced({harness::ProgPath("ok_epipe")}, dir);
-  ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
-  Output o = analysis_cli::Viewer("leaks", dir);
-  ASSERT_EQ(o.error, "");
-  EXPECT_EQ(0u, o.json["open_at_exit"].size()) << o.json.dump();
+    std::string dir = harness::FreshDir("atexit");
+    harness::RunResult r = analysis_cli::RunTraced({harness::ProgPath("ok_epipe")}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Output o = analysis_cli::Viewer("leaks", dir);
+    ASSERT_EQ(o.error, "");
+    EXPECT_EQ(0u, o.json["open_at_exit"].size()) << o.json.dump();
 }
 
-}  // namespace
+} // namespace

@@ -22,15 +22,15 @@ extern "C" {
 
 namespace {
 
-std::string FreshDir(const std::string& name) {
-    const char* tmp = getenv("TEST_TMPDIR");
+std::string FreshDir(const std::string &name) {
+    const char *tmp = getenv("TEST_TMPDIR");
     std::string dir = std::string(tmp ? tmp : "/tmp") + "/writer_" + name;
     std::string cmd = "rm -rf '" + dir + "'";
     EXPECT_EQ(system(cmd.c_str()), 0);
     return dir;
 }
 
-pt_image_info Info(int pid, const char* const* argv, int argc) {
+pt_image_info Info(int pid, const char *const *argv, int argc) {
     pt_image_info info{};
     info.pid = pid;
     info.ppid = 1;
@@ -39,14 +39,14 @@ pt_image_info Info(int pid, const char* const* argv, int argc) {
     info.start_real_ns = 2000;
     info.exe = "/usr/bin/example";
     info.argc = argc;
-    info.argv = const_cast<char* const*>(argv);
+    info.argv = const_cast<char *const *>(argv);
     return info;
 }
 
 // Appends one complete record carrying `payload`.
-pt_record* Put(pt_writer* w, uint8_t type, int fd, uint64_t t, const std::string& payload) {
+pt_record *Put(pt_writer *w, uint8_t type, int fd, uint64_t t, const std::string &payload) {
     uint32_t size = PT_RECORD_SIZE + ((payload.size() + 7) & ~size_t{7});
-    pt_record* rec = pt_writer_reserve(w, size);
+    pt_record *rec = pt_writer_reserve(w, size);
     if (rec == nullptr)
         return nullptr;
     rec->type = type;
@@ -67,7 +67,7 @@ struct ReadBack {
     std::string error;
 };
 
-ReadBack ReadAll(const std::string& path) {
+ReadBack ReadAll(const std::string &path) {
     ReadBack out;
     pt_file f;
     char err[512];
@@ -79,7 +79,7 @@ ReadBack ReadAll(const std::string& path) {
     pt_file_walk(&c, &f);
     pt_event ev;
     while (pt_file_next(&c, &ev)) {
-        out.payloads.emplace_back(reinterpret_cast<const char*>(ev.payload), ev.rec->data_len);
+        out.payloads.emplace_back(reinterpret_cast<const char *>(ev.payload), ev.rec->data_len);
         out.fds.push_back(ev.rec->fd);
     }
     out.damage = c.damage;
@@ -89,7 +89,7 @@ ReadBack ReadAll(const std::string& path) {
 
 TEST(Writer, CreatesPrivateFileWithHeaderAndStrings) {
     std::string dir = FreshDir("header");
-    const char* argv[] = {"example", "--flag", "x y"};
+    const char *argv[] = {"example", "--flag", "x y"};
     pt_image_info info = Info(4242, argv, 3);
     pt_writer w;
     ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
@@ -155,7 +155,7 @@ TEST(Writer, EightThreadsLoseAndTearNothing) {
             for (int i = 0; i < per_thread; i++)
                 Put(&w, PT_EV_WRITE, t, i, std::string(static_cast<size_t>(1 + i % 40), 'a' + t));
         });
-    for (auto& th : threads)
+    for (auto &th : threads)
         th.join();
     ReadBack back = ReadAll(w.path);
     ASSERT_EQ(back.error, "");
@@ -178,19 +178,19 @@ TEST(Writer, ShrinkGivesBackRoomOnlyAtTheTail) {
     pt_image_info info = Info(13, nullptr, 0);
     pt_writer w;
     ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
-    pt_file_header* hdr = pt_writer_header(&w);
-    pt_record* a = pt_writer_reserve(&w, PT_RECORD_SIZE + 4096);
+    pt_file_header *hdr = pt_writer_header(&w);
+    pt_record *a = pt_writer_reserve(&w, PT_RECORD_SIZE + 4096);
     ASSERT_NE(a, nullptr);
     uint64_t tail_before = hdr->tail;
     pt_writer_shrink(&w, a, PT_RECORD_SIZE + 8);
     EXPECT_EQ(hdr->tail, tail_before - 4088);
     EXPECT_EQ(a->size, PT_RECORD_SIZE + 8u);
 
-    pt_record* b = pt_writer_reserve(&w, PT_RECORD_SIZE + 64);
-    pt_record* c = pt_writer_reserve(&w, PT_RECORD_SIZE);
+    pt_record *b = pt_writer_reserve(&w, PT_RECORD_SIZE + 64);
+    pt_record *c = pt_writer_reserve(&w, PT_RECORD_SIZE);
     ASSERT_NE(b, nullptr);
     ASSERT_NE(c, nullptr);
-    pt_writer_shrink(&w, b, PT_RECORD_SIZE);  // c follows it: nothing to give back
+    pt_writer_shrink(&w, b, PT_RECORD_SIZE); // c follows it: nothing to give back
     EXPECT_EQ(b->size, PT_RECORD_SIZE + 64u);
     pt_writer_forget(&w);
 }
@@ -201,9 +201,9 @@ TEST(Writer, TornAndAbandonedRecordsAreSkippedNotFatal) {
     pt_writer w;
     ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
     Put(&w, PT_EV_WRITE, 1, 1, "first");
-    pt_record* torn = pt_writer_reserve(&w, PT_RECORD_SIZE + 8);  // never committed
+    pt_record *torn = pt_writer_reserve(&w, PT_RECORD_SIZE + 8); // never committed
     ASSERT_NE(torn, nullptr);
-    pt_record* abandoned = pt_writer_reserve(&w, PT_RECORD_SIZE);  // died before size
+    pt_record *abandoned = pt_writer_reserve(&w, PT_RECORD_SIZE); // died before size
     ASSERT_NE(abandoned, nullptr);
     abandoned->size = 0;
     Put(&w, PT_EV_WRITE, 2, 2, "last");
@@ -255,7 +255,7 @@ TEST(Writer, UnusableDirectoryIsAnErrorAndLeavesNothing) {
     std::string dir = FreshDir("notdir");
     ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
     std::string file = dir + "/plain";
-    FILE* fp = fopen(file.c_str(), "w");
+    FILE *fp = fopen(file.c_str(), "w");
     ASSERT_NE(fp, nullptr);
     fclose(fp);
     pt_image_info info = Info(16, nullptr, 0);
@@ -263,4 +263,4 @@ TEST(Writer, UnusableDirectoryIsAnErrorAndLeavesNothing) {
     EXPECT_EQ(pt_writer_create(&w, (file + "/sub").c_str(), &info), -ENOTDIR);
 }
 
-}  // namespace
+} // namespace

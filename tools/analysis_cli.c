@@ -15,21 +15,18 @@
 #include "trace/names.h"
 
 int analysis_parse(const char *cmd, const char *usage, int argc, char **argv,
-                   struct analysis_options *o)
-{
+                   struct analysis_options *o) {
     *o = (struct analysis_options){.dir = DEFAULT_TRACE_DIR};
     return cli_parse_json_dir(cmd, usage, argc, argv, &o->dir, &o->json);
 }
 
-int analysis_load(struct analysis *a, const char *dir)
-{
+int analysis_load(struct analysis *a, const char *dir) {
     memset(a, 0, sizeof *a);
     int rc = open_trace(dir, &a->dir);
     if (rc != 0)
         return rc;
     if (pt_model_init(&a->model, a->dir.files, a->dir.count) < 0 ||
-        pt_check_attach(&a->check, &a->model, &a->problems) < 0 ||
-        pt_model_build(&a->model) < 0) {
+        pt_check_attach(&a->check, &a->model, &a->problems) < 0 || pt_model_build(&a->model) < 0) {
         cli_error("out of memory");
         analysis_free(a);
         return EXIT_BAD_INPUT;
@@ -38,21 +35,18 @@ int analysis_load(struct analysis *a, const char *dir)
     return 0;
 }
 
-void analysis_free(struct analysis *a)
-{
+void analysis_free(struct analysis *a) {
     pt_check_free(&a->check);
     pt_problems_free(&a->problems);
     pt_model_free(&a->model);
     pt_dir_close(&a->dir);
 }
 
-double analysis_rel(const struct pt_model *m, uint64_t t)
-{
+double analysis_rel(const struct pt_model *m, uint64_t t) {
     return t >= m->t0 ? (double)(t - m->t0) / 1e9 : -(double)(m->t0 - t) / 1e9;
 }
 
-void analysis_json_exit(FILE *out, const struct pt_image *img)
-{
+void analysis_json_exit(FILE *out, const struct pt_image *img) {
     const char *sig = pt_signal_name(img->exit_signal);
     if (img->end == PT_END_EXIT)
         fprintf(out, "{\"code\":%d}", img->exit_code);
@@ -64,8 +58,7 @@ void analysis_json_exit(FILE *out, const struct pt_image *img)
         fputs("null", out);
 }
 
-void analysis_text_exit(const struct pt_image *img, char *buf, size_t len)
-{
+void analysis_text_exit(const struct pt_image *img, char *buf, size_t len) {
     const char *sig = pt_signal_name(img->exit_signal);
     if (img->end == PT_END_EXIT)
         snprintf(buf, len, "exit %d", img->exit_code);
@@ -77,12 +70,13 @@ void analysis_text_exit(const struct pt_image *img, char *buf, size_t len)
         snprintf(buf, len, "running?");
 }
 
-static void json_evidence(FILE *out, const struct analysis *a, const struct pt_evidence *e)
-{
+static void json_evidence(FILE *out, const struct analysis *a, const struct pt_evidence *e) {
     const char *call = pt_event_name(e->call);
-    fprintf(out, "{\"pid\":%" PRId32 ",\"t\":%.9f,\"call\":", e->pid, analysis_rel(&a->model, e->t));
+    fprintf(out, "{\"pid\":%" PRId32 ",\"t\":%.9f,\"call\":", e->pid,
+            analysis_rel(&a->model, e->t));
     esc_json_str(out, call ? call : "?");
-    fprintf(out, ",\"fd\":%d,\"state\":\"%s\",\"result\":", e->fd, e->unfinished ? "unfinished" : "done");
+    fprintf(out, ",\"fd\":%d,\"state\":\"%s\",\"result\":", e->fd,
+            e->unfinished ? "unfinished" : "done");
     if (e->unfinished)
         fputs("null,\"errno\":null}", out);
     else if (e->result < 0 && pt_errno_name((int)-e->result) != NULL)
@@ -91,8 +85,7 @@ static void json_evidence(FILE *out, const struct analysis *a, const struct pt_e
         fprintf(out, "%" PRId64 ",\"errno\":null}", e->result);
 }
 
-static void json_problem(FILE *out, const struct analysis *a, const struct pt_problem *p)
-{
+static void json_problem(FILE *out, const struct analysis *a, const struct pt_problem *p) {
     fputs("{\"kind\":", out);
     esc_json_str(out, p->kind);
     fputs(",\"pids\":[", out);
@@ -119,8 +112,7 @@ static void json_problem(FILE *out, const struct analysis *a, const struct pt_pr
     fputs("]}", out);
 }
 
-void analysis_json_problems(FILE *out, const struct analysis *a)
-{
+void analysis_json_problems(FILE *out, const struct analysis *a) {
     putc('[', out);
     for (size_t i = 0; i < a->problems.len; i++) {
         fputs(i ? ",\n  " : "\n  ", out);
@@ -131,8 +123,7 @@ void analysis_json_problems(FILE *out, const struct analysis *a)
 
 /* Prints text wrapped at 79 columns, the first line after `first` (already
  * `col` columns wide), the rest indented by `indent` spaces. */
-static void wrap(FILE *out, const char *text, size_t col, size_t indent)
-{
+static void wrap(FILE *out, const char *text, size_t col, size_t indent) {
     const size_t width = 79;
     while (*text != '\0') {
         size_t word = strcspn(text, " ");
@@ -151,8 +142,7 @@ static void wrap(FILE *out, const char *text, size_t col, size_t indent)
     putc('\n', out);
 }
 
-void analysis_text_problems(FILE *out, const struct analysis *a)
-{
+void analysis_text_problems(FILE *out, const struct analysis *a) {
     for (size_t i = 0; i < a->problems.len; i++) {
         const struct pt_problem *p = &a->problems.v[i];
         fprintf(out, "%s:", p->kind);
@@ -160,12 +150,13 @@ void analysis_text_problems(FILE *out, const struct analysis *a)
         for (size_t j = 0; j < p->nevidence; j++) {
             const struct pt_evidence *e = &p->evidence[j];
             const char *call = pt_event_name(e->call);
-            fprintf(out, "    evidence: %.6f pid %" PRId32 " %s(fd %d) ", analysis_rel(&a->model, e->t),
-                    e->pid, call ? call : "?", e->fd);
+            fprintf(out, "    evidence: %.6f pid %" PRId32 " %s(fd %d) ",
+                    analysis_rel(&a->model, e->t), e->pid, call ? call : "?", e->fd);
             if (e->unfinished)
                 fputs("unfinished\n", out);
             else if (e->result < 0)
-                fprintf(out, "= -1 %s\n", pt_errno_name((int)-e->result) ? pt_errno_name((int)-e->result) : "");
+                fprintf(out, "= -1 %s\n",
+                        pt_errno_name((int)-e->result) ? pt_errno_name((int)-e->result) : "");
             else
                 fprintf(out, "= %" PRId64 "\n", e->result);
         }
@@ -174,21 +165,26 @@ void analysis_text_problems(FILE *out, const struct analysis *a)
     }
 }
 
-static const char *how_name(enum pt_origin_how how)
-{
+static const char *how_name(enum pt_origin_how how) {
     switch (how) {
-    case PT_ORIGIN_CREATED: return "created";
-    case PT_ORIGIN_DUP: return "dup";
-    case PT_ORIGIN_FORK: return "fork";
-    case PT_ORIGIN_SPAWN: return "spawn";
-    case PT_ORIGIN_EXEC: return "exec";
-    case PT_ORIGIN_OUTSIDE: return "outside";
-    default: return "unknown";
+    case PT_ORIGIN_CREATED:
+        return "created";
+    case PT_ORIGIN_DUP:
+        return "dup";
+    case PT_ORIGIN_FORK:
+        return "fork";
+    case PT_ORIGIN_SPAWN:
+        return "spawn";
+    case PT_ORIGIN_EXEC:
+        return "exec";
+    case PT_ORIGIN_OUTSIDE:
+        return "outside";
+    default:
+        return "unknown";
     }
 }
 
-void analysis_json_flags(FILE *out, uint64_t flags)
-{
+void analysis_json_flags(FILE *out, uint64_t flags) {
     const char *names[32];
     uint64_t rest;
     size_t n = pt_open_flag_names(flags, 0, names, 32, &rest);
@@ -202,8 +198,7 @@ void analysis_json_flags(FILE *out, uint64_t flags)
     putc(']', out);
 }
 
-static void json_step(FILE *out, const struct pt_model *m, const struct pt_origin *o)
-{
+static void json_step(FILE *out, const struct pt_model *m, const struct pt_origin *o) {
     fprintf(out, "{\"step\":\"%s\",\"pid\":%" PRId32 ",\"fd\":%d,\"t\":%.9f", how_name(o->how),
             o->pid, o->fd, analysis_rel(m, o->t));
     if (o->how == PT_ORIGIN_CREATED || o->how == PT_ORIGIN_DUP) {
@@ -227,8 +222,7 @@ static void json_step(FILE *out, const struct pt_model *m, const struct pt_origi
     putc('}', out);
 }
 
-void analysis_json_chain(FILE *out, const struct pt_model *m, const struct pt_origin *o)
-{
+void analysis_json_chain(FILE *out, const struct pt_model *m, const struct pt_origin *o) {
     const struct pt_origin *steps[64];
     size_t n = 0;
     for (; o != NULL && n < 64; o = o->prev)
@@ -242,8 +236,7 @@ void analysis_json_chain(FILE *out, const struct pt_model *m, const struct pt_or
     putc(']', out);
 }
 
-void analysis_argv_text(const struct pt_image *img, char *buf, size_t width)
-{
+void analysis_argv_text(const struct pt_image *img, char *buf, size_t width) {
     size_t used = 0;
     buf[0] = '\0';
     for (uint32_t i = 0; i < img->file->argc && used < width; i++) {
@@ -258,7 +251,6 @@ void analysis_argv_text(const struct pt_image *img, char *buf, size_t width)
         snprintf(buf, width + 1, "%s", pt_image_exe(img));
 }
 
-int analysis_flush(int rc)
-{
+int analysis_flush(int rc) {
     return finish_stdout() != 0 ? 1 : rc;
 }

@@ -8,8 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void cli_error(const char *fmt, ...)
-{
+void cli_error(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     fputs("pipetrace: ", stderr);
@@ -18,8 +17,7 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
+int cli_usage_error(const char *cmd, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "pipetrace %s: ", cmd);
@@ -29,13 +27,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_BAD_INPUT;
 }
 
-int cli_is_help(const char *arg)
-{
+int cli_is_help(const char *arg) {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
 
-int cli_enter_user_dir(void)
-{
+int cli_enter_user_dir(void) {
     const char *dir = getenv("BUILD_WORKING_DIRECTORY");
     if (dir == NULL || *dir == '\0')
         return 0;
@@ -46,9 +42,8 @@ int cli_enter_user_dir(void)
     return 0;
 }
 
-int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv,
-                       const char **dir, int *json)
-{
+int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv, const char **dir,
+                       int *json) {
     int have_dir = 0, options_done = 0;
     *json = 0;
     for (int i = 1; i < argc; i++) {

@@ -12,8 +12,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints "pipetrace CMD: MESSAGE (see pipetrace CMD --help)" to stderr and
  * returns EXIT_BAD_INPUT, for bad command lines. */
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* True for "-h" and "--help". */
 int cli_is_help(const char *arg);
@@ -21,8 +20,8 @@ int cli_is_help(const char *arg);
 /* The command line most viewer commands take: [--json] [DIR], DIR
  * defaulting to dir_default.  0 when parsed, -1 after printing usage for
  * --help (exit 0), else the exit status of a usage error (printed). */
-int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv,
-                       const char **dir, int *json);
+int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv, const char **dir,
+                       int *json);
 
 /* Under `bazel run` the tool starts in its runfiles tree; the user's own
  * directory is in BUILD_WORKING_DIRECTORY.  Moving there first makes every

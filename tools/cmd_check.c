@@ -22,8 +22,7 @@ const char cmd_check_usage[] =
     "\n"
     "  --json   {\"problems\": [...]} (fields: docs/VIEWER.md)\n";
 
-int cmd_check(int argc, char **argv)
-{
+int cmd_check(int argc, char **argv) {
     struct analysis_options o;
     int rc = analysis_parse("check", cmd_check_usage, argc, argv, &o);
     if (rc != 0)

@@ -26,14 +26,12 @@ struct dump_options {
     int json;
 };
 
-static int parse_dump_options(int argc, char **argv, struct dump_options *o)
-{
+static int parse_dump_options(int argc, char **argv, struct dump_options *o) {
     *o = (struct dump_options){.dir = DEFAULT_TRACE_DIR};
     return cli_parse_json_dir("dump", cmd_dump_usage, argc, argv, &o->dir, &o->json);
 }
 
-static int print_trace(const struct pt_dir *d, int json)
-{
+static int print_trace(const struct pt_dir *d, int json) {
     uint64_t t0 = trace_t0(d);
     for (size_t i = 0; i < d->count; i++)
         (json ? dump_json_process : dump_text_process)(stdout, &d->files[i]);
@@ -49,8 +47,7 @@ static int print_trace(const struct pt_dir *d, int json)
     return 0;
 }
 
-int cmd_dump(int argc, char **argv)
-{
+int cmd_dump(int argc, char **argv) {
     struct dump_options o;
     int rc = parse_dump_options(argc, argv, &o);
     if (rc != 0)

@@ -24,8 +24,7 @@ struct export_options {
     int (*write)(FILE *out, const struct pt_dir *d);
 };
 
-static int parse_format(struct export_options *o, const char *format)
-{
+static int parse_format(struct export_options *o, const char *format) {
     if (strcmp(format, "chrome") == 0 || strcmp(format, "json") == 0)
         o->write = export_chrome;
     else if (strcmp(format, "jsonl") == 0)
@@ -35,8 +34,7 @@ static int parse_format(struct export_options *o, const char *format)
     return 0;
 }
 
-static int parse_export_options(int argc, char **argv, struct export_options *o)
-{
+static int parse_export_options(int argc, char **argv, struct export_options *o) {
     *o = (struct export_options){.dir = DEFAULT_TRACE_DIR};
     int have_dir = 0, options_done = 0, rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
@@ -64,8 +62,7 @@ static int parse_export_options(int argc, char **argv, struct export_options *o)
     return rc;
 }
 
-int cmd_export(int argc, char **argv)
-{
+int cmd_export(int argc, char **argv) {
     struct export_options o;
     int rc = parse_export_options(argc, argv, &o);
     if (rc != 0)

@@ -25,14 +25,12 @@ struct flows_options {
     int json;
 };
 
-static int parse_flows_options(int argc, char **argv, struct flows_options *o)
-{
+static int parse_flows_options(int argc, char **argv, struct flows_options *o) {
     *o = (struct flows_options){.dir = DEFAULT_TRACE_DIR};
     return cli_parse_json_dir("flows", cmd_flows_usage, argc, argv, &o->dir, &o->json);
 }
 
-int cmd_flows(int argc, char **argv)
-{
+int cmd_flows(int argc, char **argv) {
     struct flows_options o;
     int rc = parse_flows_options(argc, argv, &o);
     if (rc != 0)

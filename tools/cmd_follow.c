@@ -33,8 +33,7 @@ struct follow_options {
     uint64_t ino;
 };
 
-static int parse_pipe(const char *arg, uint64_t *ino)
-{
+static int parse_pipe(const char *arg, uint64_t *ino) {
     const char *open = strchr(arg, '[');
     const char *digits = open != NULL ? open + 1 : arg;
     char *end;
@@ -48,8 +47,7 @@ static int parse_pipe(const char *arg, uint64_t *ino)
     return 0;
 }
 
-static int positional(struct follow_options *o, const char *arg)
-{
+static int positional(struct follow_options *o, const char *arg) {
     if (o->pipe == NULL) {
         o->pipe = arg;
         if (parse_pipe(arg, &o->ino) < 0)
@@ -62,8 +60,7 @@ static int positional(struct follow_options *o, const char *arg)
     return 0;
 }
 
-static int parse_follow_options(int argc, char **argv, struct follow_options *o)
-{
+static int parse_follow_options(int argc, char **argv, struct follow_options *o) {
     *o = (struct follow_options){0};
     int options_done = 0, rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
@@ -95,25 +92,21 @@ static int parse_follow_options(int argc, char **argv, struct follow_options *o)
 /* --- the second pass: the bytes ------------------------------------------ */
 
 struct follow_pass {
-    const struct flows_pipe *target;   /* from the first pass */
+    const struct flows_pipe *target; /* from the first pass */
     struct follow_out out;
 };
 
-static void on_io(void *ctx, const struct flows_pipe *p, const struct pt_merged *m,
-                  uint64_t offset, int is_write)
-{
+static void on_io(void *ctx, const struct flows_pipe *p, const struct pt_merged *m, uint64_t offset,
+                  int is_write) {
     struct follow_pass *fp = ctx;
-    if (p->ino != fp->target->ino || p->dev != fp->target->dev ||
-        is_write != fp->out.from_writes)
+    if (p->ino != fp->target->ino || p->dev != fp->target->dev || is_write != fp->out.from_writes)
         return;
     const struct pt_record *r = m->ev.rec;
-    follow_call(&fp->out, m->file_index, offset, m->ev.payload, r->data_len,
-                (uint64_t)r->result);
+    follow_call(&fp->out, m->file_index, offset, m->ev.payload, r->data_len, (uint64_t)r->result);
 }
 
 static int show_bytes(const struct pt_dir *d, const struct flows_pipe *target, FILE *out,
-                      enum follow_form form, struct follow_out *result)
-{
+                      enum follow_form form, struct follow_out *result) {
     struct follow_pass fp = {.target = target};
     struct flows_hooks hooks = {.ctx = &fp, .io = on_io};
     struct flows fl;
@@ -131,8 +124,7 @@ static int show_bytes(const struct pt_dir *d, const struct flows_pipe *target, F
 
 /* --- the first pass: which pipe ------------------------------------------ */
 
-static void list_pipes(const struct flows *fl)
-{
+static void list_pipes(const struct flows *fl) {
     fputs("pipetrace follow: pipes in this trace:", stderr);
     for (size_t i = 0; i < fl->pipe_count; i++) {
         char name[48];
@@ -142,8 +134,7 @@ static void list_pipes(const struct flows *fl)
     fputs(fl->pipe_count ? "\n" : " none\n", stderr);
 }
 
-static int find_target(const struct pt_dir *d, uint64_t ino, struct flows_pipe *target)
-{
+static int find_target(const struct pt_dir *d, uint64_t ino, struct flows_pipe *target) {
     struct flows fl;
     int rc = flows_run(&fl, d->files, d->count, NULL);
     const struct flows_pipe *p = rc < 0 ? NULL : flows_find(&fl, ino);
@@ -154,30 +145,29 @@ static int find_target(const struct pt_dir *d, uint64_t ino, struct flows_pipe *
     if (p == NULL && rc == 0)
         list_pipes(&fl);
     if (p != NULL)
-        *target = *p;    /* the totals; its pointers are not used */
+        *target = *p; /* the totals; its pointers are not used */
     flows_free(&fl);
     return p != NULL ? 0 : EXIT_BAD_INPUT;
 }
 
 static int report_file(const struct follow_options *o, const struct flows_pipe *target,
-                       const struct follow_out *r)
-{
+                       const struct follow_out *r) {
     char name[48];
     flows_object_name(target->kind, target->ino, name, sizeof name);
     printf("%s: %" PRIu64 " bytes %s, %" PRIu64 " captured, written to %s\n", name, r->bytes,
            r->from_writes ? "written" : "read", r->captured, o->output);
     if (r->captured == r->bytes)
         return 0;
-    fprintf(stderr, "pipetrace follow: %" PRIu64 " bytes were not captured (%" PRIu64
-                    " gaps, the first at byte %" PRIu64 "); %s holds only the captured "
-                    "bytes (raise PIPETRACE_DATA)\n",
+    fprintf(stderr,
+            "pipetrace follow: %" PRIu64 " bytes were not captured (%" PRIu64
+            " gaps, the first at byte %" PRIu64 "); %s holds only the captured "
+            "bytes (raise PIPETRACE_DATA)\n",
             r->bytes - r->captured, r->gaps, r->first_gap, o->output);
     return 1;
 }
 
 static int follow_to_file(const struct follow_options *o, const struct pt_dir *d,
-                          const struct flows_pipe *target)
-{
+                          const struct flows_pipe *target) {
     FILE *f = fopen(o->output, "wb");
     if (f == NULL) {
         cli_error("cannot create %s: %s", o->output, strerror(errno));
@@ -193,21 +183,19 @@ static int follow_to_file(const struct follow_options *o, const struct pt_dir *d
 }
 
 static int follow_to_terminal(const struct follow_options *o, const struct pt_dir *d,
-                              const struct flows_pipe *target)
-{
+                              const struct flows_pipe *target) {
     char name[48];
     struct follow_out r;
     flows_object_name(target->kind, target->ino, name, sizeof name);
-    printf("%s: %" PRIu64 " bytes written in %" PRIu64 " call(s), %" PRIu64
-           " read in %" PRIu64 " call(s); shown as %s\n",
-           name, target->bytes_written, target->write_calls, target->bytes_read,
-           target->read_calls, target->write_calls > 0 ? "written" : "read (no traced writer)");
+    printf("%s: %" PRIu64 " bytes written in %" PRIu64 " call(s), %" PRIu64 " read in %" PRIu64
+           " call(s); shown as %s\n",
+           name, target->bytes_written, target->write_calls, target->bytes_read, target->read_calls,
+           target->write_calls > 0 ? "written" : "read (no traced writer)");
     int rc = show_bytes(d, target, stdout, o->hex ? FOLLOW_HEX : FOLLOW_TEXT, &r);
     return rc != 0 ? rc : finish_stdout();
 }
 
-int cmd_follow(int argc, char **argv)
-{
+int cmd_follow(int argc, char **argv) {
     struct follow_options o;
     int rc = parse_follow_options(argc, argv, &o);
     if (rc != 0)

@@ -28,8 +28,7 @@ struct graph_options {
     int text;
 };
 
-static int parse_format(struct graph_options *o, const char *format)
-{
+static int parse_format(struct graph_options *o, const char *format) {
     if (strcmp(format, "dot") == 0)
         o->text = 0;
     else if (strcmp(format, "text") == 0)
@@ -39,8 +38,7 @@ static int parse_format(struct graph_options *o, const char *format)
     return 0;
 }
 
-static int parse_graph_options(int argc, char **argv, struct graph_options *o)
-{
+static int parse_graph_options(int argc, char **argv, struct graph_options *o) {
     *o = (struct graph_options){.dir = DEFAULT_TRACE_DIR};
     int have_dir = 0, options_done = 0, rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
@@ -66,8 +64,7 @@ static int parse_graph_options(int argc, char **argv, struct graph_options *o)
     return rc;
 }
 
-int cmd_graph(int argc, char **argv)
-{
+int cmd_graph(int argc, char **argv) {
     struct graph_options o;
     int rc = parse_graph_options(argc, argv, &o);
     if (rc != 0)

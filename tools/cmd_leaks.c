@@ -21,8 +21,7 @@ const char cmd_leaks_usage[] =
     "\n"
     "  --json   {\"leaks\": [...], \"open_at_exit\": [...]} (docs/VIEWER.md)\n";
 
-static const char *end_name(const struct pt_fdent *e)
-{
+static const char *end_name(const struct pt_fdent *e) {
     if (e->kind != PT_OBJ_PIPE && e->kind != PT_OBJ_FIFO)
         return NULL;
     if ((e->flags & PT_FDF_RDONLY) && (e->flags & PT_FDF_WRONLY))
@@ -31,8 +30,7 @@ static const char *end_name(const struct pt_fdent *e)
 }
 
 /* Other processes holding the same pipe when the holder exited. */
-static void json_peers(FILE *out, const struct pt_model *m, const struct pt_leak *l)
-{
+static void json_peers(FILE *out, const struct pt_model *m, const struct pt_leak *l) {
     const struct pt_pipe *p = pt_model_pipe(m, l->fd.ino);
     uint64_t t = m->images[l->image].last_t;
     int first = 1;
@@ -42,15 +40,16 @@ static void json_peers(FILE *out, const struct pt_model *m, const struct pt_leak
         if (h->image == l->image || h->t_from > t || (h->t_to != 0 && h->t_to < t))
             continue;
         fprintf(out, "%s{\"pid\":%" PRId32 ",\"fd\":%d,\"end\":\"%s\"}", first ? "" : ",",
-                m->images[h->image].pid, h->fd, h->write_end && h->read_end ? "both"
-                : h->write_end ? "write" : "read");
+                m->images[h->image].pid, h->fd,
+                h->write_end && h->read_end ? "both"
+                : h->write_end              ? "write"
+                                            : "read");
         first = 0;
     }
     putc(']', out);
 }
 
-static void json_leak(FILE *out, const struct pt_model *m, const struct pt_leak *l, int peers)
-{
+static void json_leak(FILE *out, const struct pt_model *m, const struct pt_leak *l, int peers) {
     const struct pt_image *img = &m->images[l->image];
     const struct pt_origin *root = pt_origin_root(l->fd.origin);
     const char *end = end_name(&l->fd);
@@ -87,8 +86,7 @@ static void json_leak(FILE *out, const struct pt_model *m, const struct pt_leak 
 }
 
 static void json_list(FILE *out, const struct pt_model *m, const struct pt_leak *v, size_t n,
-                      int peers)
-{
+                      int peers) {
     putc('[', out);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? ",\n  " : "\n  ", out);
@@ -97,22 +95,21 @@ static void json_list(FILE *out, const struct pt_model *m, const struct pt_leak 
     putc(']', out);
 }
 
-static void text_leak(FILE *out, const struct pt_model *m, const struct pt_leak *l)
-{
+static void text_leak(FILE *out, const struct pt_model *m, const struct pt_leak *l) {
     const struct pt_image *img = &m->images[l->image];
     const char *end = end_name(&l->fd);
     char text[2048];
     pt_origin_describe(m, l->fd.origin, text, sizeof text);
     fprintf(out, "  pid %" PRId32 " %s: fd %d %s:[%" PRIu64 "]%s%s%s\n      %s\n", img->pid,
-            pt_image_exe(img), l->fd.fd, pt_obj_kind_name(l->fd.kind), l->fd.ino,
-            end ? " (" : "", end ? end : "", end ? " end)" : "", text);
+            pt_image_exe(img), l->fd.fd, pt_obj_kind_name(l->fd.kind), l->fd.ino, end ? " (" : "",
+            end ? end : "", end ? " end)" : "", text);
     if (l->rank == 0)
         fputs("      someone reads this pipe: holding its write end keeps the reader from "
-              "EOF\n", out);
+              "EOF\n",
+              out);
 }
 
-static void text(FILE *out, const struct pt_model *m, const struct pt_leaks *l)
-{
+static void text(FILE *out, const struct pt_model *m, const struct pt_leaks *l) {
     fprintf(out, "LEAKED ACROSS EXEC, NEVER USED (%zu)\n", l->nleaks);
     for (size_t i = 0; i < l->nleaks; i++)
         text_leak(out, m, &l->leaks[i]);
@@ -121,8 +118,7 @@ static void text(FILE *out, const struct pt_model *m, const struct pt_leaks *l)
         text_leak(out, m, &l->open_at_exit[i]);
 }
 
-int cmd_leaks(int argc, char **argv)
-{
+int cmd_leaks(int argc, char **argv) {
     struct analysis_options o;
     int rc = analysis_parse("leaks", cmd_leaks_usage, argc, argv, &o);
     if (rc != 0)

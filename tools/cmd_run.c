@@ -24,8 +24,7 @@ const char cmd_run_usage[] =
     "process image into DIR.  Exits with CMD's exit status (128+N if a signal\n"
     "N killed it, 127 if CMD was not found).\n"
     "\n"
-    "  -o, --output=DIR  trace directory (default ./" DEFAULT_TRACE_DIR
-    ", created 0700)\n"
+    "  -o, --output=DIR  trace directory (default ./" DEFAULT_TRACE_DIR ", created 0700)\n"
     "  --data=N          capture the first N bytes of each read/write (default 64)\n"
     "  --data=full       capture everything;  --data=0  capture nothing\n"
     "  --all-fds         trace regular files and ttys too, not only pipes,\n"
@@ -35,13 +34,12 @@ const char cmd_run_usage[] =
 
 struct run_options {
     const char *dir;
-    const char *data;      /* NULL: leave the library's default */
+    const char *data; /* NULL: leave the library's default */
     int all_fds;
     char **command;
 };
 
-static int valid_data_limit(const char *s)
-{
+static int valid_data_limit(const char *s) {
     if (strcmp(s, "full") == 0)
         return 1;
     if (*s == '\0' || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
@@ -49,8 +47,7 @@ static int valid_data_limit(const char *s)
     return strtoull(s, NULL, 10) < UINT32_MAX; /* UINT32_MAX means "full" */
 }
 
-static int parse_run_options(int argc, char **argv, struct run_options *o)
-{
+static int parse_run_options(int argc, char **argv, struct run_options *o) {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"data", required_argument, NULL, 'd'},
@@ -66,17 +63,26 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
      * options are left alone. */
     while ((c = getopt_long(argc, argv, "+:o:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': o->dir = optarg; break;
-        case 'd': o->data = optarg; break;
-        case 'a': o->all_fds = 1; break;
-        case 'h': fputs(cmd_run_usage, stdout); exit(0);
-        case ':': return cli_usage_error("run", "%s needs a value", argv[optind - 1]);
-        default: return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
+        case 'o':
+            o->dir = optarg;
+            break;
+        case 'd':
+            o->data = optarg;
+            break;
+        case 'a':
+            o->all_fds = 1;
+            break;
+        case 'h':
+            fputs(cmd_run_usage, stdout);
+            exit(0);
+        case ':':
+            return cli_usage_error("run", "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (o->data != NULL && !valid_data_limit(o->data))
-        return cli_usage_error("run", "--data wants a byte count, 'full' or 0, not '%s'",
-                               o->data);
+        return cli_usage_error("run", "--data wants a byte count, 'full' or 0, not '%s'", o->data);
     if (optind >= argc)
         return cli_usage_error("run", "no command to run");
     o->command = argv + optind;
@@ -85,8 +91,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 
 /* Creates the trace directory if missing and stores its absolute path:
  * traced programs may change directory before they write. */
-static int prepare_trace_dir(const char *dir, char *abs, size_t len)
-{
+static int prepare_trace_dir(const char *dir, char *abs, size_t len) {
     struct stat st;
     if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
         cli_error("%s: cannot create trace directory: %s", dir, strerror(errno));
@@ -106,8 +111,7 @@ static int prepare_trace_dir(const char *dir, char *abs, size_t len)
 }
 
 /* Our library first so it is interposed before anything the user preloads. */
-static int set_preload(const char *lib)
-{
+static int set_preload(const char *lib) {
     const char *old = getenv("LD_PRELOAD");
     if (old == NULL || *old == '\0')
         return setenv("LD_PRELOAD", lib, 1);
@@ -119,8 +123,7 @@ static int set_preload(const char *lib)
     return rc;
 }
 
-static int set_environment(const struct run_options *o, const char *lib, const char *dir)
-{
+static int set_environment(const struct run_options *o, const char *lib, const char *dir) {
     if (set_preload(lib) < 0 || setenv("PIPETRACE_DIR", dir, 1) < 0 ||
         (o->data != NULL && setenv("PIPETRACE_DATA", o->data, 1) < 0) ||
         (o->all_fds && setenv("PIPETRACE_ALL_FDS", "1", 1) < 0)) {
@@ -132,8 +135,7 @@ static int set_environment(const struct run_options *o, const char *lib, const c
 
 /* Runs in the child: never returns. */
 static void exec_command(char **command, const struct sigaction *old_int,
-                         const struct sigaction *old_quit)
-{
+                         const struct sigaction *old_quit) {
     sigaction(SIGINT, old_int, NULL);
     sigaction(SIGQUIT, old_quit, NULL);
     execvp(command[0], command);
@@ -145,8 +147,7 @@ static void exec_command(char **command, const struct sigaction *old_int,
     _exit(err == ENOENT ? 127 : 126);
 }
 
-static int exit_status_of(int status)
-{
+static int exit_status_of(int status) {
     if (WIFSIGNALED(status))
         return 128 + WTERMSIG(status);
     return WEXITSTATUS(status);
@@ -154,8 +155,7 @@ static int exit_status_of(int status)
 
 /* Like a shell, the parent ignores ^C and ^\ while it waits: they reach the
  * whole foreground group, and the child decides what they mean. */
-static int spawn_and_wait(char **command)
-{
+static int spawn_and_wait(char **command) {
     struct sigaction ignore = {.sa_handler = SIG_IGN}, old_int, old_quit;
     sigemptyset(&ignore.sa_mask);
     sigaction(SIGINT, &ignore, &old_int);
@@ -178,15 +178,13 @@ static int spawn_and_wait(char **command)
     return exit_status_of(status);
 }
 
-int cmd_run(int argc, char **argv)
-{
+int cmd_run(int argc, char **argv) {
     struct run_options o;
     int rc = parse_run_options(argc, argv, &o);
     if (rc != 0)
         return rc;
     char lib[PATH_MAX], dir[PATH_MAX];
-    if (find_preload_lib(lib, sizeof lib) < 0 ||
-        prepare_trace_dir(o.dir, dir, sizeof dir) < 0 ||
+    if (find_preload_lib(lib, sizeof lib) < 0 || prepare_trace_dir(o.dir, dir, sizeof dir) < 0 ||
         set_environment(&o, lib, dir) < 0)
         return EXIT_BAD_INPUT;
     return spawn_and_wait(o.command);

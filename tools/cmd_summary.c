@@ -18,8 +18,7 @@ const char cmd_summary_usage[] =
     "\n"
     "  --json   one JSON object instead (fields: docs/VIEWER.md)\n";
 
-int cmd_summary(int argc, char **argv)
-{
+int cmd_summary(int argc, char **argv) {
     struct analysis_options o;
     int rc = analysis_parse("summary", cmd_summary_usage, argc, argv, &o);
     if (rc != 0)

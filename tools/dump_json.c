@@ -11,19 +11,16 @@
 #include "payload.h"
 #include "trace/names.h"
 
-static void json_key(FILE *out, const char *key)
-{
+static void json_key(FILE *out, const char *key) {
     fprintf(out, ",\"%s\":", key);
 }
 
-static void json_str_field(FILE *out, const char *key, const char *value)
-{
+static void json_str_field(FILE *out, const char *key, const char *value) {
     json_key(out, key);
     esc_json_str(out, value);
 }
 
-static void json_name_list(FILE *out, const char *key, const char **names, size_t n)
-{
+static void json_name_list(FILE *out, const char *key, const char **names, size_t n) {
     json_key(out, key);
     putc('[', out);
     for (size_t i = 0; i < n; i++) {
@@ -34,8 +31,7 @@ static void json_name_list(FILE *out, const char *key, const char **names, size_
 }
 
 /* Unnamed bits are kept, as a hex string, rather than silently dropped. */
-static void json_open_flags(FILE *out, const char *key, uint64_t flags, int with_access)
-{
+static void json_open_flags(FILE *out, const char *key, uint64_t flags, int with_access) {
     const char *names[32];
     char rest_hex[24];
     uint64_t rest;
@@ -47,8 +43,7 @@ static void json_open_flags(FILE *out, const char *key, uint64_t flags, int with
     json_name_list(out, key, names, n);
 }
 
-static void json_errno_name(FILE *out, int err)
-{
+static void json_errno_name(FILE *out, int err) {
     const char *name = pt_errno_name(err);
     if (name != NULL)
         esc_json_str(out, name);
@@ -58,8 +53,7 @@ static void json_errno_name(FILE *out, int err)
 
 /* --- process lines ------------------------------------------------------ */
 
-static void json_argv(FILE *out, const struct pt_file *f)
-{
+static void json_argv(FILE *out, const struct pt_file *f) {
     json_key(out, "argv");
     putc('[', out);
     for (uint32_t i = 0; i < f->argc; i++) {
@@ -69,17 +63,18 @@ static void json_argv(FILE *out, const struct pt_file *f)
     putc(']', out);
 }
 
-static const char *walk_end_name(enum pt_walk_stop stop)
-{
+static const char *walk_end_name(enum pt_walk_stop stop) {
     switch (stop) {
-    case PT_WALK_TRUNCATED: return "truncated";
-    case PT_WALK_CORRUPT: return "corrupt";
-    default: return "complete";
+    case PT_WALK_TRUNCATED:
+        return "truncated";
+    case PT_WALK_CORRUPT:
+        return "corrupt";
+    default:
+        return "complete";
     }
 }
 
-static void json_stop(FILE *out, const struct pt_file_header *h)
-{
+static void json_stop(FILE *out, const struct pt_file_header *h) {
     json_key(out, "stopped");
     if (h->flags & PT_HDR_STOPPED)
         json_errno_name(out, h->stop_errno);
@@ -88,20 +83,17 @@ static void json_stop(FILE *out, const struct pt_file_header *h)
     fprintf(out, ",\"dropped\":%" PRIu64, h->dropped);
 }
 
-static void json_damage(FILE *out, const struct pt_damage *d)
-{
+static void json_damage(FILE *out, const struct pt_damage *d) {
     fprintf(out, ",\"torn\":%" PRIu64 ",\"invalid\":%" PRIu64, d->torn, d->invalid);
     json_str_field(out, "records_end", walk_end_name(d->stop));
     fprintf(out, ",\"read_to\":%" PRIu64, d->stop_offset);
 }
 
-void dump_json_process(FILE *out, const struct pt_file *f)
-{
+void dump_json_process(FILE *out, const struct pt_file *f) {
     const struct pt_file_header *h = f->hdr;
     char image[64];
     pt_file_image(f, image, sizeof image);
-    fprintf(out, "{\"type\":\"process\",\"pid\":%" PRId32 ",\"ppid\":%" PRId32, h->pid,
-            h->ppid);
+    fprintf(out, "{\"type\":\"process\",\"pid\":%" PRId32 ",\"ppid\":%" PRId32, h->pid, h->ppid);
     json_str_field(out, "image", image);
     json_str_field(out, "file", pt_file_basename(f));
     json_str_field(out, "exe", f->exe);
@@ -124,16 +116,14 @@ void dump_json_process(FILE *out, const struct pt_file *f)
 
 /* --- call lines: fields every record has -------------------------------- */
 
-static void json_object(FILE *out, const struct pt_record *r)
-{
+static void json_object(FILE *out, const struct pt_record *r) {
     json_key(out, "object");
     fputs("{\"kind\":", out);
     esc_json_str(out, pt_obj_kind_name(r->obj_kind));
     fprintf(out, ",\"ino\":%" PRIu64 ",\"dev\":%" PRIu32 "}", r->obj_ino, r->obj_dev);
 }
 
-static void json_fd_flags(FILE *out, const struct pt_record *r)
-{
+static void json_fd_flags(FILE *out, const struct pt_record *r) {
     const char *names[8];
     size_t n = pt_fd_flag_names(r->fd_flags, names, 8);
     if (r->fd_flags & PT_FDF_KNOWN)
@@ -142,8 +132,7 @@ static void json_fd_flags(FILE *out, const struct pt_record *r)
         fputs(",\"fd_flags\":null", out);
 }
 
-static void json_call_name(FILE *out, const struct pt_record *r)
-{
+static void json_call_name(FILE *out, const struct pt_record *r) {
     const char *name = pt_event_name(r->type);
     json_key(out, "call");
     if (name != NULL)
@@ -154,8 +143,7 @@ static void json_call_name(FILE *out, const struct pt_record *r)
         json_str_field(out, "via", "stdio");
 }
 
-static void json_times(FILE *out, const struct pt_record *r, uint64_t t0)
-{
+static void json_times(FILE *out, const struct pt_record *r, uint64_t t0) {
     fputs(",\"t\":", out);
     dump_rel_time(out, r->t_start, t0, 9);
     fprintf(out, ",\"t_start_ns\":%" PRIu64, r->t_start);
@@ -165,8 +153,7 @@ static void json_times(FILE *out, const struct pt_record *r, uint64_t t0)
         fprintf(out, ",\"t_end_ns\":%" PRIu64, r->t_end);
 }
 
-static void json_result(FILE *out, const struct pt_record *r)
-{
+static void json_result(FILE *out, const struct pt_record *r) {
     int failed = !dump_unfinished(r) && dump_result(r) < 0;
     if (dump_unfinished(r))
         fputs(",\"result\":null", out);
@@ -180,13 +167,12 @@ static void json_result(FILE *out, const struct pt_record *r)
     json_str_field(out, "state", dump_unfinished(r) ? "unfinished" : "done");
 }
 
-static void json_common(FILE *out, const struct pt_merged *m, uint64_t t0)
-{
+static void json_common(FILE *out, const struct pt_merged *m, uint64_t t0) {
     const struct pt_record *r = m->ev.rec;
     char image[64];
     pt_file_image(m->file, image, sizeof image);
-    fprintf(out, "{\"type\":\"call\",\"pid\":%" PRId32 ",\"tid\":%" PRId32,
-            m->file->hdr->pid, r->tid);
+    fprintf(out, "{\"type\":\"call\",\"pid\":%" PRId32 ",\"tid\":%" PRId32, m->file->hdr->pid,
+            r->tid);
     json_str_field(out, "image", image);
     json_times(out, r, t0);
     json_call_name(out, r);
@@ -199,16 +185,14 @@ static void json_common(FILE *out, const struct pt_merged *m, uint64_t t0)
 
 /* --- call lines: fields by type ----------------------------------------- */
 
-static void json_data(FILE *out, const struct pt_event *ev)
-{
+static void json_data(FILE *out, const struct pt_event *ev) {
     json_key(out, "data");
     esc_json_quoted(out, ev->payload, ev->rec->data_len);
     fprintf(out, ",\"data_len\":%" PRIu32 ",\"data_cut\":%s", ev->rec->data_len,
             dump_data_cut(ev->rec) ? "true" : "false");
 }
 
-static void json_pipe(FILE *out, const struct pt_event *ev)
-{
+static void json_pipe(FILE *out, const struct pt_event *ev) {
     struct pt_pipe_payload p;
     if (payload_pipe(ev, &p))
         fprintf(out, ",\"fds\":[%" PRId32 ",%" PRId32 "],\"inos\":[%" PRIu64 ",%" PRIu64 "]",
@@ -219,8 +203,7 @@ static void json_pipe(FILE *out, const struct pt_event *ev)
 }
 
 /* The first payload string as "path", the rest (if wanted) as "argv". */
-static void json_strings(FILE *out, const struct pt_event *ev, int with_argv)
-{
+static void json_strings(FILE *out, const struct pt_event *ev, int with_argv) {
     size_t pos = 0, len;
     const uint8_t *s;
     json_key(out, "path");
@@ -239,8 +222,7 @@ static void json_strings(FILE *out, const struct pt_event *ev, int with_argv)
     putc(']', out);
 }
 
-static void json_command(FILE *out, const struct pt_event *ev)
-{
+static void json_command(FILE *out, const struct pt_event *ev) {
     size_t pos = 0, len;
     const uint8_t *s;
     json_key(out, "command");
@@ -250,16 +232,14 @@ static void json_command(FILE *out, const struct pt_event *ev)
         fputs("null", out);
 }
 
-static void json_fork(FILE *out, const struct pt_record *r)
-{
+static void json_fork(FILE *out, const struct pt_record *r) {
     if (!dump_unfinished(r) && r->result > 0)
         fprintf(out, ",\"child\":%" PRId64, r->result);
     else
         fputs(",\"child\":null", out);
 }
 
-static void json_fcntl(FILE *out, const struct pt_record *r)
-{
+static void json_fcntl(FILE *out, const struct pt_record *r) {
     int cmd = (int)(uint32_t)r->arg;
     const char *name = pt_fcntl_cmd_name(cmd);
     json_key(out, "cmd");
@@ -272,8 +252,7 @@ static void json_fcntl(FILE *out, const struct pt_record *r)
         json_open_flags(out, "flags", r->arg >> 32, 0);
 }
 
-static void json_module(FILE *out, const struct pt_event *ev)
-{
+static void json_module(FILE *out, const struct pt_event *ev) {
     struct module_info m;
     if (!payload_module(ev, &m))
         return;
@@ -286,8 +265,7 @@ static void json_module(FILE *out, const struct pt_event *ev)
     putc('"', out);
 }
 
-static void json_callsite(FILE *out, const struct pt_event *ev)
-{
+static void json_callsite(FILE *out, const struct pt_event *ev) {
     struct callsite_info c;
     fprintf(out, ",\"record_offset\":%" PRIu64, ev->rec->arg);
     if (!payload_callsite(ev, &c))
@@ -298,8 +276,7 @@ static void json_callsite(FILE *out, const struct pt_event *ev)
     fprintf(out, ",\"symbol_addr\":%" PRIu64, c.symbol_addr);
 }
 
-static void json_untraced(FILE *out, const struct pt_event *ev)
-{
+static void json_untraced(FILE *out, const struct pt_event *ev) {
     const char *reason = pt_untraced_reason_name((unsigned)ev->rec->arg);
     json_strings(out, ev, 0);
     json_key(out, "reason");
@@ -309,8 +286,7 @@ static void json_untraced(FILE *out, const struct pt_event *ev)
         fprintf(out, "%" PRIu64, ev->rec->arg);
 }
 
-static void json_by_type(FILE *out, const struct pt_event *ev)
-{
+static void json_by_type(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     switch (r->type) {
     case PT_EV_READ ... PT_EV_STDIO_WRITE:
@@ -383,8 +359,7 @@ static void json_by_type(FILE *out, const struct pt_event *ev)
     }
 }
 
-void dump_json_event(FILE *out, const struct pt_merged *m, uint64_t t0)
-{
+void dump_json_event(FILE *out, const struct pt_merged *m, uint64_t t0) {
     json_common(out, m, t0);
     json_by_type(out, &m->ev);
     fputs("}\n", out);

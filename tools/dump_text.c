@@ -15,8 +15,7 @@
 
 /* --- the process header ------------------------------------------------- */
 
-static void print_command_line(FILE *out, const struct pt_file *f)
-{
+static void print_command_line(FILE *out, const struct pt_file *f) {
     for (uint32_t i = 0; i < f->argc; i++) {
         const char *arg = f->argv[i];
         if (i > 0)
@@ -28,16 +27,14 @@ static void print_command_line(FILE *out, const struct pt_file *f)
     }
 }
 
-static void print_data_limit(FILE *out, uint32_t limit)
-{
+static void print_data_limit(FILE *out, uint32_t limit) {
     if (limit == UINT32_MAX)
         fputs(" data=full", out);
     else
         fprintf(out, " data=%" PRIu32, limit);
 }
 
-static void print_stop(FILE *out, const struct pt_file_header *h)
-{
+static void print_stop(FILE *out, const struct pt_file_header *h) {
     const char *name = pt_errno_name(h->stop_errno);
     fputs("# tracing stopped in this process: ", out);
     if (name != NULL)
@@ -47,13 +44,11 @@ static void print_stop(FILE *out, const struct pt_file_header *h)
     fprintf(out, " (%" PRIu64 " events dropped)\n", h->dropped);
 }
 
-void dump_text_process(FILE *out, const struct pt_file *f)
-{
+void dump_text_process(FILE *out, const struct pt_file *f) {
     const struct pt_file_header *h = f->hdr;
     char image[64];
     pt_file_image(f, image, sizeof image);
-    fprintf(out, "# process %" PRId32 " image %s ppid %" PRId32 ": ", h->pid, image,
-            h->ppid);
+    fprintf(out, "# process %" PRId32 " image %s ppid %" PRId32 ": ", h->pid, image, h->ppid);
     print_command_line(out, f);
     fprintf(out, " (exe %s) stdio=%s", f->exe, dump_stdio_state(h->flags));
     print_data_limit(out, h->data_limit);
@@ -71,29 +66,25 @@ void dump_text_process(FILE *out, const struct pt_file *f)
 /* --- arguments ---------------------------------------------------------- */
 
 /* fd as strace -y shows it: 3<pipe:[88121]>. */
-static void print_fd(FILE *out, int32_t fd, unsigned kind, uint64_t ino)
-{
+static void print_fd(FILE *out, int32_t fd, unsigned kind, uint64_t ino) {
     fprintf(out, "%" PRId32, fd);
     if (fd >= 0 && kind != PT_OBJ_UNKNOWN)
         fprintf(out, "<%s:[%" PRIu64 "]>", pt_obj_kind_name(kind), ino);
 }
 
-static void print_rec_fd(FILE *out, const struct pt_record *r)
-{
+static void print_rec_fd(FILE *out, const struct pt_record *r) {
     print_fd(out, r->fd, r->obj_kind, r->obj_ino);
 }
 
 /* ", O_RDONLY|O_NONBLOCK" when the flags are known. */
-static void print_fd_flags(FILE *out, unsigned fd_flags)
-{
+static void print_fd_flags(FILE *out, unsigned fd_flags) {
     const char *names[8];
     size_t n = pt_fd_flag_names(fd_flags, names, 8);
     for (size_t i = 0; i < n; i++)
         fprintf(out, "%s%s", i ? "|" : ", ", names[i]);
 }
 
-static void print_data(FILE *out, const struct pt_event *ev)
-{
+static void print_data(FILE *out, const struct pt_event *ev) {
     size_t len = ev->rec->data_len;
     size_t shown = len < TEXT_DATA_MAX ? len : TEXT_DATA_MAX;
     esc_c_quoted(out, ev->payload, shown);
@@ -101,15 +92,13 @@ static void print_data(FILE *out, const struct pt_event *ev)
         fputs("...", out);
 }
 
-static void print_flags(FILE *out, uint64_t flags, int with_access)
-{
+static void print_flags(FILE *out, uint64_t flags, int with_access) {
     char buf[256];
     pt_format_open_flags(flags, with_access, buf, sizeof buf);
     fputs(buf, out);
 }
 
-static void args_io(FILE *out, const struct pt_event *ev)
-{
+static void args_io(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     print_rec_fd(out, r);
     /* A call still blocked in read has moved nothing to show. */
@@ -120,8 +109,7 @@ static void args_io(FILE *out, const struct pt_event *ev)
     fprintf(out, ", %" PRIu64, r->arg);
 }
 
-static void args_pipe(FILE *out, const struct pt_event *ev)
-{
+static void args_pipe(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     struct pt_pipe_payload p;
     unsigned kind = r->obj_kind != PT_OBJ_UNKNOWN ? r->obj_kind
@@ -142,8 +130,7 @@ static void args_pipe(FILE *out, const struct pt_event *ev)
     }
 }
 
-static void args_dup(FILE *out, const struct pt_record *r)
-{
+static void args_dup(FILE *out, const struct pt_record *r) {
     print_rec_fd(out, r);
     if (r->type == PT_EV_DUP2)
         fprintf(out, ", %" PRIu64, r->arg);
@@ -153,8 +140,7 @@ static void args_dup(FILE *out, const struct pt_record *r)
     }
 }
 
-static void args_fcntl(FILE *out, const struct pt_record *r)
-{
+static void args_fcntl(FILE *out, const struct pt_record *r) {
     int cmd = (int)(uint32_t)r->arg;
     uint32_t value = (uint32_t)(r->arg >> 32);
     const char *name = pt_fcntl_cmd_name(cmd);
@@ -175,8 +161,7 @@ static void args_fcntl(FILE *out, const struct pt_record *r)
 
 /* The first payload string quoted, then any others as a list: exec's
  * path and argv, open's path. */
-static void args_strings(FILE *out, const struct pt_event *ev, int with_list)
-{
+static void args_strings(FILE *out, const struct pt_event *ev, int with_list) {
     size_t pos = 0, len;
     const uint8_t *s;
     if (!payload_next_string(ev, &pos, &s, &len)) {
@@ -194,8 +179,7 @@ static void args_strings(FILE *out, const struct pt_event *ev, int with_list)
     putc(']', out);
 }
 
-static void args_wait_status(FILE *out, uint64_t arg)
-{
+static void args_wait_status(FILE *out, uint64_t arg) {
     int status = (int)arg;
     const char *sig = pt_signal_name(WTERMSIG(status));
     if (WIFEXITED(status))
@@ -206,8 +190,7 @@ static void args_wait_status(FILE *out, uint64_t arg)
         fprintf(out, "[%#x]", status);
 }
 
-static void args_module(FILE *out, const struct pt_event *ev)
-{
+static void args_module(FILE *out, const struct pt_event *ev) {
     struct module_info m;
     if (!payload_module(ev, &m)) {
         fprintf(out, "%#" PRIx64, ev->rec->arg);
@@ -222,8 +205,7 @@ static void args_module(FILE *out, const struct pt_event *ev)
 
 /* callsite(@OFFSET, 0xADDR "symbol"+0xOFF, module=0xBASE): where the call
  * of the record at file offset OFFSET was made. */
-static void args_callsite(FILE *out, const struct pt_event *ev)
-{
+static void args_callsite(FILE *out, const struct pt_event *ev) {
     struct callsite_info c;
     fprintf(out, "@%" PRIu64, ev->rec->arg);
     if (!payload_callsite(ev, &c))
@@ -237,8 +219,7 @@ static void args_callsite(FILE *out, const struct pt_event *ev)
     fprintf(out, ", module=%#" PRIx64, c.module_base);
 }
 
-static void args_untraced(FILE *out, const struct pt_event *ev)
-{
+static void args_untraced(FILE *out, const struct pt_event *ev) {
     const char *reason = pt_untraced_reason_name((unsigned)ev->rec->arg);
     args_strings(out, ev, 0);
     if (reason != NULL)
@@ -247,28 +228,24 @@ static void args_untraced(FILE *out, const struct pt_event *ev)
         fprintf(out, ", %" PRIu64, ev->rec->arg);
 }
 
-static void args_open(FILE *out, const struct pt_event *ev)
-{
+static void args_open(FILE *out, const struct pt_event *ev) {
     args_strings(out, ev, 0);
     fputs(", ", out);
     print_flags(out, ev->rec->arg, 1);
 }
 
-static void args_close_range(FILE *out, const struct pt_record *r)
-{
+static void args_close_range(FILE *out, const struct pt_record *r) {
     fprintf(out, "%" PRId32 ", %" PRIu32 ", %#" PRIx32, r->fd, (uint32_t)r->arg,
             (uint32_t)(r->arg >> 32));
 }
 
 /* Types not known to this version still show what every record has. */
-static void args_unknown(FILE *out, const struct pt_record *r)
-{
+static void args_unknown(FILE *out, const struct pt_record *r) {
     print_rec_fd(out, r);
     fprintf(out, ", %" PRIu64, r->arg);
 }
 
-static void args_process(FILE *out, const struct pt_event *ev)
-{
+static void args_process(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     switch (r->type) {
     case PT_EV_FORK:
@@ -298,8 +275,7 @@ static void args_process(FILE *out, const struct pt_event *ev)
     }
 }
 
-static void args_meta(FILE *out, const struct pt_event *ev)
-{
+static void args_meta(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     switch (r->type) {
     case PT_EV_INHERITED_FD:
@@ -318,8 +294,7 @@ static void args_meta(FILE *out, const struct pt_event *ev)
     }
 }
 
-static void print_args(FILE *out, const struct pt_event *ev)
-{
+static void print_args(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     switch (r->type) {
     case PT_EV_READ ... PT_EV_STDIO_WRITE:
@@ -366,16 +341,14 @@ static void print_args(FILE *out, const struct pt_event *ev)
 
 /* --- results ------------------------------------------------------------ */
 
-static void print_errno(FILE *out, int err)
-{
+static void print_errno(FILE *out, int err) {
     const char *name = pt_errno_name(err);
     fprintf(out, " = -1 %s (%s)", name != NULL ? name : "E?", pt_errno_text(err));
 }
 
 /* Ends the line after the arguments: ") = result", or the marker of a call
  * that never returned. */
-static void print_returned(FILE *out, const struct pt_record *r)
-{
+static void print_returned(FILE *out, const struct pt_record *r) {
     int64_t result = dump_result(r);
     if (result < 0) {
         putc(')', out);
@@ -390,8 +363,7 @@ static void print_returned(FILE *out, const struct pt_record *r)
 
 /* Ends the line after the arguments: ") = result", or the marker of a call
  * that never returned. */
-static void print_outcome(FILE *out, const struct pt_record *r)
-{
+static void print_outcome(FILE *out, const struct pt_record *r) {
     if (r->type == PT_EV_EXIT)
         fputs(") = ?", out);
     else if (r->type >= PT_EV_UNTRACED_CHILD && r->type <= PT_EV_COVERAGE)
@@ -404,8 +376,7 @@ static void print_outcome(FILE *out, const struct pt_record *r)
         fputs(" [stdio]", out);
 }
 
-void dump_text_event(FILE *out, const struct pt_merged *m, uint64_t t0)
-{
+void dump_text_event(FILE *out, const struct pt_merged *m, uint64_t t0) {
     const struct pt_record *r = m->ev.rec;
     int32_t pid = m->file->hdr->pid;
     const char *name = pt_event_name(r->type);

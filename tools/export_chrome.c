@@ -15,38 +15,32 @@
 #include "export_chrome.h"
 #include "open_trace.h"
 
-void chrome_us(FILE *out, uint64_t ns)
-{
+void chrome_us(FILE *out, uint64_t ns) {
     fprintf(out, "%" PRIu64 ".%03" PRIu64, ns / 1000, ns % 1000);
 }
 
-void chrome_begin(struct chrome *c, const char *ph, int32_t pid, int32_t tid, uint64_t t)
-{
+void chrome_begin(struct chrome *c, const char *ph, int32_t pid, int32_t tid, uint64_t t) {
     fprintf(c->out, "%s{\"ph\":\"%s\",\"pid\":%" PRId32 ",\"tid\":%" PRId32 ",\"ts\":",
             c->first ? "\n" : ",\n", ph, pid, tid);
     chrome_us(c->out, t > c->t0 ? t - c->t0 : 0);
     c->first = 0;
 }
 
-static uint64_t middle(const struct pt_record *r)
-{
+static uint64_t middle(const struct pt_record *r) {
     return r->t_end > r->t_start ? r->t_start + (r->t_end - r->t_start) / 2 : r->t_start;
 }
 
 static void flow_end(struct chrome *c, const char *ph, const struct flows_segment *s,
-                     const struct flows_call *call)
-{
+                     const struct flows_call *call) {
     char name[48];
     flows_object_name(s->pipe->kind, s->pipe->ino, name, sizeof name);
     chrome_begin(c, ph, c->d->files[call->file].hdr->pid, call->rec->tid, middle(call->rec));
-    fprintf(c->out, ",\"id\":%" PRIu64 ",\"cat\":\"pipe\",\"name\":\"%s\"%s", c->next_flow,
-            name, ph[0] == 'f' ? ",\"bp\":\"e\"" : "");
-    fprintf(c->out, ",\"args\":{\"bytes\":%" PRIu64 ",\"offset\":%" PRIu64 "}}", s->len,
-            s->offset);
+    fprintf(c->out, ",\"id\":%" PRIu64 ",\"cat\":\"pipe\",\"name\":\"%s\"%s", c->next_flow, name,
+            ph[0] == 'f' ? ",\"bp\":\"e\"" : "");
+    fprintf(c->out, ",\"args\":{\"bytes\":%" PRIu64 ",\"offset\":%" PRIu64 "}}", s->len, s->offset);
 }
 
-static void on_segment(void *ctx, const struct flows_segment *s)
-{
+static void on_segment(void *ctx, const struct flows_segment *s) {
     struct chrome *c = ctx;
     if (s->write->rec == NULL || s->read == NULL || s->read->rec == NULL)
         return;
@@ -55,8 +49,7 @@ static void on_segment(void *ctx, const struct flows_segment *s)
     flow_end(c, "f", s, s->read);
 }
 
-static int stream_events(struct chrome *c)
-{
+static int stream_events(struct chrome *c) {
     struct flows_hooks hooks = {.ctx = c, .segment = on_segment};
     struct flows fl;
     struct pt_merge merge;
@@ -76,8 +69,7 @@ static int stream_events(struct chrome *c)
     return rc;
 }
 
-int export_chrome(FILE *out, const struct pt_dir *d)
-{
+int export_chrome(FILE *out, const struct pt_dir *d) {
     struct chrome c = {.out = out, .d = d, .first = 1};
     c.t0 = trace_t0(d);
     c.t_last = trace_t_last(d);

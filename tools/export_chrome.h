@@ -16,8 +16,8 @@ struct chrome {
     const struct pt_dir *d;
     uint64_t t0, t_last;
     uint64_t next_flow;
-    int first;                      /* nothing written into traceEvents yet */
-    struct chrome_thread *threads;  /* named so far */
+    int first;                     /* nothing written into traceEvents yet */
+    struct chrome_thread *threads; /* named so far */
     size_t thread_count, thread_cap;
     int oom;
 };

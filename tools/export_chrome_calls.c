@@ -14,8 +14,7 @@
 /* Captured data shown in a slice's args, at most. */
 #define CHROME_DATA_MAX 128
 
-static void arg_object(FILE *out, const struct pt_record *r)
-{
+static void arg_object(FILE *out, const struct pt_record *r) {
     char name[48];
     fputs(",\"object\":", out);
     if (r->obj_kind == PT_OBJ_UNKNOWN) {
@@ -26,8 +25,7 @@ static void arg_object(FILE *out, const struct pt_record *r)
     esc_json_str(out, name);
 }
 
-static void arg_result(FILE *out, const struct pt_record *r)
-{
+static void arg_result(FILE *out, const struct pt_record *r) {
     int64_t res = dump_result(r);
     if (dump_unfinished(r)) {
         fputs(",\"result\":null,\"errno\":null,\"state\":\"unfinished\"", out);
@@ -42,8 +40,7 @@ static void arg_result(FILE *out, const struct pt_record *r)
     fputs(",\"state\":\"done\"", out);
 }
 
-static void arg_data(FILE *out, const struct pt_event *ev)
-{
+static void arg_data(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     if (r->type < PT_EV_READ || r->type > PT_EV_STDIO_WRITE)
         return;
@@ -54,12 +51,10 @@ static void arg_data(FILE *out, const struct pt_event *ev)
     fprintf(out, ",\"data_cut\":%s", shown < (uint64_t)(res > 0 ? res : 0) ? "true" : "false");
 }
 
-static void complete_event(struct chrome *c, const struct pt_file *f, const struct pt_event *ev)
-{
+static void complete_event(struct chrome *c, const struct pt_file *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     const char *name = pt_event_name(r->type);
-    uint64_t end = r->state == PT_DONE ? r->t_end
-                   : dump_exec_succeeded(r) ? r->t_start : c->t_last;
+    uint64_t end = r->state == PT_DONE ? r->t_end : dump_exec_succeeded(r) ? r->t_start : c->t_last;
     char image[64];
     pt_file_image(f, image, sizeof image);
     chrome_begin(c, "X", f->hdr->pid, r->tid, r->t_start);
@@ -76,8 +71,7 @@ static void complete_event(struct chrome *c, const struct pt_file *f, const stru
 }
 
 static void instant(struct chrome *c, const struct pt_file *f, const struct pt_record *r,
-                    uint64_t t, const char *name)
-{
+                    uint64_t t, const char *name) {
     chrome_begin(c, "i", f->hdr->pid, r->tid, t);
     fputs(",\"s\":\"t\",\"cat\":\"process\",\"name\":", c->out);
     esc_json_str(c->out, name);
@@ -85,8 +79,7 @@ static void instant(struct chrome *c, const struct pt_file *f, const struct pt_r
 }
 
 /* "exec seq 1 100000" from an exec or spawn payload. */
-static void command_of(const struct pt_event *ev, const char *verb, char *buf, size_t len)
-{
+static void command_of(const struct pt_event *ev, const char *verb, char *buf, size_t len) {
     size_t pos = 0, n, used;
     const uint8_t *s;
     used = (size_t)snprintf(buf, len, "%s", verb);
@@ -95,8 +88,7 @@ static void command_of(const struct pt_event *ev, const char *verb, char *buf, s
         used += (size_t)snprintf(buf + used, len - used, " %.*s", (int)n, (const char *)s);
 }
 
-static void process_instants(struct chrome *c, const struct pt_file *f, const struct pt_event *ev)
-{
+static void process_instants(struct chrome *c, const struct pt_file *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     char name[160];
     if ((r->type == PT_EV_FORK || r->type == PT_EV_VFORK || r->type == PT_EV_SPAWN) &&
@@ -118,8 +110,7 @@ static void process_instants(struct chrome *c, const struct pt_file *f, const st
 
 /* A read on a pipe that never returned: the hang, visible where it
  * began (check's blocked-read problem adds who held the write end). */
-static void blocked_instant(struct chrome *c, const struct pt_file *f, const struct pt_record *r)
-{
+static void blocked_instant(struct chrome *c, const struct pt_file *f, const struct pt_record *r) {
     int is_write;
     char obj[48], name[96];
     if (r->state != PT_BEGUN || !flows_is_pipe_io(r, &is_write))
@@ -130,15 +121,12 @@ static void blocked_instant(struct chrome *c, const struct pt_file *f, const str
     instant(c, f, r, r->t_start, name);
 }
 
-static int is_call(unsigned type)
-{
+static int is_call(unsigned type) {
     return type != PT_EV_EXIT && type != PT_EV_UNTRACED_CHILD &&
-           !(type >= PT_EV_INHERITED_FD && type <= PT_EV_COVERAGE) &&
-           pt_event_name(type) != NULL;
+           !(type >= PT_EV_INHERITED_FD && type <= PT_EV_COVERAGE) && pt_event_name(type) != NULL;
 }
 
-void chrome_record(struct chrome *c, const struct pt_file *f, const struct pt_event *ev)
-{
+void chrome_record(struct chrome *c, const struct pt_file *f, const struct pt_event *ev) {
     chrome_name_thread(c, f, ev->rec->tid);
     if (is_call(ev->rec->type))
         complete_event(c, f, ev);

@@ -10,8 +10,7 @@
 #include "export_chrome.h"
 
 static void metadata(struct chrome *c, const char *what, int32_t pid, int32_t tid,
-                     const char *name)
-{
+                     const char *name) {
     chrome_begin(c, "M", pid, tid, c->t0);
     fprintf(c->out, ",\"name\":\"%s\",\"args\":{\"name\":", what);
     esc_json_str(c->out, name);
@@ -19,8 +18,7 @@ static void metadata(struct chrome *c, const char *what, int32_t pid, int32_t ti
 }
 
 /* The files of a pid are next to each other (pt_dir sorts by name). */
-static size_t name_one_process(struct chrome *c, size_t first)
-{
+static size_t name_one_process(struct chrome *c, size_t first) {
     const struct pt_file *files = c->d->files;
     int32_t pid = files[first].hdr->pid;
     char name[512] = "", prev[128] = "", argv[128];
@@ -39,14 +37,12 @@ static size_t name_one_process(struct chrome *c, size_t first)
     return i;
 }
 
-void chrome_name_processes(struct chrome *c)
-{
+void chrome_name_processes(struct chrome *c) {
     for (size_t i = 0; i < c->d->count;)
         i = name_one_process(c, i);
 }
 
-static int seen(struct chrome *c, int32_t pid, int32_t tid)
-{
+static int seen(struct chrome *c, int32_t pid, int32_t tid) {
     for (size_t i = 0; i < c->thread_count; i++)
         if (c->threads[i].pid == pid && c->threads[i].tid == tid)
             return 1;
@@ -64,8 +60,7 @@ static int seen(struct chrome *c, int32_t pid, int32_t tid)
     return 0;
 }
 
-void chrome_name_thread(struct chrome *c, const struct pt_file *f, int32_t tid)
-{
+void chrome_name_thread(struct chrome *c, const struct pt_file *f, int32_t tid) {
     int32_t pid = f->hdr->pid;
     if (seen(c, pid, tid))
         return;

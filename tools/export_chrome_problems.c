@@ -11,16 +11,14 @@
 #include "escape.h"
 #include "export_chrome.h"
 
-static uint64_t problem_time(const struct pt_problem *p, int32_t pid, uint64_t fallback)
-{
+static uint64_t problem_time(const struct pt_problem *p, int32_t pid, uint64_t fallback) {
     for (size_t i = 0; i < p->nevidence; i++)
         if (p->evidence[i].pid == pid)
             return p->evidence[i].t;
     return p->nevidence > 0 ? p->evidence[0].t : fallback;
 }
 
-static void problem_event(struct chrome *c, const struct pt_problem *p, int32_t pid)
-{
+static void problem_event(struct chrome *c, const struct pt_problem *p, int32_t pid) {
     chrome_begin(c, "i", pid, pid, problem_time(p, pid, c->t_last));
     fputs(",\"s\":\"p\",\"cat\":\"problem\",\"name\":", c->out);
     esc_json_str(c->out, p->kind);
@@ -36,8 +34,7 @@ static void problem_event(struct chrome *c, const struct pt_problem *p, int32_t 
     fputs("]}}", c->out);
 }
 
-void chrome_problems(struct chrome *c)
-{
+void chrome_problems(struct chrome *c) {
     struct pt_model model;
     struct pt_check check = {0};
     struct pt_problems problems = {0};

@@ -6,8 +6,7 @@
 #include "open_trace.h"
 #include "trace/merge.h"
 
-int export_jsonl(FILE *out, const struct pt_dir *d)
-{
+int export_jsonl(FILE *out, const struct pt_dir *d) {
     uint64_t t0 = trace_t0(d);
     for (size_t i = 0; i < d->count; i++)
         dump_json_process(out, &d->files[i]);

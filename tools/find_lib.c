@@ -15,8 +15,7 @@
 
 /* Resolved through symlinks so the path stays valid after the traced
  * program changes directory, and is the same in every process. */
-static int use_if_readable(const char *path, char *buf, size_t len)
-{
+static int use_if_readable(const char *path, char *buf, size_t len) {
     char resolved[PATH_MAX];
     if (access(path, R_OK) != 0 || realpath(path, resolved) == NULL)
         return 0;
@@ -26,16 +25,14 @@ static int use_if_readable(const char *path, char *buf, size_t len)
     return 1;
 }
 
-static int from_env(const char *lib, char *buf, size_t len)
-{
+static int from_env(const char *lib, char *buf, size_t len) {
     if (use_if_readable(lib, buf, len))
         return 0;
     cli_error("PIPETRACE_LIB=%s: %s", lib, strerror(errno ? errno : ENOENT));
     return -1;
 }
 
-int find_preload_lib(char *buf, size_t len)
-{
+int find_preload_lib(char *buf, size_t len) {
     const char *env = getenv("PIPETRACE_LIB");
     if (env != NULL && *env != '\0')
         return from_env(env, buf, len);
@@ -55,10 +52,10 @@ int find_preload_lib(char *buf, size_t len)
     const struct {
         const char *base, *rest;
     } layouts[] = {
-        {dir, "/../lib/pipetrace/" LIB_NAME},           /* installed: PREFIX/bin */
-        {dir, "/../src/preload/" LIB_NAME},             /* bazel-bin/tools */
+        {dir, "/../lib/pipetrace/" LIB_NAME},               /* installed: PREFIX/bin */
+        {dir, "/../src/preload/" LIB_NAME},                 /* bazel-bin/tools */
         {exe, ".runfiles/pipetrace/src/preload/" LIB_NAME}, /* bazel runfiles */
-        {dir, "/" LIB_NAME},                            /* side by side */
+        {dir, "/" LIB_NAME},                                /* side by side */
     };
     for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
         char candidate[PATH_MAX * 2];

@@ -6,8 +6,7 @@
 #include "flows_print.h"
 #include "trace/names.h"
 
-static void json_end(FILE *out, const struct flows *fl, const char *key, size_t file)
-{
+static void json_end(FILE *out, const struct flows *fl, const char *key, size_t file) {
     fprintf(out, "\"%s\":", key);
     if (file == FLOWS_NO_FILE) {
         fputs("null", out);
@@ -26,8 +25,7 @@ static void json_end(FILE *out, const struct flows *fl, const char *key, size_t 
     fputs("]}", out);
 }
 
-static void json_latency(FILE *out, const struct flows_pair *pair)
-{
+static void json_latency(FILE *out, const struct flows_pair *pair) {
     fputs(",\"latency_ns\":", out);
     if (pair->latency.count == 0) {
         fputs("null", out);
@@ -37,44 +35,44 @@ static void json_latency(FILE *out, const struct flows_pair *pair)
             pair->latency.first, flows_pair_median(pair), pair->latency.max);
 }
 
-static void json_pair(FILE *out, const struct flows *fl, const struct flows_pair *pair)
-{
+static void json_pair(FILE *out, const struct flows *fl, const struct flows_pair *pair) {
     putc('{', out);
     json_end(out, fl, "writer", pair->writer);
     putc(',', out);
     json_end(out, fl, "reader", pair->reader);
-    fprintf(out, ",\"bytes\":%" PRIu64 ",\"writes\":%" PRIu64 ",\"reads\":%" PRIu64,
-            pair->bytes, pair->writes, pair->reads);
+    fprintf(out, ",\"bytes\":%" PRIu64 ",\"writes\":%" PRIu64 ",\"reads\":%" PRIu64, pair->bytes,
+            pair->writes, pair->reads);
     json_latency(out, pair);
     putc('}', out);
 }
 
-static void json_checks(FILE *out, const struct flows_pipe *p)
-{
-    fprintf(out, ",\"data\":{\"compared_bytes\":%" PRIu64 ",\"mismatches\":%" PRIu64
-                 ",\"first_mismatch_offset\":",
+static void json_checks(FILE *out, const struct flows_pipe *p) {
+    fprintf(out,
+            ",\"data\":{\"compared_bytes\":%" PRIu64 ",\"mismatches\":%" PRIu64
+            ",\"first_mismatch_offset\":",
             p->compared, p->mismatches);
     if (p->first_mismatch == UINT64_MAX)
         fputs("null}", out);
     else
         fprintf(out, "%" PRIu64 "}", p->first_mismatch);
-    fprintf(out, ",\"ambiguous\":{\"concurrent_reads\":%" PRIu64
-                 ",\"concurrent_writes\":%" PRIu64 "},\"given_up_bytes\":%" PRIu64,
+    fprintf(out,
+            ",\"ambiguous\":{\"concurrent_reads\":%" PRIu64 ",\"concurrent_writes\":%" PRIu64
+            "},\"given_up_bytes\":%" PRIu64,
             p->concurrent_reads, p->concurrent_writes, p->given_up);
 }
 
-static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p)
-{
+static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {
     char name[48];
     flows_object_name(p->kind, p->ino, name, sizeof name);
     fputs("{\"id\":", out);
     esc_json_str(out, name);
     fputs(",\"kind\":", out);
     esc_json_str(out, pt_obj_kind_name(p->kind));
-    fprintf(out, ",\"inode\":%" PRIu64 ",\"dev\":%" PRIu32 ",\"bytes_written\":%" PRIu64
-                 ",\"bytes_read\":%" PRIu64 ",\"write_calls\":%" PRIu64
-                 ",\"read_calls\":%" PRIu64 ",\"eof_reads\":%" PRIu64
-                 ",\"unfinished_reads\":%" PRIu64 ",\"unfinished_writes\":%" PRIu64,
+    fprintf(out,
+            ",\"inode\":%" PRIu64 ",\"dev\":%" PRIu32 ",\"bytes_written\":%" PRIu64
+            ",\"bytes_read\":%" PRIu64 ",\"write_calls\":%" PRIu64 ",\"read_calls\":%" PRIu64
+            ",\"eof_reads\":%" PRIu64 ",\"unfinished_reads\":%" PRIu64
+            ",\"unfinished_writes\":%" PRIu64,
             p->ino, p->dev, p->bytes_written, p->bytes_read, p->write_calls, p->read_calls,
             p->eof_reads, p->unfinished_reads, p->unfinished_writes);
     fputs(",\"pairs\":[", out);
@@ -87,8 +85,7 @@ static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe
     putc('}', out);
 }
 
-void flows_print_json(FILE *out, const struct flows *fl)
-{
+void flows_print_json(FILE *out, const struct flows *fl) {
     int any = 0;
     fputs("{\"pipes\":[", out);
     for (size_t i = 0; i < fl->pipe_count; i++) {

@@ -4,19 +4,17 @@
 #include "analysis/flows_label.h"
 #include "flows_print.h"
 
-int flows_pipe_shown(const struct flows_pipe *p)
-{
+int flows_pipe_shown(const struct flows_pipe *p) {
     return p->write_calls + p->read_calls + p->eof_reads + p->unfinished_reads +
-               p->unfinished_writes > 0;
+               p->unfinished_writes >
+           0;
 }
 
-static const char *plural(uint64_t n)
-{
+static const char *plural(uint64_t n) {
     return n == 1 ? "" : "s";
 }
 
-static void print_end(FILE *out, const struct flows *fl, size_t file)
-{
+static void print_end(FILE *out, const struct flows *fl, size_t file) {
     char argv[48];
     if (file == FLOWS_NO_FILE) {
         fputs("(not traced)", out);
@@ -27,8 +25,7 @@ static void print_end(FILE *out, const struct flows *fl, size_t file)
     fprintf(out, "%" PRId32 " %s", f->hdr->pid, argv);
 }
 
-static void print_latency(FILE *out, const struct flows_pair *pair)
-{
+static void print_latency(FILE *out, const struct flows_pair *pair) {
     char first[24], median[24], max[24];
     if (pair->latency.count == 0)
         return;
@@ -38,43 +35,43 @@ static void print_latency(FILE *out, const struct flows_pair *pair)
     fprintf(out, "      latency first %s, median %s, max %s\n", first, median, max);
 }
 
-static void print_pair(FILE *out, const struct flows *fl, const struct flows_pair *pair)
-{
+static void print_pair(FILE *out, const struct flows *fl, const struct flows_pair *pair) {
     fputs("  ", out);
     print_end(out, fl, pair->writer);
     fputs(" -> ", out);
     print_end(out, fl, pair->reader);
     fprintf(out, "\n      %" PRIu64 " bytes, %" PRIu64 " write%s, %" PRIu64 " read%s\n",
-            pair->bytes, pair->writes, plural(pair->writes), pair->reads,
-            plural(pair->reads));
+            pair->bytes, pair->writes, plural(pair->writes), pair->reads, plural(pair->reads));
     print_latency(out, pair);
 }
 
-static void print_data_check(FILE *out, const struct flows_pipe *p)
-{
+static void print_data_check(FILE *out, const struct flows_pipe *p) {
     if (p->compared == 0)
         return;
     fprintf(out, "  captured data: %" PRIu64 " bytes compared on both sides, ", p->compared);
     if (p->mismatches == 0)
         fputs("equal\n", out);
     else
-        fprintf(out, "%" PRIu64 " MISMATCHES, the first at byte %" PRIu64 "\n",
-                p->mismatches, p->first_mismatch);
+        fprintf(out, "%" PRIu64 " MISMATCHES, the first at byte %" PRIu64 "\n", p->mismatches,
+                p->first_mismatch);
 }
 
-static void print_warnings(FILE *out, const struct flows_pipe *p)
-{
+static void print_warnings(FILE *out, const struct flows_pipe *p) {
     if (p->concurrent_reads > 0)
-        fprintf(out, "  ambiguous: reads by several processes or threads overlapped "
-                     "%" PRIu64 " times;\n    who read which bytes is a best guess\n",
+        fprintf(out,
+                "  ambiguous: reads by several processes or threads overlapped "
+                "%" PRIu64 " times;\n    who read which bytes is a best guess\n",
                 p->concurrent_reads);
     if (p->concurrent_writes > 0)
-        fprintf(out, "  ambiguous: writes by several processes or threads overlapped "
-                     "%" PRIu64 " times;\n    the order of their bytes is a best guess\n",
+        fprintf(out,
+                "  ambiguous: writes by several processes or threads overlapped "
+                "%" PRIu64 " times;\n    the order of their bytes is a best guess\n",
                 p->concurrent_writes);
     if (p->given_up > 0)
-        fprintf(out, "  %" PRIu64 " bytes waited too long for a match and were counted "
-                     "as not traced\n", p->given_up);
+        fprintf(out,
+                "  %" PRIu64 " bytes waited too long for a match and were counted "
+                "as not traced\n",
+                p->given_up);
     if (p->unfinished_reads > 0)
         fprintf(out, "  %" PRIu64 " read(s) still blocked when the trace ended\n",
                 p->unfinished_reads);
@@ -83,12 +80,12 @@ static void print_warnings(FILE *out, const struct flows_pipe *p)
                 p->unfinished_writes);
 }
 
-static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p)
-{
+static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {
     char name[48];
     flows_object_name(p->kind, p->ino, name, sizeof name);
-    fprintf(out, "%s: %" PRIu64 " bytes written in %" PRIu64 " call%s, %" PRIu64
-                 " read in %" PRIu64 " call%s%s\n",
+    fprintf(out,
+            "%s: %" PRIu64 " bytes written in %" PRIu64 " call%s, %" PRIu64 " read in %" PRIu64
+            " call%s%s\n",
             name, p->bytes_written, p->write_calls, plural(p->write_calls), p->bytes_read,
             p->read_calls, plural(p->read_calls), p->eof_reads > 0 ? ", EOF seen" : "");
     for (size_t i = 0; i < p->pair_count; i++)
@@ -97,8 +94,7 @@ static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pip
     print_warnings(out, p);
 }
 
-void flows_print_text(FILE *out, const struct flows *fl)
-{
+void flows_print_text(FILE *out, const struct flows *fl) {
     int any = 0;
     for (size_t i = 0; i < fl->pipe_count; i++) {
         if (!flows_pipe_shown(fl->pipes[i]))

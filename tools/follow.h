@@ -13,11 +13,11 @@ struct follow_out {
     FILE *out;
     enum follow_form form;
     const struct pt_file *files;
-    int from_writes;          /* the stream as written, else as read */
-    size_t run_file;          /* whose bytes are being shown; SIZE_MAX at first */
-    int line_start;           /* text: the last thing shown ended a line */
-    uint8_t hex[16];          /* hex: the bytes of the current line */
-    uint64_t hex_offset;      /* hex: stream offset of hex[0] */
+    int from_writes;     /* the stream as written, else as read */
+    size_t run_file;     /* whose bytes are being shown; SIZE_MAX at first */
+    int line_start;      /* text: the last thing shown ended a line */
+    uint8_t hex[16];     /* hex: the bytes of the current line */
+    uint64_t hex_offset; /* hex: stream offset of hex[0] */
     size_t hex_len;
     uint64_t bytes, captured; /* totals */
     uint64_t gaps, first_gap; /* runs of bytes not captured */

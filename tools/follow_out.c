@@ -8,17 +8,18 @@
 #include "follow.h"
 
 void follow_begin(struct follow_out *o, FILE *out, enum follow_form form,
-                  const struct pt_file *files, int from_writes)
-{
-    *o = (struct follow_out){.out = out, .form = form, .files = files,
-                             .from_writes = from_writes, .run_file = SIZE_MAX,
+                  const struct pt_file *files, int from_writes) {
+    *o = (struct follow_out){.out = out,
+                             .form = form,
+                             .files = files,
+                             .from_writes = from_writes,
+                             .run_file = SIZE_MAX,
                              .line_start = 1};
 }
 
 /* --- hexdump ------------------------------------------------------------ */
 
-static void hex_flush(struct follow_out *o)
-{
+static void hex_flush(struct follow_out *o) {
     if (o->hex_len == 0)
         return;
     fprintf(o->out, "%08" PRIx64 "  ", o->hex_offset);
@@ -37,8 +38,7 @@ static void hex_flush(struct follow_out *o)
     o->hex_len = 0;
 }
 
-static void hex_bytes(struct follow_out *o, uint64_t offset, const uint8_t *data, uint64_t len)
-{
+static void hex_bytes(struct follow_out *o, uint64_t offset, const uint8_t *data, uint64_t len) {
     for (uint64_t i = 0; i < len; i++) {
         if (o->hex_len == 16 || (o->hex_len > 0 && o->hex_offset + o->hex_len != offset + i))
             hex_flush(o);
@@ -50,8 +50,7 @@ static void hex_bytes(struct follow_out *o, uint64_t offset, const uint8_t *data
 
 /* --- escaped text ------------------------------------------------------- */
 
-static void text_bytes(struct follow_out *o, const uint8_t *data, uint64_t len)
-{
+static void text_bytes(struct follow_out *o, const uint8_t *data, uint64_t len) {
     for (uint64_t i = 0; i < len; i++) {
         uint8_t c = data[i];
         if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f && c != '\\'))
@@ -68,8 +67,7 @@ static void text_bytes(struct follow_out *o, const uint8_t *data, uint64_t len)
 /* --- markers ------------------------------------------------------------ */
 
 /* Ends what is being shown so a marker line can follow. */
-static void break_line(struct follow_out *o)
-{
+static void break_line(struct follow_out *o) {
     if (o->form == FOLLOW_HEX)
         hex_flush(o);
     else if (!o->line_start)
@@ -77,8 +75,7 @@ static void break_line(struct follow_out *o)
     o->line_start = 1;
 }
 
-static void run_header(struct follow_out *o, size_t file, uint64_t offset)
-{
+static void run_header(struct follow_out *o, size_t file, uint64_t offset) {
     break_line(o);
     fprintf(o->out, "--- %s ", o->from_writes ? "written by" : "read by");
     if (file == SIZE_MAX) {
@@ -91,21 +88,18 @@ static void run_header(struct follow_out *o, size_t file, uint64_t offset)
     fprintf(o->out, ", from byte %" PRIu64 " ---\n", offset);
 }
 
-static void gap(struct follow_out *o, uint64_t offset, uint64_t len)
-{
+static void gap(struct follow_out *o, uint64_t offset, uint64_t len) {
     if (o->gaps++ == 0)
         o->first_gap = offset;
     if (o->form == FOLLOW_RAW)
         return;
     break_line(o);
-    fprintf(o->out, "[... %" PRIu64 " byte%s not captured (bytes %" PRIu64 "-%" PRIu64
-                    ") ...]\n",
+    fprintf(o->out, "[... %" PRIu64 " byte%s not captured (bytes %" PRIu64 "-%" PRIu64 ") ...]\n",
             len, len == 1 ? "" : "s", offset, offset + len - 1);
 }
 
 void follow_call(struct follow_out *o, size_t file, uint64_t offset, const uint8_t *data,
-                 uint64_t len, uint64_t moved)
-{
+                 uint64_t len, uint64_t moved) {
     if (len > moved)
         len = moved;
     if (o->form != FOLLOW_RAW && file != o->run_file)
@@ -123,8 +117,7 @@ void follow_call(struct follow_out *o, size_t file, uint64_t offset, const uint8
     o->captured += len;
 }
 
-void follow_end(struct follow_out *o)
-{
+void follow_end(struct follow_out *o) {
     if (o->form == FOLLOW_RAW)
         return;
     break_line(o);
@@ -132,7 +125,6 @@ void follow_end(struct follow_out *o)
     if (o->captured == o->bytes)
         fputs(", all captured ---\n", o->out);
     else
-        fprintf(o->out, ", %" PRIu64 " captured, %" PRIu64 " not (in %" PRIu64
-                        " gap%s) ---\n",
+        fprintf(o->out, ", %" PRIu64 " captured, %" PRIu64 " not (in %" PRIu64 " gap%s) ---\n",
                 o->captured, o->bytes - o->captured, o->gaps, o->gaps == 1 ? "" : "s");
 }

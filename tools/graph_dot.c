@@ -10,8 +10,7 @@
 #include "graph_print.h"
 
 /* A DOT string body: quotes and backslashes escaped. */
-static void dot_str(FILE *out, const char *s)
-{
+static void dot_str(FILE *out, const char *s) {
     for (; *s != '\0'; s++) {
         if (*s == '"' || *s == '\\')
             putc('\\', out);
@@ -19,8 +18,7 @@ static void dot_str(FILE *out, const char *s)
     }
 }
 
-static void leak_lines(FILE *out, const struct graph_marks *m, size_t node)
-{
+static void leak_lines(FILE *out, const struct graph_marks *m, size_t node) {
     char obj[48];
     for (size_t i = 0; i < m->nleaks; i++) {
         const struct graph_leak *l = &m->leaks[i];
@@ -32,8 +30,7 @@ static void leak_lines(FILE *out, const struct graph_marks *m, size_t node)
 }
 
 static void node_label(FILE *out, const struct graph *g, const struct graph_marks *m,
-                       const struct pt_file *files, size_t i)
-{
+                       const struct pt_file *files, size_t i) {
     const struct graph_node *n = &g->nodes[i];
     char argv[64], before[64], end[48], untraced[48], obj[48];
     graph_node_argv(g, files, i, argv, sizeof argv);
@@ -59,8 +56,7 @@ static void node_label(FILE *out, const struct graph *g, const struct graph_mark
 }
 
 static void print_node(FILE *out, const struct graph *g, const struct graph_marks *m,
-                       const struct pt_file *files, size_t i)
-{
+                       const struct pt_file *files, size_t i) {
     const struct graph_node *n = &g->nodes[i];
     fprintf(out, "  p%zu [label=\"", i);
     node_label(out, g, m, files, i);
@@ -76,26 +72,24 @@ static void print_node(FILE *out, const struct graph *g, const struct graph_mark
     fputs("];\n", out);
 }
 
-static void print_tree_edge(FILE *out, const struct graph *g, size_t i)
-{
+static void print_tree_edge(FILE *out, const struct graph *g, size_t i) {
     size_t parent = graph_node_of(g, g->nodes[i].ppid);
     if (parent != GRAPH_OUTSIDE && parent != i)
-        fprintf(out, "  p%zu -> p%zu [style=dashed, color=gray60, arrowhead=none, "
-                     "constraint=false];\n",
+        fprintf(out,
+                "  p%zu -> p%zu [style=dashed, color=gray60, arrowhead=none, "
+                "constraint=false];\n",
                 parent, i);
 }
 
 /* An end nobody traced gets a node of its own per edge. */
-static void edge_end(FILE *out, size_t node, size_t edge, const char *side)
-{
+static void edge_end(FILE *out, size_t node, size_t edge, const char *side) {
     if (node == GRAPH_OUTSIDE)
         fprintf(out, "x%s%zu", side, edge);
     else
         fprintf(out, "p%zu", node);
 }
 
-static void print_pipe_edge(FILE *out, const struct graph *g, size_t i)
-{
+static void print_pipe_edge(FILE *out, const struct graph *g, size_t i) {
     const struct graph_edge *e = &g->edges[i];
     char obj[48];
     flows_object_name(e->kind, e->ino, obj, sizeof obj);
@@ -107,23 +101,22 @@ static void print_pipe_edge(FILE *out, const struct graph *g, size_t i)
     edge_end(out, e->from, i, "w");
     fputs(" -> ", out);
     edge_end(out, e->to, i, "r");
-    fprintf(out, " [label=\"%s\\n%" PRIu64 " bytes\", color=\"#1f5fbf\", penwidth=2];\n",
-            obj, e->bytes);
+    fprintf(out, " [label=\"%s\\n%" PRIu64 " bytes\", color=\"#1f5fbf\", penwidth=2];\n", obj,
+            e->bytes);
 }
 
 /* The holder keeps the reader waiting: a red dashed arrow to it. */
-static void print_hold_edge(FILE *out, const struct graph_hold *h)
-{
+static void print_hold_edge(FILE *out, const struct graph_hold *h) {
     char obj[48];
     flows_object_name(h->kind, h->ino, obj, sizeof obj);
-    fprintf(out, "  p%zu -> p%zu [label=\"holds write end of\\n%s\", color=\"#c0392b\", "
-                 "fontcolor=\"#c0392b\", style=dashed, penwidth=2];\n",
+    fprintf(out,
+            "  p%zu -> p%zu [label=\"holds write end of\\n%s\", color=\"#c0392b\", "
+            "fontcolor=\"#c0392b\", style=dashed, penwidth=2];\n",
             h->holder, h->reader, obj);
 }
 
 void graph_print_dot(FILE *out, const struct graph *g, const struct graph_marks *m,
-                     const struct pt_file *files)
-{
+                     const struct pt_file *files) {
     fputs("digraph pipetrace {\n"
           "  rankdir=LR;\n"
           "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", "

@@ -6,9 +6,8 @@
 #include "graph_print.h"
 #include "trace/names.h"
 
-void graph_node_argv(const struct graph *g, const struct pt_file *files, size_t node,
-                     char *buf, size_t len)
-{
+void graph_node_argv(const struct graph *g, const struct pt_file *files, size_t node, char *buf,
+                     size_t len) {
     const struct graph_node *n = &g->nodes[node];
     if (n->untraced_path != NULL && n->last_file == SIZE_MAX)
         snprintf(buf, len, "%s", n->untraced_path);
@@ -18,9 +17,8 @@ void graph_node_argv(const struct graph *g, const struct pt_file *files, size_t 
         snprintf(buf, len, "?");
 }
 
-void graph_node_before(const struct graph *g, const struct pt_file *files, size_t node,
-                       char *buf, size_t len)
-{
+void graph_node_before(const struct graph *g, const struct pt_file *files, size_t node, char *buf,
+                       size_t len) {
     const struct graph_node *n = &g->nodes[node];
     char last[64];
     buf[0] = '\0';
@@ -34,8 +32,7 @@ void graph_node_before(const struct graph *g, const struct pt_file *files, size_
         buf[0] = '\0';
 }
 
-void graph_node_end(const struct graph_node *n, char *buf, size_t len)
-{
+void graph_node_end(const struct graph_node *n, char *buf, size_t len) {
     const char *sig = pt_signal_name(n->code);
     switch (n->end) {
     case GRAPH_END_EXIT:
@@ -53,8 +50,7 @@ void graph_node_end(const struct graph_node *n, char *buf, size_t len)
     }
 }
 
-void graph_node_untraced(const struct graph_node *n, char *buf, size_t len)
-{
+void graph_node_untraced(const struct graph_node *n, char *buf, size_t len) {
     const char *why = pt_untraced_reason_name(n->untraced_reason);
     buf[0] = '\0';
     if (n->untraced_path != NULL)

@@ -11,8 +11,7 @@
 
 /* A blocked-read problem names the reader first, then every holder of the
  * write end (src/analysis/check_end.c). */
-static int add_holds(struct graph_marks *m, const struct graph *g, const struct pt_problem *p)
-{
+static int add_holds(struct graph_marks *m, const struct graph *g, const struct pt_problem *p) {
     if (strcmp(p->kind, "blocked-read") != 0 || p->npids < 2)
         return 0;
     size_t reader = graph_node_of(g, p->pids[0]);
@@ -30,8 +29,7 @@ static int add_holds(struct graph_marks *m, const struct graph *g, const struct 
 }
 
 static int add_leaks(struct graph_marks *m, const struct graph *g, const struct pt_model *model,
-                     const struct pt_leaks *found)
-{
+                     const struct pt_leaks *found) {
     if (found->nleaks == 0)
         return 0;
     m->leaks = calloc(found->nleaks, sizeof *m->leaks);
@@ -42,14 +40,13 @@ static int add_leaks(struct graph_marks *m, const struct graph *g, const struct 
         size_t node = graph_node_of(g, model->images[l->image].pid);
         if (node == GRAPH_OUTSIDE)
             continue;
-        m->leaks[m->nleaks++] = (struct graph_leak){
-            node, l->fd.fd, l->fd.kind, l->fd.ino, (l->fd.flags & PT_FDF_WRONLY) != 0};
+        m->leaks[m->nleaks++] = (struct graph_leak){node, l->fd.fd, l->fd.kind, l->fd.ino,
+                                                    (l->fd.flags & PT_FDF_WRONLY) != 0};
     }
     return 0;
 }
 
-int graph_marks_build(struct graph_marks *m, const struct graph *g, const struct pt_dir *d)
-{
+int graph_marks_build(struct graph_marks *m, const struct graph *g, const struct pt_dir *d) {
     memset(m, 0, sizeof *m);
     struct pt_model model;
     struct pt_check check = {0};
@@ -57,8 +54,7 @@ int graph_marks_build(struct graph_marks *m, const struct graph *g, const struct
     struct pt_leaks leaks = {0};
     memset(&model, 0, sizeof model);
     int rc = pt_model_init(&model, d->files, d->count) == 0 &&
-                     pt_check_attach(&check, &model, &problems) == 0 &&
-                     pt_model_build(&model) == 0
+                     pt_check_attach(&check, &model, &problems) == 0 && pt_model_build(&model) == 0
                  ? 0
                  : -1;
     if (rc == 0) {
@@ -77,23 +73,20 @@ int graph_marks_build(struct graph_marks *m, const struct graph *g, const struct
     return rc;
 }
 
-void graph_marks_free(struct graph_marks *m)
-{
+void graph_marks_free(struct graph_marks *m) {
     free(m->holds);
     free(m->leaks);
     memset(m, 0, sizeof *m);
 }
 
-int graph_marks_holder(const struct graph_marks *m, size_t node)
-{
+int graph_marks_holder(const struct graph_marks *m, size_t node) {
     for (size_t i = 0; i < m->nholds; i++)
         if (m->holds[i].holder == node)
             return 1;
     return 0;
 }
 
-int graph_marks_leaker(const struct graph_marks *m, size_t node)
-{
+int graph_marks_leaker(const struct graph_marks *m, size_t node) {
     for (size_t i = 0; i < m->nleaks; i++)
         if (m->leaks[i].node == node)
             return 1;

@@ -12,7 +12,7 @@
 
 /* A holder of the write end of a pipe a reader was blocked on. */
 struct graph_hold {
-    size_t holder, reader;  /* node indexes */
+    size_t holder, reader; /* node indexes */
     uint8_t kind;
     uint64_t ino;
 };

@@ -8,8 +8,7 @@
 #include "graph_print.h"
 
 static void print_other(FILE *out, const struct graph *g, const struct pt_file *files,
-                        size_t node)
-{
+                        size_t node) {
     char argv[64];
     if (node == GRAPH_OUTSIDE) {
         fputs("(not traced)", out);
@@ -19,9 +18,8 @@ static void print_other(FILE *out, const struct graph *g, const struct pt_file *
     fprintf(out, "%" PRId32 " %s", g->nodes[node].pid, argv);
 }
 
-static void print_edges(FILE *out, const struct graph *g, const struct pt_file *files,
-                        size_t node, const char *indent)
-{
+static void print_edges(FILE *out, const struct graph *g, const struct pt_file *files, size_t node,
+                        const char *indent) {
     char obj[48];
     for (size_t i = 0; i < g->edge_count; i++) {
         const struct graph_edge *e = &g->edges[i];
@@ -37,8 +35,7 @@ static void print_edges(FILE *out, const struct graph *g, const struct pt_file *
 }
 
 static void print_node_line(FILE *out, const struct graph *g, const struct pt_file *files,
-                            size_t i)
-{
+                            size_t i) {
     const struct graph_node *n = &g->nodes[i];
     char argv[64], before[64], end[48], untraced[48], obj[48];
     graph_node_argv(g, files, i, argv, sizeof argv);
@@ -61,8 +58,7 @@ static void print_node_line(FILE *out, const struct graph *g, const struct pt_fi
 
 /* Under a node: the blocked readers it kept waiting, and its leaked fds. */
 static void print_marks(FILE *out, const struct graph *g, const struct graph_marks *m,
-                        const struct pt_file *files, size_t node, const char *indent)
-{
+                        const struct pt_file *files, size_t node, const char *indent) {
     char obj[48];
     for (size_t i = 0; i < m->nholds; i++) {
         const struct graph_hold *h = &m->holds[i];
@@ -83,15 +79,13 @@ static void print_marks(FILE *out, const struct graph *g, const struct graph_mar
     }
 }
 
-static int is_root(const struct graph *g, size_t i)
-{
+static int is_root(const struct graph *g, size_t i) {
     size_t parent = graph_node_of(g, g->nodes[i].ppid);
     return parent == GRAPH_OUTSIDE || parent == i;
 }
 
 static void print_subtree(FILE *out, const struct graph *g, const struct graph_marks *m,
-                          const struct pt_file *files, size_t i, char *indent, size_t depth)
-{
+                          const struct pt_file *files, size_t i, char *indent, size_t depth) {
     print_node_line(out, g, files, i);
     print_edges(out, g, files, i, indent);
     print_marks(out, g, m, files, i, indent);
@@ -110,8 +104,7 @@ static void print_subtree(FILE *out, const struct graph *g, const struct graph_m
 }
 
 void graph_print_text(FILE *out, const struct graph *g, const struct graph_marks *m,
-                      const struct pt_file *files)
-{
+                      const struct pt_file *files) {
     char indent[4 * 66 + 1] = "";
     for (size_t i = 0; i < g->node_count; i++)
         if (is_root(g, i))

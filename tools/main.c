@@ -54,22 +54,19 @@ static const struct command commands[] = {
     {"leaks", cmd_leaks, cmd_leaks_usage},
 };
 
-static const struct command *find_command(const char *name)
-{
+static const struct command *find_command(const char *name) {
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(commands[i].name, name) == 0)
             return &commands[i];
     return NULL;
 }
 
-static int unknown_command(const char *name)
-{
+static int unknown_command(const char *name) {
     cli_error("unknown command '%s' (see pipetrace --help)", name);
     return EXIT_BAD_INPUT;
 }
 
-static int help(int argc, char **argv)
-{
+static int help(int argc, char **argv) {
     if (argc < 3) {
         fputs(usage, stdout);
         return 0;
@@ -81,8 +78,7 @@ static int help(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_BAD_INPUT;

@@ -7,8 +7,7 @@
 
 #include "cli_util.h"
 
-static void warn_damage(struct pt_dir *d)
-{
+static void warn_damage(struct pt_dir *d) {
     for (size_t i = 0; i < d->count; i++) {
         struct pt_file *f = &d->files[i];
         pt_file_scan(f);
@@ -20,8 +19,7 @@ static void warn_damage(struct pt_dir *d)
     }
 }
 
-int open_trace(const char *dir, struct pt_dir *d)
-{
+int open_trace(const char *dir, struct pt_dir *d) {
     char err[1024];
     if (pt_dir_open(d, dir, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
@@ -31,8 +29,7 @@ int open_trace(const char *dir, struct pt_dir *d)
     return 0;
 }
 
-uint64_t trace_t0(const struct pt_dir *d)
-{
+uint64_t trace_t0(const struct pt_dir *d) {
     uint64_t t0 = UINT64_MAX;
     for (size_t i = 0; i < d->count; i++)
         if (d->files[i].hdr->start_mono_ns < t0)
@@ -40,8 +37,7 @@ uint64_t trace_t0(const struct pt_dir *d)
     return t0 == UINT64_MAX ? 0 : t0;
 }
 
-static uint64_t file_t_last(const struct pt_file *f)
-{
+static uint64_t file_t_last(const struct pt_file *f) {
     struct pt_cursor c;
     struct pt_event ev;
     uint64_t last = f->hdr->start_mono_ns;
@@ -55,8 +51,7 @@ static uint64_t file_t_last(const struct pt_file *f)
     return last;
 }
 
-uint64_t trace_t_last(const struct pt_dir *d)
-{
+uint64_t trace_t_last(const struct pt_dir *d) {
     uint64_t last = 0;
     for (size_t i = 0; i < d->count; i++) {
         uint64_t t = file_t_last(&d->files[i]);
@@ -66,8 +61,7 @@ uint64_t trace_t_last(const struct pt_dir *d)
     return last;
 }
 
-int finish_stdout(void)
-{
+int finish_stdout(void) {
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_error("writing the output: %s", strerror(errno));
         return 1;

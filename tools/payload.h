@@ -16,13 +16,12 @@ int payload_pipe(const struct pt_event *ev, struct pt_pipe_payload *out);
  * Start with *pos = 0; each call stores the next string in *s / *len and
  * returns 1, or returns 0 when none are left.  A last string with no NUL
  * (cut by the writer) is still returned. */
-int payload_next_string(const struct pt_event *ev, size_t *pos, const uint8_t **s,
-                        size_t *len);
+int payload_next_string(const struct pt_event *ev, size_t *pos, const uint8_t **s, size_t *len);
 
 /* A callsite record: where the call in the record at rec->arg was made. */
 struct callsite_info {
     uint64_t addr, module_base, symbol_addr;
-    const uint8_t *symbol;      /* may be empty */
+    const uint8_t *symbol; /* may be empty */
     size_t symbol_len;
 };
 int payload_callsite(const struct pt_event *ev, struct callsite_info *out);

@@ -6,14 +6,12 @@
 #include "summary.h"
 #include "trace/names.h"
 
-int summary_counted_call(unsigned type)
-{
+int summary_counted_call(unsigned type) {
     return type <= PT_EV_MAX && type != PT_EV_INHERITED_FD && type != PT_EV_CALLSITE &&
            type != PT_EV_MODULE && type != PT_EV_COVERAGE && type != PT_EV_NONE;
 }
 
-static void json_argv(FILE *out, const struct pt_image *img)
-{
+static void json_argv(FILE *out, const struct pt_image *img) {
     putc('[', out);
     for (uint32_t i = 0; i < img->file->argc; i++) {
         fputs(i ? "," : "", out);
@@ -22,16 +20,16 @@ static void json_argv(FILE *out, const struct pt_image *img)
     putc(']', out);
 }
 
-static void json_calls(FILE *out, const struct pt_image *img)
-{
+static void json_calls(FILE *out, const struct pt_image *img) {
     int first = 1;
     putc('[', out);
     for (unsigned t = 0; t <= PT_EV_MAX; t++) {
         const struct pt_stat *s = &img->stats[t];
         if (s->calls == 0 || !summary_counted_call(t) || pt_event_name(t) == NULL)
             continue;
-        fprintf(out, "%s{\"call\":\"%s\",\"calls\":%" PRIu64 ",\"errors\":%" PRIu64
-                ",\"bytes\":%" PRIu64 ",\"seconds\":%.9f}",
+        fprintf(out,
+                "%s{\"call\":\"%s\",\"calls\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"bytes\":%" PRIu64
+                ",\"seconds\":%.9f}",
                 first ? "" : ",", pt_event_name(t), s->calls, s->errors, s->bytes,
                 (double)s->ns / 1e9);
         first = 0;
@@ -39,8 +37,7 @@ static void json_calls(FILE *out, const struct pt_image *img)
     putc(']', out);
 }
 
-static void json_image(FILE *out, const struct analysis *a, const struct pt_image *img)
-{
+static void json_image(FILE *out, const struct analysis *a, const struct pt_image *img) {
     const struct pt_file_header *h = img->file->hdr;
     char image[64];
     pt_file_image(img->file, image, sizeof image);
@@ -50,8 +47,9 @@ static void json_image(FILE *out, const struct analysis *a, const struct pt_imag
     json_argv(out, img);
     fprintf(out, ",\"start\":%.9f,\"fork_child\":%s,\"stdio\":\"%s\",\"stopped\":",
             analysis_rel(&a->model, img->start), img->fork_child ? "true" : "false",
-            img->stdio_unhooked ? "unhooked"
-            : (h->flags & PT_HDR_STDIO_HOOKED) ? "hooked" : "unknown");
+            img->stdio_unhooked                ? "unhooked"
+            : (h->flags & PT_HDR_STDIO_HOOKED) ? "hooked"
+                                               : "unknown");
     if (h->flags & PT_HDR_STOPPED)
         fprintf(out, "\"%s\"", pt_errno_name(h->stop_errno) ? pt_errno_name(h->stop_errno) : "?");
     else
@@ -62,8 +60,7 @@ static void json_image(FILE *out, const struct analysis *a, const struct pt_imag
     putc('}', out);
 }
 
-static void json_untraced(FILE *out, const struct pt_image *img, int *first)
-{
+static void json_untraced(FILE *out, const struct pt_image *img, int *first) {
     for (size_t i = 0; i < img->nuntraced; i++) {
         const struct pt_untraced *u = &img->untraced[i];
         const char *reason = pt_untraced_reason_name(u->reason);
@@ -77,8 +74,7 @@ static void json_untraced(FILE *out, const struct pt_image *img, int *first)
     }
 }
 
-static void json_process(FILE *out, const struct analysis *a, const struct pt_process *p)
-{
+static void json_process(FILE *out, const struct analysis *a, const struct pt_process *p) {
     const struct pt_model *m = &a->model;
     const struct pt_image *last = &m->images[p->last_image];
     fprintf(out, "{\"pid\":%" PRId32 ",\"ppid\":%" PRId32 ",\"argv\":", p->pid, p->ppid);
@@ -87,9 +83,10 @@ static void json_process(FILE *out, const struct analysis *a, const struct pt_pr
     esc_json_str(out, pt_image_exe(last));
     fputs(",\"exit\":", out);
     analysis_json_exit(out, last);
-    fprintf(out, ",\"exit_seen_by\":%s", last->end == PT_END_NONE || last->end == PT_END_EXEC
-                                             ? "null"
-                                             : last->end_from_wait ? "\"wait\"" : "\"exit\"");
+    fprintf(out, ",\"exit_seen_by\":%s",
+            last->end == PT_END_NONE || last->end == PT_END_EXEC ? "null"
+            : last->end_from_wait                                ? "\"wait\""
+                                                                 : "\"exit\"");
     fprintf(out, ",\"start\":%.9f,\"images\":[", analysis_rel(m, m->images[p->first_image].start));
     int first = 1;
     for (size_t i = p->first_image; i != PT_NO_IMAGE; i = m->images[i].next_image) {
@@ -104,8 +101,7 @@ static void json_process(FILE *out, const struct analysis *a, const struct pt_pr
     fputs("]}", out);
 }
 
-static void json_uses(FILE *out, const struct pt_model *m, const struct pt_pipe *p, int writers)
-{
+static void json_uses(FILE *out, const struct pt_model *m, const struct pt_pipe *p, int writers) {
     int first = 1;
     putc('[', out);
     for (size_t i = 0; i < p->nuses; i++) {
@@ -126,14 +122,15 @@ static void json_uses(FILE *out, const struct pt_model *m, const struct pt_pipe 
     putc(']', out);
 }
 
-static void json_holders(FILE *out, const struct pt_model *m, const struct pt_pipe *p)
-{
+static void json_holders(FILE *out, const struct pt_model *m, const struct pt_pipe *p) {
     putc('[', out);
     for (size_t i = 0; i < p->nholders; i++) {
         const struct pt_holder *h = &p->holders[i];
         fprintf(out, "%s{\"pid\":%" PRId32 ",\"fd\":%d,\"end\":\"%s\",\"from\":%.9f,\"to\":",
                 i ? "," : "", m->images[h->image].pid, h->fd,
-                h->read_end && h->write_end ? "both" : h->write_end ? "write" : "read",
+                h->read_end && h->write_end ? "both"
+                : h->write_end              ? "write"
+                                            : "read",
                 analysis_rel(m, h->t_from));
         if (h->t_to != 0)
             fprintf(out, "%.9f", analysis_rel(m, h->t_to));
@@ -146,8 +143,7 @@ static void json_holders(FILE *out, const struct pt_model *m, const struct pt_pi
     putc(']', out);
 }
 
-static void json_pipe(FILE *out, const struct pt_model *m, const struct pt_pipe *p)
-{
+static void json_pipe(FILE *out, const struct pt_model *m, const struct pt_pipe *p) {
     const struct pt_origin *c = p->created;
     fprintf(out, "{\"id\":%u,\"inode\":%" PRIu64 ",\"kind\":\"%s\",\"created_by\":", p->id, p->ino,
             pt_obj_kind_name(p->kind));
@@ -177,8 +173,7 @@ static void json_pipe(FILE *out, const struct pt_model *m, const struct pt_pipe 
     putc('}', out);
 }
 
-int summary_pipe_shown(const struct pt_pipe *p)
-{
+int summary_pipe_shown(const struct pt_pipe *p) {
     if (p->created != NULL)
         return 1;
     for (size_t i = 0; i < p->nuses; i++)
@@ -187,8 +182,7 @@ int summary_pipe_shown(const struct pt_pipe *p)
     return 0;
 }
 
-static void json_gaps(FILE *out, const struct pt_model *m)
-{
+static void json_gaps(FILE *out, const struct pt_model *m) {
     int first = 1;
     putc('[', out);
     for (size_t i = 0; i < m->nfiles; i++) {
@@ -214,8 +208,7 @@ static void json_gaps(FILE *out, const struct pt_model *m)
     putc(']', out);
 }
 
-void summary_json(FILE *out, const struct analysis *a)
-{
+void summary_json(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     fputs("{\"processes\":[", out);
     for (size_t i = 0; i < m->nprocesses; i++) {

@@ -5,8 +5,7 @@
 #include "summary.h"
 #include "trace/names.h"
 
-static void processes(FILE *out, const struct analysis *a)
-{
+static void processes(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     fprintf(out, "PROCESSES (%zu)\n  %-7s %-7s %-9s %s\n", m->nprocesses, "PID", "PPID", "ENDED",
             "COMMAND");
@@ -31,8 +30,7 @@ static void processes(FILE *out, const struct analysis *a)
     }
 }
 
-static void uses(FILE *out, const struct pt_model *m, const struct pt_pipe *p, int writers)
-{
+static void uses(FILE *out, const struct pt_model *m, const struct pt_pipe *p, int writers) {
     for (size_t i = 0; i < p->nuses; i++) {
         const struct pt_pipe_use *u = &p->uses[i];
         uint64_t calls = writers ? u->calls_written : u->calls_read;
@@ -49,8 +47,7 @@ static void uses(FILE *out, const struct pt_model *m, const struct pt_pipe *p, i
 }
 
 /* The same fd carried across exec is one hold, not two. */
-static int continues_earlier(const struct pt_model *m, const struct pt_pipe *p, size_t i)
-{
+static int continues_earlier(const struct pt_model *m, const struct pt_pipe *p, size_t i) {
     const struct pt_holder *h = &p->holders[i];
     for (size_t j = 0; j < i; j++) {
         const struct pt_holder *e = &p->holders[j];
@@ -62,8 +59,7 @@ static int continues_earlier(const struct pt_model *m, const struct pt_pipe *p, 
     return 0;
 }
 
-static void holders(FILE *out, const struct pt_model *m, const struct pt_pipe *p)
-{
+static void holders(FILE *out, const struct pt_model *m, const struct pt_pipe *p) {
     fputs("    held by:", out);
     size_t col = 12;
     for (size_t i = 0; i < p->nholders; i++) {
@@ -72,7 +68,9 @@ static void holders(FILE *out, const struct pt_model *m, const struct pt_pipe *p
         if (continues_earlier(m, p, i))
             continue;
         int n = snprintf(item, sizeof item, " %" PRId32 ":%d%s", m->images[h->image].pid, h->fd,
-                         h->read_end && h->write_end ? "rw" : h->write_end ? "w" : "r");
+                         h->read_end && h->write_end ? "rw"
+                         : h->write_end              ? "w"
+                                                     : "r");
         if (col + (size_t)n > 78) {
             fputs("\n           ", out);
             col = 11;
@@ -83,8 +81,7 @@ static void holders(FILE *out, const struct pt_model *m, const struct pt_pipe *p
     putc('\n', out);
 }
 
-static void pipes(FILE *out, const struct analysis *a)
-{
+static void pipes(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     size_t shown = 0;
     for (size_t i = 0; i < m->npipes; i++)
@@ -110,8 +107,7 @@ static void pipes(FILE *out, const struct analysis *a)
     }
 }
 
-static void calls(FILE *out, const struct analysis *a)
-{
+static void calls(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     fputs("\nCALLS PER PROCESS\n", out);
     for (size_t i = 0; i < m->nfiles; i++) {
@@ -124,14 +120,13 @@ static void calls(FILE *out, const struct analysis *a)
             const struct pt_stat *s = &img->stats[t];
             if (s->calls == 0 || !summary_counted_call(t) || pt_event_name(t) == NULL)
                 continue;
-            fprintf(out, "    %-14s %8" PRIu64 " %7" PRIu64 " %14" PRIu64 " %12.6f\n", pt_event_name(t),
-                    s->calls, s->errors, s->bytes, (double)s->ns / 1e9);
+            fprintf(out, "    %-14s %8" PRIu64 " %7" PRIu64 " %14" PRIu64 " %12.6f\n",
+                    pt_event_name(t), s->calls, s->errors, s->bytes, (double)s->ns / 1e9);
         }
     }
 }
 
-static void coverage(FILE *out, const struct analysis *a)
-{
+static void coverage(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     fputs("\nCOVERAGE\n", out);
     size_t gaps = 0;
@@ -139,19 +134,22 @@ static void coverage(FILE *out, const struct analysis *a)
         const struct pt_image *img = &m->images[i];
         const struct pt_file_header *h = img->file->hdr;
         if (img->stdio_unhooked && ++gaps)
-            fprintf(out, "  pid %" PRId32 ": stdio not hooked (printf/fwrite bytes missing)\n", img->pid);
+            fprintf(out, "  pid %" PRId32 ": stdio not hooked (printf/fwrite bytes missing)\n",
+                    img->pid);
         if ((h->flags & PT_HDR_STOPPED) && ++gaps)
-            fprintf(out, "  pid %" PRId32 ": tracing stopped early (%s), %" PRIu64 " events dropped\n",
+            fprintf(out,
+                    "  pid %" PRId32 ": tracing stopped early (%s), %" PRIu64 " events dropped\n",
                     img->pid, pt_errno_name(h->stop_errno) ? pt_errno_name(h->stop_errno) : "?",
                     h->dropped);
         if (pt_damage_any(&img->file->damage) && ++gaps)
-            fprintf(out, "  pid %" PRId32 ": trace file damaged (see the warning above)\n", img->pid);
+            fprintf(out, "  pid %" PRId32 ": trace file damaged (see the warning above)\n",
+                    img->pid);
     }
-    fprintf(out, "  %s; dropped events: %" PRIu64 "\n", gaps ? "gaps above" : "no gaps", m->dropped);
+    fprintf(out, "  %s; dropped events: %" PRIu64 "\n", gaps ? "gaps above" : "no gaps",
+            m->dropped);
 }
 
-void summary_text(FILE *out, const struct analysis *a)
-{
+void summary_text(FILE *out, const struct analysis *a) {
     processes(out, a);
     pipes(out, a);
     calls(out, a);

@@ -14,17 +14,15 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define MAX_PENDING 64  /* calls in progress kept per image (one per thread) */
+#define MAX_PENDING 64 /* calls in progress kept per image (one per thread) */
 
-static int done_ok(const struct pt_record *r)
-{
+static int done_ok(const struct pt_record *r) {
     return r->state == PT_DONE && r->result >= 0;
 }
 
 /* --- counting ------------------------------------------------------------ */
 
-static void count(struct pt_image *img, const struct pt_record *r)
-{
+static void count(struct pt_image *img, const struct pt_record *r) {
     if (r->type > PT_EV_MAX)
         return;
     struct pt_stat *s = &img->stats[r->type];
@@ -39,8 +37,7 @@ static void count(struct pt_image *img, const struct pt_record *r)
         s->ns += r->t_end - r->t_start;
 }
 
-static void keep_pending(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void keep_pending(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     if (r->state != PT_BEGUN || r->type == PT_EV_EXEC || img->npending >= MAX_PENDING)
         return;
@@ -55,8 +52,7 @@ static void keep_pending(struct pt_model *m, struct pt_image *img, const struct 
 
 /* --- I/O ----------------------------------------------------------------- */
 
-static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_record *r)
-{
+static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     struct pt_fdent *e = pt_fd_seen(m, img, r);
     if (e != NULL)
         e->used = 1;
@@ -84,8 +80,7 @@ static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_r
 
 static struct pt_origin *created(struct pt_model *m, struct pt_image *img,
                                  const struct pt_merged *ev, enum pt_origin_how how, int fd,
-                                 uint64_t flags, struct pt_origin *prev)
-{
+                                 uint64_t flags, struct pt_origin *prev) {
     const struct pt_record *r = ev->ev.rec;
     struct pt_origin *o = pt_origin_new(m, how, img, fd, r->t_start, prev);
     if (o != NULL) {
@@ -96,14 +91,12 @@ static struct pt_origin *created(struct pt_model *m, struct pt_image *img,
     return o;
 }
 
-static uint8_t open_fd_flags(uint64_t flags)
-{
+static uint8_t open_fd_flags(uint64_t flags) {
     return (uint8_t)(((flags & O_NONBLOCK) ? PT_FDF_NONBLOCK : 0) |
                      ((flags & O_CLOEXEC) ? PT_FDF_CLOEXEC : 0));
 }
 
-static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     struct pt_pipe_payload pp;
     if (r->state != PT_DONE || r->result != 0 || !pt_decode_pipe(&ev->ev, &pp))
@@ -116,8 +109,8 @@ static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt
         struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, pp.fds[end], flags, NULL);
         img->last_created[end] = o;
         uint8_t access = socket ? 0 : end == 0 ? PT_FDF_RDONLY : PT_FDF_WRONLY;
-        struct pt_fdent *e = pt_fd_open(m, img, pp.fds[end], kind, pp.ino[end],
-                                        base | access, o, r->t_start);
+        struct pt_fdent *e =
+            pt_fd_open(m, img, pp.fds[end], kind, pp.ino[end], base | access, o, r->t_start);
         if (e != NULL)
             e->created_here = 1;
         struct pt_pipe *p = socket ? NULL : pt_pipe_get(m, pp.ino[end], kind);
@@ -128,9 +121,8 @@ static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt
 
 /* newfd becomes a copy of oldfd; the copy never has FD_CLOEXEC unless the
  * call asked for it. */
-static void dup_fd(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev,
-                   int newfd, uint64_t flags)
-{
+static void dup_fd(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev, int newfd,
+                   uint64_t flags) {
     const struct pt_record *r = ev->ev.rec;
     struct pt_fdent *old = pt_fd_seen(m, img, r);
     if (old == NULL || newfd < 0) {
@@ -140,7 +132,7 @@ static void dup_fd(struct pt_model *m, struct pt_image *img, const struct pt_mer
     old->used = 1;
     if (old->fd == newfd)
         return;
-    struct pt_fdent copy = *old;  /* opening may move the table */
+    struct pt_fdent copy = *old; /* opening may move the table */
     struct pt_origin *o = created(m, img, ev, PT_ORIGIN_DUP, newfd, flags, copy.origin);
     img->last_created[0] = o;
     img->last_created[1] = NULL;
@@ -150,8 +142,7 @@ static void dup_fd(struct pt_model *m, struct pt_image *img, const struct pt_mer
         e->created_here = 1;
 }
 
-static void apply_dup(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_dup(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     if (!done_ok(r))
         return;
@@ -163,8 +154,7 @@ static void apply_dup(struct pt_model *m, struct pt_image *img, const struct pt_
         dup_fd(m, img, ev, (int)r->result, r->arg >> 32);
 }
 
-static void apply_fcntl(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_fcntl(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     int cmd = (int)(uint32_t)r->arg;
     uint32_t value = (uint32_t)(r->arg >> 32);
@@ -179,29 +169,28 @@ static void apply_fcntl(struct pt_model *m, struct pt_image *img, const struct p
         return;
     e->used = 1;
     if (cmd == F_SETFD)
-        e->flags = (uint8_t)((e->flags & ~PT_FDF_CLOEXEC) |
-                             ((value & FD_CLOEXEC) ? PT_FDF_CLOEXEC : 0));
+        e->flags =
+            (uint8_t)((e->flags & ~PT_FDF_CLOEXEC) | ((value & FD_CLOEXEC) ? PT_FDF_CLOEXEC : 0));
     else if (cmd == F_SETFL)
-        e->flags = (uint8_t)((e->flags & ~PT_FDF_NONBLOCK) |
-                             ((value & O_NONBLOCK) ? PT_FDF_NONBLOCK : 0));
+        e->flags =
+            (uint8_t)((e->flags & ~PT_FDF_NONBLOCK) | ((value & O_NONBLOCK) ? PT_FDF_NONBLOCK : 0));
 }
 
-static void apply_open(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_open(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     if (!done_ok(r) || r->result > INT32_MAX)
         return;
     int fd = (int)r->result;
     int acc = (int)(r->arg & O_ACCMODE);
-    uint8_t access = acc == O_RDONLY ? PT_FDF_RDONLY
+    uint8_t access = acc == O_RDONLY   ? PT_FDF_RDONLY
                      : acc == O_WRONLY ? PT_FDF_WRONLY
                                        : PT_FDF_RDONLY | PT_FDF_WRONLY;
     struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, fd, r->arg, NULL);
     img->last_created[0] = o;
     img->last_created[1] = NULL;
     uint8_t kind = r->obj_kind ? r->obj_kind : PT_OBJ_FIFO;
-    struct pt_fdent *e = pt_fd_open(m, img, fd, kind, r->obj_ino,
-                                    access | open_fd_flags(r->arg), o, r->t_start);
+    struct pt_fdent *e =
+        pt_fd_open(m, img, fd, kind, r->obj_ino, access | open_fd_flags(r->arg), o, r->t_start);
     if (e != NULL)
         e->created_here = 1;
     struct pt_pipe *p = kind == PT_OBJ_FIFO ? pt_model_pipe(m, r->obj_ino) : NULL;
@@ -210,8 +199,7 @@ static void apply_open(struct pt_model *m, struct pt_image *img, const struct pt
 }
 
 /* popen: the parent's end of a pipe glibc made internally. */
-static void apply_popen(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_popen(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     if (r->state != PT_DONE || r->fd < 0 || r->obj_kind == PT_OBJ_UNKNOWN)
         return;
@@ -219,8 +207,7 @@ static void apply_popen(struct pt_model *m, struct pt_image *img, const struct p
     img->last_created[0] = o;
     img->last_created[1] = NULL;
     uint8_t flags = (r->fd_flags & PT_FDF_KNOWN) ? r->fd_flags : 0;
-    struct pt_fdent *e =
-        pt_fd_open(m, img, r->fd, r->obj_kind, r->obj_ino, flags, o, r->t_start);
+    struct pt_fdent *e = pt_fd_open(m, img, r->fd, r->obj_kind, r->obj_ino, flags, o, r->t_start);
     if (e != NULL)
         e->created_here = 1;
     struct pt_pipe *p = pt_model_pipe(m, r->obj_ino);
@@ -230,8 +217,7 @@ static void apply_popen(struct pt_model *m, struct pt_image *img, const struct p
 
 /* --- closing ------------------------------------------------------------- */
 
-static void apply_close(struct pt_model *m, struct pt_image *img, const struct pt_record *r)
-{
+static void apply_close(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     struct pt_fdent *e = pt_fdtable_find(&img->fds, r->fd);
     if (e != NULL)
         e->used = 1;
@@ -240,9 +226,7 @@ static void apply_close(struct pt_model *m, struct pt_image *img, const struct p
         pt_fd_close(m, img, r->fd, r->t_start);
 }
 
-static void apply_close_range(struct pt_model *m, struct pt_image *img,
-                              const struct pt_record *r)
-{
+static void apply_close_range(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     if (!done_ok(r))
         return;
     uint32_t first = (uint32_t)r->fd, last = (uint32_t)r->arg;
@@ -261,8 +245,7 @@ static void apply_close_range(struct pt_model *m, struct pt_image *img,
 
 /* --- processes and the rest ---------------------------------------------- */
 
-static void apply_untraced(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_untraced(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     struct pt_untraced *v = realloc(img->untraced, (img->nuntraced + 1) * sizeof *v);
     char *path = pt_decode_first_string(&ev->ev);
@@ -282,8 +265,7 @@ static void apply_untraced(struct pt_model *m, struct pt_image *img, const struc
     };
 }
 
-static void apply_module(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_module(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     uint64_t base;
     const char *path;
     size_t len;
@@ -306,8 +288,7 @@ static void apply_module(struct pt_model *m, struct pt_image *img, const struct 
     v[img->nmodules++] = (struct pt_module){base, copy};
 }
 
-static const char *module_name(const struct pt_image *img, uint64_t base)
-{
+static const char *module_name(const struct pt_image *img, uint64_t base) {
     for (size_t i = 0; i < img->nmodules; i++) {
         if (img->modules[i].base != base)
             continue;
@@ -318,8 +299,7 @@ static const char *module_name(const struct pt_image *img, uint64_t base)
 }
 
 /* "module+0xoff (function)", or the bare address without a module. */
-static char *format_site(const struct pt_image *img, const struct pt_decoded_site *s)
-{
+static char *format_site(const struct pt_image *img, const struct pt_decoded_site *s) {
     char buf[512];
     const char *mod = module_name(img, s->module_base);
     int n;
@@ -328,13 +308,12 @@ static char *format_site(const struct pt_image *img, const struct pt_decoded_sit
     else
         n = snprintf(buf, sizeof buf, "%#" PRIx64, s->addr);
     if (s->symbol_len > 0 && n > 0 && (size_t)n < sizeof buf)
-        snprintf(buf + n, sizeof buf - (size_t)n, " (%.*s)", (int)(s->symbol_len > 200 ? 200 : s->symbol_len),
-                 s->symbol);
+        snprintf(buf + n, sizeof buf - (size_t)n, " (%.*s)",
+                 (int)(s->symbol_len > 200 ? 200 : s->symbol_len), s->symbol);
     return strdup(buf);
 }
 
-static void apply_callsite(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_callsite(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     struct pt_decoded_site s;
     if (!pt_decode_callsite(&ev->ev, &s))
         return;
@@ -348,8 +327,7 @@ static void apply_callsite(struct pt_model *m, struct pt_image *img, const struc
     }
 }
 
-static void apply_process(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+static void apply_process(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     switch (r->type) {
     case PT_EV_FORK:
@@ -360,7 +338,7 @@ static void apply_process(struct pt_model *m, struct pt_image *img, const struct
         pt_image_forked(m, img, r, 1);
         break;
     case PT_EV_EXEC:
-        if (r->state == PT_BEGUN) {  /* it never came back: it succeeded */
+        if (r->state == PT_BEGUN) { /* it never came back: it succeeded */
             img->end = PT_END_EXEC;
             img->t_end = r->t_start;
         }
@@ -379,29 +357,51 @@ static void apply_process(struct pt_model *m, struct pt_image *img, const struct
     }
 }
 
-void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev)
-{
+void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     count(img, r);
     keep_pending(m, img, ev);
     switch (r->type) {
-    case PT_EV_READ ... PT_EV_STDIO_WRITE: apply_io(m, img, r); break;
+    case PT_EV_READ ... PT_EV_STDIO_WRITE:
+        apply_io(m, img, r);
+        break;
     case PT_EV_PIPE:
     case PT_EV_PIPE2:
-    case PT_EV_SOCKETPAIR: apply_pipe(m, img, ev); break;
-    case PT_EV_DUP ... PT_EV_DUP3: apply_dup(m, img, ev); break;
-    case PT_EV_FCNTL: apply_fcntl(m, img, ev); break;
-    case PT_EV_OPEN: apply_open(m, img, ev); break;
-    case PT_EV_POPEN: apply_popen(m, img, ev); break;
-    case PT_EV_CLOSE: apply_close(m, img, r); break;
-    case PT_EV_CLOSE_RANGE: apply_close_range(m, img, r); break;
-    case PT_EV_FORK ... PT_EV_UNTRACED_CHILD: apply_process(m, img, ev); break;
-    case PT_EV_CALLSITE: apply_callsite(m, img, ev); break;
-    case PT_EV_MODULE: apply_module(m, img, ev); break;
+    case PT_EV_SOCKETPAIR:
+        apply_pipe(m, img, ev);
+        break;
+    case PT_EV_DUP ... PT_EV_DUP3:
+        apply_dup(m, img, ev);
+        break;
+    case PT_EV_FCNTL:
+        apply_fcntl(m, img, ev);
+        break;
+    case PT_EV_OPEN:
+        apply_open(m, img, ev);
+        break;
+    case PT_EV_POPEN:
+        apply_popen(m, img, ev);
+        break;
+    case PT_EV_CLOSE:
+        apply_close(m, img, r);
+        break;
+    case PT_EV_CLOSE_RANGE:
+        apply_close_range(m, img, r);
+        break;
+    case PT_EV_FORK ... PT_EV_UNTRACED_CHILD:
+        apply_process(m, img, ev);
+        break;
+    case PT_EV_CALLSITE:
+        apply_callsite(m, img, ev);
+        break;
+    case PT_EV_MODULE:
+        apply_module(m, img, ev);
+        break;
     case PT_EV_COVERAGE:
         if (r->arg & PT_HDR_STDIO_UNHOOKED)
             img->stdio_unhooked = 1;
         break;
-    default: break;
+    default:
+        break;
     }
 }

@@ -18,12 +18,12 @@ extern "C" {
 #endif
 
 /* Tunables, with the reasons for their values in check_stream.c. */
-#define PT_SPIN_MIN_EAGAIN 3          /* EAGAINs in a row that make a spin */
-#define PT_SPIN_MAX_GAP_NS 1000000    /* at most this far apart */
+#define PT_SPIN_MIN_EAGAIN 3       /* EAGAINs in a row that make a spin */
+#define PT_SPIN_MAX_GAP_NS 1000000 /* at most this far apart */
 #define PT_PIPE_BUF 4096
 
-struct pt_check_image;   /* per image state (check_stream.c) */
-struct pt_check_pipe;    /* per pipe state */
+struct pt_check_image; /* per image state (check_stream.c) */
+struct pt_check_pipe;  /* per pipe state */
 
 struct pt_check_epipe {
     size_t image;
@@ -33,10 +33,10 @@ struct pt_check_epipe {
 struct pt_check {
     struct pt_model *model;
     struct pt_problems *out;
-    struct pt_check_image *images;     /* one per image */
-    struct pt_check_pipe *pipes;       /* by pipe id - 1 */
+    struct pt_check_image *images; /* one per image */
+    struct pt_check_pipe *pipes;   /* by pipe id - 1 */
     size_t npipes;
-    struct pt_check_epipe *epipes;     /* failed writes, explained at the end */
+    struct pt_check_epipe *epipes; /* failed writes, explained at the end */
     size_t nepipes;
     int oom;
 };

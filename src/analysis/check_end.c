@@ -14,13 +14,11 @@
  * holder kept it until it died or the trace ended.  (The order in which
  * processes killed together died is not recorded, so a hold that ended
  * with its process counts as held to the end.) */
-static int held_since(const struct pt_holder *h, uint64_t t)
-{
+static int held_since(const struct pt_holder *h, uint64_t t) {
     return h->t_from <= t && (h->t_to == 0 || h->gone_with_process || h->t_to >= t);
 }
 
-static int holds_end(const struct pt_pipe *p, size_t image, int write_end, uint64_t t)
-{
+static int holds_end(const struct pt_pipe *p, size_t image, int write_end, uint64_t t) {
     for (size_t i = 0; i < p->nholders; i++) {
         const struct pt_holder *h = &p->holders[i];
         if (h->image == image && held_since(h, t) && (write_end ? h->write_end : h->read_end))
@@ -33,8 +31,7 @@ static int holds_end(const struct pt_pipe *p, size_t image, int write_end, uint6
 
 /* Appends "pid P (exe) fd N: how it got it" for each holder of the write end. */
 static size_t describe_writers(struct pt_check *c, struct pt_problem *p, const struct pt_pipe *pp,
-                               uint64_t t, char *buf, size_t len)
-{
+                               uint64_t t, char *buf, size_t len) {
     size_t used = 0, n = 0;
     for (size_t i = 0; i < pp->nholders && used < len; i++) {
         const struct pt_holder *h = &pp->holders[i];
@@ -43,8 +40,8 @@ static size_t describe_writers(struct pt_check *c, struct pt_problem *p, const s
         const struct pt_image *img = &c->model->images[h->image];
         char how[1024];
         pt_origin_describe(c->model, h->origin, how, sizeof how);
-        int k = snprintf(buf + used, len - used, "%spid %" PRId32 " (%s) fd %d: %s",
-                         n ? "; " : "", img->pid, pt_short_exe(img), h->fd, how);
+        int k = snprintf(buf + used, len - used, "%spid %" PRId32 " (%s) fd %d: %s", n ? "; " : "",
+                         img->pid, pt_short_exe(img), h->fd, how);
         if (k > 0)
             used += (size_t)k < len - used ? (size_t)k : len - used - 1;
         pt_problem_pid(p, img->pid);
@@ -54,14 +51,14 @@ static size_t describe_writers(struct pt_check *c, struct pt_problem *p, const s
     return n;
 }
 
-static void blocked_read(struct pt_check *c, struct pt_image *img, const struct pt_record *r)
-{
+static void blocked_read(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
     struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
     if (pp == NULL)
         return;
     uint64_t t = r->t_start;
     char holders[4096];
-    struct pt_problem *p = pt_problem_add(c->out, "blocked-read",
+    struct pt_problem *p = pt_problem_add(
+        c->out, "blocked-read",
         "Close the write end in every process that does not write to the pipe (the parent "
         "after fork, the child before exec, or create it with O_CLOEXEC), so the reader "
         "sees EOF.");
@@ -71,13 +68,14 @@ static void blocked_read(struct pt_check *c, struct pt_image *img, const struct 
     pt_problem_fd(p, r->fd);
     size_t n = describe_writers(c, p, pp, t, holders, sizeof holders);
     if (n == 0) {
-        c->out->len--;  /* nobody traced holds it: not this bug */
+        c->out->len--; /* nobody traced holds it: not this bug */
         return;
     }
     p->object_kind = pp->kind;
     p->object_ino = pp->ino;
     pt_problem_evidence(p, img->pid, r);
-    pt_problem_message(p, "pid %" PRId32 " (%s) was blocked reading fd %d (%s:[%" PRIu64 "]) "
+    pt_problem_message(p,
+                       "pid %" PRId32 " (%s) was blocked reading fd %d (%s:[%" PRIu64 "]) "
                        "when the trace ended%s, waiting for data or EOF; the write end was still "
                        "held by %s",
                        img->pid, pt_short_exe(img), r->fd, pt_obj_kind_name(pp->kind), pp->ino,
@@ -87,8 +85,7 @@ static void blocked_read(struct pt_check *c, struct pt_image *img, const struct 
 /* A holder that was stuck in a call when the trace ended (or died of a
  * signal) never closed the end: it was killed holding it. */
 static int killed_holding(const struct pt_model *m, const struct pt_holder *h, uint64_t t,
-                          uint64_t t_eof)
-{
+                          uint64_t t_eof) {
     const struct pt_image *img = &m->images[h->image];
     if (!h->write_end || h->t_from > t || (h->t_to != 0 && !h->gone_with_process))
         return 0;
@@ -103,8 +100,7 @@ static int killed_holding(const struct pt_model *m, const struct pt_holder *h, u
 /* A read that blocked until the process holding the write end was killed,
  * and only then saw EOF: the same hung pipeline, seen when the killing
  * signal reached the holder before the reader. */
-static void blocked_until_killed(struct pt_check *c, const struct pt_pipe *pp)
-{
+static void blocked_until_killed(struct pt_check *c, const struct pt_pipe *pp) {
     size_t ri;
     const struct pt_record *r = pt_check_eof_read(c, pp, &ri);
     if (r == NULL)
@@ -112,11 +108,13 @@ static void blocked_until_killed(struct pt_check *c, const struct pt_pipe *pp)
     struct pt_image *img = &c->model->images[ri];
     const struct pt_holder *killed = NULL;
     for (size_t i = 0; i < pp->nholders && killed == NULL; i++)
-        if (pp->holders[i].image != ri && killed_holding(c->model, &pp->holders[i], r->t_start, r->t_end))
+        if (pp->holders[i].image != ri &&
+            killed_holding(c->model, &pp->holders[i], r->t_start, r->t_end))
             killed = &pp->holders[i];
     if (killed == NULL)
         return;
-    struct pt_problem *p = pt_problem_add(c->out, "blocked-read",
+    struct pt_problem *p = pt_problem_add(
+        c->out, "blocked-read",
         "Close the write end in every process that does not write to the pipe (the parent "
         "after fork, the child before exec, or create it with O_CLOEXEC), so the reader "
         "sees EOF.");
@@ -129,7 +127,8 @@ static void blocked_until_killed(struct pt_check *c, const struct pt_pipe *pp)
     p->object_kind = pp->kind;
     p->object_ino = pp->ino;
     pt_problem_evidence(p, img->pid, r);
-    pt_problem_message(p, "pid %" PRId32 " (%s) was blocked reading fd %d (%s:[%" PRIu64 "]) for "
+    pt_problem_message(p,
+                       "pid %" PRId32 " (%s) was blocked reading fd %d (%s:[%" PRIu64 "]) for "
                        "%.3f s and saw EOF only when pid %" PRId32 " was killed; the write end "
                        "was held by %s",
                        img->pid, pt_short_exe(img), r->fd, pt_obj_kind_name(pp->kind), pp->ino,
@@ -145,9 +144,9 @@ struct blocked_write {
 };
 
 static void deadlock_pair(struct pt_check *c, const struct blocked_write *a,
-                          const struct blocked_write *b)
-{
-    struct pt_problem *p = pt_problem_add(c->out, "pipe-deadlock",
+                          const struct blocked_write *b) {
+    struct pt_problem *p = pt_problem_add(
+        c->out, "pipe-deadlock",
         "Do not write all of a child's input before reading its output: read and write "
         "concurrently (poll, a thread, or a temporary file).");
     if (p == NULL)
@@ -160,22 +159,22 @@ static void deadlock_pair(struct pt_check *c, const struct blocked_write *a,
     p->object_ino = a->rec->obj_ino;
     pt_problem_evidence(p, a->img->pid, a->rec);
     pt_problem_evidence(p, b->img->pid, b->rec);
-    pt_problem_message(p, "pid %" PRId32 " (%s) is blocked writing fd %d (pipe:[%" PRIu64 "], full) "
-                       "and pid %" PRId32 " (%s) is blocked writing fd %d (pipe:[%" PRIu64 "], full); "
+    pt_problem_message(p,
+                       "pid %" PRId32 " (%s) is blocked writing fd %d (pipe:[%" PRIu64 "], full) "
+                       "and pid %" PRId32 " (%s) is blocked writing fd %d (pipe:[%" PRIu64
+                       "], full); "
                        "each holds the read end the other should drain",
-                       a->img->pid, pt_short_exe(a->img), a->rec->fd, a->rec->obj_ino,
-                       b->img->pid, pt_short_exe(b->img), b->rec->fd, b->rec->obj_ino);
+                       a->img->pid, pt_short_exe(a->img), a->rec->fd, a->rec->obj_ino, b->img->pid,
+                       pt_short_exe(b->img), b->rec->fd, b->rec->obj_ino);
 }
 
 static int drains(struct pt_check *c, const struct blocked_write *reader,
-                  const struct blocked_write *writer)
-{
+                  const struct blocked_write *writer) {
     struct pt_pipe *pp = pt_model_pipe(c->model, writer->rec->obj_ino);
     return pp != NULL && holds_end(pp, reader->img->index, 0, reader->rec->t_start);
 }
 
-static void deadlocks(struct pt_check *c, struct blocked_write *w, size_t n)
-{
+static void deadlocks(struct pt_check *c, struct blocked_write *w, size_t n) {
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++)
             if (w[i].img != w[j].img && w[i].rec->obj_ino != w[j].rec->obj_ino &&
@@ -186,8 +185,7 @@ static void deadlocks(struct pt_check *c, struct blocked_write *w, size_t n)
 /* --- epipe ------------------------------------------------------------------- */
 
 /* The holder of a read end that went away last, at or before t. */
-static const struct pt_holder *last_reader_gone(const struct pt_pipe *pp, uint64_t t)
-{
+static const struct pt_holder *last_reader_gone(const struct pt_pipe *pp, uint64_t t) {
     const struct pt_holder *last = NULL;
     for (size_t i = 0; i < pp->nholders; i++) {
         const struct pt_holder *h = &pp->holders[i];
@@ -198,9 +196,9 @@ static const struct pt_holder *last_reader_gone(const struct pt_pipe *pp, uint64
 }
 
 static void epipe(struct pt_check *c, struct pt_image *img, const struct pt_record *r,
-                  int by_signal)
-{
-    struct pt_problem *p = pt_problem_add(c->out, "epipe",
+                  int by_signal) {
+    struct pt_problem *p = pt_problem_add(
+        c->out, "epipe",
         "Keep the reader open until the writer is done, or handle EPIPE/SIGPIPE in the "
         "writer when an early exit of the reader is expected (e.g. head).");
     if (p == NULL)
@@ -216,20 +214,22 @@ static void epipe(struct pt_check *c, struct pt_image *img, const struct pt_reco
     if (h != NULL) {
         const struct pt_image *ri = &c->model->images[h->image];
         int exited = ri->end == PT_END_EXIT || ri->end == PT_END_SIGNAL;
-        snprintf(who, sizeof who, "the last read end was fd %d of pid %" PRId32 " (%s), %s %.6f s earlier",
-                 h->fd, ri->pid, pt_short_exe(ri), exited && h->t_to >= ri->last_t ? "gone when it exited" : "closed",
+        snprintf(who, sizeof who,
+                 "the last read end was fd %d of pid %" PRId32 " (%s), %s %.6f s earlier", h->fd,
+                 ri->pid, pt_short_exe(ri),
+                 exited && h->t_to >= ri->last_t ? "gone when it exited" : "closed",
                  (double)(r->t_start - h->t_to) / 1e9);
         pt_problem_pid(p, ri->pid);
     }
-    pt_problem_message(p, "pid %" PRId32 " (%s) %s writing fd %d (pipe:[%" PRIu64 "]) after every "
+    pt_problem_message(p,
+                       "pid %" PRId32 " (%s) %s writing fd %d (pipe:[%" PRIu64 "]) after every "
                        "read end was closed; %s",
                        img->pid, pt_short_exe(img),
                        by_signal ? "was killed by SIGPIPE" : "got EPIPE", r->fd, r->obj_ino, who);
 }
 
 void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
-                          const struct pt_record *r)
-{
+                          const struct pt_record *r) {
     for (size_t i = 0; i < c->nepipes; i++)
         if (c->epipes[i].image == img->index && c->epipes[i].rec->obj_ino == r->obj_ino)
             return;
@@ -244,8 +244,7 @@ void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
 
 /* --- leaked-fd ----------------------------------------------------------------- */
 
-static void leaked(struct pt_check *c)
-{
+static void leaked(struct pt_check *c) {
     struct pt_leaks l;
     if (pt_leaks_find(c->model, &l) < 0) {
         c->oom = 1;
@@ -256,7 +255,8 @@ static void leaked(struct pt_check *c)
         const struct pt_image *img = &c->model->images[k->image];
         char how[2048];
         pt_origin_describe(c->model, k->fd.origin, how, sizeof how);
-        struct pt_problem *p = pt_problem_add(c->out, "leaked-fd",
+        struct pt_problem *p = pt_problem_add(
+            c->out, "leaked-fd",
             "Create the fd with O_CLOEXEC (pipe2, dup3, F_DUPFD_CLOEXEC) or close it in the "
             "child before exec.");
         if (p == NULL)
@@ -268,7 +268,8 @@ static void leaked(struct pt_check *c)
         pt_problem_fd(p, k->fd.fd);
         p->object_kind = k->fd.kind;
         p->object_ino = k->fd.ino;
-        pt_problem_message(p, "fd %d (%s:[%" PRIu64 "]) leaked into %s (pid %" PRId32 "), which never "
+        pt_problem_message(p,
+                           "fd %d (%s:[%" PRIu64 "]) leaked into %s (pid %" PRId32 "), which never "
                            "used it: %s",
                            k->fd.fd, pt_obj_kind_name(k->fd.kind), k->fd.ino, pt_image_exe(img),
                            img->pid, how);
@@ -276,8 +277,7 @@ static void leaked(struct pt_check *c)
     pt_leaks_free(&l);
 }
 
-void pt_check_end_detectors(struct pt_check *c)
-{
+void pt_check_end_detectors(struct pt_check *c) {
     struct pt_model *m = c->model;
     struct blocked_write *writes = NULL;
     size_t nwrites = 0;

@@ -16,27 +16,29 @@
 #define RECENT_CLOSES 16
 
 struct pt_check_image {
-    int spin_fd;              /* the fd of the current EAGAIN run */
+    int spin_fd; /* the fd of the current EAGAIN run */
     unsigned spin_count;
     uint64_t spin_last;
-    int spin_reported_fd;     /* one report per fd run */
-    struct { int fd; uint64_t t; } closed[RECENT_CLOSES];
+    int spin_reported_fd; /* one report per fd run */
+    struct {
+        int fd;
+        uint64_t t;
+    } closed[RECENT_CLOSES];
     unsigned nclosed;
 };
 
 struct pt_check_pipe {
-    int32_t big_writer;       /* first pid with a write > PIPE_BUF, or 0 */
+    int32_t big_writer; /* first pid with a write > PIPE_BUF, or 0 */
     int interleave_reported;
-    int32_t early_reader;     /* an EAGAIN read before any byte was written */
+    int32_t early_reader; /* an EAGAIN read before any byte was written */
     int early_fd;
     const struct pt_record *early_rec;
     int race_reported;
-    size_t eof_image;         /* a read that returned EOF, or PT_NO_IMAGE */
+    size_t eof_image; /* a read that returned EOF, or PT_NO_IMAGE */
     const struct pt_record *eof_rec;
 };
 
-static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe *p)
-{
+static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe *p) {
     if (p->id > c->npipes) {
         size_t n = p->id + 16;
         struct pt_check_pipe *v = realloc(c->pipes, n * sizeof *v);
@@ -53,8 +55,7 @@ static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe
     return &c->pipes[p->id - 1];
 }
 
-const char *pt_short_exe(const struct pt_image *img)
-{
+const char *pt_short_exe(const struct pt_image *img) {
     if (img->file->argc > 0 && img->file->argv[0][0] != '\0') {
         const char *s = strrchr(img->file->argv[0], '/');
         return s ? s + 1 : img->file->argv[0];
@@ -65,15 +66,13 @@ const char *pt_short_exe(const struct pt_image *img)
 
 /* --- ebadf --------------------------------------------------------------- */
 
-static void remember_close(struct pt_check_image *ci, const struct pt_record *r)
-{
+static void remember_close(struct pt_check_image *ci, const struct pt_record *r) {
     ci->closed[ci->nclosed % RECENT_CLOSES].fd = r->fd;
     ci->closed[ci->nclosed % RECENT_CLOSES].t = r->t_start;
     ci->nclosed++;
 }
 
-static uint64_t closed_at(const struct pt_check_image *ci, int fd)
-{
+static uint64_t closed_at(const struct pt_check_image *ci, int fd) {
     uint64_t t = 0;
     unsigned n = ci->nclosed < RECENT_CLOSES ? ci->nclosed : RECENT_CLOSES;
     for (unsigned i = 0; i < n; i++)
@@ -83,14 +82,14 @@ static uint64_t closed_at(const struct pt_check_image *ci, int fd)
 }
 
 static void ebadf(struct pt_check *c, struct pt_image *img, struct pt_check_image *ci,
-                  const struct pt_record *r)
-{
+                  const struct pt_record *r) {
     const struct pt_fdent *e = pt_fdtable_find(&img->fds, r->fd);
     const char *call = pt_event_name(r->type) ? pt_event_name(r->type) : "call";
     uint64_t t_closed = closed_at(ci, r->fd);
-    struct pt_problem *p = pt_problem_add(c->out, "ebadf",
-        "Keep track of which fds are open: close each fd exactly once, set it to -1 "
-        "after closing, and read only from read ends.");
+    struct pt_problem *p =
+        pt_problem_add(c->out, "ebadf",
+                       "Keep track of which fds are open: close each fd exactly once, set it to -1 "
+                       "after closing, and read only from read ends.");
     if (p == NULL)
         return;
     pt_problem_pid(p, img->pid);
@@ -100,19 +99,23 @@ static void ebadf(struct pt_check *c, struct pt_image *img, struct pt_check_imag
     if (e != NULL && pt_is_read(r->type) && (e->flags & PT_FDF_WRONLY)) {
         p->object_kind = e->kind;
         p->object_ino = e->ino;
-        pt_problem_message(p, "pid %" PRId32 " (%s) called %s on fd %d, the write end of pipe:[%" PRIu64 "]",
-                           img->pid, pt_short_exe(img), call, r->fd, e->ino);
+        pt_problem_message(
+            p, "pid %" PRId32 " (%s) called %s on fd %d, the write end of pipe:[%" PRIu64 "]",
+            img->pid, pt_short_exe(img), call, r->fd, e->ino);
     } else if (e != NULL && pt_is_write(r->type) && (e->flags & PT_FDF_RDONLY)) {
         p->object_kind = e->kind;
         p->object_ino = e->ino;
-        pt_problem_message(p, "pid %" PRId32 " (%s) called %s on fd %d, the read end of pipe:[%" PRIu64 "]",
-                           img->pid, pt_short_exe(img), call, r->fd, e->ino);
+        pt_problem_message(
+            p, "pid %" PRId32 " (%s) called %s on fd %d, the read end of pipe:[%" PRIu64 "]",
+            img->pid, pt_short_exe(img), call, r->fd, e->ino);
     } else if (t_closed && r->type == PT_EV_CLOSE) {
-        pt_problem_message(p, "pid %" PRId32 " (%s) closed fd %d twice (the first close was %.6f s earlier)",
-                           img->pid, pt_short_exe(img), r->fd, ago);
+        pt_problem_message(
+            p, "pid %" PRId32 " (%s) closed fd %d twice (the first close was %.6f s earlier)",
+            img->pid, pt_short_exe(img), r->fd, ago);
     } else if (t_closed) {
-        pt_problem_message(p, "pid %" PRId32 " (%s) called %s on fd %d after closing it %.6f s earlier",
-                           img->pid, pt_short_exe(img), call, r->fd, ago);
+        pt_problem_message(
+            p, "pid %" PRId32 " (%s) called %s on fd %d after closing it %.6f s earlier", img->pid,
+            pt_short_exe(img), call, r->fd, ago);
     } else {
         pt_problem_message(p, "pid %" PRId32 " (%s) called %s on fd %d, which was not open",
                            img->pid, pt_short_exe(img), call, r->fd);
@@ -122,8 +125,7 @@ static void ebadf(struct pt_check *c, struct pt_image *img, struct pt_check_imag
 /* --- eagain-spin ------------------------------------------------------------ */
 
 static void spin(struct pt_check *c, struct pt_image *img, struct pt_check_image *ci,
-                 const struct pt_record *r)
-{
+                 const struct pt_record *r) {
     int again = r->state == PT_DONE && r->result == -EAGAIN;
     if (!again) {
         if (r->fd == ci->spin_fd && r->state == PT_DONE)
@@ -139,7 +141,8 @@ static void spin(struct pt_check *c, struct pt_image *img, struct pt_check_image
     if (++ci->spin_count != PT_SPIN_MIN_EAGAIN || ci->spin_reported_fd == r->fd)
         return;
     ci->spin_reported_fd = r->fd;
-    struct pt_problem *p = pt_problem_add(c->out, "eagain-spin",
+    struct pt_problem *p = pt_problem_add(
+        c->out, "eagain-spin",
         "Wait for the fd to become ready (poll or select) before retrying a non-blocking "
         "call, or use a blocking fd.");
     if (p == NULL)
@@ -149,17 +152,15 @@ static void spin(struct pt_check *c, struct pt_image *img, struct pt_check_image
     p->object_kind = r->obj_kind;
     p->object_ino = r->obj_ino;
     pt_problem_evidence(p, img->pid, r);
-    pt_problem_message(p, "pid %" PRId32 " (%s) retried %s on non-blocking fd %d %u times in a row "
+    pt_problem_message(p,
+                       "pid %" PRId32 " (%s) retried %s on non-blocking fd %d %u times in a row "
                        "with EAGAIN and no wait in between (busy loop)",
-                       img->pid, pt_short_exe(img), pt_event_name(r->type), r->fd,
-                       ci->spin_count);
+                       img->pid, pt_short_exe(img), pt_event_name(r->type), r->fd, ci->spin_count);
 }
 
 /* A non-blocking read that found nothing because the writer had not
  * written yet: reported when the writer's first bytes arrive. */
-static void read_before_write(struct pt_check *c, struct pt_image *img,
-                              const struct pt_record *r)
-{
+static void read_before_write(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
     if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
         return;
     struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
@@ -173,11 +174,12 @@ static void read_before_write(struct pt_check *c, struct pt_image *img,
         cp->early_rec = r;
         return;
     }
-    if (!pt_is_write(r->type) || r->state != PT_DONE || r->result <= 0 ||
-        cp->early_reader == 0 || cp->early_reader == img->pid || cp->race_reported)
+    if (!pt_is_write(r->type) || r->state != PT_DONE || r->result <= 0 || cp->early_reader == 0 ||
+        cp->early_reader == img->pid || cp->race_reported)
         return;
     cp->race_reported = 1;
-    struct pt_problem *p = pt_problem_add(c->out, "eagain-spin",
+    struct pt_problem *p = pt_problem_add(
+        c->out, "eagain-spin",
         "Make the reader wait until the pipe is readable (poll/select) or use a blocking "
         "read; do not assume the writer runs first after fork.");
     if (p == NULL)
@@ -190,7 +192,8 @@ static void read_before_write(struct pt_check *c, struct pt_image *img,
     p->object_ino = r->obj_ino;
     pt_problem_evidence(p, cp->early_reader, cp->early_rec);
     pt_problem_evidence(p, img->pid, r);
-    pt_problem_message(p, "pid %" PRId32 " read non-blocking fd %d of pipe:[%" PRIu64 "] before "
+    pt_problem_message(p,
+                       "pid %" PRId32 " read non-blocking fd %d of pipe:[%" PRIu64 "] before "
                        "pid %" PRId32 " (%s) wrote to it: the read found the pipe empty (EAGAIN) "
                        "%.6f s before the first write (a race between reader and writer)",
                        cp->early_reader, cp->early_fd, r->obj_ino, img->pid, pt_short_exe(img),
@@ -199,8 +202,7 @@ static void read_before_write(struct pt_check *c, struct pt_image *img,
 
 /* A read that saw EOF: blocked-read checks at the end whether the EOF came
  * only because a holder of the write end was killed. */
-static void eof_read(struct pt_check *c, struct pt_image *img, const struct pt_record *r)
-{
+static void eof_read(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
     if (!pt_is_read(r->type) || r->state != PT_DONE || r->result != 0 || r->arg == 0 ||
         (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO))
         return;
@@ -213,8 +215,7 @@ static void eof_read(struct pt_check *c, struct pt_image *img, const struct pt_r
 }
 
 const struct pt_record *pt_check_eof_read(const struct pt_check *c, const struct pt_pipe *p,
-                                          size_t *image)
-{
+                                          size_t *image) {
     if (p->id > c->npipes || c->pipes[p->id - 1].eof_image == PT_NO_IMAGE)
         return NULL;
     *image = c->pipes[p->id - 1].eof_image;
@@ -223,8 +224,7 @@ const struct pt_record *pt_check_eof_read(const struct pt_check *c, const struct
 
 /* --- interleaved-write ------------------------------------------------------ */
 
-static void interleave(struct pt_check *c, struct pt_image *img, const struct pt_record *r)
-{
+static void interleave(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
     if (!pt_is_write(r->type) || r->arg <= PT_PIPE_BUF ||
         (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO))
         return;
@@ -237,7 +237,8 @@ static void interleave(struct pt_check *c, struct pt_image *img, const struct pt
         return;
     }
     cp->interleave_reported = 1;
-    struct pt_problem *p = pt_problem_add(c->out, "interleaved-write",
+    struct pt_problem *p = pt_problem_add(
+        c->out, "interleaved-write",
         "Write at most PIPE_BUF (4096) bytes per call when several processes share a pipe, "
         "or give each writer its own pipe.");
     if (p == NULL)
@@ -248,15 +249,15 @@ static void interleave(struct pt_check *c, struct pt_image *img, const struct pt
     p->object_kind = r->obj_kind;
     p->object_ino = r->obj_ino;
     pt_problem_evidence(p, img->pid, r);
-    pt_problem_message(p, "pids %" PRId32 " and %" PRId32 " both write more than PIPE_BUF (4096) "
+    pt_problem_message(p,
+                       "pids %" PRId32 " and %" PRId32 " both write more than PIPE_BUF (4096) "
                        "bytes per call to pipe:[%" PRIu64 "] (%" PRIu64 " bytes here): the kernel "
                        "may interleave their data",
                        cp->big_writer, img->pid, r->obj_ino, r->arg);
 }
 
 static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
-                    struct pt_image *img)
-{
+                    struct pt_image *img) {
     struct pt_check *c = ctx;
     (void)m;
     const struct pt_record *r = ev->ev.rec;
@@ -277,8 +278,7 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
         pt_check_epipe_write(c, img, r);
 }
 
-int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *out)
-{
+int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *out) {
     memset(c, 0, sizeof *c);
     c->model = m;
     c->out = out;
@@ -292,13 +292,11 @@ int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *
     return 0;
 }
 
-void pt_check_finish(struct pt_check *c)
-{
+void pt_check_finish(struct pt_check *c) {
     pt_check_end_detectors(c);
 }
 
-void pt_check_free(struct pt_check *c)
-{
+void pt_check_free(struct pt_check *c) {
     free(c->images);
     free(c->pipes);
     free(c->epipes);

@@ -5,16 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pt_decode_pipe(const struct pt_event *ev, struct pt_pipe_payload *out)
-{
+int pt_decode_pipe(const struct pt_event *ev, struct pt_pipe_payload *out) {
     if (ev->rec->data_len < sizeof *out)
         return 0;
     memcpy(out, ev->payload, sizeof *out);
     return 1;
 }
 
-static char *copy_bytes(const void *p, size_t len)
-{
+static char *copy_bytes(const void *p, size_t len) {
     char *s = malloc(len + 1);
     if (s == NULL)
         return NULL;
@@ -23,8 +21,7 @@ static char *copy_bytes(const void *p, size_t len)
     return s;
 }
 
-char *pt_decode_first_string(const struct pt_event *ev)
-{
+char *pt_decode_first_string(const struct pt_event *ev) {
     const uint8_t *p = ev->payload;
     size_t len = ev->rec->data_len;
     const uint8_t *nul = memchr(p, '\0', len);
@@ -32,14 +29,12 @@ char *pt_decode_first_string(const struct pt_event *ev)
 }
 
 /* The length of a string that may lack its NUL within max bytes. */
-static size_t bounded_len(const uint8_t *p, size_t max)
-{
+static size_t bounded_len(const uint8_t *p, size_t max) {
     const uint8_t *nul = memchr(p, '\0', max);
     return nul ? (size_t)(nul - p) : max;
 }
 
-int pt_decode_callsite(const struct pt_event *ev, struct pt_decoded_site *out)
-{
+int pt_decode_callsite(const struct pt_event *ev, struct pt_decoded_site *out) {
     struct pt_callsite_payload c;
     size_t len = ev->rec->data_len;
     if (len < sizeof c)
@@ -54,8 +49,7 @@ int pt_decode_callsite(const struct pt_event *ev, struct pt_decoded_site *out)
 }
 
 int pt_decode_module(const struct pt_event *ev, uint64_t *base, const char **path,
-                     size_t *path_len)
-{
+                     size_t *path_len) {
     struct pt_module_payload mp;
     size_t len = ev->rec->data_len;
     if (len < sizeof mp)

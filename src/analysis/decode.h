@@ -22,7 +22,7 @@ char *pt_decode_first_string(const struct pt_event *ev);
 /* A callsite payload: the address, its module's base, the symbol. */
 struct pt_decoded_site {
     uint64_t addr, module_base, symbol_addr;
-    const char *symbol;       /* into the payload; not NUL-terminated */
+    const char *symbol; /* into the payload; not NUL-terminated */
     size_t symbol_len;
 };
 int pt_decode_callsite(const struct pt_event *ev, struct pt_decoded_site *out);

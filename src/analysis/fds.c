@@ -4,13 +4,11 @@
 
 #include "model_impl.h"
 
-static int is_pipe_kind(uint8_t kind)
-{
+static int is_pipe_kind(uint8_t kind) {
     return kind == PT_OBJ_PIPE || kind == PT_OBJ_FIFO;
 }
 
-static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fdent *e)
-{
+static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fdent *e) {
     struct pt_pipe *p = pt_pipe_get(m, e->ino, e->kind);
     if (p == NULL)
         return PT_NO_IMAGE;
@@ -38,8 +36,7 @@ static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fde
 }
 
 struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, uint8_t kind,
-                            uint64_t ino, uint8_t flags, struct pt_origin *origin, uint64_t t)
-{
+                            uint64_t ino, uint8_t flags, struct pt_origin *origin, uint64_t t) {
     if (fd < 0)
         return NULL;
     pt_fd_close(m, img, fd, t);
@@ -59,8 +56,7 @@ struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, ui
     return e;
 }
 
-void pt_fd_close(struct pt_model *m, struct pt_image *img, int fd, uint64_t t)
-{
+void pt_fd_close(struct pt_model *m, struct pt_image *img, int fd, uint64_t t) {
     struct pt_fdent *e = pt_fdtable_find(&img->fds, fd);
     if (e == NULL)
         return;
@@ -72,9 +68,7 @@ void pt_fd_close(struct pt_model *m, struct pt_image *img, int fd, uint64_t t)
     pt_fdtable_remove(&img->fds, fd);
 }
 
-struct pt_fdent *pt_fd_seen(struct pt_model *m, struct pt_image *img,
-                            const struct pt_record *r)
-{
+struct pt_fdent *pt_fd_seen(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     if (r->fd < 0)
         return NULL;
     struct pt_fdent *e = pt_fdtable_find(&img->fds, r->fd);
@@ -91,8 +85,7 @@ struct pt_fdent *pt_fd_seen(struct pt_model *m, struct pt_image *img,
 }
 
 void pt_fd_inherit(struct pt_model *m, struct pt_image *img, const struct pt_fdtable *src,
-                   enum pt_origin_how how, int32_t from_pid, uint64_t t)
-{
+                   enum pt_origin_how how, int32_t from_pid, uint64_t t) {
     int exec_like = how == PT_ORIGIN_EXEC || how == PT_ORIGIN_SPAWN;
     for (size_t i = 0; i < src->len; i++) {
         const struct pt_fdent *s = &src->v[i];

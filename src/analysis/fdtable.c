@@ -8,8 +8,7 @@
 #include "model_impl.h"
 
 /* The position of fd, or where it would go. */
-static size_t position(const struct pt_fdtable *t, int fd)
-{
+static size_t position(const struct pt_fdtable *t, int fd) {
     size_t lo = 0, hi = t->len;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -21,14 +20,12 @@ static size_t position(const struct pt_fdtable *t, int fd)
     return lo;
 }
 
-struct pt_fdent *pt_fdtable_find(const struct pt_fdtable *t, int fd)
-{
+struct pt_fdent *pt_fdtable_find(const struct pt_fdtable *t, int fd) {
     size_t i = position(t, fd);
     return i < t->len && t->v[i].fd == fd ? &t->v[i] : NULL;
 }
 
-struct pt_fdent *pt_fdtable_put(struct pt_fdtable *t, int fd)
-{
+struct pt_fdent *pt_fdtable_put(struct pt_fdtable *t, int fd) {
     size_t i = position(t, fd);
     if (i < t->len && t->v[i].fd == fd) {
         memset(&t->v[i], 0, sizeof t->v[i]);
@@ -50,8 +47,7 @@ struct pt_fdent *pt_fdtable_put(struct pt_fdtable *t, int fd)
     return &t->v[i];
 }
 
-void pt_fdtable_remove(struct pt_fdtable *t, int fd)
-{
+void pt_fdtable_remove(struct pt_fdtable *t, int fd) {
     size_t i = position(t, fd);
     if (i >= t->len || t->v[i].fd != fd)
         return;
@@ -59,8 +55,7 @@ void pt_fdtable_remove(struct pt_fdtable *t, int fd)
     t->len--;
 }
 
-int pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src)
-{
+int pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src) {
     pt_fdtable_free(dst);
     if (src->len == 0)
         return 0;
@@ -72,8 +67,7 @@ int pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src)
     return 0;
 }
 
-void pt_fdtable_free(struct pt_fdtable *t)
-{
+void pt_fdtable_free(struct pt_fdtable *t) {
     free(t->v);
     memset(t, 0, sizeof *t);
 }

@@ -6,8 +6,7 @@
 
 #include "flows_internal.h"
 
-int flows_is_pipe_io(const struct pt_record *r, int *is_write)
-{
+int flows_is_pipe_io(const struct pt_record *r, int *is_write) {
     if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
         return 0;
     switch (r->type) {
@@ -27,14 +26,12 @@ int flows_is_pipe_io(const struct pt_record *r, int *is_write)
     }
 }
 
-uint64_t flows_pair_median(const struct flows_pair *pair)
-{
+uint64_t flows_pair_median(const struct flows_pair *pair) {
     return flows_hist_median(&pair->latency);
 }
 
 int flows_init(struct flows *fl, const struct pt_file *files, size_t count,
-               const struct flows_hooks *hooks)
-{
+               const struct flows_hooks *hooks) {
     memset(fl, 0, sizeof *fl);
     fl->files = files;
     fl->file_count = count;
@@ -44,14 +41,12 @@ int flows_init(struct flows *fl, const struct pt_file *files, size_t count,
     return 0;
 }
 
-void flows_free(struct flows *fl)
-{
+void flows_free(struct flows *fl) {
     flows_order_free(&fl->order);
     flows_pipes_free(fl);
 }
 
-static struct flows_pipe *pipe_of(struct flows *fl, const struct pt_record *r)
-{
+static struct flows_pipe *pipe_of(struct flows *fl, const struct pt_record *r) {
     struct flows_pipe *p = flows_pipe_get(fl, r->obj_ino, r->obj_dev, r->obj_kind);
     if (p == NULL)
         fl->oom = 1;
@@ -60,8 +55,7 @@ static struct flows_pipe *pipe_of(struct flows *fl, const struct pt_record *r)
 
 /* Several processes (or threads) whose calls overlap in time: the order
  * the calls completed in need not be the order the kernel served them. */
-static int overlaps(struct flows_last_call *last, const struct pt_merged *m)
-{
+static int overlaps(struct flows_last_call *last, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     int overlap = last->valid && r->t_start < last->t_end &&
                   (last->tid != r->tid || last->file != m->file_index);
@@ -71,8 +65,7 @@ static int overlaps(struct flows_last_call *last, const struct pt_merged *m)
 
 /* A completed call that moved bytes, in completion order: numbers its
  * bytes and matches what can be matched. */
-static int number(struct flows *fl, const struct pt_merged *m, int is_write)
-{
+static int number(struct flows *fl, const struct pt_merged *m, int is_write) {
     const struct pt_record *r = m->ev.rec;
     struct flows_pipe *p = pipe_of(fl, r);
     if (p == NULL)
@@ -96,16 +89,14 @@ static int number(struct flows *fl, const struct pt_merged *m, int is_write)
         p->read_calls++;
         p->concurrent_reads += overlaps(&p->last_read, m);
     }
-    if (flows_queue_push(is_write ? &p->writes : &p->reads, &c) < 0 ||
-        flows_match(fl, p, 0) < 0) {
+    if (flows_queue_push(is_write ? &p->writes : &p->reads, &c) < 0 || flows_match(fl, p, 0) < 0) {
         fl->oom = 1;
         return -1;
     }
     return 0;
 }
 
-static int release(struct flows *fl, uint64_t now)
-{
+static int release(struct flows *fl, uint64_t now) {
     struct pt_merged m;
     int is_write = 0;
     while (flows_order_pop(&fl->order, now, &m)) {
@@ -118,8 +109,7 @@ static int release(struct flows *fl, uint64_t now)
 
 /* A call that never returned (blocked when the trace ended), or returned
  * 0 or an error: it moved no bytes. */
-static int note_idle(struct flows *fl, const struct pt_record *r, int is_write)
-{
+static int note_idle(struct flows *fl, const struct pt_record *r, int is_write) {
     struct flows_pipe *p = pipe_of(fl, r);
     if (p == NULL)
         return -1;
@@ -130,8 +120,7 @@ static int note_idle(struct flows *fl, const struct pt_record *r, int is_write)
     return 0;
 }
 
-int flows_add(struct flows *fl, const struct pt_merged *m)
-{
+int flows_add(struct flows *fl, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     int is_write = 0;
     if (release(fl, r->t_start) < 0)
@@ -147,8 +136,7 @@ int flows_add(struct flows *fl, const struct pt_merged *m)
     return 0;
 }
 
-int flows_finish(struct flows *fl)
-{
+int flows_finish(struct flows *fl) {
     if (release(fl, UINT64_MAX) < 0)
         return -1;
     for (size_t i = 0; i < fl->pipe_count; i++)
@@ -160,8 +148,7 @@ int flows_finish(struct flows *fl)
 }
 
 int flows_run(struct flows *fl, const struct pt_file *files, size_t count,
-              const struct flows_hooks *hooks)
-{
+              const struct flows_hooks *hooks) {
     struct pt_merge merge;
     struct pt_merged m;
     flows_init(fl, files, count, hooks);

@@ -48,7 +48,7 @@ extern "C" {
  * nobody traced: write->rec or read->rec is NULL). */
 struct flows_segment {
     const struct flows_pipe *pipe;
-    uint64_t offset, len;          /* in the pipe's stream */
+    uint64_t offset, len; /* in the pipe's stream */
     const struct flows_call *write, *read;
 };
 
@@ -58,11 +58,11 @@ struct flows_segment {
 struct flows_pair {
     size_t writer, reader;
     uint64_t bytes;
-    uint64_t writes, reads;        /* calls that took part */
-    struct flows_hist latency;     /* ns from write end to read end, per
-                                      segment; 0 when the read ended first
-                                      (a write that blocked until read) */
-    const struct pt_record *last_write, *last_read;  /* to count calls */
+    uint64_t writes, reads;                         /* calls that took part */
+    struct flows_hist latency;                      /* ns from write end to read end, per
+                                                       segment; 0 when the read ended first
+                                                       (a write that blocked until read) */
+    const struct pt_record *last_write, *last_read; /* to count calls */
 };
 
 struct flows_last_call {
@@ -75,20 +75,20 @@ struct flows_last_call {
 struct flows_pipe {
     uint64_t ino;
     uint32_t dev;
-    uint8_t kind;                   /* PT_OBJ_PIPE or PT_OBJ_FIFO */
+    uint8_t kind; /* PT_OBJ_PIPE or PT_OBJ_FIFO */
     uint64_t bytes_written, bytes_read;
-    uint64_t write_calls, read_calls;   /* that moved bytes */
-    uint64_t eof_reads;             /* reads that returned 0 */
-    uint64_t unfinished_reads, unfinished_writes;  /* still blocked at the end */
-    uint64_t compared;              /* captured bytes compared on both sides */
-    uint64_t mismatches;            /* segments whose captures differ */
-    uint64_t first_mismatch;        /* stream offset; UINT64_MAX if none */
+    uint64_t write_calls, read_calls;             /* that moved bytes */
+    uint64_t eof_reads;                           /* reads that returned 0 */
+    uint64_t unfinished_reads, unfinished_writes; /* still blocked at the end */
+    uint64_t compared;                            /* captured bytes compared on both sides */
+    uint64_t mismatches;                          /* segments whose captures differ */
+    uint64_t first_mismatch;                      /* stream offset; UINT64_MAX if none */
     uint64_t concurrent_reads, concurrent_writes;
-    uint64_t given_up;              /* bytes matched to nobody early (overflow) */
-    uint64_t settled;               /* stream offset below which all is matched */
+    uint64_t given_up; /* bytes matched to nobody early (overflow) */
+    uint64_t settled;  /* stream offset below which all is matched */
     struct flows_pair *pairs;
     size_t pair_count, pair_cap;
-    struct flows_queue writes, reads;   /* not matched yet */
+    struct flows_queue writes, reads; /* not matched yet */
     struct flows_last_call last_write, last_read;
 };
 
@@ -97,8 +97,8 @@ struct flows_hooks {
     void *ctx;
     /* A call that moved bytes, in completion order, with the stream offset
      * of its first byte. */
-    void (*io)(void *ctx, const struct flows_pipe *p, const struct pt_merged *m,
-               uint64_t offset, int is_write);
+    void (*io)(void *ctx, const struct flows_pipe *p, const struct pt_merged *m, uint64_t offset,
+               int is_write);
     /* Bytes matched from a write to a read. */
     void (*segment)(void *ctx, const struct flows_segment *s);
 };
@@ -108,11 +108,11 @@ struct flows {
     size_t file_count;
     struct flows_hooks hooks;
     struct flows_order order;
-    struct flows_pipe **pipes;      /* in order of first appearance */
+    struct flows_pipe **pipes; /* in order of first appearance */
     size_t pipe_count, pipe_cap;
-    size_t *table;                  /* hash on (ino, dev): index + 1, 0 free */
+    size_t *table; /* hash on (ino, dev): index + 1, 0 free */
     size_t table_cap;
-    int oom;                        /* set when memory ran out */
+    int oom; /* set when memory ran out */
 };
 
 /* 0, or -1 when out of memory.  hooks may be NULL. */

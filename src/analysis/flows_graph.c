@@ -7,16 +7,14 @@
 
 #include "analysis/flows.h"
 
-size_t graph_node_of(const struct graph *g, int32_t pid)
-{
+size_t graph_node_of(const struct graph *g, int32_t pid) {
     for (size_t i = 0; i < g->node_count; i++)
         if (g->nodes[i].pid == pid)
             return i;
     return GRAPH_OUTSIDE;
 }
 
-static struct graph_node *add_node(struct graph *g, int32_t pid, int32_t ppid)
-{
+static struct graph_node *add_node(struct graph *g, int32_t pid, int32_t ppid) {
     size_t i = graph_node_of(g, pid);
     if (i != GRAPH_OUTSIDE)
         return &g->nodes[i];
@@ -29,13 +27,12 @@ static struct graph_node *add_node(struct graph *g, int32_t pid, int32_t ppid)
         g->node_cap = cap;
     }
     struct graph_node *n = &g->nodes[g->node_count++];
-    *n = (struct graph_node){.pid = pid, .ppid = ppid, .first_file = SIZE_MAX,
-                             .last_file = SIZE_MAX};
+    *n = (struct graph_node){
+        .pid = pid, .ppid = ppid, .first_file = SIZE_MAX, .last_file = SIZE_MAX};
     return n;
 }
 
-static int add_files(struct graph *g, const struct pt_file *files, size_t count)
-{
+static int add_files(struct graph *g, const struct pt_file *files, size_t count) {
     for (size_t i = 0; i < count; i++) {
         struct graph_node *n = add_node(g, files[i].hdr->pid, files[i].hdr->ppid);
         if (n == NULL)
@@ -49,18 +46,16 @@ static int add_files(struct graph *g, const struct pt_file *files, size_t count)
 
 /* --- what the records say ----------------------------------------------- */
 
-static void note_exit(struct graph *g, const struct pt_file *f, const struct pt_record *r)
-{
+static void note_exit(struct graph *g, const struct pt_file *f, const struct pt_record *r) {
     struct graph_node *n = &g->nodes[graph_node_of(g, f->hdr->pid)];
     n->end = GRAPH_END_EXIT;
     n->code = (int)(r->arg & 0xff);
     n->exit_seen = 1;
 }
 
-static void note_wait(struct graph *g, const struct pt_record *r)
-{
-    size_t i = r->state == PT_DONE && r->result > 0 ? graph_node_of(g, (int32_t)r->result)
-                                                    : GRAPH_OUTSIDE;
+static void note_wait(struct graph *g, const struct pt_record *r) {
+    size_t i =
+        r->state == PT_DONE && r->result > 0 ? graph_node_of(g, (int32_t)r->result) : GRAPH_OUTSIDE;
     if (i == GRAPH_OUTSIDE || g->nodes[i].exit_seen)
         return;
     int status = (int)r->arg;
@@ -73,8 +68,7 @@ static void note_wait(struct graph *g, const struct pt_record *r)
     }
 }
 
-static int note_untraced(struct graph *g, const struct pt_file *f, const struct pt_event *ev)
-{
+static int note_untraced(struct graph *g, const struct pt_file *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     int32_t pid = r->result > 0 ? (int32_t)r->result : f->hdr->pid;
     struct graph_node *n = add_node(g, pid, f->hdr->pid);
@@ -87,8 +81,7 @@ static int note_untraced(struct graph *g, const struct pt_file *f, const struct 
     return n->untraced_path != NULL ? 0 : -1;
 }
 
-static void note_blocked(struct graph *g, const struct pt_file *f, const struct pt_record *r)
-{
+static void note_blocked(struct graph *g, const struct pt_file *f, const struct pt_record *r) {
     int is_write = 0;
     if (r->state != PT_BEGUN || !flows_is_pipe_io(r, &is_write) || is_write)
         return;
@@ -97,8 +90,7 @@ static void note_blocked(struct graph *g, const struct pt_file *f, const struct 
     n->blocked_kind = r->obj_kind;
 }
 
-static int note_record(struct graph *g, const struct pt_merged *m)
-{
+static int note_record(struct graph *g, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     switch (r->type) {
     case PT_EV_EXIT:
@@ -118,8 +110,7 @@ static int note_record(struct graph *g, const struct pt_merged *m)
 /* --- edges from the flows ------------------------------------------------ */
 
 static int add_edge(struct graph *g, size_t from, size_t to, const struct flows_pipe *p,
-                    uint64_t bytes)
-{
+                    uint64_t bytes) {
     for (size_t i = 0; i < g->edge_count; i++) {
         struct graph_edge *e = &g->edges[i];
         if (e->from == from && e->to == to && e->ino == p->ino) {
@@ -136,18 +127,15 @@ static int add_edge(struct graph *g, size_t from, size_t to, const struct flows_
         g->edge_cap = cap;
     }
     g->edges[g->edge_count++] =
-        (struct graph_edge){.from = from, .to = to, .ino = p->ino, .kind = p->kind,
-                            .bytes = bytes};
+        (struct graph_edge){.from = from, .to = to, .ino = p->ino, .kind = p->kind, .bytes = bytes};
     return 0;
 }
 
-static size_t node_of_file(const struct graph *g, const struct pt_file *files, size_t file)
-{
+static size_t node_of_file(const struct graph *g, const struct pt_file *files, size_t file) {
     return file == FLOWS_NO_FILE ? GRAPH_OUTSIDE : graph_node_of(g, files[file].hdr->pid);
 }
 
-static int add_edges(struct graph *g, const struct flows *fl)
-{
+static int add_edges(struct graph *g, const struct flows *fl) {
     for (size_t i = 0; i < fl->pipe_count; i++) {
         const struct flows_pipe *p = fl->pipes[i];
         for (size_t j = 0; j < p->pair_count; j++) {
@@ -160,8 +148,7 @@ static int add_edges(struct graph *g, const struct flows *fl)
     return 0;
 }
 
-int graph_build(struct graph *g, const struct pt_file *files, size_t count)
-{
+int graph_build(struct graph *g, const struct pt_file *files, size_t count) {
     memset(g, 0, sizeof *g);
     if (add_files(g, files, count) < 0)
         return -1;
@@ -183,8 +170,7 @@ int graph_build(struct graph *g, const struct pt_file *files, size_t count)
     return rc;
 }
 
-void graph_free(struct graph *g)
-{
+void graph_free(struct graph *g) {
     for (size_t i = 0; i < g->node_count; i++)
         free(g->nodes[i].untraced_path);
     free(g->nodes);

@@ -16,35 +16,35 @@
 extern "C" {
 #endif
 
-#define GRAPH_OUTSIDE SIZE_MAX  /* an edge end nobody traced */
+#define GRAPH_OUTSIDE SIZE_MAX /* an edge end nobody traced */
 
 enum graph_end {
-    GRAPH_END_UNKNOWN,   /* no exit seen: killed, or still running */
-    GRAPH_END_EXIT,      /* code */
-    GRAPH_END_SIGNAL,    /* signal, from the parent's wait */
+    GRAPH_END_UNKNOWN, /* no exit seen: killed, or still running */
+    GRAPH_END_EXIT,    /* code */
+    GRAPH_END_SIGNAL,  /* signal, from the parent's wait */
 };
 
 struct graph_node {
     int32_t pid, ppid;
-    size_t first_file, last_file;   /* its images; SIZE_MAX for untraced */
+    size_t first_file, last_file; /* its images; SIZE_MAX for untraced */
     enum graph_end end;
-    int code;                       /* exit code or signal number */
-    int exit_seen;                  /* from the process's own exit record */
-    uint64_t blocked_ino;           /* a pipe read never returned; 0 if none */
+    int code;             /* exit code or signal number */
+    int exit_seen;        /* from the process's own exit record */
+    uint64_t blocked_ino; /* a pipe read never returned; 0 if none */
     uint8_t blocked_kind;
-    char *untraced_path;            /* ran (or exec'd into) an untraced program */
-    unsigned untraced_reason;       /* PT_UNTRACED_* */
+    char *untraced_path;      /* ran (or exec'd into) an untraced program */
+    unsigned untraced_reason; /* PT_UNTRACED_* */
 };
 
 struct graph_edge {
-    size_t from, to;                /* node indexes or GRAPH_OUTSIDE */
+    size_t from, to; /* node indexes or GRAPH_OUTSIDE */
     uint64_t ino;
-    uint8_t kind;                   /* PT_OBJ_PIPE or PT_OBJ_FIFO */
+    uint8_t kind; /* PT_OBJ_PIPE or PT_OBJ_FIFO */
     uint64_t bytes;
 };
 
 struct graph {
-    struct graph_node *nodes;       /* in order of pid first seen */
+    struct graph_node *nodes; /* in order of pid first seen */
     size_t node_count, node_cap;
     struct graph_edge *edges;
     size_t edge_count, edge_cap;

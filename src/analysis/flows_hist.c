@@ -3,8 +3,7 @@
 
 /* Values below 2 * SUB have a bucket each; above, a power of two 2^e is
  * split into SUB buckets. */
-static unsigned bucket_of(uint64_t v)
-{
+static unsigned bucket_of(uint64_t v) {
     if (v < 2 * FLOWS_HIST_SUB)
         return (unsigned)v;
     unsigned e = 63 - (unsigned)__builtin_clzll(v); /* 2^e <= v, e >= 5 */
@@ -12,8 +11,7 @@ static unsigned bucket_of(uint64_t v)
     return 2 * FLOWS_HIST_SUB + (e - 5) * FLOWS_HIST_SUB + sub;
 }
 
-static uint64_t bucket_low(unsigned b)
-{
+static uint64_t bucket_low(unsigned b) {
     if (b < 2 * FLOWS_HIST_SUB)
         return b;
     unsigned e = (b - 2 * FLOWS_HIST_SUB) / FLOWS_HIST_SUB + 5;
@@ -21,16 +19,14 @@ static uint64_t bucket_low(unsigned b)
     return (1ull << e) + (sub << (e - 4));
 }
 
-static uint64_t bucket_width(unsigned b)
-{
+static uint64_t bucket_width(unsigned b) {
     if (b < 2 * FLOWS_HIST_SUB)
         return 1;
     unsigned e = (b - 2 * FLOWS_HIST_SUB) / FLOWS_HIST_SUB + 5;
     return 1ull << (e - 4);
 }
 
-void flows_hist_add(struct flows_hist *h, uint64_t v)
-{
+void flows_hist_add(struct flows_hist *h, uint64_t v) {
     if (h->count == 0)
         h->first = v;
     if (v > h->max)
@@ -41,8 +37,7 @@ void flows_hist_add(struct flows_hist *h, uint64_t v)
         (*b)++;
 }
 
-uint64_t flows_hist_median(const struct flows_hist *h)
-{
+uint64_t flows_hist_median(const struct flows_hist *h) {
     if (h->count == 0)
         return 0;
     uint64_t want = (h->count + 1) / 2, seen = 0;

@@ -15,7 +15,7 @@ extern "C" {
 
 struct flows_hist {
     uint64_t count;
-    uint64_t first;  /* the first value added */
+    uint64_t first; /* the first value added */
     uint64_t max;
     uint32_t bucket[FLOWS_HIST_BUCKETS];
 };

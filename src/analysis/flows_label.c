@@ -7,15 +7,13 @@
 
 #include "trace/names.h"
 
-static const char *base_name(const char *path)
-{
+static const char *base_name(const char *path) {
     const char *slash = strrchr(path, '/');
     return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
 }
 
 /* Appends s to buf (used bytes *n), stopping at max characters. */
-static int append(char *buf, size_t len, size_t *n, size_t max, const char *s)
-{
+static int append(char *buf, size_t len, size_t *n, size_t max, const char *s) {
     for (; *s != '\0'; s++) {
         if (*n >= max || *n + 1 >= len)
             return -1;
@@ -28,8 +26,7 @@ static int append(char *buf, size_t len, size_t *n, size_t max, const char *s)
 
 /* A long path argument as ".../name": the name says more than the
  * directories do. */
-static int append_arg(char *buf, size_t len, size_t *n, size_t max, const char *arg)
-{
+static int append_arg(char *buf, size_t len, size_t *n, size_t max, const char *arg) {
     const char *name = base_name(arg);
     if (strlen(arg) <= 24 || name == arg)
         return append(buf, len, n, max, arg);
@@ -38,8 +35,7 @@ static int append_arg(char *buf, size_t len, size_t *n, size_t max, const char *
     return append(buf, len, n, max, name);
 }
 
-static void cut(char *buf, size_t len, size_t n)
-{
+static void cut(char *buf, size_t len, size_t n) {
     const char dots[] = "...";
     if (len < sizeof dots)
         return;
@@ -48,8 +44,7 @@ static void cut(char *buf, size_t len, size_t n)
     memcpy(buf + n, dots, sizeof dots);
 }
 
-void flows_short_argv(const struct pt_file *f, size_t max, char *buf, size_t len)
-{
+void flows_short_argv(const struct pt_file *f, size_t max, char *buf, size_t len) {
     size_t n = 0;
     if (len == 0)
         return;
@@ -67,13 +62,11 @@ void flows_short_argv(const struct pt_file *f, size_t max, char *buf, size_t len
     }
 }
 
-void flows_object_name(uint8_t kind, uint64_t ino, char *buf, size_t len)
-{
+void flows_object_name(uint8_t kind, uint64_t ino, char *buf, size_t len) {
     snprintf(buf, len, "%s:[%" PRIu64 "]", pt_obj_kind_name(kind), ino);
 }
 
-void flows_format_ns(uint64_t ns, char *buf, size_t len)
-{
+void flows_format_ns(uint64_t ns, char *buf, size_t len) {
     if (ns < 1000)
         snprintf(buf, len, "%" PRIu64 "ns", ns);
     else if (ns < 1000000)

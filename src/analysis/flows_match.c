@@ -5,13 +5,11 @@
 
 #include "flows_internal.h"
 
-static size_t call_file(const struct flows_call *c)
-{
+static size_t call_file(const struct flows_call *c) {
     return c != NULL ? c->file : FLOWS_NO_FILE;
 }
 
-static struct flows_pair *find_pair(struct flows_pipe *p, size_t writer, size_t reader)
-{
+static struct flows_pair *find_pair(struct flows_pipe *p, size_t writer, size_t reader) {
     for (size_t i = 0; i < p->pair_count; i++)
         if (p->pairs[i].writer == writer && p->pairs[i].reader == reader)
             return &p->pairs[i];
@@ -31,8 +29,7 @@ static struct flows_pair *find_pair(struct flows_pipe *p, size_t writer, size_t 
 }
 
 /* Compares what both sides captured of the segment's bytes. */
-static void check_data(struct flows_pipe *p, const struct flows_segment *s)
-{
+static void check_data(struct flows_pipe *p, const struct flows_segment *s) {
     const struct flows_call *w = s->write, *r = s->read;
     uint64_t lo = s->offset, hi = s->offset + s->len;
     uint64_t w_hi = w->start + w->rec->data_len, r_hi = r->start + r->rec->data_len;
@@ -50,14 +47,12 @@ static void check_data(struct flows_pipe *p, const struct flows_segment *s)
         p->first_mismatch = lo;
 }
 
-static uint64_t latency(const struct flows_call *w, const struct flows_call *r)
-{
+static uint64_t latency(const struct flows_call *w, const struct flows_call *r) {
     uint64_t we = w->rec->t_end, re = r->rec->t_end;
     return re > we ? re - we : 0;
 }
 
-static void account(struct flows_pair *pair, const struct flows_segment *s)
-{
+static void account(struct flows_pair *pair, const struct flows_segment *s) {
     const struct flows_call *w = s->write, *r = s->read;
     pair->bytes += s->len;
     if (w != NULL && pair->last_write != w->rec) {
@@ -74,9 +69,8 @@ static void account(struct flows_pair *pair, const struct flows_segment *s)
 
 /* Hands len bytes from w to r (either may be NULL: nobody) and advances
  * both. */
-static int emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w,
-                struct flows_call *r, uint64_t len)
-{
+static int emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w, struct flows_call *r,
+                uint64_t len) {
     struct flows_segment s = {
         .pipe = p,
         .offset = w != NULL ? w->pos : r->pos,
@@ -99,15 +93,13 @@ static int emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w,
     return 0;
 }
 
-static uint64_t min64(uint64_t a, uint64_t b)
-{
+static uint64_t min64(uint64_t a, uint64_t b) {
     return a < b ? a : b;
 }
 
 /* Bytes below p->settled were already matched to nobody. */
 static int settle_stale(struct flows *fl, struct flows_pipe *p, struct flows_call *w,
-                        struct flows_call *r, int *progress)
-{
+                        struct flows_call *r, int *progress) {
     *progress = 1;
     if (w != NULL && w->pos < p->settled)
         return emit(fl, p, w, NULL, min64(w->end, p->settled) - w->pos);
@@ -118,8 +110,7 @@ static int settle_stale(struct flows *fl, struct flows_pipe *p, struct flows_cal
 }
 
 /* Gives up on the oldest call of a side that waits for too long a match. */
-static int give_up(struct flows *fl, struct flows_pipe *p, int final)
-{
+static int give_up(struct flows *fl, struct flows_pipe *p, int final) {
     struct flows_call *w = flows_queue_front(&p->writes);
     struct flows_call *r = flows_queue_front(&p->reads);
     struct flows_call *c = w != NULL ? w : r;
@@ -134,8 +125,7 @@ static int give_up(struct flows *fl, struct flows_pipe *p, int final)
     return emit(fl, p, w, w != NULL ? NULL : r, len) < 0 ? -1 : 0;
 }
 
-int flows_match(struct flows *fl, struct flows_pipe *p, int final)
-{
+int flows_match(struct flows *fl, struct flows_pipe *p, int final) {
     for (;;) {
         struct flows_call *w = flows_queue_front(&p->writes);
         struct flows_call *r = flows_queue_front(&p->reads);

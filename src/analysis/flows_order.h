@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 struct flows_order {
-    struct pt_merged *heap;  /* min-heap on (t_end, t_start, file_index) */
+    struct pt_merged *heap; /* min-heap on (t_end, t_start, file_index) */
     size_t len, cap;
 };
 

@@ -3,15 +3,13 @@
 
 #include "flows_internal.h"
 
-static size_t hash(uint64_t ino, uint32_t dev)
-{
+static size_t hash(uint64_t ino, uint32_t dev) {
     uint64_t h = (ino ^ ((uint64_t)dev << 32)) * 0x9e3779b97f4a7c15ull;
     return (size_t)(h >> 17);
 }
 
 static size_t *slot(size_t *table, size_t cap, struct flows_pipe **pipes, uint64_t ino,
-                    uint32_t dev)
-{
+                    uint32_t dev) {
     for (size_t i = hash(ino, dev) & (cap - 1);; i = (i + 1) & (cap - 1)) {
         size_t v = table[i];
         if (v == 0 || (pipes[v - 1]->ino == ino && pipes[v - 1]->dev == dev))
@@ -19,8 +17,7 @@ static size_t *slot(size_t *table, size_t cap, struct flows_pipe **pipes, uint64
     }
 }
 
-static int grow_table(struct flows *fl)
-{
+static int grow_table(struct flows *fl) {
     size_t cap = fl->table_cap ? 2 * fl->table_cap : 64;
     size_t *table = calloc(cap, sizeof *table);
     if (table == NULL)
@@ -33,9 +30,7 @@ static int grow_table(struct flows *fl)
     return 0;
 }
 
-static struct flows_pipe *new_pipe(struct flows *fl, uint64_t ino, uint32_t dev,
-                                   uint8_t kind)
-{
+static struct flows_pipe *new_pipe(struct flows *fl, uint64_t ino, uint32_t dev, uint8_t kind) {
     if (fl->pipe_count == fl->pipe_cap) {
         size_t cap = fl->pipe_cap ? 2 * fl->pipe_cap : 16;
         struct flows_pipe **pipes = realloc(fl->pipes, cap * sizeof *pipes);
@@ -55,9 +50,7 @@ static struct flows_pipe *new_pipe(struct flows *fl, uint64_t ino, uint32_t dev,
     return p;
 }
 
-struct flows_pipe *flows_pipe_get(struct flows *fl, uint64_t ino, uint32_t dev,
-                                  uint8_t kind)
-{
+struct flows_pipe *flows_pipe_get(struct flows *fl, uint64_t ino, uint32_t dev, uint8_t kind) {
     if (2 * (fl->pipe_count + 1) > fl->table_cap && grow_table(fl) < 0)
         return NULL;
     size_t *s = slot(fl->table, fl->table_cap, fl->pipes, ino, dev);
@@ -69,8 +62,7 @@ struct flows_pipe *flows_pipe_get(struct flows *fl, uint64_t ino, uint32_t dev,
     return p;
 }
 
-void flows_pipes_free(struct flows *fl)
-{
+void flows_pipes_free(struct flows *fl) {
     for (size_t i = 0; i < fl->pipe_count; i++) {
         struct flows_pipe *p = fl->pipes[i];
         flows_queue_free(&p->writes);
@@ -85,8 +77,7 @@ void flows_pipes_free(struct flows *fl)
     fl->pipe_count = fl->pipe_cap = fl->table_cap = 0;
 }
 
-const struct flows_pipe *flows_find(const struct flows *fl, uint64_t ino)
-{
+const struct flows_pipe *flows_find(const struct flows *fl, uint64_t ino) {
     for (size_t i = 0; i < fl->pipe_count; i++)
         if (fl->pipes[i]->ino == ino)
             return fl->pipes[i];

@@ -3,14 +3,12 @@
 
 #include <stdlib.h>
 
-void flows_queue_free(struct flows_queue *q)
-{
+void flows_queue_free(struct flows_queue *q) {
     free(q->items);
     *q = (struct flows_queue){0};
 }
 
-static int grow(struct flows_queue *q)
-{
+static int grow(struct flows_queue *q) {
     size_t cap = q->cap ? 2 * q->cap : 16;
     struct flows_call *items = malloc(cap * sizeof *items);
     if (items == NULL)
@@ -24,8 +22,7 @@ static int grow(struct flows_queue *q)
     return 0;
 }
 
-int flows_queue_push(struct flows_queue *q, const struct flows_call *c)
-{
+int flows_queue_push(struct flows_queue *q, const struct flows_call *c) {
     if (q->len == q->cap && grow(q) < 0)
         return -1;
     q->items[(q->head + q->len) % q->cap] = *c;
@@ -33,13 +30,11 @@ int flows_queue_push(struct flows_queue *q, const struct flows_call *c)
     return 0;
 }
 
-struct flows_call *flows_queue_front(struct flows_queue *q)
-{
+struct flows_call *flows_queue_front(struct flows_queue *q) {
     return q->len ? &q->items[q->head] : NULL;
 }
 
-void flows_queue_pop(struct flows_queue *q)
-{
+void flows_queue_pop(struct flows_queue *q) {
     if (q->len == 0)
         return;
     q->head = (q->head + 1) % q->cap;

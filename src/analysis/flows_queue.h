@@ -16,15 +16,15 @@ extern "C" {
 
 /* One call's share of a pipe's byte stream. */
 struct flows_call {
-    size_t file;                  /* index into the trace's files, or FLOWS_NO_FILE */
-    const struct pt_record *rec;  /* NULL for an end nobody traced */
-    const uint8_t *data;          /* the capture: rec->data_len bytes from `start` */
-    uint64_t start, end;          /* [start, end): the call's bytes in the stream */
-    uint64_t pos;                 /* matched up to here */
+    size_t file;                 /* index into the trace's files, or FLOWS_NO_FILE */
+    const struct pt_record *rec; /* NULL for an end nobody traced */
+    const uint8_t *data;         /* the capture: rec->data_len bytes from `start` */
+    uint64_t start, end;         /* [start, end): the call's bytes in the stream */
+    uint64_t pos;                /* matched up to here */
 };
 
 struct flows_queue {
-    struct flows_call *items;     /* a ring */
+    struct flows_call *items; /* a ring */
     size_t head, len, cap;
 };
 

@@ -6,8 +6,7 @@
 
 #include "model_impl.h"
 
-void pt_image_end_table(struct pt_model *m, struct pt_image *img)
-{
+void pt_image_end_table(struct pt_model *m, struct pt_image *img) {
     if (img->finished)
         return;
     img->finished = 1;
@@ -16,8 +15,7 @@ void pt_image_end_table(struct pt_model *m, struct pt_image *img)
 }
 
 /* The fork or spawn record that made pid, not yet claimed. */
-static struct pt_fork *find_fork(struct pt_model *m, int32_t pid)
-{
+static struct pt_fork *find_fork(struct pt_model *m, int32_t pid) {
     for (size_t i = m->nforks; i-- > 0;)
         if (!m->forks[i].taken && m->forks[i].child_pid == pid)
             return &m->forks[i];
@@ -26,8 +24,7 @@ static struct pt_fork *find_fork(struct pt_model *m, int32_t pid)
 
 /* The image that exec'd into img: the same pid, the image number before,
  * and its exec record seen. */
-static struct pt_image *exec_predecessor(struct pt_model *m, struct pt_image *img)
-{
+static struct pt_image *exec_predecessor(struct pt_model *m, struct pt_image *img) {
     if (img->index == 0 || img->fork_child)
         return NULL;
     struct pt_image *p = &m->images[img->index - 1];
@@ -38,9 +35,8 @@ static struct pt_image *exec_predecessor(struct pt_model *m, struct pt_image *im
 
 /* Adds to out an entry for each fd of src that the step passes on. */
 static void predict_from(struct pt_model *m, struct pt_image *img, struct pt_fdtable *out,
-                         const struct pt_fdtable *src, enum pt_origin_how how,
-                         int32_t from_pid, int then_exec)
-{
+                         const struct pt_fdtable *src, enum pt_origin_how how, int32_t from_pid,
+                         int then_exec) {
     int drops_cloexec = how != PT_ORIGIN_FORK || then_exec;
     for (size_t i = 0; i < src->len; i++) {
         const struct pt_fdent *s = &src->v[i];
@@ -69,8 +65,7 @@ static void predict_from(struct pt_model *m, struct pt_image *img, struct pt_fdt
 }
 
 /* What the image should hold when it starts. */
-static void predict(struct pt_model *m, struct pt_image *img, struct pt_fdtable *out)
-{
+static void predict(struct pt_model *m, struct pt_image *img, struct pt_fdtable *out) {
     struct pt_image *prev = exec_predecessor(m, img);
     if (prev != NULL) {
         prev->next_image = img->index;
@@ -93,8 +88,7 @@ static void predict(struct pt_model *m, struct pt_image *img, struct pt_fdtable 
     pt_fdtable_free(&f->fds);
 }
 
-void pt_image_start(struct pt_model *m, struct pt_image *img, unsigned first_type)
-{
+void pt_image_start(struct pt_model *m, struct pt_image *img, unsigned first_type) {
     struct pt_fdtable predicted = {0};
     img->started = 1;
     predict(m, img, &predicted);
@@ -108,16 +102,14 @@ void pt_image_start(struct pt_model *m, struct pt_image *img, unsigned first_typ
     }
     for (size_t i = 0; i < predicted.len; i++) {
         struct pt_fdent s = predicted.v[i];
-        struct pt_fdent *e =
-            pt_fd_open(m, img, s.fd, s.kind, s.ino, s.flags, s.origin, img->start);
+        struct pt_fdent *e = pt_fd_open(m, img, s.fd, s.kind, s.ino, s.flags, s.origin, img->start);
         if (e != NULL)
             e->inherited = 1;
     }
     pt_fdtable_free(&predicted);
 }
 
-void pt_image_inherited_fd(struct pt_model *m, struct pt_image *img, const struct pt_record *r)
-{
+void pt_image_inherited_fd(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     if (!img->reading_inherited || r->fd < 0)
         return;
     const struct pt_fdent *c = pt_fdtable_find(&img->carried, r->fd);
@@ -135,15 +127,13 @@ void pt_image_inherited_fd(struct pt_model *m, struct pt_image *img, const struc
         e->inherited = 1;
 }
 
-void pt_image_inherited_done(struct pt_model *m, struct pt_image *img)
-{
+void pt_image_inherited_done(struct pt_model *m, struct pt_image *img) {
     (void)m;
     img->reading_inherited = 0;
     pt_fdtable_free(&img->carried);
 }
 
-static int grow_forks(struct pt_model *m)
-{
+static int grow_forks(struct pt_model *m) {
     if (m->nforks < m->cap_forks)
         return 0;
     size_t cap = m->cap_forks ? m->cap_forks * 2 : 16;
@@ -156,8 +146,7 @@ static int grow_forks(struct pt_model *m)
 }
 
 void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
-                     int spawn)
-{
+                     int spawn) {
     if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
         return;
     if (grow_forks(m) < 0) {
@@ -177,8 +166,7 @@ void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_r
     m->nforks++;
 }
 
-void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r)
-{
+void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     (void)img;
     if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
         return;
@@ -195,8 +183,7 @@ void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_r
 }
 
 /* Decides how the image ended from its exit record and its parent's wait. */
-static void settle_end(struct pt_image *img)
-{
+static void settle_end(struct pt_image *img) {
     if (!img->wait_seen || img->end == PT_END_EXEC)
         return;
     int st = img->wait_status;
@@ -211,8 +198,7 @@ static void settle_end(struct pt_image *img)
     }
 }
 
-static void build_processes(struct pt_model *m)
-{
+static void build_processes(struct pt_model *m) {
     m->processes = calloc(m->nfiles ? m->nfiles : 1, sizeof *m->processes);
     if (m->processes == NULL) {
         m->oom = 1;
@@ -233,8 +219,7 @@ static void build_processes(struct pt_model *m)
     }
 }
 
-void pt_model_finish(struct pt_model *m)
-{
+void pt_model_finish(struct pt_model *m) {
     for (size_t i = 0; i < m->nfiles; i++) {
         struct pt_image *img = &m->images[i];
         if (img->reading_inherited)

@@ -11,15 +11,15 @@ extern "C" {
 
 struct pt_leak {
     size_t image;
-    struct pt_fdent fd;      /* the entry as the image last held it */
-    int rank;                /* 0: write end of a pipe someone reads;
-                                1: other write ends; 2: the rest */
+    struct pt_fdent fd; /* the entry as the image last held it */
+    int rank;           /* 0: write end of a pipe someone reads;
+                           1: other write ends; 2: the rest */
 };
 
 struct pt_leaks {
-    struct pt_leak *leaks;          /* ranked, then by pid and fd */
+    struct pt_leak *leaks; /* ranked, then by pid and fd */
     size_t nleaks;
-    struct pt_leak *open_at_exit;   /* by pid and fd */
+    struct pt_leak *open_at_exit; /* by pid and fd */
     size_t nopen;
 };
 

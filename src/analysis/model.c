@@ -7,15 +7,13 @@
 #include "model_impl.h"
 
 /* "4711.2.ptr" -> 2 */
-static unsigned image_number(const struct pt_file *f)
-{
+static unsigned image_number(const struct pt_file *f) {
     const char *name = pt_file_basename(f);
     const char *dot = strchr(name, '.');
     return dot ? (unsigned)strtoul(dot + 1, NULL, 10) : 0;
 }
 
-int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles)
-{
+int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles) {
     memset(m, 0, sizeof *m);
     m->files = files;
     m->nfiles = nfiles;
@@ -44,8 +42,7 @@ int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles
     return 0;
 }
 
-static void step(struct pt_model *m, const struct pt_merged *ev)
-{
+static void step(struct pt_model *m, const struct pt_merged *ev) {
     struct pt_image *img = &m->images[ev->file_index];
     const struct pt_record *r = ev->ev.rec;
     if (!img->started)
@@ -66,8 +63,7 @@ static void step(struct pt_model *m, const struct pt_merged *ev)
     m->events++;
 }
 
-int pt_model_build(struct pt_model *m)
-{
+int pt_model_build(struct pt_model *m) {
     struct pt_merge merge;
     if (pt_merge_init(&merge, m->files, m->nfiles) < 0)
         return -1;
@@ -83,8 +79,7 @@ int pt_model_build(struct pt_model *m)
     return m->oom ? -1 : 0;
 }
 
-static void free_image(struct pt_image *img)
-{
+static void free_image(struct pt_image *img) {
     pt_fdtable_free(&img->fds);
     pt_fdtable_free(&img->carried);
     pt_fdtable_free(&img->final);
@@ -97,8 +92,7 @@ static void free_image(struct pt_image *img)
     free(img->pending);
 }
 
-void pt_model_free(struct pt_model *m)
-{
+void pt_model_free(struct pt_model *m) {
     for (size_t i = 0; m->images != NULL && i < m->nfiles; i++)
         free_image(&m->images[i]);
     free(m->images);
@@ -116,8 +110,7 @@ void pt_model_free(struct pt_model *m)
     memset(m, 0, sizeof *m);
 }
 
-size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t)
-{
+size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t) {
     size_t found = PT_NO_IMAGE;
     for (size_t i = 0; i < m->nfiles; i++)
         if (m->images[i].pid == pid && (found == PT_NO_IMAGE || m->images[i].start <= t))
@@ -125,23 +118,19 @@ size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t)
     return found;
 }
 
-int pt_image_alive_at_end(const struct pt_image *img)
-{
+int pt_image_alive_at_end(const struct pt_image *img) {
     return img->end == PT_END_NONE;
 }
 
-const char *pt_image_exe(const struct pt_image *img)
-{
+const char *pt_image_exe(const struct pt_image *img) {
     return img->file->exe ? img->file->exe : "";
 }
 
-int pt_is_read(unsigned type)
-{
+int pt_is_read(unsigned type) {
     return type == PT_EV_READ || type == PT_EV_READV || type == PT_EV_READ_CHK ||
            type == PT_EV_STDIO_READ;
 }
 
-int pt_is_write(unsigned type)
-{
+int pt_is_write(unsigned type) {
     return type == PT_EV_WRITE || type == PT_EV_WRITEV || type == PT_EV_STDIO_WRITE;
 }

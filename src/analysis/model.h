@@ -26,44 +26,44 @@ extern "C" {
 /* --- where an fd came from -------------------------------------------- */
 
 enum pt_origin_how {
-    PT_ORIGIN_CREATED,  /* pipe, pipe2, socketpair, open of a FIFO, popen */
-    PT_ORIGIN_DUP,      /* dup, dup2, dup3, fcntl(F_DUPFD*) of prev */
-    PT_ORIGIN_FORK,     /* inherited through fork (or vfork) */
-    PT_ORIGIN_SPAWN,    /* inherited through posix_spawn */
-    PT_ORIGIN_EXEC,     /* carried across exec */
-    PT_ORIGIN_OUTSIDE,  /* open when the first traced image began */
-    PT_ORIGIN_UNKNOWN,  /* first seen in use; how it got here is unknown */
+    PT_ORIGIN_CREATED, /* pipe, pipe2, socketpair, open of a FIFO, popen */
+    PT_ORIGIN_DUP,     /* dup, dup2, dup3, fcntl(F_DUPFD*) of prev */
+    PT_ORIGIN_FORK,    /* inherited through fork (or vfork) */
+    PT_ORIGIN_SPAWN,   /* inherited through posix_spawn */
+    PT_ORIGIN_EXEC,    /* carried across exec */
+    PT_ORIGIN_OUTSIDE, /* open when the first traced image began */
+    PT_ORIGIN_UNKNOWN, /* first seen in use; how it got here is unknown */
 };
 
 /* One step in the history of an fd.  Steps are shared: a fork child's fds
  * point at the parent's steps as their prev. */
 struct pt_origin {
     enum pt_origin_how how;
-    int32_t pid;          /* the process the step happened in */
-    int32_t from_pid;     /* fork/spawn: the parent */
-    size_t image;         /* the image it happened in */
-    int fd;               /* the fd number after the step */
-    unsigned call;        /* PT_EV_* of the call (created, dup) */
-    uint64_t flags;       /* O_* flags passed (pipe2, dup3) */
+    int32_t pid;      /* the process the step happened in */
+    int32_t from_pid; /* fork/spawn: the parent */
+    size_t image;     /* the image it happened in */
+    int fd;           /* the fd number after the step */
+    unsigned call;    /* PT_EV_* of the call (created, dup) */
+    uint64_t flags;   /* O_* flags passed (pipe2, dup3) */
     uint64_t t;
-    uint64_t rec_offset;  /* of the call's record in the image's file */
-    char *site;           /* "module+0xoff (function)", or NULL */
+    uint64_t rec_offset; /* of the call's record in the image's file */
+    char *site;          /* "module+0xoff (function)", or NULL */
     struct pt_origin *prev;
-    struct pt_origin *all_next;  /* every step, for freeing */
+    struct pt_origin *all_next; /* every step, for freeing */
 };
 
 /* --- fd tables ---------------------------------------------------------- */
 
 struct pt_fdent {
     int fd;
-    uint8_t kind;        /* PT_OBJ_* */
-    uint8_t flags;       /* PT_FDF_RDONLY/WRONLY/NONBLOCK/CLOEXEC */
+    uint8_t kind;  /* PT_OBJ_* */
+    uint8_t flags; /* PT_FDF_RDONLY/WRONLY/NONBLOCK/CLOEXEC */
     uint64_t ino;
     struct pt_origin *origin;
-    int used;            /* read, written, dup'd, closed, fcntl'd in this image */
-    int created_here;    /* created (or dup'd) by this image */
-    int inherited;       /* came into this image at its start */
-    size_t holder;       /* index into the pipe's holders, or PT_NO_IMAGE */
+    int used;         /* read, written, dup'd, closed, fcntl'd in this image */
+    int created_here; /* created (or dup'd) by this image */
+    int inherited;    /* came into this image at its start */
+    size_t holder;    /* index into the pipe's holders, or PT_NO_IMAGE */
     uint64_t t_open;
 };
 
@@ -80,7 +80,7 @@ struct pt_pipe_use {
     size_t image;
     uint64_t bytes_written, calls_written;
     uint64_t bytes_read, calls_read;
-    int eof;             /* a read returned 0 */
+    int eof; /* a read returned 0 */
 };
 
 /* One fd of one image that referred to an end of the pipe, for a time. */
@@ -88,16 +88,16 @@ struct pt_holder {
     size_t image;
     int fd;
     int read_end, write_end;
-    uint64_t t_from, t_to;   /* t_to 0 while held */
-    int gone_with_process;   /* t_to is when its process ended, not a close */
+    uint64_t t_from, t_to; /* t_to 0 while held */
+    int gone_with_process; /* t_to is when its process ended, not a close */
     struct pt_origin *origin;
 };
 
 struct pt_pipe {
-    unsigned id;          /* 1, 2, ... in the order first seen */
+    unsigned id; /* 1, 2, ... in the order first seen */
     uint64_t ino;
-    uint8_t kind;         /* PT_OBJ_PIPE or PT_OBJ_FIFO */
-    struct pt_origin *created;   /* NULL when created outside the trace */
+    uint8_t kind;              /* PT_OBJ_PIPE or PT_OBJ_FIFO */
+    struct pt_origin *created; /* NULL when created outside the trace */
     uint64_t bytes_written, bytes_read;
     struct pt_pipe_use *uses;
     size_t nuses, cap_uses;
@@ -108,10 +108,10 @@ struct pt_pipe {
 /* --- images and processes ---------------------------------------------- */
 
 enum pt_end_kind {
-    PT_END_NONE,      /* still running, or killed, when the trace ended */
-    PT_END_EXIT,      /* exit code known */
-    PT_END_SIGNAL,    /* killed by a signal (seen by the parent's wait) */
-    PT_END_EXEC,      /* replaced by the next image */
+    PT_END_NONE,   /* still running, or killed, when the trace ended */
+    PT_END_EXIT,   /* exit code known */
+    PT_END_SIGNAL, /* killed by a signal (seen by the parent's wait) */
+    PT_END_EXEC,   /* replaced by the next image */
 };
 
 struct pt_stat {
@@ -120,7 +120,7 @@ struct pt_stat {
 
 struct pt_untraced {
     int32_t pid;
-    unsigned reason;     /* PT_UNTRACED_* */
+    unsigned reason; /* PT_UNTRACED_* */
     char *path;
     uint64_t t;
 };
@@ -143,31 +143,31 @@ struct pt_image {
     unsigned image_no;
     int fork_child;
     uint64_t start;
-    uint64_t last_t;          /* the latest t_start (or t_end) seen */
-    size_t prev_image, next_image;  /* exec chain */
-    size_t process;           /* index into pt_model.processes */
-    int started;              /* fd table set up */
-    int reading_inherited;    /* within the INHERITED_FD records */
+    uint64_t last_t;               /* the latest t_start (or t_end) seen */
+    size_t prev_image, next_image; /* exec chain */
+    size_t process;                /* index into pt_model.processes */
+    int started;                   /* fd table set up */
+    int reading_inherited;         /* within the INHERITED_FD records */
     int has_inherited;
     struct pt_fdtable fds;
-    struct pt_fdtable carried;  /* what the exec or fork should have passed */
+    struct pt_fdtable carried; /* what the exec or fork should have passed */
     enum pt_end_kind end;
     int exit_code, exit_signal;
-    int end_from_wait;        /* the status came from the parent's wait */
-    int finished;             /* final is set */
-    uint64_t t_end;           /* exit, exec or wait time (0 unknown) */
-    struct pt_fdtable final;  /* the table when the image ended (exit, exec
-                                 or the end of the trace) */
-    int wait_seen, wait_status;  /* what the parent's wait said */
+    int end_from_wait;          /* the status came from the parent's wait */
+    int finished;               /* final is set */
+    uint64_t t_end;             /* exit, exec or wait time (0 unknown) */
+    struct pt_fdtable final;    /* the table when the image ended (exit, exec
+                                   or the end of the trace) */
+    int wait_seen, wait_status; /* what the parent's wait said */
     struct pt_stat stats[PT_EV_MAX + 1];
     struct pt_untraced *untraced;
     size_t nuntraced;
     struct pt_module *modules;
     size_t nmodules;
-    struct pt_origin *last_created[2];  /* for the CALLSITE record after it */
+    struct pt_origin *last_created[2]; /* for the CALLSITE record after it */
     struct pt_pending *pending;
     size_t npending;
-    int stdio_unhooked;       /* at any time */
+    int stdio_unhooked; /* at any time */
 };
 
 /* The images one pid went through by exec. */
@@ -196,23 +196,23 @@ typedef void (*pt_model_observer)(void *ctx, struct pt_model *m, const struct pt
 struct pt_model {
     const struct pt_file *files;
     size_t nfiles;
-    struct pt_image *images;        /* one per file, same order */
+    struct pt_image *images; /* one per file, same order */
     struct pt_process *processes;
     size_t nprocesses;
-    struct pt_pipe **pipes;         /* in id order */
+    struct pt_pipe **pipes; /* in id order */
     size_t npipes, cap_pipes;
-    size_t *pipe_hash;              /* open addressing on ino: pipe index + 1 */
+    size_t *pipe_hash; /* open addressing on ino: pipe index + 1 */
     size_t hash_cap;
     struct pt_fork *forks;
     size_t nforks, cap_forks;
-    struct pt_origin *origins;      /* every step, for freeing */
+    struct pt_origin *origins; /* every step, for freeing */
     uint64_t t0, t_last;
     uint64_t events;
-    uint64_t dropped;               /* sum of the headers' dropped counts */
+    uint64_t dropped; /* sum of the headers' dropped counts */
     pt_model_observer observer;
     void *observer_ctx;
     int oom;
-    int ending;                     /* closing the fds of dead processes */
+    int ending; /* closing the fds of dead processes */
 };
 
 /* Sets up the images of files (already opened and scanned).  0 or -1 (out
@@ -253,8 +253,7 @@ const struct pt_origin *pt_origin_root(const struct pt_origin *o);
 /* The whole history as one sentence, oldest first: "created by pid 5 with
  * pipe() (no O_CLOEXEC) at prog+0x1234 (main), inherited through fork by
  * pid 6, carried across exec into /usr/bin/sleep (pid 6)". */
-void pt_origin_describe(const struct pt_model *m, const struct pt_origin *o, char *buf,
-                        size_t len);
+void pt_origin_describe(const struct pt_model *m, const struct pt_origin *o, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

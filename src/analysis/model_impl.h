@@ -10,7 +10,7 @@ struct pt_origin *pt_origin_new(struct pt_model *m, enum pt_origin_how how,
                                 struct pt_origin *prev);
 
 /* fdtable.c */
-struct pt_fdent *pt_fdtable_put(struct pt_fdtable *t, int fd);  /* NULL: no memory */
+struct pt_fdent *pt_fdtable_put(struct pt_fdtable *t, int fd); /* NULL: no memory */
 void pt_fdtable_remove(struct pt_fdtable *t, int fd);
 int pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src);
 void pt_fdtable_free(struct pt_fdtable *t);
@@ -26,8 +26,7 @@ struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, ui
 void pt_fd_close(struct pt_model *m, struct pt_image *img, int fd, uint64_t t);
 /* The entry for fd, made up from the record when the model did not know
  * the fd (first seen in use). */
-struct pt_fdent *pt_fd_seen(struct pt_model *m, struct pt_image *img,
-                            const struct pt_record *r);
+struct pt_fdent *pt_fd_seen(struct pt_model *m, struct pt_image *img, const struct pt_record *r);
 /* Copies src's fds (only those without FD_CLOEXEC when exec_filter) into
  * img as new steps of kind how. */
 void pt_fd_inherit(struct pt_model *m, struct pt_image *img, const struct pt_fdtable *src,

@@ -12,8 +12,7 @@
 
 struct pt_origin *pt_origin_new(struct pt_model *m, enum pt_origin_how how,
                                 const struct pt_image *img, int fd, uint64_t t,
-                                struct pt_origin *prev)
-{
+                                struct pt_origin *prev) {
     struct pt_origin *o = calloc(1, sizeof *o);
     if (o == NULL) {
         m->oom = 1;
@@ -30,15 +29,13 @@ struct pt_origin *pt_origin_new(struct pt_model *m, enum pt_origin_how how,
     return o;
 }
 
-const struct pt_origin *pt_origin_root(const struct pt_origin *o)
-{
+const struct pt_origin *pt_origin_root(const struct pt_origin *o) {
     while (o != NULL && o->prev != NULL)
         o = o->prev;
     return o;
 }
 
-void pt_origin_call_text(const struct pt_origin *o, char *buf, size_t len)
-{
+void pt_origin_call_text(const struct pt_origin *o, char *buf, size_t len) {
     const char *name = pt_event_name(o->call);
     if (name == NULL)
         name = "?";
@@ -54,8 +51,7 @@ void pt_origin_call_text(const struct pt_origin *o, char *buf, size_t len)
 /* Appends printf output to buf at *used, never past len. */
 static void add(char *buf, size_t len, size_t *used, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static void add(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
+static void add(char *buf, size_t len, size_t *used, const char *fmt, ...) {
     if (*used >= len)
         return;
     va_list ap;
@@ -67,8 +63,7 @@ static void add(char *buf, size_t len, size_t *used, const char *fmt, ...)
 }
 
 /* Creation flags matter for a leak: say when O_CLOEXEC was missing. */
-static int created_without_cloexec(const struct pt_origin *o)
-{
+static int created_without_cloexec(const struct pt_origin *o) {
     if (o->call == PT_EV_PIPE || o->call == PT_EV_DUP || o->call == PT_EV_DUP2 ||
         o->call == PT_EV_SOCKETPAIR)
         return 1;
@@ -76,8 +71,7 @@ static int created_without_cloexec(const struct pt_origin *o)
 }
 
 static void describe_step(const struct pt_model *m, const struct pt_origin *o, char *buf,
-                          size_t len, size_t *used)
-{
+                          size_t len, size_t *used) {
     char call[160];
     switch (o->how) {
     case PT_ORIGIN_CREATED:
@@ -104,15 +98,14 @@ static void describe_step(const struct pt_model *m, const struct pt_origin *o, c
             o->fd, o->pid);
         break;
     case PT_ORIGIN_UNKNOWN:
-        add(buf, len, used, "first seen as fd %d in pid %" PRId32 " (origin not recorded)",
-            o->fd, o->pid);
+        add(buf, len, used, "first seen as fd %d in pid %" PRId32 " (origin not recorded)", o->fd,
+            o->pid);
         break;
     }
 }
 
 void pt_origin_describe(const struct pt_model *m, const struct pt_origin *o, char *buf,
-                        size_t len)
-{
+                        size_t len) {
     /* The chain runs newest to oldest; a sentence reads oldest first. */
     const struct pt_origin *steps[64];
     size_t n = 0, used = 0;

@@ -4,13 +4,11 @@
 
 #include "model_impl.h"
 
-static size_t hash_ino(uint64_t ino, size_t cap)
-{
+static size_t hash_ino(uint64_t ino, size_t cap) {
     return (size_t)((ino * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
 }
 
-struct pt_pipe *pt_model_pipe(const struct pt_model *m, uint64_t ino)
-{
+struct pt_pipe *pt_model_pipe(const struct pt_model *m, uint64_t ino) {
     if (m->hash_cap == 0)
         return NULL;
     for (size_t i = hash_ino(ino, m->hash_cap);; i = (i + 1) & (m->hash_cap - 1)) {
@@ -22,8 +20,7 @@ struct pt_pipe *pt_model_pipe(const struct pt_model *m, uint64_t ino)
     }
 }
 
-static void hash_insert(size_t *hash, size_t cap, uint64_t ino, size_t slot)
-{
+static void hash_insert(size_t *hash, size_t cap, uint64_t ino, size_t slot) {
     size_t i = hash_ino(ino, cap);
     while (hash[i] != 0)
         i = (i + 1) & (cap - 1);
@@ -31,8 +28,7 @@ static void hash_insert(size_t *hash, size_t cap, uint64_t ino, size_t slot)
 }
 
 /* Keeps the table at most half full. */
-static int hash_grow(struct pt_model *m)
-{
+static int hash_grow(struct pt_model *m) {
     if (m->npipes * 2 < m->hash_cap)
         return 0;
     size_t cap = m->hash_cap ? m->hash_cap * 2 : 64;
@@ -47,8 +43,7 @@ static int hash_grow(struct pt_model *m)
     return 0;
 }
 
-static int pipes_grow(struct pt_model *m)
-{
+static int pipes_grow(struct pt_model *m) {
     if (m->npipes < m->cap_pipes)
         return 0;
     size_t cap = m->cap_pipes ? m->cap_pipes * 2 : 16;
@@ -60,8 +55,7 @@ static int pipes_grow(struct pt_model *m)
     return 0;
 }
 
-struct pt_pipe *pt_pipe_get(struct pt_model *m, uint64_t ino, uint8_t kind)
-{
+struct pt_pipe *pt_pipe_get(struct pt_model *m, uint64_t ino, uint8_t kind) {
     struct pt_pipe *p = pt_model_pipe(m, ino);
     if (p != NULL || ino == 0)
         return p;
@@ -77,8 +71,7 @@ struct pt_pipe *pt_pipe_get(struct pt_model *m, uint64_t ino, uint8_t kind)
     return p;
 }
 
-struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image)
-{
+struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image) {
     for (size_t i = 0; i < p->nuses; i++)
         if (p->uses[i].image == image)
             return &p->uses[i];
@@ -96,8 +89,7 @@ struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image)
     return u;
 }
 
-void pt_pipes_free(struct pt_model *m)
-{
+void pt_pipes_free(struct pt_model *m) {
     for (size_t i = 0; i < m->npipes; i++) {
         free(m->pipes[i]->uses);
         free(m->pipes[i]->holders);

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, const char *fix)
-{
+struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, const char *fix) {
     if (ps->len == ps->cap) {
         size_t cap = ps->cap ? ps->cap * 2 : 8;
         struct pt_problem *v = realloc(ps->v, cap * sizeof *v);
@@ -26,8 +25,7 @@ struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, cons
     return p;
 }
 
-void pt_problem_pid(struct pt_problem *p, int32_t pid)
-{
+void pt_problem_pid(struct pt_problem *p, int32_t pid) {
     for (size_t i = 0; i < p->npids; i++)
         if (p->pids[i] == pid)
             return;
@@ -35,8 +33,7 @@ void pt_problem_pid(struct pt_problem *p, int32_t pid)
         p->pids[p->npids++] = pid;
 }
 
-void pt_problem_fd(struct pt_problem *p, int fd)
-{
+void pt_problem_fd(struct pt_problem *p, int fd) {
     for (size_t i = 0; i < p->nfds; i++)
         if (p->fds[i] == fd)
             return;
@@ -44,8 +41,7 @@ void pt_problem_fd(struct pt_problem *p, int fd)
         p->fds[p->nfds++] = fd;
 }
 
-void pt_problem_evidence(struct pt_problem *p, int32_t pid, const struct pt_record *r)
-{
+void pt_problem_evidence(struct pt_problem *p, int32_t pid, const struct pt_record *r) {
     if (p->nevidence >= PT_PROBLEM_MAX_LIST)
         return;
     p->evidence[p->nevidence++] = (struct pt_evidence){
@@ -58,8 +54,7 @@ void pt_problem_evidence(struct pt_problem *p, int32_t pid, const struct pt_reco
     };
 }
 
-void pt_problem_message(struct pt_problem *p, const char *fmt, ...)
-{
+void pt_problem_message(struct pt_problem *p, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     free(p->message);
@@ -68,8 +63,7 @@ void pt_problem_message(struct pt_problem *p, const char *fmt, ...)
     va_end(ap);
 }
 
-void pt_problems_free(struct pt_problems *ps)
-{
+void pt_problems_free(struct pt_problems *ps) {
     for (size_t i = 0; i < ps->len; i++)
         free(ps->v[i].message);
     free(ps->v);

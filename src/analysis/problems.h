@@ -17,15 +17,15 @@ extern "C" {
 /* One recorded call that shows the problem. */
 struct pt_evidence {
     int32_t pid;
-    unsigned call;       /* PT_EV_* */
+    unsigned call; /* PT_EV_* */
     int fd;
-    uint64_t t;          /* t_start */
+    uint64_t t; /* t_start */
     int64_t result;
-    int unfinished;      /* the call had not returned */
+    int unfinished; /* the call had not returned */
 };
 
 struct pt_problem {
-    const char *kind;    /* "blocked-read", "pipe-deadlock", ... */
+    const char *kind; /* "blocked-read", "pipe-deadlock", ... */
     int32_t pids[PT_PROBLEM_MAX_LIST];
     size_t npids;
     int fds[PT_PROBLEM_MAX_LIST];
@@ -33,7 +33,7 @@ struct pt_problem {
     uint8_t object_kind; /* PT_OBJ_*; PT_OBJ_UNKNOWN with ino 0: none */
     uint64_t object_ino;
     char *message;
-    const char *fix;     /* one sentence */
+    const char *fix; /* one sentence */
     struct pt_evidence evidence[PT_PROBLEM_MAX_LIST];
     size_t nevidence;
 };
@@ -46,7 +46,7 @@ struct pt_problems {
 
 /* A new problem (NULL when out of memory; then oom is set). */
 struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, const char *fix);
-void pt_problem_pid(struct pt_problem *p, int32_t pid);   /* once each */
+void pt_problem_pid(struct pt_problem *p, int32_t pid); /* once each */
 void pt_problem_fd(struct pt_problem *p, int fd);
 void pt_problem_evidence(struct pt_problem *p, int32_t pid, const struct pt_record *r);
 void pt_problem_message(struct pt_problem *p, const char *fmt, ...)

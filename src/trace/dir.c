@@ -8,16 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int has_trace_suffix(const char *name)
-{
+static int has_trace_suffix(const char *name) {
     size_t n = strlen(name);
     size_t suffix = strlen(PT_FILE_SUFFIX);
     return n > suffix && strcmp(name + n - suffix, PT_FILE_SUFFIX) == 0;
 }
 
 /* Compares runs of digits by value and everything else byte by byte. */
-int pt_trace_name_cmp(const char *a, const char *b)
-{
+int pt_trace_name_cmp(const char *a, const char *b) {
     while (*a != '\0' && *b != '\0') {
         if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
             char *a_end, *b_end;
@@ -37,8 +35,7 @@ int pt_trace_name_cmp(const char *a, const char *b)
     return (unsigned char)*a - (unsigned char)*b;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
+static int cmp_names(const void *a, const void *b) {
     return pt_trace_name_cmp(*(char *const *)a, *(char *const *)b);
 }
 
@@ -47,8 +44,7 @@ struct name_list {
     size_t count, cap;
 };
 
-static int add_name(struct name_list *l, const char *name)
-{
+static int add_name(struct name_list *l, const char *name) {
     if (l->count == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
         char **grown = realloc(l->names, cap * sizeof *grown);
@@ -61,15 +57,13 @@ static int add_name(struct name_list *l, const char *name)
     return l->names[l->count++] == NULL ? -1 : 0;
 }
 
-static void free_names(struct name_list *l)
-{
+static void free_names(struct name_list *l) {
     for (size_t i = 0; i < l->count; i++)
         free(l->names[i]);
     free(l->names);
 }
 
-static int list_traces(const char *path, struct name_list *l, char *err, size_t errlen)
-{
+static int list_traces(const char *path, struct name_list *l, char *err, size_t errlen) {
     DIR *dir = opendir(path);
     if (dir == NULL) {
         if (errno == ENOENT)
@@ -96,9 +90,8 @@ static int list_traces(const char *path, struct name_list *l, char *err, size_t 
     return 0;
 }
 
-static int open_traces(struct pt_dir *d, const char *path, const struct name_list *l,
-                       char *err, size_t errlen)
-{
+static int open_traces(struct pt_dir *d, const char *path, const struct name_list *l, char *err,
+                       size_t errlen) {
     d->files = calloc(l->count, sizeof *d->files);
     if (d->files == NULL) {
         snprintf(err, errlen, "pipetrace: %s: out of memory", path);
@@ -120,8 +113,7 @@ static int open_traces(struct pt_dir *d, const char *path, const struct name_lis
     return 0;
 }
 
-int pt_dir_open(struct pt_dir *d, const char *path, char *err, size_t errlen)
-{
+int pt_dir_open(struct pt_dir *d, const char *path, char *err, size_t errlen) {
     struct name_list names = {0};
     memset(d, 0, sizeof *d);
     int rc = list_traces(path, &names, err, errlen);
@@ -133,8 +125,7 @@ int pt_dir_open(struct pt_dir *d, const char *path, char *err, size_t errlen)
     return rc;
 }
 
-void pt_dir_close(struct pt_dir *d)
-{
+void pt_dir_close(struct pt_dir *d) {
     for (size_t i = 0; i < d->count; i++)
         pt_file_close(&d->files[i]);
     free(d->files);

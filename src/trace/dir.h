@@ -11,7 +11,7 @@ extern "C" {
 #endif
 
 struct pt_dir {
-    struct pt_file *files;   /* opened, in name order (pid, then image) */
+    struct pt_file *files; /* opened, in name order (pid, then image) */
     size_t count;
 };
 

@@ -48,18 +48,15 @@ static const char *const event_names[PT_EV_MAX + 1] = {
     [PT_EV_MKFIFO] = "mkfifo",
 };
 
-const char *pt_event_name(unsigned type)
-{
+const char *pt_event_name(unsigned type) {
     return type < COUNT(event_names) ? event_names[type] : NULL;
 }
 
-int pt_event_via_stdio(unsigned type)
-{
+int pt_event_via_stdio(unsigned type) {
     return type == PT_EV_STDIO_READ || type == PT_EV_STDIO_WRITE;
 }
 
-int pt_event_moves_data(unsigned type)
-{
+int pt_event_moves_data(unsigned type) {
     return type >= PT_EV_READ && type <= PT_EV_STDIO_WRITE;
 }
 
@@ -71,8 +68,7 @@ static const char *const obj_kind_names[] = {
     [PT_OBJ_OTHER] = "other",
 };
 
-const char *pt_obj_kind_name(unsigned kind)
-{
+const char *pt_obj_kind_name(unsigned kind) {
     return kind < COUNT(obj_kind_names) ? obj_kind_names[kind] : "unknown";
 }
 
@@ -83,77 +79,172 @@ struct named_value {
     const char *name;
 };
 
-#define NAMED(x) {x, #x}
+#define NAMED(x)                                                                                   \
+    { x, #x }
 
 /* Aliases (EWOULDBLOCK, EDEADLOCK, ENOTSUP) are left out: the first name
  * of a value is the one strace prints. */
 static const struct named_value errno_names[] = {
-    NAMED(EPERM), NAMED(ENOENT), NAMED(ESRCH), NAMED(EINTR), NAMED(EIO),
-    NAMED(ENXIO), NAMED(E2BIG), NAMED(ENOEXEC), NAMED(EBADF), NAMED(ECHILD),
-    NAMED(EAGAIN), NAMED(ENOMEM), NAMED(EACCES), NAMED(EFAULT), NAMED(ENOTBLK),
-    NAMED(EBUSY), NAMED(EEXIST), NAMED(EXDEV), NAMED(ENODEV), NAMED(ENOTDIR),
-    NAMED(EISDIR), NAMED(EINVAL), NAMED(ENFILE), NAMED(EMFILE), NAMED(ENOTTY),
-    NAMED(ETXTBSY), NAMED(EFBIG), NAMED(ENOSPC), NAMED(ESPIPE), NAMED(EROFS),
-    NAMED(EMLINK), NAMED(EPIPE), NAMED(EDOM), NAMED(ERANGE), NAMED(EDEADLK),
-    NAMED(ENAMETOOLONG), NAMED(ENOLCK), NAMED(ENOSYS), NAMED(ENOTEMPTY),
-    NAMED(ELOOP), NAMED(ENOMSG), NAMED(EIDRM), NAMED(ECHRNG), NAMED(EL2NSYNC),
-    NAMED(EL3HLT), NAMED(EL3RST), NAMED(ELNRNG), NAMED(EUNATCH), NAMED(ENOCSI),
-    NAMED(EL2HLT), NAMED(EBADE), NAMED(EBADR), NAMED(EXFULL), NAMED(ENOANO),
-    NAMED(EBADRQC), NAMED(EBADSLT), NAMED(EBFONT), NAMED(ENOSTR), NAMED(ENODATA),
-    NAMED(ETIME), NAMED(ENOSR), NAMED(ENONET), NAMED(ENOPKG), NAMED(EREMOTE),
-    NAMED(ENOLINK), NAMED(EADV), NAMED(ESRMNT), NAMED(ECOMM), NAMED(EPROTO),
-    NAMED(EMULTIHOP), NAMED(EDOTDOT), NAMED(EBADMSG), NAMED(EOVERFLOW),
-    NAMED(ENOTUNIQ), NAMED(EBADFD), NAMED(EREMCHG), NAMED(ELIBACC),
-    NAMED(ELIBBAD), NAMED(ELIBSCN), NAMED(ELIBMAX), NAMED(ELIBEXEC),
-    NAMED(EILSEQ), NAMED(ERESTART), NAMED(ESTRPIPE), NAMED(EUSERS),
-    NAMED(ENOTSOCK), NAMED(EDESTADDRREQ), NAMED(EMSGSIZE), NAMED(EPROTOTYPE),
-    NAMED(ENOPROTOOPT), NAMED(EPROTONOSUPPORT), NAMED(ESOCKTNOSUPPORT),
-    NAMED(EOPNOTSUPP), NAMED(EPFNOSUPPORT), NAMED(EAFNOSUPPORT),
-    NAMED(EADDRINUSE), NAMED(EADDRNOTAVAIL), NAMED(ENETDOWN),
-    NAMED(ENETUNREACH), NAMED(ENETRESET), NAMED(ECONNABORTED),
-    NAMED(ECONNRESET), NAMED(ENOBUFS), NAMED(EISCONN), NAMED(ENOTCONN),
-    NAMED(ESHUTDOWN), NAMED(ETOOMANYREFS), NAMED(ETIMEDOUT),
-    NAMED(ECONNREFUSED), NAMED(EHOSTDOWN), NAMED(EHOSTUNREACH), NAMED(EALREADY),
-    NAMED(EINPROGRESS), NAMED(ESTALE), NAMED(EUCLEAN), NAMED(ENOTNAM),
-    NAMED(ENAVAIL), NAMED(EISNAM), NAMED(EREMOTEIO), NAMED(EDQUOT),
-    NAMED(ENOMEDIUM), NAMED(EMEDIUMTYPE), NAMED(ECANCELED), NAMED(ENOKEY),
-    NAMED(EKEYEXPIRED), NAMED(EKEYREVOKED), NAMED(EKEYREJECTED),
-    NAMED(EOWNERDEAD), NAMED(ENOTRECOVERABLE), NAMED(ERFKILL), NAMED(EHWPOISON),
+    NAMED(EPERM),
+    NAMED(ENOENT),
+    NAMED(ESRCH),
+    NAMED(EINTR),
+    NAMED(EIO),
+    NAMED(ENXIO),
+    NAMED(E2BIG),
+    NAMED(ENOEXEC),
+    NAMED(EBADF),
+    NAMED(ECHILD),
+    NAMED(EAGAIN),
+    NAMED(ENOMEM),
+    NAMED(EACCES),
+    NAMED(EFAULT),
+    NAMED(ENOTBLK),
+    NAMED(EBUSY),
+    NAMED(EEXIST),
+    NAMED(EXDEV),
+    NAMED(ENODEV),
+    NAMED(ENOTDIR),
+    NAMED(EISDIR),
+    NAMED(EINVAL),
+    NAMED(ENFILE),
+    NAMED(EMFILE),
+    NAMED(ENOTTY),
+    NAMED(ETXTBSY),
+    NAMED(EFBIG),
+    NAMED(ENOSPC),
+    NAMED(ESPIPE),
+    NAMED(EROFS),
+    NAMED(EMLINK),
+    NAMED(EPIPE),
+    NAMED(EDOM),
+    NAMED(ERANGE),
+    NAMED(EDEADLK),
+    NAMED(ENAMETOOLONG),
+    NAMED(ENOLCK),
+    NAMED(ENOSYS),
+    NAMED(ENOTEMPTY),
+    NAMED(ELOOP),
+    NAMED(ENOMSG),
+    NAMED(EIDRM),
+    NAMED(ECHRNG),
+    NAMED(EL2NSYNC),
+    NAMED(EL3HLT),
+    NAMED(EL3RST),
+    NAMED(ELNRNG),
+    NAMED(EUNATCH),
+    NAMED(ENOCSI),
+    NAMED(EL2HLT),
+    NAMED(EBADE),
+    NAMED(EBADR),
+    NAMED(EXFULL),
+    NAMED(ENOANO),
+    NAMED(EBADRQC),
+    NAMED(EBADSLT),
+    NAMED(EBFONT),
+    NAMED(ENOSTR),
+    NAMED(ENODATA),
+    NAMED(ETIME),
+    NAMED(ENOSR),
+    NAMED(ENONET),
+    NAMED(ENOPKG),
+    NAMED(EREMOTE),
+    NAMED(ENOLINK),
+    NAMED(EADV),
+    NAMED(ESRMNT),
+    NAMED(ECOMM),
+    NAMED(EPROTO),
+    NAMED(EMULTIHOP),
+    NAMED(EDOTDOT),
+    NAMED(EBADMSG),
+    NAMED(EOVERFLOW),
+    NAMED(ENOTUNIQ),
+    NAMED(EBADFD),
+    NAMED(EREMCHG),
+    NAMED(ELIBACC),
+    NAMED(ELIBBAD),
+    NAMED(ELIBSCN),
+    NAMED(ELIBMAX),
+    NAMED(ELIBEXEC),
+    NAMED(EILSEQ),
+    NAMED(ERESTART),
+    NAMED(ESTRPIPE),
+    NAMED(EUSERS),
+    NAMED(ENOTSOCK),
+    NAMED(EDESTADDRREQ),
+    NAMED(EMSGSIZE),
+    NAMED(EPROTOTYPE),
+    NAMED(ENOPROTOOPT),
+    NAMED(EPROTONOSUPPORT),
+    NAMED(ESOCKTNOSUPPORT),
+    NAMED(EOPNOTSUPP),
+    NAMED(EPFNOSUPPORT),
+    NAMED(EAFNOSUPPORT),
+    NAMED(EADDRINUSE),
+    NAMED(EADDRNOTAVAIL),
+    NAMED(ENETDOWN),
+    NAMED(ENETUNREACH),
+    NAMED(ENETRESET),
+    NAMED(ECONNABORTED),
+    NAMED(ECONNRESET),
+    NAMED(ENOBUFS),
+    NAMED(EISCONN),
+    NAMED(ENOTCONN),
+    NAMED(ESHUTDOWN),
+    NAMED(ETOOMANYREFS),
+    NAMED(ETIMEDOUT),
+    NAMED(ECONNREFUSED),
+    NAMED(EHOSTDOWN),
+    NAMED(EHOSTUNREACH),
+    NAMED(EALREADY),
+    NAMED(EINPROGRESS),
+    NAMED(ESTALE),
+    NAMED(EUCLEAN),
+    NAMED(ENOTNAM),
+    NAMED(ENAVAIL),
+    NAMED(EISNAM),
+    NAMED(EREMOTEIO),
+    NAMED(EDQUOT),
+    NAMED(ENOMEDIUM),
+    NAMED(EMEDIUMTYPE),
+    NAMED(ECANCELED),
+    NAMED(ENOKEY),
+    NAMED(EKEYEXPIRED),
+    NAMED(EKEYREVOKED),
+    NAMED(EKEYREJECTED),
+    NAMED(EOWNERDEAD),
+    NAMED(ENOTRECOVERABLE),
+    NAMED(ERFKILL),
+    NAMED(EHWPOISON),
 };
 
-static const char *find_name(const struct named_value *table, size_t n, long value)
-{
+static const char *find_name(const struct named_value *table, size_t n, long value) {
     for (size_t i = 0; i < n; i++)
         if (table[i].value == value)
             return table[i].name;
     return NULL;
 }
 
-const char *pt_errno_name(int err)
-{
+const char *pt_errno_name(int err) {
     return find_name(errno_names, COUNT(errno_names), err);
 }
 
-const char *pt_errno_text(int err)
-{
+const char *pt_errno_text(int err) {
     return strerror(err);
 }
 
 /* --- signals ----------------------------------------------------------- */
 
 static const struct named_value signal_names[] = {
-    NAMED(SIGHUP),  NAMED(SIGINT),    NAMED(SIGQUIT), NAMED(SIGILL),
-    NAMED(SIGTRAP), NAMED(SIGABRT),   NAMED(SIGBUS),  NAMED(SIGFPE),
-    NAMED(SIGKILL), NAMED(SIGUSR1),   NAMED(SIGSEGV), NAMED(SIGUSR2),
-    NAMED(SIGPIPE), NAMED(SIGALRM),   NAMED(SIGTERM), NAMED(SIGCHLD),
-    NAMED(SIGCONT), NAMED(SIGSTOP),   NAMED(SIGTSTP), NAMED(SIGTTIN),
-    NAMED(SIGTTOU), NAMED(SIGURG),    NAMED(SIGXCPU), NAMED(SIGXFSZ),
-    NAMED(SIGVTALRM), NAMED(SIGPROF), NAMED(SIGWINCH), NAMED(SIGIO),
-    NAMED(SIGPWR),  NAMED(SIGSYS),
+    NAMED(SIGHUP),  NAMED(SIGINT),   NAMED(SIGQUIT), NAMED(SIGILL),  NAMED(SIGTRAP),
+    NAMED(SIGABRT), NAMED(SIGBUS),   NAMED(SIGFPE),  NAMED(SIGKILL), NAMED(SIGUSR1),
+    NAMED(SIGSEGV), NAMED(SIGUSR2),  NAMED(SIGPIPE), NAMED(SIGALRM), NAMED(SIGTERM),
+    NAMED(SIGCHLD), NAMED(SIGCONT),  NAMED(SIGSTOP), NAMED(SIGTSTP), NAMED(SIGTTIN),
+    NAMED(SIGTTOU), NAMED(SIGURG),   NAMED(SIGXCPU), NAMED(SIGXFSZ), NAMED(SIGVTALRM),
+    NAMED(SIGPROF), NAMED(SIGWINCH), NAMED(SIGIO),   NAMED(SIGPWR),  NAMED(SIGSYS),
 };
 
-const char *pt_signal_name(int sig)
-{
+const char *pt_signal_name(int sig) {
     return find_name(signal_names, COUNT(signal_names), sig);
 }
 
@@ -163,25 +254,27 @@ const char *pt_signal_name(int sig)
  * flags (O_SYNC holds O_DSYNC, O_TMPFILE holds O_DIRECTORY) come before
  * their parts so the parts are not named twice. */
 static const struct named_value open_flag_names[] = {
-    NAMED(O_NONBLOCK), NAMED(O_CLOEXEC),  NAMED(O_DIRECT),   NAMED(O_CREAT),
-    NAMED(O_EXCL),     NAMED(O_NOCTTY),   NAMED(O_TRUNC),    NAMED(O_APPEND),
-    NAMED(O_SYNC),     NAMED(O_DSYNC),    NAMED(O_ASYNC),    NAMED(O_TMPFILE),
+    NAMED(O_NONBLOCK),  NAMED(O_CLOEXEC),  NAMED(O_DIRECT),  NAMED(O_CREAT),
+    NAMED(O_EXCL),      NAMED(O_NOCTTY),   NAMED(O_TRUNC),   NAMED(O_APPEND),
+    NAMED(O_SYNC),      NAMED(O_DSYNC),    NAMED(O_ASYNC),   NAMED(O_TMPFILE),
     NAMED(O_DIRECTORY), NAMED(O_NOFOLLOW), NAMED(O_NOATIME), NAMED(O_PATH),
 };
 
-static const char *access_mode_name(uint64_t flags)
-{
+static const char *access_mode_name(uint64_t flags) {
     switch (flags & O_ACCMODE) {
-    case O_RDONLY: return "O_RDONLY";
-    case O_WRONLY: return "O_WRONLY";
-    case O_RDWR: return "O_RDWR";
-    default: return NULL;
+    case O_RDONLY:
+        return "O_RDONLY";
+    case O_WRONLY:
+        return "O_WRONLY";
+    case O_RDWR:
+        return "O_RDWR";
+    default:
+        return NULL;
     }
 }
 
-size_t pt_open_flag_names(uint64_t flags, int with_access, const char **names,
-                          size_t max, uint64_t *rest)
-{
+size_t pt_open_flag_names(uint64_t flags, int with_access, const char **names, size_t max,
+                          uint64_t *rest) {
     size_t n = 0;
     if (with_access && access_mode_name(flags) != NULL && n < max) {
         names[n++] = access_mode_name(flags);
@@ -198,8 +291,7 @@ size_t pt_open_flag_names(uint64_t flags, int with_access, const char **names,
     return n;
 }
 
-void pt_format_open_flags(uint64_t flags, int with_access, char *buf, size_t len)
-{
+void pt_format_open_flags(uint64_t flags, int with_access, char *buf, size_t len) {
     const char *names[COUNT(open_flag_names) + 1];
     uint64_t rest;
     size_t n = pt_open_flag_names(flags, with_access, names, COUNT(names), &rest);
@@ -214,8 +306,7 @@ void pt_format_open_flags(uint64_t flags, int with_access, char *buf, size_t len
 
 /* --- fd flags ----------------------------------------------------------- */
 
-size_t pt_fd_flag_names(unsigned fd_flags, const char **names, size_t max)
-{
+size_t pt_fd_flag_names(unsigned fd_flags, const char **names, size_t max) {
     size_t n = 0;
     if (!(fd_flags & PT_FDF_KNOWN) || max < 3)
         return 0;
@@ -235,18 +326,15 @@ size_t pt_fd_flag_names(unsigned fd_flags, const char **names, size_t max)
 /* --- fcntl, untraced children ------------------------------------------ */
 
 static const struct named_value fcntl_cmd_names[] = {
-    NAMED(F_DUPFD),      NAMED(F_GETFD),       NAMED(F_SETFD),
-    NAMED(F_GETFL),      NAMED(F_SETFL),       NAMED(F_GETLK),
-    NAMED(F_SETLK),      NAMED(F_SETLKW),      NAMED(F_SETOWN),
-    NAMED(F_GETOWN),     NAMED(F_SETSIG),      NAMED(F_GETSIG),
-    NAMED(F_OFD_GETLK),  NAMED(F_OFD_SETLK),   NAMED(F_OFD_SETLKW),
-    NAMED(F_SETLEASE),   NAMED(F_GETLEASE),    NAMED(F_NOTIFY),
-    NAMED(F_DUPFD_CLOEXEC), NAMED(F_SETPIPE_SZ), NAMED(F_GETPIPE_SZ),
-    NAMED(F_ADD_SEALS),  NAMED(F_GET_SEALS),
+    NAMED(F_DUPFD),      NAMED(F_GETFD),     NAMED(F_SETFD),         NAMED(F_GETFL),
+    NAMED(F_SETFL),      NAMED(F_GETLK),     NAMED(F_SETLK),         NAMED(F_SETLKW),
+    NAMED(F_SETOWN),     NAMED(F_GETOWN),    NAMED(F_SETSIG),        NAMED(F_GETSIG),
+    NAMED(F_OFD_GETLK),  NAMED(F_OFD_SETLK), NAMED(F_OFD_SETLKW),    NAMED(F_SETLEASE),
+    NAMED(F_GETLEASE),   NAMED(F_NOTIFY),    NAMED(F_DUPFD_CLOEXEC), NAMED(F_SETPIPE_SZ),
+    NAMED(F_GETPIPE_SZ), NAMED(F_ADD_SEALS), NAMED(F_GET_SEALS),
 };
 
-const char *pt_fcntl_cmd_name(int cmd)
-{
+const char *pt_fcntl_cmd_name(int cmd) {
     return find_name(fcntl_cmd_names, COUNT(fcntl_cmd_names), cmd);
 }
 
@@ -256,7 +344,6 @@ static const char *const untraced_reason_names[] = {
     [PT_UNTRACED_ENV] = "disabled",
 };
 
-const char *pt_untraced_reason_name(unsigned reason)
-{
+const char *pt_untraced_reason_name(unsigned reason) {
     return reason < COUNT(untraced_reason_names) ? untraced_reason_names[reason] : NULL;
 }

@@ -34,8 +34,8 @@ const char *pt_errno_text(int err);
  * (at most max).  with_access adds the access mode (O_RDONLY, O_WRONLY,
  * O_RDWR) first, for open(); pipe2() flags have none.  Bits without a name
  * are left in *rest.  Returns how many names were stored. */
-size_t pt_open_flag_names(uint64_t flags, int with_access, const char **names,
-                          size_t max, uint64_t *rest);
+size_t pt_open_flag_names(uint64_t flags, int with_access, const char **names, size_t max,
+                          uint64_t *rest);
 
 /* The same joined with '|' ("O_NONBLOCK|O_CLOEXEC", "0" when no bits,
  * unnamed bits as a trailing hex number). */

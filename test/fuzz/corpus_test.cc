@@ -18,64 +18,65 @@
 namespace {
 
 std::string CorpusDir() {
-  const char* srcdir = getenv("TEST_SRCDIR");
-  const char* ws = getenv("TEST_WORKSPACE");
-  return std::string(srcdir ? srcdir : ".") + "/" + (ws ? ws : "pipetrace") +
-         "/test/fuzz/corpus";
+    const char *srcdir = getenv("TEST_SRCDIR");
+    const char *ws = getenv("TEST_WORKSPACE");
+    return std::string(srcdir ? srcdir : ".") + "/" + (ws ? ws : "pipetrace") + "/test/fuzz/corpus";
 }
 
 std::vector<std::string> CorpusFiles() {
-  std::vector<std::string> out;
-  DIR* d = opendir(CorpusDir().c_str());
-  if (d == nullptr) return out;
-  while (dirent* e = readdir(d))
-    if (e->d_name[0] != '.') out.push_back(e->d_name);
-  closedir(d);
-  std::sort(out.begin(), out.end());
-  return out;
+    std::vector<std::string> out;
+    DIR *d = opendir(CorpusDir().c_str());
+    if (d == nullptr)
+        return out;
+    while (dirent *e = readdir(d))
+        if (e->d_name[0] != '.')
+            out.push_back(e->d_name);
+    closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 std::string WorkDir() {
-  const char* tmp = getenv("TEST_TMPDIR");
-  std::string dir = std::string(tmp ? tmp : "/tmp") + "/corpus_work";
-  mkdir(dir.c_str(), 0700);
-  return dir;
+    const char *tmp = getenv("TEST_TMPDIR");
+    std::string dir = std::string(tmp ? tmp : "/tmp") + "/corpus_work";
+    mkdir(dir.c_str(), 0700);
+    return dir;
 }
 
 TEST(FuzzCorpus, EveryFileIsReadOrRefusedWithOneLine) {
-  std::vector<std::string> files = CorpusFiles();
-  ASSERT_GE(files.size(), 10u) << "corpus missing at " << CorpusDir();
-  std::string work = WorkDir();
-  int refused = 0, read = 0;
-  for (const std::string& name : files) {
-    std::ifstream in(CorpusDir() + "/" + name, std::ios::binary);
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    char err[1024] = "";
-    int rc = fuzz_one(reinterpret_cast<const uint8_t*>(data.data()), data.size(),
-                      work.c_str(), err, sizeof err);
-    if (rc < 0) {
-      refused++;
-      std::string e(err);
-      EXPECT_EQ(0u, e.rfind("pipetrace: ", 0)) << name << ": " << e;
-      EXPECT_EQ(std::string::npos, e.find('\n')) << name << ": " << e;
-    } else {
-      read++;
+    std::vector<std::string> files = CorpusFiles();
+    ASSERT_GE(files.size(), 10u) << "corpus missing at " << CorpusDir();
+    std::string work = WorkDir();
+    int refused = 0, read = 0;
+    for (const std::string &name : files) {
+        std::ifstream in(CorpusDir() + "/" + name, std::ios::binary);
+        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        char err[1024] = "";
+        int rc = fuzz_one(reinterpret_cast<const uint8_t *>(data.data()), data.size(), work.c_str(),
+                          err, sizeof err);
+        if (rc < 0) {
+            refused++;
+            std::string e(err);
+            EXPECT_EQ(0u, e.rfind("pipetrace: ", 0)) << name << ": " << e;
+            EXPECT_EQ(std::string::npos, e.find('\n')) << name << ": " << e;
+        } else {
+            read++;
+        }
     }
-  }
-  EXPECT_GT(refused, 0);
-  EXPECT_GT(read, 0);
+    EXPECT_GT(refused, 0);
+    EXPECT_GT(read, 0);
 }
 
 // The same files cut at every length a record boundary could fall on.
 TEST(FuzzCorpus, EveryPrefixOfTheValidTraceIsSafe) {
-  std::ifstream in(CorpusDir() + "/fork_and_exec", std::ios::binary);
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ASSERT_FALSE(data.empty());
-  std::string work = WorkDir();
-  for (size_t n = 0; n <= data.size(); n += 8) {
-    char err[1024];
-    fuzz_one(reinterpret_cast<const uint8_t*>(data.data()), n, work.c_str(), err, sizeof err);
-  }
+    std::ifstream in(CorpusDir() + "/fork_and_exec", std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(data.empty());
+    std::string work = WorkDir();
+    for (size_t n = 0; n <= data.size(); n += 8) {
+        char err[1024];
+        fuzz_one(reinterpret_cast<const uint8_t *>(data.data()), n, work.c_str(), err, sizeof err);
+    }
 }
 
-}  // namespace
+} // namespace

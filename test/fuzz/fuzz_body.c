@@ -15,8 +15,7 @@
 static const char *const names[] = {"100.0.ptr", "100.1.ptr", "101.0.ptr", "102.0.ptr"};
 #define NFILES (sizeof names / sizeof names[0])
 
-static void write_file(const char *dir, const char *name, const uint8_t *p, size_t n)
-{
+static void write_file(const char *dir, const char *name, const uint8_t *p, size_t n) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -32,8 +31,7 @@ static void write_file(const char *dir, const char *name, const uint8_t *p, size
     close(fd);
 }
 
-static void split_into_files(const uint8_t *data, size_t size, const char *dir)
-{
+static void split_into_files(const uint8_t *data, size_t size, const char *dir) {
     size_t split_len = strlen(FUZZ_SPLIT);
     for (size_t i = 0; i < NFILES; i++) {
         char path[4096];
@@ -51,8 +49,7 @@ static void split_into_files(const uint8_t *data, size_t size, const char *dir)
     }
 }
 
-static void analyse(struct pt_dir *d)
-{
+static void analyse(struct pt_dir *d) {
     struct pt_model m;
     struct pt_check c;
     struct pt_problems problems = {0};
@@ -78,8 +75,7 @@ static void analyse(struct pt_dir *d)
     pt_model_free(&m);
 }
 
-int fuzz_one(const uint8_t *data, size_t size, const char *dir, char *err, size_t errlen)
-{
+int fuzz_one(const uint8_t *data, size_t size, const char *dir, char *err, size_t errlen) {
     struct pt_dir d;
     split_into_files(data, size, dir);
     if (pt_dir_open(&d, dir, err, errlen) < 0)

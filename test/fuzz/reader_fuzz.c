@@ -11,8 +11,7 @@ static char dir[] = "/tmp/pipetrace-fuzz-XXXXXX";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static int ready;
     if (!ready) {
         if (mkdtemp(dir) == NULL)

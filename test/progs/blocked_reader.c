@@ -10,19 +10,23 @@
 
 int main(void) {
     int fds[2];
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     fflush(stdout);
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         char buf[100];
         ssize_t n = read(fds[0], buf, sizeof buf);
         die("read returned %zd", n);
     }
     sleep_ms(300);
-    if (kill(child, SIGKILL)) die("kill");
+    if (kill(child, SIGKILL))
+        die("kill");
     int status;
-    if (waitpid(child, &status, 0) != child) die("waitpid");
+    if (waitpid(child, &status, 0) != child)
+        die("waitpid");
     printf("child %d read_fd %d signal %d\n", (int)child, fds[0],
            WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     close(fds[1]);

@@ -10,13 +10,16 @@
 
 int main(void) {
     int fds[2];
-    if (pipe2(fds, O_NONBLOCK)) die("pipe2");
+    if (pipe2(fds, O_NONBLOCK))
+        die("pipe2");
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         close(fds[0]);
         sleep_ms(50);
-        if (write(fds[1], "late\n", 5) != 5) die("write");
+        if (write(fds[1], "late\n", 5) != 5)
+            die("write");
         _exit(0);
     }
     close(fds[1]);

@@ -9,17 +9,20 @@
 int main(void) {
     int fds[2];
     signal(SIGPIPE, SIG_IGN);
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         close(fds[1]);
-        close(fds[0]);  /* BUG: the reader goes away before reading */
+        close(fds[0]); /* BUG: the reader goes away before reading */
         _exit(0);
     }
     close(fds[0]);
     waitpid(child, NULL, 0);
-    if (write(fds[1], "lost\n", 5) >= 0) die("write succeeded");
+    if (write(fds[1], "lost\n", 5) >= 0)
+        die("write succeeded");
     close(fds[1]);
     return 0;
 }

@@ -8,9 +8,11 @@
 
 int main(void) {
     int fds[2];
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         close(fds[1]);
         char buf[256];
@@ -19,7 +21,8 @@ int main(void) {
         _exit(0);
     }
     close(fds[0]);
-    if (write(fds[1], "hello\n", 6) != 6) die("write");
+    if (write(fds[1], "hello\n", 6) != 6)
+        die("write");
     /* BUG: fds[1] stays open here, so the child's read never returns 0. */
     waitpid(child, NULL, 0);
     return 0;

@@ -8,9 +8,11 @@
 
 int main(int argc, char **argv) {
     int fds[2];
-    if (pipe(fds)) die("pipe");  /* BUG: no O_CLOEXEC */
+    if (pipe(fds))
+        die("pipe"); /* BUG: no O_CLOEXEC */
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         close(fds[1]);
         char *def[] = {"/bin/sleep", "0", NULL};

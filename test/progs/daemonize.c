@@ -8,15 +8,19 @@
 #include "test/progs/progs.h"
 
 int main(int argc, char **argv) {
-    if (argc != 2) die("usage: daemonize FIFO");
+    if (argc != 2)
+        die("usage: daemonize FIFO");
     printf("parent %d\n", (int)getpid());
     fflush(stdout);
-    if (daemon(0, 0)) die("daemon");
+    if (daemon(0, 0))
+        die("daemon");
     int fd = open(argv[1], O_WRONLY);
-    if (fd < 0) return 2;
+    if (fd < 0)
+        return 2;
     char msg[64];
     int len = snprintf(msg, sizeof msg, "daemon pid=%d\n", (int)getpid());
-    if (write(fd, msg, (size_t)len) != len) return 3;
+    if (write(fd, msg, (size_t)len) != len)
+        return 3;
     close(fd);
     return 0;
 }

@@ -9,15 +9,19 @@
 #include "test/progs/progs.h"
 
 int main(int argc, char **argv) {
-    if (argc != 2) die("usage: fortify_reader N");
+    if (argc != 2)
+        die("usage: fortify_reader N");
     size_t n = (size_t)atoi(argv[1]);
     int fds[2];
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     const char *msg = "fortified read of a pipe\n";
-    if (write(fds[1], msg, 25) != 25) die("write");
+    if (write(fds[1], msg, 25) != 25)
+        die("write");
     char buf[256];
     ssize_t got = read(fds[0], buf, n);
-    if (got != 25 || memcmp(buf, msg, 25) != 0) die("read returned %zd", got);
+    if (got != 25 || memcmp(buf, msg, 25) != 0)
+        die("read returned %zd", got);
     printf("read %zd\n", got);
     return 0;
 }

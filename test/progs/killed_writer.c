@@ -13,20 +13,24 @@
 #include "test/progs/progs.h"
 
 int main(void) {
-    long *completed = mmap(NULL, sizeof(long), PROT_READ | PROT_WRITE,
-                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (completed == MAP_FAILED) die("mmap");
+    long *completed =
+        mmap(NULL, sizeof(long), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (completed == MAP_FAILED)
+        die("mmap");
     int fds[2];
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     fflush(stdout);
     pid_t writer = fork();
-    if (writer < 0) die("fork");
+    if (writer < 0)
+        die("fork");
     if (writer == 0) {
         close(fds[0]);
         char chunk[100];
         memset(chunk, 'K', sizeof chunk);
         for (;;) {
-            if (write(fds[1], chunk, sizeof chunk) != 100) die("write");
+            if (write(fds[1], chunk, sizeof chunk) != 100)
+                die("write");
             __atomic_add_fetch(completed, 1, __ATOMIC_SEQ_CST);
         }
     }
@@ -35,12 +39,16 @@ int main(void) {
     char buf[65536];
     double give_up = now_s() + 20;
     while (__atomic_load_n(completed, __ATOMIC_SEQ_CST) < 2000) {
-        if (read(fds[0], buf, sizeof buf) <= 0) die("read");
-        if (now_s() > give_up) die("writer too slow");
+        if (read(fds[0], buf, sizeof buf) <= 0)
+            die("read");
+        if (now_s() > give_up)
+            die("writer too slow");
     }
-    if (kill(writer, SIGKILL)) die("kill");
+    if (kill(writer, SIGKILL))
+        die("kill");
     int status;
-    if (waitpid(writer, &status, 0) != writer) die("waitpid");
+    if (waitpid(writer, &status, 0) != writer)
+        die("waitpid");
     printf("writer %d completed %ld signal %d\n", (int)writer,
            __atomic_load_n(completed, __ATOMIC_SEQ_CST),
            WIFSIGNALED(status) ? WTERMSIG(status) : 0);

@@ -18,34 +18,45 @@
 #include "test/progs/progs.h"
 
 int main(int argc, char **argv) {
-    if (argc != 2) die("usage: lc_closeall FILE");
+    if (argc != 2)
+        die("usage: lc_closeall FILE");
     int f = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (f < 0) die("open %s", argv[1]);
-    if (write(f, "before\n", 7) != 7) die("write file");
+    if (f < 0)
+        die("open %s", argv[1]);
+    if (write(f, "before\n", 7) != 7)
+        die("write file");
     int a[2];
-    if (pipe(a)) die("pipe A");
+    if (pipe(a))
+        die("pipe A");
     printf("A %d %d\n", a[0], a[1]);
 
     int closed = 0;
     for (int fd = 3; fd <= 1023; fd++)
-        if (close(fd) == 0) closed++;
+        if (close(fd) == 0)
+            closed++;
     closefrom(3);
-    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC)) die("close_range");
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC))
+        die("close_range");
     printf("closed %d\n", closed);
 
     int b[2];
-    if (pipe(b)) die("pipe B");
+    if (pipe(b))
+        die("pipe B");
     printf("B %d %d\n", b[0], b[1]);
     const char msg[] = "after close\n";
-    if (write(b[1], msg, sizeof msg - 1) != (ssize_t)sizeof msg - 1) die("write B");
+    if (write(b[1], msg, sizeof msg - 1) != (ssize_t)sizeof msg - 1)
+        die("write B");
     char buf[64];
     ssize_t n = read(b[0], buf, sizeof buf - 1);
-    if (n < 0) die("read B");
+    if (n < 0)
+        die("read B");
     buf[n] = 0;
     printf("read: %s", buf);
     int g = open(argv[1], O_WRONLY | O_APPEND);
-    if (g < 0) die("reopen");
-    if (write(g, "after\n", 6) != 6) die("write file again");
+    if (g < 0)
+        die("reopen");
+    if (write(g, "after\n", 6) != 6)
+        die("write file again");
     close(g);
     return 0;
 }

@@ -22,21 +22,28 @@ int main(void) {
     fflush(stdout);
     int ok = 0;
     for (int fd = 3; fd <= 1023; fd++) {
-        if (dup2(1, fd) == fd) ok++;
-        else fprintf(stderr, "dup2(1, %d) failed: %s\n", fd, strerror(errno));
+        if (dup2(1, fd) == fd)
+            ok++;
+        else
+            fprintf(stderr, "dup2(1, %d) failed: %s\n", fd, strerror(errno));
     }
     printf("dup2 ok %d\n", ok);
     fflush(stdout);
-    if (write(1000, "via 1000\n", 9) != 9) die("write 1000");
-    for (int fd = 3; fd <= 1023; fd++) close(fd);
+    if (write(1000, "via 1000\n", 9) != 9)
+        die("write 1000");
+    for (int fd = 3; fd <= 1023; fd++)
+        close(fd);
     int p[2];
-    if (pipe(p)) die("pipe");
+    if (pipe(p))
+        die("pipe");
     printf("pipe %d %d\n", p[0], p[1]);
     const char msg[] = "after dup2\n";
-    if (write(p[1], msg, sizeof msg - 1) != (ssize_t)sizeof msg - 1) die("write");
+    if (write(p[1], msg, sizeof msg - 1) != (ssize_t)sizeof msg - 1)
+        die("write");
     char buf[64];
     ssize_t n = read(p[0], buf, sizeof buf - 1);
-    if (n < 0) die("read");
+    if (n < 0)
+        die("read");
     buf[n] = 0;
     printf("read: %s", buf);
     return ok == 1021 ? 0 : 1;

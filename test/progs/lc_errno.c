@@ -19,26 +19,27 @@ static void expect_errno(int line, const char *what, int want) {
     checks++;
     if (got != want) {
         failures++;
-        fprintf(stderr, "line %d: %s: errno %d (%s), expected %d (%s)\n", line,
-                what, got, strerror(got), want, strerror(want));
+        fprintf(stderr, "line %d: %s: errno %d (%s), expected %d (%s)\n", line, what, got,
+                strerror(got), want, strerror(want));
     }
 }
 
 #define MARK 4242
-#define OK(call)                                             \
-    do {                                                     \
-        errno = MARK;                                        \
-        if ((call) < 0) die("%s", #call);                    \
-        expect_errno(__LINE__, #call, MARK);                 \
+#define OK(call)                                                                                   \
+    do {                                                                                           \
+        errno = MARK;                                                                              \
+        if ((call) < 0)                                                                            \
+            die("%s", #call);                                                                      \
+        expect_errno(__LINE__, #call, MARK);                                                       \
     } while (0)
-#define FAILS(call, err)                                     \
-    do {                                                     \
-        errno = MARK;                                        \
-        if ((call) >= 0) {                                   \
-            failures++;                                      \
-            fprintf(stderr, "%s succeeded\n", #call);        \
-        }                                                    \
-        expect_errno(__LINE__, #call, err);                  \
+#define FAILS(call, err)                                                                           \
+    do {                                                                                           \
+        errno = MARK;                                                                              \
+        if ((call) >= 0) {                                                                         \
+            failures++;                                                                            \
+            fprintf(stderr, "%s succeeded\n", #call);                                              \
+        }                                                                                          \
+        expect_errno(__LINE__, #call, err);                                                        \
     } while (0)
 
 int main(void) {
@@ -64,7 +65,8 @@ int main(void) {
     pid_t pid;
     errno = MARK;
     pid = fork();
-    if (pid == 0) _exit(errno == MARK ? 0 : 1);
+    if (pid == 0)
+        _exit(errno == MARK ? 0 : 1);
     expect_errno(__LINE__, "fork", MARK);
     int st;
     OK(waitpid(pid, &st, 0));

@@ -15,7 +15,8 @@
 extern char **environ;
 
 int main(int argc, char **argv) {
-    if (argc != 2) die("usage: lc_exec MODE");
+    if (argc != 2)
+        die("usage: lc_exec MODE");
     const char *m = argv[1];
     char *args[] = {"echo", argv[1], NULL};
     char *empty[] = {NULL};
@@ -24,7 +25,8 @@ int main(int argc, char **argv) {
      * exec attempt is recorded there (an image without one is described by
      * the image it becomes). */
     int unused[2];
-    if (pipe(unused) != 0) die("pipe");
+    if (pipe(unused) != 0)
+        die("pipe");
     close(unused[0]);
     close(unused[1]);
     if (strcmp(m, "execv") == 0) {
@@ -43,7 +45,8 @@ int main(int argc, char **argv) {
         execve("/bin/echo", args, empty);
     } else if (strcmp(m, "fexecve") == 0) {
         int fd = open("/bin/echo", O_RDONLY | O_CLOEXEC);
-        if (fd < 0) die("open");
+        if (fd < 0)
+            die("open");
         fexecve(fd, args, empty);
     } else if (strcmp(m, "execveat") == 0) {
         execveat(AT_FDCWD, "/bin/echo", args, empty, 0);

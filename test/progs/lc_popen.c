@@ -8,11 +8,14 @@
 #include "test/progs/progs.h"
 
 int main(int argc, char **argv) {
-    if (argc != 2) die("usage: lc_popen popen|system");
+    if (argc != 2)
+        die("usage: lc_popen popen|system");
     if (strcmp(argv[1], "popen") == 0) {
         FILE *f = popen("cat", "w");
-        if (!f) die("popen");
-        if (fputs("hello popen\n", f) < 0) die("fputs");
+        if (!f)
+            die("popen");
+        if (fputs("hello popen\n", f) < 0)
+            die("fputs");
         int st = pclose(f);
         printf("pclose %d\n", st);
     } else if (strcmp(argv[1], "system") == 0) {

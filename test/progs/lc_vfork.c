@@ -14,12 +14,15 @@
 
 int main(void) {
     int p[2];
-    if (pipe(p)) die("pipe");
+    if (pipe(p))
+        die("pipe");
     fflush(stdout);
     pid_t pid = vfork();
-    if (pid < 0) die("vfork");
+    if (pid < 0)
+        die("vfork");
     if (pid == 0) {
-        if (dup2(p[1], 1) != 1) _exit(126);
+        if (dup2(p[1], 1) != 1)
+            _exit(126);
         close(p[0]);
         close(p[1]);
         execl("/bin/echo", "echo", "from vfork child", (char *)NULL);
@@ -29,10 +32,12 @@ int main(void) {
     char buf[128];
     size_t got = 0;
     ssize_t n;
-    while ((n = read(p[0], buf + got, sizeof buf - 1 - got)) > 0) got += (size_t)n;
+    while ((n = read(p[0], buf + got, sizeof buf - 1 - got)) > 0)
+        got += (size_t)n;
     buf[got] = 0;
     int st;
-    if (waitpid(pid, &st, 0) != pid) die("waitpid");
+    if (waitpid(pid, &st, 0) != pid)
+        die("waitpid");
     printf("child %d\ngot: %sstatus %d\n", (int)pid, buf, st);
     return 0;
 }

@@ -12,16 +12,19 @@ static char buf[SIZE];
 static void write_all(int fd) {
     for (size_t done = 0; done < SIZE;) {
         ssize_t n = write(fd, buf + done, SIZE - done);
-        if (n <= 0) die("write");
+        if (n <= 0)
+            die("write");
         done += (size_t)n;
     }
 }
 
 int main(void) {
     int in[2], out[2];
-    if (pipe(in) || pipe(out)) die("pipe");
+    if (pipe(in) || pipe(out))
+        die("pipe");
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         close(in[1]);
         close(out[0]);

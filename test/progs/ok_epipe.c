@@ -9,9 +9,11 @@
 int main(void) {
     int fds[2];
     signal(SIGPIPE, SIG_IGN);
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         close(fds[1]);
         char buf[64];
@@ -21,7 +23,8 @@ int main(void) {
         _exit(0);
     }
     close(fds[0]);
-    if (write(fds[1], "kept\n", 5) != 5) die("write");
+    if (write(fds[1], "kept\n", 5) != 5)
+        die("write");
     close(fds[1]);
     waitpid(child, NULL, 0);
     return 0;

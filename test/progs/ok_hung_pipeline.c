@@ -7,9 +7,11 @@
 
 int main(void) {
     int fds[2];
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         close(fds[1]);
         char buf[256];
@@ -18,7 +20,8 @@ int main(void) {
         _exit(0);
     }
     close(fds[0]);
-    if (write(fds[1], "hello\n", 6) != 6) die("write");
+    if (write(fds[1], "hello\n", 6) != 6)
+        die("write");
     close(fds[1]);
     waitpid(child, NULL, 0);
     return 0;

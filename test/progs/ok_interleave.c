@@ -14,7 +14,8 @@ static void writer(int fd, char c) {
     for (int i = 0; i < CHUNKS; i++)
         for (size_t done = 0; done < CHUNK;) {
             ssize_t n = write(fd, buf + done, CHUNK - done);
-            if (n <= 0) die("write");
+            if (n <= 0)
+                die("write");
             done += (size_t)n;
         }
     _exit(0);
@@ -22,11 +23,18 @@ static void writer(int fd, char c) {
 
 int main(void) {
     int fds[2];
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     pid_t a = fork();
-    if (a == 0) { close(fds[0]); writer(fds[1], 'a'); }
+    if (a == 0) {
+        close(fds[0]);
+        writer(fds[1], 'a');
+    }
     pid_t b = fork();
-    if (b == 0) { close(fds[0]); writer(fds[1], 'b'); }
+    if (b == 0) {
+        close(fds[0]);
+        writer(fds[1], 'b');
+    }
     close(fds[1]);
     char buf[8192];
     while (read(fds[0], buf, sizeof buf) > 0) {

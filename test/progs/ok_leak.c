@@ -9,9 +9,11 @@
 
 int main(int argc, char **argv) {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC)) die("pipe2");
+    if (pipe2(fds, O_CLOEXEC))
+        die("pipe2");
     pid_t child = fork();
-    if (child < 0) die("fork");
+    if (child < 0)
+        die("fork");
     if (child == 0) {
         close(fds[1]);
         char *def[] = {"/bin/sleep", "0", NULL};

@@ -10,8 +10,7 @@
 #include <time.h>
 
 /* Prints "NAME: message" to stderr and exits with status 1. */
-static inline void die(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+static inline void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static inline void die(const char *fmt, ...) {
     int saved = errno;
     va_list ap;

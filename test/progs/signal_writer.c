@@ -23,8 +23,10 @@ static void on_alarm(int sig) {
     int saved = errno;
     ssize_t n = write(write_fd, "SIGNAL-HANDLER!\n", 16);
     sig_calls++;
-    if (n > 0) sig_bytes += n;
-    else sig_errors++;
+    if (n > 0)
+        sig_bytes += n;
+    else
+        sig_errors++;
     errno = saved;
 }
 
@@ -33,9 +35,11 @@ static void read_to_end(int fd) {
     long total = 0;
     for (;;) {
         ssize_t n = read(fd, buf, sizeof buf);
-        if (n == 0) break;
+        if (n == 0)
+            break;
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             die("reader: read");
         }
         total += n;
@@ -46,10 +50,12 @@ static void read_to_end(int fd) {
 
 int main(void) {
     int fds[2];
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     fflush(stdout);
     pid_t reader = fork();
-    if (reader < 0) die("fork");
+    if (reader < 0)
+        die("fork");
     if (reader == 0) {
         close(fds[1]);
         read_to_end(fds[0]);
@@ -62,9 +68,11 @@ int main(void) {
     sa.sa_handler = on_alarm;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGALRM, &sa, NULL)) die("sigaction");
+    if (sigaction(SIGALRM, &sa, NULL))
+        die("sigaction");
     struct itimerval every = {{0, 100}, {0, 100}};
-    if (setitimer(ITIMER_REAL, &every, NULL)) die("setitimer");
+    if (setitimer(ITIMER_REAL, &every, NULL))
+        die("setitimer");
 
     char chunk[100];
     memset(chunk, 'M', sizeof chunk);
@@ -73,9 +81,12 @@ int main(void) {
     while (sig_calls < 300 || main_calls < 2000) {
         ssize_t n = write(fds[1], chunk, sizeof chunk);
         main_calls++;
-        if (n > 0) main_bytes += n;
-        else if (errno != EINTR) die("write");
-        if (now_s() > give_up) die("only %d signals in 20 s", (int)sig_calls);
+        if (n > 0)
+            main_bytes += n;
+        else if (errno != EINTR)
+            die("write");
+        if (now_s() > give_up)
+            die("only %d signals in 20 s", (int)sig_calls);
     }
 
     struct itimerval off = {{0, 0}, {0, 0}};
@@ -84,10 +95,13 @@ int main(void) {
     close(fds[1]);
 
     int status;
-    if (waitpid(reader, &status, 0) != reader) die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("reader failed");
-    if (sig_errors) die("%d handler writes failed", (int)sig_errors);
-    printf("main_calls %ld main_bytes %ld sig_calls %ld sig_bytes %ld\n",
-           main_calls, main_bytes, (long)sig_calls, (long)sig_bytes);
+    if (waitpid(reader, &status, 0) != reader)
+        die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        die("reader failed");
+    if (sig_errors)
+        die("%d handler writes failed", (int)sig_errors);
+    printf("main_calls %ld main_bytes %ld sig_calls %ld sig_bytes %ld\n", main_calls, main_bytes,
+           (long)sig_calls, (long)sig_bytes);
     return 0;
 }

@@ -26,24 +26,29 @@ static void *writer(void *arg) {
         int len = snprintf(rec, sizeof rec, "T%d #%05d", id, i);
         rec[len] = '.';
         rec[RECORD - 1] = '\n';
-        if (write(write_fd, rec, RECORD) != RECORD) die("thread %d write", id);
+        if (write(write_fd, rec, RECORD) != RECORD)
+            die("thread %d write", id);
     }
     return NULL;
 }
 
 int main(void) {
     int fds[2];
-    if (pipe(fds)) die("pipe");
+    if (pipe(fds))
+        die("pipe");
     fflush(stdout);
     pid_t reader = fork();
-    if (reader < 0) die("fork");
+    if (reader < 0)
+        die("fork");
     if (reader == 0) {
         close(fds[1]);
         char buf[65536];
         long total = 0;
         ssize_t n;
-        while ((n = read(fds[0], buf, sizeof buf)) > 0) total += n;
-        if (n < 0) die("reader: read");
+        while ((n = read(fds[0], buf, sizeof buf)) > 0)
+            total += n;
+        if (n < 0)
+            die("reader: read");
         printf("reader_bytes %ld\n", total);
         exit(0);
     }
@@ -53,14 +58,17 @@ int main(void) {
     pthread_t threads[THREADS];
     pthread_barrier_init(&start, NULL, THREADS);
     for (long i = 0; i < THREADS; i++)
-        if (pthread_create(&threads[i], NULL, writer, (void *)i)) die("thread");
-    for (int i = 0; i < THREADS; i++) pthread_join(threads[i], NULL);
+        if (pthread_create(&threads[i], NULL, writer, (void *)i))
+            die("thread");
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(threads[i], NULL);
     close(fds[1]);
 
     int status;
-    if (waitpid(reader, &status, 0) != reader) die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("reader failed");
-    printf("threads %d writes %d bytes %d\n", THREADS, WRITES,
-           THREADS * WRITES * RECORD);
+    if (waitpid(reader, &status, 0) != reader)
+        die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        die("reader failed");
+    printf("threads %d writes %d bytes %d\n", THREADS, WRITES, THREADS * WRITES * RECORD);
     return 0;
 }
