@@ -203,11 +203,7 @@ static void epipe(struct pt_check *c, struct pt_image *img, const struct pt_reco
         "writer when an early exit of the reader is expected (e.g. head).");
     if (p == NULL)
         return;
-    pt_problem_pid(p, img->pid);
-    pt_problem_fd(p, r->fd);
-    p->object_kind = r->obj_kind;
-    p->object_ino = r->obj_ino;
-    pt_problem_evidence(p, img->pid, r);
+    pt_problem_about(p, img->pid, r);
     char who[512] = "no traced process was seen closing it";
     struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
     const struct pt_holder *h = pp ? last_reader_gone(pp, r->t_start) : NULL;

@@ -147,11 +147,7 @@ static void spin(struct pt_check *c, struct pt_image *img, struct pt_check_image
         "call, or use a blocking fd.");
     if (p == NULL)
         return;
-    pt_problem_pid(p, img->pid);
-    pt_problem_fd(p, r->fd);
-    p->object_kind = r->obj_kind;
-    p->object_ino = r->obj_ino;
-    pt_problem_evidence(p, img->pid, r);
+    pt_problem_about(p, img->pid, r);
     pt_problem_message(p,
                        "pid %" PRId32 " (%s) retried %s on non-blocking fd %d %u times in a row "
                        "with EAGAIN and no wait in between (busy loop)",
@@ -244,11 +240,7 @@ static void interleave(struct pt_check *c, struct pt_image *img, const struct pt
     if (p == NULL)
         return;
     pt_problem_pid(p, cp->big_writer);
-    pt_problem_pid(p, img->pid);
-    pt_problem_fd(p, r->fd);
-    p->object_kind = r->obj_kind;
-    p->object_ino = r->obj_ino;
-    pt_problem_evidence(p, img->pid, r);
+    pt_problem_about(p, img->pid, r);
     pt_problem_message(p,
                        "pids %" PRId32 " and %" PRId32 " both write more than PIPE_BUF (4096) "
                        "bytes per call to pipe:[%" PRIu64 "] (%" PRIu64 " bytes here): the kernel "

@@ -69,3 +69,11 @@ void pt_problems_free(struct pt_problems *ps) {
     free(ps->v);
     memset(ps, 0, sizeof *ps);
 }
+
+void pt_problem_about(struct pt_problem *p, int32_t pid, const struct pt_record *r) {
+    pt_problem_pid(p, pid);
+    pt_problem_fd(p, r->fd);
+    p->object_kind = r->obj_kind;
+    p->object_ino = r->obj_ino;
+    pt_problem_evidence(p, pid, r);
+}
