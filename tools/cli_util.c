@@ -42,16 +42,42 @@ int cli_enter_user_dir(void) {
     return 0;
 }
 
-int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv, const char **dir,
-                       int *json) {
+/* One option of a viewer command; 1 when arg was it (and consumed), 0 when
+ * it was not, or a usage error's exit status. */
+static int viewer_option(const char *cmd, int argc, char **argv, int *i, int *json,
+                         const char **format) {
+    const char *arg = argv[*i];
+    if (json != NULL && strcmp(arg, "--json") == 0) {
+        *json = 1;
+        return 1;
+    }
+    if (format != NULL && strncmp(arg, "--format=", 9) == 0) {
+        *format = arg + 9;
+        return 1;
+    }
+    if (format != NULL && strcmp(arg, "--format") == 0) {
+        if (*i + 1 >= argc)
+            return -cli_usage_error(cmd, "--format needs a value");
+        *format = argv[++*i];
+        return 1;
+    }
+    return 0;
+}
+
+int cli_parse_viewer_args(const char *cmd, const char *usage, int argc, char **argv,
+                          const char **dir, int *json, const char **format) {
     int have_dir = 0, options_done = 0;
-    *json = 0;
+    if (json != NULL)
+        *json = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
+        int taken = options_done ? 0 : viewer_option(cmd, argc, argv, &i, json, format);
+        if (taken < 0)
+            return -taken;
+        if (taken > 0)
+            continue;
         if (!options_done && strcmp(arg, "--") == 0) {
             options_done = 1;
-        } else if (!options_done && strcmp(arg, "--json") == 0) {
-            *json = 1;
         } else if (!options_done && cli_is_help(arg)) {
             fputs(usage, stdout);
             return -1;
@@ -65,4 +91,9 @@ int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv
         }
     }
     return 0;
+}
+
+int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv, const char **dir,
+                       int *json) {
+    return cli_parse_viewer_args(cmd, usage, argc, argv, dir, json, NULL);
 }

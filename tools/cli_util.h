@@ -17,9 +17,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* True for "-h" and "--help". */
 int cli_is_help(const char *arg);
 
-/* The command line most viewer commands take: [--json] [DIR], DIR
- * defaulting to dir_default.  0 when parsed, -1 after printing usage for
- * --help (exit 0), else the exit status of a usage error (printed). */
+/* The command line the viewer commands take: [--json] [--format=F] [DIR],
+ * DIR left as it is when not given.  --json is known only when json is not
+ * NULL, --format only when format is not NULL.  0 when parsed, -1 after
+ * printing usage for --help (exit 0), else the exit status of a usage error
+ * (printed). */
+int cli_parse_viewer_args(const char *cmd, const char *usage, int argc, char **argv,
+                          const char **dir, int *json, const char **format);
+
+/* The same for commands that take only [--json] [DIR]. */
 int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv, const char **dir,
                        int *json);
 

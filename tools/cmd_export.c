@@ -36,30 +36,13 @@ static int parse_format(struct export_options *o, const char *format) {
 
 static int parse_export_options(int argc, char **argv, struct export_options *o) {
     *o = (struct export_options){.dir = DEFAULT_TRACE_DIR};
-    int have_dir = 0, options_done = 0, rc = 0;
-    for (int i = 1; i < argc && rc == 0; i++) {
-        const char *arg = argv[i];
-        if (!options_done && strcmp(arg, "--") == 0) {
-            options_done = 1;
-        } else if (!options_done && strncmp(arg, "--format=", 9) == 0) {
-            rc = parse_format(o, arg + 9);
-        } else if (!options_done && strcmp(arg, "--format") == 0 && i + 1 < argc) {
-            rc = parse_format(o, argv[++i]);
-        } else if (!options_done && cli_is_help(arg)) {
-            fputs(cmd_export_usage, stdout);
-            return -1;
-        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error("export", "unknown option '%s'", arg);
-        } else if (have_dir) {
-            return cli_usage_error("export", "one trace directory at a time ('%s')", arg);
-        } else {
-            o->dir = arg;
-            have_dir = 1;
-        }
-    }
-    if (rc == 0 && o->write == NULL)
+    const char *format = NULL;
+    int rc = cli_parse_viewer_args("export", cmd_export_usage, argc, argv, &o->dir, NULL, &format);
+    if (rc != 0)
+        return rc;
+    if (format == NULL)
         return cli_usage_error("export", "which format? --format=chrome or --format=jsonl");
-    return rc;
+    return parse_format(o, format);
 }
 
 int cmd_export(int argc, char **argv) {

@@ -40,28 +40,9 @@ static int parse_format(struct graph_options *o, const char *format) {
 
 static int parse_graph_options(int argc, char **argv, struct graph_options *o) {
     *o = (struct graph_options){.dir = DEFAULT_TRACE_DIR};
-    int have_dir = 0, options_done = 0, rc = 0;
-    for (int i = 1; i < argc && rc == 0; i++) {
-        const char *arg = argv[i];
-        if (!options_done && strcmp(arg, "--") == 0) {
-            options_done = 1;
-        } else if (!options_done && strncmp(arg, "--format=", 9) == 0) {
-            rc = parse_format(o, arg + 9);
-        } else if (!options_done && strcmp(arg, "--format") == 0 && i + 1 < argc) {
-            rc = parse_format(o, argv[++i]);
-        } else if (!options_done && cli_is_help(arg)) {
-            fputs(cmd_graph_usage, stdout);
-            return -1;
-        } else if (!options_done && arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error("graph", "unknown option '%s'", arg);
-        } else if (have_dir) {
-            return cli_usage_error("graph", "one trace directory at a time ('%s')", arg);
-        } else {
-            o->dir = arg;
-            have_dir = 1;
-        }
-    }
-    return rc;
+    const char *format = "dot";
+    int rc = cli_parse_viewer_args("graph", cmd_graph_usage, argc, argv, &o->dir, NULL, &format);
+    return rc != 0 ? rc : parse_format(o, format);
 }
 
 int cmd_graph(int argc, char **argv) {
