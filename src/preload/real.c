@@ -20,6 +20,7 @@ void pt_resolve_real(void) {
     pt_real.pipe2 = next_symbol("pipe2");
     pt_real.fork = next_symbol("fork");
     pt_real.fork_nohandlers = next_symbol("_Fork");
+    pt_real.daemon = next_symbol("daemon");
     pt_real.close = next_symbol("close");
     pt_real.dup = next_symbol("dup");
     pt_real.dup2 = next_symbol("dup2");

@@ -22,6 +22,7 @@ struct pt_real_fns {
     int (*pipe2)(int[2], int);
     pid_t (*fork)(void);
     pid_t (*fork_nohandlers)(void); /* _Fork: fork without atfork handlers */
+    int (*daemon)(int, int);
     int (*close)(int);
     int (*dup)(int);
     int (*dup2)(int, int);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include "fdcache.h"
 #include "real.h"
 #include "recorder.h"
 #include "src/trace/sys.h"
@@ -56,4 +57,16 @@ EXPORT pid_t vfork(void) {
     if (!pt_real.fork_nohandlers)
         return traced_fork(PT_EV_VFORK, pt_real.fork, 0);
     return traced_fork(PT_EV_VFORK, pt_real.fork_nohandlers, 1);
+}
+
+/* daemon forks (our atfork handler starts the child's trace), then points
+ * fds 0-2 at /dev/null with glibc-internal calls no wrapper sees: what the
+ * cache knew about them is no longer true in the child. */
+EXPORT int daemon(int nochdir, int noclose) {
+    if (__builtin_expect(!pt_real.daemon, 0))
+        pt_early_init();
+    int r = pt_real.daemon(nochdir, noclose);
+    if (r == 0 && !noclose)
+        pt_fd_forget_range(0, 2);
+    return r;
 }

@@ -1,6 +1,7 @@
-/* daemonize FIFO: prints "parent PID", then daemon(0, 0); the daemon opens
- * FIFO for writing, writes "daemon pid=PID\n" with write(2), closes it and
- * exits. */
+/* daemonize FIFO: prints "parent PID", then daemon(0, 0); the daemon writes
+ * a line to fd 1 (now /dev/null: not a traced object, though it was a pipe
+ * before daemon()), opens FIFO for writing, writes "daemon pid=PID\n" with
+ * write(2), closes it and exits. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <unistd.h>
@@ -14,6 +15,8 @@ int main(int argc, char **argv) {
     fflush(stdout);
     if (daemon(0, 0))
         die("daemon");
+    if (write(1, "to /dev/null\n", 13) != 13)
+        return 4;
     int fd = open(argv[1], O_WRONLY);
     if (fd < 0)
         return 2;
