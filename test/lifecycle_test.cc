@@ -1185,3 +1185,22 @@ TEST(Vfork, VforkExecChildTraced) {
 }
 
 } // namespace
+
+// --- an fd closed behind the library's back, then reused ---------------------
+
+TEST(FdReuse, SocketOnANumberClosedUnseenIsASocket) {
+    std::string dir = FreshDir("fdreuse");
+    RunResult r = RunTraced({ProgPath("lc_fdreuse")}, dir);
+    ASSERT_RAN_OK(r);
+    int fd = -1;
+    ASSERT_EQ(sscanf(r.out.c_str(), "fd %d", &fd), 1) << r.out;
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    auto writes =
+        t.Select([&](const Event &e) { return e.pid == r.pid && e.call == "write" && e.fd == fd; });
+    ASSERT_EQ(writes.size(), 2u) << t.Head(60);
+    EXPECT_EQ(writes[0]->kind, "pipe");
+    EXPECT_EQ(writes[1]->kind, "socket") << "the stale pipe identity was kept";
+    EXPECT_NE(writes[1]->ino, writes[0]->ino);
+    EXPECT_EQ(writes[1]->err, "ENOTCONN");
+}

@@ -30,6 +30,9 @@ void pt_resolve_real(void) {
     pt_real.close_range = next_symbol("close_range");
     pt_real.closefrom = next_symbol("closefrom");
     pt_real.socketpair = next_symbol("socketpair");
+    pt_real.socket = next_symbol("socket");
+    pt_real.accept = next_symbol("accept");
+    pt_real.accept4 = next_symbol("accept4");
     pt_real.open = next_symbol("open");
     pt_real.open64 = next_symbol("open64");
     pt_real.openat = next_symbol("openat");

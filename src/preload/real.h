@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -32,6 +33,9 @@ struct pt_real_fns {
     int (*close_range)(unsigned, unsigned, int);
     void (*closefrom)(int);
     int (*socketpair)(int, int, int, int[2]);
+    int (*socket)(int, int, int);
+    int (*accept)(int, struct sockaddr *, socklen_t *);
+    int (*accept4)(int, struct sockaddr *, socklen_t *, int);
     int (*open)(const char *, int, ...);
     int (*open64)(const char *, int, ...);
     int (*openat)(int, const char *, int, ...);

@@ -117,3 +117,30 @@ EXPORT int socketpair(int domain, int type, int protocol, int fds[2]) {
     errno = call_errno;
     return r;
 }
+
+/* socket and accept make fds this tool learns lazily, on first use; all
+ * they must do is drop what the cache knew about a number glibc closed
+ * behind our back (syslog's socket, NSS lookups) before it was reused. */
+static int fresh_fd(int fd) {
+    if (fd >= 0)
+        pt_fd_forget(fd);
+    return fd;
+}
+
+EXPORT int socket(int domain, int type, int protocol) {
+    if (__builtin_expect(!pt_real.socket, 0))
+        pt_early_init();
+    return fresh_fd(pt_real.socket(domain, type, protocol));
+}
+
+EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
+    if (__builtin_expect(!pt_real.accept, 0))
+        pt_early_init();
+    return fresh_fd(pt_real.accept(fd, addr, len));
+}
+
+EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    if (__builtin_expect(!pt_real.accept4, 0))
+        pt_early_init();
+    return fresh_fd(pt_real.accept4(fd, addr, len, flags));
+}
