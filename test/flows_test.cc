@@ -231,6 +231,10 @@ TEST(FlowsHist, MedianWithinThreePercent) {
     flows_hist small = {};
     flows_hist_add(&small, 7);
     EXPECT_EQ(flows_hist_median(&small), 7u);
+    // One value in a wide bucket is still its own median.
+    flows_hist one = {};
+    flows_hist_add(&one, 615900);
+    EXPECT_EQ(flows_hist_median(&one), 615900u);
 }
 
 } // namespace

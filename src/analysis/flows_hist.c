@@ -28,7 +28,9 @@ static uint64_t bucket_width(unsigned b) {
 
 void flows_hist_add(struct flows_hist *h, uint64_t v) {
     if (h->count == 0)
-        h->first = v;
+        h->first = h->min = v;
+    if (v < h->min)
+        h->min = v;
     if (v > h->max)
         h->max = v;
     h->count++;
@@ -45,7 +47,7 @@ uint64_t flows_hist_median(const struct flows_hist *h) {
         seen += h->bucket[b];
         if (seen >= want) {
             uint64_t mid = bucket_low(b) + bucket_width(b) / 2;
-            return mid > h->max ? h->max : mid;
+            return mid > h->max ? h->max : mid < h->min ? h->min : mid;
         }
     }
     return h->max;

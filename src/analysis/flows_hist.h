@@ -16,14 +16,15 @@ extern "C" {
 struct flows_hist {
     uint64_t count;
     uint64_t first; /* the first value added */
-    uint64_t max;
+    uint64_t min, max;
     uint32_t bucket[FLOWS_HIST_BUCKETS];
 };
 
 void flows_hist_add(struct flows_hist *h, uint64_t v);
 
-/* The middle value (the lower median), as the midpoint of its bucket; 0
- * when empty. */
+/* The middle value (the lower median), as the midpoint of its bucket but
+ * never outside the values seen (so one value is its own median); 0 when
+ * empty. */
 uint64_t flows_hist_median(const struct flows_hist *h);
 
 #ifdef __cplusplus
