@@ -619,6 +619,17 @@ TEST(Cli, MissingDirectoryAndBadFileExitTwoWithOneLine) {
     EXPECT_EQ(2, r.status);
     EXPECT_EQ(1, Lines(r.err)) << r.err;
     EXPECT_NE(std::string::npos, r.err.find("pipetrace --help"));
+    EXPECT_EQ(std::string::npos, r.err.find("did you mean")) << r.err;
+}
+
+TEST(Cli, ATypoSuggestsTheCommand) {
+    CliResult r = RunCli("sumary");
+    EXPECT_EQ(2, r.status);
+    EXPECT_EQ("pipetrace: unknown command 'sumary'; did you mean 'pipetrace summary'? "
+              "(see pipetrace --help)\n",
+              r.err);
+    r = RunCli("chekc");
+    EXPECT_NE(std::string::npos, r.err.find("did you mean 'pipetrace check'?")) << r.err;
 }
 
 // The example of the dump format, rebuilt as trace files.

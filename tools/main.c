@@ -1,4 +1,5 @@
 /* pipetrace: the command-line entry point, dispatching to subcommands. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,8 +62,52 @@ static const struct command *find_command(const char *name) {
     return NULL;
 }
 
+/* Edits (insert, delete, replace, swap of neighbours) between two short
+ * words, to suggest the command a typo meant. */
+static size_t edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 31 || lb > 31)
+        return SIZE_MAX;
+    size_t d[32][32];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+static const struct command *closest_command(const char *name) {
+    const struct command *best = NULL;
+    size_t best_distance = 3; /* two edits at most */
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        size_t d = edit_distance(name, commands[i].name);
+        if (d < best_distance) {
+            best = &commands[i];
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
 static int unknown_command(const char *name) {
-    cli_error("unknown command '%s' (see pipetrace --help)", name);
+    const struct command *near = closest_command(name);
+    if (near != NULL)
+        cli_error("unknown command '%s'; did you mean 'pipetrace %s'? (see pipetrace --help)", name,
+                  near->name);
+    else
+        cli_error("unknown command '%s' (see pipetrace --help)", name);
     return EXIT_BAD_INPUT;
 }
 
