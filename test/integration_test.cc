@@ -783,4 +783,32 @@ TEST(Cli, RunExitsWithTheCommandsStatus) {
     EXPECT_TRUE(killed.exited && killed.exit_code == 128 + 9) << killed.Describe();
 }
 
+// The shells whose argv names `word` in a trace.
+size_t ShellsSaying(const Trace &t, const std::string &word) {
+    size_t n = 0;
+    for (const Process &p : t.processes)
+        if (p.argv.size() == 3 && p.argv[2].find(word) != std::string::npos && !p.fork_child)
+            n++;
+    return n;
+}
+
+// Like strace -o, run starts a new trace in DIR; --append adds to it.
+TEST(Cli, RunReplacesAnEarlierTraceUnlessAppending) {
+    std::string dir = FreshDir("rerun");
+    ASSERT_TRUE(RunCli({"sh", "-c", "echo first | cat"}, dir).exited);
+    ASSERT_TRUE(RunCli({"sh", "-c", "echo second | cat"}, dir).exited);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    EXPECT_EQ(ShellsSaying(t, "first"), 0u) << t.Head();
+    EXPECT_EQ(ShellsSaying(t, "second"), 1u) << t.Head();
+
+    std::vector<std::string> append = {
+        harness::CliPath(), "run", "--append", "-o", dir, "--", "sh", "-c", "echo third | cat"};
+    ASSERT_TRUE(harness::Run(append).exited);
+    t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    EXPECT_EQ(ShellsSaying(t, "second"), 1u) << t.Head();
+    EXPECT_EQ(ShellsSaying(t, "third"), 1u) << t.Head();
+}
+
 } // namespace

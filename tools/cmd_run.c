@@ -1,6 +1,7 @@
 /* `pipetrace run`: run a command with the preload library in its
  * environment, and pass its exit status on. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -18,13 +19,15 @@
 #include "find_lib.h"
 
 const char cmd_run_usage[] =
-    "usage: pipetrace run [-o DIR] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
+    "usage: pipetrace run [-o DIR] [--append] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
     "\n"
     "Runs CMD with pipetrace's preload library and writes one trace file per\n"
     "process image into DIR.  Exits with CMD's exit status (128+N if a signal\n"
     "N killed it, 127 if CMD was not found).\n"
     "\n"
-    "  -o, --output=DIR  trace directory (default ./" DEFAULT_TRACE_DIR ", created 0700)\n"
+    "  -o, --output=DIR  trace directory (default ./" DEFAULT_TRACE_DIR ", created 0700);\n"
+    "                    the trace files of an earlier run in it are removed first\n"
+    "  --append          keep them: add this run to the trace already in DIR\n"
     "  --data=N          capture the first N bytes of each read/write (default 64)\n"
     "  --data=full       capture everything;  --data=0  capture nothing\n"
     "  --all-fds         trace regular files and ttys too, not only pipes,\n"
@@ -36,6 +39,7 @@ struct run_options {
     const char *dir;
     const char *data; /* NULL: leave the library's default */
     int all_fds;
+    int append;
     char **command;
 };
 
@@ -49,11 +53,9 @@ static int valid_data_limit(const char *s) {
 
 static int parse_run_options(int argc, char **argv, struct run_options *o) {
     static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'},
-        {"data", required_argument, NULL, 'd'},
-        {"all-fds", no_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'}, {"data", required_argument, NULL, 'd'},
+        {"all-fds", no_argument, NULL, 'a'},      {"append", no_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     *o = (struct run_options){.dir = DEFAULT_TRACE_DIR};
     opterr = 0;
@@ -71,6 +73,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
             break;
         case 'a':
             o->all_fds = 1;
+            break;
+        case 'A':
+            o->append = 1;
             break;
         case 'h':
             fputs(cmd_run_usage, stdout);
@@ -108,6 +113,35 @@ static int prepare_trace_dir(const char *dir, char *abs, size_t len) {
     }
     strcpy(abs, resolved);
     return 0;
+}
+
+/* "<pid>.<image>.ptr", the names the library gives trace files. */
+static int is_trace_name(const char *name) {
+    size_t digits = strspn(name, "0123456789");
+    if (digits == 0 || name[digits] != '.')
+        return 0;
+    name += digits + 1;
+    digits = strspn(name, "0123456789");
+    return digits > 0 && strcmp(name + digits, ".ptr") == 0;
+}
+
+/* Like strace -o, a run starts a new trace: the files of an earlier run
+ * would otherwise mix with this one's.  Only trace files are removed. */
+static int clear_old_trace(const char *dir) {
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        cli_error("%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;)
+        if (is_trace_name(e->d_name) && unlinkat(dirfd(d), e->d_name, 0) < 0) {
+            cli_error("%s/%s: cannot remove the earlier trace: %s", dir, e->d_name,
+                      strerror(errno));
+            rc = -1;
+        }
+    closedir(d);
+    return rc;
 }
 
 /* Our library first so it is interposed before anything the user preloads. */
@@ -185,7 +219,7 @@ int cmd_run(int argc, char **argv) {
         return rc;
     char lib[PATH_MAX], dir[PATH_MAX];
     if (find_preload_lib(lib, sizeof lib) < 0 || prepare_trace_dir(o.dir, dir, sizeof dir) < 0 ||
-        set_environment(&o, lib, dir) < 0)
+        (!o.append && clear_old_trace(dir) < 0) || set_environment(&o, lib, dir) < 0)
         return EXIT_BAD_INPUT;
     return spawn_and_wait(o.command);
 }

@@ -12,7 +12,7 @@ static const char usage[] =
     "Records what programs do with pipes (LD_PRELOAD tracing), then shows it.\n"
     "\n"
     "commands:\n"
-    "  run [-o DIR] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
+    "  run [-o DIR] [--append] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
     "                  run CMD traced, traces into DIR (default ./" DEFAULT_TRACE_DIR ")\n"
     "  dump [--json] [DIR]\n"
     "                  print the traced calls of all processes in time order\n"
