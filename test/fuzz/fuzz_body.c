@@ -1,4 +1,6 @@
-/* Writes the input as trace files, then runs everything that reads them. */
+/* Writes the input as trace files, then runs everything that reads them:
+ * the reader, the model with every detector and the leak audit, flows and
+ * the graph. */
 #define _GNU_SOURCE
 #include "fuzz_body.h"
 
@@ -8,6 +10,8 @@
 #include <unistd.h>
 
 #include "analysis/check.h"
+#include "analysis/flows.h"
+#include "analysis/flows_graph.h"
 #include "analysis/leaks.h"
 #include "analysis/model.h"
 #include "trace/dir.h"
@@ -73,6 +77,13 @@ static void analyse(struct pt_dir *d) {
     }
     pt_problems_free(&problems);
     pt_model_free(&m);
+    /* flows, follow, export and graph read through these two. */
+    struct flows fl;
+    flows_run(&fl, d->files, d->count, NULL);
+    flows_free(&fl);
+    struct graph g;
+    graph_build(&g, d->files, d->count);
+    graph_free(&g);
 }
 
 int fuzz_one(const uint8_t *data, size_t size, const char *dir, char *err, size_t errlen) {
