@@ -13,9 +13,12 @@
 
 static uintptr_t modules_seen[MAX_MODULES];
 
+/* Runs in every fork child: it writes only what is set, since each page
+ * written there is a page the kernel must copy. */
 void pt_callsite_forget_modules(void) {
     for (int i = 0; i < MAX_MODULES; i++)
-        __atomic_store_n(&modules_seen[i], 0, __ATOMIC_RELAXED);
+        if (__atomic_load_n(&modules_seen[i], __ATOMIC_RELAXED))
+            __atomic_store_n(&modules_seen[i], 0, __ATOMIC_RELAXED);
 }
 
 /* Claims the module for this file; 0 when it was recorded already. */

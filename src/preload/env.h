@@ -9,7 +9,10 @@
 
 #include <stddef.h>
 
-#define PT_ENV_PRELOAD_BUF 8192
+/* Room for a rebuilt "LD_PRELOAD=ours:theirs" entry.  Kept small, like the
+ * array below, because the room lives on the stack of a fork child about
+ * to exec, where every page touched is a page copied. */
+#define PT_ENV_PRELOAD_BUF 2048
 
 /* Remembers LD_PRELOAD (our library first) and PIPETRACE_* from envp. */
 void pt_env_capture(char **envp);
@@ -29,7 +32,7 @@ char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf, size_
 /* The room pt_env_fix needs, on the caller's stack while the environment
  * is small, in a fresh mapping when it is not (no malloc: the caller may be
  * a child that shares its parent's memory). */
-#define PT_ENV_SMALL 512
+#define PT_ENV_SMALL 128
 
 struct pt_env_room {
     char *small[PT_ENV_SMALL];

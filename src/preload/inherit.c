@@ -104,5 +104,6 @@ void pt_record_inherited(void) {
 }
 
 void pt_forget_inherited(void) {
-    inherited_count = 0;
+    if (inherited_count) /* a fork child writes only what it must (a page copied) */
+        inherited_count = 0;
 }

@@ -14,7 +14,7 @@
 #include "src/trace/sys.h"
 #include "src/trace/writer.h"
 
-#define PHDR_BUF 4096
+#define PHDR_BUF 1024 /* 18 program headers; programs have about 12 */
 
 static long read_at(int fd, void *buf, size_t n, long off) {
     return pt_syscall6(SYS_pread64, fd, (long)buf, (long)n, off, 0, 0);
@@ -113,21 +113,20 @@ int pt_search_path(const char *file, char *const envp[], char *out, size_t out_l
 }
 
 void pt_note_untraced(int dirfd, const char *target, int search, char *const envp[], int pid) {
-    char found[PT_PATH_MAX];
+    char path[PT_PATH_MAX]; /* the target found along PATH, or named by /proc */
     if (search) {
-        if (pt_search_path(target, envp, found, sizeof found) < 0)
+        if (pt_search_path(target, envp, path, sizeof path) < 0)
             return;
-        target = found;
+        target = path;
     }
     int reason = pt_untraced_reason(dirfd, target, envp);
     if (!reason)
         return;
-    char named[PT_PATH_MAX];
-    if (strncmp(target, "/proc/self/fd/", 14) == 0) {
-        long n = pt_sys_readlink(target, named, sizeof named - 1);
+    if (!search && strncmp(target, "/proc/self/fd/", 14) == 0) {
+        long n = pt_sys_readlink(target, path, sizeof path - 1);
         if (n > 0) {
-            named[n] = '\0';
-            target = named;
+            path[n] = '\0';
+            target = path;
         }
     }
     struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pid,
