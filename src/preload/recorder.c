@@ -150,10 +150,16 @@ static uint32_t align8(uint64_t n) {
     return (uint32_t)((n + 7) & ~(uint64_t)7);
 }
 
+/* The most one call captures, even with PIPETRACE_DATA=full.  Room is
+ * reserved (and disk space allocated) before a read returns, so a program
+ * that asks read() for a gigabyte must not cost a gigabyte of trace; no
+ * pipe or socket read returns more than this at once in practice.  A
+ * larger write is captured up to this and marked cut. */
+#define PT_CAPTURE_MAX (16u << 20)
+
 uint32_t pt_capture_room(uint64_t count) {
     uint64_t room = count < pt_config.data_limit ? count : pt_config.data_limit;
-    /* One record may not exceed what a uint32 size can say. */
-    return room > (1u << 30) ? (1u << 30) : (uint32_t)room;
+    return room > PT_CAPTURE_MAX ? PT_CAPTURE_MAX : (uint32_t)room;
 }
 
 struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
