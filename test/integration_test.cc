@@ -234,6 +234,33 @@ TEST(DataCapture, LimitFollowsPipetraceData) {
     }
 }
 
+// Full capture keeps every byte of ordinary calls but stops at 16 MiB per
+// call, so a huge read() or write() does not cost its size in trace.
+TEST(DataCapture, FullStopsAtSixteenMebibytesPerCall) {
+    std::string dir = FreshDir("bigwrite");
+    RunOptions opts;
+    opts.env.push_back({"PIPETRACE_DATA", "full"});
+    RunResult r = RunTraced({ProgPath("big_write"), "20"}, dir, opts);
+    ASSERT_RAN_OK(r);
+    EXPECT_EQ(r.out, "read 20971520\n");
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    auto writes = t.Select(
+        [&](const Event &e) { return e.pid == r.pid && e.call == "write" && e.kind == "pipe"; });
+    ASSERT_EQ(writes.size(), 1u) << t.Head();
+    EXPECT_EQ(writes[0]->result, 20 << 20);
+    EXPECT_EQ(writes[0]->data_len, 16 << 20);
+    EXPECT_TRUE(writes[0]->data_cut);
+    auto reads = t.Select([&](const Event &e) { return e.call == "read" && e.kind == "pipe"; });
+    ASSERT_FALSE(reads.empty());
+    int64_t captured = 0;
+    for (const Event *e : reads) {
+        EXPECT_EQ(e->data_len, e->result) << "a read was cut";
+        captured += e->data_len;
+    }
+    EXPECT_EQ(captured, 20 << 20);
+}
+
 // --- readv / writev -------------------------------------------------------
 
 TEST(Vectored, ReadvAndWritevCarryTotalsAndBytes) {
