@@ -58,4 +58,16 @@ TEST(Leaks, NothingOpenAtExitWhenEverythingIsClosed) {
     EXPECT_EQ(0u, o.json["open_at_exit"].size()) << o.json.dump();
 }
 
+// dup2 of /dev/null over a pipe's write end lets go of the pipe as close()
+// would; the process must not be counted as holding it at exit.
+TEST(Leaks, Dup2OverAPipeEndReleasesIt) {
+    std::string dir = harness::FreshDir("dup2drop");
+    harness::RunResult r = analysis_cli::RunTraced({harness::ProgPath("lc_dup2_drop")}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Output o = analysis_cli::Viewer("leaks", dir);
+    ASSERT_EQ(o.error, "");
+    for (size_t i = 0; i < o.json["open_at_exit"].size(); i++)
+        EXPECT_NE("pipe", o.json["open_at_exit"][i]["object"]["kind"].as_string()) << o.json.dump();
+}
+
 } // namespace

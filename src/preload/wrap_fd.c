@@ -61,9 +61,23 @@ struct dup_call {
     const void *caller;
 };
 
+/* dup2 and dup3 onto an fd that names a traced object close that object
+ * first: such a call is recorded even when the fd it copies is a file, or
+ * the viewer would think the process still held, say, a pipe's write end. */
+static int replaces_traced(const struct dup_call *call) {
+    int target = -1;
+    if (call->type == PT_EV_DUP2 || call->type == PT_EV_DUP3)
+        target = (int)(uint32_t)call->arg;
+    struct pt_fdinfo replaced;
+    return target >= 0 && target != call->oldfd && pt_fd_cached(target, &replaced) &&
+           pt_fd_is_traced_kind(replaced.kind);
+}
+
 static struct pt_record *dup_begin(const struct dup_call *call, struct pt_fdinfo *old) {
     int traced = pt_traced_fd(call->oldfd, old);
-    return traced ? pt_begin(call->type, call->oldfd, old, call->arg, 0) : NULL;
+    if (!traced && !replaces_traced(call))
+        return NULL;
+    return pt_begin(call->type, call->oldfd, old, call->arg, 0);
 }
 
 static void dup_end(struct pt_record *rec, const struct dup_call *call, const struct pt_fdinfo *old,
