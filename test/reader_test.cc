@@ -700,6 +700,22 @@ TEST(Cli, DumpPrintsTheStraceLikeForm) {
               r.err);
 }
 
+// Every command that reads a trace warns once, and only once, per damaged
+// file, whether it found the damage on its own pass or walked for it.
+TEST(Cli, EveryCommandWarnsOncePerDamagedFile) {
+    std::string dir = ExampleTrace();
+    const std::string warning = "pipetrace: warning: " + dir + "/4713.0.ptr: 1 torn record";
+    for (const char *command :
+         {"dump", "dump --json", "summary", "summary --json", "check", "leaks", "flows", "graph",
+          "export --format=jsonl", "export --format=chrome"}) {
+        SCOPED_TRACE(command);
+        CliResult r = RunCli(std::string(command) + " '" + dir + "'");
+        EXPECT_TRUE(r.status == 0 || r.status == 1) << r.err;
+        EXPECT_EQ(1, Lines(r.err)) << r.err;
+        EXPECT_EQ(0u, r.err.find(warning)) << r.err;
+    }
+}
+
 TEST(Cli, DumpJsonHasProcessesThenCalls) {
     std::string dir = ExampleTrace();
     CliResult r = RunCli("dump --json '" + dir + "'");

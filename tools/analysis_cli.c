@@ -32,6 +32,7 @@ int analysis_load(struct analysis *a, const char *dir) {
         return EXIT_BAD_INPUT;
     }
     pt_check_finish(&a->check);
+    warn_damaged_files(&a->dir);
     return 0;
 }
 

@@ -56,6 +56,7 @@ int cmd_dump(int argc, char **argv) {
     /* One warning per damaged file, before any output. */
     if ((rc = open_trace(o.dir, &d)) != 0)
         return rc;
+    warn_damaged_files(&d); /* the process lines carry the counts */
     static char buf[1 << 16];
     setvbuf(stdout, buf, _IOFBF, sizeof buf);
     rc = print_trace(&d, o.json);

@@ -53,6 +53,11 @@ int cmd_export(int argc, char **argv) {
     struct pt_dir d;
     if ((rc = open_trace(o.dir, &d)) != 0)
         return rc;
+    /* JSON lines are dump --json, whose process lines carry the damage
+     * counts: those must be known before the first line. */
+    int warned_first = o.write == export_jsonl;
+    if (warned_first)
+        warn_damaged_files(&d);
     static char buf[1 << 16];
     setvbuf(stdout, buf, _IOFBF, sizeof buf);
     if (o.write(stdout, &d) < 0) {
@@ -60,6 +65,8 @@ int cmd_export(int argc, char **argv) {
         rc = EXIT_BAD_INPUT;
     } else {
         rc = finish_stdout();
+        if (!warned_first)
+            warn_damaged_files(&d);
     }
     pt_dir_close(&d);
     return rc;

@@ -45,6 +45,7 @@ int cmd_flows(int argc, char **argv) {
     } else {
         (o.json ? flows_print_json : flows_print_text)(stdout, &fl);
         rc = finish_stdout();
+        warn_damaged_files(&d);
     }
     flows_free(&fl);
     pt_dir_close(&d);

@@ -208,6 +208,7 @@ int cmd_follow(int argc, char **argv) {
     if (rc == 0)
         rc = o.output != NULL ? follow_to_file(&o, &d, &target)
                               : follow_to_terminal(&o, &d, &target);
+    warn_damaged_files(&d);
     pt_dir_close(&d);
     return rc;
 }

@@ -61,6 +61,7 @@ int cmd_graph(int argc, char **argv) {
     } else {
         (o.text ? graph_print_text : graph_print_dot)(stdout, &g, &marks, d.files);
         rc = finish_stdout();
+        warn_damaged_files(&d);
     }
     graph_marks_free(&marks);
     graph_free(&g);

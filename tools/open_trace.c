@@ -7,7 +7,7 @@
 
 #include "cli_util.h"
 
-static void warn_damage(struct pt_dir *d) {
+void warn_damaged_files(struct pt_dir *d) {
     for (size_t i = 0; i < d->count; i++) {
         struct pt_file *f = &d->files[i];
         pt_file_scan(f);
@@ -25,7 +25,6 @@ int open_trace(const char *dir, struct pt_dir *d) {
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
     }
-    warn_damage(d);
     return 0;
 }
 

@@ -6,9 +6,13 @@
 
 #include "trace/dir.h"
 
-/* Opens dir, prints one warning per damaged file.  0, or EXIT_BAD_INPUT
- * after printing the error. */
+/* Opens dir.  0, or EXIT_BAD_INPUT after printing the error. */
 int open_trace(const char *dir, struct pt_dir *d);
+
+/* Prints one warning per damaged file.  Called after the command's pass
+ * over the trace, which found the damage as it read (a file it did not read
+ * whole is walked here). */
+void warn_damaged_files(struct pt_dir *d);
 
 /* The earliest image start: time zero of the outputs. */
 uint64_t trace_t0(const struct pt_dir *d);

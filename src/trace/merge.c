@@ -65,6 +65,10 @@ static int key_earlier(const struct pt_merge_key *a, const struct pt_merge_key *
     return a->source < b->source;
 }
 
+static int key_compare(const void *a, const void *b) {
+    return key_earlier(a, b) ? -1 : key_earlier(b, a) ? 1 : 0;
+}
+
 static struct pt_merge_key key_of(const struct pt_merge *m, size_t source) {
     const struct pt_merge_source *s = &m->sources[source];
     const struct pt_merge_slot *first = &s->window[s->window_head];
@@ -106,7 +110,8 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
     size_t n = count ? count : 1;
     m->sources = calloc(n, sizeof *m->sources);
     m->heap = calloc(n, sizeof *m->heap);
-    if (m->sources == NULL || m->heap == NULL) {
+    m->waiting = calloc(n, sizeof *m->waiting);
+    if (m->sources == NULL || m->heap == NULL || m->waiting == NULL) {
         pt_merge_free(m);
         return -1;
     }
@@ -123,12 +128,22 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
         s->released = s->cursor.released;
         s->pid = files[i].hdr->pid;
         window_fill(s);
-        if (s->window_len > 0) {
-            m->heap[m->heap_len] = key_of(m, i);
-            sift_up(m, m->heap_len++);
-        }
+        if (s->window_len > 0)
+            m->waiting[m->waiting_len++] = key_of(m, i);
     }
+    qsort(m->waiting, m->waiting_len, sizeof *m->waiting, key_compare);
     return 0;
+}
+
+/* Files join the heap when the merge reaches their first record: a trace's
+ * processes rarely all overlap in time, and the heap is only as deep as
+ * the number of files that do. */
+static void admit_started(struct pt_merge *m) {
+    while (m->waiting_next < m->waiting_len &&
+           (m->heap_len == 0 || key_earlier(&m->waiting[m->waiting_next], &m->heap[0]))) {
+        m->heap[m->heap_len] = m->waiting[m->waiting_next++];
+        sift_up(m, m->heap_len++);
+    }
 }
 
 /* Hands back the pages of a file that neither the window nor the record
@@ -148,6 +163,7 @@ static void release_source(struct pt_merge_source *s, uint64_t handed_out) {
 }
 
 int pt_merge_next(struct pt_merge *m, struct pt_merged *out) {
+    admit_started(m);
     if (m->heap_len == 0)
         return 0;
     size_t i = m->heap[0].source;
@@ -172,5 +188,6 @@ void pt_merge_free(struct pt_merge *m) {
         free(m->sources[i].window);
     free(m->sources);
     free(m->heap);
+    free(m->waiting);
     memset(m, 0, sizeof *m);
 }

@@ -57,8 +57,10 @@ struct pt_merge_key {
 struct pt_merge {
     struct pt_merge_source *sources; /* one per file */
     size_t source_count;
-    struct pt_merge_key *heap; /* files with pending records */
+    struct pt_merge_key *heap; /* files the merge has reached */
     size_t heap_len;
+    struct pt_merge_key *waiting; /* files not reached yet, by first key */
+    size_t waiting_len, waiting_next;
 };
 
 /* 0, or -1 when out of memory. */

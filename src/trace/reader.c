@@ -214,6 +214,7 @@ void pt_file_image(const struct pt_file *f, char *buf, size_t len) {
 
 void pt_file_walk(struct pt_cursor *c, const struct pt_file *f) {
     pt_file_walk_range(c, f, f->hdr->data_offset, UINT64_MAX);
+    c->whole = 1;
 }
 
 void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t from, uint64_t to) {
@@ -324,6 +325,17 @@ static int check_record(struct pt_cursor *c, uint64_t end) {
     return 1;
 }
 
+/* A walk of the whole file has seen all the damage there is: the file
+ * keeps it, so that nobody needs to walk it again only to warn about it.
+ * (The damage is a cache of what the mapping holds, hence the cast.) */
+static void note_damage(const struct pt_cursor *c) {
+    if (!c->whole || c->file->walked)
+        return;
+    struct pt_file *f = (struct pt_file *)(uintptr_t)c->file;
+    f->damage = c->damage;
+    f->walked = 1;
+}
+
 int pt_file_next(struct pt_cursor *c, struct pt_event *ev) {
     uint64_t end = walk_end(c->file);
     while (!c->done) {
@@ -350,10 +362,13 @@ int pt_file_next(struct pt_cursor *c, struct pt_event *ev) {
         ev->offset = offset;
         return 1;
     }
+    note_damage(c);
     return 0;
 }
 
 void pt_file_scan(struct pt_file *f) {
+    if (f->walked)
+        return;
     struct pt_cursor c;
     struct pt_event ev;
     pt_file_walk(&c, f);

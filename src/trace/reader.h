@@ -42,7 +42,9 @@ struct pt_file {
     const char **argv; /* argc strings inside the mapping, then NULL */
     uint32_t argc;
     uint64_t tail;           /* header.tail as it was when opened */
-    struct pt_damage damage; /* filled in by pt_file_scan() */
+    struct pt_damage damage; /* known once `walked`: by pt_file_scan(), or by
+                                any walk of the whole file */
+    int walked;
 };
 
 /* One record as the walk hands it out.  Pointers are into the file's
@@ -62,6 +64,7 @@ struct pt_cursor {
     struct pt_damage damage; /* what this walk has met so far */
     uint64_t released;       /* the mapping before this was handed back */
     int hold;                /* someone else hands pages back (merge.c) */
+    int whole;               /* walks the whole file (pt_file_walk) */
 };
 
 /* Hands the pages of f's mapping in [*released, upto) back to the kernel
@@ -88,7 +91,8 @@ void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t f
  * returned.  After 0, c->damage says how the walk ended. */
 int pt_file_next(struct pt_cursor *c, struct pt_event *ev);
 
-/* Walks every record once and stores what it met in f->damage. */
+/* Makes f->damage known: walks every record once, unless a walk of the
+ * whole file already did. */
 void pt_file_scan(struct pt_file *f);
 
 /* True when d is worth a warning. */
