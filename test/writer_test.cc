@@ -251,6 +251,43 @@ TEST(Writer, StopsAtTheFileSizeLimitWithoutSigxfsz) {
     pt_file_close(&f);
 }
 
+// The permissions of the mapping that holds addr, from /proc/self/maps.
+std::string PermsAt(const void *addr) {
+    FILE *maps = fopen("/proc/self/maps", "r");
+    char line[512];
+    std::string perms;
+    uintptr_t a = reinterpret_cast<uintptr_t>(addr);
+    while (maps && fgets(line, sizeof line, maps)) {
+        unsigned long lo, hi;
+        char p[8];
+        if (sscanf(line, "%lx-%lx %7s", &lo, &hi, p) == 3 && a >= lo && a < hi)
+            perms = p;
+    }
+    if (maps)
+        fclose(maps);
+    return perms;
+}
+
+// Only the part of the mapping that the file backs is accessible: the rest
+// would raise SIGBUS when read, and tools that read all readable memory
+// (valgrind's leak check) would spin on it.
+TEST(Writer, MappingIsAccessibleOnlyWhereTheFileHasBlocks) {
+    std::string dir = FreshDir("perms");
+    pt_image_info info = Info(17, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    EXPECT_EQ(PermsAt(w.base), "rw-s");
+    EXPECT_EQ(PermsAt(w.base + w.allocated - 1), "rw-s");
+    EXPECT_EQ(PermsAt(w.base + w.allocated), "---s");
+    uint64_t before = w.allocated;
+    for (int i = 0; i < 5000; i++)
+        ASSERT_NE(Put(&w, PT_EV_WRITE, i, i, std::string(40, 'g')), nullptr);
+    ASSERT_GT(w.allocated, before);
+    EXPECT_EQ(PermsAt(w.base + w.allocated - 1), "rw-s");
+    EXPECT_EQ(PermsAt(w.base + w.allocated), "---s");
+    pt_writer_forget(&w);
+}
+
 TEST(Writer, UnusableDirectoryIsAnErrorAndLeavesNothing) {
     std::string dir = FreshDir("notdir");
     ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);

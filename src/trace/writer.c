@@ -86,6 +86,10 @@ static uint64_t next_allocation(uint64_t have, uint64_t need) {
     return round_up(need > have + step ? need : have + step, 4096);
 }
 
+static int open_up(struct pt_writer *w, uint64_t from, uint64_t to) {
+    return pt_sys_mprotect(w->base + from, to - from, PROT_READ | PROT_WRITE);
+}
+
 static int grow_to(struct pt_writer *w, uint64_t need) {
     uint64_t have = __atomic_load_n(&w->allocated, __ATOMIC_ACQUIRE);
     while (need > have) {
@@ -102,6 +106,8 @@ static int grow_to(struct pt_writer *w, uint64_t need) {
             return fd;
         int r = allocate(fd, have, want - have);
         pt_sys_close(fd);
+        if (r == 0)
+            r = open_up(w, have, want);
         if (r < 0)
             return r;
         /* A losing racer allocated overlapping space, which is harmless. */
@@ -174,9 +180,14 @@ static int create_exclusive(struct pt_writer *w, const char *dir, int pid) {
     return -EEXIST;
 }
 
+/* The mapping reaches far past the end of the file, and touching that
+ * part would raise SIGBUS; so it is mapped inaccessible, and each part is
+ * opened up only once the file has the blocks behind it.  Tools that
+ * read all readable memory (valgrind's leak check, debuggers, core dumps)
+ * then stop at the end of the file too. */
 static int map_file(struct pt_writer *w, int fd) {
     for (uint64_t size = MAX_MAPPING; size >= MIN_MAPPING; size /= 4) {
-        void *p = pt_sys_mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        void *p = pt_sys_mmap(NULL, size, PROT_NONE, MAP_SHARED, fd, 0);
         if (!pt_sys_failed((long)p)) {
             w->base = p;
             w->map_size = size;
@@ -204,6 +215,8 @@ int pt_writer_create(struct pt_writer *w, const char *dir, const struct pt_image
     if (r == 0)
         r = map_file(w, fd);
     pt_sys_close(fd);
+    if (r == 0 && (r = open_up(w, 0, first)) < 0)
+        pt_writer_forget(w);
     if (r < 0) {
         /* An empty file would only make readers complain. */
         pt_sys_unlink(w->path);
