@@ -144,6 +144,8 @@ enum pt_event_type {
     PT_EV_POPEN = 43,          /* fd = the parent's end; payload: command */
     PT_EV_SYSTEM = 44,         /* result = wait status; payload: command */
     PT_EV_MKFIFO = 45,         /* payload: path */
+    PT_EV_PCLOSE = 46,         /* pclose(stream): fd = the stream's fd, arg = the
+                                  child's pid, result = its wait status or -errno */
 
     PT_EV_MAX = 63
 };
@@ -154,9 +156,11 @@ enum pt_obj_kind {
     PT_OBJ_PIPE = 1,    /* anonymous pipe (pipefs) */
     PT_OBJ_FIFO = 2,    /* named pipe */
     PT_OBJ_SOCKET = 3,
-    PT_OBJ_FILE = 4,  /* regular file */
-    PT_OBJ_TTY = 5,   /* character device: ttys, /dev/null */
-    PT_OBJ_OTHER = 6, /* directories, block devices, eventfds, ... */
+    PT_OBJ_FILE = 4,   /* regular file */
+    PT_OBJ_TTY = 5,    /* character device: ttys, /dev/null */
+    PT_OBJ_OTHER = 6,  /* directories, block devices, eventfds, ... */
+    PT_OBJ_DEVICE = 7, /* a character device that is not a terminal (/dev/null,
+                          /dev/zero, /dev/urandom...); obj_dev holds its st_rdev */
 };
 
 /* pt_record.fd_flags: what the fd was at the time of the call */
@@ -195,7 +199,11 @@ enum pt_untraced_reason {
     PT_UNTRACED_SETID = 2,   /* set-user-ID / set-group-ID / capabilities */
     PT_UNTRACED_FOREIGN = 3, /* ELF class or machine the library is not for */
     PT_UNTRACED_NOT_ELF = 4,
-    PT_UNTRACED_ENV = 5, /* following was turned off */
+    PT_UNTRACED_ENV = 5,    /* following was turned off */
+    PT_UNTRACED_FAILED = 6, /* the child's own trace could not start (its
+                               directory or file could not be made: a sandbox,
+                               a full disk); arg = 6 | errno << 32, recorded
+                               by the child in its parent's file */
 };
 
 #ifdef __cplusplus

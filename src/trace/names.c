@@ -46,6 +46,7 @@ static const char *const event_names[PT_EV_MAX + 1] = {
     [PT_EV_POPEN] = "popen",
     [PT_EV_SYSTEM] = "system",
     [PT_EV_MKFIFO] = "mkfifo",
+    [PT_EV_PCLOSE] = "pclose",
 };
 
 const char *pt_event_name(unsigned type) {
@@ -63,9 +64,9 @@ int pt_event_moves_data(unsigned type) {
 /* --- objects ------------------------------------------------------------ */
 
 static const char *const obj_kind_names[] = {
-    [PT_OBJ_UNKNOWN] = "unknown", [PT_OBJ_PIPE] = "pipe", [PT_OBJ_FIFO] = "fifo",
-    [PT_OBJ_SOCKET] = "socket",   [PT_OBJ_FILE] = "file", [PT_OBJ_TTY] = "tty",
-    [PT_OBJ_OTHER] = "other",
+    [PT_OBJ_UNKNOWN] = "unknown", [PT_OBJ_PIPE] = "pipe",     [PT_OBJ_FIFO] = "fifo",
+    [PT_OBJ_SOCKET] = "socket",   [PT_OBJ_FILE] = "file",     [PT_OBJ_TTY] = "tty",
+    [PT_OBJ_OTHER] = "other",     [PT_OBJ_DEVICE] = "device",
 };
 
 const char *pt_obj_kind_name(unsigned kind) {
@@ -341,7 +342,7 @@ const char *pt_fcntl_cmd_name(int cmd) {
 static const char *const untraced_reason_names[] = {
     [PT_UNTRACED_STATIC] = "static",   [PT_UNTRACED_SETID] = "setid",
     [PT_UNTRACED_FOREIGN] = "foreign", [PT_UNTRACED_NOT_ELF] = "not-elf",
-    [PT_UNTRACED_ENV] = "disabled",
+    [PT_UNTRACED_ENV] = "disabled",    [PT_UNTRACED_FAILED] = "failed",
 };
 
 const char *pt_untraced_reason_name(unsigned reason) {
