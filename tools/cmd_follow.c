@@ -1,10 +1,13 @@
 /* `pipetrace follow PIPE`: the exact bytes that went through one pipe, in
  * order, like Wireshark's "Follow stream". */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "analysis/flows.h"
 #include "analysis/flows_label.h"
@@ -23,8 +26,9 @@ const char cmd_follow_usage[] =
     "process each run of bytes came from.  Where less was captured than moved\n"
     "(PIPETRACE_DATA smaller than a call) a marker says which bytes are missing.\n"
     "\n"
-    "  -o FILE   write the captured bytes, raw, to FILE; a summary goes to\n"
-    "            stdout, and the exit status is 1 when bytes are missing\n"
+    "  -o FILE   write the captured bytes, raw, to FILE (created with mode\n"
+    "            0600: they may hold secrets); a summary goes to stdout, and\n"
+    "            the exit status is 1 when bytes are missing\n"
     "  --hex     a hexdump instead of escaped text\n";
 
 struct follow_options {
@@ -166,9 +170,34 @@ static int report_file(const struct follow_options *o, const struct flows_pipe *
     return 1;
 }
 
+/* The captured bytes are as private as the trace they come from (which the
+ * library writes 0600): a new file gets mode 0600 whatever the umask, and
+ * an earlier regular file of ours loses its group and other bits.  A
+ * device or someone else's file (-o /dev/stdout) is written as it is. */
+static FILE *open_private_output(const char *path) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+        (st.st_mode & 077) != 0 && fchmod(fd, st.st_mode & 07700) < 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "wb");
+    if (f == NULL) {
+        int err = errno;
+        close(fd);
+        errno = err;
+    }
+    return f;
+}
+
 static int follow_to_file(const struct follow_options *o, const struct pt_dir *d,
                           const struct flows_pipe *target) {
-    FILE *f = fopen(o->output, "wb");
+    FILE *f = open_private_output(o->output);
     if (f == NULL) {
         cli_error("cannot create %s: %s", o->output, strerror(errno));
         return EXIT_BAD_INPUT;

@@ -1,7 +1,6 @@
 /* `pipetrace run`: run a command with the preload library in its
  * environment, and pass its exit status on. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -17,6 +16,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "find_lib.h"
+#include "run_dir.h"
 
 const char cmd_run_usage[] =
     "usage: pipetrace run [-o DIR] [--append] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
@@ -94,56 +94,6 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
     return 0;
 }
 
-/* Creates the trace directory if missing and stores its absolute path:
- * traced programs may change directory before they write. */
-static int prepare_trace_dir(const char *dir, char *abs, size_t len) {
-    struct stat st;
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-        cli_error("%s: cannot create trace directory: %s", dir, strerror(errno));
-        return -1;
-    }
-    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        cli_error("%s: not a directory", dir);
-        return -1;
-    }
-    char resolved[PATH_MAX];
-    if (realpath(dir, resolved) == NULL || strlen(resolved) >= len) {
-        cli_error("%s: cannot resolve: %s", dir, strerror(errno));
-        return -1;
-    }
-    strcpy(abs, resolved);
-    return 0;
-}
-
-/* "<pid>.<image>.ptr", the names the library gives trace files. */
-static int is_trace_name(const char *name) {
-    size_t digits = strspn(name, "0123456789");
-    if (digits == 0 || name[digits] != '.')
-        return 0;
-    name += digits + 1;
-    digits = strspn(name, "0123456789");
-    return digits > 0 && strcmp(name + digits, ".ptr") == 0;
-}
-
-/* Like strace -o, a run starts a new trace: the files of an earlier run
- * would otherwise mix with this one's.  Only trace files are removed. */
-static int clear_old_trace(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d == NULL) {
-        cli_error("%s: %s", dir, strerror(errno));
-        return -1;
-    }
-    int rc = 0;
-    for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;)
-        if (is_trace_name(e->d_name) && unlinkat(dirfd(d), e->d_name, 0) < 0) {
-            cli_error("%s/%s: cannot remove the earlier trace: %s", dir, e->d_name,
-                      strerror(errno));
-            rc = -1;
-        }
-    closedir(d);
-    return rc;
-}
-
 /* Our library first so it is interposed before anything the user preloads. */
 static int set_preload(const char *lib) {
     const char *old = getenv("LD_PRELOAD");
@@ -218,8 +168,8 @@ int cmd_run(int argc, char **argv) {
     if (rc != 0)
         return rc;
     char lib[PATH_MAX], dir[PATH_MAX];
-    if (find_preload_lib(lib, sizeof lib) < 0 || prepare_trace_dir(o.dir, dir, sizeof dir) < 0 ||
-        (!o.append && clear_old_trace(dir) < 0) || set_environment(&o, lib, dir) < 0)
+    if (find_preload_lib(lib, sizeof lib) < 0 ||
+        run_dir_prepare(o.dir, o.append, dir, sizeof dir) < 0 || set_environment(&o, lib, dir) < 0)
         return EXIT_BAD_INPUT;
     return spawn_and_wait(o.command);
 }
