@@ -286,6 +286,15 @@ static void json_untraced(FILE *out, const struct pt_event *ev) {
         fprintf(out, "%" PRIu64, ev->rec->arg);
 }
 
+/* A wait's status, or null when the wait had not returned (or failed):
+ * the trace has no status then. */
+static void json_wait_status(FILE *out, const struct pt_record *r, uint64_t status) {
+    if (dump_unfinished(r) || dump_result(r) < 0)
+        fputs(",\"status\":null", out);
+    else
+        fprintf(out, ",\"status\":%" PRIu64, status);
+}
+
 static void json_by_type(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     switch (r->type) {
@@ -327,8 +336,14 @@ static void json_by_type(FILE *out, const struct pt_event *ev) {
         json_strings(out, ev, 1);
         break;
     case PT_EV_EXIT:
-    case PT_EV_WAIT:
         fprintf(out, ",\"status\":%" PRIu64, r->arg);
+        break;
+    case PT_EV_WAIT:
+        json_wait_status(out, r, r->arg);
+        break;
+    case PT_EV_PCLOSE:
+        fprintf(out, ",\"child\":%" PRIu64, r->arg);
+        json_wait_status(out, r, (uint64_t)r->result);
         break;
     case PT_EV_UNTRACED_CHILD:
         json_untraced(out, ev);

@@ -101,11 +101,8 @@ static void print_flags(FILE *out, uint64_t flags, int with_access) {
 static void args_io(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     print_rec_fd(out, r);
-    /* A call still blocked in read has moved nothing to show. */
-    if (!(dump_unfinished(r) && r->data_len == 0)) {
-        fputs(", ", out);
-        print_data(out, ev);
-    }
+    fputs(", ", out);
+    print_data(out, ev);
     fprintf(out, ", %" PRIu64, r->arg);
 }
 
@@ -317,6 +314,7 @@ static void print_args(FILE *out, const struct pt_event *ev) {
         args_open(out, ev);
         break;
     case PT_EV_CLOSE:
+    case PT_EV_PCLOSE:
         print_rec_fd(out, r);
         break;
     case PT_EV_CLOSE_RANGE:
@@ -353,27 +351,63 @@ static void print_returned(FILE *out, const struct pt_record *r) {
     if (result < 0) {
         putc(')', out);
         print_errno(out, (int)-result);
-    } else if (r->type == PT_EV_SYSTEM) {
-        fputs(") = ", out); /* system() returns a wait status */
+    } else if (r->type == PT_EV_SYSTEM || r->type == PT_EV_PCLOSE) {
+        fputs(") = ", out); /* they return a wait status */
         args_wait_status(out, (uint64_t)result);
     } else {
         fprintf(out, ") = %" PRId64, result);
     }
 }
 
-/* Ends the line after the arguments: ") = result", or the marker of a call
- * that never returned. */
+/* Ends the line after the arguments: ") = result", or ") = ?" for exit,
+ * which does not return. */
 static void print_outcome(FILE *out, const struct pt_record *r) {
     if (r->type == PT_EV_EXIT)
         fputs(") = ?", out);
     else if (r->type >= PT_EV_UNTRACED_CHILD && r->type <= PT_EV_COVERAGE)
         putc(')', out); /* notes by the recorder, not calls: no result */
-    else if (dump_unfinished(r))
-        fputs(" <unfinished: still blocked when the trace ended>", out);
     else
         print_returned(out, r);
-    if (pt_event_via_stdio(r->type))
-        fputs(" [stdio]", out);
+}
+
+/* --- calls that never returned ------------------------------------------ */
+
+/* As strace prints a call it never saw return: the arguments known when it
+ * was entered, then "<unfinished ...>) = ?".  Nothing the call would have
+ * filled in (bytes read, a wait status, the new fds) is shown: the trace
+ * does not have it. */
+static void print_unfinished(FILE *out, const struct pt_event *ev) {
+    const struct pt_record *r = ev->rec;
+    switch (r->type) {
+    case PT_EV_READ:
+    case PT_EV_READV:
+    case PT_EV_READ_CHK:
+    case PT_EV_STDIO_READ:
+        print_rec_fd(out, r);
+        fputs(", <unfinished ...>", out);
+        break;
+    case PT_EV_WRITE:
+    case PT_EV_WRITEV:
+    case PT_EV_STDIO_WRITE:
+        print_rec_fd(out, r);
+        fputs(", ", out);
+        print_data(out, ev);
+        fprintf(out, ", %" PRIu64 " <unfinished ...>", r->arg);
+        break;
+    case PT_EV_PIPE:
+    case PT_EV_PIPE2:
+    case PT_EV_SOCKETPAIR:
+    case PT_EV_FORK:
+    case PT_EV_VFORK:
+    case PT_EV_WAIT:
+        fputs("<unfinished ...>", out);
+        break;
+    default:
+        print_args(out, ev);
+        fputs(" <unfinished ...>", out);
+        break;
+    }
+    fputs(") = ?", out);
 }
 
 void dump_text_event(FILE *out, const struct pt_merged *m, uint64_t t0) {
@@ -389,7 +423,14 @@ void dump_text_event(FILE *out, const struct pt_merged *m, uint64_t t0) {
         fprintf(out, " %s(", name);
     else
         fprintf(out, " unknown(%u)(", r->type);
-    print_args(out, &m->ev);
-    print_outcome(out, r);
+    if (dump_unfinished(r) && r->type != PT_EV_EXIT &&
+        !(r->type >= PT_EV_UNTRACED_CHILD && r->type <= PT_EV_COVERAGE)) {
+        print_unfinished(out, &m->ev);
+    } else {
+        print_args(out, &m->ev);
+        print_outcome(out, r);
+    }
+    if (pt_event_via_stdio(r->type))
+        fputs(" [stdio]", out);
     putc('\n', out);
 }

@@ -1,0 +1,238 @@
+/* The filters of `pipetrace dump`: parsing their values. */
+#include "dump_filter.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/model.h"
+#include "cli_util.h"
+#include "trace/names.h"
+
+#define BIT(type) ((uint64_t)1 << (type))
+
+/* --- lists ---------------------------------------------------------------- */
+
+static int append(void **v, size_t *n, size_t size, const void *item) {
+    void *grown = realloc(*v, (*n + 1) * size);
+    if (grown == NULL) {
+        cli_error("out of memory");
+        return -1;
+    }
+    memcpy((char *)grown + *n * size, item, size);
+    *v = grown;
+    (*n)++;
+    return 0;
+}
+
+/* Calls fn on each comma-separated word of list (empty words are errors). */
+static int each_word(struct dump_filter *f, const char *list, const char *opt,
+                     int (*fn)(struct dump_filter *, const char *, size_t, const char *)) {
+    const char *p = list;
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0) {
+            cli_usage_error("dump", "%s wants a comma-separated list, not '%s'", opt, list);
+            return -1;
+        }
+        if (fn(f, p, len, opt) < 0)
+            return -1;
+        if (p[len] == '\0')
+            return 0;
+        p += len + 1;
+    }
+}
+
+static int parse_u64(const char *s, size_t len, uint64_t *out) {
+    char buf[32];
+    if (len == 0 || len >= sizeof buf || strspn(s, "0123456789") < len)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    *out = strtoull(buf, NULL, 10);
+    return errno == 0 ? 0 : -1;
+}
+
+/* --- --pid and --tree ------------------------------------------------------ */
+
+static int add_pid(struct dump_filter *f, const char *s, size_t len, const char *opt) {
+    uint64_t v;
+    if (parse_u64(s, len, &v) < 0 || v == 0 || v > INT32_MAX) {
+        cli_usage_error("dump", "%s wants process ids, not '%.*s'", opt, (int)len, s);
+        return -1;
+    }
+    int32_t pid = (int32_t)v;
+    if (strcmp(opt, "--tree") == 0)
+        return append((void **)&f->trees, &f->ntrees, sizeof pid, &pid);
+    return append((void **)&f->pids, &f->npids, sizeof pid, &pid);
+}
+
+int dump_filter_add_pids(struct dump_filter *f, const char *list, int tree) {
+    return each_word(f, list, tree ? "--tree" : "--pid", add_pid);
+}
+
+/* --- --pipe ---------------------------------------------------------------- */
+
+/* The digits of INODE, pipe:[INODE], fifo:[INODE] or socket:[INODE]. */
+static int parse_inode(const char *s, size_t len, uint64_t *ino) {
+    const char *open = memchr(s, '[', len);
+    if (open == NULL)
+        return parse_u64(s, len, ino);
+    const char *digits = open + 1;
+    size_t dlen = len - (size_t)(digits - s);
+    if (dlen < 2 || digits[dlen - 1] != ']')
+        return -1;
+    return parse_u64(digits, dlen - 1, ino);
+}
+
+static int add_pipe(struct dump_filter *f, const char *s, size_t len, const char *opt) {
+    uint64_t v;
+    if (s[0] == '#') {
+        if (parse_u64(s + 1, len - 1, &v) < 0 || v == 0 || v > UINT32_MAX) {
+            cli_usage_error("dump", "%s: '%.*s' is not a pipe id", opt, (int)len, s);
+            return -1;
+        }
+        unsigned id = (unsigned)v;
+        return append((void **)&f->pipe_ids, &f->npipe_ids, sizeof id, &id);
+    }
+    if (parse_inode(s, len, &v) < 0) {
+        cli_usage_error("dump", "%s wants an inode, pipe:[INODE] or #ID, not '%.*s'", opt, (int)len,
+                        s);
+        return -1;
+    }
+    return append((void **)&f->pipe_inos, &f->npipe_inos, sizeof v, &v);
+}
+
+int dump_filter_add_pipes(struct dump_filter *f, const char *list) {
+    return each_word(f, list, "--pipe", add_pipe);
+}
+
+int dump_filter_resolve_pipes(struct dump_filter *f, const struct pt_dir *d) {
+    if (f->npipe_ids == 0)
+        return 0;
+    struct pt_model m;
+    if (pt_model_init(&m, d->files, d->count) < 0 || pt_model_build(&m) < 0) {
+        pt_model_free(&m);
+        cli_error("out of memory");
+        return EXIT_BAD_INPUT;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < f->npipe_ids && rc == 0; i++) {
+        const struct pt_pipe *found = NULL;
+        for (size_t j = 0; j < m.npipes && found == NULL; j++)
+            if (m.pipes[j]->id == f->pipe_ids[i])
+                found = m.pipes[j];
+        if (found == NULL) {
+            cli_error("dump: no pipe #%u in this trace (pipetrace summary lists them)",
+                      f->pipe_ids[i]);
+            rc = EXIT_BAD_INPUT;
+        } else if (append((void **)&f->pipe_inos, &f->npipe_inos, sizeof found->ino, &found->ino) <
+                   0) {
+            rc = EXIT_BAD_INPUT;
+        }
+    }
+    pt_model_free(&m);
+    return rc;
+}
+
+/* --- -e -------------------------------------------------------------------- */
+
+struct call_class {
+    const char *name;
+    uint64_t types;
+};
+
+#define READS (BIT(PT_EV_READ) | BIT(PT_EV_READV) | BIT(PT_EV_READ_CHK) | BIT(PT_EV_STDIO_READ))
+#define WRITES (BIT(PT_EV_WRITE) | BIT(PT_EV_WRITEV) | BIT(PT_EV_STDIO_WRITE))
+#define META                                                                                       \
+    (BIT(PT_EV_INHERITED_FD) | BIT(PT_EV_CALLSITE) | BIT(PT_EV_MODULE) | BIT(PT_EV_COVERAGE))
+
+static const struct call_class classes[] = {
+    {"%read", READS},
+    {"%write", WRITES},
+    {"%desc", READS | WRITES | BIT(PT_EV_PIPE) | BIT(PT_EV_PIPE2) | BIT(PT_EV_SOCKETPAIR) |
+                  BIT(PT_EV_DUP) | BIT(PT_EV_DUP2) | BIT(PT_EV_DUP3) | BIT(PT_EV_FCNTL) |
+                  BIT(PT_EV_OPEN) | BIT(PT_EV_CLOSE) | BIT(PT_EV_CLOSE_RANGE) | BIT(PT_EV_POPEN) |
+                  BIT(PT_EV_PCLOSE)},
+    {"%process", BIT(PT_EV_FORK) | BIT(PT_EV_VFORK) | BIT(PT_EV_EXEC) | BIT(PT_EV_SPAWN) |
+                     BIT(PT_EV_EXIT) | BIT(PT_EV_WAIT) | BIT(PT_EV_UNTRACED_CHILD) |
+                     BIT(PT_EV_POPEN) | BIT(PT_EV_PCLOSE) | BIT(PT_EV_SYSTEM)},
+    {"%meta", META},
+    {"all", ~(uint64_t)0},
+};
+
+/* The types dump prints under this name ("read" is read and stdio's). */
+static uint64_t types_named(const char *s, size_t len) {
+    uint64_t types = 0;
+    for (unsigned t = 1; t <= PT_EV_MAX; t++) {
+        const char *name = pt_event_name(t);
+        if (name != NULL && strlen(name) == len && memcmp(name, s, len) == 0)
+            types |= BIT(t);
+    }
+    return types;
+}
+
+static int add_call(struct dump_filter *f, const char *s, size_t len, const char *opt) {
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+        if (strlen(classes[i].name) == len && memcmp(classes[i].name, s, len) == 0) {
+            f->calls |= classes[i].types;
+            if (strcmp(classes[i].name, "all") != 0)
+                f->calls_named |= classes[i].types;
+            return 0;
+        }
+    uint64_t types = types_named(s, len);
+    if (types == 0) {
+        cli_usage_error("dump", "%s: no call or class named '%.*s'", opt, (int)len, s);
+        return -1;
+    }
+    f->calls |= types;
+    f->calls_named |= types;
+    return 0;
+}
+
+int dump_filter_add_calls(struct dump_filter *f, const char *list) {
+    int negate = 0;
+    if (strncmp(list, "trace=", 6) == 0)
+        list += 6;
+    if (list[0] == '!') {
+        negate = 1;
+        list++;
+    }
+    struct dump_filter words = {0};
+    if (each_word(&words, list, "-e", add_call) < 0)
+        return -1;
+    f->calls |= negate ? ~words.calls : words.calls;
+    if (!negate)
+        f->calls_named |= words.calls_named;
+    f->calls_given = 1;
+    return 0;
+}
+
+/* --- --exe ----------------------------------------------------------------- */
+
+int dump_filter_add_exe(struct dump_filter *f, const char *word) {
+    if (*word == '\0') {
+        cli_usage_error("dump", "--exe wants a program name");
+        return -1;
+    }
+    return append((void **)&f->exes, &f->nexes, sizeof word, &word);
+}
+
+/* --- the whole ------------------------------------------------------------- */
+
+int dump_filter_active(const struct dump_filter *f) {
+    return f->npids > 0 || f->ntrees > 0 || f->npipe_inos > 0 || f->npipe_ids > 0 ||
+           f->calls_given || f->nexes > 0;
+}
+
+void dump_filter_free(struct dump_filter *f) {
+    free(f->pids);
+    free(f->trees);
+    free(f->pipe_inos);
+    free(f->pipe_ids);
+    free(f->exes);
+    *f = (struct dump_filter){0};
+}

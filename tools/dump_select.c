@@ -1,0 +1,359 @@
+/* Which events `pipetrace dump` shows, decided in time order.
+ *
+ * Two things need the trace's history, not just the record at hand:
+ * --tree (a process is a descendant when a traced ancestor forked or
+ * spawned it) and telling an inherited fd that changed nothing from one
+ * that did.  Each image keeps a small table of what its fds referred to,
+ * learnt from its records; a fork or spawn hands a copy to the child's
+ * first image, a successful exec to the next image of the same pid.  An
+ * inherited_fd record that agrees with that table only repeats what the
+ * process already had: bookkeeping, like module and callsite records. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump_filter.h"
+#include "payload.h"
+
+#define BIT(type) ((uint64_t)1 << (type))
+#define ACC_MASK (PT_FDF_RDONLY | PT_FDF_WRONLY)
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1u << 2)
+#endif
+
+struct fd_obj {
+    int32_t fd;
+    uint8_t kind;
+    uint8_t acc; /* PT_FDF_RDONLY / WRONLY when known, else 0 */
+    uint64_t ino;
+};
+
+struct fd_table {
+    struct fd_obj *v;
+    size_t len, cap;
+};
+
+struct dump_image_state {
+    int started;
+    int selected; /* by --exe, which needs no history */
+    int listed;   /* its pid was given to --pid */
+    int in_tree;
+    int predicted; /* table (and tree membership) handed over by the parent
+                      or the previous image */
+    int pred_in_tree;
+    int shown; /* an event of this image was shown, in any pass */
+    struct fd_table fds;
+};
+
+/* --- fd tables ------------------------------------------------------------ */
+
+static struct fd_obj *fd_find(struct fd_table *t, int32_t fd) {
+    for (size_t i = 0; i < t->len; i++)
+        if (t->v[i].fd == fd)
+            return &t->v[i];
+    return NULL;
+}
+
+static void fd_put(struct dump_select *s, struct fd_table *t, int32_t fd, unsigned kind,
+                   unsigned acc, uint64_t ino) {
+    if (fd < 0 || kind == PT_OBJ_UNKNOWN)
+        return;
+    struct fd_obj *e = fd_find(t, fd);
+    if (e == NULL) {
+        if (t->len == t->cap) {
+            size_t cap = t->cap ? t->cap * 2 : 8;
+            struct fd_obj *v = realloc(t->v, cap * sizeof *v);
+            if (v == NULL) {
+                s->oom = 1;
+                return;
+            }
+            t->v = v;
+            t->cap = cap;
+        }
+        e = &t->v[t->len++];
+    }
+    *e = (struct fd_obj){.fd = fd, .kind = (uint8_t)kind, .acc = (uint8_t)acc, .ino = ino};
+}
+
+static void fd_remove_range(struct fd_table *t, int64_t first, int64_t last) {
+    for (size_t i = 0; i < t->len;)
+        if (t->v[i].fd >= first && t->v[i].fd <= last)
+            t->v[i] = t->v[--t->len];
+        else
+            i++;
+}
+
+static void fd_copy(struct dump_select *s, struct fd_table *to, const struct fd_table *from) {
+    to->len = 0;
+    for (size_t i = 0; i < from->len; i++)
+        fd_put(s, to, from->v[i].fd, from->v[i].kind, from->v[i].acc, from->v[i].ino);
+}
+
+static unsigned rec_acc(const struct pt_record *r) {
+    return r->fd_flags & PT_FDF_KNOWN ? r->fd_flags & ACC_MASK : 0;
+}
+
+/* The inherited fd is the one the table already had: same object, and the
+ * same end when both know it. */
+static int fd_unchanged(struct fd_table *t, const struct pt_record *r) {
+    struct fd_obj *e = fd_find(t, r->fd);
+    unsigned acc = rec_acc(r);
+    return e != NULL && e->kind == r->obj_kind && e->ino == r->obj_ino &&
+           (e->acc == 0 || acc == 0 || e->acc == acc);
+}
+
+/* --- images ----------------------------------------------------------------- */
+
+static int matches_word(const char *arg, const char *word) {
+    const char *slash = strrchr(arg, '/');
+    return strcmp(arg, word) == 0 || (slash != NULL && strcmp(slash + 1, word) == 0);
+}
+
+/* --exe=WORD: the program's file name, or any word of its command line
+ * (itself or its last path component: python3 for /usr/bin/python3 and
+ * for a script run as `python3 x.py`, x.py for the script). */
+static int exe_matches(const struct pt_file *file, const char *word) {
+    if (matches_word(file->exe, word))
+        return 1;
+    for (uint32_t i = 0; i < file->argc; i++)
+        if (matches_word(file->argv[i], word))
+            return 1;
+    return 0;
+}
+
+static int exe_selected(const struct dump_filter *f, const struct pt_file *file) {
+    int ok = f->nexes == 0;
+    for (size_t i = 0; i < f->nexes && !ok; i++)
+        ok = exe_matches(file, f->exes[i]);
+    return ok;
+}
+
+static int pid_listed(const struct dump_filter *f, int32_t pid) {
+    for (size_t i = 0; i < f->npids; i++)
+        if (f->pids[i] == pid)
+            return 1;
+    return 0;
+}
+
+/* --pid and --tree add up: the processes listed, and the trees. */
+static int process_selected(const struct dump_filter *f, const struct dump_image_state *st) {
+    if (!st->selected)
+        return 0;
+    if (f->npids == 0 && f->ntrees == 0)
+        return 1;
+    return st->listed || st->in_tree;
+}
+
+/* The files of one pid are next to each other, in image order (pt_dir
+ * sorts them so): the first, or d->count when none. */
+static size_t first_file_of(const struct pt_dir *d, int32_t pid) {
+    size_t lo = 0, hi = d->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->files[mid].hdr->pid < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->count && d->files[lo].hdr->pid == pid ? lo : d->count;
+}
+
+/* The image of pid that will begin next: its first one not started yet. */
+static size_t next_image_of(const struct dump_select *s, int32_t pid) {
+    const struct pt_dir *d = s->dir;
+    for (size_t i = first_file_of(d, pid); i < d->count && d->files[i].hdr->pid == pid; i++)
+        if (!s->images[i].started)
+            return i;
+    return d->count;
+}
+
+static int pid_in_tree(const struct dump_select *s, int32_t pid) {
+    const struct pt_dir *d = s->dir;
+    for (size_t i = first_file_of(d, pid); i < d->count && d->files[i].hdr->pid == pid; i++)
+        if (s->images[i].in_tree)
+            return 1;
+    return 0;
+}
+
+static void start_image(struct dump_select *s, size_t i) {
+    struct dump_image_state *st = &s->images[i];
+    int32_t pid = s->dir->files[i].hdr->pid;
+    st->started = 1;
+    st->in_tree = 0;
+    for (size_t k = 0; k < s->filter->ntrees && !st->in_tree; k++)
+        st->in_tree = s->filter->trees[k] == pid;
+    if (!st->in_tree)
+        st->in_tree = st->predicted ? st->pred_in_tree : pid_in_tree(s, s->dir->files[i].hdr->ppid);
+}
+
+/* Hands image i's table to the image of pid that begins next. */
+static void predict(struct dump_select *s, size_t i, int32_t pid) {
+    size_t next = next_image_of(s, pid);
+    if (next == s->dir->count || next == i)
+        return;
+    struct dump_image_state *to = &s->images[next];
+    fd_copy(s, &to->fds, &s->images[i].fds);
+    to->predicted = 1;
+    to->pred_in_tree = s->images[i].in_tree;
+}
+
+/* --- learning from records ------------------------------------------------- */
+
+static void learn_pipe(struct dump_select *s, struct fd_table *t, const struct pt_event *ev) {
+    struct pt_pipe_payload p;
+    const struct pt_record *r = ev->rec;
+    if (r->state != PT_DONE || r->result < 0 || !payload_pipe(ev, &p))
+        return;
+    int pair = r->type == PT_EV_SOCKETPAIR;
+    unsigned kind = r->obj_kind != PT_OBJ_UNKNOWN ? r->obj_kind
+                    : pair                        ? PT_OBJ_SOCKET
+                                                  : PT_OBJ_PIPE;
+    fd_put(s, t, p.fds[0], kind, pair ? 0 : PT_FDF_RDONLY, p.ino[0]);
+    fd_put(s, t, p.fds[1], kind, pair ? 0 : PT_FDF_WRONLY, p.ino[1]);
+}
+
+static int is_dupfd(const struct pt_record *r) {
+    int cmd = (int)(uint32_t)r->arg;
+    return r->type == PT_EV_FCNTL && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC);
+}
+
+static void learn(struct dump_select *s, size_t i, const struct pt_event *ev) {
+    struct fd_table *t = &s->images[i].fds;
+    const struct pt_record *r = ev->rec;
+    int done = r->state == PT_DONE;
+    int32_t pid = s->dir->files[i].hdr->pid;
+    switch (r->type) {
+    case PT_EV_PIPE:
+    case PT_EV_PIPE2:
+    case PT_EV_SOCKETPAIR:
+        learn_pipe(s, t, ev);
+        return;
+    case PT_EV_DUP:
+    case PT_EV_DUP2:
+    case PT_EV_DUP3:
+        fd_put(s, t, r->fd, r->obj_kind, rec_acc(r), r->obj_ino);
+        if (done && r->result >= 0)
+            fd_put(s, t, (int32_t)r->result, r->obj_kind, rec_acc(r), r->obj_ino);
+        return;
+    case PT_EV_CLOSE:
+        if (done)
+            fd_remove_range(t, r->fd, r->fd);
+        return;
+    case PT_EV_CLOSE_RANGE:
+        if (done && r->result == 0 && !((r->arg >> 32) & CLOSE_RANGE_CLOEXEC))
+            fd_remove_range(t, r->fd, (uint32_t)r->arg);
+        return;
+    case PT_EV_FORK:
+    case PT_EV_VFORK:
+    case PT_EV_SPAWN:
+        if (done && r->result > 0)
+            predict(s, i, (int32_t)r->result);
+        return;
+    case PT_EV_EXEC:
+        if (r->state == PT_BEGUN) /* it succeeded: the next image is ours */
+            predict(s, i, pid);
+        return;
+    case PT_EV_CALLSITE:
+    case PT_EV_MODULE:
+    case PT_EV_COVERAGE:
+        return;
+    }
+    if (is_dupfd(r) && done && r->result >= 0)
+        fd_put(s, t, (int32_t)r->result, r->obj_kind, rec_acc(r), r->obj_ino);
+    /* Any other call on an fd says what the fd is now. */
+    fd_put(s, t, r->fd, r->obj_kind, rec_acc(r), r->obj_ino);
+}
+
+/* --- deciding ---------------------------------------------------------------- */
+
+static int is_bookkeeping(struct dump_select *s, size_t i, const struct pt_record *r) {
+    switch (r->type) {
+    case PT_EV_MODULE:
+    case PT_EV_CALLSITE:
+        return 1;
+    case PT_EV_INHERITED_FD:
+        return s->images[i].predicted && fd_unchanged(&s->images[i].fds, r);
+    default:
+        return 0;
+    }
+}
+
+static int on_pipe(const struct dump_filter *f, const struct pt_event *ev) {
+    const struct pt_record *r = ev->rec;
+    struct pt_pipe_payload p;
+    int have_pair =
+        (r->type == PT_EV_PIPE || r->type == PT_EV_PIPE2 || r->type == PT_EV_SOCKETPAIR) &&
+        payload_pipe(ev, &p);
+    for (size_t k = 0; k < f->npipe_inos; k++) {
+        uint64_t ino = f->pipe_inos[k];
+        if (r->obj_kind != PT_OBJ_UNKNOWN && r->obj_ino == ino)
+            return 1;
+        if (have_pair && (p.ino[0] == ino || p.ino[1] == ino))
+            return 1;
+    }
+    return 0;
+}
+
+int dump_select_event(struct dump_select *s, const struct pt_merged *m) {
+    const struct dump_filter *f = s->filter;
+    const struct pt_record *r = m->ev.rec;
+    size_t i = m->file_index;
+    struct dump_image_state *st = &s->images[i];
+    if (!st->started)
+        start_image(s, i);
+    int show = process_selected(f, st) &&
+               (!f->calls_given || (r->type <= PT_EV_MAX && (f->calls & BIT(r->type)))) &&
+               (f->npipe_inos == 0 || on_pipe(f, &m->ev));
+    if (show && !s->json && !f->all && r->type <= PT_EV_MAX && !(f->calls_named & BIT(r->type)))
+        show = !is_bookkeeping(s, i, r);
+    if (r->type == PT_EV_INHERITED_FD)
+        fd_put(s, &st->fds, r->fd, r->obj_kind, rec_acc(r), r->obj_ino);
+    else
+        learn(s, i, &m->ev);
+    if (show)
+        st->shown = 1;
+    return show;
+}
+
+int dump_select_image(const struct dump_select *s, size_t i) {
+    const struct dump_filter *f = s->filter;
+    if (!dump_filter_active(f))
+        return 1;
+    const struct dump_image_state *st = &s->images[i];
+    int events_filtered = f->calls_given || f->npipe_inos > 0;
+    if (events_filtered)
+        return st->shown;
+    return process_selected(f, st);
+}
+
+/* --- lifetime ----------------------------------------------------------------- */
+
+int dump_select_init(struct dump_select *s, const struct dump_filter *f, const struct pt_dir *d,
+                     int json) {
+    *s = (struct dump_select){.filter = f, .dir = d, .json = json};
+    s->images = calloc(d->count ? d->count : 1, sizeof *s->images);
+    if (s->images == NULL)
+        return -1;
+    for (size_t i = 0; i < d->count; i++) {
+        s->images[i].selected = exe_selected(f, &d->files[i]);
+        s->images[i].listed = pid_listed(f, d->files[i].hdr->pid);
+    }
+    return 0;
+}
+
+void dump_select_rewind(struct dump_select *s) {
+    for (size_t i = 0; i < s->dir->count; i++) {
+        struct dump_image_state *st = &s->images[i];
+        st->started = st->predicted = st->pred_in_tree = 0;
+        st->fds.len = 0;
+    }
+}
+
+void dump_select_free(struct dump_select *s) {
+    if (s->images != NULL)
+        for (size_t i = 0; i < s->dir->count; i++)
+            free(s->images[i].fds.v);
+    free(s->images);
+    s->images = NULL;
+}
