@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -167,6 +169,72 @@ TEST(FollowOutput, IsPrivate) {
     ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
     EXPECT_EQ(harness::ReadFile(earlier), "secret\n");
     EXPECT_EQ(ModeOf(earlier), 0600u);
+}
+
+// --- what the documents promise (issue 16 items 5 and 6) -----------------------
+
+std::vector<std::string> Words(const std::string &text) {
+    std::istringstream in(text);
+    std::vector<std::string> words;
+    for (std::string w; in >> w;)
+        words.push_back(w);
+    return words;
+}
+
+// The packages of .ci/run's `apt-get install -y` line (continued lines).
+std::vector<std::string> CiPackages() {
+    std::string ci = harness::ReadFile(harness::SourcePath(".ci/run"));
+    size_t at = ci.find("apt-get install -y");
+    if (at == std::string::npos)
+        return {};
+    std::string rest = ci.substr(at + 18);
+    std::string line, packages;
+    std::istringstream in(rest);
+    while (std::getline(in, line)) {
+        bool more = !line.empty() && line.back() == '\\';
+        packages += " " + (more ? line.substr(0, line.size() - 1) : line);
+        if (!more)
+            break;
+    }
+    return Words(packages);
+}
+
+// Where users decide (README and pipetrace(1)), they are told that traces
+// hold captured bytes, secrets included, who can read them, and how to
+// capture nothing.
+TEST(Docs, SayWhatATraceHolds) {
+    std::string readme = harness::ReadFile(harness::SourcePath("README.md"));
+    for (const char *needle : {"passwords", "`--data=0`", "0700", "0600", "follow -o FILE"})
+        EXPECT_NE(readme.find(needle), std::string::npos) << needle;
+    std::string man = harness::ReadFile(harness::SourcePath("docs/pipetrace.1"));
+    for (const char *needle : {".SH CAPTURED DATA", "passwords", "\\-\\-data=0", "mode 0600"})
+        EXPECT_NE(man.find(needle), std::string::npos) << needle;
+}
+
+// On a fresh Debian 12 the package lists are empty: README's line must
+// update them first, and install everything the tests need (what CI
+// installs, less CI's own tools).
+TEST(Docs, PrerequisiteLineWorksOnAFreshMachine) {
+    std::string readme = harness::ReadFile(harness::SourcePath("README.md"));
+    std::string line;
+    for (const std::string &l : harness::Lines(readme))
+        if (l.find("apt-get install") != std::string::npos && line.empty())
+            line = l;
+    ASSERT_NE(line, "") << "README has no apt-get install line";
+    EXPECT_EQ(line.rfind("    apt-get update && ", 0), 0u) << line;
+    std::vector<std::string> readme_words = Words(line);
+    std::vector<std::string> ci = CiPackages();
+    ASSERT_GT(ci.size(), 5u);
+    const std::vector<std::string> ci_only = {"clang", "libclang-rt-14-dev", "clang-format"};
+    for (const std::string &package : ci) {
+        if (std::find(ci_only.begin(), ci_only.end(), package) != ci_only.end())
+            continue;
+        EXPECT_NE(std::find(readme_words.begin(), readme_words.end(), package), readme_words.end())
+            << package << " is installed by .ci/run but missing from README's line";
+    }
+    for (const char *real : {"git", "make", "gcc", "bash", "dash", "python3", "xz-utils"})
+        EXPECT_NE(std::find(ci.begin(), ci.end(), real), ci.end())
+            << real << " (the real-program tests) is not in .ci/run";
 }
 
 } // namespace
