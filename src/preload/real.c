@@ -3,62 +3,115 @@
 #include "real.h"
 
 #include <dlfcn.h>
+#include <stddef.h>
+
+#include "state.h"
 
 struct pt_real_fns pt_real;
 
-static void *next_symbol(const char *name) {
-    return dlsym(RTLD_NEXT, name);
+/* Where each function is found: its slot, its name, and the symbol version
+ * to ask for first (posix_spawn's current ABI; the GLIBC_2.2.5 one differs
+ * only in how it reports a failed exec, and programs that old are not ours
+ * to meet). */
+struct symbol {
+    size_t slot; /* offset in struct pt_real_fns */
+    const char *name;
+    const char *version;
+};
+
+#define SYMBOL(field, name)                                                                        \
+    { offsetof(struct pt_real_fns, field), name, NULL }
+
+static const struct symbol symbols[] = {
+    SYMBOL(read, "read"),
+    SYMBOL(write, "write"),
+    SYMBOL(readv, "readv"),
+    SYMBOL(writev, "writev"),
+    SYMBOL(read_chk, "__read_chk"),
+    SYMBOL(pipe, "pipe"),
+    SYMBOL(pipe2, "pipe2"),
+    SYMBOL(fork, "fork"),
+    SYMBOL(fork_nohandlers, "_Fork"),
+    SYMBOL(daemon, "daemon"),
+    SYMBOL(close, "close"),
+    SYMBOL(dup, "dup"),
+    SYMBOL(dup2, "dup2"),
+    SYMBOL(dup3, "dup3"),
+    SYMBOL(fcntl, "fcntl"),
+    SYMBOL(fcntl64, "fcntl64"),
+    SYMBOL(close_range, "close_range"),
+    SYMBOL(closefrom, "closefrom"),
+    SYMBOL(socketpair, "socketpair"),
+    SYMBOL(socket, "socket"),
+    SYMBOL(accept, "accept"),
+    SYMBOL(accept4, "accept4"),
+    SYMBOL(open, "open"),
+    SYMBOL(open64, "open64"),
+    SYMBOL(openat, "openat"),
+    SYMBOL(openat64, "openat64"),
+    SYMBOL(mkfifo, "mkfifo"),
+    SYMBOL(execve, "execve"),
+    SYMBOL(execvpe, "execvpe"),
+    SYMBOL(execveat, "execveat"),
+    SYMBOL(fexecve, "fexecve"),
+    {offsetof(struct pt_real_fns, posix_spawn), "posix_spawn", "GLIBC_2.15"},
+    {offsetof(struct pt_real_fns, posix_spawnp), "posix_spawnp", "GLIBC_2.15"},
+    SYMBOL(popen, "popen"),
+    SYMBOL(pclose, "pclose"),
+    SYMBOL(system, "system"),
+    SYMBOL(wait4, "wait4"),
+    SYMBOL(waitpid, "waitpid"),
+    SYMBOL(wait, "wait"),
+    SYMBOL(waitid, "waitid"),
+    SYMBOL(exit_now, "_exit"),
+    SYMBOL(exit_now_c99, "_Exit"),
+};
+
+#define SYMBOL_COUNT (sizeof symbols / sizeof symbols[0])
+
+/* Set while this thread is inside dlsym for us: a wrapper entered from
+ * there (an interposed dlsym, a malloc it calls) must not resolve again. */
+static __thread int resolving __attribute__((tls_model("initial-exec")));
+
+static void **slot_of(const struct symbol *s) {
+    return (void **)((char *)&pt_real + s->slot);
+}
+
+static void *look_up(const struct symbol *s) {
+    resolving++;
+    void *fn = s->version ? dlvsym(RTLD_NEXT, s->name, s->version) : NULL;
+    if (!fn)
+        fn = dlsym(RTLD_NEXT, s->name);
+    /* Before glibc 2.28 there is no fcntl64, and fcntl is the same call. */
+    if (!fn && s->slot == offsetof(struct pt_real_fns, fcntl64))
+        fn = dlsym(RTLD_NEXT, "fcntl");
+    resolving--;
+    return fn;
+}
+
+static void resolve(const struct symbol *s) {
+    void **slot = slot_of(s);
+    if (__atomic_load_n(slot, __ATOMIC_ACQUIRE))
+        return;
+    void *fn = look_up(s);
+    if (fn)
+        __atomic_store_n(slot, fn, __ATOMIC_RELEASE);
 }
 
 void pt_resolve_real(void) {
-    pt_real.read = next_symbol("read");
-    pt_real.write = next_symbol("write");
-    pt_real.readv = next_symbol("readv");
-    pt_real.writev = next_symbol("writev");
-    pt_real.read_chk = next_symbol("__read_chk");
-    pt_real.pipe = next_symbol("pipe");
-    pt_real.pipe2 = next_symbol("pipe2");
-    pt_real.fork = next_symbol("fork");
-    pt_real.fork_nohandlers = next_symbol("_Fork");
-    pt_real.daemon = next_symbol("daemon");
-    pt_real.close = next_symbol("close");
-    pt_real.dup = next_symbol("dup");
-    pt_real.dup2 = next_symbol("dup2");
-    pt_real.dup3 = next_symbol("dup3");
-    pt_real.fcntl = next_symbol("fcntl");
-    pt_real.fcntl64 = next_symbol("fcntl64");
-    pt_real.close_range = next_symbol("close_range");
-    pt_real.closefrom = next_symbol("closefrom");
-    pt_real.socketpair = next_symbol("socketpair");
-    pt_real.socket = next_symbol("socket");
-    pt_real.accept = next_symbol("accept");
-    pt_real.accept4 = next_symbol("accept4");
-    pt_real.open = next_symbol("open");
-    pt_real.open64 = next_symbol("open64");
-    pt_real.openat = next_symbol("openat");
-    pt_real.openat64 = next_symbol("openat64");
-    pt_real.mkfifo = next_symbol("mkfifo");
-    pt_real.execve = next_symbol("execve");
-    pt_real.execvpe = next_symbol("execvpe");
-    pt_real.execveat = next_symbol("execveat");
-    pt_real.fexecve = next_symbol("fexecve");
-    /* The current posix_spawn ABI; the GLIBC_2.2.5 one differs only in how
-     * it reports a failed exec, and programs that old are not ours to meet. */
-    pt_real.posix_spawn = dlvsym(RTLD_NEXT, "posix_spawn", "GLIBC_2.15");
-    if (!pt_real.posix_spawn)
-        pt_real.posix_spawn = next_symbol("posix_spawn");
-    pt_real.posix_spawnp = dlvsym(RTLD_NEXT, "posix_spawnp", "GLIBC_2.15");
-    if (!pt_real.posix_spawnp)
-        pt_real.posix_spawnp = next_symbol("posix_spawnp");
-    pt_real.popen = next_symbol("popen");
-    pt_real.system = next_symbol("system");
-    pt_real.wait4 = next_symbol("wait4");
-    pt_real.waitpid = next_symbol("waitpid");
-    pt_real.wait = next_symbol("wait");
-    pt_real.waitid = next_symbol("waitid");
-    pt_real.pclose = next_symbol("pclose");
-    pt_real.exit_now = next_symbol("_exit");
-    pt_real.exit_now_c99 = next_symbol("_Exit");
-    if (!pt_real.fcntl64)
-        pt_real.fcntl64 = pt_real.fcntl;
+    for (size_t i = 0; i < SYMBOL_COUNT; i++)
+        resolve(&symbols[i]);
+}
+
+void *pt_resolve_late(void **slot) {
+    pt_early_init();
+    void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+    if (fn || resolving)
+        return fn;
+    for (size_t i = 0; i < SYMBOL_COUNT; i++)
+        if (slot_of(&symbols[i]) == slot) {
+            resolve(&symbols[i]);
+            break;
+        }
+    return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 }

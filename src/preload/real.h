@@ -1,6 +1,13 @@
 /* The functions the wrappers stand in front of, resolved with
- * dlsym(RTLD_NEXT) once, in the constructor (or on first use when another
- * library's constructor calls a wrapper before ours ran). */
+ * dlsym(RTLD_NEXT) once, in the constructor, or on first use when a wrapper
+ * runs before the constructor got to them: another library's constructor,
+ * a thread racing ours, or a dlsym the program interposed that calls back
+ * into a wrapper while we resolve.
+ *
+ * Every wrapper takes its function through PT_REAL and has a path for
+ * NULL, which happens only in that last case (resolving again would recurse
+ * forever): the raw system call where there is one, else a failure with
+ * ENOSYS (popen, system, posix_spawn, daemon, pclose, login_tty). */
 #ifndef PIPETRACE_PRELOAD_REAL_H
 #define PIPETRACE_PRELOAD_REAL_H
 
@@ -64,5 +71,17 @@ extern struct pt_real_fns pt_real;
 
 /* Fills pt_real; safe to call more than once. */
 void pt_resolve_real(void);
+
+/* Resolves one slot of pt_real now (see above); returns it, maybe NULL. */
+void *pt_resolve_late(void **slot);
+
+/* The real function for pt_real.fn, or NULL when it cannot be had yet. */
+#define PT_REAL(fn)                                                                                \
+    ({                                                                                             \
+        __typeof__(pt_real.fn) real_fn_ = __atomic_load_n(&pt_real.fn, __ATOMIC_RELAXED);          \
+        __builtin_expect(real_fn_ != NULL, 1)                                                      \
+            ? real_fn_                                                                             \
+            : (__typeof__(pt_real.fn))pt_resolve_late((void **)&pt_real.fn);                       \
+    })
 
 #endif /* PIPETRACE_PRELOAD_REAL_H */

@@ -38,16 +38,46 @@ struct exec_call {
     int flags; /* execveat */
 };
 
+/* execvp's search, for when even execvpe cannot be resolved yet (see
+ * real.h): the first executable along PATH. */
+static int raw_exec_search(const char *file, char *const argv[], char *const envp[]) {
+    char path[PT_PATH_MAX];
+    if (pt_search_path(file, envp, path, sizeof path) < 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    return (int)syscall(SYS_execve, path, argv, envp);
+}
+
+/* fexecve's own checks, then the call it makes. */
+static int raw_fexecve(int fd, char *const argv[], char *const envp[]) {
+    if (fd < 0 || !argv || !envp) {
+        errno = EINVAL;
+        return -1;
+    }
+    return (int)syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+}
+
 static int real_exec(const struct exec_call *c, char *const envp[]) {
     switch (c->how) {
-    case BY_SEARCH:
-        return pt_real.execvpe(c->path, c->argv, envp);
-    case BY_FD:
-        return pt_real.fexecve(c->dirfd, c->argv, envp);
-    case BY_DIRFD:
-        return pt_real.execveat(c->dirfd, c->path, c->argv, envp, c->flags);
-    default:
-        return pt_real.execve(c->path, c->argv, envp);
+    case BY_SEARCH: {
+        int (*real)(const char *, char *const[], char *const[]) = PT_REAL(execvpe);
+        return real ? real(c->path, c->argv, envp) : raw_exec_search(c->path, c->argv, envp);
+    }
+    case BY_FD: {
+        int (*real)(int, char *const[], char *const[]) = PT_REAL(fexecve);
+        return real ? real(c->dirfd, c->argv, envp) : raw_fexecve(c->dirfd, c->argv, envp);
+    }
+    case BY_DIRFD: {
+        int (*real)(int, const char *, char *const[], char *const[], int) = PT_REAL(execveat);
+        return real ? real(c->dirfd, c->path, c->argv, envp, c->flags)
+                    : (int)syscall(SYS_execveat, c->dirfd, c->path, c->argv, envp, c->flags);
+    }
+    default: {
+        int (*real)(const char *, char *const[], char *const[]) = PT_REAL(execve);
+        return real ? real(c->path, c->argv, envp)
+                    : (int)syscall(SYS_execve, c->path, c->argv, envp);
+    }
     }
 }
 
@@ -110,50 +140,41 @@ static int traced_exec(const struct exec_call *c) {
     return r;
 }
 
-#define ENSURE(fn)                                                                                 \
-    do {                                                                                           \
-        if (__builtin_expect(!pt_real.fn, 0))                                                      \
-            pt_early_init();                                                                       \
-    } while (0)
-
 EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
-    ENSURE(execve);
     struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, envp, 0};
     return traced_exec(&c);
 }
 
 EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
                     int flags) {
-    ENSURE(execveat);
     struct exec_call c = {BY_DIRFD, dirfd, path, argv, envp, flags};
     return traced_exec(&c);
 }
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
-    ENSURE(fexecve);
     struct exec_call c = {BY_FD, fd, NULL, argv, envp, 0};
     return traced_exec(&c);
 }
 
 EXPORT int execv(const char *path, char *const argv[]) {
-    ENSURE(execve);
     struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, environ, 0};
     return traced_exec(&c);
 }
 
 EXPORT int execvp(const char *file, char *const argv[]) {
-    ENSURE(execvpe);
     struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, environ, 0};
     return traced_exec(&c);
 }
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
-    ENSURE(execvpe);
     struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, envp, 0};
     return traced_exec(&c);
 }
 
-/* The execl forms: count the arguments, then gather them on the stack. */
+/* The execl forms: count the arguments on a copy of the list, then gather
+ * them on the stack.  The list is handed to the helper by address, so that
+ * execle can go on reading envp from it afterwards (C allows that only for
+ * a va_list passed by pointer). */
 static size_t count_args(const char *arg, va_list ap) {
     size_t n = 1;
     if (!arg)
@@ -166,47 +187,44 @@ static size_t count_args(const char *arg, va_list ap) {
     return n;
 }
 
-static void gather_args(char **out, size_t n, const char *arg, va_list ap) {
+static void gather_args(char **out, size_t n, const char *arg, va_list *ap) {
     if (n)
         out[0] = (char *)arg;
     for (size_t i = 1; i < n; i++)
-        out[i] = va_arg(ap, char *);
+        out[i] = va_arg(*ap, char *);
     if (n)
-        (void)va_arg(ap, char *); /* the terminating NULL */
+        (void)va_arg(*ap, char *); /* the terminating NULL */
     out[n] = NULL;
 }
 
 EXPORT int execl(const char *path, const char *arg, ...) {
-    ENSURE(execve);
     va_list ap;
     va_start(ap, arg);
     size_t n = count_args(arg, ap);
     char *argv[n + 1];
-    gather_args(argv, n, arg, ap);
+    gather_args(argv, n, arg, &ap);
     va_end(ap);
     struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, environ, 0};
     return traced_exec(&c);
 }
 
 EXPORT int execlp(const char *file, const char *arg, ...) {
-    ENSURE(execvpe);
     va_list ap;
     va_start(ap, arg);
     size_t n = count_args(arg, ap);
     char *argv[n + 1];
-    gather_args(argv, n, arg, ap);
+    gather_args(argv, n, arg, &ap);
     va_end(ap);
     struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, environ, 0};
     return traced_exec(&c);
 }
 
 EXPORT int execle(const char *path, const char *arg, ...) {
-    ENSURE(execve);
     va_list ap;
     va_start(ap, arg);
     size_t n = count_args(arg, ap);
     char *argv[n + 1];
-    gather_args(argv, n, arg, ap);
+    gather_args(argv, n, arg, &ap);
     char *const *envp = va_arg(ap, char *const *);
     va_end(ap);
     struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, envp, 0};

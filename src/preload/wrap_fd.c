@@ -17,14 +17,9 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-static void ensure_real(void *fn) {
-    if (__builtin_expect(!fn, 0))
-        pt_early_init();
-}
-
 EXPORT int close(int fd) {
-    ensure_real(pt_real.close);
-    if (!pt_real.close)
+    int (*real)(int) = PT_REAL(close);
+    if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_close, fd);
     int saved = errno;
     struct pt_fdinfo info;
@@ -33,7 +28,7 @@ EXPORT int close(int fd) {
     /* Linux releases the fd even when close reports an error. */
     pt_fd_forget(fd);
     errno = saved;
-    int r = pt_real.close(fd);
+    int r = real(fd);
     int call_errno = errno;
     pt_end(rec, r < 0 ? -call_errno : r);
     errno = call_errno;
@@ -90,13 +85,15 @@ static void dup_end(struct pt_record *rec, const struct dup_call *call, const st
 }
 
 EXPORT int dup(int oldfd) {
-    ensure_real(pt_real.dup);
+    int (*real)(int) = PT_REAL(dup);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_dup, oldfd);
     int saved = errno;
     struct dup_call call = {PT_EV_DUP, oldfd, 0, 0, __builtin_return_address(0)};
     struct pt_fdinfo old;
     struct pt_record *rec = dup_begin(&call, &old);
     errno = saved;
-    int r = pt_real.dup(oldfd);
+    int r = real(oldfd);
     int call_errno = errno;
     dup_end(rec, &call, &old, r, call_errno);
     errno = call_errno;
@@ -104,14 +101,16 @@ EXPORT int dup(int oldfd) {
 }
 
 EXPORT int dup2(int oldfd, int newfd) {
-    ensure_real(pt_real.dup2);
+    int (*real)(int, int) = PT_REAL(dup2);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_dup2, oldfd, newfd);
     int saved = errno;
     struct dup_call call = {PT_EV_DUP2, oldfd, (uint64_t)(unsigned)newfd, 0,
                             __builtin_return_address(0)};
     struct pt_fdinfo old;
     struct pt_record *rec = dup_begin(&call, &old);
     errno = saved;
-    int r = pt_real.dup2(oldfd, newfd);
+    int r = real(oldfd, newfd);
     int call_errno = errno;
     dup_end(rec, &call, &old, r, call_errno);
     errno = call_errno;
@@ -119,7 +118,9 @@ EXPORT int dup2(int oldfd, int newfd) {
 }
 
 EXPORT int dup3(int oldfd, int newfd, int flags) {
-    ensure_real(pt_real.dup3);
+    int (*real)(int, int, int) = PT_REAL(dup3);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_dup3, oldfd, newfd, flags);
     int saved = errno;
     struct dup_call call = {PT_EV_DUP3, oldfd,
                             (uint64_t)(unsigned)newfd | (uint64_t)(unsigned)flags << 32,
@@ -127,7 +128,7 @@ EXPORT int dup3(int oldfd, int newfd, int flags) {
     struct pt_fdinfo old;
     struct pt_record *rec = dup_begin(&call, &old);
     errno = saved;
-    int r = pt_real.dup3(oldfd, newfd, flags);
+    int r = real(oldfd, newfd, flags);
     int call_errno = errno;
     dup_end(rec, &call, &old, r, call_errno);
     errno = call_errno;
@@ -157,6 +158,8 @@ static int is_flag_cmd(int cmd) {
 
 static int traced_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *argp,
                         const void *caller) {
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_fcntl, fd, cmd, argp);
     long value = (long)argp;
     if (!is_dup_cmd(cmd) && !is_flag_cmd(cmd))
         return real(fd, cmd, argp);
@@ -185,8 +188,7 @@ EXPORT int fcntl(int fd, int cmd, ...) {
     va_start(ap, cmd);
     void *argp = va_arg(ap, void *);
     va_end(ap);
-    ensure_real(pt_real.fcntl);
-    return traced_fcntl(pt_real.fcntl, fd, cmd, argp, __builtin_return_address(0));
+    return traced_fcntl(PT_REAL(fcntl), fd, cmd, argp, __builtin_return_address(0));
 }
 
 EXPORT int fcntl64(int fd, int cmd, ...) {
@@ -194,19 +196,20 @@ EXPORT int fcntl64(int fd, int cmd, ...) {
     va_start(ap, cmd);
     void *argp = va_arg(ap, void *);
     va_end(ap);
-    ensure_real(pt_real.fcntl64);
-    return traced_fcntl(pt_real.fcntl64, fd, cmd, argp, __builtin_return_address(0));
+    return traced_fcntl(PT_REAL(fcntl64), fd, cmd, argp, __builtin_return_address(0));
 }
 
 /* close_range with CLOSE_RANGE_CLOEXEC marks instead of closing.  One
  * record stands for the whole range; the cache learns what it did. */
 EXPORT int close_range(unsigned first, unsigned last, int flags) {
-    ensure_real(pt_real.close_range);
+    int (*real)(unsigned, unsigned, int) = PT_REAL(close_range);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_close_range, first, last, flags);
     int saved = errno;
     struct pt_record *rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL,
                                      (uint64_t)last | (uint64_t)(unsigned)flags << 32, 0);
     errno = saved;
-    int r = pt_real.close_range(first, last, flags);
+    int r = real(first, last, flags);
     int call_errno = errno;
     if (r == 0) {
         if (flags & CLOSE_RANGE_CLOEXEC)
@@ -221,12 +224,18 @@ EXPORT int close_range(unsigned first, unsigned last, int flags) {
 
 /* glibc's closefrom calls its internal close_range, which we never see. */
 EXPORT void closefrom(int lowfd) {
-    ensure_real(pt_real.closefrom);
-    int saved = errno;
+    void (*real)(int) = PT_REAL(closefrom);
     unsigned first = lowfd < 0 ? 0 : (unsigned)lowfd;
+    if (__builtin_expect(!real, 0)) {
+        int saved = errno;
+        syscall(SYS_close_range, first, ~0u, 0);
+        errno = saved;
+        return;
+    }
+    int saved = errno;
     struct pt_record *rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL, ~0u, 0);
     errno = saved;
-    pt_real.closefrom(lowfd);
+    real(lowfd);
     int call_errno = errno;
     pt_fd_forget_range(first, ~0u);
     pt_end(rec, 0);
@@ -279,39 +288,49 @@ static int opened(int fd, const char *path, int flags, int call_errno, const voi
 
 EXPORT int open(const char *path, int flags, ...) {
     int mode = OPEN_MODE(flags, flags);
-    ensure_real(pt_real.open);
-    int fd = pt_real.open(path, flags, mode);
+    int (*real)(const char *, int, ...) = PT_REAL(open);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+    int fd = real(path, flags, mode);
     return opened(fd, path, flags, errno, __builtin_return_address(0));
 }
 
 EXPORT int open64(const char *path, int flags, ...) {
     int mode = OPEN_MODE(flags, flags);
-    ensure_real(pt_real.open64);
-    int fd = pt_real.open64(path, flags, mode);
+    int (*real)(const char *, int, ...) = PT_REAL(open64);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+    int fd = real(path, flags, mode);
     return opened(fd, path, flags, errno, __builtin_return_address(0));
 }
 
 EXPORT int openat(int dirfd, const char *path, int flags, ...) {
     int mode = OPEN_MODE(flags, flags);
-    ensure_real(pt_real.openat);
-    int fd = pt_real.openat(dirfd, path, flags, mode);
+    int (*real)(int, const char *, int, ...) = PT_REAL(openat);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_openat, dirfd, path, flags, mode);
+    int fd = real(dirfd, path, flags, mode);
     return opened(fd, path, flags, errno, __builtin_return_address(0));
 }
 
 EXPORT int openat64(int dirfd, const char *path, int flags, ...) {
     int mode = OPEN_MODE(flags, flags);
-    ensure_real(pt_real.openat64);
-    int fd = pt_real.openat64(dirfd, path, flags, mode);
+    int (*real)(int, const char *, int, ...) = PT_REAL(openat64);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_openat, dirfd, path, flags, mode);
+    int fd = real(dirfd, path, flags, mode);
     return opened(fd, path, flags, errno, __builtin_return_address(0));
 }
 
 EXPORT int mkfifo(const char *path, mode_t mode) {
-    ensure_real(pt_real.mkfifo);
+    int (*real)(const char *, mode_t) = PT_REAL(mkfifo);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_mknodat, AT_FDCWD, path, mode | S_IFIFO, 0);
     int saved = errno;
     struct pt_record *rec = pt_begin(PT_EV_MKFIFO, -1, NULL, mode, pt_strings_room(path, NULL));
     pt_put_strings(rec, path, NULL);
     errno = saved;
-    int r = pt_real.mkfifo(path, mode);
+    int r = real(path, mode);
     int call_errno = errno;
     pt_end(rec, r < 0 ? -call_errno : r);
     errno = call_errno;

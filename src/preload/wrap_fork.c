@@ -36,36 +36,53 @@ static pid_t traced_fork(uint8_t type, pid_t (*real)(void), int run_child_reset)
     return pid;
 }
 
+/* Only when even fork cannot be resolved yet (see real.h): the kernel's
+ * fork, which runs no atfork handler, so the child is reset here. */
+static pid_t raw_fork(void) {
+    pid_t pid = (pid_t)syscall(SYS_fork);
+    if (pid == 0)
+        pt_child_reset();
+    return pid;
+}
+
 EXPORT pid_t fork(void) {
-    if (__builtin_expect(!pt_real.fork, 0))
-        pt_early_init();
+    pid_t (*real)(void) = PT_REAL(fork);
+    if (__builtin_expect(!real, 0))
+        return raw_fork();
     /* glibc runs our atfork child handler inside fork. */
-    return traced_fork(PT_EV_FORK, pt_real.fork, 0);
+    return traced_fork(PT_EV_FORK, real, 0);
+}
+
+/* _Fork runs no atfork handlers: the child is reset by hand.  Where libc
+ * has no _Fork, fork (with its handlers) stands in. */
+static pid_t fork_without_handlers(uint8_t type) {
+    pid_t (*real)(void) = PT_REAL(fork_nohandlers);
+    if (real)
+        return traced_fork(type, real, 1);
+    real = PT_REAL(fork);
+    if (real)
+        return traced_fork(type, real, 0);
+    return raw_fork();
 }
 
 EXPORT pid_t _Fork(void) {
-    if (__builtin_expect(!pt_real.fork_nohandlers, 0))
-        pt_early_init();
-    if (!pt_real.fork_nohandlers)
-        return traced_fork(PT_EV_FORK, pt_real.fork, 0);
-    return traced_fork(PT_EV_FORK, pt_real.fork_nohandlers, 1);
+    return fork_without_handlers(PT_EV_FORK);
 }
 
 EXPORT pid_t vfork(void) {
-    if (__builtin_expect(!pt_real.fork, 0))
-        pt_early_init();
-    if (!pt_real.fork_nohandlers)
-        return traced_fork(PT_EV_VFORK, pt_real.fork, 0);
-    return traced_fork(PT_EV_VFORK, pt_real.fork_nohandlers, 1);
+    return fork_without_handlers(PT_EV_VFORK);
 }
 
 /* daemon forks (our atfork handler starts the child's trace), then points
  * fds 0-2 at /dev/null with glibc-internal calls no wrapper sees: what the
  * cache knew about them is no longer true in the child. */
 EXPORT int daemon(int nochdir, int noclose) {
-    if (__builtin_expect(!pt_real.daemon, 0))
-        pt_early_init();
-    int r = pt_real.daemon(nochdir, noclose);
+    int (*real)(int, int) = PT_REAL(daemon);
+    if (__builtin_expect(!real, 0)) {
+        errno = ENOSYS;
+        return -1;
+    }
+    int r = real(nochdir, noclose);
     if (r == 0 && !noclose)
         pt_fd_forget_range(0, 2);
     return r;

@@ -16,6 +16,9 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* glibc's report of a buffer overflow caught by _FORTIFY_SOURCE. */
+extern void __chk_fail(void) __attribute__((noreturn));
+
 static uint64_t iov_total(const struct iovec *iov, int iovcnt) {
     uint64_t total = 0;
     for (int i = 0; i < iovcnt && iov; i++)
@@ -28,38 +31,44 @@ static int64_t outcome(ssize_t n, int call_errno) {
 }
 
 EXPORT ssize_t read(int fd, void *buf, size_t count) {
-    if (__builtin_expect(!pt_real.read, 0)) {
-        pt_early_init();
-        if (!pt_real.read)
-            return (ssize_t)syscall(SYS_read, fd, buf, count);
-    }
+    ssize_t (*real)(int, void *, size_t) = PT_REAL(read);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_read, fd, buf, count);
     int saved = errno;
     struct pt_fdinfo info;
     if (!pt_traced_fd(fd, &info)) {
         errno = saved;
-        return pt_real.read(fd, buf, count);
+        return real(fd, buf, count);
     }
     struct pt_record *rec = pt_begin(PT_EV_READ, fd, &info, count, pt_capture_room(count));
     errno = saved;
-    ssize_t n = pt_real.read(fd, buf, count);
+    ssize_t n = real(fd, buf, count);
     int call_errno = errno;
     pt_end_io(rec, buf, outcome(n, call_errno));
     errno = call_errno;
     return n;
 }
 
+/* What __read_chk does before it reads, for when it has to be done here. */
+static ssize_t raw_read_chk(int fd, void *buf, size_t count, size_t buflen) {
+    if (count > buflen)
+        __chk_fail();
+    return (ssize_t)syscall(SYS_read, fd, buf, count);
+}
+
 EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen) {
-    if (__builtin_expect(!pt_real.read_chk, 0))
-        pt_early_init();
+    ssize_t (*real)(int, void *, size_t, size_t) = PT_REAL(read_chk);
+    if (__builtin_expect(!real, 0))
+        return raw_read_chk(fd, buf, count, buflen);
     int saved = errno;
     struct pt_fdinfo info;
     if (!pt_traced_fd(fd, &info)) {
         errno = saved;
-        return pt_real.read_chk(fd, buf, count, buflen);
+        return real(fd, buf, count, buflen);
     }
     struct pt_record *rec = pt_begin(PT_EV_READ_CHK, fd, &info, count, pt_capture_room(count));
     errno = saved;
-    ssize_t n = pt_real.read_chk(fd, buf, count, buflen);
+    ssize_t n = real(fd, buf, count, buflen);
     int call_errno = errno;
     pt_end_io(rec, buf, outcome(n, call_errno));
     errno = call_errno;
@@ -67,20 +76,18 @@ EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen) {
 }
 
 EXPORT ssize_t write(int fd, const void *buf, size_t count) {
-    if (__builtin_expect(!pt_real.write, 0)) {
-        pt_early_init();
-        if (!pt_real.write)
-            return (ssize_t)syscall(SYS_write, fd, buf, count);
-    }
+    ssize_t (*real)(int, const void *, size_t) = PT_REAL(write);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_write, fd, buf, count);
     int saved = errno;
     struct pt_fdinfo info;
     if (!pt_traced_fd(fd, &info)) {
         errno = saved;
-        return pt_real.write(fd, buf, count);
+        return real(fd, buf, count);
     }
     struct pt_record *rec = pt_begin(PT_EV_WRITE, fd, &info, count, pt_capture_room(count));
     errno = saved;
-    ssize_t n = pt_real.write(fd, buf, count);
+    ssize_t n = real(fd, buf, count);
     int call_errno = errno;
     pt_end_io(rec, buf, outcome(n, call_errno));
     errno = call_errno;
@@ -109,13 +116,15 @@ static ssize_t vector_io(uint8_t type, ssize_t (*real)(int, const struct iovec *
 }
 
 EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
-    if (__builtin_expect(!pt_real.readv, 0))
-        pt_early_init();
-    return vector_io(PT_EV_READV, pt_real.readv, fd, iov, iovcnt);
+    ssize_t (*real)(int, const struct iovec *, int) = PT_REAL(readv);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_readv, fd, iov, iovcnt);
+    return vector_io(PT_EV_READV, real, fd, iov, iovcnt);
 }
 
 EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
-    if (__builtin_expect(!pt_real.writev, 0))
-        pt_early_init();
-    return vector_io(PT_EV_WRITEV, pt_real.writev, fd, iov, iovcnt);
+    ssize_t (*real)(int, const struct iovec *, int) = PT_REAL(writev);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_writev, fd, iov, iovcnt);
+    return vector_io(PT_EV_WRITEV, real, fd, iov, iovcnt);
 }

@@ -53,12 +53,13 @@ static void complete(struct pt_record *rec, const int fds[2], int ok, int64_t re
     pt_end(rec, result);
 }
 
-static int traced_pipe(uint8_t type, int fds[2], int flags, const void *caller) {
+static int traced_pipe(uint8_t type, int (*real_pipe2)(int[2], int), int (*real_pipe)(int[2]),
+                       int fds[2], int flags, const void *caller) {
     int saved = errno;
     struct pt_record *rec =
         pt_begin(type, -1, NULL, (uint64_t)(unsigned)flags, sizeof(struct pt_pipe_payload));
     errno = saved;
-    int r = type == PT_EV_PIPE ? pt_real.pipe(fds) : pt_real.pipe2(fds, flags);
+    int r = real_pipe ? real_pipe(fds) : real_pipe2(fds, flags);
     int call_errno = errno;
     struct pt_fdinfo info = {0};
     if (r == 0)
@@ -71,21 +72,17 @@ static int traced_pipe(uint8_t type, int fds[2], int flags, const void *caller) 
 }
 
 EXPORT int pipe(int fds[2]) {
-    if (__builtin_expect(!pt_real.pipe, 0)) {
-        pt_early_init();
-        if (!pt_real.pipe)
-            return (int)syscall(SYS_pipe2, fds, 0);
-    }
-    return traced_pipe(PT_EV_PIPE, fds, 0, __builtin_return_address(0));
+    int (*real)(int[2]) = PT_REAL(pipe);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_pipe2, fds, 0);
+    return traced_pipe(PT_EV_PIPE, NULL, real, fds, 0, __builtin_return_address(0));
 }
 
 EXPORT int pipe2(int fds[2], int flags) {
-    if (__builtin_expect(!pt_real.pipe2, 0)) {
-        pt_early_init();
-        if (!pt_real.pipe2)
-            return (int)syscall(SYS_pipe2, fds, flags);
-    }
-    return traced_pipe(PT_EV_PIPE2, fds, flags, __builtin_return_address(0));
+    int (*real)(int[2], int) = PT_REAL(pipe2);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_pipe2, fds, flags);
+    return traced_pipe(PT_EV_PIPE2, real, NULL, fds, flags, __builtin_return_address(0));
 }
 
 /* Each end of a socket pair is a socket inode of its own. */
@@ -99,14 +96,15 @@ static void learn_socket_pair(const int fds[2], int type, struct pt_fdinfo ends[
 }
 
 EXPORT int socketpair(int domain, int type, int protocol, int fds[2]) {
-    if (__builtin_expect(!pt_real.socketpair, 0))
-        pt_early_init();
+    int (*real)(int, int, int, int[2]) = PT_REAL(socketpair);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_socketpair, domain, type, protocol, fds);
     int saved = errno;
     struct pt_record *rec = pt_begin(PT_EV_SOCKETPAIR, -1, NULL,
                                      (uint64_t)(unsigned)domain | (uint64_t)(unsigned)type << 32,
                                      sizeof(struct pt_pipe_payload));
     errno = saved;
-    int r = pt_real.socketpair(domain, type, protocol, fds);
+    int r = real(domain, type, protocol, fds);
     int call_errno = errno;
     struct pt_fdinfo ends[2] = {{0}, {0}};
     if (r == 0)
@@ -128,19 +126,22 @@ static int fresh_fd(int fd) {
 }
 
 EXPORT int socket(int domain, int type, int protocol) {
-    if (__builtin_expect(!pt_real.socket, 0))
-        pt_early_init();
-    return fresh_fd(pt_real.socket(domain, type, protocol));
+    int (*real)(int, int, int) = PT_REAL(socket);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_socket, domain, type, protocol);
+    return fresh_fd(real(domain, type, protocol));
 }
 
 EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
-    if (__builtin_expect(!pt_real.accept, 0))
-        pt_early_init();
-    return fresh_fd(pt_real.accept(fd, addr, len));
+    int (*real)(int, struct sockaddr *, socklen_t *) = PT_REAL(accept);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_accept, fd, addr, len);
+    return fresh_fd(real(fd, addr, len));
 }
 
 EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
-    if (__builtin_expect(!pt_real.accept4, 0))
-        pt_early_init();
-    return fresh_fd(pt_real.accept4(fd, addr, len, flags));
+    int (*real)(int, struct sockaddr *, socklen_t *, int) = PT_REAL(accept4);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_accept4, fd, addr, len, flags);
+    return fresh_fd(real(fd, addr, len, flags));
 }

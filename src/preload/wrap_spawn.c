@@ -44,28 +44,33 @@ static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
 
 EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
                        const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
-    if (__builtin_expect(!pt_real.posix_spawn, 0))
-        pt_early_init();
-    return traced_spawn(pt_real.posix_spawn, 0, pid, path, actions, attr, argv, envp);
+    spawn_fn real = PT_REAL(posix_spawn);
+    if (__builtin_expect(!real, 0))
+        return ENOSYS;
+    return traced_spawn(real, 0, pid, path, actions, attr, argv, envp);
 }
 
 EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
                         const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
-    if (__builtin_expect(!pt_real.posix_spawnp, 0))
-        pt_early_init();
-    return traced_spawn(pt_real.posix_spawnp, 1, pid, file, actions, attr, argv, envp);
+    spawn_fn real = PT_REAL(posix_spawnp);
+    if (__builtin_expect(!real, 0))
+        return ENOSYS;
+    return traced_spawn(real, 1, pid, file, actions, attr, argv, envp);
 }
 
 /* popen's pipe is made inside glibc; we learn its end right away so that the
  * stdio traffic on it is attributed from the first byte. */
 EXPORT FILE *popen(const char *command, const char *mode) {
-    if (__builtin_expect(!pt_real.popen, 0))
-        pt_early_init();
+    FILE *(*real)(const char *, const char *) = PT_REAL(popen);
+    if (__builtin_expect(!real, 0)) {
+        errno = ENOSYS;
+        return NULL;
+    }
     int saved = errno;
     struct pt_record *rec = pt_begin(PT_EV_POPEN, -1, NULL, 0, pt_strings_room(command, NULL));
     pt_put_strings(rec, command, NULL);
     errno = saved;
-    FILE *fp = pt_real.popen(command, mode);
+    FILE *fp = real(command, mode);
     int call_errno = errno;
     if (fp) {
         struct pt_fdinfo info;
@@ -87,15 +92,18 @@ EXPORT FILE *popen(const char *command, const char *mode) {
 
 /* pclose closes the stream's fd inside glibc: the cache must forget it. */
 EXPORT int pclose(FILE *fp) {
-    if (__builtin_expect(!pt_real.pclose, 0))
-        pt_early_init();
+    int (*real)(FILE *) = PT_REAL(pclose);
+    if (__builtin_expect(!real, 0)) {
+        errno = ENOSYS;
+        return -1;
+    }
     int saved = errno;
     int fd = fp ? fileno(fp) : -1;
     struct pt_fdinfo info;
     int traced = fd >= 0 && pt_traced_fd(fd, &info);
     struct pt_record *rec = traced ? pt_begin(PT_EV_CLOSE, fd, &info, 0, 0) : NULL;
     errno = saved;
-    int status = pt_real.pclose(fp);
+    int status = real(fp);
     int call_errno = errno;
     if (fd >= 0)
         pt_fd_forget(fd);
@@ -105,14 +113,17 @@ EXPORT int pclose(FILE *fp) {
 }
 
 EXPORT int system(const char *command) {
-    if (__builtin_expect(!pt_real.system, 0))
-        pt_early_init();
+    int (*real)(const char *) = PT_REAL(system);
+    if (__builtin_expect(!real, 0)) {
+        errno = ENOSYS;
+        return -1;
+    }
     int saved = errno;
     const char *shown = command ? command : "";
     struct pt_record *rec = pt_begin(PT_EV_SYSTEM, -1, NULL, 0, pt_strings_room(shown, NULL));
     pt_put_strings(rec, shown, NULL);
     errno = saved;
-    int status = pt_real.system(command);
+    int status = real(command);
     int call_errno = errno;
     pt_end(rec, status < 0 ? -call_errno : status);
     errno = call_errno;

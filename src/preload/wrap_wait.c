@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,12 +15,6 @@
 #include "state.h"
 
 #define EXPORT __attribute__((visibility("default")))
-
-#define ENSURE(fn)                                                                                 \
-    do {                                                                                           \
-        if (__builtin_expect(!pt_real.fn, 0))                                                      \
-            pt_early_init();                                                                       \
-    } while (0)
 
 /* WNOHANG polls that reap nothing are not worth a record each. */
 static struct pt_record *wait_begin(int options) {
@@ -36,11 +31,13 @@ static void wait_end(struct pt_record *rec, pid_t pid, int status, int call_errn
 }
 
 EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage) {
-    ENSURE(wait4);
+    pid_t (*real)(pid_t, int *, int, struct rusage *) = PT_REAL(wait4);
+    if (__builtin_expect(!real, 0))
+        return (pid_t)syscall(SYS_wait4, pid, wstatus, options, usage);
     int saved = errno, status = 0;
     struct pt_record *rec = wait_begin(options);
     errno = saved;
-    pid_t r = pt_real.wait4(pid, &status, options, usage);
+    pid_t r = real(pid, &status, options, usage);
     int call_errno = errno;
     if (wstatus && r > 0)
         *wstatus = status;
@@ -50,11 +47,13 @@ EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage) {
 }
 
 EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options) {
-    ENSURE(waitpid);
+    pid_t (*real)(pid_t, int *, int) = PT_REAL(waitpid);
+    if (__builtin_expect(!real, 0))
+        return (pid_t)syscall(SYS_wait4, pid, wstatus, options, NULL);
     int saved = errno, status = 0;
     struct pt_record *rec = wait_begin(options);
     errno = saved;
-    pid_t r = pt_real.waitpid(pid, &status, options);
+    pid_t r = real(pid, &status, options);
     int call_errno = errno;
     if (wstatus && r > 0)
         *wstatus = status;
@@ -65,16 +64,17 @@ EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options) {
 
 /* dash reaps its children with wait3. */
 EXPORT pid_t wait3(int *wstatus, int options, struct rusage *usage) {
-    ENSURE(wait4);
     return wait4(-1, wstatus, options, usage);
 }
 
 EXPORT pid_t wait(int *wstatus) {
-    ENSURE(wait);
+    pid_t (*real)(int *) = PT_REAL(wait);
+    if (__builtin_expect(!real, 0))
+        return (pid_t)syscall(SYS_wait4, -1, wstatus, 0, NULL);
     int saved = errno, status = 0;
     struct pt_record *rec = wait_begin(0);
     errno = saved;
-    pid_t r = pt_real.wait(&status);
+    pid_t r = real(&status);
     int call_errno = errno;
     if (wstatus && r > 0)
         *wstatus = status;
@@ -98,11 +98,13 @@ static int status_of(const siginfo_t *info) {
 }
 
 EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options) {
-    ENSURE(waitid);
+    int (*real)(idtype_t, id_t, siginfo_t *, int) = PT_REAL(waitid);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_waitid, idtype, id, infop, options, NULL);
     int saved = errno;
     struct pt_record *rec = (options & WNOWAIT) ? NULL : wait_begin(options);
     errno = saved;
-    int r = pt_real.waitid(idtype, id, infop, options);
+    int r = real(idtype, id, infop, options);
     int call_errno = errno;
     pid_t reaped = (r == 0 && infop) ? infop->si_pid : 0;
     if (r == 0 && !(options & WNOWAIT))
@@ -133,14 +135,23 @@ void pt_watch_exit(void) {
     on_exit(on_exit_handler, NULL);
 }
 
+/* The process ends here whichever way: the kernel's exit_group when the
+ * real function cannot be had yet. */
+static void __attribute__((noreturn)) end_process(void (*real)(int), int status) {
+    if (real)
+        real(status);
+    for (;;)
+        syscall(SYS_exit_group, status);
+}
+
 EXPORT void _exit(int status) {
-    ENSURE(exit_now);
+    void (*real)(int) = PT_REAL(exit_now);
     record_exit(status);
-    pt_real.exit_now(status);
+    end_process(real, status);
 }
 
 EXPORT void _Exit(int status) {
-    ENSURE(exit_now_c99);
+    void (*real)(int) = PT_REAL(exit_now_c99);
     record_exit(status);
-    pt_real.exit_now_c99(status);
+    end_process(real, status);
 }

@@ -1,0 +1,86 @@
+// The wrappers' edge cases: a program that does something odd must behave
+// exactly as it does without pipetrace (same output, exit status, errno),
+// and what is recorded must be true.  Each test runs a program from
+// test/progs/ (or a real one) untraced and traced and compares.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "test/harness.h"
+
+namespace {
+
+using harness::Event;
+using harness::FreshDir;
+using harness::Process;
+using harness::ProgPath;
+using harness::RunOptions;
+using harness::RunResult;
+using harness::Trace;
+
+const char kSystemPath[] = "/usr/bin:/bin";
+
+RunOptions Opts() {
+    RunOptions o;
+    o.env.push_back({"PATH", kSystemPath});
+    o.timeout_s = 30;
+    return o;
+}
+
+// Runs argv with the library tracing into dir; `also_preload` is appended
+// to LD_PRELOAD after the library.
+RunResult RunTraced(const std::vector<std::string> &argv, const std::string &dir,
+                    RunOptions opts = Opts(), const std::string &also_preload = "") {
+    auto env = harness::PreloadEnv(dir);
+    for (auto &kv : env)
+        if (kv.first == "LD_PRELOAD" && !also_preload.empty())
+            kv.second += ":" + also_preload;
+    opts.env.insert(opts.env.begin(), env.begin(), env.end());
+    return harness::Run(argv, opts);
+}
+
+RunResult RunPlain(const std::vector<std::string> &argv, RunOptions opts = Opts(),
+                   const std::string &preload = "") {
+    if (!preload.empty())
+        opts.env.push_back({"LD_PRELOAD", preload});
+    return harness::Run(argv, opts);
+}
+
+// Same exit, same signal, same stdout and stderr.
+void ExpectSameBehaviour(const RunResult &plain, const RunResult &traced) {
+    EXPECT_FALSE(traced.timed_out) << traced.Describe();
+    EXPECT_EQ(plain.exited, traced.exited) << traced.Describe();
+    EXPECT_EQ(plain.exit_code, traced.exit_code) << traced.Describe();
+    EXPECT_EQ(plain.term_signal, traced.term_signal) << traced.Describe();
+    EXPECT_EQ(plain.out, traced.out);
+    EXPECT_EQ(plain.err, traced.err);
+}
+
+#define ASSERT_TRACE_OK(t) ASSERT_TRUE((t).ok) << (t).error << "\n" << (t).text.substr(0, 3000)
+
+// --- issue 9 item 8: wrappers entered before the real functions are known ---
+
+// A preloaded library that interposes dlsym and calls wrappers from it:
+// while libpipetrace.so resolves its real functions, each wrapper is entered
+// with nothing resolved yet.  Every one must still do what libc does.
+TEST(EarlyWrappers, CalledFromAnInterposedDlsymWhileResolving) {
+    std::string hook = harness::SourcePath("test/libwe_dlsym_hook.so");
+    RunResult plain = RunPlain({ProgPath("we_early")}, Opts(), hook);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_NE(plain.out.find("readv=-1/9\n"), std::string::npos) << plain.out;
+    ASSERT_NE(plain.out.find("fork+waitpid=1/1792\n"), std::string::npos) << plain.out;
+
+    std::string dir = FreshDir("early");
+    RunResult traced = RunTraced({ProgPath("we_early")}, dir, Opts(), hook);
+    ExpectSameBehaviour(plain, traced);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+}
+
+} // namespace
