@@ -17,13 +17,17 @@
 #include "commands.h"
 #include "find_lib.h"
 #include "run_dir.h"
+#include "run_report.h"
 
 const char cmd_run_usage[] =
     "usage: pipetrace run [-o DIR] [--append] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
     "\n"
     "Runs CMD with pipetrace's preload library and writes one trace file per\n"
     "process image into DIR.  Exits with CMD's exit status (128+N if a signal\n"
-    "N killed it, 127 if CMD was not found).\n"
+    "N killed it, 127 if CMD was not found).  When CMD has ended, names on\n"
+    "stderr each process whose tracing stopped early (a full disk...) and each\n"
+    "child that could not be traced.  Refuses (exit 2) a DIR that is a\n"
+    "symbolic link, another user's, or writable by its group or others.\n"
     "\n"
     "  -o, --output=DIR  trace directory (default ./" DEFAULT_TRACE_DIR ", created 0700);\n"
     "                    the trace files of an earlier run in it are removed first\n"
@@ -168,8 +172,16 @@ int cmd_run(int argc, char **argv) {
     if (rc != 0)
         return rc;
     char lib[PATH_MAX], dir[PATH_MAX];
+    struct run_report_state report;
     if (find_preload_lib(lib, sizeof lib) < 0 ||
         run_dir_prepare(o.dir, o.append, dir, sizeof dir) < 0 || set_environment(&o, lib, dir) < 0)
         return EXIT_BAD_INPUT;
-    return spawn_and_wait(o.command);
+    if (run_report_begin(&report, dir) < 0) {
+        cli_error("out of memory");
+        return EXIT_BAD_INPUT;
+    }
+    rc = spawn_and_wait(o.command);
+    run_report_end(&report, dir);
+    run_report_free(&report);
+    return rc;
 }

@@ -1,0 +1,159 @@
+// `pipetrace run` says where tracing stopped, on its own stderr and after
+// the command ended (issue 9 item 6): one line per process whose tracing
+// stopped (from the trace file headers) and per child whose own trace
+// could not start (untraced-child records with reason PT_UNTRACED_FAILED).
+#include <errno.h>
+#include <string.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "pipetrace/format.h"
+#include "test/flows_fixture.h"
+#include "test/harness.h"
+
+namespace {
+
+using harness::Process;
+using harness::RunResult;
+
+// The lines of text after the first line equal to `marker`.
+std::vector<std::string> LinesAfter(const std::string &text, const std::string &marker) {
+    std::vector<std::string> lines = harness::Lines(text), out;
+    bool seen = false;
+    for (const std::string &line : lines) {
+        if (seen && !line.empty())
+            out.push_back(line);
+        seen = seen || line == marker;
+    }
+    return out;
+}
+
+// A trace file as the library leaves it, built byte by byte from format.h:
+// header, exe and argv, then one record per entry of `records`.
+struct Rec {
+    uint8_t type;
+    int64_t result;
+    uint64_t arg;
+    std::string payload;
+};
+
+std::string TraceFile(int32_t pid, const std::string &exe, uint32_t flags, int32_t stop_errno,
+                      uint64_t dropped, const std::vector<Rec> &records) {
+    pt_file_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, PT_MAGIC, PT_MAGIC_LEN);
+    h.byte_order = PT_BYTE_ORDER;
+    h.version = PT_VERSION;
+    h.header_size = sizeof h;
+    h.pid = pid;
+    h.ppid = 1;
+    h.flags = flags | PT_HDR_STDIO_HOOKED;
+    h.stop_errno = stop_errno;
+    h.dropped = dropped;
+    h.data_limit = 64;
+    h.start_mono_ns = 1000;
+    std::string strings = exe + '\0' + exe + '\0';
+    h.strings_size = static_cast<uint32_t>(strings.size());
+    h.argc = 1;
+    h.data_offset = static_cast<uint32_t>((sizeof h + strings.size() + 7) / 8 * 8);
+    std::string body;
+    for (const Rec &r : records) {
+        pt_record rec;
+        memset(&rec, 0, sizeof rec);
+        rec.type = r.type;
+        rec.state = PT_DONE;
+        rec.tid = pid;
+        rec.fd = -1;
+        rec.t_start = rec.t_end = 2000;
+        rec.result = r.result;
+        rec.arg = r.arg;
+        rec.data_len = static_cast<uint32_t>(r.payload.size());
+        rec.size = static_cast<uint32_t>((PT_RECORD_SIZE + r.payload.size() + 7) / 8 * 8);
+        std::string bytes(reinterpret_cast<const char *>(&rec), sizeof rec);
+        bytes += r.payload;
+        bytes.resize(rec.size, '\0');
+        body += bytes;
+    }
+    h.tail = h.data_offset + body.size();
+    std::string file(reinterpret_cast<const char *>(&h), sizeof h);
+    file += strings;
+    file.resize(h.data_offset, '\0');
+    return file + body;
+}
+
+// Tracing that hits RLIMIT_FSIZE stops in the processes that wrote most;
+// run names each, with the errno and the drops the headers hold, after
+// everything the command printed.
+TEST(RunReport, StopsAreReportedAfterTheCommand) {
+    std::string dir = harness::FreshDir("fsize");
+    harness::RunOptions opts;
+    opts.rlimit_fsize = 200 * 1024;
+    opts.env.push_back({"PATH", "/usr/bin:/bin"});
+    RunResult r = harness::Run({harness::CliPath(), "run", "-o", dir, "--data=full", "--", "sh",
+                                "-c", "seq 1 300000 | cat >/dev/null; echo end >&2"},
+                               opts);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    EXPECT_EQ(r.out, "");
+
+    // What the trace says stopped: pid -> (exe, errno, dropped).
+    harness::Trace t = harness::LoadTrace(dir);
+    std::map<int, std::string> expected;
+    std::map<int, int64_t> dropped;
+    std::map<int, std::string> exe, why;
+    for (const Process &p : t.processes) {
+        if (p.stopped.empty())
+            continue;
+        dropped[p.pid] += p.dropped;
+        if (!exe.count(p.pid)) {
+            exe[p.pid] = p.exe.substr(p.exe.rfind('/') + 1);
+            why[p.pid] = p.stopped;
+        }
+    }
+    ASSERT_FALSE(dropped.empty()) << "nothing stopped under RLIMIT_FSIZE:\n" << t.Head();
+    for (const auto &kv : dropped)
+        expected[kv.first] = "pipetrace: tracing stopped in pid " + std::to_string(kv.first) +
+                             " (" + exe[kv.first] + "): " + why[kv.first] + " (File too large), " +
+                             std::to_string(kv.second) + " events dropped";
+    std::vector<std::string> report = LinesAfter(r.err, "end");
+    ASSERT_EQ(report.size(), expected.size()) << r.err;
+    size_t i = 0;
+    for (const auto &kv : expected)
+        EXPECT_EQ(report[i++], kv.second);
+}
+
+// A child whose trace could not start (a sandbox refused its directory)
+// leaves a record in its parent's file; run names it.  The files are made
+// as the library makes them, and appear during the run.
+TEST(RunReport, ChildrenThatCouldNotBeTracedAreReported) {
+    std::string dir = harness::FreshDir("untraced");
+    std::string staging = harness::FreshDir("staging");
+    uint64_t failed = PT_UNTRACED_FAILED | (static_cast<uint64_t>(ENOSYS) << 32);
+    harness::WriteFile(staging + "/4000000.0.ptr",
+                       TraceFile(4000000, "/usr/bin/man", 0, 0, 0,
+                                 {{PT_EV_FORK, 4000001, 0, ""},
+                                  {PT_EV_UNTRACED_CHILD, 4000001, failed, "/usr/bin/groff"}}));
+    harness::WriteFile(staging + "/4000002.0.ptr",
+                       TraceFile(4000002, "/usr/bin/col", PT_HDR_STOPPED, ENOSPC, 7, {}));
+    // An untraced child of another kind is not a failure: not reported.
+    harness::WriteFile(staging + "/4000003.0.ptr",
+                       TraceFile(4000003, "/bin/sh", 0, 0, 0,
+                                 {{PT_EV_UNTRACED_CHILD, 4000004, PT_UNTRACED_STATIC, "/bin/x"}}));
+    RunResult r = fixture::TraceCli({"sh", "-c", "mv " + staging + "/*.ptr " + dir + "/"}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    EXPECT_EQ(r.err, "pipetrace: pid 4000001 (groff) ran untraced: its trace could not start: "
+                     "ENOSYS (Function not implemented)\n"
+                     "pipetrace: tracing stopped in pid 4000002 (col): ENOSPC (No space left on "
+                     "device), 7 events dropped\n");
+
+    // --append: what an earlier run left is not reported again.
+    RunResult again =
+        harness::Run({harness::CliPath(), "run", "--append", "-o", dir, "--", "true"});
+    ASSERT_TRUE(again.exited && again.exit_code == 0) << again.Describe();
+    EXPECT_EQ(again.err, "");
+}
+
+} // namespace
