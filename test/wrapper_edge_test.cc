@@ -83,4 +83,32 @@ TEST(EarlyWrappers, CalledFromAnInterposedDlsymWhileResolving) {
     ASSERT_TRACE_OK(t);
 }
 
+// --- issue 17 item 2: memory the kernel answers EFAULT for -------------------
+
+class BadPointer : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(BadPointer, FailsAsUntraced) {
+    std::string mode = GetParam();
+    RunResult plain = RunPlain({ProgPath("we_badptr"), mode});
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    std::string dir = FreshDir("badptr");
+    RunResult traced = RunTraced({ProgPath("we_badptr"), mode}, dir);
+    ExpectSameBehaviour(plain, traced);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+}
+
+INSTANTIATE_TEST_SUITE_P(Calls, BadPointer,
+                         ::testing::Values("writev", "readv", "waitpid", "wait", "wait4",
+                                           "execve-argv", "execve-arg", "execve-envp",
+                                           "execve-path", "execvp-argv", "posix_spawn-envp",
+                                           "mkfifo", "system"),
+                         [](const ::testing::TestParamInfo<const char *> &info) {
+                             std::string name = info.param;
+                             for (char &c : name)
+                                 if (c == '-')
+                                     c = '_';
+                             return name;
+                         });
+
 } // namespace

@@ -20,6 +20,7 @@
 #include "inspect.h"
 #include "real.h"
 #include "recorder.h"
+#include "safemem.h"
 #include "src/trace/sys.h"
 #include "state.h"
 
@@ -112,7 +113,28 @@ static const char *shown_path(const struct exec_call *c) {
     return c->path ? c->path : "";
 }
 
+/* Whether all the wrapper reads of the call before making it (path, argv,
+ * envp) can be read.  When something cannot, the kernel will answer EFAULT,
+ * and the wrapper must not fault first. */
+static int call_readable(const struct exec_call *c) {
+    struct pt_memo memo = {{0}, 0, 0};
+    return (c->how == BY_FD || pt_str_readable(&memo, c->path)) &&
+           pt_strv_readable(&memo, c->argv) && pt_strv_readable(&memo, c->envp);
+}
+
+/* An exec given memory it cannot read: passed on untouched, and recorded
+ * without its strings. */
+static int blind_exec(const struct exec_call *c) {
+    int r = real_exec(c, c->envp);
+    int call_errno = errno;
+    pt_end(pt_begin(PT_EV_EXEC, c->how == BY_FD ? c->dirfd : -1, NULL, 0, 0), -call_errno);
+    errno = call_errno;
+    return r;
+}
+
 static int traced_exec(const struct exec_call *c) {
+    if (!call_readable(c))
+        return blind_exec(c);
     int saved = errno;
     struct pt_env_room room;
     char *const *envp = pt_env_prepare(&room, c->envp);

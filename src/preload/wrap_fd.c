@@ -12,6 +12,7 @@
 #include "fdcache.h"
 #include "real.h"
 #include "recorder.h"
+#include "safemem.h"
 #include "src/trace/sys.h"
 #include "state.h"
 
@@ -327,8 +328,10 @@ EXPORT int mkfifo(const char *path, mode_t mode) {
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_mknodat, AT_FDCWD, path, mode | S_IFIFO, 0);
     int saved = errno;
-    struct pt_record *rec = pt_begin(PT_EV_MKFIFO, -1, NULL, mode, pt_strings_room(path, NULL));
-    pt_put_strings(rec, path, NULL);
+    struct pt_memo memo = {{0}, 0, 0};
+    const char *shown = pt_str_readable(&memo, path) ? path : ""; /* else EFAULT follows */
+    struct pt_record *rec = pt_begin(PT_EV_MKFIFO, -1, NULL, mode, pt_strings_room(shown, NULL));
+    pt_put_strings(rec, shown, NULL);
     errno = saved;
     int r = real(path, mode);
     int call_errno = errno;

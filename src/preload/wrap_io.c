@@ -6,11 +6,13 @@
  * with the bytes moved, and hand back the call's own result and errno. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "real.h"
 #include "recorder.h"
+#include "safemem.h"
 #include "src/trace/sys.h"
 #include "state.h"
 
@@ -94,6 +96,20 @@ EXPORT ssize_t write(int fd, const void *buf, size_t count) {
     return n;
 }
 
+/* The iovec array is the caller's memory, and a bad one must fail with
+ * EFAULT as it does untraced.  So it is read after a call that succeeded
+ * (the kernel has read it then), and otherwise only where the kernel says
+ * it can be.  Before the call that costs a system call, paid only when the
+ * capture room depends on the total (a large PIPETRACE_DATA); else the
+ * record says the bytes asked for once the call returned. */
+#define BLIND_ROOM_MAX 4096
+
+static int iov_readable(const struct iovec *iov, int iovcnt) {
+    struct pt_memo memo = {{0}, 0, 0};
+    return iovcnt >= 0 && iovcnt <= IOV_MAX &&
+           pt_mem_readable(&memo, iov, (size_t)iovcnt * sizeof *iov);
+}
+
 static ssize_t vector_io(uint8_t type, ssize_t (*real)(int, const struct iovec *, int), int fd,
                          const struct iovec *iov, int iovcnt) {
     int saved = errno;
@@ -102,12 +118,16 @@ static ssize_t vector_io(uint8_t type, ssize_t (*real)(int, const struct iovec *
         errno = saved;
         return real(fd, iov, iovcnt);
     }
-    uint64_t total = iov_total(iov, iovcnt);
-    struct pt_record *rec = pt_begin(type, fd, &info, total, pt_capture_room(total));
+    int asked_known = pt_config.data_limit > BLIND_ROOM_MAX && iov_readable(iov, iovcnt);
+    uint64_t asked = asked_known ? iov_total(iov, iovcnt) : 0;
+    struct pt_record *rec =
+        pt_begin(type, fd, &info, asked, pt_capture_room(asked_known ? asked : UINT64_MAX));
     errno = saved;
     ssize_t n = real(fd, iov, iovcnt);
     int call_errno = errno;
     if (rec) {
+        if (!asked_known && (n >= 0 || iov_readable(iov, iovcnt)))
+            rec->arg = iov_total(iov, iovcnt);
         pt_capture_iov(rec, iov, iovcnt, n);
         pt_end_captured(rec, outcome(n, call_errno));
     }

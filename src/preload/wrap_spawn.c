@@ -11,6 +11,7 @@
 #include "inspect.h"
 #include "real.h"
 #include "recorder.h"
+#include "safemem.h"
 #include "src/trace/sys.h"
 #include "state.h"
 
@@ -19,25 +20,36 @@
 typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
                         const posix_spawnattr_t *, char *const[], char *const[]);
 
+/* posix_spawn given memory it cannot read (the path, argv, envp): the child
+ * fails with EFAULT, and the wrapper must not fault first. */
+static int spawn_readable(const char *path, char *const argv[], char *const envp[]) {
+    struct pt_memo memo = {{0}, 0, 0};
+    return pt_str_readable(&memo, path) && pt_strv_readable(&memo, argv) &&
+           pt_strv_readable(&memo, envp);
+}
+
 static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
                         const posix_spawn_file_actions_t *actions, const posix_spawnattr_t *attr,
                         char *const argv[], char *const envp[]) {
     int saved = errno;
+    int readable = spawn_readable(path, argv, envp);
     struct pt_env_room room;
-    char *const *fixed = pt_env_prepare(&room, envp);
-    struct pt_record *rec =
-        pt_begin(PT_EV_SPAWN, -1, NULL, (uint64_t)search, pt_strings_room(path, argv));
-    pt_put_strings(rec, path, argv);
-    pid_t child = 0;
+    char *const *fixed = readable ? pt_env_prepare(&room, envp) : envp;
+    struct pt_record *rec = pt_begin(PT_EV_SPAWN, -1, NULL, (uint64_t)search,
+                                     readable ? pt_strings_room(path, argv) : 0);
+    if (readable)
+        pt_put_strings(rec, path, argv);
+    /* Like posix_spawn itself, write *pid only when it succeeded. */
+    pid_t own = 0, *where = pid ? pid : &own;
     errno = saved;
-    int r = real(&child, path, actions, attr, argv, fixed);
+    int r = real(where, path, actions, attr, argv, fixed);
     int call_errno = errno;
-    if (pid)
-        *pid = child;
+    pid_t child = r == 0 ? *where : 0;
     pt_end(rec, r == 0 ? child : -r);
-    if (r == 0)
+    if (r == 0 && readable)
         pt_note_untraced(AT_FDCWD, path, search, fixed, child);
-    pt_env_release(&room);
+    if (readable)
+        pt_env_release(&room);
     errno = call_errno;
     return r;
 }
@@ -67,8 +79,10 @@ EXPORT FILE *popen(const char *command, const char *mode) {
         return NULL;
     }
     int saved = errno;
-    struct pt_record *rec = pt_begin(PT_EV_POPEN, -1, NULL, 0, pt_strings_room(command, NULL));
-    pt_put_strings(rec, command, NULL);
+    struct pt_memo memo = {{0}, 0, 0};
+    const char *shown = pt_str_readable(&memo, command) ? command : "";
+    struct pt_record *rec = pt_begin(PT_EV_POPEN, -1, NULL, 0, pt_strings_room(shown, NULL));
+    pt_put_strings(rec, shown, NULL);
     errno = saved;
     FILE *fp = real(command, mode);
     int call_errno = errno;
@@ -119,7 +133,8 @@ EXPORT int system(const char *command) {
         return -1;
     }
     int saved = errno;
-    const char *shown = command ? command : "";
+    struct pt_memo memo = {{0}, 0, 0};
+    const char *shown = command && pt_str_readable(&memo, command) ? command : "";
     struct pt_record *rec = pt_begin(PT_EV_SYSTEM, -1, NULL, 0, pt_strings_room(shown, NULL));
     pt_put_strings(rec, shown, NULL);
     errno = saved;

@@ -16,6 +16,13 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* The caller's status word is handed to the real call as it is (a bad
+ * pointer must fail with EFAULT, as it does untraced) and read only once the
+ * kernel has written it: after a call that reaped a child. */
+static int reaped_status(pid_t r, const int *where) {
+    return r > 0 ? *where : 0;
+}
+
 /* WNOHANG polls that reap nothing are not worth a record each. */
 static struct pt_record *wait_begin(int options) {
     return (options & WNOHANG) ? NULL : pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
@@ -34,13 +41,12 @@ EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage) {
     pid_t (*real)(pid_t, int *, int, struct rusage *) = PT_REAL(wait4);
     if (__builtin_expect(!real, 0))
         return (pid_t)syscall(SYS_wait4, pid, wstatus, options, usage);
-    int saved = errno, status = 0;
+    int saved = errno, own = 0, *where = wstatus ? wstatus : &own;
     struct pt_record *rec = wait_begin(options);
     errno = saved;
-    pid_t r = real(pid, &status, options, usage);
+    pid_t r = real(pid, where, options, usage);
     int call_errno = errno;
-    if (wstatus && r > 0)
-        *wstatus = status;
+    int status = reaped_status(r, where);
     wait_end(rec, r, status, call_errno, options);
     errno = call_errno;
     return r;
@@ -50,13 +56,12 @@ EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options) {
     pid_t (*real)(pid_t, int *, int) = PT_REAL(waitpid);
     if (__builtin_expect(!real, 0))
         return (pid_t)syscall(SYS_wait4, pid, wstatus, options, NULL);
-    int saved = errno, status = 0;
+    int saved = errno, own = 0, *where = wstatus ? wstatus : &own;
     struct pt_record *rec = wait_begin(options);
     errno = saved;
-    pid_t r = real(pid, &status, options);
+    pid_t r = real(pid, where, options);
     int call_errno = errno;
-    if (wstatus && r > 0)
-        *wstatus = status;
+    int status = reaped_status(r, where);
     wait_end(rec, r, status, call_errno, options);
     errno = call_errno;
     return r;
@@ -71,13 +76,12 @@ EXPORT pid_t wait(int *wstatus) {
     pid_t (*real)(int *) = PT_REAL(wait);
     if (__builtin_expect(!real, 0))
         return (pid_t)syscall(SYS_wait4, -1, wstatus, 0, NULL);
-    int saved = errno, status = 0;
+    int saved = errno, own = 0, *where = wstatus ? wstatus : &own;
     struct pt_record *rec = wait_begin(0);
     errno = saved;
-    pid_t r = real(&status);
+    pid_t r = real(where);
     int call_errno = errno;
-    if (wstatus && r > 0)
-        *wstatus = status;
+    int status = reaped_status(r, where);
     wait_end(rec, r, status, call_errno, 0);
     errno = call_errno;
     return r;
