@@ -111,4 +111,49 @@ INSTANTIATE_TEST_SUITE_P(Calls, BadPointer,
                              return name;
                          });
 
+// --- issue 17 item 3: exec of a FIFO ------------------------------------------
+
+// The exec inspection must not open what it looks at when that can block:
+// an executable FIFO fails with EACCES at once, traced as untraced.
+TEST(ExecTarget, ExecutableFifoFailsWithoutHanging) {
+    RunOptions opts = Opts();
+    opts.timeout_s = 10;
+    RunResult plain = RunPlain({ProgPath("we_exec"), "fifo", FreshDir("fifo-plain")}, opts);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_EQ(plain.out, "execve: -1 Permission denied\nexecvp: -1 Permission denied\n"
+                         "posix_spawn: Permission denied\n");
+    std::string dir = FreshDir("fifo");
+    RunResult traced = RunTraced({ProgPath("we_exec"), "fifo", FreshDir("fifo-traced")}, dir, opts);
+    ExpectSameBehaviour(plain, traced);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    EXPECT_EQ(t.Count([](const Event &e) { return e.call == "untraced_child"; }), 0u) << t.Head(60);
+}
+
+// --- issue 16 item 4: file capabilities run by root ----------------------------
+
+// A program with file capabilities run by root is not in secure mode (the
+// kernel grants root nothing new), so the loader preloads it: it must not
+// be labelled "untraced: setid" while its own trace is there too.
+TEST(ExecTarget, FileCapsRunByRootAreTraced) {
+    if (getuid() != 0)
+        GTEST_SKIP() << "needs root";
+    const std::string copy = harness::FreshPath("we-exec-caps");
+    ASSERT_TRUE(harness::Run({"cp", ProgPath("we_exec"), copy}, Opts()).exit_code == 0);
+    RunResult setcap = harness::Run({"/usr/sbin/setcap", "cap_net_bind_service+ep", copy}, Opts());
+    if (!setcap.exited || setcap.exit_code != 0)
+        GTEST_SKIP() << "cannot set file capabilities here: " << setcap.Describe();
+    RunResult plain = RunPlain({ProgPath("lc_runchild"), "fork", copy, "atsecure"});
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_EQ(plain.out.rfind("at_secure 0\n", 0), 0u) << plain.out;
+
+    std::string dir = FreshDir("caps");
+    RunResult traced = RunTraced({ProgPath("lc_runchild"), "fork", copy, "atsecure"}, dir);
+    ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+    ASSERT_EQ(traced.out.rfind("at_secure 0\npreloaded 1\n", 0), 0u) << traced.out;
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    EXPECT_EQ(t.Count([](const Event &e) { return e.call == "untraced_child"; }), 0u) << t.Head(60);
+}
+
 } // namespace

@@ -5,7 +5,10 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "env.h"
@@ -20,16 +23,47 @@ static long read_at(int fd, void *buf, size_t n, long off) {
     return pt_syscall6(SYS_pread64, fd, (long)buf, (long)n, off, 0, 0);
 }
 
-/* Set-id bits matter only when they change who runs the program; the ids
- * are asked for only then, since every exec pays for this. */
-static int secure_mode(int fd, const struct stat *st) {
-    if ((st->st_mode & S_ISUID) && (long)st->st_uid != PT_SYS3(SYS_geteuid, 0, 0, 0))
-        return 1;
-    if ((st->st_mode & S_ISGID) && (long)st->st_gid != PT_SYS3(SYS_getegid, 0, 0, 0))
-        return 1;
+/* The loader ignores LD_PRELOAD in secure mode (AT_SECURE), which the
+ * kernel sets when an exec changes the process's credentials: its effective
+ * uid or gid then differs from its real one (a set-id file, or a caller that
+ * already runs set-id), or a process not run by root gains capabilities from
+ * the file.  Set-id bits and file capabilities do nothing on a nosuid mount
+ * or under no_new_privs.  (A security module can also ask for secure mode;
+ * that we cannot see.) */
+struct ids {
+    unsigned ruid, euid, suid, rgid, egid, sgid;
+};
+
+static int get_ids(struct ids *ids) {
+    return PT_SYS3(SYS_getresuid, &ids->ruid, &ids->euid, &ids->suid) == 0 &&
+           PT_SYS3(SYS_getresgid, &ids->rgid, &ids->egid, &ids->sgid) == 0;
+}
+
+static int has_file_caps(int fd) {
     char caps[64];
     return pt_syscall6(SYS_fgetxattr, fd, (long)"security.capability", (long)caps, sizeof caps, 0,
                        0) > 0;
+}
+
+/* Whether set-id bits and file capabilities take effect for this exec. */
+static int file_privileges_apply(int fd) {
+    if (PT_SYS3(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0) == 1)
+        return 0;
+    struct statfs fs;
+    return PT_SYS3(SYS_fstatfs, fd, &fs, 0) != 0 || !(fs.f_flags & ST_NOSUID);
+}
+
+static int secure_mode(int fd, const struct stat *st) {
+    struct ids ids;
+    if (!get_ids(&ids))
+        return 0;
+    int setuid = (st->st_mode & S_ISUID) != 0;
+    int setgid = (st->st_mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP);
+    int caps = ids.ruid != 0 && has_file_caps(fd);
+    int applies = (setuid || setgid || caps) && file_privileges_apply(fd);
+    unsigned new_euid = applies && setuid ? (unsigned)st->st_uid : ids.euid;
+    unsigned new_egid = applies && setgid ? (unsigned)st->st_gid : ids.egid;
+    return new_euid != ids.ruid || new_egid != ids.rgid || (applies && caps);
 }
 
 static int has_interp(int fd, const Elf64_Ehdr *eh) {
@@ -58,15 +92,23 @@ static int elf_reason(int fd) {
     return has_interp(fd, &eh) ? 0 : PT_UNTRACED_STATIC;
 }
 
+/* Looks before it opens: opening a FIFO blocks until a writer comes (and
+ * wakes one up), opening a device can act on it, and the exec of either
+ * fails anyway.  A regular file is opened without blocking (a lease) and
+ * only if it is still the file that was looked at. */
 int pt_inspect_exec_target(int dirfd, const char *path) {
-    int fd = pt_sys_openat(dirfd, path, O_RDONLY | O_CLOEXEC, 0);
+    struct stat st, opened;
+    if (pt_syscall6(SYS_newfstatat, dirfd, (long)path, (long)&st, 0, 0, 0) != 0 ||
+        !S_ISREG(st.st_mode))
+        return 0;
+    int fd = pt_sys_openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
     if (fd < 0)
         return 0;
-    struct stat st;
     int reason = 0;
-    if (PT_SYS3(SYS_fstat, fd, &st, 0) == 0 && S_ISREG(st.st_mode)) {
+    if (PT_SYS3(SYS_fstat, fd, &opened, 0) == 0 && S_ISREG(opened.st_mode) &&
+        opened.st_ino == st.st_ino && opened.st_dev == st.st_dev) {
         reason = elf_reason(fd);
-        if (!reason && secure_mode(fd, &st))
+        if (!reason && secure_mode(fd, &opened))
             reason = PT_UNTRACED_SETID;
     }
     pt_sys_close(fd);

@@ -1,5 +1,6 @@
 /* Can a program about to be executed be traced?  The loader ignores
- * LD_PRELOAD for static binaries and in secure mode (set-id files, file
+ * LD_PRELOAD for static binaries and in secure mode (AT_SECURE: an exec that
+ * changes the process's credentials through set-id bits or file
  * capabilities), and cannot load our library into a foreign ELF class. */
 #ifndef PIPETRACE_PRELOAD_INSPECT_H
 #define PIPETRACE_PRELOAD_INSPECT_H
