@@ -60,15 +60,20 @@ TEST(RunDir, SymlinkIsRefusedAndItsTargetUntouched) {
     ASSERT_EQ(symlink(victim.c_str(), link.c_str()), 0) << strerror(errno);
     std::string marker = harness::FreshPath("ran");
 
-    RunResult r = fixture::TraceCli({"touch", marker}, link);
-    EXPECT_TRUE(r.exited && r.exit_code == 2) << r.Describe();
-    ASSERT_EQ(ErrLines(r).size(), 1u) << r.err;
-    EXPECT_NE(r.err.find("symbolic link"), std::string::npos) << r.err;
-    EXPECT_FALSE(Exists(marker)) << "the command ran although the trace directory was refused";
-    EXPECT_TRUE(Exists(victim + "/100.0.ptr")) << "a trace file in the link's target was removed";
-    EXPECT_TRUE(Exists(victim + "/101.0.ptr"));
-    RunResult ls = harness::Run({"ls", victim});
-    EXPECT_EQ(ls.out, "100.0.ptr\n101.0.ptr\n") << "files appeared in the link's target";
+    // A trailing slash (or "/.") would make the kernel follow the link.
+    for (const std::string &spelling : {link, link + "/", link + "/.", link + "//./"}) {
+        SCOPED_TRACE(spelling);
+        RunResult r = fixture::TraceCli({"touch", marker}, spelling);
+        EXPECT_TRUE(r.exited && r.exit_code == 2) << r.Describe();
+        ASSERT_EQ(ErrLines(r).size(), 1u) << r.err;
+        EXPECT_NE(r.err.find("symbolic link"), std::string::npos) << r.err;
+        EXPECT_FALSE(Exists(marker)) << "the command ran although the trace directory was refused";
+        EXPECT_TRUE(Exists(victim + "/100.0.ptr"))
+            << "a trace file in the link's target was removed";
+        EXPECT_TRUE(Exists(victim + "/101.0.ptr"));
+        RunResult ls = harness::Run({"ls", victim});
+        EXPECT_EQ(ls.out, "100.0.ptr\n101.0.ptr\n") << "files appeared in the link's target";
+    }
 }
 
 // Replacing an earlier run removes its trace files (by their header) and

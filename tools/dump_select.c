@@ -297,6 +297,9 @@ static int on_pipe(const struct dump_filter *f, const struct pt_event *ev) {
 
 int dump_select_event(struct dump_select *s, const struct pt_merged *m) {
     const struct dump_filter *f = s->filter;
+    /* Everything is shown: no history to follow. */
+    if ((s->json || f->all) && !dump_filter_active(f))
+        return 1;
     const struct pt_record *r = m->ev.rec;
     size_t i = m->file_index;
     struct dump_image_state *st = &s->images[i];

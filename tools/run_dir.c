@@ -146,7 +146,7 @@ static int dir_path(int dfd, const char *dir, char *abs, size_t len) {
     return -1;
 }
 
-int run_dir_prepare(const char *dir, int append, char *abs, size_t len) {
+static int prepare(const char *dir, int append, char *abs, size_t len) {
     int made;
     if (make_dir(dir, &made) < 0)
         return -1;
@@ -160,5 +160,34 @@ int run_dir_prepare(const char *dir, int append, char *abs, size_t len) {
              (append || clear_old_trace(dfd, dir) == 0))
         rc = 0;
     close(dfd);
+    return rc;
+}
+
+/* "t/" and "t/." name what t points to when t is a link: the kernel
+ * follows a link before a trailing slash even under O_NOFOLLOW.  Without
+ * them the last component is t itself.  Returns a copy (free it), or NULL. */
+static char *without_trailing_dots(const char *dir) {
+    char *s = strdup(dir);
+    if (s == NULL)
+        return NULL;
+    for (size_t n = strlen(s); n > 1;) {
+        if (s[n - 1] == '/')
+            s[--n] = '\0';
+        else if (n >= 2 && s[n - 1] == '.' && s[n - 2] == '/')
+            s[n -= 1] = '\0';
+        else
+            break;
+    }
+    return s;
+}
+
+int run_dir_prepare(const char *given, int append, char *abs, size_t len) {
+    char *dir = without_trailing_dots(given);
+    if (dir == NULL) {
+        cli_error("out of memory");
+        return -1;
+    }
+    int rc = prepare(dir, append, abs, len);
+    free(dir);
     return rc;
 }
