@@ -38,8 +38,12 @@ pt_image_info Info(int pid, const char *const *argv, int argc) {
     info.start_mono_ns = 1000;
     info.start_real_ns = 2000;
     info.exe = "/usr/bin/example";
-    info.argc = argc;
-    info.argv = const_cast<char *const *>(argv);
+    static std::string args;
+    args.clear();
+    for (int i = 0; i < argc; i++)
+        args += std::string(argv[i]) + '\0';
+    info.args = args.data();
+    info.args_len = static_cast<uint32_t>(args.size());
     return info;
 }
 

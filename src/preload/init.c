@@ -85,6 +85,19 @@ static void read_config(char **envp) {
         pt_config.disabled = 1;
 }
 
+/* The argument strings lie one after the other where the kernel put them;
+ * only their extent is kept (no copy: most images never need it). */
+static void note_args(int argc, char **argv) {
+    if (argc <= 0 || !argv || !argv[0] || !argv[argc - 1])
+        return;
+    const char *last = argv[argc - 1];
+    const char *end = last + strlen(last) + 1;
+    if (end <= argv[0] || end - argv[0] > (1 << 20))
+        return;
+    pt_image.args_start = argv[0];
+    pt_image.args_len = (uint32_t)(end - argv[0]);
+}
+
 static void begin_image(int fork_child, int parent_pid) {
     pt_image.pid = pt_sys_getpid();
     pt_image.ppid = fork_child ? parent_pid : pt_sys_getppid();
@@ -108,8 +121,7 @@ static void initialize(int argc, char **argv, char **envp) {
     pt_tls_busy++;
     pt_resolve_real();
     read_config(envp);
-    pt_image.argc = argc;
-    pt_image.argv = argv;
+    note_args(argc, argv);
     begin_image(0, 0);
     pt_env_capture(envp);
     pthread_atfork(NULL, NULL, pt_child_reset);
@@ -127,10 +139,8 @@ static void initialize(int argc, char **argv, char **envp) {
 /* glibc passes argc, argv and envp to ELF constructors. */
 __attribute__((constructor)) static void pt_constructor(int argc, char **argv, char **envp) {
     initialize(argc, argv, envp);
-    if (!pt_image.argv) {
-        pt_image.argc = argc;
-        pt_image.argv = argv;
-    }
+    if (!pt_image.args_start)
+        note_args(argc, argv);
 }
 
 void pt_early_init(void) {

@@ -87,10 +87,48 @@ static void announce_stop_once(struct pt_writer *w) {
         say_stopped(pt_writer_header(w)->stop_errno);
 }
 
+/* Room for what the header says about the image.  Static rather than on
+ * the stack, which may be a signal handler's small one; only the thread
+ * that won the creation (W_CREATING) uses it. */
+#define ARGS_MAX 65536
+static char header_exe[PT_PATH_MAX];
+static char header_args[ARGS_MAX];
+
+/* Reads a whole small file (up to `room` bytes); returns its length, or
+ * -errno. */
+static long read_small_file(const char *path, char *out, size_t room) {
+    int fd = pt_sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0)
+        return fd;
+    size_t have = 0;
+    while (have < room) {
+        long n = pt_sys_read(fd, out + have, room - have);
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+    }
+    pt_sys_close(fd);
+    return (long)have;
+}
+
+/* The command line from the kernel's copy (/proc/self/cmdline), never from
+ * argv: programs rewrite their argv array in place (git leaves NULLs in
+ * it).  Without /proc, the strings where the kernel laid them out at exec,
+ * read with a call that cannot fault. */
+static uint32_t read_args(void) {
+    long n = read_small_file("/proc/self/cmdline", header_args, sizeof header_args);
+    if (n >= 0)
+        return (uint32_t)n;
+    uint32_t len = pt_image.args_len < sizeof header_args ? pt_image.args_len : sizeof header_args;
+    if (!pt_image.args_start ||
+        pt_sys_read_own_memory(header_args, pt_image.args_start, len, pt_image.pid) != (long)len)
+        return 0;
+    return len;
+}
+
 static void create_writer(void) {
-    char exe[PT_PATH_MAX];
-    long n = pt_sys_readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = '\0';
+    long n = pt_sys_readlink("/proc/self/exe", header_exe, sizeof header_exe - 1);
+    header_exe[n > 0 ? n : 0] = '\0';
     if (!boot_id_known)
         read_boot_id();
     struct pt_image_info info = {
@@ -101,10 +139,16 @@ static void create_writer(void) {
         .data_limit = pt_config.data_limit,
         .start_mono_ns = pt_image.start_mono_ns,
         .start_real_ns = pt_image.start_real_ns,
-        .exe = exe,
-        .argc = pt_image.argv ? pt_image.argc : 0,
-        .argv = pt_image.argv,
+        .exe = header_exe,
+        .args = header_args,
+        .args_len = read_args(),
     };
+    if (info.args_len == sizeof header_args) {
+        /* Cut: keep the whole strings only. */
+        while (info.args_len && header_args[info.args_len - 1] != '\0')
+            info.args_len--;
+        info.flags |= PT_HDR_ARGV_TRUNCATED;
+    }
     memcpy(info.boot_id, boot_id, sizeof boot_id);
     int r = pt_writer_create(&writer, pt_config.dir, &info);
     if (r < 0) {

@@ -19,8 +19,11 @@ struct pt_image {
     int fork_child; /* began at fork rather than exec */
     uint64_t start_mono_ns;
     uint64_t start_real_ns;
-    int argc;
-    char **argv;
+    /* Where the kernel laid out the argument strings at exec, for when
+     * /proc/self/cmdline cannot be read; the pointer array (argv) is the
+     * program's to rewrite, and git does. */
+    const char *args_start;
+    uint32_t args_len;
     uint32_t stdio_coverage; /* PT_HDR_STDIO_HOOKED or _UNHOOKED */
 };
 

@@ -90,6 +90,16 @@ static inline long pt_sys_readlink(const char *path, char *buf, size_t n) {
     return PT_SYS3(SYS_readlink, path, buf, n);
 }
 
+/* Copies from our own memory without faulting: EFAULT where it is not
+ * mapped. */
+static inline long pt_sys_read_own_memory(void *to, const void *from, size_t n, int pid) {
+    struct {
+        const void *base;
+        size_t len;
+    } local = {to, n}, remote = {from, n};
+    return pt_syscall6(SYS_process_vm_readv, pid, (long)&local, 1, (long)&remote, 1, 0);
+}
+
 static inline int pt_sys_sched_yield(void) {
     return (int)PT_SYS3(SYS_sched_yield, 0, 0, 0);
 }

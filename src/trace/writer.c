@@ -118,33 +118,38 @@ static int grow_to(struct pt_writer *w, uint64_t need) {
     return 0;
 }
 
+#define STRINGS_MAX 65536
+
 static uint32_t string_area_size(const struct pt_image_info *info) {
-    uint64_t n = strlen(info->exe) + 1;
-    for (int i = 0; i < info->argc; i++)
-        n += strlen(info->argv[i]) + 1;
-    return n > 65536 ? 65536 : (uint32_t)n;
+    uint64_t n = strlen(info->exe) + 1 + info->args_len + 1;
+    return n > STRINGS_MAX ? STRINGS_MAX : (uint32_t)n;
 }
 
-/* Copies exe and argv into the string area, cutting (and saying so) what
- * does not fit. */
+/* Copies exe and the arguments into the string area, whole strings only,
+ * saying so when some did not fit. */
 static void write_strings(struct pt_file_header *hdr, const struct pt_image_info *info) {
     char *out = (char *)(hdr + 1);
     char *end = out + hdr->strings_size;
-    const char *s = info->exe;
-    int i = -1;
-    for (;;) {
-        size_t len = strlen(s);
+    size_t exe_len = strlen(info->exe);
+    if ((size_t)(end - out) < exe_len + 1) {
+        hdr->flags |= PT_HDR_ARGV_TRUNCATED;
+        return;
+    }
+    memcpy(out, info->exe, exe_len + 1);
+    out += exe_len + 1;
+    const char *arg = info->args, *args_end = info->args + info->args_len;
+    while (arg < args_end) {
+        const char *nul = memchr(arg, '\0', (size_t)(args_end - arg));
+        size_t len = nul ? (size_t)(nul - arg) : (size_t)(args_end - arg);
         if ((size_t)(end - out) < len + 1) {
             hdr->flags |= PT_HDR_ARGV_TRUNCATED;
-            break;
+            return;
         }
-        memcpy(out, s, len + 1);
+        memcpy(out, arg, len);
+        out[len] = '\0';
         out += len + 1;
-        if (i >= 0)
-            hdr->argc++;
-        if (++i >= info->argc)
-            break;
-        s = info->argv[i];
+        hdr->argc++;
+        arg += len + 1;
     }
 }
 

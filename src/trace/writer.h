@@ -35,8 +35,11 @@ struct pt_image_info {
     uint64_t start_real_ns;
     uint8_t boot_id[16];
     const char *exe;
-    int argc;
-    char *const *argv;
+    /* The command line as /proc/self/cmdline gives it: each argument
+     * NUL-terminated, one after the other (a last one without its NUL is
+     * still taken whole).  A copy the program cannot change under us. */
+    const char *args;
+    uint32_t args_len;
 };
 
 /* Creates "<dir>/<pid>.<n>.ptr" with the lowest free n, writes the header and
