@@ -156,4 +156,44 @@ TEST(ExecTarget, FileCapsRunByRootAreTraced) {
     EXPECT_EQ(t.Count([](const Event &e) { return e.call == "untraced_child"; }), 0u) << t.Head(60);
 }
 
+// --- issue 17 item 4: call sites in a module the program made PROT_NONE ------
+
+// pipe() from an executable whose ELF headers and symbol table are
+// PROT_NONE: the call-site record must be made without touching them.
+TEST(CallSite, ModuleWithProtNoneHeaders) {
+    RunResult plain = RunPlain({ProgPath("we_protnone")});
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_EQ(plain.out, "pipe 0\nread 4 ping\n");
+    std::string dir = FreshDir("protnone");
+    RunResult traced = RunTraced({ProgPath("we_protnone")}, dir);
+    ExpectSameBehaviour(plain, traced);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    auto pipes = t.Select([](const Event &e) { return e.call == "pipe"; });
+    ASSERT_EQ(pipes.size(), 1u) << t.Head(60);
+    // The site still names its module (found in the loader's own table),
+    // without a build id (its notes are unreadable).
+    auto sites = t.Select([](const Event &e) { return e.call == "callsite"; });
+    ASSERT_EQ(sites.size(), 1u) << t.Head(60);
+    auto modules = t.Select([](const Event &e) { return e.call == "module"; });
+    ASSERT_EQ(modules.size(), 1u) << t.Head(60);
+    EXPECT_NE(modules[0]->raw.dump().find("we_protnone"), std::string::npos)
+        << modules[0]->raw.dump();
+}
+
+// The normal case keeps what the viewer shows: the module's path (the
+// executable's absolute path for the main program) and its build id.
+TEST(CallSite, ModuleNamedWithBuildId) {
+    std::string dir = FreshDir("callsite");
+    RunResult r = RunTraced({ProgPath("we_badptr"), "writev"}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    auto modules = t.Select([](const Event &e) { return e.call == "module"; });
+    ASSERT_GE(modules.size(), 1u) << t.Head(60);
+    std::string m = modules[0]->raw.dump();
+    EXPECT_NE(m.find("/we_badptr\""), std::string::npos) << m;
+    EXPECT_NE(m.find("build_id"), std::string::npos) << m;
+}
+
 } // namespace

@@ -1,7 +1,7 @@
-/* Where an fd was created: the caller's return address, the module it lies
- * in (recorded once per module and trace file, with its build id) and the
- * nearest exported symbol.  fd-creating calls are rare, so the time goes
- * here rather than on read and write. */
+/* Where an fd was created: the caller's return address and the module it
+ * lies in (recorded once per module and trace file, with its path and build
+ * id, from which the viewer can find the function).  fd-creating calls are
+ * rare, so the time goes here rather than on read and write. */
 #ifndef PIPETRACE_PRELOAD_CALLSITE_H
 #define PIPETRACE_PRELOAD_CALLSITE_H
 

@@ -65,6 +65,7 @@ static const struct symbol symbols[] = {
     SYMBOL(waitid, "waitid"),
     SYMBOL(exit_now, "_exit"),
     SYMBOL(exit_now_c99, "_Exit"),
+    SYMBOL(dl_find_object, "_dl_find_object"),
 };
 
 #define SYMBOL_COUNT (sizeof symbols / sizeof symbols[0])

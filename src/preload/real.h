@@ -65,6 +65,10 @@ struct pt_real_fns {
     int (*waitid)(idtype_t, id_t, siginfo_t *, int);
     void (*exit_now)(int) __attribute__((noreturn));     /* _exit */
     void (*exit_now_c99)(int) __attribute__((noreturn)); /* _Exit */
+    /* Not wrapped: glibc's lock-free, async-signal-safe lookup of the module
+     * holding an address (glibc 2.35 on; NULL before).  The struct is
+     * dlfcn.h's struct dl_find_object. */
+    int (*dl_find_object)(void *, void *);
 };
 
 extern struct pt_real_fns pt_real;
