@@ -196,4 +196,31 @@ TEST(CallSite, ModuleNamedWithBuildId) {
     EXPECT_NE(m.find("build_id"), std::string::npos) << m;
 }
 
+// --- issue 17 item 9: every inherited fd, however many -------------------------
+
+// A process born with 300 leaked pipe ends: each is an inherited fd in its
+// trace, and the leak audit names all 300.
+TEST(Inherited, ThreeHundredLeakedFdsAreAllNamed) {
+    std::string dir = FreshDir("manyfds");
+    RunResult r = RunTraced({ProgPath("we_manyfds"), "300", "/bin/true"}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    std::set<int> inherited;
+    for (const Event &e : t.events)
+        if (e.call == "inherited_fd" && e.fd > 2 && e.kind == "pipe")
+            inherited.insert(e.fd);
+    EXPECT_EQ(inherited.size(), 300u);
+
+    RunResult leaks = harness::Run({harness::CliPath(), "leaks", "--json", dir}, Opts());
+    ASSERT_TRUE(leaks.exited) << leaks.Describe();
+    json::Value v = json::parse(leaks.out);
+    ASSERT_TRUE(v.has("leaks")) << leaks.out.substr(0, 2000);
+    std::set<int> named;
+    for (const json::Value &l : v["leaks"].as_array())
+        if (l["exe"].as_string() == "/usr/bin/true")
+            named.insert((int)l["fd"].as_int());
+    EXPECT_EQ(named.size(), 300u);
+}
+
 } // namespace

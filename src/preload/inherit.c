@@ -4,7 +4,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "fdcache.h"
 #include "pipetrace/format.h"
@@ -12,16 +16,37 @@
 #include "src/trace/sys.h"
 #include "state.h"
 
-#define MAX_INHERITED 256
-#define PROBE_WITHOUT_PROC 256
+/* Room for the usual handful in static memory; a process born with more
+ * (a leak audit's favourite case) gets a mapping, doubled as needed: every
+ * fd it was born with must be recorded. */
+#define STATIC_INHERITED 256
 
 struct inherited_fd {
     int fd;
     struct pt_fdinfo info;
 };
 
-static struct inherited_fd inherited[MAX_INHERITED];
+static struct inherited_fd first_slots[STATIC_INHERITED];
+static struct inherited_fd *inherited = first_slots;
+static int inherited_room = STATIC_INHERITED;
 static int inherited_count;
+
+/* 0, or -1 when no more room could be had (the rest go unrecorded). */
+static int make_room(void) {
+    if (inherited_count < inherited_room)
+        return 0;
+    size_t room = (size_t)inherited_room * 2;
+    struct inherited_fd *bigger = pt_sys_mmap(NULL, room * sizeof *bigger, PROT_READ | PROT_WRITE,
+                                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pt_sys_failed((long)bigger))
+        return -1;
+    memcpy(bigger, inherited, (size_t)inherited_count * sizeof *bigger);
+    if (inherited != first_slots)
+        pt_sys_munmap(inherited, (size_t)inherited_room * sizeof *inherited);
+    inherited = bigger;
+    inherited_room = (int)room;
+    return 0;
+}
 
 struct linux_dirent64 {
     uint64_t d_ino;
@@ -32,7 +57,7 @@ struct linux_dirent64 {
 };
 
 static void note(int fd) {
-    if (inherited_count >= MAX_INHERITED)
+    if (make_room() < 0)
         return;
     struct inherited_fd *slot = &inherited[inherited_count];
     pt_fd_identify(fd, &slot->info);
@@ -71,6 +96,30 @@ static void scan_dir(int dirfd) {
     }
 }
 
+/* No /proc (a chroot, a container without it): every fd below the
+ * RLIMIT_NOFILE soft limit (no new fd can be above it) is asked about, 256
+ * at a time: poll answers POLLNVAL for a number that is not open. */
+#define PROBE_CHUNK 256
+#define PROBE_LIMIT (1 << 20) /* as many as the fd cache holds */
+
+static void probe_without_proc(void) {
+    struct rlimit lim;
+    unsigned long limit = PT_SYS3(SYS_getrlimit, RLIMIT_NOFILE, &lim, 0) == 0 ? lim.rlim_cur : 1024;
+    if (limit > PROBE_LIMIT)
+        limit = PROBE_LIMIT;
+    struct pollfd chunk[PROBE_CHUNK];
+    for (unsigned long first = 0; first < limit; first += PROBE_CHUNK) {
+        unsigned n = limit - first < PROBE_CHUNK ? (unsigned)(limit - first) : PROBE_CHUNK;
+        for (unsigned i = 0; i < n; i++)
+            chunk[i] = (struct pollfd){.fd = (int)(first + i), .events = 0, .revents = 0};
+        if (pt_syscall6(SYS_poll, (long)chunk, n, 0, 0, 0, 0) < 0)
+            return;
+        for (unsigned i = 0; i < n; i++)
+            if (!(chunk[i].revents & POLLNVAL))
+                note(chunk[i].fd);
+    }
+}
+
 void pt_scan_inherited(void) {
     inherited_count = 0;
     int dirfd = pt_sys_openat(AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -79,10 +128,7 @@ void pt_scan_inherited(void) {
         pt_sys_close(dirfd);
         return;
     }
-    /* No /proc (a chroot, a container without it): probe the low numbers. */
-    for (int fd = 0; fd < PROBE_WITHOUT_PROC; fd++)
-        if (PT_SYS3(SYS_fcntl, fd, F_GETFD, 0) >= 0)
-            note(fd);
+    probe_without_proc();
 }
 
 int pt_inherited_worth_a_file(void) {
