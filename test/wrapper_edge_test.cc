@@ -223,4 +223,52 @@ TEST(Inherited, ThreeHundredLeakedFdsAreAllNamed) {
     EXPECT_EQ(named.size(), 300u);
 }
 
+// --- issue 17 item 8: fds glibc changes behind the wrappers ------------------
+
+// forkpty's child gets the terminal on fds 0-2 through glibc-internal dup2
+// calls.  Its write to the terminal must not be recorded as a write to the
+// parent's stdout pipe (the fd cache must learn the change).
+TEST(Pty, ForkptyChildWritesAreOnTheTerminalNotThePipe) {
+    RunResult plain = RunPlain({ProgPath("we_forkpty")});
+    if (plain.exited && plain.exit_code == 77)
+        GTEST_SKIP() << plain.out;
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_EQ(plain.out, "got: child on pty\\r\\n\nstatus 768\n");
+
+    for (bool all_fds : {false, true}) {
+        SCOPED_TRACE(all_fds ? "PIPETRACE_ALL_FDS=1" : "default");
+        std::string dir = FreshDir("forkpty");
+        RunOptions opts = Opts();
+        if (all_fds)
+            opts.env.push_back({"PIPETRACE_ALL_FDS", "1"});
+        RunResult traced = RunTraced({ProgPath("we_forkpty")}, dir, opts);
+        ExpectSameBehaviour(plain, traced);
+        Trace t = harness::LoadTrace(dir);
+        ASSERT_TRACE_OK(t);
+        int child = 0;
+        for (const Process &p : t.processes)
+            if (p.ppid == traced.pid && p.fork_child)
+                child = p.pid;
+        ASSERT_NE(child, 0) << t.Head(60);
+        // The parent's stdout is the harness's pipe: only the parent writes it.
+        auto pipe_writes =
+            t.Select([&](const Event &e) { return e.IsWrite() && e.kind == "pipe" && e.fd == 1; });
+        for (const Event *w : pipe_writes)
+            EXPECT_EQ(w->pid, traced.pid) << w->raw.dump();
+        auto child_writes = t.Select([&](const Event &e) { return e.pid == child && e.IsWrite(); });
+        if (all_fds) {
+            ASSERT_EQ(child_writes.size(), 1u) << t.Head(80);
+            EXPECT_EQ(child_writes[0]->kind, "tty") << child_writes[0]->raw.dump();
+            EXPECT_EQ(child_writes[0]->data, "child on pty\n");
+        } else {
+            EXPECT_EQ(child_writes.size(), 0u) << t.Head(80);
+        }
+        // forkpty's fork is recorded like any other.
+        auto forks =
+            t.Select([&](const Event &e) { return e.pid == traced.pid && e.call == "fork"; });
+        ASSERT_EQ(forks.size(), 1u) << t.Head(60);
+        EXPECT_EQ(forks[0]->child, child);
+    }
+}
+
 } // namespace

@@ -65,6 +65,8 @@ static const struct symbol symbols[] = {
     SYMBOL(waitid, "waitid"),
     SYMBOL(exit_now, "_exit"),
     SYMBOL(exit_now_c99, "_Exit"),
+    SYMBOL(openpty, "openpty"),
+    SYMBOL(login_tty, "login_tty"),
     SYMBOL(dl_find_object, "_dl_find_object"),
 };
 

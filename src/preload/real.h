@@ -7,7 +7,7 @@
  * Every wrapper takes its function through PT_REAL and has a path for
  * NULL, which happens only in that last case (resolving again would recurse
  * forever): the raw system call where there is one, else a failure with
- * ENOSYS (popen, system, posix_spawn, daemon, pclose, login_tty). */
+ * ENOSYS (popen, system, posix_spawn, daemon, pclose, openpty, login_tty). */
 #ifndef PIPETRACE_PRELOAD_REAL_H
 #define PIPETRACE_PRELOAD_REAL_H
 
@@ -65,6 +65,8 @@ struct pt_real_fns {
     int (*waitid)(idtype_t, id_t, siginfo_t *, int);
     void (*exit_now)(int) __attribute__((noreturn));     /* _exit */
     void (*exit_now_c99)(int) __attribute__((noreturn)); /* _Exit */
+    int (*openpty)(int *, int *, char *, const void *, const void *);
+    int (*login_tty)(int);
     /* Not wrapped: glibc's lock-free, async-signal-safe lookup of the module
      * holding an address (glibc 2.35 on; NULL before).  The struct is
      * dlfcn.h's struct dl_find_object. */
