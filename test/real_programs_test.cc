@@ -342,4 +342,56 @@ TEST(RealPrograms, MakeJ2WithGccPipe) {
     CheckProgram("make", c);
 }
 
+// --- git: it rewrites its own argv, runs hooks, and talks to itself through
+// pipes (upload-pack and pack-objects, pack-refs under gc) -------------------
+
+// A repository with some history, made untraced (the same in both dirs).
+const char kGitRepo[] = "git init -q -b main repo\n"
+                        "cd repo\n"
+                        "for i in 1 2 3 4 5 6 7 8; do\n"
+                        "  seq 1 $((i * 300)) > \"file$i.txt\"\n"
+                        "  git add \"file$i.txt\"\n"
+                        "  git commit -q -m \"commit $i\"\n"
+                        "done\n"
+                        "git tag v1\n";
+
+TEST(RealPrograms, GitCloneNoLocal) {
+    REQUIRE_PROGRAMS("git", "seq");
+    Case c = Command({"git", "clone", "--no-local", "repo", "copy"});
+    c.setup = [](const std::string &dir) { Sh(dir, kGitRepo); };
+    c.after = {"git", "-C", "copy", "log", "--format=%H %s", "--decorate=full"};
+    c.flows = {{"git", "git", -1}};
+    CheckProgram("git-clone", c);
+}
+
+TEST(RealPrograms, GitGc) {
+    REQUIRE_PROGRAMS("git", "seq");
+    Case c = Command({"git", "-C", "repo", "gc"});
+    c.setup = [](const std::string &dir) { Sh(dir, kGitRepo); };
+    c.after = {"sh", "-c",
+               "git -C repo count-objects -v | grep -v size; git -C repo fsck --no-progress; "
+               "git -C repo log --format=%H"};
+    CheckProgram("git-gc", c);
+}
+
+TEST(RealPrograms, GitCommitWithPreCommitHook) {
+    REQUIRE_PROGRAMS("git", "seq", "sort", "sh");
+    Case c = Command({"git", "-C", "repo", "commit", "-m", "through the hook"});
+    c.setup = [](const std::string &dir) {
+        Sh(dir, std::string(kGitRepo) +
+                    "cat > .git/hooks/pre-commit <<'EOF'\n"
+                    "#!/bin/sh\n"
+                    "git diff --cached --name-only | sort -r | sed 's/^/staged: /' >&2\n"
+                    "echo hook done >&2\n"
+                    "EOF\n"
+                    "chmod +x .git/hooks/pre-commit\n"
+                    "seq 5 9 > file1.txt\n"
+                    "echo new > file9.txt\n"
+                    "git add file1.txt file9.txt\n");
+    };
+    c.after = {"git", "-C", "repo", "log", "--format=%H %s", "-n", "2"};
+    c.flows = {{"git", "sort", -1}, {"sort", "sed", -1}};
+    CheckProgram("git-commit", c);
+}
+
 } // namespace
