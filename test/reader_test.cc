@@ -458,7 +458,7 @@ TEST(Dir, MissingAndEmptyDirectoriesAreErrors) {
     EXPECT_EQ("pipetrace: no trace files in " + empty, std::string(err));
 }
 
-TEST(Dir, FilesAreInNumericNameOrderAndABadOneFails) {
+TEST(Dir, FilesAreInNumericNameOrderAndABadOneIsSkipped) {
     std::string dir = FreshDir("dirorder");
     WriteFile(dir, "100.0.ptr", TraceBuilder(100, 1, 0, {"a"}).Build());
     WriteFile(dir, "99.1.ptr", TraceBuilder(99, 1, 0, {"b"}).Build());
@@ -470,11 +470,18 @@ TEST(Dir, FilesAreInNumericNameOrderAndABadOneFails) {
     EXPECT_STREQ("99.0.ptr", pt_file_basename(&d.files[0]));
     EXPECT_STREQ("99.1.ptr", pt_file_basename(&d.files[1]));
     EXPECT_STREQ("100.0.ptr", pt_file_basename(&d.files[2]));
+    EXPECT_EQ(0u, d.nskipped);
     pt_dir_close(&d);
 
+    // A file that is not a trace costs only itself.
     std::string bad = WriteFile(dir, "101.0.ptr", Text("garbage garbage garbage"));
-    ASSERT_EQ(-1, pt_dir_open(&d, dir.c_str(), err, sizeof err));
-    EXPECT_EQ("pipetrace: " + bad + ": not a pipetrace trace (bad magic)", std::string(err));
+    ASSERT_EQ(0, pt_dir_open(&d, dir.c_str(), err, sizeof err)) << err;
+    EXPECT_EQ(3u, d.count);
+    ASSERT_EQ(1u, d.nskipped);
+    EXPECT_STREQ("101.0.ptr", d.skipped[0].name);
+    EXPECT_EQ("pipetrace: " + bad + ": not a pipetrace trace (bad magic)",
+              std::string(d.skipped[0].message));
+    pt_dir_close(&d);
 }
 
 TEST(Merge, ThreeFilesComeOutInGlobalTimeOrder) {

@@ -33,10 +33,42 @@ int analysis_load(struct analysis *a, const char *dir) {
     }
     pt_check_finish(&a->check);
     warn_damaged_files(&a->dir);
+    if (pt_coverage_find(&a->coverage, &a->model, &a->dir) < 0) {
+        cli_error("out of memory");
+        analysis_free(a);
+        return EXIT_BAD_INPUT;
+    }
     return 0;
 }
 
+void analysis_json_gaps(FILE *out, const struct analysis *a) {
+    putc('[', out);
+    for (size_t i = 0; i < a->coverage.len; i++) {
+        const struct pt_gap *g = &a->coverage.v[i];
+        fputs(i ? ",\n  " : "\n  ", out);
+        if (g->pid != 0)
+            fprintf(out, "{\"pid\":%" PRId32, g->pid);
+        else
+            fputs("{\"pid\":null", out);
+        fprintf(out, ",\"kind\":\"%s\",\"file\":", pt_gap_kind_name(g->kind));
+        if (g->file[0] != '\0')
+            esc_json_str(out, g->file);
+        else
+            fputs("null", out);
+        fputs(",\"what\":", out);
+        esc_json_str(out, g->text);
+        fprintf(out, ",\"dropped\":%" PRIu64 ",\"errno\":", g->dropped);
+        if (g->err != 0 && pt_errno_name(g->err) != NULL)
+            fprintf(out, "\"%s\"", pt_errno_name(g->err));
+        else
+            fputs("null", out);
+        putc('}', out);
+    }
+    fputs(a->coverage.len ? "\n]" : "]", out);
+}
+
 void analysis_free(struct analysis *a) {
+    pt_coverage_free(&a->coverage);
     pt_check_free(&a->check);
     pt_problems_free(&a->problems);
     pt_model_free(&a->model);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "analysis/check.h"
+#include "analysis/coverage.h"
 #include "analysis/model.h"
 #include "analysis/problems.h"
 #include "trace/dir.h"
@@ -26,10 +27,12 @@ struct analysis {
     struct pt_model model;
     struct pt_check check;
     struct pt_problems problems;
+    struct pt_coverage coverage; /* what the trace could not see */
 };
 
 /* Opens the directory (one-line error, EXIT_BAD_INPUT), warns once per
- * damaged file, builds the model and runs every detector.  0 on success. */
+ * file skipped or damaged, builds the model, runs every detector and finds
+ * the gaps in coverage.  0 on success. */
 int analysis_load(struct analysis *a, const char *dir);
 void analysis_free(struct analysis *a);
 
@@ -43,6 +46,8 @@ void analysis_text_exit(const struct pt_image *img, char *buf, size_t len);
 /* [{"kind",...}, ...] */
 void analysis_json_problems(FILE *out, const struct analysis *a);
 void analysis_text_problems(FILE *out, const struct analysis *a);
+/* [{"pid","kind","file","what","dropped","errno"}, ...] */
+void analysis_json_gaps(FILE *out, const struct analysis *a);
 /* The origin chain as [{"step":"created",...}, ...]. */
 void analysis_json_chain(FILE *out, const struct pt_model *m, const struct pt_origin *o);
 /* argv joined by spaces, cut to fit width (with "..." at the end). */

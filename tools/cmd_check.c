@@ -18,9 +18,12 @@ const char cmd_check_usage[] =
     "  interleaved-write  writes over PIPE_BUF by several writers to one pipe\n"
     "  ebadf              a closed fd used, a double close, a read on a write end\n"
     "  leaked-fd          an fd leaked across exec and never used (see leaks)\n"
-    "Exit status: 1 when a problem was found, 0 when none, 2 on error.\n"
+    "Exit status: 1 when a problem was found, 0 when none, 2 on error.  When\n"
+    "the trace is incomplete (files not read or damaged, tracing stopped,\n"
+    "children untraced), the output says so: finding nothing then proves less.\n"
     "\n"
-    "  --json   {\"problems\": [...]} (fields: docs/VIEWER.md)\n";
+    "  --json   {\"problems\": [...], \"complete\": B, \"coverage_gaps\": [...]}\n"
+    "           (fields: docs/VIEWER.md)\n";
 
 int cmd_check(int argc, char **argv) {
     struct analysis_options o;
@@ -31,14 +34,28 @@ int cmd_check(int argc, char **argv) {
     rc = analysis_load(&a, o.dir);
     if (rc != 0)
         return rc;
+    int complete = pt_coverage_complete(&a.coverage);
+    char missing[512];
+    pt_coverage_phrase(&a.coverage, missing, sizeof missing);
     if (o.json) {
         fputs("{\"problems\":", stdout);
         analysis_json_problems(stdout, &a);
+        printf(",\n\"complete\":%s,\"coverage_gaps\":", complete ? "true" : "false");
+        analysis_json_gaps(stdout, &a);
         fputs("}\n", stdout);
-    } else if (a.problems.len == 0) {
+    } else if (a.problems.len == 0 && complete) {
         puts("no problems found");
+    } else if (a.problems.len == 0) {
+        /* Silence means nothing when part of the run was not seen. */
+        printf("no problems found in what was recorded; the trace is incomplete: %s "
+               "(see pipetrace summary)\n",
+               missing);
     } else {
         analysis_text_problems(stdout, &a);
+        if (!complete)
+            printf("the trace is incomplete: %s; more problems may be missing "
+                   "(see pipetrace summary)\n",
+                   missing);
     }
     rc = analysis_flush(a.problems.len ? 1 : 0);
     analysis_free(&a);

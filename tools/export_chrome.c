@@ -26,15 +26,15 @@ void chrome_begin(struct chrome *c, const char *ph, int32_t pid, int32_t tid, ui
     c->first = 0;
 }
 
-static uint64_t middle(const struct pt_record *r) {
-    return r->t_end > r->t_start ? r->t_start + (r->t_end - r->t_start) / 2 : r->t_start;
+static uint64_t middle(const struct flows_call *c) {
+    return c->t_end > c->t_start ? c->t_start + (c->t_end - c->t_start) / 2 : c->t_start;
 }
 
 static void flow_end(struct chrome *c, const char *ph, const struct flows_segment *s,
                      const struct flows_call *call) {
     char name[48];
     flows_object_name(s->pipe->kind, s->pipe->ino, name, sizeof name);
-    chrome_begin(c, ph, c->d->files[call->file].hdr->pid, call->rec->tid, middle(call->rec));
+    chrome_begin(c, ph, c->d->files[call->file].hdr->pid, call->tid, middle(call));
     fprintf(c->out, ",\"id\":%" PRIu64 ",\"cat\":\"pipe\",\"name\":\"%s\"%s", c->next_flow, name,
             ph[0] == 'f' ? ",\"bp\":\"e\"" : "");
     fprintf(c->out, ",\"args\":{\"bytes\":%" PRIu64 ",\"offset\":%" PRIu64 "}}", s->len, s->offset);

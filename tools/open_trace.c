@@ -19,10 +19,24 @@ void warn_damaged_files(struct pt_dir *d) {
     }
 }
 
+static void warn_skipped_files(const struct pt_dir *d) {
+    for (size_t i = 0; i < d->nskipped; i++) {
+        const char *m = d->skipped[i].message;
+        if (strncmp(m, "pipetrace: ", 11) == 0)
+            m += 11;
+        fprintf(stderr, "pipetrace: warning: %s; skipped\n", m);
+    }
+}
+
 int open_trace(const char *dir, struct pt_dir *d) {
     char err[1024];
-    if (pt_dir_open(d, dir, err, sizeof err) < 0) {
+    int rc = pt_dir_open(d, dir, err, sizeof err);
+    /* When nothing could be read, one file's problem is the error itself. */
+    if (rc == 0 || d->nskipped > 1)
+        warn_skipped_files(d);
+    if (rc < 0) {
         fprintf(stderr, "%s\n", err);
+        pt_dir_close(d);
         return EXIT_BAD_INPUT;
     }
     return 0;

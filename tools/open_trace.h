@@ -6,7 +6,9 @@
 
 #include "trace/dir.h"
 
-/* Opens dir.  0, or EXIT_BAD_INPUT after printing the error. */
+/* Opens dir, with one warning line per trace file that cannot be read
+ * (the rest is read; the analysis commands report the gap).  0, or
+ * EXIT_BAD_INPUT after printing the error (d is then closed). */
 int open_trace(const char *dir, struct pt_dir *d);
 
 /* Prints one warning per damaged file.  Called after the command's pass

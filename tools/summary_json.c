@@ -24,7 +24,7 @@ static void json_calls(FILE *out, const struct pt_image *img) {
     int first = 1;
     putc('[', out);
     for (unsigned t = 0; t <= PT_EV_MAX; t++) {
-        const struct pt_stat *s = &img->stats[t];
+        const struct pt_stat *s = pt_image_stat(img, t);
         if (s->calls == 0 || !summary_counted_call(t) || pt_event_name(t) == NULL)
             continue;
         fprintf(out,
@@ -182,32 +182,6 @@ int summary_pipe_shown(const struct pt_pipe *p) {
     return 0;
 }
 
-static void json_gaps(FILE *out, const struct pt_model *m) {
-    int first = 1;
-    putc('[', out);
-    for (size_t i = 0; i < m->nfiles; i++) {
-        const struct pt_image *img = &m->images[i];
-        const struct pt_file_header *h = img->file->hdr;
-        const char *what[4];
-        size_t n = 0;
-        if (img->stdio_unhooked)
-            what[n++] = "stdio not hooked: bytes moved by printf/fwrite/fread are missing";
-        if (h->flags & PT_HDR_STOPPED)
-            what[n++] = "tracing stopped early";
-        if (h->dropped)
-            what[n++] = "events dropped";
-        if (pt_damage_any(&img->file->damage))
-            what[n++] = "trace file damaged";
-        for (size_t k = 0; k < n; k++) {
-            fprintf(out, "%s{\"pid\":%" PRId32 ",\"what\":", first ? "" : ",", img->pid);
-            esc_json_str(out, what[k]);
-            fprintf(out, ",\"dropped\":%" PRIu64 "}", h->dropped);
-            first = 0;
-        }
-    }
-    putc(']', out);
-}
-
 void summary_json(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     fputs("{\"processes\":[", out);
@@ -226,8 +200,9 @@ void summary_json(FILE *out, const struct analysis *a) {
     }
     fputs("],\n\"problems\":", out);
     analysis_json_problems(out, a);
-    fputs(",\n\"coverage_gaps\":", out);
-    json_gaps(out, m);
+    fprintf(out, ",\n\"complete\":%s,\"coverage_gaps\":",
+            pt_coverage_complete(&a->coverage) ? "true" : "false");
+    analysis_json_gaps(out, a);
     fprintf(out, ",\n\"dropped_events\":%" PRIu64 ",\"events\":%" PRIu64 ",\"duration\":%.9f}\n",
             m->dropped, m->events, analysis_rel(m, m->t_last));
 }

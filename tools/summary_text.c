@@ -117,7 +117,7 @@ static void calls(FILE *out, const struct analysis *a) {
         fprintf(out, "  pid %" PRId32 " %s\n    %-14s %8s %7s %14s %12s\n", img->pid, cmd, "call",
                 "calls", "errors", "bytes", "seconds");
         for (unsigned t = 0; t <= PT_EV_MAX; t++) {
-            const struct pt_stat *s = &img->stats[t];
+            const struct pt_stat *s = pt_image_stat(img, t);
             if (s->calls == 0 || !summary_counted_call(t) || pt_event_name(t) == NULL)
                 continue;
             fprintf(out, "    %-14s %8" PRIu64 " %7" PRIu64 " %14" PRIu64 " %12.6f\n",
@@ -127,26 +127,22 @@ static void calls(FILE *out, const struct analysis *a) {
 }
 
 static void coverage(FILE *out, const struct analysis *a) {
-    const struct pt_model *m = &a->model;
+    const struct pt_coverage *c = &a->coverage;
     fputs("\nCOVERAGE\n", out);
-    size_t gaps = 0;
-    for (size_t i = 0; i < m->nfiles; i++) {
-        const struct pt_image *img = &m->images[i];
-        const struct pt_file_header *h = img->file->hdr;
-        if (img->stdio_unhooked && ++gaps)
-            fprintf(out, "  pid %" PRId32 ": stdio not hooked (printf/fwrite bytes missing)\n",
-                    img->pid);
-        if ((h->flags & PT_HDR_STOPPED) && ++gaps)
-            fprintf(out,
-                    "  pid %" PRId32 ": tracing stopped early (%s), %" PRIu64 " events dropped\n",
-                    img->pid, pt_errno_name(h->stop_errno) ? pt_errno_name(h->stop_errno) : "?",
-                    h->dropped);
-        if (pt_damage_any(&img->file->damage) && ++gaps)
-            fprintf(out, "  pid %" PRId32 ": trace file damaged (see the warning above)\n",
-                    img->pid);
+    for (size_t i = 0; i < c->len; i++) {
+        const struct pt_gap *g = &c->v[i];
+        if (g->pid != 0)
+            fprintf(out, "  pid %" PRId32 ": %s\n", g->pid, g->text);
+        else
+            fprintf(out, "  %s\n", g->text);
     }
-    fprintf(out, "  %s; dropped events: %" PRIu64 "\n", gaps ? "gaps above" : "no gaps",
-            m->dropped);
+    if (pt_coverage_complete(c)) {
+        fprintf(out, "  no gaps; dropped events: %" PRIu64 "\n", c->dropped);
+        return;
+    }
+    char phrase[512];
+    pt_coverage_phrase(c, phrase, sizeof phrase);
+    fprintf(out, "  the trace is incomplete: %s\n", phrase);
 }
 
 void summary_text(FILE *out, const struct analysis *a) {

@@ -22,10 +22,27 @@ static int done_ok(const struct pt_record *r) {
 
 /* --- counting ------------------------------------------------------------ */
 
-static void count(struct pt_image *img, const struct pt_record *r) {
+/* The image's counts for a call type, made on first use. */
+static struct pt_stat *stat_of(struct pt_model *m, struct pt_image *img, unsigned type) {
+    if (img->stat_slot[type] != 0)
+        return &img->stats[img->stat_slot[type] - 1];
+    struct pt_stat *v = realloc(img->stats, (img->nstats + 1) * sizeof *v);
+    if (v == NULL) {
+        m->oom = 1;
+        return NULL;
+    }
+    img->stats = v;
+    memset(&v[img->nstats], 0, sizeof *v);
+    img->stat_slot[type] = (uint8_t)++img->nstats;
+    return &v[img->nstats - 1];
+}
+
+static void count(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     if (r->type > PT_EV_MAX)
         return;
-    struct pt_stat *s = &img->stats[r->type];
+    struct pt_stat *s = stat_of(m, img, r->type);
+    if (s == NULL)
+        return;
     s->calls++;
     if (r->state != PT_DONE)
         return;
@@ -47,7 +64,7 @@ static void keep_pending(struct pt_model *m, struct pt_image *img, const struct 
         return;
     }
     img->pending = v;
-    v[img->npending++] = (struct pt_pending){r, ev->ev.offset};
+    v[img->npending++] = (struct pt_pending){*r, ev->ev.offset};
 }
 
 /* --- I/O ----------------------------------------------------------------- */
@@ -259,7 +276,8 @@ static void apply_untraced(struct pt_model *m, struct pt_image *img, const struc
     img->untraced = v;
     v[img->nuntraced++] = (struct pt_untraced){
         .pid = r->result > 0 && r->result <= INT32_MAX ? (int32_t)r->result : 0,
-        .reason = (unsigned)r->arg,
+        .reason = (unsigned)(uint32_t)r->arg,
+        .err = (int)(r->arg >> 32),
         .path = path,
         .t = r->t_start,
     };
@@ -359,7 +377,7 @@ static void apply_process(struct pt_model *m, struct pt_image *img, const struct
 
 void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
-    count(img, r);
+    count(m, img, r);
     keep_pending(m, img, ev);
     switch (r->type) {
     case PT_EV_READ ... PT_EV_STDIO_WRITE:

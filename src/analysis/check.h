@@ -27,7 +27,7 @@ struct pt_check_pipe;  /* per pipe state */
 
 struct pt_check_epipe {
     size_t image;
-    const struct pt_record *rec;
+    struct pt_record rec; /* a copy: its file may be unmapped by the end */
 };
 
 struct pt_check {

@@ -92,7 +92,7 @@ static int killed_holding(const struct pt_model *m, const struct pt_holder *h, u
     if (img->end == PT_END_SIGNAL)
         return 1;
     for (size_t i = 0; img->end == PT_END_NONE && i < img->npending; i++)
-        if (img->pending[i].rec->t_start <= t_eof)
+        if (img->pending[i].rec.t_start <= t_eof)
             return 1;
     return 0;
 }
@@ -227,7 +227,7 @@ static void epipe(struct pt_check *c, struct pt_image *img, const struct pt_reco
 void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
                           const struct pt_record *r) {
     for (size_t i = 0; i < c->nepipes; i++)
-        if (c->epipes[i].image == img->index && c->epipes[i].rec->obj_ino == r->obj_ino)
+        if (c->epipes[i].image == img->index && c->epipes[i].rec.obj_ino == r->obj_ino)
             return;
     struct pt_check_epipe *v = realloc(c->epipes, (c->nepipes + 1) * sizeof *v);
     if (v == NULL) {
@@ -235,7 +235,7 @@ void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
         return;
     }
     c->epipes = v;
-    v[c->nepipes++] = (struct pt_check_epipe){img->index, r};
+    v[c->nepipes++] = (struct pt_check_epipe){img->index, *r};
 }
 
 /* --- leaked-fd ----------------------------------------------------------------- */
@@ -280,7 +280,7 @@ void pt_check_end_detectors(struct pt_check *c) {
     for (size_t i = 0; i < m->nfiles; i++) {
         struct pt_image *img = &m->images[i];
         for (size_t j = 0; j < img->npending; j++) {
-            const struct pt_record *r = img->pending[j].rec;
+            const struct pt_record *r = &img->pending[j].rec;
             int on_pipe = r->obj_kind == PT_OBJ_PIPE || r->obj_kind == PT_OBJ_FIFO;
             if (on_pipe && pt_is_read(r->type))
                 blocked_read(c, img, r);
@@ -301,6 +301,6 @@ void pt_check_end_detectors(struct pt_check *c) {
         blocked_until_killed(c, m->pipes[i]);
     free(writes);
     for (size_t i = 0; i < c->nepipes; i++)
-        epipe(c, &m->images[c->epipes[i].image], c->epipes[i].rec, 0);
+        epipe(c, &m->images[c->epipes[i].image], &c->epipes[i].rec, 0);
     leaked(c);
 }

@@ -32,10 +32,10 @@ struct pt_check_pipe {
     int interleave_reported;
     int32_t early_reader; /* an EAGAIN read before any byte was written */
     int early_fd;
-    const struct pt_record *early_rec;
+    struct pt_record early_rec; /* copies: the files may be unmapped later */
     int race_reported;
-    size_t eof_image; /* a read that returned EOF, or PT_NO_IMAGE */
-    const struct pt_record *eof_rec;
+    size_t eof_image;         /* a read that returned EOF, or PT_NO_IMAGE */
+    struct pt_record eof_rec; /* valid when eof_image is set */
 };
 
 static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe *p) {
@@ -167,7 +167,7 @@ static void read_before_write(struct pt_check *c, struct pt_image *img, const st
         pp->bytes_written == 0 && cp->early_reader == 0) {
         cp->early_reader = img->pid;
         cp->early_fd = r->fd;
-        cp->early_rec = r;
+        cp->early_rec = *r;
         return;
     }
     if (!pt_is_write(r->type) || r->state != PT_DONE || r->result <= 0 || cp->early_reader == 0 ||
@@ -186,14 +186,14 @@ static void read_before_write(struct pt_check *c, struct pt_image *img, const st
     pt_problem_fd(p, r->fd);
     p->object_kind = r->obj_kind;
     p->object_ino = r->obj_ino;
-    pt_problem_evidence(p, cp->early_reader, cp->early_rec);
+    pt_problem_evidence(p, cp->early_reader, &cp->early_rec);
     pt_problem_evidence(p, img->pid, r);
     pt_problem_message(p,
                        "pid %" PRId32 " read non-blocking fd %d of pipe:[%" PRIu64 "] before "
                        "pid %" PRId32 " (%s) wrote to it: the read found the pipe empty (EAGAIN) "
                        "%.6f s before the first write (a race between reader and writer)",
                        cp->early_reader, cp->early_fd, r->obj_ino, img->pid, pt_short_exe(img),
-                       (double)(r->t_start - cp->early_rec->t_start) / 1e9);
+                       (double)(r->t_start - cp->early_rec.t_start) / 1e9);
 }
 
 /* A read that saw EOF: blocked-read checks at the end whether the EOF came
@@ -206,7 +206,7 @@ static void eof_read(struct pt_check *c, struct pt_image *img, const struct pt_r
     struct pt_check_pipe *cp = pp ? pipe_state(c, pp) : NULL;
     if (cp != NULL && cp->eof_image == PT_NO_IMAGE) {
         cp->eof_image = img->index;
-        cp->eof_rec = r;
+        cp->eof_rec = *r;
     }
 }
 
@@ -215,7 +215,7 @@ const struct pt_record *pt_check_eof_read(const struct pt_check *c, const struct
     if (p->id > c->npipes || c->pipes[p->id - 1].eof_image == PT_NO_IMAGE)
         return NULL;
     *image = c->pipes[p->id - 1].eof_image;
-    return c->pipes[p->id - 1].eof_rec;
+    return &c->pipes[p->id - 1].eof_rec;
 }
 
 /* --- interleaved-write ------------------------------------------------------ */

@@ -73,8 +73,12 @@ static int number(struct flows *fl, const struct pt_merged *m, int is_write) {
     uint64_t *total = is_write ? &p->bytes_written : &p->bytes_read;
     struct flows_call c = {
         .file = m->file_index,
-        .rec = r,
-        .data = m->ev.payload,
+        .rec_offset = m->ev.offset,
+        .seq = ++fl->calls_numbered,
+        .t_start = r->t_start,
+        .t_end = r->t_end,
+        .tid = r->tid,
+        .data_len = r->data_len,
         .start = *total,
         .end = *total + (uint64_t)r->result,
         .pos = *total,
@@ -96,10 +100,27 @@ static int number(struct flows *fl, const struct pt_merged *m, int is_write) {
     return 0;
 }
 
+/* A held call's record, found again in its file. */
+static int held_record(const struct flows *fl, const struct flows_held *h, struct pt_merged *m) {
+    const struct pt_file *f = &fl->files[h->file_index];
+    const uint8_t *map = pt_file_bytes(f);
+    if (map == NULL)
+        return 0; /* gone since: its bytes are lost */
+    m->ev.rec = (const struct pt_record *)(map + h->offset);
+    m->ev.payload = map + h->offset + PT_RECORD_SIZE;
+    m->ev.offset = h->offset;
+    m->file = f;
+    m->file_index = h->file_index;
+    return 1;
+}
+
 static int release(struct flows *fl, uint64_t now) {
+    struct flows_held h;
     struct pt_merged m;
     int is_write = 0;
-    while (flows_order_pop(&fl->order, now, &m)) {
+    while (flows_order_pop(&fl->order, now, &h)) {
+        if (!held_record(fl, &h, &m))
+            continue;
         flows_is_pipe_io(m.ev.rec, &is_write);
         if (number(fl, &m, is_write) < 0)
             return -1;

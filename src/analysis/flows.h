@@ -45,7 +45,7 @@ extern "C" {
 #define FLOWS_PENDING_MAX (1u << 20)
 
 /* Bytes of one pipe read by one read from one write (or from/by an end
- * nobody traced: write->rec or read->rec is NULL). */
+ * nobody traced: write or read is NULL). */
 struct flows_segment {
     const struct flows_pipe *pipe;
     uint64_t offset, len; /* in the pipe's stream */
@@ -58,11 +58,11 @@ struct flows_segment {
 struct flows_pair {
     size_t writer, reader;
     uint64_t bytes;
-    uint64_t writes, reads;                         /* calls that took part */
-    struct flows_hist latency;                      /* ns from write end to read end, per
-                                                       segment; 0 when the read ended first
-                                                       (a write that blocked until read) */
-    const struct pt_record *last_write, *last_read; /* to count calls */
+    uint64_t writes, reads;         /* calls that took part */
+    struct flows_hist latency;      /* ns from write end to read end, per
+                                       segment; 0 when the read ended first
+                                       (a write that blocked until read) */
+    uint64_t last_write, last_read; /* seq of the last call counted */
 };
 
 struct flows_last_call {
@@ -108,6 +108,7 @@ struct flows {
     size_t file_count;
     struct flows_hooks hooks;
     struct flows_order order;
+    uint64_t calls_numbered;   /* the last flows_call.seq given */
     struct flows_pipe **pipes; /* in order of first appearance */
     size_t pipe_count, pipe_cap;
     size_t *table; /* hash on (ino, dev): index + 1, 0 free */

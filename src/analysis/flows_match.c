@@ -28,19 +28,32 @@ static struct flows_pair *find_pair(struct flows_pipe *p, size_t writer, size_t 
     return pair;
 }
 
+/* A call's capture, found again in its file (which may have been unmapped
+ * since the call was read): NULL if the file cannot be read again. */
+static const uint8_t *capture(const struct flows *fl, const struct flows_call *c) {
+    const uint8_t *map = pt_file_bytes(&fl->files[c->file]);
+    return map != NULL ? map + c->rec_offset + PT_RECORD_SIZE : NULL;
+}
+
 /* Compares what both sides captured of the segment's bytes. */
-static void check_data(struct flows_pipe *p, const struct flows_segment *s) {
+static void check_data(const struct flows *fl, struct flows_pipe *p,
+                       const struct flows_segment *s) {
     const struct flows_call *w = s->write, *r = s->read;
     uint64_t lo = s->offset, hi = s->offset + s->len;
-    uint64_t w_hi = w->start + w->rec->data_len, r_hi = r->start + r->rec->data_len;
+    uint64_t w_hi = w->start + w->data_len, r_hi = r->start + r->data_len;
     if (w_hi < hi)
         hi = w_hi;
     if (r_hi < hi)
         hi = r_hi;
     if (hi <= lo)
         return;
+    /* Both mapped at once: the second lookup cannot unmap the first (the
+     * cache drops the least recently read file). */
+    const uint8_t *w_data = capture(fl, w), *r_data = capture(fl, r);
+    if (w_data == NULL || r_data == NULL)
+        return;
     p->compared += hi - lo;
-    if (memcmp(w->data + (lo - w->start), r->data + (lo - r->start), hi - lo) == 0)
+    if (memcmp(w_data + (lo - w->start), r_data + (lo - r->start), hi - lo) == 0)
         return;
     p->mismatches++;
     if (p->first_mismatch == UINT64_MAX)
@@ -48,22 +61,21 @@ static void check_data(struct flows_pipe *p, const struct flows_segment *s) {
 }
 
 static uint64_t latency(const struct flows_call *w, const struct flows_call *r) {
-    uint64_t we = w->rec->t_end, re = r->rec->t_end;
-    return re > we ? re - we : 0;
+    return r->t_end > w->t_end ? r->t_end - w->t_end : 0;
 }
 
 static void account(struct flows_pair *pair, const struct flows_segment *s) {
     const struct flows_call *w = s->write, *r = s->read;
     pair->bytes += s->len;
-    if (w != NULL && pair->last_write != w->rec) {
+    if (w != NULL && pair->last_write != w->seq) {
         pair->writes++;
-        pair->last_write = w->rec;
+        pair->last_write = w->seq;
     }
-    if (r != NULL && pair->last_read != r->rec) {
+    if (r != NULL && pair->last_read != r->seq) {
         pair->reads++;
-        pair->last_read = r->rec;
+        pair->last_read = r->seq;
     }
-    if (w != NULL && r != NULL && w->rec != NULL && r->rec != NULL)
+    if (w != NULL && r != NULL)
         flows_hist_add(&pair->latency, latency(w, r));
 }
 
@@ -83,7 +95,7 @@ static int emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w, st
         return -1;
     account(pair, &s);
     if (w != NULL && r != NULL)
-        check_data(p, &s);
+        check_data(fl, p, &s);
     if (fl->hooks.segment != NULL)
         fl->hooks.segment(fl->hooks.ctx, &s);
     if (w != NULL && (w->pos += len) == w->end)

@@ -3,19 +3,18 @@
 
 #include <stdlib.h>
 
-static int before(const struct pt_merged *a, const struct pt_merged *b) {
-    const struct pt_record *x = a->ev.rec, *y = b->ev.rec;
-    if (x->t_end != y->t_end)
-        return x->t_end < y->t_end;
-    if (x->t_start != y->t_start)
-        return x->t_start < y->t_start;
+static int before(const struct flows_held *a, const struct flows_held *b) {
+    if (a->t_end != b->t_end)
+        return a->t_end < b->t_end;
+    if (a->t_start != b->t_start)
+        return a->t_start < b->t_start;
     if (a->file_index != b->file_index)
         return a->file_index < b->file_index;
-    return a->ev.offset < b->ev.offset;
+    return a->offset < b->offset;
 }
 
-static void swap(struct pt_merged *a, struct pt_merged *b) {
-    struct pt_merged t = *a;
+static void swap(struct flows_held *a, struct flows_held *b) {
+    struct flows_held t = *a;
     *a = *b;
     *b = t;
 }
@@ -53,19 +52,20 @@ void flows_order_free(struct flows_order *o) {
 int flows_order_push(struct flows_order *o, const struct pt_merged *m) {
     if (o->len == o->cap) {
         size_t cap = o->cap ? 2 * o->cap : 64;
-        struct pt_merged *h = realloc(o->heap, cap * sizeof *h);
+        struct flows_held *h = realloc(o->heap, cap * sizeof *h);
         if (h == NULL)
             return -1;
         o->heap = h;
         o->cap = cap;
     }
-    o->heap[o->len] = *m;
+    o->heap[o->len] =
+        (struct flows_held){m->ev.rec->t_end, m->ev.rec->t_start, m->ev.offset, m->file_index};
     sift_up(o, o->len++);
     return 0;
 }
 
-int flows_order_pop(struct flows_order *o, uint64_t now, struct pt_merged *out) {
-    if (o->len == 0 || o->heap[0].ev.rec->t_end > now)
+int flows_order_pop(struct flows_order *o, uint64_t now, struct flows_held *out) {
+    if (o->len == 0 || o->heap[0].t_end > now)
         return 0;
     *out = o->heap[0];
     o->heap[0] = o->heap[--o->len];

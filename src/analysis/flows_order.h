@@ -17,8 +17,15 @@
 extern "C" {
 #endif
 
+/* A held call: its keys and where its record is (the file may be unmapped
+ * while the call is held). */
+struct flows_held {
+    uint64_t t_end, t_start, offset;
+    size_t file_index;
+};
+
 struct flows_order {
-    struct pt_merged *heap; /* min-heap on (t_end, t_start, file_index) */
+    struct flows_held *heap; /* min-heap on (t_end, t_start, file_index, offset) */
     size_t len, cap;
 };
 
@@ -30,7 +37,7 @@ int flows_order_push(struct flows_order *o, const struct pt_merged *m);
 
 /* The earliest-ending held record if it ended at or before `now` (pass
  * UINT64_MAX at the end of the trace to drain); 0 if there is none. */
-int flows_order_pop(struct flows_order *o, uint64_t now, struct pt_merged *out);
+int flows_order_pop(struct flows_order *o, uint64_t now, struct flows_held *out);
 
 #ifdef __cplusplus
 }

@@ -14,13 +14,18 @@ extern "C" {
 /* "No traced process": the file index of an end nobody traced. */
 #define FLOWS_NO_FILE SIZE_MAX
 
-/* One call's share of a pipe's byte stream. */
+/* One call's share of a pipe's byte stream.  What the matching needs of
+ * the record is copied: a call may wait for its match long after its file
+ * was last read (and unmapped); the capture is found again by offset. */
 struct flows_call {
-    size_t file;                 /* index into the trace's files, or FLOWS_NO_FILE */
-    const struct pt_record *rec; /* NULL for an end nobody traced */
-    const uint8_t *data;         /* the capture: rec->data_len bytes from `start` */
-    uint64_t start, end;         /* [start, end): the call's bytes in the stream */
-    uint64_t pos;                /* matched up to here */
+    size_t file;         /* index into the trace's files */
+    uint64_t rec_offset; /* of the call's record in its file */
+    uint64_t seq;        /* 1, 2, ... in the order the calls were numbered */
+    uint64_t t_start, t_end;
+    int32_t tid;
+    uint32_t data_len;   /* bytes captured: the payload, from `start` on */
+    uint64_t start, end; /* [start, end): the call's bytes in the stream */
+    uint64_t pos;        /* matched up to here */
 };
 
 struct flows_queue {

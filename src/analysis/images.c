@@ -14,11 +14,40 @@ void pt_image_end_table(struct pt_model *m, struct pt_image *img) {
         m->oom = 1;
 }
 
+/* --- forks by child pid: a hash of each pid's latest fork, chained to the
+ * earlier ones (a pid may be reused) ----------------------------------- */
+
+static size_t *fork_slot(size_t *hash, size_t cap, const struct pt_fork *forks, int32_t pid) {
+    size_t i = ((uint32_t)pid * 0x9E3779B1u) & (cap - 1);
+    while (hash[i] != 0 && forks[hash[i] - 1].child_pid != pid)
+        i = (i + 1) & (cap - 1);
+    return &hash[i];
+}
+
+/* Keeps the hash at most half full.  -1 when out of memory. */
+static int fork_hash_grow(struct pt_model *m) {
+    if ((m->nforks + 1) * 2 <= m->fork_hash_cap)
+        return 0;
+    size_t cap = m->fork_hash_cap ? m->fork_hash_cap * 2 : 64;
+    size_t *hash = calloc(cap, sizeof *hash);
+    if (hash == NULL)
+        return -1;
+    for (size_t i = 0; i < m->nforks; i++) /* later forks overwrite earlier */
+        *fork_slot(hash, cap, m->forks, m->forks[i].child_pid) = i + 1;
+    free(m->fork_by_pid);
+    m->fork_by_pid = hash;
+    m->fork_hash_cap = cap;
+    return 0;
+}
+
 /* The fork or spawn record that made pid, not yet claimed. */
 static struct pt_fork *find_fork(struct pt_model *m, int32_t pid) {
-    for (size_t i = m->nforks; i-- > 0;)
-        if (!m->forks[i].taken && m->forks[i].child_pid == pid)
-            return &m->forks[i];
+    if (m->fork_hash_cap == 0)
+        return NULL;
+    size_t i = *fork_slot(m->fork_by_pid, m->fork_hash_cap, m->forks, pid);
+    for (; i != 0; i = m->forks[i - 1].prev_same_pid)
+        if (!m->forks[i - 1].taken)
+            return &m->forks[i - 1];
     return NULL;
 }
 
@@ -149,13 +178,14 @@ void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_r
                      int spawn) {
     if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
         return;
-    if (grow_forks(m) < 0) {
+    if (grow_forks(m) < 0 || fork_hash_grow(m) < 0) {
         m->oom = 1;
         return;
     }
     struct pt_fork *f = &m->forks[m->nforks];
     memset(f, 0, sizeof *f);
     f->child_pid = (int32_t)r->result;
+    size_t *slot = fork_slot(m->fork_by_pid, m->fork_hash_cap, m->forks, f->child_pid);
     f->parent_image = img->index;
     f->spawn = spawn;
     f->t = r->t_start;
@@ -163,7 +193,8 @@ void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_r
         m->oom = 1;
         return;
     }
-    m->nforks++;
+    f->prev_same_pid = *slot;
+    *slot = ++m->nforks;
 }
 
 void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {

@@ -1,4 +1,5 @@
 /* Building the model: one pass over the merged stream of all files. */
+#define _GNU_SOURCE
 #include "model.h"
 
 #include <stdlib.h>
@@ -11,6 +12,26 @@ static unsigned image_number(const struct pt_file *f) {
     const char *name = pt_file_basename(f);
     const char *dot = strchr(name, '.');
     return dot ? (unsigned)strtoul(dot + 1, NULL, 10) : 0;
+}
+
+static int by_pid_cmp(const void *a, const void *b, void *ctx) {
+    const struct pt_image *images = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    if (images[x].pid != images[y].pid)
+        return images[x].pid < images[y].pid ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Finding a pid's images is a binary search, not a scan: a trace may hold
+ * tens of thousands of images, and every wait looks one up. */
+static int index_by_pid(struct pt_model *m) {
+    m->by_pid = malloc((m->nfiles ? m->nfiles : 1) * sizeof *m->by_pid);
+    if (m->by_pid == NULL)
+        return -1;
+    for (size_t i = 0; i < m->nfiles; i++)
+        m->by_pid[i] = i;
+    qsort_r(m->by_pid, m->nfiles, sizeof *m->by_pid, by_pid_cmp, m->images);
+    return 0;
 }
 
 int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles) {
@@ -39,7 +60,7 @@ int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles
     }
     if (nfiles == 0)
         m->t0 = 0;
-    return 0;
+    return index_by_pid(m);
 }
 
 static void step(struct pt_model *m, const struct pt_merged *ev) {
@@ -79,7 +100,15 @@ int pt_model_build(struct pt_model *m) {
     return m->oom ? -1 : 0;
 }
 
+const struct pt_stat *pt_image_stat(const struct pt_image *img, unsigned type) {
+    static const struct pt_stat none;
+    if (type > PT_EV_MAX || img->stat_slot[type] == 0)
+        return &none;
+    return &img->stats[img->stat_slot[type] - 1];
+}
+
 static void free_image(struct pt_image *img) {
+    free(img->stats);
     pt_fdtable_free(&img->fds);
     pt_fdtable_free(&img->carried);
     pt_fdtable_free(&img->final);
@@ -96,11 +125,13 @@ void pt_model_free(struct pt_model *m) {
     for (size_t i = 0; m->images != NULL && i < m->nfiles; i++)
         free_image(&m->images[i]);
     free(m->images);
+    free(m->by_pid);
     free(m->processes);
     pt_pipes_free(m);
     for (size_t i = 0; i < m->nforks; i++)
         pt_fdtable_free(&m->forks[i].fds);
     free(m->forks);
+    free(m->fork_by_pid);
     while (m->origins != NULL) {
         struct pt_origin *next = m->origins->all_next;
         free(m->origins->site);
@@ -111,10 +142,20 @@ void pt_model_free(struct pt_model *m) {
 }
 
 size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t) {
+    size_t lo = 0, hi = m->nfiles;
+    while (lo < hi) { /* the first of pid's images in by_pid */
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->images[m->by_pid[mid]].pid < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     size_t found = PT_NO_IMAGE;
-    for (size_t i = 0; i < m->nfiles; i++)
-        if (m->images[i].pid == pid && (found == PT_NO_IMAGE || m->images[i].start <= t))
+    for (size_t k = lo; k < m->nfiles && m->images[m->by_pid[k]].pid == pid; k++) {
+        size_t i = m->by_pid[k];
+        if (found == PT_NO_IMAGE || m->images[i].start <= t)
             found = i;
+    }
     return found;
 }
 

@@ -121,6 +121,7 @@ struct pt_stat {
 struct pt_untraced {
     int32_t pid;
     unsigned reason; /* PT_UNTRACED_* */
+    int err;         /* PT_UNTRACED_FAILED: why its trace could not start */
     char *path;
     uint64_t t;
 };
@@ -130,9 +131,10 @@ struct pt_module {
     char *path;
 };
 
-/* A call that had not returned when the trace ended. */
+/* A call that had not returned when the trace ended (a copy: the file it
+ * came from may be unmapped by then). */
 struct pt_pending {
-    const struct pt_record *rec;
+    struct pt_record rec;
     uint64_t offset;
 };
 
@@ -159,7 +161,13 @@ struct pt_image {
     struct pt_fdtable final;    /* the table when the image ended (exit, exec
                                    or the end of the trace) */
     int wait_seen, wait_status; /* what the parent's wait said */
-    struct pt_stat stats[PT_EV_MAX + 1];
+    /* strace -c per call type, kept sparse (an image uses a few types, and
+     * a trace may hold tens of thousands of images): stat_slot[type] is
+     * 1 + the index into stats, 0 for a type not seen.  Read them with
+     * pt_image_stat(). */
+    uint8_t stat_slot[PT_EV_MAX + 1];
+    struct pt_stat *stats;
+    size_t nstats;
     struct pt_untraced *untraced;
     size_t nuntraced;
     struct pt_module *modules;
@@ -184,6 +192,7 @@ struct pt_fork {
     uint64_t t;
     struct pt_fdtable fds;
     int taken;
+    size_t prev_same_pid; /* the fork before it of the same child pid */
 };
 
 struct pt_model;
@@ -197,6 +206,7 @@ struct pt_model {
     const struct pt_file *files;
     size_t nfiles;
     struct pt_image *images; /* one per file, same order */
+    size_t *by_pid;          /* image indexes ordered by (pid, index) */
     struct pt_process *processes;
     size_t nprocesses;
     struct pt_pipe **pipes; /* in id order */
@@ -205,6 +215,8 @@ struct pt_model {
     size_t hash_cap;
     struct pt_fork *forks;
     size_t nforks, cap_forks;
+    size_t *fork_by_pid; /* open addressing on child pid: latest fork + 1 */
+    size_t fork_hash_cap;
     struct pt_origin *origins; /* every step, for freeing */
     uint64_t t0, t_last;
     uint64_t events;
@@ -236,6 +248,9 @@ size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t);
 
 /* True when the image was still running (or killed unseen) at the end. */
 int pt_image_alive_at_end(const struct pt_image *img);
+
+/* The image's strace -c counts for one call type (all zero if none). */
+const struct pt_stat *pt_image_stat(const struct pt_image *img, unsigned type);
 
 /* The image's exe, "" if none. */
 const char *pt_image_exe(const struct pt_image *img);

@@ -90,6 +90,22 @@ static int list_traces(const char *path, struct name_list *l, char *err, size_t 
     return 0;
 }
 
+static int skip(struct pt_dir *d, const char *name, const char *message) {
+    struct pt_skipped *v = realloc(d->skipped, (d->nskipped + 1) * sizeof *v);
+    if (v == NULL)
+        return -1;
+    d->skipped = v;
+    v[d->nskipped].name = strdup(name);
+    v[d->nskipped].message = strdup(message);
+    if (v[d->nskipped].name == NULL || v[d->nskipped].message == NULL) {
+        free(v[d->nskipped].name);
+        free(v[d->nskipped].message);
+        return -1;
+    }
+    d->nskipped++;
+    return 0;
+}
+
 static int open_traces(struct pt_dir *d, const char *path, const struct name_list *l, char *err,
                        size_t errlen) {
     d->files = calloc(l->count, sizeof *d->files);
@@ -100,17 +116,29 @@ static int open_traces(struct pt_dir *d, const char *path, const struct name_lis
     const char *sep = path[0] != '\0' && path[strlen(path) - 1] == '/' ? "" : "/";
     for (size_t i = 0; i < l->count; i++) {
         char *file;
+        char why[1024];
         if (asprintf(&file, "%s%s%s", path, sep, l->names[i]) < 0) {
             snprintf(err, errlen, "pipetrace: %s: out of memory", path);
             return -1;
         }
-        int rc = pt_file_open(&d->files[d->count], file, err, errlen);
+        int rc = pt_file_open(&d->files[d->count], file, why, sizeof why);
         free(file);
-        if (rc < 0)
+        if (rc == 0)
+            d->count++;
+        else if (skip(d, l->names[i], why) < 0) {
+            snprintf(err, errlen, "pipetrace: %s: out of memory", path);
             return -1;
-        d->count++;
+        }
     }
-    return 0;
+    if (d->count > 0)
+        return 0;
+    /* Nothing to answer from.  With one file, its problem is the error. */
+    if (d->nskipped == 1)
+        snprintf(err, errlen, "%s", d->skipped[0].message);
+    else
+        snprintf(err, errlen, "pipetrace: %s: none of the %zu trace files could be read", path,
+                 d->nskipped);
+    return -1;
 }
 
 int pt_dir_open(struct pt_dir *d, const char *path, char *err, size_t errlen) {
@@ -120,8 +148,6 @@ int pt_dir_open(struct pt_dir *d, const char *path, char *err, size_t errlen) {
     if (rc == 0)
         rc = open_traces(d, path, &names, err, errlen);
     free_names(&names);
-    if (rc < 0)
-        pt_dir_close(d);
     return rc;
 }
 
@@ -129,5 +155,10 @@ void pt_dir_close(struct pt_dir *d) {
     for (size_t i = 0; i < d->count; i++)
         pt_file_close(&d->files[i]);
     free(d->files);
+    for (size_t i = 0; i < d->nskipped; i++) {
+        free(d->skipped[i].name);
+        free(d->skipped[i].message);
+    }
+    free(d->skipped);
     memset(d, 0, sizeof *d);
 }

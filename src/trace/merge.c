@@ -19,7 +19,25 @@ static int slot_earlier(const struct pt_merge_slot *a, const struct pt_merge_slo
 }
 
 static struct pt_merge_slot *slot_at(struct pt_merge_source *s, size_t i) {
-    return &s->window[(s->window_head + i) % PT_MERGE_WINDOW];
+    return &s->window[(s->window_head + i) % s->window_cap];
+}
+
+/* Doubles the ring up to PT_MERGE_WINDOW slots, unrolled from its head.
+ * -1 when out of memory. */
+static int window_grow(struct pt_merge_source *s) {
+    size_t cap = s->window_cap ? 2 * s->window_cap : 16;
+    if (cap > PT_MERGE_WINDOW)
+        cap = PT_MERGE_WINDOW;
+    struct pt_merge_slot *w = malloc(cap * sizeof *w);
+    if (w == NULL)
+        return -1;
+    for (size_t i = 0; i < s->window_len; i++)
+        w[i] = *slot_at(s, i);
+    free(s->window);
+    s->window = w;
+    s->window_head = 0;
+    s->window_cap = cap;
+    return 0;
 }
 
 static void window_push(struct pt_merge_source *s, struct pt_merge_slot slot) {
@@ -32,25 +50,35 @@ static void window_push(struct pt_merge_source *s, struct pt_merge_slot slot) {
 }
 
 static void window_pop(struct pt_merge_source *s) {
-    s->window_head = (s->window_head + 1) % PT_MERGE_WINDOW;
+    s->window_head = (s->window_head + 1) % s->window_cap;
     s->window_len--;
 }
 
-/* Reads records into the window until it is full or the file is done. */
-static void window_fill(struct pt_merge_source *s) {
+/* Reads records into the window until it is full or the file is done.
+ * -1 when out of memory. */
+static int window_fill(struct pt_merge_source *s) {
     struct pt_event ev;
-    while (s->window_len < PT_MERGE_WINDOW && pt_file_next(&s->cursor, &ev))
+    while (s->window_len < PT_MERGE_WINDOW && !s->cursor.done) {
+        if (s->window_len == s->window_cap && window_grow(s) < 0)
+            return -1;
+        if (!pt_file_next(&s->cursor, &ev))
+            break;
         window_push(s, (struct pt_merge_slot){ev.rec->t_start, ev.offset});
+    }
+    return 0;
 }
 
 /* The record at a slot: the cursor already checked that it lies whole
- * inside the mapping. */
-static struct pt_event slot_event(const struct pt_file *f, const struct pt_merge_slot *slot) {
-    struct pt_event ev;
-    ev.rec = (const struct pt_record *)(f->map + slot->offset);
-    ev.payload = f->map + slot->offset + PT_RECORD_SIZE;
-    ev.offset = slot->offset;
-    return ev;
+ * inside the file; the mapping may have been remade since. */
+static int slot_event(const struct pt_file *f, const struct pt_merge_slot *slot,
+                      struct pt_event *ev) {
+    const uint8_t *map = pt_file_bytes(f);
+    if (map == NULL)
+        return -1;
+    ev->rec = (const struct pt_record *)(map + slot->offset);
+    ev->payload = map + slot->offset + PT_RECORD_SIZE;
+    ev->offset = slot->offset;
+    return 0;
 }
 
 /* --- the heap over files ----------------------------------------------- */
@@ -105,6 +133,16 @@ static void sift_down(struct pt_merge *m, size_t i) {
 
 /* --- the merge ----------------------------------------------------------- */
 
+/* The key a file joins the merge with: its earliest record among the
+ * first PT_MERGE_WINDOW, what its window will start with (found when the
+ * file was opened, without mapping it).  A file with no record to go by
+ * joins when its image began; its walk then finds what is wrong with it. */
+static struct pt_merge_slot first_key(const struct pt_file *f) {
+    if (f->has_first)
+        return (struct pt_merge_slot){f->first_t, f->first_offset};
+    return (struct pt_merge_slot){f->hdr->start_mono_ns, f->hdr->data_offset};
+}
+
 int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count) {
     memset(m, 0, sizeof *m);
     size_t n = count ? count : 1;
@@ -118,18 +156,13 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
     m->source_count = count;
     for (size_t i = 0; i < count; i++) {
         struct pt_merge_source *s = &m->sources[i];
-        s->window = malloc(PT_MERGE_WINDOW * sizeof *s->window);
-        if (s->window == NULL) {
-            pt_merge_free(m);
-            return -1;
-        }
+        struct pt_merge_slot first = first_key(&files[i]);
+        s->pid = files[i].hdr->pid;
         pt_file_walk(&s->cursor, &files[i]);
         s->cursor.hold = 1; /* the window still points behind the cursor */
         s->released = s->cursor.released;
-        s->pid = files[i].hdr->pid;
-        window_fill(s);
-        if (s->window_len > 0)
-            m->waiting[m->waiting_len++] = key_of(m, i);
+        m->waiting[m->waiting_len++] =
+            (struct pt_merge_key){first.t_start, first.offset, s->pid, (uint32_t)i};
     }
     qsort(m->waiting, m->waiting_len, sizeof *m->waiting, key_compare);
     return 0;
@@ -138,12 +171,28 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
 /* Files join the heap when the merge reaches their first record: a trace's
  * processes rarely all overlap in time, and the heap is only as deep as
  * the number of files that do. */
-static void admit_started(struct pt_merge *m) {
+static int admit_started(struct pt_merge *m) {
     while (m->waiting_next < m->waiting_len &&
            (m->heap_len == 0 || key_earlier(&m->waiting[m->waiting_next], &m->heap[0]))) {
-        m->heap[m->heap_len] = m->waiting[m->waiting_next++];
+        size_t i = m->waiting[m->waiting_next++].source;
+        struct pt_merge_source *s = &m->sources[i];
+        if (window_fill(s) < 0) {
+            m->oom = 1;
+            return -1;
+        }
+        if (s->window_len == 0) /* it could not be read again */
+            continue;
+        m->heap[m->heap_len] = key_of(m, i);
         sift_up(m, m->heap_len++);
     }
+    return 0;
+}
+
+/* A file the merge is done with gives its window back. */
+static void source_done(struct pt_merge_source *s) {
+    free(s->window);
+    s->window = NULL;
+    s->window_cap = s->window_head = 0;
 }
 
 /* Hands back the pages of a file that neither the window nor the record
@@ -163,24 +212,34 @@ static void release_source(struct pt_merge_source *s, uint64_t handed_out) {
 }
 
 int pt_merge_next(struct pt_merge *m, struct pt_merged *out) {
-    admit_started(m);
-    if (m->heap_len == 0)
-        return 0;
-    size_t i = m->heap[0].source;
-    struct pt_merge_source *s = &m->sources[i];
-    out->ev = slot_event(s->cursor.file, &s->window[s->window_head]);
-    out->file = s->cursor.file;
-    out->file_index = i;
-    window_pop(s);
-    window_fill(s);
-    release_source(s, out->ev.offset);
-    /* The file stays at the root with its next record, or leaves the heap. */
-    if (s->window_len == 0)
-        m->heap[0] = m->heap[--m->heap_len];
-    else
-        m->heap[0] = key_of(m, i);
-    sift_down(m, 0);
-    return 1;
+    for (;;) {
+        if (admit_started(m) < 0 || m->heap_len == 0)
+            return 0;
+        size_t i = m->heap[0].source;
+        struct pt_merge_source *s = &m->sources[i];
+        int readable = slot_event(s->cursor.file, &s->window[s->window_head], &out->ev) == 0;
+        out->file = s->cursor.file;
+        out->file_index = i;
+        window_pop(s);
+        if (readable && window_fill(s) < 0) {
+            m->oom = 1;
+            return 0;
+        }
+        if (readable)
+            release_source(s, out->ev.offset);
+        else /* gone since it was opened: the rest of it is lost */
+            s->window_len = 0;
+        /* The file stays at the root with its next record, or leaves the heap. */
+        if (s->window_len == 0) {
+            m->heap[0] = m->heap[--m->heap_len];
+            source_done(s);
+        } else {
+            m->heap[0] = key_of(m, i);
+        }
+        sift_down(m, 0);
+        if (readable)
+            return 1;
+    }
 }
 
 void pt_merge_free(struct pt_merge *m) {

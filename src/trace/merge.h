@@ -23,7 +23,7 @@ struct pt_merged {
  * signal handler or another thread got in between a call reading the clock
  * and reserving its record: such a record lands a few places late.  A
  * record more than PT_MERGE_WINDOW places out of order comes out late. */
-#define PT_MERGE_WINDOW 256
+#define PT_MERGE_WINDOW PT_FIRST_RECORDS
 
 /* A pending record of one file: enough to order it and find it again. */
 struct pt_merge_slot {
@@ -32,11 +32,14 @@ struct pt_merge_slot {
 };
 
 /* One file being read: a cursor and the reorder window, a ring of at most
- * PT_MERGE_WINDOW next records kept in order. */
+ * PT_MERGE_WINDOW next records kept in order.  The window is allocated when
+ * the merge reaches the file's first record (growing as it fills) and freed
+ * when the file is done, so that a trace of many short-lived processes
+ * holds windows only for the files that overlap in time. */
 struct pt_merge_source {
     struct pt_cursor cursor;
     struct pt_merge_slot *window;
-    size_t window_head, window_len;
+    size_t window_head, window_len, window_cap;
     uint64_t released; /* mapping handed back before this */
     int32_t pid;       /* the file's, a tie-breaker in the heap */
 };
@@ -44,7 +47,9 @@ struct pt_merge_source {
 /* A k-way merge with a binary heap over the files, keyed by the earliest
  * record of each file's window (t_start, pid, file offset, file index).
  * Memory grows with the number of files, never with the number of events:
- * PT_MERGE_WINDOW slots per file. */
+ * a few words per file, and PT_MERGE_WINDOW slots per file being merged.
+ * Records are found again by offset (pt_file_bytes), so files that are not
+ * being read may lose their mappings in between. */
 /* A file in the heap, with the key of its earliest pending record copied
  * in, so that ordering the heap touches nothing else. */
 struct pt_merge_key {
@@ -61,12 +66,15 @@ struct pt_merge {
     size_t heap_len;
     struct pt_merge_key *waiting; /* files not reached yet, by first key */
     size_t waiting_len, waiting_next;
+    int oom; /* the merge ended early: out of memory */
 };
 
 /* 0, or -1 when out of memory. */
 int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count);
 
-/* The earliest pending record; 0 when every file is exhausted. */
+/* The earliest pending record; 0 when every file is exhausted (or memory
+ * ran out: then m->oom is set).  The record's pointers stay valid until the
+ * next call at least (see pt_file_bytes). */
 int pt_merge_next(struct pt_merge *m, struct pt_merged *out);
 
 void pt_merge_free(struct pt_merge *m);

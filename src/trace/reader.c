@@ -28,40 +28,65 @@ static void fail(char *err, size_t errlen, const char *path, const char *fmt, ..
     va_end(ap);
 }
 
-/* --- mapping ------------------------------------------------------------ */
+/* --- opening: only a regular file, never followed ------------------------ */
 
-static int map_file(struct pt_file *f, char *err, size_t errlen) {
-    int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+static const char *file_type_name(mode_t mode) {
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
+
+/* Opens f->path for reading if it is a regular file.  The type is checked
+ * before the open (lstat: a FIFO or device is never opened) and again on
+ * the fd (fstat: the name may have been swapped in between); O_NONBLOCK and
+ * O_NOFOLLOW keep such a swap from blocking or following a link. */
+static int open_regular(const struct pt_file *f, struct stat *st, char *err, size_t errlen) {
+    if (lstat(f->path, st) < 0) {
+        fail(err, errlen, f->path, "%s", strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        fail(err, errlen, f->path, "%s, not a trace file (not opened)",
+             file_type_name(st->st_mode));
+        return -1;
+    }
+    int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY);
     if (fd < 0) {
-        fail(err, errlen, f->path, "%s", strerror(errno));
+        fail(err, errlen, f->path, "%s",
+             errno == ELOOP ? "a symbolic link, not a trace file" : strerror(errno));
         return -1;
     }
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        fail(err, errlen, f->path, "%s", strerror(errno));
+    struct stat before = *st;
+    if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_dev != before.st_dev ||
+        st->st_ino != before.st_ino) {
+        fail(err, errlen, f->path, "changed while being opened, not read");
         close(fd);
         return -1;
     }
-    if (!S_ISREG(st.st_mode)) {
-        fail(err, errlen, f->path, "not a regular file");
-        close(fd);
-        return -1;
+    return fd;
+}
+
+/* Reads exactly n bytes at off; 0, or -1 when the file is shorter. */
+static int read_at(int fd, void *buf, size_t n, uint64_t off) {
+    uint8_t *p = buf;
+    while (n > 0) {
+        ssize_t k = pread(fd, p, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        p += k;
+        n -= (size_t)k;
+        off += (uint64_t)k;
     }
-    f->size = (size_t)st.st_size;
-    if (f->size == 0) {
-        close(fd);
-        fail(err, errlen, f->path, "empty file (the process wrote no header)");
-        return -1;
-    }
-    void *map = mmap(NULL, f->size, PROT_READ, MAP_SHARED, fd, 0);
-    int saved = errno;
-    close(fd); /* the mapping keeps the file; no fd per open trace */
-    if (map == MAP_FAILED) {
-        fail(err, errlen, f->path, "cannot map: %s", strerror(saved));
-        return -1;
-    }
-    f->map = map;
-    f->hdr = map;
     return 0;
 }
 
@@ -69,8 +94,12 @@ static int map_file(struct pt_file *f, char *err, size_t errlen) {
 
 /* The fields a reader needs before it can trust any other, in the order
  * they must be checked: the byte order decides how to read the version. */
-static int check_identity(const struct pt_file *f, char *err, size_t errlen) {
-    const struct pt_file_header *h = f->hdr;
+static int check_identity(const struct pt_file *f, const struct pt_file_header *h, char *err,
+                          size_t errlen) {
+    if (f->size == 0) {
+        fail(err, errlen, f->path, "empty file (the process wrote no header)");
+        return -1;
+    }
     if (f->size < PT_MAGIC_LEN || memcmp(h->magic, PT_MAGIC, PT_MAGIC_LEN) != 0) {
         fail(err, errlen, f->path, "not a pipetrace trace (bad magic)");
         return -1;
@@ -97,8 +126,8 @@ static int check_identity(const struct pt_file *f, char *err, size_t errlen) {
     return 0;
 }
 
-static int check_layout(const struct pt_file *f, char *err, size_t errlen) {
-    const struct pt_file_header *h = f->hdr;
+static int check_layout(const struct pt_file *f, const struct pt_file_header *h, char *err,
+                        size_t errlen) {
     if (f->size < sizeof *h) {
         fail(err, errlen, f->path, "truncated header (%zu of %zu bytes)", f->size, sizeof *h);
         return -1;
@@ -122,12 +151,12 @@ static int check_layout(const struct pt_file *f, char *err, size_t errlen) {
 
 /* --- process strings ---------------------------------------------------- */
 
-/* The string starting at *pos inside [.., end), or NULL if it has no NUL
- * before end.  Advances *pos past the NUL. */
-static const char *take_string(const struct pt_file *f, uint64_t *pos, uint64_t end) {
+/* The string starting at *pos inside [.., end) of area, or NULL if it has
+ * no NUL before end.  Advances *pos past the NUL. */
+static const char *take_string(const char *area, uint64_t *pos, uint64_t end) {
     if (*pos >= end)
         return NULL;
-    const char *s = (const char *)f->map + *pos;
+    const char *s = area + *pos;
     const char *nul = memchr(s, '\0', end - *pos);
     if (nul == NULL)
         return NULL;
@@ -135,13 +164,14 @@ static const char *take_string(const struct pt_file *f, uint64_t *pos, uint64_t 
     return s;
 }
 
-static int parse_strings(struct pt_file *f, char *err, size_t errlen) {
+/* exe and argv from the copy of the string area that follows the header
+ * copy in one allocation. */
+static int parse_strings(struct pt_file *f, const char *area, char *err, size_t errlen) {
     const struct pt_file_header *h = f->hdr;
-    uint64_t pos = h->header_size;
-    uint64_t end = pos + h->strings_size;
+    uint64_t pos = 0, end = h->strings_size;
     int lenient = (h->flags & PT_HDR_ARGV_TRUNCATED) != 0;
 
-    f->exe = h->strings_size == 0 ? "" : take_string(f, &pos, end);
+    f->exe = h->strings_size == 0 ? "" : take_string(area, &pos, end);
     if (f->exe == NULL || h->argc > h->strings_size) {
         fail(err, errlen, f->path, "bad process strings (exe or argc out of bounds)");
         return -1;
@@ -152,7 +182,7 @@ static int parse_strings(struct pt_file *f, char *err, size_t errlen) {
         return -1;
     }
     for (f->argc = 0; f->argc < h->argc; f->argc++) {
-        const char *arg = take_string(f, &pos, end);
+        const char *arg = take_string(area, &pos, end);
         if (arg == NULL && lenient)
             break; /* the writer said argv was cut: keep what is whole */
         if (arg == NULL) {
@@ -164,6 +194,142 @@ static int parse_strings(struct pt_file *f, char *err, size_t errlen) {
     return 0;
 }
 
+/* Reads, checks and copies the header and the string area. */
+static int read_header(struct pt_file *f, int fd, char *err, size_t errlen) {
+    struct pt_file_header h;
+    memset(&h, 0, sizeof h);
+    size_t n = f->size < sizeof h ? f->size : sizeof h;
+    if (read_at(fd, &h, n, 0) < 0) {
+        fail(err, errlen, f->path, "cannot read the header: %s",
+             errno ? strerror(errno) : "file shrank");
+        return -1;
+    }
+    if (check_identity(f, &h, err, errlen) < 0 || check_layout(f, &h, err, errlen) < 0)
+        return -1;
+    /* One allocation: the header, then the strings NUL-terminated once more
+     * so that a damaged area cannot run off its end. */
+    struct pt_file_header *copy = malloc(sizeof h + h.strings_size + 1);
+    if (copy == NULL) {
+        fail(err, errlen, f->path, "out of memory");
+        return -1;
+    }
+    *copy = h;
+    f->hdr = copy;
+    char *area = (char *)(copy + 1);
+    area[h.strings_size] = '\0';
+    if (read_at(fd, area, h.strings_size, h.header_size) < 0) {
+        fail(err, errlen, f->path, "cannot read the process strings");
+        return -1;
+    }
+    return parse_strings(f, area, err, errlen);
+}
+
+/* --- the mapping cache ---------------------------------------------------- */
+
+/* The files mapped now, each remembering its slot; a use clock picks the
+ * least recently read one to unmap when every slot is taken.  The viewer
+ * is single-threaded: no lock. */
+static struct {
+    struct pt_file *slot[PT_MAP_MAX];
+    size_t len, peak;
+    uint64_t clock;
+} cache;
+
+static void cache_drop(struct pt_file *f) {
+    if (f->map == NULL)
+        return;
+    munmap((void *)f->map, f->size);
+    f->map = NULL;
+    size_t i = f->cache_slot;
+    cache.slot[i] = cache.slot[--cache.len];
+    cache.slot[i]->cache_slot = i;
+}
+
+static void cache_make_room(void) {
+    if (cache.len < PT_MAP_MAX)
+        return;
+    size_t oldest = 0;
+    for (size_t i = 1; i < cache.len; i++)
+        if (cache.slot[i]->last_use < cache.slot[oldest]->last_use)
+            oldest = i;
+    cache_drop(cache.slot[oldest]);
+}
+
+/* Maps the file again, if it is still the file opened, at least as long. */
+static const uint8_t *map_again(struct pt_file *f) {
+    struct stat st;
+    int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY);
+    if (fd < 0)
+        return NULL;
+    int same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_dev == f->dev &&
+               (uint64_t)st.st_ino == f->ino && (uint64_t)st.st_size >= f->size;
+    void *map = same ? mmap(NULL, f->size, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+    int saved = same ? errno : ESTALE;
+    close(fd);
+    if (map == MAP_FAILED) {
+        errno = saved;
+        return NULL;
+    }
+    return map;
+}
+
+const uint8_t *pt_file_bytes(const struct pt_file *cf) {
+    struct pt_file *f = (struct pt_file *)(uintptr_t)cf; /* the cache is not the file */
+    f->last_use = ++cache.clock;
+    if (f->map != NULL)
+        return f->map;
+    cache_make_room();
+    f->map = map_again(f);
+    if (f->map == NULL)
+        return NULL;
+    f->cache_slot = cache.len;
+    cache.slot[cache.len++] = f;
+    if (cache.len > cache.peak)
+        cache.peak = cache.len;
+    return f->map;
+}
+
+void pt_map_counts(size_t *now, size_t *peak) {
+    *now = cache.len;
+    *peak = cache.peak;
+}
+
+/* --- the first records, read when the file is opened ---------------------- */
+
+/* Bytes read for them: enough for the first records of nearly any file. */
+#define PEEK_BYTES (64u << 10)
+
+static uint64_t walk_end(const struct pt_file *f);
+static int next_before(struct pt_cursor *c, uint64_t end, struct pt_event *ev);
+
+/* f->first: the earliest of the first PT_FIRST_RECORDS records, read with
+ * pread from the fd just opened.  A merge needs it for every file long
+ * before it reads the file, and reading it now costs no open or mapping
+ * later. */
+static void peek_first(struct pt_file *f, int fd) {
+    static uint8_t buf[PEEK_BYTES];
+    uint64_t start = f->hdr->data_offset, end = walk_end(f);
+    if (end - start > PEEK_BYTES)
+        end = start + PEEK_BYTES;
+    ssize_t got = pread(fd, buf, end - start, (off_t)start);
+    if (got <= 0)
+        return;
+    struct pt_cursor c;
+    struct pt_event ev;
+    pt_file_walk_range(&c, f, start, UINT64_MAX);
+    c.hold = 1;
+    c.base = buf;
+    c.base_off = start;
+    for (size_t n = 0; n < PT_FIRST_RECORDS && next_before(&c, start + (uint64_t)got, &ev); n++) {
+        uint64_t t = ev.rec->t_start;
+        if (!f->has_first || t < f->first_t || (t == f->first_t && ev.offset < f->first_offset)) {
+            f->first_t = t;
+            f->first_offset = ev.offset;
+        }
+        f->has_first = 1;
+    }
+}
+
 /* --- open / close ------------------------------------------------------- */
 
 int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen) {
@@ -173,21 +339,34 @@ int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen) 
         fail(err, errlen, path, "out of memory");
         return -1;
     }
-    if (map_file(f, err, errlen) < 0 || check_identity(f, err, errlen) < 0 ||
-        check_layout(f, err, errlen) < 0 || parse_strings(f, err, errlen) < 0) {
+    struct stat st;
+    int fd = open_regular(f, &st, err, errlen);
+    if (fd < 0) {
         pt_file_close(f);
         return -1;
     }
-    /* The writer may still be appending: take one snapshot of the live end
-     * so every walk of this file agrees on it. */
-    f->tail = __atomic_load_n(&f->hdr->tail, __ATOMIC_ACQUIRE);
+    f->size = (size_t)st.st_size;
+    f->dev = (uint64_t)st.st_dev;
+    f->ino = (uint64_t)st.st_ino;
+    int rc = read_header(f, fd, err, errlen);
+    if (rc == 0) {
+        /* The writer may still be appending: one snapshot of the live end,
+         * so every walk of this file agrees on it. */
+        f->tail = f->hdr->tail;
+        peek_first(f, fd);
+    }
+    close(fd); /* nothing is held open: the records are mapped on demand */
+    if (rc < 0) {
+        pt_file_close(f);
+        return -1;
+    }
     return 0;
 }
 
 void pt_file_close(struct pt_file *f) {
-    if (f->map != NULL)
-        munmap((void *)f->map, f->size);
+    cache_drop(f);
     free(f->argv);
+    free((void *)f->hdr);
     free(f->path);
     memset(f, 0, sizeof *f);
 }
@@ -229,6 +408,10 @@ void pt_file_release(const struct pt_file *f, uint64_t upto, uint64_t *released)
     upto &= ~(uint64_t)(RELEASE_PAGE - 1);
     if (upto <= *released)
         return;
+    if (f->map == NULL || upto > f->size) { /* nothing resident to hand back */
+        *released = upto;
+        return;
+    }
     madvise((void *)(uintptr_t)(f->map + *released), upto - *released, MADV_DONTNEED);
     *released = upto;
 }
@@ -273,17 +456,26 @@ static int all_zero(const uint8_t *p, uint64_t n) {
     return 1;
 }
 
+/* The bytes at file offset pos: in the mapping, or in a buffer that holds
+ * the file from c->base_off on (pt_file_peek). */
+static const uint8_t *at(const struct pt_cursor *c, uint64_t pos) {
+    return c->base + (pos - c->base_off);
+}
+
 static void skip_zero_words(struct pt_cursor *c, uint64_t end) {
-    const uint8_t *map = c->file->map;
-    while (end - c->pos >= PT_ALIGN && all_zero(map + c->pos, PT_ALIGN))
+    while (end - c->pos >= PT_ALIGN && all_zero(at(c, c->pos), PT_ALIGN))
         c->pos += PT_ALIGN;
 }
 
 /* Reached the end cleanly: the walk is complete unless the header promised
- * records beyond the end of the file. */
+ * records beyond the end of the file.  A writer that stopped tracing (a
+ * full disk, a file size limit) leaves its tail past the end, at the
+ * reservation it could not back: that is a stop, which the header says,
+ * not damage. */
 static void finish_walk(struct pt_cursor *c) {
     const struct pt_file *f = c->file;
-    stop_walk(c, f->tail > f->size ? PT_WALK_TRUNCATED : PT_WALK_COMPLETE);
+    int cut = f->tail > f->size && !(f->hdr->flags & PT_HDR_STOPPED);
+    stop_walk(c, cut ? PT_WALK_TRUNCATED : PT_WALK_COMPLETE);
 }
 
 /* A record that does not fit before `end`: the file was cut if it would
@@ -303,7 +495,7 @@ static int check_record(struct pt_cursor *c, uint64_t end) {
         stop_overrun(c, c->pos + PT_RECORD_SIZE, 0);
         return -1;
     }
-    const struct pt_record *r = (const void *)(c->file->map + c->pos);
+    const struct pt_record *r = (const void *)at(c, c->pos);
     uint32_t size = __atomic_load_n(&r->size, __ATOMIC_ACQUIRE);
     if (size < PT_RECORD_SIZE || size % PT_ALIGN != 0) {
         stop_corrupt(c, size);
@@ -336,22 +528,28 @@ static void note_damage(const struct pt_cursor *c) {
     f->walked = 1;
 }
 
-int pt_file_next(struct pt_cursor *c, struct pt_event *ev) {
-    uint64_t end = walk_end(c->file);
+/* The mapping went away and the file cannot be mapped again. */
+static void stop_unreadable(struct pt_cursor *c) {
+    c->damage.map_errno = errno;
+    stop_walk(c, PT_WALK_UNREADABLE);
+}
+
+/* The next readable record before end, from c->base. */
+static int next_before(struct pt_cursor *c, uint64_t end, struct pt_event *ev) {
     while (!c->done) {
         if (c->pos >= c->limit || c->pos > end) {
             stop_walk(c, PT_WALK_COMPLETE);
             break;
         }
         skip_zero_words(c, end);
-        if (end - c->pos < PT_ALIGN && all_zero(c->file->map + c->pos, end - c->pos)) {
+        if (end - c->pos < PT_ALIGN && all_zero(at(c, c->pos), end - c->pos)) {
             finish_walk(c);
             break;
         }
         int verdict = check_record(c, end);
         if (verdict < 0)
             break;
-        const struct pt_record *r = (const void *)(c->file->map + c->pos);
+        const struct pt_record *r = (const void *)at(c, c->pos);
         uint64_t offset = c->pos;
         c->pos += r->size;
         release_behind(c);
@@ -362,6 +560,23 @@ int pt_file_next(struct pt_cursor *c, struct pt_event *ev) {
         ev->offset = offset;
         return 1;
     }
+    return 0;
+}
+
+int pt_file_next(struct pt_cursor *c, struct pt_event *ev) {
+    if (c->done) {
+        note_damage(c);
+        return 0;
+    }
+    c->base = pt_file_bytes(c->file);
+    c->base_off = 0;
+    if (c->base == NULL) {
+        stop_unreadable(c);
+        note_damage(c);
+        return 0;
+    }
+    if (next_before(c, walk_end(c->file), ev))
+        return 1;
     note_damage(c);
     return 0;
 }
@@ -416,6 +631,8 @@ void pt_damage_describe(const struct pt_file *f, const struct pt_damage *d, char
         add_item(what, sizeof what, "file truncated");
     if (d->stop == PT_WALK_CORRUPT)
         add_item(what, sizeof what, "corrupt record (size %u)", d->bad_size);
+    if (d->stop == PT_WALK_UNREADABLE)
+        add_item(what, sizeof what, "could not be read again (%s)", strerror(d->map_errno));
     snprintf(buf, len, "%s: %s, read up to offset %llu", f->path, what,
              (unsigned long long)d->stop_offset);
 }

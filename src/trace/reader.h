@@ -22,6 +22,8 @@ enum pt_walk_stop {
     PT_WALK_COMPLETE = 0, /* reached header.tail */
     PT_WALK_TRUNCATED,    /* the file ends before the records it promises */
     PT_WALK_CORRUPT,      /* a record had an impossible size */
+    PT_WALK_UNREADABLE,   /* the file could not be mapped again (gone,
+                             replaced or shrunk since it was opened) */
 };
 
 /* What a full walk met; all zero for an intact file. */
@@ -31,24 +33,56 @@ struct pt_damage {
     enum pt_walk_stop stop;
     uint64_t stop_offset; /* where the walk ended */
     uint32_t bad_size;    /* the size field that stopped a PT_WALK_CORRUPT walk */
+    int map_errno;        /* why a PT_WALK_UNREADABLE walk ended */
 };
 
+/* One trace file.  The header and the process strings are copied when the
+ * file is opened, and no fd is kept: a trace of any number of files can be
+ * opened at once.  The records are read through a read-only mapping made
+ * on demand; at most PT_MAP_MAX files are mapped at a time (the least
+ * recently read is unmapped to make room), so that neither the number of
+ * mappings (vm.max_map_count) nor the address space grows with the number
+ * of files.  A pt_file must not be moved in memory while it is open. */
 struct pt_file {
-    char *path; /* as given to pt_file_open, for messages */
-    const uint8_t *map;
-    size_t size; /* file size when opened; nothing beyond is read */
-    const struct pt_file_header *hdr;
-    const char *exe;   /* NUL-terminated, inside the mapping */
-    const char **argv; /* argc strings inside the mapping, then NULL */
+    char *path;                       /* as given to pt_file_open, for messages */
+    size_t size;                      /* file size when opened; nothing beyond is read */
+    const struct pt_file_header *hdr; /* a copy, as it was when opened */
+    const char *exe;                  /* NUL-terminated, in the copy */
+    const char **argv;                /* argc strings in the copy, then NULL */
     uint32_t argc;
     uint64_t tail;           /* header.tail as it was when opened */
     struct pt_damage damage; /* known once `walked`: by pt_file_scan(), or by
                                 any walk of the whole file */
     int walked;
+    /* The earliest t_start among the first PT_FIRST_RECORDS readable
+     * records (within the first 64 KiB), found when the file was opened: */
+    int has_first;
+    uint64_t first_t, first_offset;
+    /* The mapping cache's: */
+    const uint8_t *map; /* NULL while not mapped (see pt_file_bytes) */
+    uint64_t dev, ino;  /* the file opened, so that a remap finds the same */
+    uint64_t last_use;
+    size_t cache_slot;
 };
 
+/* Records looked at for pt_file.first_t (the merge's reorder window). */
+#define PT_FIRST_RECORDS 256
+
+/* Files mapped at once, at most; well under vm.max_map_count (65530). */
+#define PT_MAP_MAX 1024
+
+/* The mapping of f's first f->size bytes, made if f is not mapped now (and
+ * then another file's mapping may be dropped).  NULL, with errno set, when
+ * the file cannot be mapped again.  A pointer into the mapping stays valid
+ * until PT_MAP_MAX - 1 other files have been mapped since f was last read:
+ * hold offsets, not pointers, across the reading of other files. */
+const uint8_t *pt_file_bytes(const struct pt_file *f);
+
+/* How many files are mapped now, and the most there ever were at once. */
+void pt_map_counts(size_t *now, size_t *peak);
+
 /* One record as the walk hands it out.  Pointers are into the file's
- * mapping and stay valid until pt_file_close(). */
+ * mapping (see pt_file_bytes for how long they stay valid). */
 struct pt_event {
     const struct pt_record *rec;
     const uint8_t *payload; /* rec->data_len bytes */
@@ -65,6 +99,8 @@ struct pt_cursor {
     uint64_t released;       /* the mapping before this was handed back */
     int hold;                /* someone else hands pages back (merge.c) */
     int whole;               /* walks the whole file (pt_file_walk) */
+    const uint8_t *base;     /* where the bytes from base_off on are now */
+    uint64_t base_off;
 };
 
 /* Hands the pages of f's mapping in [*released, upto) back to the kernel
@@ -74,8 +110,12 @@ struct pt_cursor {
  * the part being read resident, not the whole file. */
 void pt_file_release(const struct pt_file *f, uint64_t upto, uint64_t *released);
 
-/* Opens, maps and validates path.  On failure returns -1 and writes a
- * one-line message "pipetrace: PATH: PROBLEM" (no newline) into err. */
+/* Opens path and validates its header and process strings.  Only a
+ * regular file is opened: a FIFO, a device or a symbolic link planted under
+ * a trace file's name is refused without being opened or followed (opening
+ * a FIFO would block, a device may act on open).  On failure returns -1
+ * and writes a one-line message "pipetrace: PATH: PROBLEM" (no newline)
+ * into err. */
 int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen);
 void pt_file_close(struct pt_file *f);
 

@@ -89,8 +89,10 @@ static void analyse(struct pt_dir *d) {
 int fuzz_one(const uint8_t *data, size_t size, const char *dir, char *err, size_t errlen) {
     struct pt_dir d;
     split_into_files(data, size, dir);
-    if (pt_dir_open(&d, dir, err, errlen) < 0)
+    if (pt_dir_open(&d, dir, err, errlen) < 0) {
+        pt_dir_close(&d);
         return -1;
+    }
     analyse(&d);
     pt_dir_close(&d);
     return 0;
