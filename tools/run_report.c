@@ -132,15 +132,15 @@ static void collect_untraced(struct report *r, const struct pt_file *f) {
     }
 }
 
-static void collect_file(struct report *r, int dfd, const char *name) {
+static void collect_file(struct report *r, int dfd, const char *dir, const char *name) {
     struct stat st;
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
         return; /* a FIFO or link planted there is not read */
-    char path[64], err[512];
-    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
+    /* By path: the reader maps files again by path when it needs them
+     * (and itself opens only a regular file, never through a link). */
+    char *path, err[512];
+    if (asprintf(&path, "%s/%s", dir, name) < 0)
         return;
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     struct pt_file f;
     if (pt_file_open(&f, path, err, sizeof err) == 0) {
         const struct pt_file_header *h = f.hdr;
@@ -155,7 +155,7 @@ static void collect_file(struct report *r, int dfd, const char *name) {
         collect_untraced(r, &f);
         pt_file_close(&f);
     }
-    close(fd);
+    free(path);
 }
 
 /* --- printing ------------------------------------------------------------------ */
@@ -211,7 +211,7 @@ void run_report_end(const struct run_report_state *s, const char *dir) {
     struct report r = {0};
     for (struct dirent *e; (e = readdir(d)) != NULL;)
         if (run_is_trace_name(e->d_name) && !was_there(s, e->d_name))
-            collect_file(&r, dirfd(d), e->d_name);
+            collect_file(&r, dirfd(d), dir, e->d_name);
     closedir(d);
     qsort(r.v, r.len, sizeof *r.v, cmp_item);
     size_t n = merge_images(&r);
