@@ -4,6 +4,7 @@
 // test/progs/ (or a real one) untraced and traced and compares.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <set>
@@ -128,6 +129,32 @@ TEST(ExecTarget, ExecutableFifoFailsWithoutHanging) {
     Trace t = harness::LoadTrace(dir);
     ASSERT_TRACE_OK(t);
     EXPECT_EQ(t.Count([](const Event &e) { return e.call == "untraced_child"; }), 0u) << t.Head(60);
+}
+
+// An exec that fails runs no child: a target that would have run untraced
+// (here a text file without "#!", which the kernel refuses with ENOEXEC)
+// must not leave an untraced process behind in the answers (it showed as a
+// phantom process whose parent was itself).
+TEST(ExecTarget, FailedExecLeavesNoUntracedChild) {
+    const std::string script = harness::FreshPath("no-shebang");
+    harness::WriteFile(script, "echo hi\n");
+    ASSERT_EQ(chmod(script.c_str(), 0755), 0);
+    std::string dir = FreshDir("failed-exec");
+    RunResult r = RunTraced({ProgPath("lc_runchild"), "fork", script}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    ASSERT_NE(r.out.find("status 32512"), std::string::npos) << r.out;
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    auto execs = t.Select([](const Event &e) { return e.call == "execve"; });
+    ASSERT_EQ(execs.size(), 1u) << t.Head(60);
+    EXPECT_EQ(execs[0]->err, "ENOEXEC") << execs[0]->raw.dump();
+    RunResult summary = harness::Run({harness::CliPath(), "summary", "--json", dir}, Opts());
+    ASSERT_TRUE(summary.exited && summary.exit_code == 0) << summary.Describe();
+    json::Value v = json::parse(summary.out);
+    const auto &processes = v["processes"].as_array();
+    EXPECT_EQ(processes.size(), 2u) << summary.out.substr(0, 3000);
+    for (const json::Value &p : processes)
+        EXPECT_EQ(p["untraced_children"].as_array().size(), 0u) << p.dump();
 }
 
 // --- issue 16 item 4: file capabilities run by root ----------------------------
@@ -268,6 +295,79 @@ TEST(Pty, ForkptyChildWritesAreOnTheTerminalNotThePipe) {
             t.Select([&](const Event &e) { return e.pid == traced.pid && e.call == "fork"; });
         ASSERT_EQ(forks.size(), 1u) << t.Head(60);
         EXPECT_EQ(forks[0]->child, child);
+    }
+}
+
+// --- issue 9 item 7: popen, pclose and devices --------------------------------
+
+// pclose is a wait for the popen child: recorded as pclose with the child's
+// pid and status, not as a close that never finished.  The popen record
+// says what the parent's end was left with: O_CLOEXEC only for mode "e"
+// (glibc clears it otherwise; the child's end never has it).
+class Popen : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(Popen, PcloseIsAWaitForTheChild) {
+    const std::string mode = GetParam();
+    RunResult plain = RunPlain({ProgPath("we_popen"), mode});
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_EQ(plain.out, "to the child\npclose 1280\n");
+    std::string dir = FreshDir("popen");
+    RunResult traced = RunTraced({ProgPath("we_popen"), mode}, dir);
+    ExpectSameBehaviour(plain, traced);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+
+    auto popens =
+        t.Select([&](const Event &e) { return e.pid == traced.pid && e.call == "popen"; });
+    ASSERT_EQ(popens.size(), 1u) << t.Head(60);
+    const Event &popen = *popens[0];
+    const bool cloexec = mode == "we";
+    EXPECT_EQ(popen.HasFdFlag("O_CLOEXEC"), cloexec) << popen.raw.dump();
+    EXPECT_EQ(popen.arg, cloexec ? O_CLOEXEC : 0) << popen.raw.dump();
+
+    auto pcloses =
+        t.Select([&](const Event &e) { return e.pid == traced.pid && e.call == "pclose"; });
+    ASSERT_EQ(pcloses.size(), 1u) << t.Head(60);
+    const Event &pclose = *pcloses[0];
+    EXPECT_EQ(pclose.state, "done");
+    EXPECT_EQ(pclose.fd, popen.fd);
+    EXPECT_EQ(pclose.result, 1280);
+    const Process *child = t.FindProcess((int)pclose.arg);
+    ASSERT_NE(child, nullptr) << pclose.raw.dump() << "\n" << t.Head(60);
+    EXPECT_EQ(child->ppid, traced.pid);
+    EXPECT_EQ(child->exe, "/usr/bin/dash");
+    EXPECT_EQ(t.Count([&](const Event &e) { return e.pid == traced.pid && e.call == "close"; }), 0u)
+        << t.Head(60);
+    // The viewer takes the pclose as the end of the parent's end.
+    RunResult leaks = harness::Run({harness::CliPath(), "leaks", "--json", dir}, Opts());
+    ASSERT_TRUE(leaks.exited && leaks.exit_code == 0) << leaks.Describe();
+    EXPECT_EQ(json::parse(leaks.out)["open_at_exit"].as_array().size(), 0u) << leaks.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, Popen, ::testing::Values("w", "we"));
+
+// /dev/null is a device, not a terminal: kind "device", named by its own
+// device number (1,3); a terminal stays "tty" (see Pty above).  Like files,
+// devices are traced only with PIPETRACE_ALL_FDS=1.
+TEST(Devices, DevNullIsADeviceNotATty) {
+    for (bool all_fds : {false, true}) {
+        SCOPED_TRACE(all_fds ? "PIPETRACE_ALL_FDS=1" : "default");
+        std::string dir = FreshDir("devnull");
+        RunOptions opts = Opts();
+        if (all_fds)
+            opts.env.push_back({"PIPETRACE_ALL_FDS", "1"});
+        RunResult r = RunTraced({"/bin/sh", "-c", "echo hi >/dev/null"}, dir, opts);
+        ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+        Trace t = harness::LoadTrace(dir);
+        ASSERT_TRACE_OK(t);
+        auto writes = t.Select([&](const Event &e) { return e.IsWrite() && e.data == "hi\n"; });
+        if (!all_fds) {
+            EXPECT_EQ(writes.size(), 0u) << t.Head(60);
+            continue;
+        }
+        ASSERT_EQ(writes.size(), 1u) << t.Head(60);
+        EXPECT_EQ(writes[0]->kind, "device") << writes[0]->raw.dump();
+        EXPECT_EQ(writes[0]->dev, makedev(1, 3)) << writes[0]->raw.dump();
     }
 }
 

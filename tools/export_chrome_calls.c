@@ -101,7 +101,7 @@ static void process_instants(struct chrome *c, const struct pt_file *f, const st
     } else if (r->type == PT_EV_EXIT) {
         snprintf(name, sizeof name, "exit %" PRIu64, r->arg);
         instant(c, f, r, r->t_start, name);
-    } else if (r->type == PT_EV_UNTRACED_CHILD) {
+    } else if (r->type == PT_EV_UNTRACED_CHILD && r->result >= 0) {
         const char *why = pt_untraced_reason_name((unsigned)r->arg);
         snprintf(name, sizeof name, "untraced child (%s)", why != NULL ? why : "?");
         instant(c, f, r, r->t_start, name);

@@ -243,6 +243,19 @@ static void apply_close(struct pt_model *m, struct pt_image *img, const struct p
         pt_fd_close(m, img, r->fd, r->t_start);
 }
 
+/* pclose closes the stream's fd before it waits (so even a pclose still
+ * waiting has let go of it), then reaps the popen child: a wait whose pid is
+ * in arg and status in result. */
+static void apply_pclose(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+    pt_fd_close(m, img, r->fd, r->t_start);
+    if (r->state != PT_DONE || r->arg == 0 || r->result < 0)
+        return;
+    struct pt_record as_wait = *r;
+    as_wait.result = (int64_t)r->arg;
+    as_wait.arg = (uint64_t)r->result;
+    pt_image_waited(m, img, &as_wait);
+}
+
 static void apply_close_range(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     if (!done_ok(r))
         return;
@@ -264,6 +277,8 @@ static void apply_close_range(struct pt_model *m, struct pt_image *img, const st
 
 static void apply_untraced(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
+    if (r->result < 0) /* written for an exec that then failed: no child ran */
+        return;
     struct pt_untraced *v = realloc(img->untraced, (img->nuntraced + 1) * sizeof *v);
     char *path = pt_decode_first_string(&ev->ev);
     if (v == NULL || path == NULL) {
@@ -402,6 +417,9 @@ void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_me
         break;
     case PT_EV_CLOSE:
         apply_close(m, img, r);
+        break;
+    case PT_EV_PCLOSE:
+        apply_pclose(m, img, r);
         break;
     case PT_EV_CLOSE_RANGE:
         apply_close_range(m, img, r);

@@ -70,6 +70,8 @@ static void note_wait(struct graph *g, const struct pt_record *r) {
 
 static int note_untraced(struct graph *g, const struct pt_file *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
+    if (r->result < 0) /* written for an exec that then failed: no child ran */
+        return 0;
     int32_t pid = r->result > 0 ? (int32_t)r->result : f->hdr->pid;
     struct graph_node *n = add_node(g, pid, f->hdr->pid);
     if (n == NULL)

@@ -9,7 +9,8 @@
 static int use_is_visible(const struct pt_image *img, const struct pt_fdent *e) {
     if (img->file->hdr->flags & PT_HDR_ALL_FDS)
         return 1;
-    return e->kind != PT_OBJ_FILE && e->kind != PT_OBJ_TTY && e->kind != PT_OBJ_OTHER;
+    return e->kind != PT_OBJ_FILE && e->kind != PT_OBJ_TTY && e->kind != PT_OBJ_OTHER &&
+           e->kind != PT_OBJ_DEVICE;
 }
 
 /* Made inside the trace: a leak the traced program can fix. */

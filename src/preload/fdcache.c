@@ -3,10 +3,12 @@
 
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <termios.h>
 
 #include "pipetrace/format.h"
 #include "src/trace/sys.h"
@@ -123,6 +125,13 @@ void pt_fd_cloexec_range(unsigned first, unsigned last) {
     for_range(first, last, mark_cloexec);
 }
 
+/* A character device is a terminal when it answers a terminal's question
+ * (what isatty asks): /dev/null, /dev/zero, /dev/urandom do not. */
+static uint8_t char_device_kind(int fd) {
+    struct termios tio; /* larger than the kernel's: room to spare */
+    return PT_SYS3(SYS_ioctl, fd, TCGETS, &tio) == 0 ? PT_OBJ_TTY : PT_OBJ_DEVICE;
+}
+
 uint8_t pt_fd_kind(const struct stat *st, int fd) {
     switch (st->st_mode & S_IFMT) {
     case S_IFSOCK:
@@ -130,7 +139,7 @@ uint8_t pt_fd_kind(const struct stat *st, int fd) {
     case S_IFREG:
         return PT_OBJ_FILE;
     case S_IFCHR:
-        return PT_OBJ_TTY;
+        return char_device_kind(fd);
     case S_IFIFO:
         break;
     default:
@@ -168,6 +177,14 @@ static uint8_t flags_of(int fd) {
     return pt_fd_flags_from(fl, (fdfl & FD_CLOEXEC) != 0);
 }
 
+void pt_fd_describe(const struct stat *st, int fd, struct pt_fdinfo *info) {
+    info->ino = st->st_ino;
+    info->kind = pt_fd_kind(st, fd);
+    /* A device is named by its own number (1,3 is /dev/null), not by the
+     * file system its node lives on. */
+    info->dev = (uint32_t)(info->kind == PT_OBJ_DEVICE ? st->st_rdev : st->st_dev);
+}
+
 void pt_fd_identify(int fd, struct pt_fdinfo *info) {
     struct stat st;
     info->ino = 0;
@@ -176,9 +193,7 @@ void pt_fd_identify(int fd, struct pt_fdinfo *info) {
     info->kind = PT_OBJ_UNKNOWN;
     if (PT_SYS3(SYS_fstat, fd, &st, 0) != 0)
         return;
-    info->ino = st.st_ino;
-    info->dev = (uint32_t)st.st_dev;
-    info->kind = pt_fd_kind(&st, fd);
+    pt_fd_describe(&st, fd, info);
     info->flags = flags_of(fd);
 }
 

@@ -41,10 +41,15 @@ struct stat;
 /* The PT_OBJ_* kind of an fd that fstat described. */
 uint8_t pt_fd_kind(const struct stat *st, int fd);
 
+/* Fills info's kind, ino and dev (st_rdev for a device that is not a
+ * terminal) from fd's fstat; flags are left alone. */
+void pt_fd_describe(const struct stat *st, int fd, struct pt_fdinfo *info);
+
 /* PT_FDF_* from F_GETFL-style status flags (or open flags) and FD_CLOEXEC. */
 uint8_t pt_fd_flags_from(long status_flags, int cloexec);
 
-/* Pipes, FIFOs and sockets are traced; files and ttys only when asked. */
+/* Pipes, FIFOs and sockets are traced; files, terminals and other devices
+ * only when asked. */
 int pt_fd_is_traced_kind(uint8_t kind);
 
 #endif /* PIPETRACE_PRELOAD_FDCACHE_H */

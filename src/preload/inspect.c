@@ -154,16 +154,17 @@ int pt_search_path(const char *file, char *const envp[], char *out, size_t out_l
     }
 }
 
-void pt_note_untraced(int dirfd, const char *target, int search, char *const envp[], int pid) {
+struct pt_record *pt_note_untraced(int dirfd, const char *target, int search, char *const envp[],
+                                   int pid) {
     char path[PT_PATH_MAX]; /* the target found along PATH, or named by /proc */
     if (search) {
         if (pt_search_path(target, envp, path, sizeof path) < 0)
-            return;
+            return NULL;
         target = path;
     }
     int reason = pt_untraced_reason(dirfd, target, envp);
     if (!reason)
-        return;
+        return NULL;
     if (!search && strncmp(target, "/proc/self/fd/", 14) == 0) {
         long n = pt_sys_readlink(target, path, sizeof path - 1);
         if (n > 0) {
@@ -175,4 +176,10 @@ void pt_note_untraced(int dirfd, const char *target, int search, char *const env
                                      pt_strings_room(target, NULL));
     pt_put_strings(rec, target, NULL);
     pt_commit(rec);
+    return rec;
+}
+
+void pt_untraced_failed(struct pt_record *rec, int err) {
+    if (rec)
+        __atomic_store_n(&rec->result, -(int64_t)err, __ATOMIC_RELEASE);
 }

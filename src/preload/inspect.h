@@ -19,8 +19,14 @@ int pt_untraced_reason(int dirfd, const char *path, char *const envp[]);
 /* Records an untraced child (pid, reason, path) when the program at target
  * will run without us; with `search`, target is looked up along envp's PATH
  * first, as execvp and posix_spawnp do.  A /proc/self/fd/N target (fexecve)
- * is recorded under the name of the file behind it. */
-void pt_note_untraced(int dirfd, const char *target, int search, char *const envp[], int pid);
+ * is recorded under the name of the file behind it.  Returns the record (or
+ * NULL): an exec that then fails takes it back with pt_untraced_failed. */
+struct pt_record *pt_note_untraced(int dirfd, const char *target, int search, char *const envp[],
+                                   int pid);
+
+/* The exec an untraced-child record was written for failed: no child ran.
+ * The record's result becomes -errno, which readers take as "none". */
+void pt_untraced_failed(struct pt_record *rec, int err);
 
 /* Finds `file` along PATH (from envp) the way execvp does, into out.
  * Returns 0, or -1 when nothing executable was found. */

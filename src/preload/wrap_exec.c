@@ -101,12 +101,13 @@ static const char *fd_path(int fd, char *buf) {
 /* Says so when the new image will run without us: a target the loader will
  * not preload into, or an environment without us that we were told to
  * leave alone (PIPETRACE_FOLLOW=0). */
-static void note_untraced(const struct exec_call *c, char *const envp[]) {
+static struct pt_record *note_untraced(const struct exec_call *c, char *const envp[]) {
     char proc_path[32];
     const char *target = c->how == BY_FD ? fd_path(c->dirfd, proc_path) : c->path;
-    if (target)
-        pt_note_untraced(c->how == BY_DIRFD ? c->dirfd : AT_FDCWD, target, c->how == BY_SEARCH,
-                         envp, pt_image.pid);
+    if (!target)
+        return NULL;
+    return pt_note_untraced(c->how == BY_DIRFD ? c->dirfd : AT_FDCWD, target, c->how == BY_SEARCH,
+                            envp, pt_image.pid);
 }
 
 static const char *shown_path(const struct exec_call *c) {
@@ -138,7 +139,9 @@ static int traced_exec(const struct exec_call *c) {
     int saved = errno;
     struct pt_env_room room;
     char *const *envp = pt_env_prepare(&room, c->envp);
-    note_untraced(c, envp);
+    /* Written before the exec, which leaves no chance after; taken back if
+     * the exec fails (no child ran). */
+    struct pt_record *untraced = note_untraced(c, envp);
     uint64_t start = pt_now_ns();
     struct pt_record *rec = NULL;
     if (pt_recording_open()) {
@@ -157,6 +160,7 @@ static int traced_exec(const struct exec_call *c) {
             rec->t_start = start;
     }
     pt_end(rec, -call_errno);
+    pt_untraced_failed(untraced, call_errno);
     pt_env_release(&room);
     errno = call_errno;
     return r;

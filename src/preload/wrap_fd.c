@@ -247,9 +247,7 @@ EXPORT void closefrom(int lowfd) {
  * the open flags say the rest, so the cache learns every opened fd here and
  * its close costs nothing extra.  A FIFO is worth a record with its path. */
 static void describe_opened(const struct stat *st, int fd, int flags, struct pt_fdinfo *info) {
-    info->ino = st->st_ino;
-    info->dev = (uint32_t)st->st_dev;
-    info->kind = pt_fd_kind(st, fd);
+    pt_fd_describe(st, fd, info);
     info->flags = pt_fd_flags_from(flags, (flags & O_CLOEXEC) != 0);
 }
 

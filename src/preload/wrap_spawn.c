@@ -9,6 +9,7 @@
 
 #include "env.h"
 #include "inspect.h"
+#include "procfile.h"
 #include "real.h"
 #include "recorder.h"
 #include "safemem.h"
@@ -71,7 +72,10 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_act
 }
 
 /* popen's pipe is made inside glibc; we learn its end right away so that the
- * stdio traffic on it is attributed from the first byte. */
+ * stdio traffic on it is attributed from the first byte.  glibc makes the
+ * pipe with O_CLOEXEC, hands the child its end as fd 0 or 1 without it, and
+ * clears it on the parent's end unless the mode has 'e': the record's arg
+ * says what the parent's end was left with (O_CLOEXEC or 0). */
 EXPORT FILE *popen(const char *command, const char *mode) {
     FILE *(*real)(const char *, const char *) = PT_REAL(popen);
     if (__builtin_expect(!real, 0)) {
@@ -97,14 +101,19 @@ EXPORT FILE *popen(const char *command, const char *mode) {
             rec->fd_flags = info.flags;
             rec->obj_ino = info.ino;
             rec->obj_dev = info.dev;
+            rec->arg = (info.flags & PT_FDF_CLOEXEC) ? O_CLOEXEC : 0;
         }
+        pt_procfile_opened(fp);
     }
     pt_end(rec, fp ? 0 : -call_errno);
     errno = call_errno;
     return fp;
 }
 
-/* pclose closes the stream's fd inside glibc: the cache must forget it. */
+/* pclose flushes the stream, closes its fd and waits for the child: it is
+ * recorded as a wait (PT_EV_PCLOSE: the child's pid, its status), begun
+ * before, so that a pclose stuck on a child that never ends is seen.  The
+ * fd is closed inside glibc: the cache must forget it. */
 EXPORT int pclose(FILE *fp) {
     int (*real)(FILE *) = PT_REAL(pclose);
     if (__builtin_expect(!real, 0)) {
@@ -113,15 +122,18 @@ EXPORT int pclose(FILE *fp) {
     }
     int saved = errno;
     int fd = fp ? fileno(fp) : -1;
+    pid_t child = fp ? pt_procfile_closing(fp) : 0;
     struct pt_fdinfo info;
     int traced = fd >= 0 && pt_traced_fd(fd, &info);
-    struct pt_record *rec = traced ? pt_begin(PT_EV_CLOSE, fd, &info, 0, 0) : NULL;
+    struct pt_record *rec =
+        traced || child ? pt_begin(PT_EV_PCLOSE, fd, traced ? &info : NULL, (uint64_t)child, 0)
+                        : NULL;
     errno = saved;
     int status = real(fp);
     int call_errno = errno;
     if (fd >= 0)
         pt_fd_forget(fd);
-    pt_end(rec, status < 0 ? -call_errno : 0);
+    pt_end(rec, status < 0 ? -call_errno : status);
     errno = call_errno;
     return status;
 }
