@@ -79,28 +79,34 @@ double analysis_rel(const struct pt_model *m, uint64_t t) {
     return t >= m->t0 ? (double)(t - m->t0) / 1e9 : -(double)(m->t0 - t) / 1e9;
 }
 
-void analysis_json_exit(FILE *out, const struct pt_image *img) {
-    const char *sig = pt_signal_name(img->exit_signal);
-    if (img->end == PT_END_EXIT)
-        fprintf(out, "{\"code\":%d}", img->exit_code);
-    else if (img->end == PT_END_SIGNAL && sig != NULL)
-        fprintf(out, "{\"signal\":\"%s\"}", sig);
-    else if (img->end == PT_END_SIGNAL)
-        fprintf(out, "{\"signal\":\"%d\"}", img->exit_signal);
+void analysis_json_end(FILE *out, enum pt_end_kind end, int code, int sig) {
+    const char *name = pt_signal_name(sig);
+    if (end == PT_END_EXIT)
+        fprintf(out, "{\"code\":%d}", code);
+    else if (end == PT_END_SIGNAL && name != NULL)
+        fprintf(out, "{\"signal\":\"%s\"}", name);
+    else if (end == PT_END_SIGNAL)
+        fprintf(out, "{\"signal\":\"%d\"}", sig);
     else
         fputs("null", out);
 }
 
-void analysis_text_exit(const struct pt_image *img, char *buf, size_t len) {
-    const char *sig = pt_signal_name(img->exit_signal);
-    if (img->end == PT_END_EXIT)
-        snprintf(buf, len, "exit %d", img->exit_code);
-    else if (img->end == PT_END_SIGNAL)
-        snprintf(buf, len, "%s", sig ? sig : "signal");
-    else if (img->end == PT_END_EXEC)
-        snprintf(buf, len, "exec'd");
+void analysis_json_exit(FILE *out, const struct pt_process *p) {
+    analysis_json_end(out, p->end, p->exit_code, p->exit_signal);
+}
+
+void analysis_text_end(enum pt_end_kind end, int code, int sig, char *buf, size_t len) {
+    const char *name = pt_signal_name(sig);
+    if (end == PT_END_EXIT)
+        snprintf(buf, len, "exit %d", code);
+    else if (end == PT_END_SIGNAL)
+        snprintf(buf, len, "%s", name ? name : "signal");
     else
         snprintf(buf, len, "running?");
+}
+
+void analysis_text_exit(const struct pt_process *p, char *buf, size_t len) {
+    analysis_text_end(p->end, p->exit_code, p->exit_signal, buf, len);
 }
 
 static void json_evidence(FILE *out, const struct analysis *a, const struct pt_evidence *e) {
@@ -269,19 +275,28 @@ void analysis_json_chain(FILE *out, const struct pt_model *m, const struct pt_or
     putc(']', out);
 }
 
-void analysis_argv_text(const struct pt_image *img, char *buf, size_t width) {
+static void join_argv(const char *const *argv, size_t argc, const char *exe, char *buf,
+                      size_t width) {
     size_t used = 0;
     buf[0] = '\0';
-    for (uint32_t i = 0; i < img->file->argc && used < width; i++) {
-        int n = snprintf(buf + used, width + 1 - used, "%s%s", i ? " " : "", img->file->argv[i]);
+    for (size_t i = 0; i < argc && used < width; i++) {
+        int n = snprintf(buf + used, width + 1 - used, "%s%s", i ? " " : "", argv[i]);
         if (n < 0)
             break;
         used += (size_t)n;
     }
     if (used > width && width > 3)
         strcpy(buf + width - 3, "...");
-    if (img->file->argc == 0)
-        snprintf(buf, width + 1, "%s", pt_image_exe(img));
+    if (argc == 0)
+        snprintf(buf, width + 1, "%s", exe);
+}
+
+void analysis_argv_text(const struct pt_image *img, char *buf, size_t width) {
+    join_argv(img->file->argv, img->file->argc, pt_image_exe(img), buf, width);
+}
+
+void analysis_process_argv_text(const struct pt_process *p, char *buf, size_t width) {
+    join_argv(p->argv, p->argc, p->exe, buf, width);
 }
 
 int analysis_flush(int rc) {

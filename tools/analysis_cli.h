@@ -40,9 +40,11 @@ void analysis_free(struct analysis *a);
 double analysis_rel(const struct pt_model *m, uint64_t t);
 
 /* JSON: {"code":N}, {"signal":"SIGPIPE"} or null. */
-void analysis_json_exit(FILE *out, const struct pt_image *img);
-/* Text: "exit 0", "SIGPIPE", "running/killed", "exec". */
-void analysis_text_exit(const struct pt_image *img, char *buf, size_t len);
+void analysis_json_end(FILE *out, enum pt_end_kind end, int code, int sig);
+void analysis_json_exit(FILE *out, const struct pt_process *p);
+/* Text: "exit 0", "SIGPIPE", "running?" (nothing says it ended). */
+void analysis_text_end(enum pt_end_kind end, int code, int sig, char *buf, size_t len);
+void analysis_text_exit(const struct pt_process *p, char *buf, size_t len);
 /* [{"kind",...}, ...] */
 void analysis_json_problems(FILE *out, const struct analysis *a);
 void analysis_text_problems(FILE *out, const struct analysis *a);
@@ -52,6 +54,8 @@ void analysis_json_gaps(FILE *out, const struct analysis *a);
 void analysis_json_chain(FILE *out, const struct pt_model *m, const struct pt_origin *o);
 /* argv joined by spaces, cut to fit width (with "..." at the end). */
 void analysis_argv_text(const struct pt_image *img, char *buf, size_t width);
+/* The same for what a process ran last. */
+void analysis_process_argv_text(const struct pt_process *p, char *buf, size_t width);
 /* ["O_NONBLOCK", ...] for open flags. */
 void analysis_json_flags(FILE *out, uint64_t flags);
 /* Finishes stdout and reports a write error; returns rc or 1. */

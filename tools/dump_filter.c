@@ -123,7 +123,7 @@ int dump_filter_resolve_pipes(struct dump_filter *f, const struct pt_dir *d) {
     for (size_t i = 0; i < f->npipe_ids && rc == 0; i++) {
         const struct pt_pipe *found = NULL;
         for (size_t j = 0; j < m.npipes && found == NULL; j++)
-            if (m.pipes[j]->id == f->pipe_ids[i])
+            if (m.pipes[j]->number != 0 && m.pipes[j]->number == f->pipe_ids[i]) /* summary's */
                 found = m.pipes[j];
         if (found == NULL) {
             cli_error("dump: no pipe #%u in this trace (pipetrace summary lists them)",

@@ -65,15 +65,18 @@ void dump_text_process(FILE *out, const struct pt_file *f) {
 
 /* --- arguments ---------------------------------------------------------- */
 
-/* fd as strace -y shows it: 3<pipe:[88121]>. */
-static void print_fd(FILE *out, int32_t fd, unsigned kind, uint64_t ino) {
+/* fd as strace -y shows it: 3<pipe:[88121]>, 1</dev/null>. */
+static void print_fd(FILE *out, int32_t fd, unsigned kind, uint64_t ino, uint32_t dev) {
+    char name[64];
     fprintf(out, "%" PRId32, fd);
-    if (fd >= 0 && kind != PT_OBJ_UNKNOWN)
-        fprintf(out, "<%s:[%" PRIu64 "]>", pt_obj_kind_name(kind), ino);
+    if (fd < 0 || kind == PT_OBJ_UNKNOWN)
+        return;
+    pt_object_name(kind, ino, dev, name, sizeof name);
+    fprintf(out, "<%s>", name);
 }
 
 static void print_rec_fd(FILE *out, const struct pt_record *r) {
-    print_fd(out, r->fd, r->obj_kind, r->obj_ino);
+    print_fd(out, r->fd, r->obj_kind, r->obj_ino, r->obj_dev);
 }
 
 /* ", O_RDONLY|O_NONBLOCK" when the flags are known. */
@@ -114,9 +117,9 @@ static void args_pipe(FILE *out, const struct pt_event *ev) {
                                                   : PT_OBJ_PIPE;
     if (payload_pipe(ev, &p)) {
         putc('[', out);
-        print_fd(out, p.fds[0], kind, p.ino[0]);
+        print_fd(out, p.fds[0], kind, p.ino[0], r->obj_dev);
         fputs(", ", out);
-        print_fd(out, p.fds[1], kind, p.ino[1]);
+        print_fd(out, p.fds[1], kind, p.ino[1], r->obj_dev);
         putc(']', out);
     } else {
         putc('?', out);

@@ -21,7 +21,7 @@ static void arg_object(FILE *out, const struct pt_record *r) {
         fputs("null", out);
         return;
     }
-    flows_object_name(r->obj_kind, r->obj_ino, name, sizeof name);
+    pt_object_name(r->obj_kind, r->obj_ino, r->obj_dev, name, sizeof name);
     esc_json_str(out, name);
 }
 

@@ -14,10 +14,13 @@ static const char *plural(uint64_t n) {
     return n == 1 ? "" : "s";
 }
 
-static void print_end(FILE *out, const struct flows *fl, size_t file) {
+/* An end with no traced call: the process may have been untraced, or
+ * traced and never have read (or written) these bytes, or the bytes may
+ * still have been in the pipe: say only what is known. */
+static void print_end(FILE *out, const struct flows *fl, size_t file, int writer) {
     char argv[48];
     if (file == FLOWS_NO_FILE) {
-        fputs("(not traced)", out);
+        fputs(writer ? "(no traced write)" : "(no traced read)", out);
         return;
     }
     const struct pt_file *f = &fl->files[file];
@@ -37,9 +40,9 @@ static void print_latency(FILE *out, const struct flows_pair *pair) {
 
 static void print_pair(FILE *out, const struct flows *fl, const struct flows_pair *pair) {
     fputs("  ", out);
-    print_end(out, fl, pair->writer);
+    print_end(out, fl, pair->writer, 1);
     fputs(" -> ", out);
-    print_end(out, fl, pair->reader);
+    print_end(out, fl, pair->reader, 0);
     fprintf(out, "\n      %" PRIu64 " bytes, %" PRIu64 " write%s, %" PRIu64 " read%s\n",
             pair->bytes, pair->writes, plural(pair->writes), pair->reads, plural(pair->reads));
     print_latency(out, pair);
@@ -70,7 +73,7 @@ static void print_warnings(FILE *out, const struct flows_pipe *p) {
     if (p->given_up > 0)
         fprintf(out,
                 "  %" PRIu64 " bytes waited too long for a match and were counted "
-                "as not traced\n",
+                "as having no traced counterpart\n",
                 p->given_up);
     if (p->unfinished_reads > 0)
         fprintf(out, "  %" PRIu64 " read(s) still blocked when the trace ended\n",

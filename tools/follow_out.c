@@ -79,7 +79,7 @@ static void run_header(struct follow_out *o, size_t file, uint64_t offset) {
     break_line(o);
     fprintf(o->out, "--- %s ", o->from_writes ? "written by" : "read by");
     if (file == SIZE_MAX) {
-        fputs("(not traced)", o->out);
+        fputs(o->from_writes ? "(no traced write)" : "(no traced read)", o->out);
     } else {
         char argv[64];
         flows_short_argv(&o->files[file], 56, argv, sizeof argv);

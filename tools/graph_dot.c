@@ -94,9 +94,9 @@ static void print_pipe_edge(FILE *out, const struct graph *g, size_t i) {
     char obj[48];
     flows_object_name(e->kind, e->ino, obj, sizeof obj);
     if (e->from == GRAPH_OUTSIDE)
-        fprintf(out, "  xw%zu [label=\"not traced\", shape=plaintext];\n", i);
+        fprintf(out, "  xw%zu [label=\"no traced writer\", shape=plaintext];\n", i);
     if (e->to == GRAPH_OUTSIDE)
-        fprintf(out, "  xr%zu [label=\"not traced\", shape=plaintext];\n", i);
+        fprintf(out, "  xr%zu [label=\"no traced reader\", shape=plaintext];\n", i);
     fputs("  ", out);
     edge_end(out, e->from, i, "w");
     fputs(" -> ", out);

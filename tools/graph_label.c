@@ -9,7 +9,9 @@
 void graph_node_argv(const struct graph *g, const struct pt_file *files, size_t node, char *buf,
                      size_t len) {
     const struct graph_node *n = &g->nodes[node];
-    if (n->untraced_path != NULL && n->last_file == SIZE_MAX)
+    if (n->last_program != NULL)
+        snprintf(buf, len, "%s", n->last_program);
+    else if (n->untraced_path != NULL && n->last_file == SIZE_MAX)
         snprintf(buf, len, "%s", n->untraced_path);
     else if (n->last_file != SIZE_MAX)
         flows_short_argv(&files[n->last_file], 40, buf, len);
@@ -22,11 +24,15 @@ void graph_node_before(const struct graph *g, const struct pt_file *files, size_
     const struct graph_node *n = &g->nodes[node];
     char last[64];
     buf[0] = '\0';
-    if (n->first_file == SIZE_MAX || n->first_file == n->last_file)
+    if (n->first_file == SIZE_MAX || (n->first_file == n->last_file && n->last_program == NULL))
         return;
     /* Only the program: the command line before an exec is often long. */
-    flows_short_argv(&files[n->last_file - 1], 24, buf, len);
-    flows_short_argv(&files[n->last_file], 40, last, sizeof last);
+    size_t before = n->last_program != NULL ? n->last_file : n->last_file - 1;
+    flows_short_argv(&files[before], 24, buf, len);
+    if (n->last_program != NULL)
+        snprintf(last, sizeof last, "%s", n->last_program);
+    else
+        flows_short_argv(&files[n->last_file], 40, last, sizeof last);
     buf[strcspn(buf, " ")] = '\0';
     if (strncmp(buf, last, strcspn(last, " ")) == 0 && strlen(buf) == strcspn(last, " "))
         buf[0] = '\0';

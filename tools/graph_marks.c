@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis/check.h"
+#include "analysis/flows_label.h"
 #include "analysis/leaks.h"
 #include "analysis/model.h"
 #include "analysis/problems.h"
@@ -46,7 +47,58 @@ static int add_leaks(struct graph_marks *m, const struct graph *g, const struct 
     return 0;
 }
 
-int graph_marks_build(struct graph_marks *m, const struct graph *g, const struct pt_dir *d) {
+static enum graph_end graph_end_of(enum pt_end_kind end) {
+    return end == PT_END_EXIT     ? GRAPH_END_EXIT
+           : end == PT_END_SIGNAL ? GRAPH_END_SIGNAL
+                                  : GRAPH_END_UNKNOWN;
+}
+
+static void set_untraced(struct graph_node *n, const char *path, unsigned reason) {
+    free(n->untraced_path);
+    n->untraced_path = path != NULL ? strdup(path) : NULL;
+    n->untraced_reason = reason;
+}
+
+/* A traced process: its end, and its last program when that left no
+ * trace file. */
+static int take_process(struct graph_node *n, const struct pt_process *p) {
+    n->end = graph_end_of(p->end);
+    n->code = p->end == PT_END_SIGNAL ? p->exit_signal : p->exit_code;
+    set_untraced(n, p->untraced ? p->exe : NULL, p->untraced);
+    if (p->recorded)
+        return 0;
+    char label[128];
+    flows_short_strings(p->argv, p->argc, p->exe, 40, label, sizeof label);
+    free(n->last_program);
+    n->last_program = strdup(label);
+    return n->last_program != NULL ? 0 : -1;
+}
+
+/* A process that left no trace file at all: its parent's untraced record
+ * and wait. */
+static void take_untraced(struct graph *g, const struct pt_untraced *u) {
+    size_t i = graph_node_of(g, u->pid);
+    if (u->self || u->traced || i == GRAPH_OUTSIDE || g->nodes[i].last_file != SIZE_MAX)
+        return;
+    g->nodes[i].end = graph_end_of(u->end);
+    g->nodes[i].code = u->end == PT_END_SIGNAL ? u->exit_signal : u->exit_code;
+}
+
+static int take_processes(struct graph *g, const struct pt_model *model) {
+    for (size_t i = 0; i < g->node_count; i++) {
+        struct graph_node *n = &g->nodes[i];
+        const struct pt_process *p =
+            n->last_file != SIZE_MAX ? pt_model_process(model, n->pid) : NULL;
+        if (p != NULL && take_process(n, p) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < model->nfiles; i++)
+        for (size_t k = 0; k < model->images[i].nuntraced; k++)
+            take_untraced(g, &model->images[i].untraced[k]);
+    return 0;
+}
+
+int graph_marks_build(struct graph_marks *m, struct graph *g, const struct pt_dir *d) {
     memset(m, 0, sizeof *m);
     struct pt_model model;
     struct pt_check check = {0};
@@ -57,6 +109,8 @@ int graph_marks_build(struct graph_marks *m, const struct graph *g, const struct
                      pt_check_attach(&check, &model, &problems) == 0 && pt_model_build(&model) == 0
                  ? 0
                  : -1;
+    if (rc == 0)
+        rc = take_processes(g, &model);
     if (rc == 0) {
         pt_check_finish(&check);
         for (size_t i = 0; i < problems.len && rc == 0; i++)

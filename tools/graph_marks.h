@@ -33,8 +33,10 @@ struct graph_marks {
     size_t nleaks;
 };
 
-/* 0, or -1 when out of memory.  m must be freed either way. */
-int graph_marks_build(struct graph_marks *m, const struct graph *g, const struct pt_dir *d);
+/* Builds the process model and takes from it how every process ended and
+ * what it ran last (into g's nodes: one answer with summary), the holds and
+ * the leaks.  0, or -1 when out of memory.  m must be freed either way. */
+int graph_marks_build(struct graph_marks *m, struct graph *g, const struct pt_dir *d);
 void graph_marks_free(struct graph_marks *m);
 
 /* Whether node holds a blocked reader's write end / leaked an fd. */

@@ -7,11 +7,11 @@
 #include "analysis/flows_label.h"
 #include "graph_print.h"
 
-static void print_other(FILE *out, const struct graph *g, const struct pt_file *files,
-                        size_t node) {
+static void print_other(FILE *out, const struct graph *g, const struct pt_file *files, size_t node,
+                        int writer) {
     char argv[64];
     if (node == GRAPH_OUTSIDE) {
-        fputs("(not traced)", out);
+        fputs(writer ? "(no traced writer)" : "(no traced reader)", out);
         return;
     }
     graph_node_argv(g, files, node, argv, sizeof argv);
@@ -29,7 +29,7 @@ static void print_edges(FILE *out, const struct graph *g, const struct pt_file *
         flows_object_name(e->kind, e->ino, obj, sizeof obj);
         fprintf(out, "%s    %s %s %s ", indent, writes ? "writes" : "reads", obj,
                 writes ? "->" : "<-");
-        print_other(out, g, files, writes ? e->to : e->from);
+        print_other(out, g, files, writes ? e->to : e->from, !writes);
         fprintf(out, ": %" PRIu64 " bytes\n", e->bytes);
     }
 }
@@ -66,7 +66,7 @@ static void print_marks(FILE *out, const struct graph *g, const struct graph_mar
             continue;
         flows_object_name(h->kind, h->ino, obj, sizeof obj);
         fprintf(out, "%s    HOLDS the write end of %s that ", indent, obj);
-        print_other(out, g, files, h->reader);
+        print_other(out, g, files, h->reader, 0);
         fputs(" was blocked reading\n", out);
     }
     for (size_t i = 0; i < m->nleaks; i++) {

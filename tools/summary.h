@@ -13,7 +13,4 @@ void summary_json(FILE *out, const struct analysis *a);
  * such as module or callsite). */
 int summary_counted_call(unsigned type);
 
-/* A pipe worth listing: made in the trace, or used in it. */
-int summary_pipe_shown(const struct pt_pipe *p);
-
 #endif /* PIPETRACE_TOOLS_SUMMARY_H */

@@ -63,30 +63,54 @@ static void json_image(FILE *out, const struct analysis *a, const struct pt_imag
 static void json_untraced(FILE *out, const struct pt_image *img, int *first) {
     for (size_t i = 0; i < img->nuntraced; i++) {
         const struct pt_untraced *u = &img->untraced[i];
+        if (u->self || u->traced)
+            continue;
         const char *reason = pt_untraced_reason_name(u->reason);
         fprintf(out, "%s{\"pid\":%" PRId32 ",\"parent\":%" PRId32 ",\"path\":", *first ? "" : ",",
                 u->pid, img->pid);
         esc_json_str(out, u->path);
         fputs(",\"reason\":", out);
         esc_json_str(out, reason ? reason : "unknown");
+        fputs(",\"errno\":", out);
+        if (u->reason == PT_UNTRACED_FAILED && pt_errno_name(u->err) != NULL)
+            esc_json_str(out, pt_errno_name(u->err));
+        else
+            fputs("null", out);
+        fputs(",\"exit\":", out);
+        analysis_json_end(out, u->end, u->exit_code, u->exit_signal);
         putc('}', out);
         *first = 0;
     }
 }
 
+static void json_strings(FILE *out, const char *const *v, size_t n) {
+    putc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? "," : "", out);
+        esc_json_str(out, v[i]);
+    }
+    putc(']', out);
+}
+
 static void json_process(FILE *out, const struct analysis *a, const struct pt_process *p) {
     const struct pt_model *m = &a->model;
-    const struct pt_image *last = &m->images[p->last_image];
     fprintf(out, "{\"pid\":%" PRId32 ",\"ppid\":%" PRId32 ",\"argv\":", p->pid, p->ppid);
-    json_argv(out, last);
+    json_strings(out, p->argv, p->argc);
     fputs(",\"exe\":", out);
-    esc_json_str(out, pt_image_exe(last));
+    esc_json_str(out, p->exe);
+    fprintf(out, ",\"recorded\":%s,\"untraced\":", p->recorded ? "true" : "false");
+    if (p->untraced != 0)
+        esc_json_str(out, pt_untraced_reason_name(p->untraced)
+                              ? pt_untraced_reason_name(p->untraced)
+                              : "unknown");
+    else
+        fputs("null", out);
     fputs(",\"exit\":", out);
-    analysis_json_exit(out, last);
+    analysis_json_exit(out, p);
     fprintf(out, ",\"exit_seen_by\":%s",
-            last->end == PT_END_NONE || last->end == PT_END_EXEC ? "null"
-            : last->end_from_wait                                ? "\"wait\""
-                                                                 : "\"exit\"");
+            p->end == PT_END_NONE ? "null"
+            : p->end_from_wait    ? "\"wait\""
+                                  : "\"exit\"");
     fprintf(out, ",\"start\":%.9f,\"images\":[", analysis_rel(m, m->images[p->first_image].start));
     int first = 1;
     for (size_t i = p->first_image; i != PT_NO_IMAGE; i = m->images[i].next_image) {
@@ -145,8 +169,8 @@ static void json_holders(FILE *out, const struct pt_model *m, const struct pt_pi
 
 static void json_pipe(FILE *out, const struct pt_model *m, const struct pt_pipe *p) {
     const struct pt_origin *c = p->created;
-    fprintf(out, "{\"id\":%u,\"inode\":%" PRIu64 ",\"kind\":\"%s\",\"created_by\":", p->id, p->ino,
-            pt_obj_kind_name(p->kind));
+    fprintf(out, "{\"id\":%u,\"inode\":%" PRIu64 ",\"kind\":\"%s\",\"created_by\":", p->number,
+            p->ino, pt_obj_kind_name(p->kind));
     if (c != NULL)
         fprintf(out, "%" PRId32 ",\"call\":\"%s\",\"flags\":", c->pid,
                 pt_event_name(c->call) ? pt_event_name(c->call) : "?");
@@ -173,15 +197,6 @@ static void json_pipe(FILE *out, const struct pt_model *m, const struct pt_pipe 
     putc('}', out);
 }
 
-int summary_pipe_shown(const struct pt_pipe *p) {
-    if (p->created != NULL)
-        return 1;
-    for (size_t i = 0; i < p->nuses; i++)
-        if (p->uses[i].calls_read || p->uses[i].calls_written)
-            return 1;
-    return 0;
-}
-
 void summary_json(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     fputs("{\"processes\":[", out);
@@ -192,7 +207,7 @@ void summary_json(FILE *out, const struct analysis *a) {
     fputs("],\n\"pipes\":[", out);
     int first = 1;
     for (size_t i = 0; i < m->npipes; i++) {
-        if (!summary_pipe_shown(m->pipes[i]))
+        if (!pt_pipe_shown(m->pipes[i]))
             continue;
         fputs(first ? "\n  " : ",\n  ", out);
         json_pipe(out, m, m->pipes[i]);

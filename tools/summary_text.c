@@ -5,28 +5,42 @@
 #include "summary.h"
 #include "trace/names.h"
 
+/* The children an image could not follow, each a process of its own. */
+static void untraced_lines(FILE *out, const struct pt_image *img) {
+    for (size_t k = 0; k < img->nuntraced; k++) {
+        const struct pt_untraced *u = &img->untraced[k];
+        if (u->self || u->traced)
+            continue;
+        const char *why = pt_untraced_reason_name(u->reason);
+        char ended[32];
+        analysis_text_end(u->end, u->exit_code, u->exit_signal, ended, sizeof ended);
+        fprintf(out, "  %-7" PRId32 " %-7" PRId32 " %-9s %.40s (untraced: %s)\n", u->pid, img->pid,
+                ended, u->path, why ? why : "unknown");
+    }
+}
+
 static void processes(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     fprintf(out, "PROCESSES (%zu)\n  %-7s %-7s %-9s %s\n", m->nprocesses, "PID", "PPID", "ENDED",
             "COMMAND");
     for (size_t i = 0; i < m->nprocesses; i++) {
         const struct pt_process *p = &m->processes[i];
-        const struct pt_image *last = &m->images[p->last_image];
         char ended[32], cmd[49];
-        analysis_text_exit(last, ended, sizeof ended);
-        analysis_argv_text(last, cmd, sizeof cmd - 1);
+        analysis_text_exit(p, ended, sizeof ended);
+        analysis_process_argv_text(p, cmd, sizeof cmd - 1);
         fprintf(out, "  %-7" PRId32 " %-7" PRId32 " %-9s %s\n", p->pid, p->ppid, ended, cmd);
-        for (size_t j = p->first_image; j != p->last_image; j = m->images[j].next_image) {
+        if (!p->recorded) {
+            const char *why = pt_untraced_reason_name(p->untraced);
+            fprintf(out, "  %25s (%s%s)\n", "", p->untraced ? "untraced: " : "no traced call",
+                    p->untraced ? (why ? why : "unknown") : "");
+        }
+        size_t stop = p->recorded ? p->last_image : PT_NO_IMAGE;
+        for (size_t j = p->first_image; j != stop; j = m->images[j].next_image) {
             analysis_argv_text(&m->images[j], cmd, 40);
             fprintf(out, "  %25s exec'd from: %s\n", "", cmd);
         }
         for (size_t j = p->first_image; j != PT_NO_IMAGE; j = m->images[j].next_image)
-            for (size_t k = 0; k < m->images[j].nuntraced; k++) {
-                const struct pt_untraced *u = &m->images[j].untraced[k];
-                const char *why = pt_untraced_reason_name(u->reason);
-                fprintf(out, "  %-7" PRId32 " %-7" PRId32 " %-9s %.40s (untraced: %s)\n", u->pid,
-                        p->pid, "?", u->path, why ? why : "unknown");
-            }
+            untraced_lines(out, &m->images[j]);
     }
 }
 
@@ -85,13 +99,13 @@ static void pipes(FILE *out, const struct analysis *a) {
     const struct pt_model *m = &a->model;
     size_t shown = 0;
     for (size_t i = 0; i < m->npipes; i++)
-        shown += summary_pipe_shown(m->pipes[i]);
+        shown += pt_pipe_shown(m->pipes[i]);
     fprintf(out, "\nPIPES (%zu)\n", shown);
     for (size_t i = 0; i < m->npipes; i++) {
         const struct pt_pipe *p = m->pipes[i];
-        if (!summary_pipe_shown(p))
+        if (!pt_pipe_shown(p))
             continue;
-        fprintf(out, "  #%u %s:[%" PRIu64 "] ", p->id, pt_obj_kind_name(p->kind), p->ino);
+        fprintf(out, "  #%u %s:[%" PRIu64 "] ", p->number, pt_obj_kind_name(p->kind), p->ino);
         if (p->created != NULL) {
             char call[160];
             pt_origin_call_text(p->created, call, sizeof call);

@@ -360,6 +360,28 @@ static void apply_callsite(struct pt_model *m, struct pt_image *img, const struc
     }
 }
 
+/* The program an exec started, for when it leaves no trace file. */
+static void keep_exec(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    free(img->exec_strings);
+    free(img->exec_argv);
+    img->exec_strings = NULL;
+    img->exec_argv = NULL;
+    img->exec_nstrings = 0;
+    if (pt_decode_strings(&ev->ev, &img->exec_strings, &img->exec_argv, &img->exec_nstrings) < 0)
+        m->oom = 1;
+}
+
+/* pclose is a wait for the popen child (result: its status) and closes the
+ * stream's fd, even when the wait fails. */
+static void apply_pclose(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+    if (r->state != PT_DONE)
+        return;
+    if (r->result >= 0 && r->arg > 0 && r->arg <= INT32_MAX)
+        pt_image_waited_for(m, (int32_t)r->arg, (int)r->result, r->t_end);
+    if (r->fd >= 0)
+        pt_fd_close(m, img, r->fd, r->t_start);
+}
+
 static void apply_process(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     switch (r->type) {
@@ -374,6 +396,7 @@ static void apply_process(struct pt_model *m, struct pt_image *img, const struct
         if (r->state == PT_BEGUN) { /* it never came back: it succeeded */
             img->end = PT_END_EXEC;
             img->t_end = r->t_start;
+            keep_exec(m, img, ev);
         }
         break;
     case PT_EV_EXIT:
@@ -383,6 +406,9 @@ static void apply_process(struct pt_model *m, struct pt_image *img, const struct
         break;
     case PT_EV_WAIT:
         pt_image_waited(m, img, r);
+        break;
+    case PT_EV_PCLOSE:
+        apply_pclose(m, img, r);
         break;
     case PT_EV_UNTRACED_CHILD:
         apply_untraced(m, img, ev);
@@ -425,6 +451,7 @@ void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_me
         apply_close_range(m, img, r);
         break;
     case PT_EV_FORK ... PT_EV_UNTRACED_CHILD:
+    case PT_EV_PCLOSE:
         apply_process(m, img, ev);
         break;
     case PT_EV_CALLSITE:

@@ -90,6 +90,10 @@ static void untraced_gaps(struct pt_coverage *c, const struct pt_image *img) {
     for (size_t i = 0; i < img->nuntraced; i++) {
         const struct pt_untraced *u = &img->untraced[i];
         int failed = u->reason == PT_UNTRACED_FAILED;
+        /* Traced after all (the loader preloaded it): nothing is missing,
+         * unless its trace could not start before that. */
+        if (u->traced && !failed)
+            continue;
         struct pt_gap *g = add_gap(c, failed ? PT_GAP_NOT_STARTED : PT_GAP_UNTRACED,
                                    u->pid ? u->pid : img->pid, NULL);
         if (g == NULL)

@@ -28,6 +28,29 @@ char *pt_decode_first_string(const struct pt_event *ev) {
     return copy_bytes(p, nul ? (size_t)(nul - p) : len);
 }
 
+int pt_decode_strings(const struct pt_event *ev, char **strings, char ***list, size_t *n) {
+    size_t len = ev->rec->data_len, count = 0;
+    char *copy = copy_bytes(ev->payload, len);
+    if (copy == NULL)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        count += copy[i] == '\0';
+    if (len > 0 && copy[len - 1] != '\0')
+        count++; /* the last one, cut */
+    char **v = calloc(count + 1, sizeof *v);
+    if (v == NULL) {
+        free(copy);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < len && k < count; i += strlen(copy + i) + 1)
+        v[k++] = copy + i;
+    *strings = copy;
+    *list = v;
+    *n = k;
+    return 0;
+}
+
 /* The length of a string that may lack its NUL within max bytes. */
 static size_t bounded_len(const uint8_t *p, size_t max) {
     const uint8_t *nul = memchr(p, '\0', max);

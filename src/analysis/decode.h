@@ -19,6 +19,12 @@ int pt_decode_pipe(const struct pt_event *ev, struct pt_pipe_payload *out);
  * when out of memory; "" when there is none. */
 char *pt_decode_first_string(const struct pt_event *ev);
 
+/* Every NUL-separated string of the payload ("path\0arg0\0arg1..." for exec
+ * and spawn), copied: *strings is one allocation holding them all (the
+ * last one kept even if the payload cut it), *list their starts, *n how
+ * many.  0, or -1 when out of memory (nothing to free then). */
+int pt_decode_strings(const struct pt_event *ev, char **strings, char ***list, size_t *n);
+
 /* A callsite payload: the address, its module's base, the symbol. */
 struct pt_decoded_site {
     uint64_t addr, module_base, symbol_addr;

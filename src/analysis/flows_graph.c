@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "analysis/flows.h"
 
@@ -46,28 +45,6 @@ static int add_files(struct graph *g, const struct pt_file *files, size_t count)
 
 /* --- what the records say ----------------------------------------------- */
 
-static void note_exit(struct graph *g, const struct pt_file *f, const struct pt_record *r) {
-    struct graph_node *n = &g->nodes[graph_node_of(g, f->hdr->pid)];
-    n->end = GRAPH_END_EXIT;
-    n->code = (int)(r->arg & 0xff);
-    n->exit_seen = 1;
-}
-
-static void note_wait(struct graph *g, const struct pt_record *r) {
-    size_t i =
-        r->state == PT_DONE && r->result > 0 ? graph_node_of(g, (int32_t)r->result) : GRAPH_OUTSIDE;
-    if (i == GRAPH_OUTSIDE || g->nodes[i].exit_seen)
-        return;
-    int status = (int)r->arg;
-    if (WIFSIGNALED(status)) {
-        g->nodes[i].end = GRAPH_END_SIGNAL;
-        g->nodes[i].code = WTERMSIG(status);
-    } else if (WIFEXITED(status)) {
-        g->nodes[i].end = GRAPH_END_EXIT;
-        g->nodes[i].code = WEXITSTATUS(status);
-    }
-}
-
 static int note_untraced(struct graph *g, const struct pt_file *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     if (r->result < 0) /* written for an exec that then failed: no child ran */
@@ -95,12 +72,6 @@ static void note_blocked(struct graph *g, const struct pt_file *f, const struct 
 static int note_record(struct graph *g, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     switch (r->type) {
-    case PT_EV_EXIT:
-        note_exit(g, m->file, r);
-        return 0;
-    case PT_EV_WAIT:
-        note_wait(g, r);
-        return 0;
     case PT_EV_UNTRACED_CHILD:
         return note_untraced(g, m->file, &m->ev);
     default:
@@ -173,8 +144,10 @@ int graph_build(struct graph *g, const struct pt_file *files, size_t count) {
 }
 
 void graph_free(struct graph *g) {
-    for (size_t i = 0; i < g->node_count; i++)
+    for (size_t i = 0; i < g->node_count; i++) {
         free(g->nodes[i].untraced_path);
+        free(g->nodes[i].last_program);
+    }
     free(g->nodes);
     free(g->edges);
     memset(g, 0, sizeof *g);

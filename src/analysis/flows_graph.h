@@ -24,16 +24,20 @@ enum graph_end {
     GRAPH_END_SIGNAL,  /* signal, from the parent's wait */
 };
 
+/* How each process ended and what it ran last come from the process model
+ * (tools/graph_marks.c sets them), so that graph and summary give one
+ * answer. */
 struct graph_node {
     int32_t pid, ppid;
     size_t first_file, last_file; /* its images; SIZE_MAX for untraced */
     enum graph_end end;
     int code;             /* exit code or signal number */
-    int exit_seen;        /* from the process's own exit record */
     uint64_t blocked_ino; /* a pipe read never returned; 0 if none */
     uint8_t blocked_kind;
     char *untraced_path;      /* ran (or exec'd into) an untraced program */
     unsigned untraced_reason; /* PT_UNTRACED_* */
+    char *last_program;       /* the command line of its last program when
+                                 that left no trace file, or NULL */
 };
 
 struct graph_edge {

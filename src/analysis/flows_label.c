@@ -44,26 +44,31 @@ static void cut(char *buf, size_t len, size_t n) {
     memcpy(buf + n, dots, sizeof dots);
 }
 
-void flows_short_argv(const struct pt_file *f, size_t max, char *buf, size_t len) {
+void flows_short_strings(const char *const *argv, size_t argc, const char *exe, size_t max,
+                         char *buf, size_t len) {
     size_t n = 0;
     if (len == 0)
         return;
     buf[0] = '\0';
-    const char *first = f->argc > 0 ? f->argv[0] : f->exe;
+    const char *first = argc > 0 ? argv[0] : exe;
     if (append(buf, len, &n, max, base_name(first)) < 0) {
         cut(buf, len, n);
         return;
     }
-    for (uint32_t i = 1; i < f->argc; i++) {
-        if (append(buf, len, &n, max, " ") < 0 || append_arg(buf, len, &n, max, f->argv[i]) < 0) {
+    for (size_t i = 1; i < argc; i++) {
+        if (append(buf, len, &n, max, " ") < 0 || append_arg(buf, len, &n, max, argv[i]) < 0) {
             cut(buf, len, n);
             return;
         }
     }
 }
 
+void flows_short_argv(const struct pt_file *f, size_t max, char *buf, size_t len) {
+    flows_short_strings(f->argv, f->argc, f->exe, max, buf, len);
+}
+
 void flows_object_name(uint8_t kind, uint64_t ino, char *buf, size_t len) {
-    snprintf(buf, len, "%s:[%" PRIu64 "]", pt_obj_kind_name(kind), ino);
+    pt_object_name(kind, ino, 0, buf, len);
 }
 
 void flows_format_ns(uint64_t ns, char *buf, size_t len) {

@@ -16,6 +16,10 @@ extern "C" {
  * "..." ("seq 1 100000"). */
 void flows_short_argv(const struct pt_file *f, size_t max, char *buf, size_t len);
 
+/* The same from an argv (exe when argc is 0). */
+void flows_short_strings(const char *const *argv, size_t argc, const char *exe, size_t max,
+                         char *buf, size_t len);
+
 /* "pipe:[85296]" or "fifo:[1234]". */
 void flows_object_name(uint8_t kind, uint64_t ino, char *buf, size_t len);
 

@@ -197,35 +197,111 @@ void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_r
     *slot = ++m->nforks;
 }
 
-void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
-    (void)img;
-    if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
+/* Keeps a wait for a pid that has no trace file: an untraced child's end. */
+static void keep_wait(struct pt_model *m, int32_t pid, int status, uint64_t t) {
+    struct pt_wait *v = realloc(m->waits, (m->nwaits + 1) * sizeof *v);
+    if (v == NULL) {
+        m->oom = 1;
         return;
-    size_t i = pt_model_image_of(m, (int32_t)r->result, r->t_end);
-    if (i == PT_NO_IMAGE)
+    }
+    m->waits = v;
+    v[m->nwaits++] = (struct pt_wait){pid, status, t};
+}
+
+void pt_image_waited_for(struct pt_model *m, int32_t pid, int status, uint64_t t) {
+    if (pid <= 0)
         return;
+    size_t i = pt_model_image_of(m, pid, t);
+    if (i == PT_NO_IMAGE) {
+        keep_wait(m, pid, status, t);
+        return;
+    }
     /* The status belongs to the last image of that process. */
     while (m->images[i].next_image != PT_NO_IMAGE)
         i = m->images[i].next_image;
     m->images[i].wait_seen = 1;
-    m->images[i].wait_status = (int)r->arg;
+    m->images[i].wait_status = status;
     if (m->images[i].t_end == 0)
-        m->images[i].t_end = r->t_end;
+        m->images[i].t_end = t;
+}
+
+void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+    (void)img;
+    if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
+        return;
+    pt_image_waited_for(m, (int32_t)r->result, (int)r->arg, r->t_end);
+}
+
+/* A status from wait as an end. */
+static void end_of_status(int st, enum pt_end_kind *end, int *code, int *sig) {
+    if (WIFSIGNALED(st)) {
+        *end = PT_END_SIGNAL;
+        *sig = WTERMSIG(st);
+    } else if (WIFEXITED(st)) {
+        *end = PT_END_EXIT;
+        *code = WEXITSTATUS(st);
+    }
 }
 
 /* Decides how the image ended from its exit record and its parent's wait. */
 static void settle_end(struct pt_image *img) {
     if (!img->wait_seen || img->end == PT_END_EXEC)
         return;
-    int st = img->wait_status;
-    if (WIFSIGNALED(st)) {
-        img->end = PT_END_SIGNAL;
-        img->exit_signal = WTERMSIG(st);
+    enum pt_end_kind end = PT_END_NONE;
+    int code = 0, sig = 0;
+    end_of_status(img->wait_status, &end, &code, &sig);
+    if (end == PT_END_SIGNAL || (end == PT_END_EXIT && img->end == PT_END_NONE)) {
+        img->end = end;
+        img->exit_code = end == PT_END_EXIT ? code : img->exit_code;
+        img->exit_signal = sig;
         img->end_from_wait = 1;
-    } else if (WIFEXITED(st) && img->end == PT_END_NONE) {
-        img->end = PT_END_EXIT;
-        img->exit_code = WEXITSTATUS(st);
-        img->end_from_wait = 1;
+    }
+}
+
+/* The last image exec'd a program that left no trace file, and the parent's
+ * wait says the process is over: what it held went with it. */
+static int over_after_exec(const struct pt_image *img) {
+    return img->end == PT_END_EXEC && img->next_image == PT_NO_IMAGE && img->wait_seen;
+}
+
+/* The untraced record by which an image said it exec'd into a program the
+ * library cannot enter. */
+static const struct pt_untraced *self_untraced(const struct pt_image *img) {
+    const struct pt_untraced *found = NULL;
+    for (size_t i = 0; i < img->nuntraced; i++)
+        if (img->untraced[i].self && !img->untraced[i].traced)
+            found = &img->untraced[i];
+    return found;
+}
+
+/* How the process ended and what it ran last, from its last image. */
+static void settle_process(const struct pt_model *m, struct pt_process *p) {
+    const struct pt_image *last = &m->images[p->last_image];
+    p->exe = pt_image_exe(last);
+    p->argv = last->file->argv;
+    p->argc = last->file->argc;
+    p->recorded = 1;
+    p->t_end = last->t_end;
+    if (last->end != PT_END_EXEC) {
+        p->end = last->end;
+        p->exit_code = last->exit_code;
+        p->exit_signal = last->exit_signal;
+        p->end_from_wait = last->end_from_wait;
+        return;
+    }
+    /* The last exec succeeded and its program left no trace file. */
+    p->recorded = 0;
+    p->end = PT_END_NONE;
+    if (last->exec_nstrings > 0) {
+        p->exe = last->exec_argv[0];
+        p->argv = (const char *const *)last->exec_argv + 1;
+        p->argc = last->exec_nstrings - 1;
+    }
+    const struct pt_untraced *u = self_untraced(last);
+    p->untraced = u != NULL ? u->reason : 0;
+    if (last->wait_seen) {
+        end_of_status(last->wait_status, &p->end, &p->exit_code, &p->exit_signal);
+        p->end_from_wait = p->end != PT_END_NONE;
     }
 }
 
@@ -246,11 +322,51 @@ static void build_processes(struct pt_model *m) {
             m->images[j].process = m->nprocesses;
             p->last_image = j;
         }
+        settle_process(m, p);
         m->nprocesses++;
     }
 }
 
+/* True when pid has a trace file of an image that began at or after t. */
+static int traced_after(const struct pt_model *m, int32_t pid, uint64_t t) {
+    size_t i = pt_model_image_of(m, pid, UINT64_MAX);
+    return i != PT_NO_IMAGE && m->images[i].start >= t;
+}
+
+/* What each untraced record stands for: the image's own exec (self), a
+ * child that was traced after all, or an untraced process whose end only
+ * its parent's wait tells. */
+static void resolve_untraced(struct pt_model *m) {
+    for (size_t i = 0; i < m->nfiles; i++) {
+        struct pt_image *img = &m->images[i];
+        for (size_t k = 0; k < img->nuntraced; k++) {
+            struct pt_untraced *u = &img->untraced[k];
+            u->self = u->pid == img->pid || u->pid == 0;
+            if (u->self) {
+                u->traced = img->end != PT_END_EXEC || img->next_image != PT_NO_IMAGE;
+                continue;
+            }
+            u->traced = traced_after(m, u->pid, u->t);
+            for (size_t w = 0; !u->traced && w < m->nwaits; w++)
+                if (m->waits[w].pid == u->pid && m->waits[w].t >= u->t) {
+                    end_of_status(m->waits[w].status, &u->end, &u->exit_code, &u->exit_signal);
+                    break;
+                }
+        }
+    }
+}
+
+/* #1, #2, ... over the pipes a reader is shown, in the order first seen. */
+static void number_pipes(struct pt_model *m) {
+    unsigned n = 0;
+    for (size_t i = 0; i < m->npipes; i++)
+        m->pipes[i]->number = pt_pipe_shown(m->pipes[i]) ? ++n : 0;
+}
+
 void pt_model_finish(struct pt_model *m) {
+    /* Before the images settle: an untraced record decides whether an
+     * image's exec ended its process's record. */
+    resolve_untraced(m);
     for (size_t i = 0; i < m->nfiles; i++) {
         struct pt_image *img = &m->images[i];
         if (img->reading_inherited)
@@ -259,11 +375,12 @@ void pt_model_finish(struct pt_model *m) {
         pt_image_end_table(m, img);
         /* A dead process holds nothing any more: end its holds. */
         m->ending = 1;
-        if (img->end == PT_END_EXIT || img->end == PT_END_SIGNAL)
+        if (img->end == PT_END_EXIT || img->end == PT_END_SIGNAL || over_after_exec(img))
             while (img->fds.len > 0)
                 pt_fd_close(m, img, img->fds.v[img->fds.len - 1].fd,
                             img->t_end > img->last_t ? img->t_end : img->last_t);
         m->ending = 0;
     }
     build_processes(m);
+    number_pipes(m);
 }

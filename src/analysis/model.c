@@ -109,6 +109,8 @@ const struct pt_stat *pt_image_stat(const struct pt_image *img, unsigned type) {
 
 static void free_image(struct pt_image *img) {
     free(img->stats);
+    free(img->exec_strings);
+    free(img->exec_argv);
     pt_fdtable_free(&img->fds);
     pt_fdtable_free(&img->carried);
     pt_fdtable_free(&img->final);
@@ -131,6 +133,7 @@ void pt_model_free(struct pt_model *m) {
     for (size_t i = 0; i < m->nforks; i++)
         pt_fdtable_free(&m->forks[i].fds);
     free(m->forks);
+    free(m->waits);
     free(m->fork_by_pid);
     while (m->origins != NULL) {
         struct pt_origin *next = m->origins->all_next;
@@ -157,6 +160,13 @@ size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t) {
             found = i;
     }
     return found;
+}
+
+const struct pt_process *pt_model_process(const struct pt_model *m, int32_t pid) {
+    size_t i = pt_model_image_of(m, pid, UINT64_MAX);
+    if (i == PT_NO_IMAGE || m->images[i].process >= m->nprocesses)
+        return NULL;
+    return &m->processes[m->images[i].process];
 }
 
 int pt_image_alive_at_end(const struct pt_image *img) {

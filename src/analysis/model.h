@@ -94,7 +94,10 @@ struct pt_holder {
 };
 
 struct pt_pipe {
-    unsigned id; /* 1, 2, ... in the order first seen */
+    unsigned id;     /* 1, 2, ... in the order first seen (internal) */
+    unsigned number; /* #1, #2, ... over the pipes worth showing (made in
+                        the trace or used in it), in the order first seen;
+                        0 for the others (pt_pipe_shown) */
     uint64_t ino;
     uint8_t kind;              /* PT_OBJ_PIPE or PT_OBJ_FIFO */
     struct pt_origin *created; /* NULL when created outside the trace */
@@ -118,11 +121,26 @@ struct pt_stat {
     uint64_t calls, errors, bytes, ns;
 };
 
+/* A child the library could not follow, as the image that made it (or the
+ * child itself, before an exec) recorded it. */
 struct pt_untraced {
     int32_t pid;
     unsigned reason; /* PT_UNTRACED_* */
     int err;         /* PT_UNTRACED_FAILED: why its trace could not start */
     char *path;
+    uint64_t t;
+    int self;             /* the image itself exec'd into it: that is its process's
+                             last program (pt_process.untraced), not another process */
+    int traced;           /* a trace file of that pid began after all (the loader
+                             preloaded it): no untraced process, and no gap */
+    enum pt_end_kind end; /* how it ended, from its parent's wait */
+    int exit_code, exit_signal;
+};
+
+/* A wait for a pid that had no trace file (an untraced child). */
+struct pt_wait {
+    int32_t pid;
+    int status;
     uint64_t t;
 };
 
@@ -161,6 +179,11 @@ struct pt_image {
     struct pt_fdtable final;    /* the table when the image ended (exit, exec
                                    or the end of the trace) */
     int wait_seen, wait_status; /* what the parent's wait said */
+    /* The exec that ended the image (end == PT_END_EXEC): its path and
+     * argv, for when the program it started left no trace file. */
+    char *exec_strings; /* one allocation */
+    char **exec_argv;   /* path, then argv */
+    size_t exec_nstrings;
     /* strace -c per call type, kept sparse (an image uses a few types, and
      * a trace may hold tens of thousands of images): stat_slot[type] is
      * 1 + the index into stats, 0 for a type not seen.  Read them with
@@ -178,10 +201,23 @@ struct pt_image {
     int stdio_unhooked; /* at any time */
 };
 
-/* The images one pid went through by exec. */
+/* The images one pid went through by exec, and how it ended: the one
+ * answer every command gives about a process. */
 struct pt_process {
     int32_t pid, ppid;
     size_t first_image, last_image;
+    enum pt_end_kind end; /* PT_END_NONE, PT_END_EXIT or PT_END_SIGNAL */
+    int exit_code, exit_signal;
+    int end_from_wait; /* the status came from the parent's wait */
+    uint64_t t_end;    /* exit, or the parent's wait (0 unknown) */
+    /* The program it ran last.  When that program left no trace file (it
+     * made no traced call, or the library could not enter it), these come
+     * from the exec that started it and `recorded` is 0. */
+    const char *exe;
+    const char *const *argv;
+    size_t argc;
+    int recorded;
+    unsigned untraced; /* PT_UNTRACED_* when it ran untraced, else 0 */
 };
 
 /* A fork or spawn whose child has not been seen yet. */
@@ -215,6 +251,8 @@ struct pt_model {
     size_t hash_cap;
     struct pt_fork *forks;
     size_t nforks, cap_forks;
+    struct pt_wait *waits; /* waits for pids with no trace file */
+    size_t nwaits;
     size_t *fork_by_pid; /* open addressing on child pid: latest fork + 1 */
     size_t fork_hash_cap;
     struct pt_origin *origins; /* every step, for freeing */
@@ -245,6 +283,12 @@ struct pt_fdent *pt_fdtable_find(const struct pt_fdtable *t, int fd);
 /* The image of pid that was current at time t (the latest that began at
  * or before t), or PT_NO_IMAGE. */
 size_t pt_model_image_of(const struct pt_model *m, int32_t pid, uint64_t t);
+
+/* The process of pid (its latest if the pid was reused), or NULL. */
+const struct pt_process *pt_model_process(const struct pt_model *m, int32_t pid);
+
+/* A pipe worth listing: made in the trace, or read or written in it. */
+int pt_pipe_shown(const struct pt_pipe *p);
 
 /* True when the image was still running (or killed unseen) at the end. */
 int pt_image_alive_at_end(const struct pt_image *img);

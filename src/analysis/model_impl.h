@@ -41,6 +41,8 @@ void pt_image_inherited_done(struct pt_model *m, struct pt_image *img);
 void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
                      int spawn);
 void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r);
+/* A wait (or pclose) that reaped pid with status at time t. */
+void pt_image_waited_for(struct pt_model *m, int32_t pid, int status, uint64_t t);
 void pt_model_finish(struct pt_model *m);
 
 /* apply.c */

@@ -89,6 +89,15 @@ struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image) {
     return u;
 }
 
+int pt_pipe_shown(const struct pt_pipe *p) {
+    if (p->created != NULL)
+        return 1;
+    for (size_t i = 0; i < p->nuses; i++)
+        if (p->uses[i].calls_read || p->uses[i].calls_written)
+            return 1;
+    return 0;
+}
+
 void pt_pipes_free(struct pt_model *m) {
     for (size_t i = 0; i < m->npipes; i++) {
         free(m->pipes[i]->uses);

@@ -4,9 +4,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
 
 #include "pipetrace/format.h"
 
@@ -71,6 +74,29 @@ static const char *const obj_kind_names[] = {
 
 const char *pt_obj_kind_name(unsigned kind) {
     return kind < COUNT(obj_kind_names) ? obj_kind_names[kind] : "unknown";
+}
+
+/* Character devices with fixed numbers (Documentation/admin-guide/devices.txt). */
+static const struct {
+    unsigned major, minor;
+    const char *name;
+} known_devices[] = {
+    {1, 3, "/dev/null"},   {1, 5, "/dev/zero"},    {1, 7, "/dev/full"},
+    {1, 8, "/dev/random"}, {1, 9, "/dev/urandom"}, {5, 0, "/dev/tty"},
+};
+
+void pt_object_name(unsigned kind, uint64_t ino, uint32_t dev, char *buf, size_t len) {
+    if (kind != PT_OBJ_DEVICE) {
+        snprintf(buf, len, "%s:[%" PRIu64 "]", pt_obj_kind_name(kind), ino);
+        return;
+    }
+    unsigned maj = major((dev_t)dev), min = minor((dev_t)dev);
+    for (size_t i = 0; i < COUNT(known_devices); i++)
+        if (known_devices[i].major == maj && known_devices[i].minor == min) {
+            snprintf(buf, len, "%s", known_devices[i].name);
+            return;
+        }
+    snprintf(buf, len, "chr:%u:%u", maj, min);
 }
 
 /* --- errno -------------------------------------------------------------- */

@@ -24,6 +24,12 @@ int pt_event_moves_data(unsigned type);
  * numbers this version does not know). */
 const char *pt_obj_kind_name(unsigned kind);
 
+/* An object as strace -y shows it: "pipe:[88121]"; a character device
+ * (PT_OBJ_DEVICE, whose dev is its st_rdev) by its name where it is one
+ * every Linux has ("/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+ * "/dev/urandom", "/dev/tty"), else "chr:MAJOR:MINOR". */
+void pt_object_name(unsigned kind, uint64_t ino, uint32_t dev, char *buf, size_t len);
+
 /* "EAGAIN"; NULL for numbers with no name. */
 const char *pt_errno_name(int err);
 
