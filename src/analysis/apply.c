@@ -248,12 +248,9 @@ static void apply_close(struct pt_model *m, struct pt_image *img, const struct p
  * in arg and status in result. */
 static void apply_pclose(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
     pt_fd_close(m, img, r->fd, r->t_start);
-    if (r->state != PT_DONE || r->arg == 0 || r->result < 0)
+    if (r->state != PT_DONE || r->arg == 0 || r->arg > INT32_MAX || r->result < 0)
         return;
-    struct pt_record as_wait = *r;
-    as_wait.result = (int64_t)r->arg;
-    as_wait.arg = (uint64_t)r->result;
-    pt_image_waited(m, img, &as_wait);
+    pt_image_waited_for(m, (int32_t)r->arg, (int)r->result, r->t_end);
 }
 
 static void apply_close_range(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
@@ -371,17 +368,6 @@ static void keep_exec(struct pt_model *m, struct pt_image *img, const struct pt_
         m->oom = 1;
 }
 
-/* pclose is a wait for the popen child (result: its status) and closes the
- * stream's fd, even when the wait fails. */
-static void apply_pclose(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
-    if (r->state != PT_DONE)
-        return;
-    if (r->result >= 0 && r->arg > 0 && r->arg <= INT32_MAX)
-        pt_image_waited_for(m, (int32_t)r->arg, (int)r->result, r->t_end);
-    if (r->fd >= 0)
-        pt_fd_close(m, img, r->fd, r->t_start);
-}
-
 static void apply_process(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     switch (r->type) {
@@ -406,9 +392,6 @@ static void apply_process(struct pt_model *m, struct pt_image *img, const struct
         break;
     case PT_EV_WAIT:
         pt_image_waited(m, img, r);
-        break;
-    case PT_EV_PCLOSE:
-        apply_pclose(m, img, r);
         break;
     case PT_EV_UNTRACED_CHILD:
         apply_untraced(m, img, ev);
@@ -451,7 +434,6 @@ void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_me
         apply_close_range(m, img, r);
         break;
     case PT_EV_FORK ... PT_EV_UNTRACED_CHILD:
-    case PT_EV_PCLOSE:
         apply_process(m, img, ev);
         break;
     case PT_EV_CALLSITE:
