@@ -95,9 +95,15 @@ void run_report_free(struct run_report_state *s) {
 
 /* --- reading the files of this run ------------------------------------------- */
 
+/* A name for a one-line report: cut, never overflowing. */
 static void copy_name(char *out, size_t len, const char *path) {
     const char *slash = strrchr(path, '/');
-    snprintf(out, len, "%s", slash != NULL ? slash + 1 : path);
+    const char *name = slash != NULL ? slash + 1 : path;
+    size_t n = strlen(name);
+    if (n >= len)
+        n = len - 1;
+    memcpy(out, name, n);
+    out[n] = '\0';
 }
 
 static int add(struct report *r, const struct report_item *item) {
