@@ -172,6 +172,31 @@ TEST(DumpText, ShowsAnInheritedFdThatChanged) {
     EXPECT_NE(inherited[0].find("inherited_fd(3<"), std::string::npos) << inherited[0];
 }
 
+// popen starts its child inside libc (no fork record): the child is
+// compared with its parent's fds as they were when it began, so only the
+// pipe it got as stdin is news.
+TEST(DumpText, PopenChildShowsOnlyTheFdItGot) {
+    std::string dir = harness::FreshDir("popen");
+    RunResult r = fixture::TraceCli({harness::ProgPath("lc_popen"), "popen"}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Trace full = harness::LoadTrace(dir);
+    const Event *pclose = nullptr;
+    for (const Event *e : full.Select([](const Event &e) { return e.call == "pclose"; }))
+        pclose = e;
+    ASSERT_NE(pclose, nullptr) << full.Head();
+    int child = static_cast<int>(pclose->raw["child"].as_int());
+    RunResult text = Cli({"dump", dir});
+    ASSERT_EQ(text.exit_code, 0) << text.Describe();
+    std::vector<std::string> inherited;
+    for (const std::string &line : LinesWith(text.out, "[" + std::to_string(child) + "] "))
+        if (line.find(" inherited_fd(") != std::string::npos)
+            inherited.push_back(line);
+    ASSERT_EQ(inherited.size(), 1u) << text.out;
+    EXPECT_NE(inherited[0].find("inherited_fd(0<pipe:[" + std::to_string(pclose->ino) + "]>"),
+              std::string::npos)
+        << inherited[0];
+}
+
 // --- calls that never returned ---------------------------------------------------
 
 TEST(DumpText, UnfinishedCallsAsStraceShowsThem) {

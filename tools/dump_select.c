@@ -42,7 +42,9 @@ struct dump_image_state {
     int predicted; /* table (and tree membership) handed over by the parent
                       or the previous image */
     int pred_in_tree;
-    int shown; /* an event of this image was shown, in any pass */
+    int has_table; /* fds holds what it was handed (by prediction, or its
+                      parent's table when it began) */
+    int shown;     /* an event of this image was shown, in any pass */
     struct fd_table fds;
 };
 
@@ -176,9 +178,27 @@ static int pid_in_tree(const struct dump_select *s, int32_t pid) {
     return 0;
 }
 
+/* The image of pid that is running now: its last one started, or
+ * d->count. */
+static size_t current_image_of(const struct dump_select *s, int32_t pid) {
+    const struct pt_dir *d = s->dir;
+    size_t found = d->count;
+    for (size_t i = first_file_of(d, pid); i < d->count && d->files[i].hdr->pid == pid; i++)
+        if (s->images[i].started)
+            found = i;
+    return found;
+}
+
 static void start_image(struct dump_select *s, size_t i) {
     struct dump_image_state *st = &s->images[i];
     int32_t pid = s->dir->files[i].hdr->pid;
+    /* No fork or spawn record handed it a table (popen and system start
+     * their children inside libc): the parent's fds as they are now are
+     * the best prediction the trace has. */
+    size_t parent = current_image_of(s, s->dir->files[i].hdr->ppid);
+    if (!st->predicted && parent != s->dir->count && parent != i)
+        fd_copy(s, &st->fds, &s->images[parent].fds);
+    st->has_table = st->predicted || (parent != s->dir->count && parent != i);
     st->started = 1;
     st->in_tree = 0;
     for (size_t k = 0; k < s->filter->ntrees && !st->in_tree; k++)
@@ -273,7 +293,7 @@ static int is_bookkeeping(struct dump_select *s, size_t i, const struct pt_recor
     case PT_EV_CALLSITE:
         return 1;
     case PT_EV_INHERITED_FD:
-        return s->images[i].predicted && fd_unchanged(&s->images[i].fds, r);
+        return s->images[i].has_table && fd_unchanged(&s->images[i].fds, r);
     default:
         return 0;
     }
@@ -348,7 +368,7 @@ int dump_select_init(struct dump_select *s, const struct dump_filter *f, const s
 void dump_select_rewind(struct dump_select *s) {
     for (size_t i = 0; i < s->dir->count; i++) {
         struct dump_image_state *st = &s->images[i];
-        st->started = st->predicted = st->pred_in_tree = 0;
+        st->started = st->predicted = st->pred_in_tree = st->has_table = 0;
         st->fds.len = 0;
     }
 }
