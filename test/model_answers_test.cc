@@ -136,6 +136,10 @@ TEST(Pclose, EndsThePopenChildWithItsStatus) {
         closed =
             closed || (h["pid"].as_int() == 300 && h["fd"].as_int() == 3 && !h["to"].is_null());
     EXPECT_TRUE(closed) << s["pipes"].dump();
+    // popen's arg says what the parent's end was left with: glibc clears
+    // O_CLOEXEC unless the mode had "e".
+    EXPECT_EQ("popen", s["pipes"][0]["call"].as_string());
+    EXPECT_EQ(0u, s["pipes"][0]["flags"].size()) << s["pipes"][0].dump();
 }
 
 // A fork child whose own trace could not start (a sandbox said ENOSYS)

@@ -40,8 +40,10 @@ static void json_pair(FILE *out, const struct flows *fl, const struct flows_pair
     json_end(out, fl, "writer", pair->writer);
     putc(',', out);
     json_end(out, fl, "reader", pair->reader);
-    fprintf(out, ",\"bytes\":%" PRIu64 ",\"writes\":%" PRIu64 ",\"reads\":%" PRIu64, pair->bytes,
-            pair->writes, pair->reads);
+    fprintf(out,
+            ",\"bytes\":%" PRIu64 ",\"writes\":%" PRIu64 ",\"inferred_writes\":%" PRIu64
+            ",\"reads\":%" PRIu64,
+            pair->bytes, pair->writes, pair->inferred_writes, pair->reads);
     json_latency(out, pair);
     putc('}', out);
 }
@@ -72,9 +74,11 @@ static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe
             ",\"inode\":%" PRIu64 ",\"dev\":%" PRIu32 ",\"bytes_written\":%" PRIu64
             ",\"bytes_read\":%" PRIu64 ",\"write_calls\":%" PRIu64 ",\"read_calls\":%" PRIu64
             ",\"eof_reads\":%" PRIu64 ",\"unfinished_reads\":%" PRIu64
-            ",\"unfinished_writes\":%" PRIu64,
+            ",\"unfinished_writes\":%" PRIu64 ",\"inferred_writes\":%" PRIu64
+            ",\"inferred_bytes\":%" PRIu64,
             p->ino, p->dev, p->bytes_written, p->bytes_read, p->write_calls, p->read_calls,
-            p->eof_reads, p->unfinished_reads, p->unfinished_writes);
+            p->eof_reads, p->unfinished_reads, p->unfinished_writes, p->inferred_writes,
+            p->inferred_bytes);
     fputs(",\"pairs\":[", out);
     for (size_t i = 0; i < p->pair_count; i++) {
         fputs(i ? "," : "", out);

@@ -81,6 +81,11 @@ static void print_warnings(FILE *out, const struct flows_pipe *p) {
     if (p->unfinished_writes > 0)
         fprintf(out, "  %" PRIu64 " write(s) still blocked when the trace ended\n",
                 p->unfinished_writes);
+    if (p->inferred_writes > 0)
+        fprintf(out,
+                "  %" PRIu64 " write(s) never returned, yet readers got their %" PRIu64
+                " bytes:\n    counted as done (inferred; the writer was killed right after)\n",
+                p->inferred_writes, p->inferred_bytes);
 }
 
 static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {

@@ -138,6 +138,8 @@ static void json_uses(FILE *out, const struct pt_model *m, const struct pt_pipe 
         esc_json_str(out, pt_image_exe(img));
         fprintf(out, ",\"bytes\":%" PRIu64 ",\"calls\":%" PRIu64,
                 writers ? u->bytes_written : u->bytes_read, calls);
+        if (writers)
+            fprintf(out, ",\"inferred\":%" PRIu64, u->inferred_writes);
         if (!writers)
             fprintf(out, ",\"eof\":%s", u->eof ? "true" : "false");
         putc('}', out);
@@ -187,8 +189,10 @@ static void json_pipe(FILE *out, const struct pt_model *m, const struct pt_pipe 
         fprintf(out, "%.9f", analysis_rel(m, c->t));
     else
         fputs("null", out);
-    fprintf(out, ",\"bytes_written\":%" PRIu64 ",\"bytes_read\":%" PRIu64 ",\"writers\":",
-            p->bytes_written, p->bytes_read);
+    fprintf(out,
+            ",\"bytes_written\":%" PRIu64 ",\"bytes_read\":%" PRIu64 ",\"inferred_writes\":%" PRIu64
+            ",\"inferred_bytes\":%" PRIu64 ",\"writers\":",
+            p->bytes_written, p->bytes_read, p->inferred_writes, p->inferred_bytes);
     json_uses(out, m, p, 1);
     fputs(",\"readers\":", out);
     json_uses(out, m, p, 0);

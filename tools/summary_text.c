@@ -53,10 +53,13 @@ static void uses(FILE *out, const struct pt_model *m, const struct pt_pipe *p, i
         const struct pt_image *img = &m->images[u->image];
         char cmd[24];
         analysis_argv_text(img, cmd, sizeof cmd - 1);
-        fprintf(out, "    %s pid %-7" PRId32 " %-23s %10" PRIu64 " bytes %6" PRIu64 " calls%s\n",
+        fprintf(out, "    %s pid %-7" PRId32 " %-23s %10" PRIu64 " bytes %6" PRIu64 " calls%s",
                 writers ? "write" : "read ", img->pid, cmd,
                 writers ? u->bytes_written : u->bytes_read, calls,
                 !writers && u->eof ? "  EOF" : "");
+        if (writers && u->inferred_writes > 0)
+            fprintf(out, " (%" PRIu64 " inferred)", u->inferred_writes);
+        putc('\n', out);
     }
 }
 
@@ -117,6 +120,11 @@ static void pipes(FILE *out, const struct analysis *a) {
         }
         uses(out, m, p, 1);
         uses(out, m, p, 0);
+        if (p->inferred_writes > 0)
+            fprintf(out,
+                    "    %" PRIu64 " write(s) never returned, yet a reader got their %" PRIu64
+                    " bytes:\n    counted as done (inferred; the writer was killed right after)\n",
+                    p->inferred_writes, p->inferred_bytes);
         holders(out, m, p);
     }
 }

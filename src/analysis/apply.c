@@ -69,7 +69,8 @@ static void keep_pending(struct pt_model *m, struct pt_image *img, const struct 
 
 /* --- I/O ----------------------------------------------------------------- */
 
-static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
+                     uint64_t offset) {
     struct pt_fdent *e = pt_fd_seen(m, img, r);
     if (e != NULL)
         e->used = 1;
@@ -77,6 +78,8 @@ static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_r
         return;
     struct pt_pipe *p = pt_pipe_get(m, r->obj_ino, r->obj_kind);
     struct pt_pipe_use *u = p ? pt_pipe_use_of(p, img->index) : NULL;
+    if (u != NULL && r->state == PT_BEGUN && pt_is_write(r->type))
+        pt_pipe_begun_write(m, p, img, r, offset);
     if (u == NULL || !done_ok(r))
         return;
     uint64_t n = (uint64_t)r->result;
@@ -88,6 +91,8 @@ static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_r
         u->calls_read++;
         u->bytes_read += n;
         p->bytes_read += n;
+        if (n > 0 && r->t_end > p->last_read_end)
+            p->last_read_end = r->t_end;
         if (n == 0 && r->arg > 0)
             u->eof = 1;
     }
@@ -215,12 +220,14 @@ static void apply_open(struct pt_model *m, struct pt_image *img, const struct pt
         p->created = o;
 }
 
-/* popen: the parent's end of a pipe glibc made internally. */
+/* popen: the parent's end of a pipe glibc made internally; arg holds the
+ * flags that end was left with (O_CLOEXEC only for mode "e": glibc clears
+ * it otherwise). */
 static void apply_popen(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     if (r->state != PT_DONE || r->fd < 0 || r->obj_kind == PT_OBJ_UNKNOWN)
         return;
-    struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, r->fd, O_CLOEXEC, NULL);
+    struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, r->fd, r->arg, NULL);
     img->last_created[0] = o;
     img->last_created[1] = NULL;
     uint8_t flags = (r->fd_flags & PT_FDF_KNOWN) ? r->fd_flags : 0;
@@ -405,7 +412,7 @@ void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_me
     keep_pending(m, img, ev);
     switch (r->type) {
     case PT_EV_READ ... PT_EV_STDIO_WRITE:
-        apply_io(m, img, r);
+        apply_io(m, img, r, ev->ev.offset);
         break;
     case PT_EV_PIPE:
     case PT_EV_PIPE2:

@@ -2,6 +2,7 @@
  * which order they are numbered, and the run over a whole trace. */
 #include "analysis/flows.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "flows_internal.h"
@@ -43,6 +44,7 @@ int flows_init(struct flows *fl, const struct pt_file *files, size_t count,
 
 void flows_free(struct flows *fl) {
     flows_order_free(&fl->order);
+    free(fl->made);
     flows_pipes_free(fl);
 }
 
@@ -92,6 +94,8 @@ static int number(struct flows *fl, const struct pt_merged *m, int is_write) {
     } else {
         p->read_calls++;
         p->concurrent_reads += overlaps(&p->last_read, m);
+        if (r->t_end > p->last_read_end)
+            p->last_read_end = r->t_end;
     }
     if (flows_queue_push(is_write ? &p->writes : &p->reads, &c) < 0 || flows_match(fl, p, 0) < 0) {
         fl->oom = 1;
@@ -128,9 +132,22 @@ static int release(struct flows *fl, uint64_t now) {
     return 0;
 }
 
+/* A write that never returned may yet have moved its bytes: kept until
+ * the end decides (flows_infer.c). */
+static int keep_begun(struct flows_pipe *p, const struct pt_merged *m) {
+    const struct pt_record *r = m->ev.rec;
+    struct flows_begun *v = realloc(p->begun, (p->nbegun + 1) * sizeof *v);
+    if (v == NULL)
+        return -1;
+    p->begun = v;
+    v[p->nbegun++] = (struct flows_begun){m->file_index, m->ev.offset, r->t_start, r->arg, r->tid};
+    return 0;
+}
+
 /* A call that never returned (blocked when the trace ended), or returned
  * 0 or an error: it moved no bytes. */
-static int note_idle(struct flows *fl, const struct pt_record *r, int is_write) {
+static int note_idle(struct flows *fl, const struct pt_merged *m, int is_write) {
+    const struct pt_record *r = m->ev.rec;
     struct flows_pipe *p = pipe_of(fl, r);
     if (p == NULL)
         return -1;
@@ -138,6 +155,10 @@ static int note_idle(struct flows *fl, const struct pt_record *r, int is_write) 
         (is_write ? &p->unfinished_writes : &p->unfinished_reads)[0]++;
     else if (r->result == 0 && !is_write)
         p->eof_reads++;
+    if (r->state == PT_BEGUN && is_write && keep_begun(p, m) < 0) {
+        fl->oom = 1;
+        return -1;
+    }
     return 0;
 }
 
@@ -147,9 +168,9 @@ int flows_add(struct flows *fl, const struct pt_merged *m) {
     if (release(fl, r->t_start) < 0)
         return -1;
     if (!flows_is_pipe_io(r, &is_write))
-        return 0;
+        return flows_note_made(fl, m);
     if (r->state != PT_DONE || r->result <= 0)
-        return note_idle(fl, r, is_write);
+        return note_idle(fl, m, is_write);
     if (flows_order_push(&fl->order, m) < 0) {
         fl->oom = 1;
         return -1;
@@ -158,7 +179,7 @@ int flows_add(struct flows *fl, const struct pt_merged *m) {
 }
 
 int flows_finish(struct flows *fl) {
-    if (release(fl, UINT64_MAX) < 0)
+    if (release(fl, UINT64_MAX) < 0 || flows_infer_writes(fl) < 0)
         return -1;
     for (size_t i = 0; i < fl->pipe_count; i++)
         if (flows_match(fl, fl->pipes[i], 1) < 0) {

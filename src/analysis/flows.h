@@ -59,6 +59,7 @@ struct flows_pair {
     size_t writer, reader;
     uint64_t bytes;
     uint64_t writes, reads;         /* calls that took part */
+    uint64_t inferred_writes;       /* of writes: inferred (flows_pipe) */
     struct flows_hist latency;      /* ns from write end to read end, per
                                        segment; 0 when the read ended first
                                        (a write that blocked until read) */
@@ -85,11 +86,25 @@ struct flows_pipe {
     uint64_t first_mismatch;                      /* stream offset; UINT64_MAX if none */
     uint64_t concurrent_reads, concurrent_writes;
     uint64_t given_up; /* bytes matched to nobody early (overflow) */
-    uint64_t settled;  /* stream offset below which all is matched */
+    /* Writes that never returned (the writer killed right after the
+     * call), counted as done because readers got more bytes than the
+     * finished writes gave; in write_calls and bytes_written. */
+    uint64_t inferred_writes, inferred_bytes;
+    struct flows_begun *begun; /* writes that had not returned */
+    size_t nbegun;
+    uint64_t last_read_end; /* t_end of the last read that got bytes */
+    uint64_t settled;       /* stream offset below which all is matched */
     struct flows_pair *pairs;
     size_t pair_count, pair_cap;
     struct flows_queue writes, reads; /* not matched yet */
     struct flows_last_call last_write, last_read;
+};
+
+/* A write that had not returned when it was seen. */
+struct flows_begun {
+    size_t file;
+    uint64_t offset, t_start, asked;
+    int32_t tid;
 };
 
 /* Optional callbacks, for tools that want more than the totals. */
@@ -113,6 +128,9 @@ struct flows {
     size_t pipe_count, pipe_cap;
     size_t *table; /* hash on (ino, dev): index + 1, 0 free */
     size_t table_cap;
+    uint64_t *made; /* inodes of pipes made in the trace (pipe, pipe2,
+                       popen, open of a FIFO), sorted at the end */
+    size_t nmade, made_cap;
     int oom; /* set when memory ran out */
 };
 

@@ -9,6 +9,14 @@
 struct flows_pipe *flows_pipe_get(struct flows *fl, uint64_t ino, uint32_t dev, uint8_t kind);
 void flows_pipes_free(struct flows *fl);
 
+/* flows_infer.c: notes the pipes a record made (pipe, pipe2, popen, open);
+ * 0, or -1 when out of memory. */
+int flows_note_made(struct flows *fl, const struct pt_merged *m);
+
+/* flows_infer.c: counts as done, at the end, the writes that never
+ * returned whose bytes readers got.  0, or -1 when out of memory. */
+int flows_infer_writes(struct flows *fl);
+
 /* flows_match.c: matches what both queues of p hold; with `final`, also
  * matches whatever is left to nobody.  0, or -1 when out of memory. */
 int flows_match(struct flows *fl, struct flows_pipe *p, int final);

@@ -69,13 +69,14 @@ static void account(struct flows_pair *pair, const struct flows_segment *s) {
     pair->bytes += s->len;
     if (w != NULL && pair->last_write != w->seq) {
         pair->writes++;
+        pair->inferred_writes += w->inferred != 0;
         pair->last_write = w->seq;
     }
     if (r != NULL && pair->last_read != r->seq) {
         pair->reads++;
         pair->last_read = r->seq;
     }
-    if (w != NULL && r != NULL)
+    if (w != NULL && r != NULL && !w->inferred) /* an inferred write has no end time */
         flows_hist_add(&pair->latency, latency(w, r));
 }
 

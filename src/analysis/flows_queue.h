@@ -26,6 +26,8 @@ struct flows_call {
     uint32_t data_len;   /* bytes captured: the payload, from `start` on */
     uint64_t start, end; /* [start, end): the call's bytes in the stream */
     uint64_t pos;        /* matched up to here */
+    int inferred;        /* a write that never returned, counted as done
+                            because a reader got its bytes (t_end unknown) */
 };
 
 struct flows_queue {

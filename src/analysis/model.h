@@ -79,6 +79,8 @@ struct pt_fdtable {
 struct pt_pipe_use {
     size_t image;
     uint64_t bytes_written, calls_written;
+    uint64_t inferred_writes; /* of calls_written: never returned, yet a
+                                 reader got their bytes (pt_pipe) */
     uint64_t bytes_read, calls_read;
     int eof; /* a read returned 0 */
 };
@@ -93,6 +95,13 @@ struct pt_holder {
     struct pt_origin *origin;
 };
 
+/* A write on the pipe that had not returned when the trace ended. */
+struct pt_begun_write {
+    size_t image;
+    unsigned type; /* write, writev or a stdio flush */
+    uint64_t t_start, asked, offset;
+};
+
 struct pt_pipe {
     unsigned id;     /* 1, 2, ... in the order first seen (internal) */
     unsigned number; /* #1, #2, ... over the pipes worth showing (made in
@@ -102,6 +111,14 @@ struct pt_pipe {
     uint8_t kind;              /* PT_OBJ_PIPE or PT_OBJ_FIFO */
     struct pt_origin *created; /* NULL when created outside the trace */
     uint64_t bytes_written, bytes_read;
+    /* A process killed right after its write returned leaves the record
+     * begun; when readers got more bytes than the finished writes gave,
+     * those writes moved them: counted as done (bytes_written includes
+     * them) and said to be inferred. */
+    uint64_t inferred_writes, inferred_bytes;
+    uint64_t last_read_end; /* t_end of the last read that got bytes */
+    struct pt_begun_write *begun;
+    size_t nbegun;
     struct pt_pipe_use *uses;
     size_t nuses, cap_uses;
     struct pt_holder *holders;

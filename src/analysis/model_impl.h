@@ -18,6 +18,11 @@ void pt_fdtable_free(struct pt_fdtable *t);
 /* pipes.c */
 struct pt_pipe *pt_pipe_get(struct pt_model *m, uint64_t ino, uint8_t kind);
 struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image);
+/* A write on p that had not returned (yet) when seen. */
+void pt_pipe_begun_write(struct pt_model *m, struct pt_pipe *p, const struct pt_image *img,
+                         const struct pt_record *r, uint64_t offset);
+/* Counts as done the begun writes whose bytes readers got (at the end). */
+void pt_pipes_infer_writes(struct pt_model *m);
 void pt_pipes_free(struct pt_model *m);
 
 /* fds.c: changing an image's table, keeping pipe holders true */

@@ -98,8 +98,73 @@ int pt_pipe_shown(const struct pt_pipe *p) {
     return 0;
 }
 
+void pt_pipe_begun_write(struct pt_model *m, struct pt_pipe *p, const struct pt_image *img,
+                         const struct pt_record *r, uint64_t offset) {
+    struct pt_begun_write *v = realloc(p->begun, (p->nbegun + 1) * sizeof *v);
+    if (v == NULL) {
+        m->oom = 1;
+        return;
+    }
+    p->begun = v;
+    v[p->nbegun++] = (struct pt_begun_write){img->index, r->type, r->t_start, r->arg, offset};
+}
+
+/* The inferred write is no longer a call in progress (check must not call
+ * it blocked). */
+static void forget_pending(struct pt_image *img, uint64_t offset) {
+    for (size_t i = 0; i < img->npending; i++)
+        if (img->pending[i].offset == offset) {
+            img->pending[i] = img->pending[--img->npending];
+            return;
+        }
+}
+
+static void infer_write(struct pt_model *m, struct pt_pipe *p, const struct pt_begun_write *b,
+                        uint64_t bytes) {
+    struct pt_image *img = &m->images[b->image];
+    struct pt_pipe_use *u = pt_pipe_use_of(p, b->image);
+    if (u == NULL) {
+        m->oom = 1;
+        return;
+    }
+    u->calls_written++;
+    u->bytes_written += bytes;
+    u->inferred_writes++;
+    p->bytes_written += bytes;
+    p->inferred_writes++;
+    p->inferred_bytes += bytes;
+    if (img->stat_slot[b->type] != 0) /* the begun record counted as a call */
+        img->stats[img->stat_slot[b->type] - 1].bytes += bytes;
+    forget_pending(img, b->offset);
+}
+
+/* Readers got more bytes than the finished writes gave: the writes that
+ * began (before the last read that got bytes) and never returned gave
+ * them, each at most what it asked to write, in the order they began.
+ * Only for a pipe made in the trace: bytes from a writer outside it are
+ * not a traced write's. */
+static void infer_pipe(struct pt_model *m, struct pt_pipe *p) {
+    if (p->nbegun == 0 || p->created == NULL || p->bytes_read <= p->bytes_written)
+        return;
+    uint64_t surplus = p->bytes_read - p->bytes_written;
+    for (size_t i = 0; i < p->nbegun && surplus > 0; i++) {
+        const struct pt_begun_write *b = &p->begun[i];
+        if (b->t_start > p->last_read_end || b->asked == 0)
+            continue;
+        uint64_t take = b->asked < surplus ? b->asked : surplus;
+        infer_write(m, p, b, take);
+        surplus -= take;
+    }
+}
+
+void pt_pipes_infer_writes(struct pt_model *m) {
+    for (size_t i = 0; i < m->npipes; i++)
+        infer_pipe(m, m->pipes[i]);
+}
+
 void pt_pipes_free(struct pt_model *m) {
     for (size_t i = 0; i < m->npipes; i++) {
+        free(m->pipes[i]->begun);
         free(m->pipes[i]->uses);
         free(m->pipes[i]->holders);
         free(m->pipes[i]);

@@ -1,0 +1,104 @@
+/* Writes that never returned but moved their bytes.  A process killed right
+ * after its write returned (before its wrapper marked the record done)
+ * leaves the record begun.  When the readers of a pipe made in the trace
+ * got more bytes than the finished writes gave, the begun writes (that
+ * began before the last read that got bytes) gave them: each is counted
+ * as done with at most what it asked to write, in the order they began,
+ * and said to be inferred.  (A pipe made outside the trace may have had a
+ * writer nobody traced: its bytes stay unmatched.)  The model
+ * (src/analysis/pipes.c) infers the same writes for summary and check. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flows_internal.h"
+
+static int add_made(struct flows *fl, uint64_t ino) {
+    if (ino == 0)
+        return 0;
+    if (fl->nmade == fl->made_cap) {
+        size_t cap = fl->made_cap ? 2 * fl->made_cap : 16;
+        uint64_t *v = realloc(fl->made, cap * sizeof *v);
+        if (v == NULL)
+            return -1;
+        fl->made = v;
+        fl->made_cap = cap;
+    }
+    fl->made[fl->nmade++] = ino;
+    return 0;
+}
+
+int flows_note_made(struct flows *fl, const struct pt_merged *m) {
+    const struct pt_record *r = m->ev.rec;
+    struct pt_pipe_payload pp;
+    int rc = 0;
+    if (r->state != PT_DONE)
+        return 0;
+    if ((r->type == PT_EV_PIPE || r->type == PT_EV_PIPE2) && r->data_len >= sizeof pp) {
+        memcpy(&pp, m->ev.payload, sizeof pp);
+        rc = add_made(fl, pp.ino[0]);
+    } else if ((r->type == PT_EV_POPEN || r->type == PT_EV_OPEN) && r->obj_ino != 0)
+        rc = add_made(fl, r->obj_ino);
+    if (rc < 0)
+        fl->oom = 1;
+    return rc;
+}
+
+static int cmp_ino(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int made_here(const struct flows *fl, uint64_t ino) {
+    return bsearch(&ino, fl->made, fl->nmade, sizeof *fl->made, cmp_ino) != NULL;
+}
+
+/* The write's bytes go at the end of the pipe's write stream, where the
+ * reads that no finished write matched wait. */
+static int infer(struct flows *fl, struct flows_pipe *p, const struct flows_begun *b,
+                 uint64_t bytes) {
+    struct flows_call c = {
+        .file = b->file,
+        .rec_offset = b->offset,
+        .seq = ++fl->calls_numbered,
+        .t_start = b->t_start,
+        .t_end = b->t_start,
+        .tid = b->tid,
+        .start = p->bytes_written,
+        .end = p->bytes_written + bytes,
+        .pos = p->bytes_written,
+        .inferred = 1,
+    };
+    p->bytes_written += bytes;
+    p->write_calls++;
+    p->inferred_writes++;
+    p->inferred_bytes += bytes;
+    if (p->unfinished_writes > 0)
+        p->unfinished_writes--;
+    return flows_queue_push(&p->writes, &c) < 0 || flows_match(fl, p, 0) < 0 ? -1 : 0;
+}
+
+static int infer_pipe(struct flows *fl, struct flows_pipe *p) {
+    if (p->nbegun == 0 || p->bytes_read <= p->bytes_written || !made_here(fl, p->ino))
+        return 0;
+    uint64_t surplus = p->bytes_read - p->bytes_written;
+    for (size_t i = 0; i < p->nbegun && surplus > 0; i++) {
+        const struct flows_begun *b = &p->begun[i];
+        if (b->t_start > p->last_read_end || b->asked == 0)
+            continue;
+        uint64_t take = b->asked < surplus ? b->asked : surplus;
+        if (infer(fl, p, b, take) < 0)
+            return -1;
+        surplus -= take;
+    }
+    return 0;
+}
+
+int flows_infer_writes(struct flows *fl) {
+    qsort(fl->made, fl->nmade, sizeof *fl->made, cmp_ino);
+    for (size_t i = 0; i < fl->pipe_count; i++)
+        if (infer_pipe(fl, fl->pipes[i]) < 0) {
+            fl->oom = 1;
+            return -1;
+        }
+    return 0;
+}
