@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,302 @@ TEST(RewrittenArgv, ForkChildOfAProgramThatCompactedArgvIsUnharmed) {
     EXPECT_EQ(children, 1) << t.Head();
     EXPECT_EQ(t.Count([](const Event &e) { return e.call == "write" && e.result == 10; }), 1u)
         << t.Head();
+}
+
+// --- issue 17 item 1: fork in a signal handler --------------------------------
+
+TEST(HandlerFork, ChildOfAForkInASignalHandlerReturnsFromItAndExits) {
+    std::vector<std::string> argv = {ProgPath("rs_handler_fork")};
+    RunResult plain = RunPlain(argv);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    std::string dir = FreshDir("handler_fork");
+    RunResult traced = RunTraced(argv, dir);
+    ExpectSameBehaviour(plain, traced);
+    for (int round = 0; round < 10; round++)
+        EXPECT_NE(traced.out.find("round " + std::to_string(round) + ": child exit 0"),
+                  std::string::npos)
+            << traced.out;
+
+    // Each child recorded its own report into a file of its own, and nothing
+    // of the child's went into the parent's interrupted read.
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    EXPECT_EQ(t.processes.size(), 11u) << t.Head();
+    size_t child_reports = t.Count([](const Event &e) {
+        return e.call == "write" && e.data.rfind("child: read -1 EINTR", 0) == 0;
+    });
+    EXPECT_EQ(child_reports, 10u) << t.Head(80);
+    for (const Event &e : t.events) {
+        if (e.IsRead() && e.state == "done" && e.result < 0) {
+            EXPECT_EQ(e.err, "EINTR") << "pid " << e.pid;
+        }
+    }
+}
+
+// --- issue 9 item 6, issue 17 item 7: nothing on the program's fds --------------
+
+TEST(Sandbox, ChildThatCannotMakeItsFileLeavesStderrAloneAndTellsItsParent) {
+    std::vector<std::string> argv = {ProgPath("rs_sandbox_child")};
+    RunResult plain = RunPlain(argv);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_EQ(plain.err, "child: in the sandbox\n");
+    std::string dir = FreshDir("sandbox");
+    RunResult traced = RunTraced(argv, dir);
+    ExpectSameBehaviour(plain, traced);
+
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    auto forks = t.Select([](const Event &e) { return e.call == "fork" && e.result > 0; });
+    ASSERT_EQ(forks.size(), 1u) << t.Head();
+    int child = static_cast<int>(forks[0]->result);
+    EXPECT_EQ(t.FindProcess(child), nullptr) << "the child could not have a file";
+    auto failed = t.Select([&](const Event &e) {
+        return e.call == "untraced_child" && e.pid == forks[0]->pid && e.result == child;
+    });
+    ASSERT_EQ(failed.size(), 1u) << t.Head();
+    EXPECT_EQ(failed[0]->raw["reason"].as_string(), "failed");
+    EXPECT_EQ(failed[0]->state, "done");
+}
+
+TEST(Sandbox, VerboseKeepsTheOneLineOnStderr) {
+    std::vector<std::string> argv = {ProgPath("rs_sandbox_child")};
+    std::string dir = FreshDir("sandbox_verbose");
+    RunOptions opts = Opts();
+    opts.env.push_back({"PIPETRACE_VERBOSE", "1"});
+    RunResult traced = RunTraced(argv, dir, opts);
+    ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+    EXPECT_NE(traced.err.find("pipetrace: tracing stopped in pid "), std::string::npos)
+        << traced.err;
+    EXPECT_NE(traced.err.find("Function not implemented"), std::string::npos) << traced.err;
+}
+
+// --- issue 16 items 1, 2: the trace directory must be ours alone --------------
+
+// A traced program whose trace must not reach `dir`: it behaves as
+// untraced, and nothing appears at `watched`.
+void ExpectRefusedDirectory(const std::string &dir, const std::string &watched) {
+    std::vector<std::string> argv = {ProgPath("rs_argv_fork"), "a", "b"};
+    RunResult plain = RunPlain(argv);
+    RunResult traced = RunTraced(argv, dir);
+    ExpectSameBehaviour(plain, traced);
+    EXPECT_EQ(DirEntries(watched), std::vector<std::string>{}) << "in " << watched;
+}
+
+TEST(TraceDirectory, SymlinkIsNotFollowed) {
+    std::string target = FreshDir("symlink_target");
+    std::string link = harness::FreshPath("symlink");
+    ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+    ExpectRefusedDirectory(link, target);
+    ExpectRefusedDirectory(link + "/", target);
+    ExpectRefusedDirectory(link + "/.", target);
+}
+
+TEST(TraceDirectory, GroupOrOtherWritableIsRefused) {
+    for (mode_t mode : {0770, 0707, 0777}) {
+        std::string dir = FreshDir("writable");
+        ASSERT_EQ(chmod(dir.c_str(), mode), 0);
+        ExpectRefusedDirectory(dir, dir);
+    }
+}
+
+TEST(TraceDirectory, OwnDirectoryStillWorks) {
+    std::string dir = FreshDir("own");
+    std::vector<std::string> argv = {ProgPath("rs_argv_fork"), "a", "b"};
+    RunResult traced = RunTraced(argv, dir);
+    ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+    EXPECT_EQ(DirEntries(dir).size(), 2u);
+}
+
+// Another process replaces the trace file while the program runs: the
+// writer must notice when it grows the file, and stop, never touching
+// memory the file no longer backs (SIGBUS).
+TEST(TraceDirectory, FileReplacedUnderTheWriterStopsTracingWithoutHarm) {
+    std::vector<std::string> argv = {ProgPath("rs_replace_trace")};
+    std::string dir = FreshDir("replaced");
+    RunOptions opts = Opts();
+    opts.env.push_back({"PIPETRACE_DIR", dir}); // the program replaces its file itself
+    RunResult plain = RunPlain(argv, opts);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    std::string traced_dir = FreshDir("replaced_traced");
+    RunResult traced = RunTraced(argv, traced_dir);
+    ExpectSameBehaviour(plain, traced);
+}
+
+// --- issue 17 item 5: ulimit -v ----------------------------------------------------
+
+TEST(AddressLimit, LargeMallocUnderRlimitAsWorksTracedAsUntraced) {
+    for (auto limit_alloc :
+         std::vector<std::pair<std::string, std::string>>{{"600", "400"}, {"2000", "1500"}}) {
+        std::vector<std::string> argv = {ProgPath("rs_as_limit"), limit_alloc.first,
+                                         limit_alloc.second};
+        RunResult plain = RunPlain(argv);
+        ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+        ASSERT_NE(plain.out.find(": ok"), std::string::npos) << plain.out;
+        for (const char *data : {"64", "full"}) {
+            std::string dir = FreshDir("as_limit");
+            RunOptions opts = Opts();
+            opts.env.push_back({"PIPETRACE_DATA", data});
+            RunResult traced = RunTraced(argv, dir, opts);
+            ExpectSameBehaviour(plain, traced);
+            // The trace is whole: every byte the reader got is in it.
+            Trace t = harness::LoadTrace(dir);
+            ASSERT_TRACE_OK(t);
+            for (const Process &p : t.processes)
+                EXPECT_EQ(p.stopped, "") << "pid " << p.pid << " with data " << data;
+            EXPECT_EQ(t.SumResult([](const Event &e) { return e.IsRead(); }),
+                      (1 << 20) + (4 << 20));
+        }
+    }
+}
+
+// --- issue 17 item 6: full capture bounded by the bytes moved ----------------------
+
+uint64_t DirBytes(const std::string &dir) {
+    uint64_t total = 0;
+    for (const std::string &name : DirEntries(dir)) {
+        struct stat st;
+        if (stat((dir + "/" + name).c_str(), &st) == 0)
+            total += static_cast<uint64_t>(st.st_size);
+    }
+    return total;
+}
+
+TEST(FullCapture, TwoReaderThreadsCostWhatMovedNotWhatTheyAskedFor) {
+    std::vector<std::string> argv = {ProgPath("rs_two_readers")};
+    RunResult plain = RunPlain(argv);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    std::string dir = FreshDir("two_readers");
+    RunOptions opts = Opts();
+    opts.env.push_back({"PIPETRACE_DATA", "full"});
+    RunResult traced = RunTraced(argv, dir, opts);
+    ExpectSameBehaviour(plain, traced);
+    // At most 4,002 records (2,000 writes, 2,002 reads) of 64 bytes, each
+    // read with up to 1 KiB of capture room it could not give back, and
+    // less than a page of slack at the file's end.
+    EXPECT_LT(DirBytes(dir), 4002u * 64 + 2002u * 1024 + 4096) << "trace bytes";
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    EXPECT_EQ(t.SumResult([](const Event &e) { return e.IsRead(); }), 2000);
+    EXPECT_EQ(t.Data([](const Event &e) { return e.IsWrite() && e.fd > 2; }),
+              std::string(2000, 'x'));
+}
+
+TEST(FullCapture, LargeTransfersAreCapturedWhole) {
+    std::vector<std::string> argv = {ProgPath("rs_as_limit"), "0", "1"};
+    std::string dir = FreshDir("full_whole");
+    RunOptions opts = Opts();
+    opts.env.push_back({"PIPETRACE_DATA", "full"});
+    RunResult traced = RunTraced(argv, dir, opts);
+    ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    std::string read = t.Data([](const Event &e) { return e.IsRead(); });
+    std::string written = t.Data([](const Event &e) { return e.IsWrite() && e.fd > 2; });
+    EXPECT_EQ(read.size(), static_cast<size_t>((1 << 20) + (4 << 20)));
+    EXPECT_EQ(written.size(), read.size());
+    for (const Event *e : t.Select([](const Event &e) { return e.data_cut; }))
+        ADD_FAILURE() << "cut: pid " << e->pid << " " << e->call << " fd " << e->fd << " result "
+                      << e->result << " captured " << e->data.size();
+}
+
+TEST(FullCapture, FilesEndWithLessThanAPageUnused) {
+    std::string dir = FreshDir("trimmed");
+    RunResult traced = RunTraced({ProgPath("rs_as_limit"), "0", "1"}, dir);
+    ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    ASSERT_GE(DirEntries(dir).size(), 3u);
+    for (const std::string &name : DirEntries(dir)) {
+        std::string data = harness::ReadFile(dir + "/" + name);
+        ASSERT_GE(data.size(), 32u);
+        uint64_t tail;
+        memcpy(&tail, data.data() + 24, sizeof tail);
+        EXPECT_LE(data.size(), tail + 4095) << name << ": unused end of the file";
+        EXPECT_GE(data.size(), tail) << name;
+    }
+}
+
+// --- issue 9 item 4: a write is complete once it returned ----------------------------
+
+// The child is killed a few thousand instructions after its 1 MiB write
+// returned (ptrace makes that exact): the record must say the write was
+// done, with its capture cut if the copy had not finished.
+TEST(KilledAfterWrite, WriteThatReturnedIsRecordedDone) {
+    std::string dir = FreshDir("killed_after_write");
+    RunOptions opts = Opts();
+    opts.env.push_back({"PIPETRACE_DATA", "full"});
+    RunResult traced = RunTraced({ProgPath("rs_kill_after_write"), "2000"}, dir, opts);
+    ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+    ASSERT_EQ(traced.out, "reader got 1048576, child killed: 1\n");
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    auto writes = t.Select([](const Event &e) { return e.call == "write" && e.fd > 2; });
+    ASSERT_EQ(writes.size(), 1u) << t.Head();
+    EXPECT_EQ(writes[0]->state, "done");
+    EXPECT_EQ(writes[0]->result, 1 << 20);
+}
+
+// --- issue 16 items 2, 4: as root -------------------------------------------------
+
+bool IsRoot() {
+    return geteuid() == 0;
+}
+
+TEST(Privileged, DirectoryOwnedByAnotherUserIsRefused) {
+    if (!IsRoot())
+        GTEST_SKIP() << "needs root to give a directory to another user";
+    std::string dir = FreshDir("other_user");
+    ASSERT_EQ(chown(dir.c_str(), 65534, 65534), 0) << "chown to nobody";
+    ExpectRefusedDirectory(dir, dir);
+    struct stat st;
+    ASSERT_EQ(stat(dir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 65534u);
+}
+
+// A set-user-ID root helper run by `nobody`, with the library loaded the
+// way /etc/ld.so.preload loads it (a file bound over it in a private mount
+// namespace: the machine's own /etc is never touched) and PIPETRACE_DIR
+// pointing into a directory only root may write: it must record nothing
+// and create nothing.
+TEST(Privileged, SetuidProgramRecordsAndCreatesNothing) {
+    if (!IsRoot())
+        GTEST_SKIP() << "needs root for a set-user-ID helper and a mount namespace";
+    if (RunPlain({"unshare", "-m", "true"}).exit_code != 0)
+        GTEST_SKIP() << "no private mount namespace here (unshare -m)";
+    char tmpl[] = "/tmp/pipetrace-setuid-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    std::string work = tmpl;
+    ASSERT_EQ(chmod(work.c_str(), 0755), 0);
+    std::string helper = work + "/helper", lib = work + "/libpipetrace.so";
+    std::string rootonly = work + "/rootonly", victim = rootonly + "/trace";
+    // Everything quoted once here; the paths hold no quote.
+    std::string script = "set -e; W='" + work + "'; cp '" + ProgPath("rs_setuid_helper") +
+                         "' $W/helper; cp '" + harness::LibPath() +
+                         "' $W/libpipetrace.so; chmod 4755 $W/helper; mkdir -m 0700 $W/rootonly; "
+                         "mkdir $W/realetc; mount --bind /etc $W/realetc; "
+                         "mount -t tmpfs -o mode=0755 none /etc; "
+                         "for e in $W/realetc/* $W/realetc/.[!.]*; do "
+                         "  if [ -e \"$e\" ]; then ln -s \"$e\" /etc/; fi; done; "
+                         "rm -f /etc/ld.so.preload; echo $W/libpipetrace.so > /etc/ld.so.preload; "
+                         "export PIPETRACE_DISABLE=1; " // for everything but the helper
+                         "cd $W; setpriv --reuid=65534 --regid=65534 --clear-groups "
+                         "env -u PIPETRACE_DISABLE PIPETRACE_DIR=" +
+                         victim +
+                         " PIPETRACE_VERBOSE=1 $W/helper; "
+                         "echo \"rootonly: $(ls -A $W/rootonly)\"; "
+                         "echo \"work: $(ls -A $W | tr '\\n' ' ')\"";
+    RunResult r = RunPlain({"unshare", "-m", "--propagation", "private", "sh", "-c", script});
+    RunPlain({"rm", "-rf", work});
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    if (r.out.find("secure=1 euid=0 uid=65534") == std::string::npos)
+        GTEST_SKIP() << "set-user-ID did not take effect here: " << r.out;
+    ASSERT_NE(r.out.find("preloaded=1"), std::string::npos)
+        << "the loader did not preload the library: " << r.out;
+    EXPECT_NE(r.out.find("read 6, child status 0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("rootonly: \n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("work: helper libpipetrace.so realetc rootonly \n"), std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.err, "");
 }
 
 } // namespace

@@ -280,15 +280,15 @@ TEST(Writer, MappingIsAccessibleOnlyWhereTheFileHasBlocks) {
     pt_image_info info = Info(17, nullptr, 0);
     pt_writer w;
     ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
-    EXPECT_EQ(PermsAt(w.base), "rw-s");
-    EXPECT_EQ(PermsAt(w.base + w.allocated - 1), "rw-s");
-    EXPECT_EQ(PermsAt(w.base + w.allocated), "---s");
+    EXPECT_EQ(PermsAt(w.seg[0].base), "rw-s");
+    EXPECT_EQ(PermsAt(w.seg[0].base + w.allocated - 1), "rw-s");
+    EXPECT_EQ(PermsAt(w.seg[0].base + w.allocated), "---s");
     uint64_t before = w.allocated;
     for (int i = 0; i < 5000; i++)
         ASSERT_NE(Put(&w, PT_EV_WRITE, i, i, std::string(40, 'g')), nullptr);
     ASSERT_GT(w.allocated, before);
-    EXPECT_EQ(PermsAt(w.base + w.allocated - 1), "rw-s");
-    EXPECT_EQ(PermsAt(w.base + w.allocated), "---s");
+    EXPECT_EQ(PermsAt(w.seg[0].base + w.allocated - 1), "rw-s");
+    EXPECT_EQ(PermsAt(w.seg[0].base + w.allocated), "---s");
     pt_writer_forget(&w);
 }
 
@@ -305,3 +305,218 @@ TEST(Writer, UnusableDirectoryIsAnErrorAndLeavesNothing) {
 }
 
 } // namespace
+
+// The address space this process uses now (VmSize).
+uint64_t AddressSpaceUsed() {
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    if (f != nullptr) {
+        if (fscanf(f, "%lu", &pages) != 1)
+            pages = 0;
+        fclose(f);
+    }
+    return pages * 4096;
+}
+
+// Sets RLIMIT_AS to what is used now plus `extra` bytes.
+bool LimitAddressSpace(uint64_t extra) {
+    rlim_t limit = AddressSpaceUsed() + extra;
+    struct rlimit lim = {limit, limit};
+    return setrlimit(RLIMIT_AS, &lim) == 0;
+}
+
+// Runs body in a child process and returns its exit status (or 128 + the
+// signal that killed it), so that limits and forks stay out of the test.
+template <typename Body> int InChild(Body body) {
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(body());
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Under RLIMIT_AS the writer maps little more than the file holds and grows
+// by adding segments; a record never straddles two of them, and the reader
+// reads every record back in order.
+TEST(Writer, GrowsBySegmentsUnderAnAddressSpaceLimit) {
+    std::string dir = FreshDir("segments");
+    ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+    const int count = 6000;
+    int status = InChild([&] {
+        if (!LimitAddressSpace(400u << 20))
+            return 2;
+        pt_image_info info = Info(30, nullptr, 0);
+        pt_writer w;
+        if (pt_writer_create(&w, dir.c_str(), &info) != 0)
+            return 3;
+        for (int i = 0; i < count; i++)
+            if (!Put(&w, PT_EV_WRITE, i, i, std::string(4000, static_cast<char>('a' + i % 26))))
+                return 4;
+        return w.segments > 1 ? 0 : 5;
+    });
+    ASSERT_EQ(status, 0);
+    ReadBack back = ReadAll(dir + "/30.0.ptr");
+    ASSERT_EQ(back.error, "");
+    ASSERT_EQ(back.fds.size(), static_cast<size_t>(count));
+    for (int i = 0; i < count; i++)
+        ASSERT_EQ(back.fds[i], i);
+}
+
+TEST(Writer, StopsRatherThanTakeTheProgramsAddressSpace) {
+    std::string dir = FreshDir("as_budget");
+    ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+    int status = InChild([&] {
+        if (!LimitAddressSpace(200u << 20))
+            return 2;
+        pt_image_info info = Info(31, nullptr, 0);
+        pt_writer w;
+        if (pt_writer_create(&w, dir.c_str(), &info) != 0)
+            return 3;
+        for (int i = 0; i < 20000; i++)
+            Put(&w, PT_EV_WRITE, i, i, std::string(4000, 'b'));
+        uint64_t mapped = 0;
+        for (uint32_t i = 0; i < w.segments; i++)
+            mapped += w.seg[i].end - w.seg[i].start;
+        // A quarter of what was left at most; and the program still gets
+        // memory.
+        void *big = malloc(100u << 20);
+        if (!w.stopped)
+            return 4;
+        if (mapped > (200u << 20) / 4)
+            return 5;
+        return big ? 0 : 6;
+    });
+    ASSERT_EQ(status, 0);
+    pt_file f;
+    char err[512];
+    std::string path = dir + "/31.0.ptr";
+    ASSERT_EQ(pt_file_open(&f, path.c_str(), err, sizeof err), 0) << err;
+    EXPECT_TRUE(f.hdr->flags & PT_HDR_STOPPED);
+    EXPECT_EQ(f.hdr->stop_errno, ENOMEM);
+    pt_file_close(&f);
+}
+
+TEST(Writer, FinishCutsTheUnusedEndAndLaterRecordsStillLand) {
+    std::string dir = FreshDir("finish");
+    pt_image_info info = Info(32, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    for (int i = 0; i < 100; i++)
+        ASSERT_NE(Put(&w, PT_EV_WRITE, i, i, "before"), nullptr);
+    pt_writer_finish(&w);
+    struct stat st;
+    ASSERT_EQ(stat(w.path, &st), 0);
+    uint64_t tail = pt_writer_header(&w)->tail;
+    EXPECT_EQ(static_cast<uint64_t>(st.st_size), (tail + 4095) / 4096 * 4096);
+    EXPECT_EQ(PermsAt(w.seg[0].base + st.st_size), "---s");
+    for (int i = 100; i < 300; i++)
+        ASSERT_NE(Put(&w, PT_EV_WRITE, i, i, std::string(100, 'a')), nullptr);
+    ASSERT_EQ(stat(w.path, &st), 0);
+    tail = pt_writer_header(&w)->tail;
+    EXPECT_EQ(static_cast<uint64_t>(st.st_size), (tail + 4095) / 4096 * 4096);
+    ReadBack back = ReadAll(w.path);
+    EXPECT_EQ(back.fds.size(), 300u);
+    pt_writer_forget(&w);
+}
+
+TEST(Writer, ExtendsOnlyTheLastReservation) {
+    std::string dir = FreshDir("extend");
+    pt_image_info info = Info(33, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    pt_record *a = pt_writer_reserve(&w, PT_RECORD_SIZE + 8);
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(pt_writer_extend(&w, a, PT_RECORD_SIZE + (1 << 20)), 1); // past the first chunk
+    EXPECT_EQ(a->size, PT_RECORD_SIZE + (1u << 20));
+    memset(a + 1, 'z', 1 << 20); // the room is backed
+    pt_record *b = pt_writer_reserve(&w, PT_RECORD_SIZE);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(pt_writer_extend(&w, a, PT_RECORD_SIZE + (2 << 20)), 0); // b follows it
+    EXPECT_EQ(a->size, PT_RECORD_SIZE + (1u << 20));
+    EXPECT_EQ(reinterpret_cast<uint8_t *>(b), reinterpret_cast<uint8_t *>(a) + a->size);
+    pt_writer_forget(&w);
+}
+
+// The replaced file is never grown nor touched past what the old one held.
+TEST(Writer, StopsWhenItsFileWasReplaced) {
+    std::string dir = FreshDir("replaced");
+    pt_image_info info = Info(34, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    std::string other = dir + "/other";
+    FILE *fp = fopen(other.c_str(), "w");
+    ASSERT_NE(fp, nullptr);
+    fclose(fp);
+    ASSERT_EQ(rename(other.c_str(), w.path), 0);
+    int stored = 0;
+    for (int i = 0; i < 5000; i++)
+        stored += Put(&w, PT_EV_WRITE, i, i, std::string(40, 'r')) != nullptr;
+    EXPECT_GT(stored, 100);
+    EXPECT_LT(stored, 5000);
+    EXPECT_TRUE(w.stopped);
+    EXPECT_EQ(pt_writer_header(&w)->stop_errno, ESTALE);
+    struct stat st;
+    ASSERT_EQ(stat(w.path, &st), 0);
+    EXPECT_EQ(st.st_size, 0) << "the file now at that name was grown";
+    pt_writer_forget(&w);
+}
+
+// In a fork child, the parent's mapping becomes private memory at the same
+// address (a stale record pointer writes nowhere that matters) and a view
+// of the parent's file takes one record at its end.
+TEST(Writer, ForkChildDetachesAndTellsTheParentThroughItsView) {
+    std::string dir = FreshDir("detach");
+    pt_image_info info = Info(35, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    pt_record *open = pt_writer_reserve(&w, PT_RECORD_SIZE + 8);
+    ASSERT_NE(open, nullptr);
+    open->fd = 7;
+    __atomic_store_n(&open->state, PT_BEGUN, __ATOMIC_RELEASE);
+    int status = InChild([&] {
+        pt_parent_view view;
+        pt_writer_detach(&w, &view);
+        if (!w.stopped || !view.head.base)
+            return 2;
+        open->result = 99; // the stale record: private memory now
+        open->state = PT_DONE;
+        pt_record rec{};
+        rec.type = PT_EV_UNTRACED_CHILD;
+        rec.fd = -1;
+        rec.result = getpid();
+        rec.arg = PT_UNTRACED_FAILED | static_cast<uint64_t>(ENOSYS) << 32;
+        rec.data_len = 5;
+        rec.size = PT_RECORD_SIZE + 8;
+        if (pt_view_append(&view, &rec, "/bin") != 0)
+            return 3;
+        pt_view_release(&view);
+        return 0;
+    });
+    ASSERT_EQ(status, 0);
+    EXPECT_EQ(open->state, PT_BEGUN);
+    EXPECT_EQ(open->result, 0);
+    EXPECT_EQ(pt_writer_header(&w)->child_gate, 0u);
+    pt_file f;
+    char err[512];
+    ASSERT_EQ(pt_file_open(&f, w.path, err, sizeof err), 0) << err;
+    pt_cursor c;
+    pt_file_walk(&c, &f);
+    pt_event ev;
+    std::vector<int> types;
+    while (pt_file_next(&c, &ev))
+        types.push_back(ev.rec->type);
+    EXPECT_EQ(types, (std::vector<int>{PT_EV_NONE, PT_EV_UNTRACED_CHILD}));
+    pt_file_close(&f);
+    // Once the file is finished, children add nothing.
+    pt_writer_finish(&w);
+    status = InChild([&] {
+        pt_parent_view view;
+        pt_writer_detach(&w, &view);
+        pt_record rec{};
+        rec.size = PT_RECORD_SIZE;
+        return pt_view_append(&view, &rec, "") == -ESHUTDOWN ? 0 : 2;
+    });
+    EXPECT_EQ(status, 0);
+    pt_writer_forget(&w);
+}

@@ -59,8 +59,16 @@ struct pt_file_header {
     uint8_t boot_id[16];    /* /proc/sys/kernel/random/boot_id, binary */
     uint32_t strings_size;  /* bytes of the string area after this struct */
     uint32_t argc;          /* argv strings in the string area */
-    uint8_t reserved[48];   /* zero */
+    uint32_t child_gate;    /* live: fork children appending to this file
+                               (PT_GATE_*), see pt_parent_view in writer.h */
+    uint8_t reserved[44];   /* zero */
 };
+
+/* header.child_gate: the low bits count the fork children writing a record
+ * into this file right now (one whose own trace could not start); the top
+ * bit says the owner finished the file (cut its unused end), after which
+ * children add nothing. */
+#define PT_GATE_CLOSED 0x80000000u
 /* The string area follows the fixed header: the executable path, then argc
  * argv strings, each NUL-terminated.  data_offset is past its end. */
 

@@ -13,9 +13,10 @@
 /* The variables that make a child traced the same way as its parent.  The
  * directory is passed on absolute, so a child that changed directory still
  * records into the same trace. */
-enum { VAR_DIR, VAR_DATA, VAR_ALL_FDS, VAR_FOLLOW, VAR_COUNT };
+enum { VAR_DIR, VAR_DATA, VAR_ALL_FDS, VAR_FOLLOW, VAR_VERBOSE, VAR_COUNT };
 static const char *const var_names[VAR_COUNT] = {"PIPETRACE_DIR", "PIPETRACE_DATA",
-                                                 "PIPETRACE_ALL_FDS", "PIPETRACE_FOLLOW"};
+                                                 "PIPETRACE_ALL_FDS", "PIPETRACE_FOLLOW",
+                                                 "PIPETRACE_VERBOSE"};
 static char vars[VAR_COUNT][PT_PATH_MAX + 32];
 static char preload_entry[PT_PATH_MAX + 16]; /* "LD_PRELOAD=<our library>" */
 static const char *our_library;              /* inside preload_entry */
@@ -48,6 +49,10 @@ static void find_our_library(void) {
 }
 
 void pt_env_capture(char **envp) {
+    if (!envp) {
+        following = 0; /* secure execution: pass nothing on */
+        return;
+    }
     find_our_library();
     for (int i = 0; i < VAR_COUNT; i++) {
         const char *entry = lookup(envp, var_names[i], strlen(var_names[i]));

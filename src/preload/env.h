@@ -14,7 +14,8 @@
  * to exec, where every page touched is a page copied. */
 #define PT_ENV_PRELOAD_BUF 2048
 
-/* Remembers LD_PRELOAD (our library first) and PIPETRACE_* from envp. */
+/* Remembers LD_PRELOAD (our library first) and PIPETRACE_* from envp.
+ * NULL (a secure-execution process): keep nothing, follow no child. */
 void pt_env_capture(char **envp);
 
 /* Whether children should be kept traced (PIPETRACE_FOLLOW is not "0"). */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -63,6 +64,21 @@ static int resolve_dir(char *out, const char *dir) {
     return 0;
 }
 
+/* "DIR/" and "DIR/." name what a link at DIR points to: the directory is
+ * opened without following a link at its name, so it is named plainly. */
+static void strip_trailing(char *dir) {
+    size_t len = strlen(dir);
+    for (;;) {
+        if (len > 1 && dir[len - 1] == '/')
+            len--;
+        else if (len > 2 && dir[len - 1] == '.' && dir[len - 2] == '/')
+            len -= 2;
+        else
+            break;
+        dir[len] = '\0';
+    }
+}
+
 /* With -z initfirst our constructor runs before libc has set up environ,
  * so the variables are read from the envp the loader hands us. */
 static const char *env_lookup(char **envp, const char *name) {
@@ -77,12 +93,15 @@ static void read_config(char **envp) {
     const char *dir = env_lookup(envp, "PIPETRACE_DIR");
     if (resolve_dir(pt_config.dir, dir && *dir ? dir : DEFAULT_DIR) < 0)
         pt_config.disabled = 1;
+    strip_trailing(pt_config.dir);
     pt_config.data_limit = parse_data_limit(env_lookup(envp, "PIPETRACE_DATA"));
     const char *all = env_lookup(envp, "PIPETRACE_ALL_FDS");
     pt_config.all_fds = all && strcmp(all, "1") == 0;
     const char *off = env_lookup(envp, "PIPETRACE_DISABLE");
     if (off && strcmp(off, "1") == 0)
         pt_config.disabled = 1;
+    const char *verbose = env_lookup(envp, "PIPETRACE_VERBOSE");
+    pt_config.verbose = verbose && strcmp(verbose, "1") == 0;
 }
 
 /* The argument strings lie one after the other where the kernel put them;
@@ -115,18 +134,33 @@ void pt_child_reset(void) {
     pt_recorder_after_fork_child();
 }
 
+/* A set-id (or file-capabilities) program runs in secure-execution mode,
+ * and the library may still be loaded into it (/etc/ld.so.preload).  Its
+ * environment is the unprivileged caller's, so, as glibc does with LD_*
+ * there, no PIPETRACE_* variable counts: nothing is recorded, nothing
+ * created, nothing passed on to children, no hook installed. */
+static int secure_execution(void) {
+    return getauxval(AT_SECURE) != 0;
+}
+
 static void initialize(int argc, char **argv, char **envp) {
     if (__atomic_exchange_n(&initialized, 1, __ATOMIC_ACQ_REL))
         return;
     pt_tls_busy++;
     pt_resolve_real();
-    read_config(envp);
+    int secure = secure_execution();
+    if (secure)
+        pt_config.disabled = 1;
+    else
+        read_config(envp);
     note_args(argc, argv);
     begin_image(0, 0);
-    pt_env_capture(envp);
+    pt_env_capture(secure ? NULL : envp);
     pthread_atfork(NULL, NULL, pt_child_reset);
     pt_watch_exit();
-    pt_image.stdio_coverage = pt_hook_stdio() == 0 ? PT_HDR_STDIO_HOOKED : PT_HDR_STDIO_UNHOOKED;
+    pt_image.stdio_coverage = PT_HDR_STDIO_UNHOOKED;
+    if (!secure && pt_hook_stdio() == 0)
+        pt_image.stdio_coverage = PT_HDR_STDIO_HOOKED;
     if (!pt_config.disabled)
         pt_scan_inherited();
     pt_tls_busy--;

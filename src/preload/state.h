@@ -10,7 +10,9 @@ struct pt_config {
     char dir[PT_PATH_MAX]; /* absolute trace directory */
     uint32_t data_limit;   /* bytes captured per call; UINT32_MAX = all */
     int all_fds;           /* trace files and ttys too */
-    int disabled;          /* PIPETRACE_DISABLE=1 or a bad configuration */
+    int disabled;          /* PIPETRACE_DISABLE=1, a bad configuration, or a
+                              secure-execution (set-id) process */
+    int verbose;           /* PIPETRACE_VERBOSE=1: say a stop on stderr */
 };
 
 struct pt_image {

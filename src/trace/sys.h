@@ -9,8 +9,10 @@
 #define PIPETRACE_TRACE_SYS_H
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 
@@ -46,6 +48,38 @@ static inline long pt_sys_write(int fd, const void *buf, size_t n) {
 
 static inline int pt_sys_unlink(const char *path) {
     return (int)PT_SYS3(SYS_unlinkat, AT_FDCWD, path, 0);
+}
+
+static inline int pt_sys_unlinkat(int dirfd, const char *path) {
+    return (int)PT_SYS3(SYS_unlinkat, dirfd, path, 0);
+}
+
+/* The kernel's struct stat on x86-64 is glibc's struct stat. */
+static inline int pt_sys_fstat(int fd, struct stat *st) {
+    return (int)PT_SYS3(SYS_fstat, fd, st, 0);
+}
+
+static inline int pt_sys_ftruncate(int fd, uint64_t len) {
+    return (int)PT_SYS3(SYS_ftruncate, fd, len, 0);
+}
+
+static inline int pt_sys_geteuid(void) {
+    return (int)PT_SYS3(SYS_geteuid, 0, 0, 0);
+}
+
+/* Blocks every signal that can be blocked in this thread; *old receives
+ * the mask to give back to pt_sys_setmask. */
+static inline void pt_sys_block_signals(uint64_t *old) {
+    uint64_t all = ~(uint64_t)0;
+    pt_syscall6(SYS_rt_sigprocmask, SIG_BLOCK, (long)&all, (long)old, sizeof all, 0, 0);
+}
+
+static inline void pt_sys_setmask(uint64_t mask) {
+    pt_syscall6(SYS_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, sizeof mask, 0, 0);
+}
+
+static inline void *pt_sys_mremap(void *old, size_t old_len, size_t new_len, int flags) {
+    return (void *)pt_syscall6(SYS_mremap, (long)old, (long)old_len, (long)new_len, flags, 0, 0);
 }
 
 static inline int pt_sys_mkdir(const char *path, int mode) {

@@ -1,22 +1,15 @@
-/* Trace file creation, reservation and growth.  See writer.h. */
+/* Trace file creation and reservation.  See writer.h. */
 #include "writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "sys.h"
+#include "writer_impl.h"
 
-#define FIRST_CHUNK (64u << 10) /* most processes record little */
-#define MAX_CHUNK (8u << 20)
-#define MAX_MAPPING (64ull << 30) /* address space only; shrunk on failure */
-#define MIN_MAPPING (1ull << 20)
-
-static uint64_t round_up(uint64_t n, uint64_t to) {
-    return (n + to - 1) / to * to;
-}
+#define STRINGS_MAX 65536
 
 /* Small decimal formatting; snprintf is not async-signal-safe. */
 static char *put_uint(char *out, uint64_t n) {
@@ -37,88 +30,22 @@ static char *put_str(char *out, const char *end, const char *s) {
     return out;
 }
 
-static int make_path(char *path, const char *dir, int pid, unsigned image) {
-    char *end = path + PT_PATH_MAX - 40;
-    char *p = put_str(path, end, dir);
+/* "<dir>/<pid>.<image>.ptr" into w->path; *name points at the last part. */
+static int make_path(struct pt_writer *w, const char *dir, int pid, unsigned image,
+                     const char **name) {
+    char *end = w->path + PT_PATH_MAX - 40;
+    char *p = put_str(w->path, end, dir);
     if (p >= end)
         return -ENAMETOOLONG;
     *p++ = '/';
+    *name = p;
     p = put_uint(p, (uint64_t)pid);
     *p++ = '.';
     p = put_uint(p, image);
-    p = put_str(p, path + PT_PATH_MAX - 1, PT_FILE_SUFFIX);
+    p = put_str(p, w->path + PT_PATH_MAX - 1, PT_FILE_SUFFIX);
     *p = '\0';
     return 0;
 }
-
-/* Disk blocks for [off, off + len).  Without fallocate support, writing zeros
- * is what posix_fallocate would do, and it still fails early on a full disk. */
-static int allocate(int fd, uint64_t off, uint64_t len) {
-    static const uint8_t zeros[4096];
-    int r = pt_sys_fallocate(fd, 0, off, len);
-    if (r != -EOPNOTSUPP)
-        return r;
-    while (len) {
-        uint64_t n = len < sizeof zeros ? len : sizeof zeros;
-        long done = pt_sys_pwrite(fd, zeros, n, off);
-        if (done < 0)
-            return (int)done;
-        if (done == 0)
-            return -ENOSPC;
-        off += (uint64_t)done;
-        len -= (uint64_t)done;
-    }
-    return 0;
-}
-
-/* Growing past RLIMIT_FSIZE would raise SIGXFSZ in the traced program. */
-static uint64_t file_size_limit(void) {
-    struct rlimit lim;
-    if (pt_syscall6(SYS_prlimit64, 0, RLIMIT_FSIZE, 0, (long)&lim, 0, 0) != 0)
-        return UINT64_MAX;
-    return lim.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)lim.rlim_cur;
-}
-
-static uint64_t next_allocation(uint64_t have, uint64_t need) {
-    uint64_t step = have < FIRST_CHUNK ? FIRST_CHUNK : have;
-    if (step > MAX_CHUNK)
-        step = MAX_CHUNK;
-    return round_up(need > have + step ? need : have + step, 4096);
-}
-
-static int open_up(struct pt_writer *w, uint64_t from, uint64_t to) {
-    return pt_sys_mprotect(w->base + from, to - from, PROT_READ | PROT_WRITE);
-}
-
-static int grow_to(struct pt_writer *w, uint64_t need) {
-    uint64_t have = __atomic_load_n(&w->allocated, __ATOMIC_ACQUIRE);
-    while (need > have) {
-        uint64_t want = next_allocation(have, need);
-        uint64_t limit = file_size_limit();
-        if (limit > w->map_size)
-            limit = w->map_size;
-        if (want > limit)
-            want = limit;
-        if (want < need)
-            return -EFBIG;
-        int fd = pt_sys_openat(AT_FDCWD, w->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0);
-        if (fd < 0)
-            return fd;
-        int r = allocate(fd, have, want - have);
-        pt_sys_close(fd);
-        if (r == 0)
-            r = open_up(w, have, want);
-        if (r < 0)
-            return r;
-        /* A losing racer allocated overlapping space, which is harmless. */
-        if (__atomic_compare_exchange_n(&w->allocated, &have, want, 0, __ATOMIC_RELEASE,
-                                        __ATOMIC_ACQUIRE))
-            have = want;
-    }
-    return 0;
-}
-
-#define STRINGS_MAX 65536
 
 static uint32_t string_area_size(const struct pt_image_info *info) {
     uint64_t n = strlen(info->exe) + 1 + info->args_len + 1;
@@ -172,98 +99,173 @@ static void fill_header(struct pt_file_header *hdr, const struct pt_image_info *
     __atomic_store_n(&hdr->tail, data_offset, __ATOMIC_RELEASE);
 }
 
-static int create_exclusive(struct pt_writer *w, const char *dir, int pid) {
+/* The trace directory, opened without following a link at its name, and
+ * only if it is ours alone: another user who can write it could truncate
+ * our files under our mapping (SIGBUS) or plant names in it. */
+static int open_dir(const char *dir) {
+    int r = pt_sys_mkdir(dir, 0700);
+    if (r < 0 && r != -EEXIST)
+        return r;
+    int dfd = pt_sys_openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+    if (dfd < 0)
+        return dfd == -ENOTDIR ? -ELOOP : dfd;
+    struct stat st;
+    r = pt_sys_fstat(dfd, &st);
+    if (r == 0 && (int)st.st_uid != pt_sys_geteuid())
+        r = -EPERM;
+    if (r == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))
+        r = -EACCES;
+    if (r < 0) {
+        pt_sys_close(dfd);
+        return r;
+    }
+    return dfd;
+}
+
+static int create_exclusive(struct pt_writer *w, int dfd, const char *dir, int pid,
+                            const char **name) {
     for (unsigned image = 0; image < 10000; image++) {
-        int r = make_path(w->path, dir, pid, image);
+        int r = make_path(w, dir, pid, image, name);
         if (r < 0)
             return r;
-        int fd = pt_sys_openat(AT_FDCWD, w->path,
-                               O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        int fd =
+            pt_sys_openat(dfd, *name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd != -EEXIST)
             return fd;
     }
     return -EEXIST;
 }
 
-/* The mapping reaches far past the end of the file, and touching that
- * part would raise SIGBUS; so it is mapped inaccessible, and each part is
- * opened up only once the file has the blocks behind it.  Tools that
- * read all readable memory (valgrind's leak check, debuggers, core dumps)
- * then stop at the end of the file too. */
-static int map_file(struct pt_writer *w, int fd) {
-    for (uint64_t size = MAX_MAPPING; size >= MIN_MAPPING; size /= 4) {
-        void *p = pt_sys_mmap(NULL, size, PROT_NONE, MAP_SHARED, fd, 0);
-        if (!pt_sys_failed((long)p)) {
-            w->base = p;
-            w->map_size = size;
-            return 0;
-        }
-    }
-    return -ENOMEM;
+/* Sizes, allocates and maps a file just created. */
+static int set_up_file(struct pt_writer *w, int fd, uint64_t first) {
+    struct stat st;
+    int r = pt_sys_fstat(fd, &st);
+    if (r < 0)
+        return r;
+    w->dev = st.st_dev;
+    w->ino = st.st_ino;
+    if (first > pt_file_size_limit())
+        return -EFBIG;
+    r = pt_allocate(fd, 0, first);
+    return r < 0 ? r : pt_map_first(w, fd, first);
 }
 
 int pt_writer_create(struct pt_writer *w, const char *dir, const struct pt_image_info *info) {
     memset(w, 0, sizeof *w);
-    int r = pt_sys_mkdir(dir, 0700);
-    if (r < 0 && r != -EEXIST)
-        return r;
-    int fd = create_exclusive(w, dir, info->pid);
-    if (fd < 0)
+    int dfd = open_dir(dir);
+    if (dfd < 0)
+        return dfd;
+    const char *name;
+    int fd = create_exclusive(w, dfd, dir, info->pid, &name);
+    if (fd < 0) {
+        pt_sys_close(dfd);
         return fd;
+    }
     uint32_t strings_size = string_area_size(info);
-    uint32_t data_offset = (uint32_t)round_up(sizeof(struct pt_file_header) + strings_size, 64);
-    uint64_t first = round_up(data_offset + FIRST_CHUNK, 4096);
-    if (first > file_size_limit())
-        r = -EFBIG;
-    else
-        r = allocate(fd, 0, first);
-    if (r == 0)
-        r = map_file(w, fd);
+    uint32_t data_offset = (uint32_t)pt_round_up(sizeof(struct pt_file_header) + strings_size, 64);
+    int r = set_up_file(w, fd, pt_round_up(data_offset + PT_FIRST_CHUNK, PT_PAGE));
     pt_sys_close(fd);
-    if (r == 0 && (r = open_up(w, 0, first)) < 0)
-        pt_writer_forget(w);
     if (r < 0) {
         /* An empty file would only make readers complain. */
-        pt_sys_unlink(w->path);
+        pt_writer_forget(w);
+        pt_sys_unlinkat(dfd, name);
+        pt_sys_close(dfd);
         return r;
     }
-    w->allocated = first;
+    pt_sys_close(dfd);
     fill_header(pt_writer_header(w), info, strings_size, data_offset);
     return 0;
 }
 
-struct pt_record *pt_writer_reserve(struct pt_writer *w, uint32_t size) {
-    if (__atomic_load_n(&w->stopped, __ATOMIC_RELAXED)) {
-        pt_writer_count_drop(w);
-        return NULL;
-    }
+static struct pt_record *reserve_once(struct pt_writer *w, uint32_t size, int *straddled) {
     struct pt_file_header *hdr = pt_writer_header(w);
-    uint64_t off = __atomic_fetch_add(&hdr->tail, size, __ATOMIC_RELAXED);
+    /* Sequentially consistent with the allocated load below, against
+     * pt_writer_finish: see there. */
+    uint64_t off = __atomic_fetch_add(&hdr->tail, size, __ATOMIC_SEQ_CST);
     uint64_t end = off + size;
-    if (end > __atomic_load_n(&w->allocated, __ATOMIC_ACQUIRE)) {
-        int r = grow_to(w, end);
+    if (end > __atomic_load_n(&w->allocated, __ATOMIC_SEQ_CST)) {
+        int r = pt_grow_to(w, end);
         if (r < 0) {
-            pt_writer_stop(w, -r);
-            pt_writer_count_drop(w);
+            if (r != -EBUSY)
+                pt_writer_stop(w, -r);
             return NULL;
         }
     }
-    struct pt_record *rec = (struct pt_record *)(w->base + off);
+    struct pt_record *rec = (struct pt_record *)pt_locate(w, off, end);
+    if (!rec) {
+        /* It straddles two segments: left as zeros, which readers skip. */
+        *straddled = 1;
+        return NULL;
+    }
     rec->size = size;
     return rec;
+}
+
+struct pt_record *pt_writer_reserve(struct pt_writer *w, uint32_t size) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (__atomic_load_n(&w->stopped, __ATOMIC_RELAXED))
+            break;
+        int straddled = 0;
+        struct pt_record *rec = reserve_once(w, size, &straddled);
+        if (rec || !straddled)
+            return rec ? rec : (pt_writer_count_drop(w), NULL);
+    }
+    pt_writer_count_drop(w);
+    return NULL;
+}
+
+uint64_t pt_writer_offset(const struct pt_writer *w, const void *p) {
+    uint32_t n = __atomic_load_n(&w->segments, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < n; i++) {
+        uintptr_t in = (uintptr_t)p - (uintptr_t)w->seg[i].base;
+        if (in < w->seg[i].end - w->seg[i].start)
+            return w->seg[i].start + in;
+    }
+    return 0;
+}
+
+/* The end of rec's segment, as a file offset. */
+static uint64_t segment_end_of(const struct pt_writer *w, const void *p) {
+    uint32_t n = __atomic_load_n(&w->segments, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t end = __atomic_load_n(&w->seg[i].end, __ATOMIC_ACQUIRE);
+        if ((uintptr_t)p - (uintptr_t)w->seg[i].base < end - w->seg[i].start)
+            return end;
+    }
+    return 0;
+}
+
+int pt_writer_extend(struct pt_writer *w, struct pt_record *rec, uint32_t new_size) {
+    uint32_t old_size = rec->size;
+    uint64_t off = pt_writer_offset(w, rec);
+    if (new_size <= old_size || off + new_size > segment_end_of(w, rec))
+        return 0;
+    uint64_t expected = off + old_size, end = off + new_size;
+    uint64_t *tail = &pt_writer_header(w)->tail;
+    if (!__atomic_compare_exchange_n(tail, &expected, end, 0, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        return 0;
+    if (end > __atomic_load_n(&w->allocated, __ATOMIC_SEQ_CST) && pt_grow_to(w, end) < 0) {
+        /* Give the room back if nobody reserved after it; else it stays
+         * zeros past the allocated end, which nobody touches. */
+        __atomic_compare_exchange_n(tail, &end, off + old_size, 0, __ATOMIC_SEQ_CST,
+                                    __ATOMIC_RELAXED);
+        return 0;
+    }
+    rec->size = new_size;
+    return 1;
 }
 
 void pt_writer_shrink(struct pt_writer *w, struct pt_record *rec, uint32_t new_size) {
     uint32_t old_size = rec->size;
     if (new_size >= old_size)
         return;
-    uint64_t off = (uint64_t)((uint8_t *)rec - w->base);
+    uint64_t off = pt_writer_offset(w, rec);
     uint64_t expected = off + old_size;
     /* Shrink first: if we die between the two steps, a reader sees zero words
      * past the record, which it skips. */
     rec->size = new_size;
     if (!__atomic_compare_exchange_n(&pt_writer_header(w)->tail, &expected, off + new_size, 0,
-                                     __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+                                     __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
         rec->size = old_size;
 }
 
@@ -277,13 +279,4 @@ void pt_writer_stop(struct pt_writer *w, int err) {
 
 void pt_writer_count_drop(struct pt_writer *w) {
     __atomic_fetch_add(&pt_writer_header(w)->dropped, 1, __ATOMIC_RELAXED);
-}
-
-void pt_writer_forget(struct pt_writer *w) {
-    if (w->base)
-        pt_sys_munmap(w->base, w->map_size);
-    w->base = NULL;
-    w->map_size = 0;
-    w->allocated = 0;
-    w->stopped = 0;
 }
