@@ -118,6 +118,8 @@ TEST(RunReport, StopsAreReportedAfterTheCommand) {
         expected[kv.first] = "pipetrace: tracing stopped in pid " + std::to_string(kv.first) +
                              " (" + exe[kv.first] + "): " + why[kv.first] + " (File too large), " +
                              std::to_string(kv.second) + " events dropped";
+    // The command's stderr is its own: the report comes after it.
+    EXPECT_EQ(r.err.rfind("end\n", 0), 0u) << r.err;
     std::vector<std::string> report = LinesAfter(r.err, "end");
     ASSERT_EQ(report.size(), expected.size()) << r.err;
     size_t i = 0;
@@ -154,6 +156,35 @@ TEST(RunReport, ChildrenThatCouldNotBeTracedAreReported) {
         harness::Run({harness::CliPath(), "run", "--append", "-o", dir, "--", "true"});
     ASSERT_TRUE(again.exited && again.exit_code == 0) << again.Describe();
     EXPECT_EQ(again.err, "");
+}
+
+// A program that sandboxes itself (seccomp, as man-db does) forks a child
+// that cannot create its trace file.  The program's output and stderr are
+// byte for byte what they are untraced; run says afterwards, on its own
+// stderr, that the child ran untraced and why.
+TEST(RunReport, SandboxedChildRunsUntracedAndIsNamed) {
+    std::string prog = harness::ProgPath("rr_sandboxed_child");
+    RunResult plain = harness::Run({prog});
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_EQ(plain.out, "from the sandboxed child\n");
+    ASSERT_EQ(plain.err, "parent done\n");
+
+    std::string dir = harness::FreshDir("sandboxed");
+    RunResult traced = harness::Run({harness::CliPath(), "run", "-o", dir, "--", prog});
+    ASSERT_TRUE(traced.exited) << traced.Describe();
+    EXPECT_EQ(traced.exit_code, plain.exit_code);
+    EXPECT_EQ(traced.out, plain.out);
+    // The program's own stderr first, untouched; then run's one line.
+    ASSERT_EQ(traced.err.rfind(plain.err, 0), 0u) << traced.err;
+    std::vector<std::string> report = harness::Lines(traced.err.substr(plain.err.size()));
+    while (!report.empty() && report.back().empty())
+        report.pop_back();
+    ASSERT_EQ(report.size(), 1u) << traced.err;
+    EXPECT_EQ(report[0].rfind("pipetrace: pid ", 0), 0u) << report[0];
+    EXPECT_NE(report[0].find(" (rr_sandboxed_child) ran untraced: its trace could not start: "
+                             "ENOSYS (Function not implemented)"),
+              std::string::npos)
+        << report[0];
 }
 
 } // namespace
