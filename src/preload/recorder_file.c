@@ -28,7 +28,7 @@ enum { W_NONE, W_CREATING, W_READY, W_FAILED };
  * that writer must stay as it was while the child makes its own file. */
 static struct pt_writer writers[2];
 static int writer_slot;
-static struct pt_writer *current; /* atomic: writers[writer_slot] once W_READY */
+struct pt_writer *pt_live_writer; /* atomic: writers[writer_slot] once W_READY */
 static int writer_state = W_NONE;
 static struct pt_parent_view parent_view; /* fork child: its parent's file */
 static uint8_t boot_id[16];
@@ -207,7 +207,7 @@ static void create_writer(void) {
         say_stopped(-r);
         __atomic_store_n(&writer_state, W_FAILED, __ATOMIC_RELEASE);
     } else {
-        __atomic_store_n(&current, w, __ATOMIC_RELEASE);
+        __atomic_store_n(&pt_live_writer, w, __ATOMIC_RELEASE);
         __atomic_store_n(&writer_state, W_READY, __ATOMIC_RELEASE);
     }
     pt_view_release(&parent_view);
@@ -217,10 +217,10 @@ static void create_writer(void) {
 /* Another thread creating the file takes a few hundred microseconds at
  * most; waiting for it beats losing its events.  A signal handler cannot
  * interrupt the creator in its own thread (signals are blocked there). */
-struct pt_writer *pt_file_writer(void) {
+struct pt_writer *pt_file_writer_slow(void) {
     int state = __atomic_load_n(&writer_state, __ATOMIC_ACQUIRE);
     if (state == W_READY)
-        return __atomic_load_n(&current, __ATOMIC_ACQUIRE);
+        return pt_file_current();
     if (state == W_FAILED || pt_config.disabled)
         return NULL;
     int expected = W_NONE;
@@ -237,12 +237,6 @@ struct pt_writer *pt_file_writer(void) {
             pt_sys_sched_yield();
     }
     return pt_file_current();
-}
-
-struct pt_writer *pt_file_current(void) {
-    if (__atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) != W_READY)
-        return NULL;
-    return __atomic_load_n(&current, __ATOMIC_ACQUIRE);
 }
 
 int pt_file_failed(void) {
@@ -278,7 +272,7 @@ void pt_recorder_after_fork_child(void) {
         /* Half made by another thread of the parent: no record points into
          * it, and no view of it is worth keeping. */
         pt_writer_detach(parent, state == W_READY && !stopped ? &parent_view : NULL);
-        __atomic_store_n(&current, NULL, __ATOMIC_RELEASE);
+        __atomic_store_n(&pt_live_writer, NULL, __ATOMIC_RELEASE);
         writer_slot ^= 1;
         __atomic_store_n(&writer_state, stopped ? W_FAILED : W_NONE, __ATOMIC_RELEASE);
     }

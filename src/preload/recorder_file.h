@@ -4,15 +4,27 @@
 #ifndef PIPETRACE_PRELOAD_RECORDER_FILE_H
 #define PIPETRACE_PRELOAD_RECORDER_FILE_H
 
+#include <stddef.h>
+
 #include "src/trace/writer.h"
+
+/* The writer records go to now: non-NULL only while this image's file is
+ * ready (set with release order once it is, cleared in a fork child). */
+extern struct pt_writer *pt_live_writer;
+
+static inline struct pt_writer *pt_file_current(void) {
+    return __atomic_load_n(&pt_live_writer, __ATOMIC_ACQUIRE);
+}
 
 /* The writer, creating the file first if this image has none yet; NULL
  * when nothing is recorded (disabled, stopped, or the file could not be
  * made). */
-struct pt_writer *pt_file_writer(void);
+struct pt_writer *pt_file_writer_slow(void);
 
-/* The writer records go to now, or NULL; never creates anything. */
-struct pt_writer *pt_file_current(void);
+static inline struct pt_writer *pt_file_writer(void) {
+    struct pt_writer *w = pt_file_current();
+    return __builtin_expect(w != NULL, 1) ? w : pt_file_writer_slow();
+}
 
 /* Whether this image gave up recording (its file could not be made). */
 int pt_file_failed(void);

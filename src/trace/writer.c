@@ -177,11 +177,9 @@ int pt_writer_create(struct pt_writer *w, const char *dir, const struct pt_image
     return 0;
 }
 
-static struct pt_record *reserve_once(struct pt_writer *w, uint32_t size, int *straddled) {
-    struct pt_file_header *hdr = pt_writer_header(w);
-    /* Sequentially consistent with the allocated load below, against
-     * pt_writer_finish: see there. */
-    uint64_t off = __atomic_fetch_add(&hdr->tail, size, __ATOMIC_SEQ_CST);
+/* The room [off, off + size) just reserved, once the file holds it; NULL
+ * (*straddled set) when it falls across two segments. */
+static struct pt_record *place(struct pt_writer *w, uint64_t off, uint32_t size, int *straddled) {
     uint64_t end = off + size;
     if (end > __atomic_load_n(&w->allocated, __ATOMIC_SEQ_CST)) {
         int r = pt_grow_to(w, end);
@@ -201,7 +199,29 @@ static struct pt_record *reserve_once(struct pt_writer *w, uint32_t size, int *s
     return rec;
 }
 
-struct pt_record *pt_writer_reserve(struct pt_writer *w, uint32_t size) {
+static struct pt_record *reserve_once(struct pt_writer *w, uint32_t size, int *straddled) {
+    /* Sequentially consistent with the allocated load in place(), against
+     * pt_writer_finish: see there. */
+    uint64_t off = __atomic_fetch_add(&pt_writer_header(w)->tail, size, __ATOMIC_SEQ_CST);
+    return place(w, off, size, straddled);
+}
+
+static struct pt_record *reserve_slow(struct pt_writer *w, uint32_t size);
+
+/* The fast path's reservation did not fit where it looked: finish it the
+ * long way, and try once more if it straddled two segments. */
+static struct pt_record *reserve_after(struct pt_writer *w, uint64_t off, uint32_t size) {
+    int straddled = 0;
+    struct pt_record *rec = place(w, off, size, &straddled);
+    if (rec)
+        return rec;
+    if (straddled)
+        return reserve_slow(w, size);
+    pt_writer_count_drop(w);
+    return NULL;
+}
+
+static struct pt_record *reserve_slow(struct pt_writer *w, uint32_t size) {
     for (int attempt = 0; attempt < 2; attempt++) {
         if (__atomic_load_n(&w->stopped, __ATOMIC_RELAXED))
             break;
@@ -212,6 +232,22 @@ struct pt_record *pt_writer_reserve(struct pt_writer *w, uint32_t size) {
     }
     pt_writer_count_drop(w);
     return NULL;
+}
+
+struct pt_record *pt_writer_reserve(struct pt_writer *w, uint32_t size) {
+    if (__builtin_expect(__atomic_load_n(&w->stopped, __ATOMIC_RELAXED), 0))
+        return reserve_slow(w, size);
+    /* The common case: room already backed, in the first segment. */
+    uint64_t off = __atomic_fetch_add(&pt_writer_header(w)->tail, size, __ATOMIC_SEQ_CST);
+    uint64_t end = off + size;
+    if (__builtin_expect(end <= __atomic_load_n(&w->allocated, __ATOMIC_SEQ_CST) &&
+                             end <= __atomic_load_n(&w->seg[0].end, __ATOMIC_RELAXED),
+                         1)) {
+        struct pt_record *rec = (struct pt_record *)(w->seg[0].base + off);
+        rec->size = size;
+        return rec;
+    }
+    return reserve_after(w, off, size);
 }
 
 uint64_t pt_writer_offset(const struct pt_writer *w, const void *p) {

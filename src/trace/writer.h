@@ -83,8 +83,11 @@ void pt_writer_shrink(struct pt_writer *w, struct pt_record *rec, uint32_t new_s
 /* Whether p lies in the part of the file this writer maps and can write:
  * a record handed out before a fork no longer does in the child. */
 static inline int pt_writer_holds(const struct pt_writer *w, const void *p) {
+    /* Nearly always in the first segment, which starts at offset 0. */
+    if ((uintptr_t)p - (uintptr_t)w->seg[0].base < w->seg[0].end)
+        return 1;
     uint32_t n = __atomic_load_n(&w->segments, __ATOMIC_ACQUIRE);
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 1; i < n; i++)
         if ((uintptr_t)p - (uintptr_t)w->seg[i].base < w->seg[i].end - w->seg[i].start)
             return 1;
     return 0;
