@@ -241,6 +241,24 @@ TEST(AddressLimit, LargeMallocUnderRlimitAsWorksTracedAsUntraced) {
     }
 }
 
+// The limit set after the trace began: a traced shell running `ulimit -v`.
+TEST(AddressLimit, LimitLoweredAfterTheTraceBeganStillLeavesTheProgramItsMemory) {
+    std::vector<std::string> argv = {ProgPath("rs_as_limit"), "600", "400", "late"};
+    RunResult plain = RunPlain(argv);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_NE(plain.out.find(": ok"), std::string::npos) << plain.out;
+    std::string dir = FreshDir("as_late");
+    ExpectSameBehaviour(plain, RunTraced(argv, dir));
+
+    std::vector<std::string> shell = {
+        "bash", "-c",
+        "echo x | cat; ulimit -v 600000; "
+        "for i in $(seq 1 20000); do printf -v 'a[i]' '%0100d' $i; done; echo ${#a[@]}"};
+    RunResult plain_shell = RunPlain(shell);
+    ASSERT_TRUE(plain_shell.exited && plain_shell.exit_code == 0) << plain_shell.Describe();
+    ExpectSameBehaviour(plain_shell, RunTraced(shell, FreshDir("as_late_bash")));
+}
+
 // --- issue 17 item 6: full capture bounded by the bytes moved ----------------------
 
 uint64_t DirBytes(const std::string &dir) {

@@ -237,10 +237,11 @@ static struct pt_record *reserve_slow(struct pt_writer *w, uint32_t size) {
 struct pt_record *pt_writer_reserve(struct pt_writer *w, uint32_t size) {
     if (__builtin_expect(__atomic_load_n(&w->stopped, __ATOMIC_RELAXED), 0))
         return reserve_slow(w, size);
-    /* The common case: room already backed, in the first segment. */
+    /* The common case: one segment (most images), room already backed. */
+    uint32_t segments = __atomic_load_n(&w->segments, __ATOMIC_ACQUIRE);
     uint64_t off = __atomic_fetch_add(&pt_writer_header(w)->tail, size, __ATOMIC_SEQ_CST);
     uint64_t end = off + size;
-    if (__builtin_expect(end <= __atomic_load_n(&w->allocated, __ATOMIC_SEQ_CST) &&
+    if (__builtin_expect(segments == 1 && end <= __atomic_load_n(&w->allocated, __ATOMIC_SEQ_CST) &&
                              end <= __atomic_load_n(&w->seg[0].end, __ATOMIC_RELAXED),
                          1)) {
         struct pt_record *rec = (struct pt_record *)(w->seg[0].base + off);

@@ -2,10 +2,9 @@
  *
  * The file is mapped in segments: each maps a range of the file at some
  * address, and record pointers stay valid for good because a segment never
- * moves.  Where address space is plentiful the first segment reserves far
- * more than the file holds (inaccessible past what the file backs), so one
- * segment serves the whole trace; under an address-space limit each segment
- * maps little more than the file holds and growth adds segments.  Only the
+ * moves.  A segment maps more than the file holds (inaccessible past what
+ * the file backs) but not much more: address space is the program's (see
+ * writer_map.c); growth opens up the room, then adds segments.  Only the
  * part backed by allocated blocks is ever touched, which keeps a full disk
  * from turning into SIGBUS.  Reservation is one atomic add on the header's
  * tail, so threads and signal handlers never wait on each other.
@@ -83,11 +82,10 @@ void pt_writer_shrink(struct pt_writer *w, struct pt_record *rec, uint32_t new_s
 /* Whether p lies in the part of the file this writer maps and can write:
  * a record handed out before a fork no longer does in the child. */
 static inline int pt_writer_holds(const struct pt_writer *w, const void *p) {
-    /* Nearly always in the first segment, which starts at offset 0. */
-    if ((uintptr_t)p - (uintptr_t)w->seg[0].base < w->seg[0].end)
-        return 1;
     uint32_t n = __atomic_load_n(&w->segments, __ATOMIC_ACQUIRE);
-    for (uint32_t i = 1; i < n; i++)
+    if (__builtin_expect(n == 1, 1)) /* most images: one segment, from offset 0 */
+        return (uintptr_t)p - (uintptr_t)w->seg[0].base < w->seg[0].end;
+    for (uint32_t i = n; i-- > 0;)
         if ((uintptr_t)p - (uintptr_t)w->seg[i].base < w->seg[i].end - w->seg[i].start)
             return 1;
     return 0;

@@ -1,10 +1,11 @@
 /* Mapping, growing and trimming a trace file.  See writer.h.
  *
- * Address space is what the traced program allocates from, so how much
- * the writer maps depends on RLIMIT_AS: without a limit the first segment
- * reserves 64 GiB (inaccessible past what the file backs, so it costs
- * nothing), and growth only opens it up; under a limit the writer maps what
- * the file holds plus some room, takes at most an eighth of the limit and a
+ * Address space is what the traced program allocates from, and a program
+ * may lower RLIMIT_AS after its trace began (a traced shell running `ulimit
+ * -v`), so the writer maps what the file holds plus bounded room: a first
+ * segment of 16 MiB (most images never need more), then segments of half
+ * what is mapped already, so that their number grows with the logarithm of
+ * the file.  Under a limit it takes at most an eighth of the limit and a
  * quarter of what the rest of the process leaves free, and stops tracing
  * (ENOMEM) rather than take more. */
 #define _GNU_SOURCE
@@ -18,7 +19,7 @@
 #include "writer_impl.h"
 
 #define MAX_CHUNK (8u << 20)
-#define MAX_MAPPING (64ull << 30)
+#define FIRST_ROOM (16u << 20)
 #define LIMITED_FIRST_ROOM (4u << 20)
 #define LOCK_WAIT_YIELDS 100000
 #define GATE_WAIT_YIELDS 1000
@@ -91,10 +92,11 @@ static uint64_t mapping_budget(uint64_t mapped) {
 }
 
 /* Under RLIMIT_AS the first segment leaves room to grow in place: a
- * sixty-fourth of the limit, at least 4 MiB (always within the budget). */
+ * sixty-fourth of the limit, at least 4 MiB, at most 16 MiB (and always
+ * within the budget). */
 static uint64_t first_room_under_limit(void) {
     uint64_t share = address_limit() / 64;
-    return share > LIMITED_FIRST_ROOM ? share : LIMITED_FIRST_ROOM;
+    return share < LIMITED_FIRST_ROOM ? LIMITED_FIRST_ROOM : share > FIRST_ROOM ? FIRST_ROOM : share;
 }
 
 /* --- segments ------------------------------------------------------------- */
@@ -114,7 +116,7 @@ int pt_map_first(struct pt_writer *w, int fd, uint64_t first) {
     uint64_t budget = mapping_budget(0);
     if (first > budget)
         return -ENOMEM;
-    uint64_t size = budget == UINT64_MAX ? MAX_MAPPING : first_room_under_limit();
+    uint64_t size = budget == UINT64_MAX ? FIRST_ROOM : first_room_under_limit();
     if (size > budget)
         size = budget;
     for (;; size /= 4) {
@@ -163,7 +165,7 @@ static int ensure_mapped(struct pt_writer *w, int fd, uint64_t want) {
         return 0;
     uint64_t budget = mapping_budget(have);
     uint64_t least = pt_round_up(want - have, PT_PAGE);
-    uint64_t room = budget == UINT64_MAX ? MAX_MAPPING : pt_round_up(have / 2, PT_PAGE);
+    uint64_t room = pt_round_up(have / 2, PT_PAGE);
     if (room > budget)
         room = budget;
     if (room > least && add_mapping(w, fd, have, have + room) == 0)

@@ -1,7 +1,9 @@
-/* rs_as_limit LIMIT_MB ALLOC_MB: under RLIMIT_AS of LIMIT_MB megabytes
- * (ulimit -v; 0: no limit), moves bytes through a pipe (so that a traced run makes and
- * grows its trace), then asks malloc for ALLOC_MB MiB, then moves more
- * bytes (issue 17 item 5).  Prints what worked. */
+/* rs_as_limit LIMIT_MB ALLOC_MB [late]: under RLIMIT_AS of LIMIT_MB
+ * megabytes (ulimit -v; 0: no limit), moves bytes through a pipe (so that a
+ * traced run makes and grows its trace), then asks malloc for ALLOC_MB MiB,
+ * then moves more bytes (issue 17 item 5).  With "late", the limit is set
+ * only after the first bytes moved, as a traced shell running `ulimit -v`
+ * does.  Prints what worked. */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -37,13 +39,16 @@ static long move_bytes(long total) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3)
-        die("usage: rs_as_limit LIMIT_MB ALLOC_MB");
+    if (argc < 3)
+        die("usage: rs_as_limit LIMIT_MB ALLOC_MB [late]");
+    int late = argc > 3 && strcmp(argv[3], "late") == 0;
     struct rlimit lim;
     lim.rlim_cur = lim.rlim_max = (rlim_t)atol(argv[1]) * 1000 * 1000;
-    if (lim.rlim_cur && setrlimit(RLIMIT_AS, &lim) != 0)
+    if (!late && lim.rlim_cur && setrlimit(RLIMIT_AS, &lim) != 0)
         die("setrlimit");
     printf("before: moved %ld\n", move_bytes(1 << 20));
+    if (late && lim.rlim_cur && setrlimit(RLIMIT_AS, &lim) != 0)
+        die("setrlimit");
     size_t want = (size_t)atol(argv[2]) << 20;
     char *p = malloc(want);
     printf("malloc %s MiB: %s\n", argv[2], p ? "ok" : "failed");
