@@ -3,7 +3,7 @@
  * Address space is what the traced program allocates from, and a program
  * may lower RLIMIT_AS after its trace began (a traced shell running `ulimit
  * -v`), so the writer maps what the file holds plus bounded room: a first
- * segment of 16 MiB (most images never need more), then segments of half
+ * segment of 64 MiB (most images never need more), then segments of half
  * what is mapped already, so that their number grows with the logarithm of
  * the file.  Under a limit it takes at most an eighth of the limit and a
  * quarter of what the rest of the process leaves free, and stops tracing
@@ -19,7 +19,7 @@
 #include "writer_impl.h"
 
 #define MAX_CHUNK (8u << 20)
-#define FIRST_ROOM (16u << 20)
+#define FIRST_ROOM (64u << 20) /* four times the largest capture of one call */
 #define LIMITED_FIRST_ROOM (4u << 20)
 #define LOCK_WAIT_YIELDS 100000
 #define GATE_WAIT_YIELDS 1000
@@ -92,11 +92,13 @@ static uint64_t mapping_budget(uint64_t mapped) {
 }
 
 /* Under RLIMIT_AS the first segment leaves room to grow in place: a
- * sixty-fourth of the limit, at least 4 MiB, at most 16 MiB (and always
+ * sixty-fourth of the limit, at least 4 MiB, at most 64 MiB (and always
  * within the budget). */
 static uint64_t first_room_under_limit(void) {
     uint64_t share = address_limit() / 64;
-    return share < LIMITED_FIRST_ROOM ? LIMITED_FIRST_ROOM : share > FIRST_ROOM ? FIRST_ROOM : share;
+    if (share < LIMITED_FIRST_ROOM)
+        return LIMITED_FIRST_ROOM;
+    return share > FIRST_ROOM ? FIRST_ROOM : share;
 }
 
 /* --- segments ------------------------------------------------------------- */
