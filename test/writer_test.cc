@@ -1,4 +1,4 @@
-// The trace writer (src/trace/writer.c) against the reader: what one writes,
+// The trace writer (src/writer/writer.c) against the reader: what one writes,
 // the other must read back exactly, under threads, shrinking, growth, a
 // file-size limit and a crash between reservation and commit.
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@
 #include <vector>
 
 extern "C" {
-#include "src/trace/writer.h"
+#include "src/writer/writer.h"
 #include "trace/reader.h"
 }
 

@@ -19,8 +19,8 @@
 #include "real.h"
 #include "recorder.h"
 #include "safemem.h"
-#include "src/trace/sys.h"
-#include "src/trace/writer.h"
+#include "src/writer/sys.h"
+#include "src/writer/writer.h"
 
 #define MAX_MODULES 128
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 #include "state.h"
 
 /* The variables that make a child traced the same way as its parent.  The

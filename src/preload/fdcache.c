@@ -11,7 +11,7 @@
 #include <termios.h>
 
 #include "pipetrace/format.h"
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 #include "state.h"
 
 /* Two levels: fds below PAGE_FDS live in a static page; higher ones in pages

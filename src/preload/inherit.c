@@ -13,7 +13,7 @@
 #include "fdcache.h"
 #include "pipetrace/format.h"
 #include "recorder.h"
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 #include "state.h"
 
 /* Room for the usual handful in static memory; a process born with more

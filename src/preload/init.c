@@ -17,7 +17,7 @@
 #include "inherit.h"
 #include "real.h"
 #include "recorder.h"
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 #include "state.h"
 #include "stdio_hooks.h"
 

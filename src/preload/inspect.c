@@ -14,8 +14,8 @@
 #include "env.h"
 #include "pipetrace/format.h"
 #include "recorder.h"
-#include "src/trace/sys.h"
-#include "src/trace/writer.h"
+#include "src/writer/sys.h"
+#include "src/writer/writer.h"
 
 #define PHDR_BUF 1024 /* 18 program headers; programs have about 12 */
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <sys/wait.h>
 
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 
 /* A program rarely has more than a few popen streams open at once; past
  * this many, a pclose is recorded without its child's pid. */

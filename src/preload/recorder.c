@@ -8,7 +8,7 @@
 
 #include "clock.h"
 #include "recorder_file.h"
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 #include "state.h"
 
 static int current_tid(void) {

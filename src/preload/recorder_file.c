@@ -17,7 +17,7 @@
 #include "clock.h"
 #include "inherit.h"
 #include "recorder.h"
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 #include "state.h"
 
 enum { W_NONE, W_CREATING, W_READY, W_FAILED };

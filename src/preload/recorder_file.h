@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "src/trace/writer.h"
+#include "src/writer/writer.h"
 
 /* The writer records go to now: non-NULL only while this image's file is
  * ready (set with release order once it is, cleared in a fork child). */

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <signal.h>
 
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 
 #define PAGE 4096u
 #define KERNEL_SIGSET_SIZE 8

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "src/trace/writer.h"
+#include "src/writer/writer.h"
 
 struct pt_config {
     char dir[PT_PATH_MAX]; /* absolute trace directory */

@@ -23,7 +23,7 @@
 
 #include "fdcache.h"
 #include "recorder.h"
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 
 typedef ssize_t (*file_read_fn)(FILE *, void *, ssize_t);
 typedef ssize_t (*file_write_fn)(FILE *, const void *, ssize_t);

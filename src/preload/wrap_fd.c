@@ -13,7 +13,7 @@
 #include "real.h"
 #include "recorder.h"
 #include "safemem.h"
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 #include "state.h"
 
 #define EXPORT __attribute__((visibility("default")))

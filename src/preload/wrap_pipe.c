@@ -10,7 +10,7 @@
 #include "fdcache.h"
 #include "real.h"
 #include "recorder.h"
-#include "src/trace/sys.h"
+#include "src/writer/sys.h"
 #include "state.h"
 
 #define EXPORT __attribute__((visibility("default")))

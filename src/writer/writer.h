@@ -11,8 +11,8 @@
  *
  * Everything here is async-signal-safe and uses raw system calls only.
  */
-#ifndef PIPETRACE_TRACE_WRITER_H
-#define PIPETRACE_TRACE_WRITER_H
+#ifndef PIPETRACE_WRITER_WRITER_H
+#define PIPETRACE_WRITER_WRITER_H
 
 #include <stdint.h>
 
@@ -129,4 +129,4 @@ int pt_view_append(struct pt_parent_view *view, const struct pt_record *rec, con
 
 void pt_view_release(struct pt_parent_view *view);
 
-#endif /* PIPETRACE_TRACE_WRITER_H */
+#endif /* PIPETRACE_WRITER_WRITER_H */

@@ -1,6 +1,6 @@
 /* What writer.c, writer_map.c and writer_fork.c share; not for callers. */
-#ifndef PIPETRACE_TRACE_WRITER_IMPL_H
-#define PIPETRACE_TRACE_WRITER_IMPL_H
+#ifndef PIPETRACE_WRITER_WRITER_IMPL_H
+#define PIPETRACE_WRITER_WRITER_IMPL_H
 
 #include <stdint.h>
 
@@ -43,4 +43,4 @@ void pt_unlock(struct pt_writer *w, uint64_t saved_mask);
  * Returns the fd, or -ESTALE when the name now holds another file. */
 int pt_reopen(const struct pt_writer *w);
 
-#endif /* PIPETRACE_TRACE_WRITER_IMPL_H */
+#endif /* PIPETRACE_WRITER_WRITER_IMPL_H */

@@ -5,8 +5,8 @@
  * to the kernel directly.  Each returns the result, or -errno on failure,
  * and leaves errno alone.
  */
-#ifndef PIPETRACE_TRACE_SYS_H
-#define PIPETRACE_TRACE_SYS_H
+#ifndef PIPETRACE_WRITER_SYS_H
+#define PIPETRACE_WRITER_SYS_H
 
 #include <fcntl.h>
 #include <signal.h>
@@ -143,4 +143,4 @@ static inline int pt_sys_failed(long ret) {
     return ret < 0 && ret > -4096;
 }
 
-#endif /* PIPETRACE_TRACE_SYS_H */
+#endif /* PIPETRACE_WRITER_SYS_H */
