@@ -118,8 +118,9 @@ static void json_evidence(FILE *out, const struct analysis *a, const struct pt_e
             e->unfinished ? "unfinished" : "done");
     if (e->unfinished)
         fputs("null,\"errno\":null}", out);
-    else if (e->result < 0 && pt_errno_name((int)-e->result) != NULL)
-        fprintf(out, "%" PRId64 ",\"errno\":\"%s\"}", e->result, pt_errno_name((int)-e->result));
+    else if (e->result < 0 && pt_errno_name(pt_result_errno(e->result)) != NULL)
+        fprintf(out, "%" PRId64 ",\"errno\":\"%s\"}", e->result,
+                pt_errno_name(pt_result_errno(e->result)));
     else
         fprintf(out, "%" PRId64 ",\"errno\":null}", e->result);
 }
@@ -195,7 +196,9 @@ void analysis_text_problems(FILE *out, const struct analysis *a) {
                 fputs("unfinished\n", out);
             else if (e->result < 0)
                 fprintf(out, "= -1 %s\n",
-                        pt_errno_name((int)-e->result) ? pt_errno_name((int)-e->result) : "");
+                        pt_errno_name(pt_result_errno(e->result))
+                            ? pt_errno_name(pt_result_errno(e->result))
+                            : "");
             else
                 fprintf(out, "= %" PRId64 "\n", e->result);
         }

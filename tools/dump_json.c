@@ -161,7 +161,7 @@ static void json_result(FILE *out, const struct pt_record *r) {
         fprintf(out, ",\"result\":%" PRId64, dump_result(r));
     json_key(out, "errno");
     if (failed)
-        json_errno_name(out, (int)-dump_result(r));
+        json_errno_name(out, pt_result_errno(dump_result(r)));
     else
         fputs("null", out);
     json_str_field(out, "state", dump_unfinished(r) ? "unfinished" : "done");

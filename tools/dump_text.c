@@ -351,9 +351,9 @@ static void print_errno(FILE *out, int err) {
  * that never returned. */
 static void print_returned(FILE *out, const struct pt_record *r) {
     int64_t result = dump_result(r);
-    if (result < 0) {
+    if (pt_result_errno(result) != 0) { /* else a damaged record: as a number */
         putc(')', out);
-        print_errno(out, (int)-result);
+        print_errno(out, pt_result_errno(result));
     } else if (r->type == PT_EV_SYSTEM || r->type == PT_EV_PCLOSE) {
         fputs(") = ", out); /* they return a wait status */
         args_wait_status(out, (uint64_t)result);

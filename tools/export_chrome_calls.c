@@ -32,7 +32,7 @@ static void arg_result(FILE *out, const struct pt_record *r) {
         return;
     }
     fprintf(out, ",\"result\":%" PRId64 ",\"errno\":", res);
-    const char *err = res < 0 ? pt_errno_name((int)-res) : NULL;
+    const char *err = res < 0 ? pt_errno_name(pt_result_errno(res)) : NULL;
     if (err != NULL)
         esc_json_str(out, err);
     else

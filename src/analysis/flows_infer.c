@@ -49,7 +49,7 @@ static int cmp_ino(const void *a, const void *b) {
 }
 
 static int made_here(const struct flows *fl, uint64_t ino) {
-    return bsearch(&ino, fl->made, fl->nmade, sizeof *fl->made, cmp_ino) != NULL;
+    return fl->nmade > 0 && bsearch(&ino, fl->made, fl->nmade, sizeof *fl->made, cmp_ino) != NULL;
 }
 
 /* The write's bytes go at the end of the pipe's write stream, where the
@@ -94,7 +94,8 @@ static int infer_pipe(struct flows *fl, struct flows_pipe *p) {
 }
 
 int flows_infer_writes(struct flows *fl) {
-    qsort(fl->made, fl->nmade, sizeof *fl->made, cmp_ino);
+    if (fl->nmade > 0) /* qsort(NULL, 0, ...) is undefined */
+        qsort(fl->made, fl->nmade, sizeof *fl->made, cmp_ino);
     for (size_t i = 0; i < fl->pipe_count; i++)
         if (infer_pipe(fl, fl->pipes[i]) < 0) {
             fl->oom = 1;

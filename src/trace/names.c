@@ -101,6 +101,10 @@ void pt_object_name(unsigned kind, uint64_t ino, uint32_t dev, char *buf, size_t
 
 /* --- errno -------------------------------------------------------------- */
 
+int pt_result_errno(int64_t result) {
+    return result < 0 && result >= -4095 ? (int)-result : 0;
+}
+
 struct named_value {
     long value;
     const char *name;

@@ -30,6 +30,11 @@ const char *pt_obj_kind_name(unsigned kind);
  * "/dev/urandom", "/dev/tty"), else "chr:MAJOR:MINOR". */
 void pt_object_name(unsigned kind, uint64_t ino, uint32_t dev, char *buf, size_t len);
 
+/* The errno of a failed call's result (-errno), or 0 when result is not
+ * one: non-negative, or below -4095 (a damaged record; negating INT64_MIN
+ * would overflow). */
+int pt_result_errno(int64_t result);
+
 /* "EAGAIN"; NULL for numbers with no name. */
 const char *pt_errno_name(int err);
 

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "test/fuzz/fuzz_body.h"
+#include "test/fuzz/viewer_body.h"
 
 namespace {
 
@@ -76,6 +77,22 @@ TEST(FuzzCorpus, EveryPrefixOfTheValidTraceIsSafe) {
     for (size_t n = 0; n <= data.size(); n += 8) {
         char err[1024];
         fuzz_one(reinterpret_cast<const uint8_t *>(data.data()), n, work.c_str(), err, sizeof err);
+    }
+}
+
+// Every corpus file through everything that answers, in every layout:
+// whole, cut, growing while read, and through the commands.
+TEST(FuzzCorpus, EveryAnswerSurvivesEveryFileWholeCutAndGrowing) {
+    std::string work = WorkDir();
+    for (const std::string &name : CorpusFiles()) {
+        SCOPED_TRACE(name);
+        std::ifstream in(CorpusDir() + "/" + name, std::ios::binary);
+        std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        for (unsigned mode : {0u, 3u, 1u + 4 * 5, 1u + 4 * 33, 2u + 4 * 17, 2u + 4 * 50}) {
+            std::string input = data + std::string(1, static_cast<char>(mode));
+            fuzz_viewer_one(reinterpret_cast<const uint8_t *>(input.data()), input.size(),
+                            work.c_str());
+        }
     }
 }
 

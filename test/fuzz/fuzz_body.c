@@ -19,10 +19,11 @@
 static const char *const names[] = {"100.0.ptr", "100.1.ptr", "101.0.ptr", "102.0.ptr"};
 #define NFILES (sizeof names / sizeof names[0])
 
-static void write_file(const char *dir, const char *name, const uint8_t *p, size_t n) {
+static void write_bytes(const char *dir, const char *name, const uint8_t *p, size_t n, int append) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC);
+    int fd = open(path, flags, 0600);
     if (fd < 0)
         return;
     while (n > 0) {
@@ -35,22 +36,50 @@ static void write_file(const char *dir, const char *name, const uint8_t *p, size
     close(fd);
 }
 
-static void split_into_files(const uint8_t *data, size_t size, const char *dir) {
+/* Calls each(name, start, length) for every file of the input. */
+static void each_file(const uint8_t *data, size_t size,
+                      void (*each)(const char *name, const uint8_t *p, size_t n, void *ctx),
+                      void *ctx) {
     size_t split_len = strlen(FUZZ_SPLIT);
-    for (size_t i = 0; i < NFILES; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
     for (size_t i = 0; i < NFILES && (i == 0 || size > 0); i++) {
         const uint8_t *end = memmem(data, size, FUZZ_SPLIT, split_len);
         size_t n = end ? (size_t)(end - data) : size;
-        write_file(dir, names[i], data, n);
+        each(names[i], data, n, ctx);
         if (end == NULL)
             break;
         data += n + split_len;
         size -= n + split_len;
     }
+}
+
+struct cut {
+    const char *dir;
+    unsigned keep;
+    int rest; /* write what lies past the cut, appending */
+};
+
+static void write_cut(const char *name, const uint8_t *p, size_t n, void *ctx) {
+    const struct cut *c = ctx;
+    size_t kept = c->keep >= 64 ? n : n * c->keep / 64;
+    if (c->rest)
+        write_bytes(c->dir, name, p + kept, n - kept, 1);
+    else
+        write_bytes(c->dir, name, p, kept, 0);
+}
+
+void fuzz_write_files(const uint8_t *data, size_t size, const char *dir, unsigned keep) {
+    for (size_t i = 0; i < NFILES; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    struct cut c = {dir, keep, 0};
+    each_file(data, size, write_cut, &c);
+}
+
+void fuzz_append_rest(const uint8_t *data, size_t size, const char *dir, unsigned keep) {
+    struct cut c = {dir, keep, 1};
+    each_file(data, size, write_cut, &c);
 }
 
 static void analyse(struct pt_dir *d) {
@@ -88,7 +117,7 @@ static void analyse(struct pt_dir *d) {
 
 int fuzz_one(const uint8_t *data, size_t size, const char *dir, char *err, size_t errlen) {
     struct pt_dir d;
-    split_into_files(data, size, dir);
+    fuzz_write_files(data, size, dir, 64);
     if (pt_dir_open(&d, dir, err, errlen) < 0) {
         pt_dir_close(&d);
         return -1;

@@ -18,6 +18,15 @@ extern "C" {
 #define FUZZ_SPLIT "PTSPLIT!"
 int fuzz_one(const uint8_t *data, size_t size, const char *dir, char *err, size_t errlen);
 
+/* Writes the files of an input into dir as fuzz_one does, each cut to
+ * keep/64 of its length (64: whole).  With rest != 0 the cut-off bytes are
+ * kept, for fuzz_append_rest. */
+void fuzz_write_files(const uint8_t *data, size_t size, const char *dir, unsigned keep);
+
+/* Appends to each file what fuzz_write_files cut off: a trace that grows
+ * while it is being read. */
+void fuzz_append_rest(const uint8_t *data, size_t size, const char *dir, unsigned keep);
+
 #ifdef __cplusplus
 }
 #endif

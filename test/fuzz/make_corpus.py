@@ -4,6 +4,10 @@
 Each file is small; FUZZ_SPLIT ("PTSPLIT!") separates several trace files
 in one input (see fuzz_body.h).  Run from anywhere:
     python3 test/fuzz/make_corpus.py
+
+The real_* files are not written here: they are traces of real runs (a
+shell pipeline, examples/pipe2_fork.py, `echo hi | cat` with only cat
+traced), each file cut at its header's tail and joined with FUZZ_SPLIT.
 """
 import os
 import struct
@@ -14,6 +18,8 @@ SPLIT = b"PTSPLIT!"
 # event types and constants from include/pipetrace/format.h
 READ, WRITE, PIPE, PIPE2, DUP2, CLOSE, CLOSE_RANGE = 1, 2, 16, 17, 20, 24, 25
 FORK, EXEC, EXIT, WAIT, UNTRACED, INHERITED, CALLSITE, MODULE = 32, 34, 36, 37, 38, 39, 40, 41
+SYSTEM, PCLOSE = 44, 46
+DEVICE = 7
 BEGUN, DONE = 1, 2
 OBJ_PIPE = 1
 RD, WR, KNOWN = 1, 2, 0x80
@@ -113,6 +119,20 @@ def files():
     yield "out_of_order", trace(100, 1, ["p"], [rec(CLOSE, 3, t) for t in
                                                 (50, 10, 40, 20, 30, 0, 60)])
     yield "same_pid_twice", ok + SPLIT + ok + SPLIT + ok
+    # Results no call returns (negating INT64_MIN overflows), begun writes,
+    # pclose and system statuses, a device: what the printers must survive.
+    least = -(1 << 63)
+    yield "absurd_results", trace(100, 1, ["p"], [
+        rec(PIPE, 3, 1, payload=pipe_payload(3, 4, 77), ino=77, kind=OBJ_PIPE),
+        rec(READ, 3, 2, result=least, arg=5, ino=77, kind=OBJ_PIPE),
+        rec(WRITE, 4, 3, result=least, arg=5, ino=77, kind=OBJ_PIPE),
+        rec(WRITE, 4, 4, arg=5, ino=77, kind=OBJ_PIPE, state=BEGUN, t_end=0),
+        rec(READ, 3, 5, result=5, arg=5, ino=77, kind=OBJ_PIPE, payload=b"hello"),
+        rec(CLOSE, 3, 6, result=least), rec(PCLOSE, 4, 7, result=least, arg=101),
+        rec(SYSTEM, -1, 8, result=least, payload=b"true\0"),
+        rec(WRITE, 1, 9, result=3, arg=3, kind=DEVICE, payload=b"abc"),
+        rec(UNTRACED, -1, 10, result=101, arg=6 | (38 << 32), payload=b"/bin/x\0"),
+        rec(WAIT, -1, 11, result=101, arg=least & 0xFFFFFFFF)])
 
 
 def main():
