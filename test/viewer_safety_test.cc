@@ -318,6 +318,19 @@ TEST(StoppedTrace, AStopIsAGapNotDamageAndCheckCannotBeSureOfSilence) {
     EXPECT_FALSE(c["complete"].as_bool());
     EXPECT_GE(c["coverage_gaps"].size(), 1u);
     EXPECT_EQ(0u, c["problems"].size());
+
+    // The byte-flow answers say so too.
+    json::Value f = ParseOrFail(Cli({"flows", "--json", dir}));
+    EXPECT_FALSE(f["complete"].as_bool());
+    EXPECT_GE(f["coverage_gaps"].size(), 1u);
+    for (const std::vector<std::string> &cmd :
+         std::vector<std::vector<std::string>>{{"flows", dir}, {"graph", "--format=text", dir}}) {
+        r = Cli(cmd);
+        EXPECT_EQ("", r.err);
+        EXPECT_NE(std::string::npos, r.out.find("the trace is incomplete: ")) << r.out;
+    }
+    r = Cli({"graph", dir});
+    EXPECT_NE(std::string::npos, r.out.find("label=\"incomplete trace: ")) << r.out;
 }
 
 // A clean trace is complete, and check's silence means something.
@@ -330,6 +343,10 @@ TEST(StoppedTrace, ACompleteTraceSaysSo) {
     json::Value c = ParseOrFail(Cli({"check", "--json", dir}));
     EXPECT_TRUE(c["complete"].as_bool());
     EXPECT_EQ(0u, c["coverage_gaps"].size());
+    json::Value f = ParseOrFail(Cli({"flows", "--json", dir}));
+    EXPECT_TRUE(f["complete"].as_bool());
+    EXPECT_EQ(std::string::npos, Cli({"flows", dir}).out.find("incomplete"));
+    EXPECT_EQ(std::string::npos, Cli({"graph", "--format=text", dir}).out.find("incomplete"));
 }
 
 } // namespace

@@ -42,9 +42,27 @@ int analysis_load(struct analysis *a, const char *dir) {
 }
 
 void analysis_json_gaps(FILE *out, const struct analysis *a) {
+    coverage_json_gaps(out, &a->coverage);
+}
+
+void coverage_json_members(FILE *out, const struct pt_coverage *c) {
+    fprintf(out, ",\"complete\":%s,\"coverage_gaps\":", pt_coverage_complete(c) ? "true" : "false");
+    coverage_json_gaps(out, c);
+}
+
+void coverage_text_note(FILE *out, const struct pt_coverage *c, const char *what) {
+    if (pt_coverage_complete(c))
+        return;
+    char phrase[512];
+    pt_coverage_phrase(c, phrase, sizeof phrase);
+    fprintf(out, "the trace is incomplete: %s; %s (pipetrace summary lists the gaps)\n", phrase,
+            what);
+}
+
+void coverage_json_gaps(FILE *out, const struct pt_coverage *c) {
     putc('[', out);
-    for (size_t i = 0; i < a->coverage.len; i++) {
-        const struct pt_gap *g = &a->coverage.v[i];
+    for (size_t i = 0; i < c->len; i++) {
+        const struct pt_gap *g = &c->v[i];
         fputs(i ? ",\n  " : "\n  ", out);
         if (g->pid != 0)
             fprintf(out, "{\"pid\":%" PRId32, g->pid);
@@ -64,7 +82,7 @@ void analysis_json_gaps(FILE *out, const struct analysis *a) {
             fputs("null", out);
         putc('}', out);
     }
-    fputs(a->coverage.len ? "\n]" : "]", out);
+    fputs(c->len ? "\n]" : "]", out);
 }
 
 void analysis_free(struct analysis *a) {

@@ -50,6 +50,12 @@ void analysis_json_problems(FILE *out, const struct analysis *a);
 void analysis_text_problems(FILE *out, const struct analysis *a);
 /* [{"pid","kind","file","what","dropped","errno"}, ...] */
 void analysis_json_gaps(FILE *out, const struct analysis *a);
+void coverage_json_gaps(FILE *out, const struct pt_coverage *c);
+/* ',"complete":B,"coverage_gaps":[...]' (after other members of an object). */
+void coverage_json_members(FILE *out, const struct pt_coverage *c);
+/* "the trace is incomplete: ...; WHAT (pipetrace summary lists the gaps)"
+ * and a newline, when it is. */
+void coverage_text_note(FILE *out, const struct pt_coverage *c, const char *what);
 /* The origin chain as [{"step":"created",...}, ...]. */
 void analysis_json_chain(FILE *out, const struct pt_model *m, const struct pt_origin *o);
 /* argv joined by spaces, cut to fit width (with "..." at the end). */

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "analysis/flows_label.h"
+#include "analysis_cli.h"
 #include "escape.h"
 #include "flows_print.h"
 #include "trace/names.h"
@@ -89,7 +90,7 @@ static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe
     putc('}', out);
 }
 
-void flows_print_json(FILE *out, const struct flows *fl) {
+void flows_print_json(FILE *out, const struct flows *fl, const struct pt_coverage *cov) {
     int any = 0;
     fputs("{\"pipes\":[", out);
     for (size_t i = 0; i < fl->pipe_count; i++) {
@@ -99,5 +100,8 @@ void flows_print_json(FILE *out, const struct flows *fl) {
         json_pipe(out, fl, fl->pipes[i]);
         any = 1;
     }
-    fputs("\n]}\n", out);
+    fputs("\n]", out);
+    if (cov != NULL)
+        coverage_json_members(out, cov);
+    fputs("}\n", out);
 }

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "analysis/flows_label.h"
+#include "analysis_cli.h"
 #include "flows_print.h"
 
 int flows_pipe_shown(const struct flows_pipe *p) {
@@ -102,7 +103,7 @@ static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pip
     print_warnings(out, p);
 }
 
-void flows_print_text(FILE *out, const struct flows *fl) {
+void flows_print_text(FILE *out, const struct flows *fl, const struct pt_coverage *cov) {
     int any = 0;
     for (size_t i = 0; i < fl->pipe_count; i++) {
         if (!flows_pipe_shown(fl->pipes[i]))
@@ -113,4 +114,8 @@ void flows_print_text(FILE *out, const struct flows *fl) {
     }
     if (!any)
         fputs("no bytes moved through pipes in this trace\n", out);
+    if (cov != NULL && !pt_coverage_complete(cov)) {
+        putc('\n', out);
+        coverage_text_note(out, cov, "bytes moved by what is missing are not counted");
+    }
 }

@@ -131,5 +131,12 @@ void graph_print_dot(FILE *out, const struct graph *g, const struct graph_marks 
         print_pipe_edge(out, g, i);
     for (size_t i = 0; i < m->nholds; i++)
         print_hold_edge(out, &m->holds[i]);
+    if (!pt_coverage_complete(&m->coverage)) {
+        char phrase[512];
+        pt_coverage_phrase(&m->coverage, phrase, sizeof phrase);
+        fputs("  labelloc=b;\n  label=\"incomplete trace: ", out);
+        dot_str(out, phrase);
+        fputs("\";\n", out);
+    }
     fputs("}\n", out);
 }

@@ -112,6 +112,11 @@ int graph_marks_build(struct graph_marks *m, struct graph *g, const struct pt_di
     if (rc == 0)
         rc = take_processes(g, &model);
     if (rc == 0) {
+        for (size_t i = 0; i < d->count; i++)
+            pt_file_scan(&d->files[i]);
+        rc = pt_coverage_find(&m->coverage, &model, d);
+    }
+    if (rc == 0) {
         pt_check_finish(&check);
         for (size_t i = 0; i < problems.len && rc == 0; i++)
             rc = add_holds(m, g, &problems.v[i]);
@@ -128,6 +133,7 @@ int graph_marks_build(struct graph_marks *m, struct graph *g, const struct pt_di
 }
 
 void graph_marks_free(struct graph_marks *m) {
+    pt_coverage_free(&m->coverage);
     free(m->holds);
     free(m->leaks);
     memset(m, 0, sizeof *m);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/coverage.h"
 #include "analysis/flows_graph.h"
 #include "trace/dir.h"
 
@@ -31,6 +32,7 @@ struct graph_marks {
     size_t nholds;
     struct graph_leak *leaks;
     size_t nleaks;
+    struct pt_coverage coverage; /* what the trace could not see */
 };
 
 /* Builds the process model and takes from it how every process ended and

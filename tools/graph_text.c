@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis/flows_label.h"
+#include "analysis_cli.h"
 #include "graph_print.h"
 
 static void print_other(FILE *out, const struct graph *g, const struct pt_file *files, size_t node,
@@ -109,4 +110,5 @@ void graph_print_text(FILE *out, const struct graph *g, const struct graph_marks
     for (size_t i = 0; i < g->node_count; i++)
         if (is_root(g, i))
             print_subtree(out, g, m, files, i, indent, 0);
+    coverage_text_note(out, &m->coverage, "what is missing is not drawn");
 }

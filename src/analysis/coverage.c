@@ -62,27 +62,27 @@ static void skipped_files(struct pt_coverage *c, const struct pt_dir *d) {
     }
 }
 
-static void file_gaps(struct pt_coverage *c, const struct pt_image *img) {
-    const struct pt_file *f = img->file;
+static void file_gaps(struct pt_coverage *c, const struct pt_file *f, int stdio_unhooked) {
     const struct pt_file_header *h = f->hdr;
     const char *name = pt_file_basename(f);
+    int32_t pid = h->pid;
     struct pt_gap *g;
-    if (pt_damage_any(&f->damage) && (g = add_gap(c, PT_GAP_FILE_DAMAGED, img->pid, name))) {
+    if (pt_damage_any(&f->damage) && (g = add_gap(c, PT_GAP_FILE_DAMAGED, pid, name))) {
         char what[700];
         pt_damage_describe(f, &f->damage, what, sizeof what);
         const char *after = strstr(what, ": ");
         say(g, "trace file %s damaged: %s", name, after != NULL ? after + 2 : what);
     }
-    if ((h->flags & PT_HDR_STOPPED) && (g = add_gap(c, PT_GAP_STOPPED, img->pid, name))) {
+    if ((h->flags & PT_HDR_STOPPED) && (g = add_gap(c, PT_GAP_STOPPED, pid, name))) {
         g->err = h->stop_errno;
         g->dropped = h->dropped;
         say(g, "tracing stopped early (%s: %s), %" PRIu64 " events dropped after that",
             errno_word(h->stop_errno), pt_errno_text(h->stop_errno), h->dropped);
-    } else if (h->dropped != 0 && (g = add_gap(c, PT_GAP_DROPPED, img->pid, name))) {
+    } else if (h->dropped != 0 && (g = add_gap(c, PT_GAP_DROPPED, pid, name))) {
         g->dropped = h->dropped;
         say(g, "%" PRIu64 " events dropped", h->dropped);
     }
-    if (img->stdio_unhooked && (g = add_gap(c, PT_GAP_STDIO, img->pid, name)))
+    if (stdio_unhooked && (g = add_gap(c, PT_GAP_STDIO, pid, name)))
         say(g, "stdio not hooked: bytes moved by printf/fwrite/fread are missing");
 }
 
@@ -114,9 +114,20 @@ int pt_coverage_find(struct pt_coverage *c, const struct pt_model *m, const stru
     if (d != NULL)
         skipped_files(c, d);
     for (size_t i = 0; i < m->nfiles; i++) {
-        file_gaps(c, &m->images[i]);
+        file_gaps(c, m->images[i].file, m->images[i].stdio_unhooked);
         untraced_gaps(c, &m->images[i]);
         c->dropped += m->images[i].file->hdr->dropped;
+    }
+    return c->oom ? -1 : 0;
+}
+
+int pt_coverage_of_files(struct pt_coverage *c, const struct pt_dir *d) {
+    memset(c, 0, sizeof *c);
+    skipped_files(c, d);
+    for (size_t i = 0; i < d->count; i++) {
+        const struct pt_file *f = &d->files[i];
+        file_gaps(c, f, (f->hdr->flags & PT_HDR_STDIO_UNHOOKED) != 0);
+        c->dropped += f->hdr->dropped;
     }
     return c->oom ? -1 : 0;
 }

@@ -49,6 +49,12 @@ struct pt_coverage {
 int pt_coverage_find(struct pt_coverage *c, const struct pt_model *m, const struct pt_dir *d);
 void pt_coverage_free(struct pt_coverage *c);
 
+/* The gaps the files alone show, for commands that build no model (flows):
+ * files not read or damaged, stops, dropped events, stdio not hooked when
+ * the image began (not untraced children, nor stdio unhooked later: the
+ * model finds those). */
+int pt_coverage_of_files(struct pt_coverage *c, const struct pt_dir *d);
+
 /* True when nothing is missing. */
 int pt_coverage_complete(const struct pt_coverage *c);
 

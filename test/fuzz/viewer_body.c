@@ -60,10 +60,12 @@ static void answers(FILE *out, struct pt_dir *d) {
 
 static void byte_flows(FILE *out, const struct pt_dir *d) {
     struct flows fl;
-    if (flows_run(&fl, d->files, d->count, NULL) == 0) {
-        flows_print_text(out, &fl);
-        flows_print_json(out, &fl);
+    struct pt_coverage cov = {0};
+    if (flows_run(&fl, d->files, d->count, NULL) == 0 && pt_coverage_of_files(&cov, d) == 0) {
+        flows_print_text(out, &fl, &cov);
+        flows_print_json(out, &fl, &cov);
     }
+    pt_coverage_free(&cov);
     flows_free(&fl);
     struct graph g;
     struct graph_marks marks;
