@@ -120,8 +120,8 @@ static uint32_t build_id_of(uintptr_t base, uint8_t *out, uint32_t room) {
 }
 
 static void record_module(const struct module *m) {
-    struct pt_record *rec = pt_event(PT_EV_MODULE, -1, NULL, m->base, 0,
-                                     sizeof(struct pt_module_payload) + PT_STRINGS_MAX);
+    struct pt_record *rec = pt_instant(PT_EV_MODULE, -1, NULL, m->base, 0,
+                                       sizeof(struct pt_module_payload) + PT_STRINGS_MAX);
     if (!rec)
         return;
     struct pt_module_payload *p = (struct pt_module_payload *)(rec + 1);
@@ -141,8 +141,8 @@ void pt_note_callsite(const struct pt_record *rec, const void *return_address) {
     struct module m = {0, NULL};
     if (find_module(return_address, &m, exe, sizeof exe) && first_sighting(m.base))
         record_module(&m);
-    struct pt_record *site = pt_event(PT_EV_CALLSITE, rec->fd, NULL, pt_record_offset(rec), 0,
-                                      (uint32_t)(sizeof(struct pt_callsite_payload) + 1));
+    struct pt_record *site = pt_instant(PT_EV_CALLSITE, rec->fd, NULL, pt_record_offset(rec), 0,
+                                        (uint32_t)(sizeof(struct pt_callsite_payload) + 1));
     if (!site)
         return;
     struct pt_callsite_payload *p = (struct pt_callsite_payload *)(site + 1);

@@ -40,25 +40,33 @@ static void keep(char *slot, size_t room, const char *name, const char *value) {
     memcpy(slot + name_len + 1, value, value_len + 1);
 }
 
-static void find_our_library(void) {
+/* The path the loader knows this library by, which is what LD_PRELOAD
+ * named (or NULL when it cannot be told). */
+static const char *loaded_path(void) {
     Dl_info info;
     if (!dladdr((void *)pt_env_capture, &info) || !info.dli_fname || !info.dli_fname[0])
-        return;
-    keep(preload_entry, sizeof preload_entry, "LD_PRELOAD", info.dli_fname);
-    our_library = preload_entry[0] ? preload_entry + strlen("LD_PRELOAD=") : NULL;
+        return NULL;
+    return info.dli_fname;
 }
 
 void pt_env_capture(char **envp) {
+    pt_env_capture_as(envp, envp ? loaded_path() : NULL);
+}
+
+void pt_env_capture_as(char **envp, const char *library) {
     if (!envp) {
         following = 0; /* secure execution: pass nothing on */
         return;
     }
-    find_our_library();
+    if (library)
+        keep(preload_entry, sizeof preload_entry, "LD_PRELOAD", library);
+    our_library = library && preload_entry[0] ? preload_entry + strlen("LD_PRELOAD=") : NULL;
     for (int i = 0; i < VAR_COUNT; i++) {
         const char *entry = lookup(envp, var_names[i], strlen(var_names[i]));
         const char *value = entry ? entry + strlen(var_names[i]) + 1 : NULL;
         if (i == VAR_DIR)
             value = pt_config.dir;
+        vars[i][0] = '\0';
         if (value)
             keep(vars[i], sizeof vars[i], var_names[i], value);
     }

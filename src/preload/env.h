@@ -18,6 +18,10 @@
  * NULL (a secure-execution process): keep nothing, follow no child. */
 void pt_env_capture(char **envp);
 
+/* The same, for a library loaded from `library` (NULL: unknown, and then no
+ * child is kept traced). */
+void pt_env_capture_as(char **envp, const char *library);
+
 /* Whether children should be kept traced (PIPETRACE_FOLLOW is not "0"). */
 int pt_env_following(void);
 

@@ -216,3 +216,8 @@ int pt_fd_is_traced_kind(uint8_t kind) {
         return pt_config.all_fds;
     }
 }
+
+int pt_fd_traced(int fd, struct pt_fdinfo *info) {
+    pt_fd_lookup(fd, info);
+    return pt_fd_is_traced_kind(info->kind);
+}

@@ -49,7 +49,11 @@ void pt_fd_describe(const struct stat *st, int fd, struct pt_fdinfo *info);
 uint8_t pt_fd_flags_from(long status_flags, int cloexec);
 
 /* Pipes, FIFOs and sockets are traced; files, terminals and other devices
- * only when asked. */
+ * only when asked (PIPETRACE_ALL_FDS=1). */
 int pt_fd_is_traced_kind(uint8_t kind);
+
+/* Whether calls on fd are traced: pt_fd_lookup, then the kind.  A closed fd
+ * is (a call on it is worth seeing). */
+int pt_fd_traced(int fd, struct pt_fdinfo *info);
 
 #endif /* PIPETRACE_PRELOAD_FDCACHE_H */

@@ -141,7 +141,7 @@ int pt_inherited_worth_a_file(void) {
 void pt_record_inherited(void) {
     for (int i = 0; i < inherited_count; i++) {
         struct pt_record *rec =
-            pt_event(PT_EV_INHERITED_FD, inherited[i].fd, &inherited[i].info, 0, 0, 0);
+            pt_instant(PT_EV_INHERITED_FD, inherited[i].fd, &inherited[i].info, 0, 0, 0);
         if (!rec)
             return;
         rec->t_start = rec->t_end = pt_image.start_mono_ns;

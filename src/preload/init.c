@@ -4,6 +4,8 @@
  * read the configuration, note when the image began and hook stdio.  The
  * trace file itself is created by the first recorded call (recorder.c). */
 #define _GNU_SOURCE
+#include "init.h"
+
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -12,22 +14,18 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
+#include "callsite.h"
 #include "clock.h"
 #include "env.h"
 #include "inherit.h"
-#include "real.h"
 #include "recorder.h"
 #include "src/writer/sys.h"
 #include "state.h"
 #include "stdio_hooks.h"
+#include "wrappers.h"
 
 #define DEFAULT_DATA_LIMIT 64
 #define DEFAULT_DIR "pipetrace.data"
-
-struct pt_config pt_config;
-struct pt_image pt_image;
-__thread int pt_tls_tid __attribute__((tls_model("initial-exec")));
-__thread int pt_tls_busy __attribute__((tls_model("initial-exec")));
 
 static int initialized;
 
@@ -132,6 +130,8 @@ void pt_child_reset(void) {
     int parent = pt_image.pid;
     begin_image(1, parent);
     pt_recorder_after_fork_child();
+    pt_callsite_forget_modules();
+    pt_forget_inherited();
 }
 
 /* A set-id (or file-capabilities) program runs in secure-execution mode,
@@ -156,6 +156,7 @@ static void initialize(int argc, char **argv, char **envp) {
     note_args(argc, argv);
     begin_image(0, 0);
     pt_env_capture(secure ? NULL : envp);
+    pt_recorder_on_new_file(pt_record_inherited);
     pthread_atfork(NULL, NULL, pt_child_reset);
     pt_watch_exit();
     pt_image.stdio_coverage = PT_HDR_STDIO_UNHOOKED;
@@ -181,4 +182,9 @@ void pt_early_init(void) {
     /* Another library's constructor ran before ours: argv is unknown yet,
      * and the constructor fills it in when it runs. */
     initialize(0, NULL, environ);
+}
+
+void *pt_real_late(void **slot) {
+    pt_early_init();
+    return pt_resolve_slot(slot);
 }

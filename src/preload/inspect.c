@@ -172,8 +172,8 @@ struct pt_record *pt_note_untraced(int dirfd, const char *target, int search, ch
             target = path;
         }
     }
-    struct pt_record *rec = pt_event(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pid,
-                                     pt_strings_room(target, NULL));
+    struct pt_record *rec = pt_instant(PT_EV_UNTRACED_CHILD, -1, NULL, (uint64_t)reason, pid,
+                                       pt_strings_room(target, NULL));
     pt_put_strings(rec, target, NULL);
     pt_commit(rec);
     return rec;

@@ -5,8 +5,6 @@
 #include <dlfcn.h>
 #include <stddef.h>
 
-#include "state.h"
-
 struct pt_real_fns pt_real;
 
 /* Where each function is found: its slot, its name, and the symbol version
@@ -106,8 +104,7 @@ void pt_resolve_real(void) {
         resolve(&symbols[i]);
 }
 
-void *pt_resolve_late(void **slot) {
-    pt_early_init();
+void *pt_resolve_slot(void **slot) {
     void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (fn || resolving)
         return fn;

@@ -78,16 +78,8 @@ extern struct pt_real_fns pt_real;
 /* Fills pt_real; safe to call more than once. */
 void pt_resolve_real(void);
 
-/* Resolves one slot of pt_real now (see above); returns it, maybe NULL. */
-void *pt_resolve_late(void **slot);
-
-/* The real function for pt_real.fn, or NULL when it cannot be had yet. */
-#define PT_REAL(fn)                                                                                \
-    ({                                                                                             \
-        __typeof__(pt_real.fn) real_fn_ = __atomic_load_n(&pt_real.fn, __ATOMIC_RELAXED);          \
-        __builtin_expect(real_fn_ != NULL, 1)                                                      \
-            ? real_fn_                                                                             \
-            : (__typeof__(pt_real.fn))pt_resolve_late((void **)&pt_real.fn);                       \
-    })
+/* Resolves one slot of pt_real now, if no resolution by this thread is
+ * under way (see above); returns it, maybe NULL. */
+void *pt_resolve_slot(void **slot);
 
 #endif /* PIPETRACE_PRELOAD_REAL_H */

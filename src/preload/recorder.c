@@ -190,13 +190,8 @@ void pt_end_io(struct pt_record *rec, const void *buf, int64_t result) {
     give_back_room(w, rec);
 }
 
-int pt_traced_fd(int fd, struct pt_fdinfo *info) {
-    if (pt_config.disabled || pt_tls_busy || pt_file_failed()) {
-        info->kind = PT_OBJ_UNKNOWN;
-        return 0;
-    }
-    pt_fd_lookup(fd, info);
-    return pt_fd_is_traced_kind(info->kind);
+int pt_recording_on(void) {
+    return !pt_config.disabled && !pt_tls_busy && !pt_file_failed();
 }
 
 uint32_t pt_strings_room(const char *first, char *const list[]) {
@@ -222,8 +217,8 @@ void pt_put_strings(struct pt_record *rec, const char *first, char *const list[]
     rec->data_len = used;
 }
 
-struct pt_record *pt_event(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
-                           int64_t result, uint32_t payload_max) {
+struct pt_record *pt_instant(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
+                             int64_t result, uint32_t payload_max) {
     struct pt_record *rec = pt_begin(type, fd, info, arg, payload_max);
     if (rec) {
         rec->t_end = rec->t_start;

@@ -35,8 +35,9 @@ void pt_end_captured(struct pt_record *rec, int64_t result);
 /* Completes an I/O record: capture, result, and the unused room given back. */
 void pt_end_io(struct pt_record *rec, const void *buf, int64_t result);
 
-/* Whether calls on fd are recorded; fills *info either way. */
-int pt_traced_fd(int fd, struct pt_fdinfo *info);
+/* Whether anything can be recorded now: tracing is enabled, this thread is
+ * not inside the library already, and this image's file did not fail. */
+int pt_recording_on(void);
 
 /* Creates this image's trace file now rather than at the first record. */
 void pt_begin_trace(void);
@@ -52,8 +53,8 @@ void pt_put_strings(struct pt_record *rec, const char *first, char *const list[]
 
 /* A complete record in one step, for events that are not calls in progress
  * (inherited fds, exit, call sites). */
-struct pt_record *pt_event(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
-                           int64_t result, uint32_t payload_max);
+struct pt_record *pt_instant(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
+                             int64_t result, uint32_t payload_max);
 
 /* pt_commit, after giving back the unused payload room. */
 void pt_commit_captured(struct pt_record *rec);
@@ -66,5 +67,10 @@ void pt_commit(struct pt_record *rec);
 
 /* Forgets the parent's trace in the child of a fork (or _Fork/vfork). */
 void pt_recorder_after_fork_child(void);
+
+/* Sets what a new trace file begins with: `first_records` runs once each
+ * time this image's file has just been created, before the record that
+ * created it (init.c hands it the inherited fds). */
+void pt_recorder_on_new_file(void (*first_records)(void));
 
 #endif /* PIPETRACE_PRELOAD_RECORDER_H */

@@ -13,9 +13,7 @@
 #include <fcntl.h>
 #include <string.h>
 
-#include "callsite.h"
 #include "clock.h"
-#include "inherit.h"
 #include "recorder.h"
 #include "src/writer/sys.h"
 #include "state.h"
@@ -33,6 +31,11 @@ static int writer_state = W_NONE;
 static struct pt_parent_view parent_view; /* fork child: its parent's file */
 static uint8_t boot_id[16];
 static int boot_id_known;
+static void (*first_records)(void); /* what a new file begins with */
+
+void pt_recorder_on_new_file(void (*fn)(void)) {
+    first_records = fn;
+}
 
 static int hexval(char c) {
     if (c >= '0' && c <= '9')
@@ -229,8 +232,8 @@ struct pt_writer *pt_file_writer_slow(void) {
         pt_tls_busy++;
         create_writer();
         pt_tls_busy--;
-        if (__atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) == W_READY)
-            pt_record_inherited();
+        if (__atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) == W_READY && first_records)
+            first_records();
     } else {
         for (int i = 0;
              i < 100000 && __atomic_load_n(&writer_state, __ATOMIC_ACQUIRE) == W_CREATING; i++)
@@ -276,6 +279,4 @@ void pt_recorder_after_fork_child(void) {
         writer_slot ^= 1;
         __atomic_store_n(&writer_state, stopped ? W_FAILED : W_NONE, __ATOMIC_RELEASE);
     }
-    pt_callsite_forget_modules();
-    pt_forget_inherited();
 }

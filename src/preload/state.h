@@ -1,4 +1,6 @@
-/* What the library knows about the process image it runs in. */
+/* What the library knows about the process image it runs in: its
+ * configuration, the image, and two per-thread words (state.c holds them;
+ * init.c fills them in at start-up and in each fork child). */
 #ifndef PIPETRACE_PRELOAD_STATE_H
 #define PIPETRACE_PRELOAD_STATE_H
 
@@ -31,15 +33,6 @@ struct pt_image {
 
 extern struct pt_config pt_config;
 extern struct pt_image pt_image;
-
-/* Runs the constructor's work if it has not run yet. */
-void pt_early_init(void);
-
-/* The child side of every fork-like call: a new image with its own trace. */
-void pt_child_reset(void);
-
-/* Registers the handler that records the exit status (wrap_wait.c). */
-void pt_watch_exit(void);
 
 /* Per thread: the cached kernel tid (0 until first needed) and a guard that
  * is set while the library itself is busy, so that anything it calls that

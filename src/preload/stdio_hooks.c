@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "call.h"
 #include "fdcache.h"
 #include "recorder.h"
 #include "src/writer/sys.h"
@@ -45,7 +46,7 @@ static ssize_t hooked_read(FILE *fp, void *buf, ssize_t size) {
     int saved = errno;
     struct pt_fdinfo info;
     int fd = fp->_fileno;
-    if (!pt_traced_fd(fd, &info)) {
+    if (!pt_call_on_fd(fd, &info)) {
         errno = saved;
         return orig_read(fp, buf, size);
     }
@@ -63,7 +64,7 @@ static ssize_t hooked_write(FILE *fp, const void *buf, ssize_t size) {
     int saved = errno;
     struct pt_fdinfo info;
     int fd = fp->_fileno;
-    if (!pt_traced_fd(fd, &info)) {
+    if (!pt_call_on_fd(fd, &info)) {
         errno = saved;
         return orig_write(fp, buf, size);
     }
@@ -83,7 +84,7 @@ static int hooked_close(FILE *fp) {
     int saved = errno;
     struct pt_fdinfo info;
     int fd = fp->_fileno;
-    int traced = pt_traced_fd(fd, &info);
+    int traced = pt_call_on_fd(fd, &info);
     struct pt_record *rec = traced ? pt_begin(PT_EV_CLOSE, fd, &info, 0, 0) : NULL;
     pt_fd_forget(fd);
     errno = saved;

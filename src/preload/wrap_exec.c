@@ -18,11 +18,11 @@
 #include "clock.h"
 #include "env.h"
 #include "inspect.h"
-#include "real.h"
 #include "recorder.h"
 #include "safemem.h"
 #include "src/writer/sys.h"
 #include "state.h"
+#include "wrappers.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

@@ -8,13 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "call.h"
 #include "callsite.h"
 #include "fdcache.h"
-#include "real.h"
 #include "recorder.h"
 #include "safemem.h"
 #include "src/writer/sys.h"
 #include "state.h"
+#include "wrappers.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -24,7 +25,7 @@ EXPORT int close(int fd) {
         return (int)syscall(SYS_close, fd);
     int saved = errno;
     struct pt_fdinfo info;
-    int traced = pt_traced_fd(fd, &info);
+    int traced = pt_call_on_fd(fd, &info);
     struct pt_record *rec = traced ? pt_begin(PT_EV_CLOSE, fd, &info, 0, 0) : NULL;
     /* Linux releases the fd even when close reports an error. */
     pt_fd_forget(fd);
@@ -70,7 +71,7 @@ static int replaces_traced(const struct dup_call *call) {
 }
 
 static struct pt_record *dup_begin(const struct dup_call *call, struct pt_fdinfo *old) {
-    int traced = pt_traced_fd(call->oldfd, old);
+    int traced = pt_call_on_fd(call->oldfd, old);
     if (!traced && !replaces_traced(call))
         return NULL;
     return pt_begin(call->type, call->oldfd, old, call->arg, 0);
@@ -264,8 +265,8 @@ static int opened(int fd, const char *path, int flags, int call_errno, const voi
     pt_fd_learn(fd, &info);
     if (info.kind != PT_OBJ_FIFO && info.kind != PT_OBJ_PIPE)
         return fd;
-    struct pt_record *rec =
-        pt_event(PT_EV_OPEN, fd, &info, (uint64_t)(unsigned)flags, fd, pt_strings_room(path, NULL));
+    struct pt_record *rec = pt_instant(PT_EV_OPEN, fd, &info, (uint64_t)(unsigned)flags, fd,
+                                       pt_strings_room(path, NULL));
     pt_put_strings(rec, path, NULL);
     pt_commit(rec);
     pt_note_callsite(rec, caller);

@@ -11,10 +11,11 @@
 #include <unistd.h>
 
 #include "fdcache.h"
-#include "real.h"
+#include "init.h"
 #include "recorder.h"
 #include "src/writer/sys.h"
 #include "state.h"
+#include "wrappers.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

@@ -10,11 +10,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "real.h"
+#include "call.h"
 #include "recorder.h"
 #include "safemem.h"
 #include "src/writer/sys.h"
 #include "state.h"
+#include "wrappers.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -38,7 +39,7 @@ EXPORT ssize_t read(int fd, void *buf, size_t count) {
         return (ssize_t)syscall(SYS_read, fd, buf, count);
     int saved = errno;
     struct pt_fdinfo info;
-    if (!pt_traced_fd(fd, &info)) {
+    if (!pt_call_on_fd(fd, &info)) {
         errno = saved;
         return real(fd, buf, count);
     }
@@ -64,7 +65,7 @@ EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen) {
         return raw_read_chk(fd, buf, count, buflen);
     int saved = errno;
     struct pt_fdinfo info;
-    if (!pt_traced_fd(fd, &info)) {
+    if (!pt_call_on_fd(fd, &info)) {
         errno = saved;
         return real(fd, buf, count, buflen);
     }
@@ -83,7 +84,7 @@ EXPORT ssize_t write(int fd, const void *buf, size_t count) {
         return (ssize_t)syscall(SYS_write, fd, buf, count);
     int saved = errno;
     struct pt_fdinfo info;
-    if (!pt_traced_fd(fd, &info)) {
+    if (!pt_call_on_fd(fd, &info)) {
         errno = saved;
         return real(fd, buf, count);
     }
@@ -114,7 +115,7 @@ static ssize_t vector_io(uint8_t type, ssize_t (*real)(int, const struct iovec *
                          const struct iovec *iov, int iovcnt) {
     int saved = errno;
     struct pt_fdinfo info;
-    if (!pt_traced_fd(fd, &info)) {
+    if (!pt_call_on_fd(fd, &info)) {
         errno = saved;
         return real(fd, iov, iovcnt);
     }

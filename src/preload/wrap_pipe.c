@@ -8,10 +8,10 @@
 
 #include "callsite.h"
 #include "fdcache.h"
-#include "real.h"
 #include "recorder.h"
 #include "src/writer/sys.h"
 #include "state.h"
+#include "wrappers.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

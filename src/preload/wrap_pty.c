@@ -15,9 +15,9 @@
 #include <utmp.h>
 
 #include "fdcache.h"
-#include "real.h"
 #include "recorder.h"
 #include "state.h"
+#include "wrappers.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -49,7 +49,7 @@ static void terminal_became_stdio(int fd) {
         struct pt_fdinfo old;
         int replaced = pt_fd_cached(n, &old) && pt_fd_is_traced_kind(old.kind);
         if (replaced || pt_fd_is_traced_kind(term.kind))
-            pt_commit(pt_event(PT_EV_DUP2, fd, &term, (uint64_t)n, n, 0));
+            pt_commit(pt_instant(PT_EV_DUP2, fd, &term, (uint64_t)n, n, 0));
         if (term.kind != PT_OBJ_UNKNOWN)
             pt_fd_learn(n, &term);
         else
@@ -57,7 +57,7 @@ static void terminal_became_stdio(int fd) {
     }
     if (fd > 2) {
         if (pt_fd_is_traced_kind(term.kind))
-            pt_commit(pt_event(PT_EV_CLOSE, fd, &term, 0, 0, 0));
+            pt_commit(pt_instant(PT_EV_CLOSE, fd, &term, 0, 0, 0));
         pt_fd_forget(fd);
     }
 }

@@ -7,14 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "call.h"
 #include "env.h"
 #include "inspect.h"
 #include "procfile.h"
-#include "real.h"
 #include "recorder.h"
 #include "safemem.h"
 #include "src/writer/sys.h"
 #include "state.h"
+#include "wrappers.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -124,7 +125,7 @@ EXPORT int pclose(FILE *fp) {
     int fd = fp ? fileno(fp) : -1;
     pid_t child = fp ? pt_procfile_closing(fp) : 0;
     struct pt_fdinfo info;
-    int traced = fd >= 0 && pt_traced_fd(fd, &info);
+    int traced = fd >= 0 && pt_call_on_fd(fd, &info);
     struct pt_record *rec =
         traced || child ? pt_begin(PT_EV_PCLOSE, fd, traced ? &info : NULL, (uint64_t)child, 0)
                         : NULL;

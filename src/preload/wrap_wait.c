@@ -10,9 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "real.h"
+#include "init.h"
 #include "recorder.h"
 #include "state.h"
+#include "wrappers.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -127,7 +128,7 @@ EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options) {
 static void record_exit(int status) {
     if (!pt_recording_open())
         return;
-    pt_commit(pt_event(PT_EV_EXIT, -1, NULL, (uint64_t)(unsigned)status, 0, 0));
+    pt_commit(pt_instant(PT_EV_EXIT, -1, NULL, (uint64_t)(unsigned)status, 0, 0));
 }
 
 static void on_exit_handler(int status, void *unused) {
