@@ -1,20 +1,109 @@
-/* What a wrapper asks before it records a call. */
+/* The shape every wrapper shares, so that each says only what is its own.
+ *
+ *     struct pt_call c;
+ *     if (!pt_enter_fd(&c, fd))                   (pt_enter for calls on no fd)
+ *         return PT_PASS(&c, real(fd, ...));      not traced: the call untouched
+ *     c.rec = pt_begin(PT_EV_X, fd, &c.fd, ...);  the record, before the call
+ *     int r = PT_CALL(&c, real(fd, ...));         the call itself
+ *     return PT_FINISH(&c, r);                    the record completed
+ *
+ * The caller's errno is what the real call starts with, and the real call's
+ * errno is what the caller gets back, whatever recording did in between.  A
+ * call that fails with -1 and errno is recorded as -errno (pt_outcome).
+ * Wrappers of calls that move bytes on an fd are two lines over
+ * pt_io_enter and pt_io_leave. */
 #ifndef PIPETRACE_PRELOAD_CALL_H
 #define PIPETRACE_PRELOAD_CALL_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "fdcache.h"
 #include "pipetrace/format.h"
 #include "recorder.h"
 
-/* Whether a call on fd is recorded: recording is on and fd names an object
- * we trace.  *info says what fd names, or PT_OBJ_UNKNOWN when recording is
- * off (then nothing is looked up). */
-static inline int pt_call_on_fd(int fd, struct pt_fdinfo *info) {
+struct pt_call {
+    int errno_in;          /* the caller's errno */
+    int errno_out;         /* the real call's */
+    struct pt_record *rec; /* NULL while nothing is recorded */
+    struct pt_fdinfo fd;   /* what the call's fd names (pt_enter_fd) */
+};
+
+static inline void pt_enter(struct pt_call *c) {
+    c->errno_in = errno;
+    c->errno_out = c->errno_in;
+    c->rec = NULL;
+}
+
+/* Whether a call on fd is recorded: recording is on and fd names an
+ * object we trace.  c->fd says what fd names, or PT_OBJ_UNKNOWN when
+ * recording is off (then nothing is looked up). */
+static inline int pt_traced(struct pt_call *c, int fd) {
     if (!pt_recording_on()) {
-        info->kind = PT_OBJ_UNKNOWN;
+        c->fd.kind = PT_OBJ_UNKNOWN;
         return 0;
     }
-    return pt_fd_traced(fd, info);
+    return pt_fd_traced(fd, &c->fd);
+}
+
+/* pt_enter, then pt_traced. */
+static inline int pt_enter_fd(struct pt_call *c, int fd) {
+    pt_enter(c);
+    return pt_traced(c, fd);
+}
+
+/* The call, untouched, with the caller's errno; a tail call. */
+#define PT_PASS(c, call) ((errno = (c)->errno_in), (call))
+
+/* The real call, with the caller's errno in place; its own errno is kept
+ * in c->errno_out.  Yields the call's result. */
+#define PT_CALL(c, call)                                                                           \
+    ({                                                                                             \
+        errno = (c)->errno_in;                                                                     \
+        __typeof__(call) pt_result_ = (call);                                                      \
+        (c)->errno_out = errno;                                                                    \
+        pt_result_;                                                                                \
+    })
+
+/* The same for a call that returns nothing. */
+#define PT_CALL_VOID(c, call)                                                                      \
+    do {                                                                                           \
+        errno = (c)->errno_in;                                                                     \
+        (call);                                                                                    \
+        (c)->errno_out = errno;                                                                    \
+    } while (0)
+
+/* What the record says a call returned: r, or -errno when it failed. */
+static inline int64_t pt_outcome(const struct pt_call *c, int64_t r) {
+    return r < 0 ? -(int64_t)c->errno_out : r;
+}
+
+/* Hands the real call's errno back; yields value. */
+#define PT_LEAVE(c, value) ((errno = (c)->errno_out), (value))
+
+/* Completes the record with the outcome of r and leaves; yields r. */
+#define PT_FINISH(c, r)                                                                            \
+    ({                                                                                             \
+        __typeof__(r) pt_finished_ = (r);                                                          \
+        pt_end((c)->rec, pt_outcome((c), pt_finished_));                                           \
+        PT_LEAVE((c), pt_finished_);                                                               \
+    })
+
+/* A call moving up to `count` bytes on fd (read, write, stdio's refills
+ * and flushes): 1 when it is recorded, its record begun. */
+static inline int pt_io_enter(struct pt_call *c, uint8_t type, int fd, uint64_t count) {
+    if (!pt_enter_fd(c, fd))
+        return 0;
+    c->rec = pt_begin(type, fd, &c->fd, count, pt_capture_room(count));
+    return 1;
+}
+
+/* Completes such a call, capturing the first bytes it moved from buf, and
+ * leaves; yields n. */
+static inline ssize_t pt_io_leave(struct pt_call *c, const void *buf, ssize_t n) {
+    pt_end_io(c->rec, buf, pt_outcome(c, n));
+    return PT_LEAVE(c, n);
 }
 
 #endif /* PIPETRACE_PRELOAD_CALL_H */

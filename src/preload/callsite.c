@@ -16,13 +16,20 @@
 #include <link.h>
 #include <string.h>
 
-#include "real.h"
 #include "recorder.h"
 #include "safemem.h"
 #include "src/writer/sys.h"
 #include "src/writer/writer.h"
 
 #define MAX_MODULES 128
+
+/* glibc's lock-free, async-signal-safe lookup of the module holding an
+ * address (glibc 2.35 on; NULL before, and then no module is named). */
+static int (*find_object)(void *, struct dl_find_object *);
+
+void pt_callsite_init(void) {
+    find_object = (int (*)(void *, struct dl_find_object *))dlsym(RTLD_NEXT, "_dl_find_object");
+}
 
 static uintptr_t modules_seen[MAX_MODULES];
 
@@ -58,7 +65,7 @@ struct module {
  * code) or when libc has no _dl_find_object. */
 static int find_module(const void *addr, struct module *m, char *exe_buf, size_t exe_len) {
     struct dl_find_object found;
-    if (!pt_real.dl_find_object || pt_real.dl_find_object((void *)addr, &found) != 0)
+    if (!find_object || find_object((void *)addr, &found) != 0)
         return 0;
     m->base = (uintptr_t)found.dlfo_map_start;
     m->path = found.dlfo_link_map ? found.dlfo_link_map->l_name : NULL;

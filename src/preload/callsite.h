@@ -7,6 +7,9 @@
 
 #include "pipetrace/format.h"
 
+/* Finds the loader's module lookup; at start-up, before any record. */
+void pt_callsite_init(void);
+
 /* Records a PT_EV_CALLSITE for rec (which must be in this image's file). */
 void pt_note_callsite(const struct pt_record *rec, const void *return_address);
 

@@ -148,6 +148,7 @@ static void initialize(int argc, char **argv, char **envp) {
         return;
     pt_tls_busy++;
     pt_resolve_real();
+    pt_callsite_init();
     int secure = secure_execution();
     if (secure)
         pt_config.disabled = 1;

@@ -112,12 +112,21 @@ static uint32_t capture_wanted(int64_t moved) {
     return moved > 0 ? pt_capture_room((uint64_t)moved) : 0;
 }
 
-/* Room for `want` bytes of capture: what was reserved, or more in place. */
-static uint32_t room_for(struct pt_writer *w, struct pt_record *rec, uint32_t want) {
+/* More room than was reserved, in place when it can be had. */
+static __attribute__((noinline)) uint32_t grown_room(struct pt_writer *w, struct pt_record *rec,
+                                                     uint32_t want) {
     uint32_t room = rec->size - PT_RECORD_SIZE;
-    if (want > room && pt_writer_extend(w, rec, PT_RECORD_SIZE + align8(want)))
+    if (pt_writer_extend(w, rec, PT_RECORD_SIZE + align8(want)))
         room = rec->size - PT_RECORD_SIZE;
     return want < room ? want : room;
+}
+
+/* Room for `want` bytes of capture: what was reserved (nearly always
+ * enough), or more in place. */
+static inline uint32_t room_for(struct pt_writer *w, struct pt_record *rec, uint32_t want) {
+    if (__builtin_expect(want <= rec->size - PT_RECORD_SIZE, 1))
+        return want;
+    return grown_room(w, rec, want);
 }
 
 static void give_back_room(struct pt_writer *w, struct pt_record *rec) {

@@ -42,57 +42,29 @@ static file_read_fn orig_read;
 static file_write_fn orig_write;
 static file_close_fn orig_close;
 
+/* _IO_file_write loops until all is written; a short count with an error
+ * means the bytes before the error did go out, and are recorded so. */
 static ssize_t hooked_read(FILE *fp, void *buf, ssize_t size) {
-    int saved = errno;
-    struct pt_fdinfo info;
-    int fd = fp->_fileno;
-    if (!pt_call_on_fd(fd, &info)) {
-        errno = saved;
-        return orig_read(fp, buf, size);
-    }
-    struct pt_record *rec =
-        pt_begin(PT_EV_STDIO_READ, fd, &info, (uint64_t)size, pt_capture_room((uint64_t)size));
-    errno = saved;
-    ssize_t n = orig_read(fp, buf, size);
-    int call_errno = errno;
-    pt_end_io(rec, buf, n < 0 ? -call_errno : n);
-    errno = call_errno;
-    return n;
+    struct pt_call c;
+    if (!pt_io_enter(&c, PT_EV_STDIO_READ, fp->_fileno, (uint64_t)size))
+        return PT_PASS(&c, orig_read(fp, buf, size));
+    return pt_io_leave(&c, buf, PT_CALL(&c, orig_read(fp, buf, size)));
 }
 
 static ssize_t hooked_write(FILE *fp, const void *buf, ssize_t size) {
-    int saved = errno;
-    struct pt_fdinfo info;
-    int fd = fp->_fileno;
-    if (!pt_call_on_fd(fd, &info)) {
-        errno = saved;
-        return orig_write(fp, buf, size);
-    }
-    struct pt_record *rec =
-        pt_begin(PT_EV_STDIO_WRITE, fd, &info, (uint64_t)size, pt_capture_room((uint64_t)size));
-    errno = saved;
-    ssize_t n = orig_write(fp, buf, size);
-    int call_errno = errno;
-    /* _IO_file_write loops until all is written; a short count with an error
-     * means the bytes before the error did go out. */
-    pt_end_io(rec, buf, n < 0 ? -call_errno : n);
-    errno = call_errno;
-    return n;
+    struct pt_call c;
+    if (!pt_io_enter(&c, PT_EV_STDIO_WRITE, fp->_fileno, (uint64_t)size))
+        return PT_PASS(&c, orig_write(fp, buf, size));
+    return pt_io_leave(&c, buf, PT_CALL(&c, orig_write(fp, buf, size)));
 }
 
 static int hooked_close(FILE *fp) {
-    int saved = errno;
-    struct pt_fdinfo info;
     int fd = fp->_fileno;
-    int traced = pt_call_on_fd(fd, &info);
-    struct pt_record *rec = traced ? pt_begin(PT_EV_CLOSE, fd, &info, 0, 0) : NULL;
+    struct pt_call c;
+    if (pt_enter_fd(&c, fd))
+        c.rec = pt_begin(PT_EV_CLOSE, fd, &c.fd, 0, 0);
     pt_fd_forget(fd);
-    errno = saved;
-    int r = orig_close(fp);
-    int call_errno = errno;
-    pt_end(rec, r < 0 ? -call_errno : r);
-    errno = call_errno;
-    return r;
+    return PT_FINISH(&c, PT_CALL(&c, orig_close(fp)));
 }
 
 struct relro_search {

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -20,11 +21,8 @@
 #include "inspect.h"
 #include "recorder.h"
 #include "safemem.h"
-#include "src/writer/sys.h"
 #include "state.h"
 #include "wrappers.h"
-
-#define EXPORT __attribute__((visibility("default")))
 
 extern char **environ;
 
@@ -62,20 +60,20 @@ static int raw_fexecve(int fd, char *const argv[], char *const envp[]) {
 static int real_exec(const struct exec_call *c, char *const envp[]) {
     switch (c->how) {
     case BY_SEARCH: {
-        int (*real)(const char *, char *const[], char *const[]) = PT_REAL(execvpe);
+        __auto_type real = PT_REAL(execvpe);
         return real ? real(c->path, c->argv, envp) : raw_exec_search(c->path, c->argv, envp);
     }
     case BY_FD: {
-        int (*real)(int, char *const[], char *const[]) = PT_REAL(fexecve);
+        __auto_type real = PT_REAL(fexecve);
         return real ? real(c->dirfd, c->argv, envp) : raw_fexecve(c->dirfd, c->argv, envp);
     }
     case BY_DIRFD: {
-        int (*real)(int, const char *, char *const[], char *const[], int) = PT_REAL(execveat);
+        __auto_type real = PT_REAL(execveat);
         return real ? real(c->dirfd, c->path, c->argv, envp, c->flags)
                     : (int)syscall(SYS_execveat, c->dirfd, c->path, c->argv, envp, c->flags);
     }
     default: {
-        int (*real)(const char *, char *const[], char *const[]) = PT_REAL(execve);
+        __auto_type real = PT_REAL(execve);
         return real ? real(c->path, c->argv, envp)
                     : (int)syscall(SYS_execve, c->path, c->argv, envp);
     }
@@ -123,76 +121,73 @@ static int call_readable(const struct exec_call *c) {
            pt_strv_readable(&memo, c->argv) && pt_strv_readable(&memo, c->envp);
 }
 
+/* The exec record: the path, then argv. */
+static struct pt_record *exec_begin(const struct exec_call *c) {
+    struct pt_record *rec = pt_begin(PT_EV_EXEC, c->how == BY_FD ? c->dirfd : -1, NULL, 0,
+                                     pt_strings_room(shown_path(c), c->argv));
+    pt_put_strings(rec, shown_path(c), c->argv);
+    return rec;
+}
+
 /* An exec given memory it cannot read: passed on untouched, and recorded
  * without its strings. */
 static int blind_exec(const struct exec_call *c) {
-    int r = real_exec(c, c->envp);
-    int call_errno = errno;
-    pt_end(pt_begin(PT_EV_EXEC, c->how == BY_FD ? c->dirfd : -1, NULL, 0, 0), -call_errno);
-    errno = call_errno;
-    return r;
+    struct pt_call call;
+    pt_enter(&call);
+    int r = PT_CALL(&call, real_exec(c, c->envp));
+    call.rec = pt_begin(PT_EV_EXEC, c->how == BY_FD ? c->dirfd : -1, NULL, 0, 0);
+    return PT_FINISH(&call, r);
 }
 
 static int traced_exec(const struct exec_call *c) {
     if (!call_readable(c))
         return blind_exec(c);
-    int saved = errno;
+    struct pt_call call;
+    pt_enter(&call);
     struct pt_env_room room;
     char *const *envp = pt_env_prepare(&room, c->envp);
     /* Written before the exec, which leaves no chance after; taken back if
      * the exec fails (no child ran). */
     struct pt_record *untraced = note_untraced(c, envp);
     uint64_t start = pt_now_ns();
-    struct pt_record *rec = NULL;
-    if (pt_recording_open()) {
-        rec = pt_begin(PT_EV_EXEC, c->how == BY_FD ? c->dirfd : -1, NULL, 0,
-                       pt_strings_room(shown_path(c), c->argv));
-        pt_put_strings(rec, shown_path(c), c->argv);
-    }
-    errno = saved;
-    int r = real_exec(c, envp);
-    int call_errno = errno;
-    if (!rec) {
-        rec = pt_begin(PT_EV_EXEC, c->how == BY_FD ? c->dirfd : -1, NULL, 0,
-                       pt_strings_room(shown_path(c), c->argv));
-        pt_put_strings(rec, shown_path(c), c->argv);
-        if (rec)
-            rec->t_start = start;
-    }
-    pt_end(rec, -call_errno);
-    pt_untraced_failed(untraced, call_errno);
+    if (pt_recording_open())
+        call.rec = exec_begin(c);
+    int r = PT_CALL(&call, real_exec(c, envp));
+    if (!call.rec && (call.rec = exec_begin(c)))
+        call.rec->t_start = start;
+    pt_end(call.rec, -call.errno_out);
+    pt_untraced_failed(untraced, call.errno_out);
     pt_env_release(&room);
-    errno = call_errno;
-    return r;
+    return PT_LEAVE(&call, r);
 }
 
-EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
+PT_EXPORT int execve(const char *path, char *const argv[], char *const envp[]) {
     struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, envp, 0};
     return traced_exec(&c);
 }
 
-EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
-                    int flags) {
+PT_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
+                       int flags) {
     struct exec_call c = {BY_DIRFD, dirfd, path, argv, envp, flags};
     return traced_exec(&c);
 }
 
-EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
+PT_EXPORT int fexecve(int fd, char *const argv[], char *const envp[]) {
     struct exec_call c = {BY_FD, fd, NULL, argv, envp, 0};
     return traced_exec(&c);
 }
 
-EXPORT int execv(const char *path, char *const argv[]) {
+PT_EXPORT int execv(const char *path, char *const argv[]) {
     struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, environ, 0};
     return traced_exec(&c);
 }
 
-EXPORT int execvp(const char *file, char *const argv[]) {
+PT_EXPORT int execvp(const char *file, char *const argv[]) {
     struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, environ, 0};
     return traced_exec(&c);
 }
 
-EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
+PT_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
     struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, envp, 0};
     return traced_exec(&c);
 }
@@ -223,7 +218,7 @@ static void gather_args(char **out, size_t n, const char *arg, va_list *ap) {
     out[n] = NULL;
 }
 
-EXPORT int execl(const char *path, const char *arg, ...) {
+PT_EXPORT int execl(const char *path, const char *arg, ...) {
     va_list ap;
     va_start(ap, arg);
     size_t n = count_args(arg, ap);
@@ -234,7 +229,7 @@ EXPORT int execl(const char *path, const char *arg, ...) {
     return traced_exec(&c);
 }
 
-EXPORT int execlp(const char *file, const char *arg, ...) {
+PT_EXPORT int execlp(const char *file, const char *arg, ...) {
     va_list ap;
     va_start(ap, arg);
     size_t n = count_args(arg, ap);
@@ -245,7 +240,7 @@ EXPORT int execlp(const char *file, const char *arg, ...) {
     return traced_exec(&c);
 }
 
-EXPORT int execle(const char *path, const char *arg, ...) {
+PT_EXPORT int execle(const char *path, const char *arg, ...) {
     va_list ap;
     va_start(ap, arg);
     size_t n = count_args(arg, ap);

@@ -1,40 +1,31 @@
-/* close, dup*, fcntl: keep the fd cache true, and record what they do to
- * the objects we trace (who let go of a pipe end, and when, is what explains
- * a missing EOF). */
+/* open, close, dup*, fcntl: keep the fd cache true, and record what they do
+ * to the objects we trace (who let go of a pipe end, and when, is what
+ * explains a missing EOF). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "call.h"
 #include "callsite.h"
 #include "fdcache.h"
 #include "recorder.h"
 #include "safemem.h"
 #include "src/writer/sys.h"
-#include "state.h"
 #include "wrappers.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
-EXPORT int close(int fd) {
-    int (*real)(int) = PT_REAL(close);
+PT_EXPORT int close(int fd) {
+    __auto_type real = PT_REAL(close);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_close, fd);
-    int saved = errno;
-    struct pt_fdinfo info;
-    int traced = pt_call_on_fd(fd, &info);
-    struct pt_record *rec = traced ? pt_begin(PT_EV_CLOSE, fd, &info, 0, 0) : NULL;
+    struct pt_call c;
+    if (pt_enter_fd(&c, fd))
+        c.rec = pt_begin(PT_EV_CLOSE, fd, &c.fd, 0, 0);
     /* Linux releases the fd even when close reports an error. */
     pt_fd_forget(fd);
-    errno = saved;
-    int r = real(fd);
-    int call_errno = errno;
-    pt_end(rec, r < 0 ? -call_errno : r);
-    errno = call_errno;
-    return r;
+    return PT_FINISH(&c, PT_CALL(&c, real(fd)));
 }
 
 /* newfd now names what oldfd names, with close-on-exec as given. */
@@ -70,71 +61,52 @@ static int replaces_traced(const struct dup_call *call) {
            pt_fd_is_traced_kind(replaced.kind);
 }
 
-static struct pt_record *dup_begin(const struct dup_call *call, struct pt_fdinfo *old) {
-    int traced = pt_call_on_fd(call->oldfd, old);
-    if (!traced && !replaces_traced(call))
-        return NULL;
-    return pt_begin(call->type, call->oldfd, old, call->arg, 0);
+static void dup_enter(struct pt_call *c, const struct dup_call *call) {
+    int traced = pt_enter_fd(c, call->oldfd);
+    if (traced || replaces_traced(call))
+        c->rec = pt_begin(call->type, call->oldfd, &c->fd, call->arg, 0);
 }
 
-static void dup_end(struct pt_record *rec, const struct dup_call *call, const struct pt_fdinfo *old,
-                    int newfd, int call_errno) {
+static int dup_leave(struct pt_call *c, const struct dup_call *call, int newfd) {
     if (newfd >= 0 && newfd != call->oldfd)
-        learn_duplicate(newfd, old, call->cloexec);
-    pt_end(rec, newfd < 0 ? -call_errno : newfd);
+        learn_duplicate(newfd, &c->fd, call->cloexec);
+    pt_end(c->rec, pt_outcome(c, newfd));
     if (newfd >= 0)
-        pt_note_callsite(rec, call->caller);
+        pt_note_callsite(c->rec, call->caller);
+    return PT_LEAVE(c, newfd);
 }
 
-EXPORT int dup(int oldfd) {
-    int (*real)(int) = PT_REAL(dup);
+PT_EXPORT int dup(int oldfd) {
+    __auto_type real = PT_REAL(dup);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_dup, oldfd);
-    int saved = errno;
     struct dup_call call = {PT_EV_DUP, oldfd, 0, 0, __builtin_return_address(0)};
-    struct pt_fdinfo old;
-    struct pt_record *rec = dup_begin(&call, &old);
-    errno = saved;
-    int r = real(oldfd);
-    int call_errno = errno;
-    dup_end(rec, &call, &old, r, call_errno);
-    errno = call_errno;
-    return r;
+    struct pt_call c;
+    dup_enter(&c, &call);
+    return dup_leave(&c, &call, PT_CALL(&c, real(oldfd)));
 }
 
-EXPORT int dup2(int oldfd, int newfd) {
-    int (*real)(int, int) = PT_REAL(dup2);
+PT_EXPORT int dup2(int oldfd, int newfd) {
+    __auto_type real = PT_REAL(dup2);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_dup2, oldfd, newfd);
-    int saved = errno;
     struct dup_call call = {PT_EV_DUP2, oldfd, (uint64_t)(unsigned)newfd, 0,
                             __builtin_return_address(0)};
-    struct pt_fdinfo old;
-    struct pt_record *rec = dup_begin(&call, &old);
-    errno = saved;
-    int r = real(oldfd, newfd);
-    int call_errno = errno;
-    dup_end(rec, &call, &old, r, call_errno);
-    errno = call_errno;
-    return r;
+    struct pt_call c;
+    dup_enter(&c, &call);
+    return dup_leave(&c, &call, PT_CALL(&c, real(oldfd, newfd)));
 }
 
-EXPORT int dup3(int oldfd, int newfd, int flags) {
-    int (*real)(int, int, int) = PT_REAL(dup3);
+PT_EXPORT int dup3(int oldfd, int newfd, int flags) {
+    __auto_type real = PT_REAL(dup3);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_dup3, oldfd, newfd, flags);
-    int saved = errno;
     struct dup_call call = {PT_EV_DUP3, oldfd,
                             (uint64_t)(unsigned)newfd | (uint64_t)(unsigned)flags << 32,
                             (flags & O_CLOEXEC) != 0, __builtin_return_address(0)};
-    struct pt_fdinfo old;
-    struct pt_record *rec = dup_begin(&call, &old);
-    errno = saved;
-    int r = real(oldfd, newfd, flags);
-    int call_errno = errno;
-    dup_end(rec, &call, &old, r, call_errno);
-    errno = call_errno;
-    return r;
+    struct pt_call c;
+    dup_enter(&c, &call);
+    return dup_leave(&c, &call, PT_CALL(&c, real(oldfd, newfd, flags)));
 }
 
 static uint64_t fcntl_arg(int cmd, long value) {
@@ -158,90 +130,79 @@ static int is_flag_cmd(int cmd) {
     return cmd == F_SETFL || cmd == F_SETFD;
 }
 
+/* Only the commands that duplicate or change flags are recorded. */
 static int traced_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *argp,
                         const void *caller) {
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_fcntl, fd, cmd, argp);
-    long value = (long)argp;
     if (!is_dup_cmd(cmd) && !is_flag_cmd(cmd))
         return real(fd, cmd, argp);
-    int saved = errno;
+    long value = (long)argp;
     struct dup_call call = {PT_EV_FCNTL, fd, fcntl_arg(cmd, value), cmd == F_DUPFD_CLOEXEC, caller};
-    struct pt_fdinfo old;
-    struct pt_record *rec = dup_begin(&call, &old);
-    errno = saved;
-    int r = real(fd, cmd, argp);
-    int call_errno = errno;
-    if (is_dup_cmd(cmd)) {
-        dup_end(rec, &call, &old, r, call_errno);
-    } else {
-        if (r >= 0)
-            note_flag_change(fd, cmd, value);
-        pt_end(rec, r < 0 ? -call_errno : r);
-    }
-    errno = call_errno;
-    return r;
+    struct pt_call c;
+    dup_enter(&c, &call);
+    int r = PT_CALL(&c, real(fd, cmd, argp));
+    if (is_dup_cmd(cmd))
+        return dup_leave(&c, &call, r);
+    if (r >= 0)
+        note_flag_change(fd, cmd, value);
+    return PT_FINISH(&c, r);
 }
 
 /* fcntl's third argument is an int or a pointer depending on cmd; passing it
  * on as a pointer-sized word is what glibc itself does. */
-EXPORT int fcntl(int fd, int cmd, ...) {
-    va_list ap;
-    va_start(ap, cmd);
-    void *argp = va_arg(ap, void *);
-    va_end(ap);
-    return traced_fcntl(PT_REAL(fcntl), fd, cmd, argp, __builtin_return_address(0));
+#define FCNTL_ARG(last)                                                                            \
+    ({                                                                                             \
+        va_list ap;                                                                                \
+        va_start(ap, last);                                                                        \
+        void *arg = va_arg(ap, void *);                                                            \
+        va_end(ap);                                                                                \
+        arg;                                                                                       \
+    })
+
+PT_EXPORT int fcntl(int fd, int cmd, ...) {
+    return traced_fcntl(PT_REAL(fcntl), fd, cmd, FCNTL_ARG(cmd), __builtin_return_address(0));
 }
 
-EXPORT int fcntl64(int fd, int cmd, ...) {
-    va_list ap;
-    va_start(ap, cmd);
-    void *argp = va_arg(ap, void *);
-    va_end(ap);
-    return traced_fcntl(PT_REAL(fcntl64), fd, cmd, argp, __builtin_return_address(0));
+PT_EXPORT int fcntl64(int fd, int cmd, ...) {
+    return traced_fcntl(PT_REAL(fcntl64), fd, cmd, FCNTL_ARG(cmd), __builtin_return_address(0));
 }
 
 /* close_range with CLOSE_RANGE_CLOEXEC marks instead of closing.  One
  * record stands for the whole range; the cache learns what it did. */
-EXPORT int close_range(unsigned first, unsigned last, int flags) {
-    int (*real)(unsigned, unsigned, int) = PT_REAL(close_range);
+PT_EXPORT int close_range(unsigned first, unsigned last, int flags) {
+    __auto_type real = PT_REAL(close_range);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_close_range, first, last, flags);
-    int saved = errno;
-    struct pt_record *rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL,
-                                     (uint64_t)last | (uint64_t)(unsigned)flags << 32, 0);
-    errno = saved;
-    int r = real(first, last, flags);
-    int call_errno = errno;
-    if (r == 0) {
-        if (flags & CLOSE_RANGE_CLOEXEC)
-            pt_fd_cloexec_range(first, last);
-        else
-            pt_fd_forget_range(first, last);
-    }
-    pt_end(rec, r < 0 ? -call_errno : r);
-    errno = call_errno;
-    return r;
+    struct pt_call c;
+    pt_enter(&c);
+    c.rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL,
+                     (uint64_t)last | (uint64_t)(unsigned)flags << 32, 0);
+    int r = PT_CALL(&c, real(first, last, flags));
+    if (r == 0 && (flags & CLOSE_RANGE_CLOEXEC))
+        pt_fd_cloexec_range(first, last);
+    else if (r == 0)
+        pt_fd_forget_range(first, last);
+    return PT_FINISH(&c, r);
 }
 
-/* glibc's closefrom calls its internal close_range, which we never see. */
-EXPORT void closefrom(int lowfd) {
-    void (*real)(int) = PT_REAL(closefrom);
+/* glibc's closefrom calls its internal close_range, which we never see.
+ * It reports nothing, errno included. */
+PT_EXPORT void closefrom(int lowfd) {
+    __auto_type real = PT_REAL(closefrom);
     unsigned first = lowfd < 0 ? 0 : (unsigned)lowfd;
+    struct pt_call c;
+    pt_enter(&c);
     if (__builtin_expect(!real, 0)) {
-        int saved = errno;
         syscall(SYS_close_range, first, ~0u, 0);
-        errno = saved;
+        errno = c.errno_in;
         return;
     }
-    int saved = errno;
-    struct pt_record *rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL, ~0u, 0);
-    errno = saved;
-    real(lowfd);
-    int call_errno = errno;
+    c.rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL, ~0u, 0);
+    PT_CALL_VOID(&c, real(lowfd));
     pt_fd_forget_range(first, ~0u);
-    pt_end(rec, 0);
-    errno = call_errno;
+    pt_end(c.rec, 0);
+    errno = c.errno_out;
 }
 
 /* open and openat: the fstat that tells a FIFO also names the object, and
@@ -252,89 +213,90 @@ static void describe_opened(const struct stat *st, int fd, int flags, struct pt_
     info->flags = pt_fd_flags_from(flags, (flags & O_CLOEXEC) != 0);
 }
 
-static int opened(int fd, const char *path, int flags, int call_errno, const void *caller) {
-    if (fd < 0)
-        return fd;
+static int opened(struct pt_call *c, int fd, const char *path, int flags, const void *caller) {
     struct stat st;
+    if (fd < 0)
+        return PT_LEAVE(c, fd);
     if (PT_SYS3(SYS_fstat, fd, &st, 0) != 0) {
         pt_fd_forget(fd);
-        return fd;
+        return PT_LEAVE(c, fd);
     }
-    struct pt_fdinfo info;
-    describe_opened(&st, fd, flags, &info);
-    pt_fd_learn(fd, &info);
-    if (info.kind != PT_OBJ_FIFO && info.kind != PT_OBJ_PIPE)
-        return fd;
-    struct pt_record *rec = pt_instant(PT_EV_OPEN, fd, &info, (uint64_t)(unsigned)flags, fd,
-                                       pt_strings_room(path, NULL));
-    pt_put_strings(rec, path, NULL);
-    pt_commit(rec);
-    pt_note_callsite(rec, caller);
-    errno = call_errno;
-    return fd;
+    describe_opened(&st, fd, flags, &c->fd);
+    pt_fd_learn(fd, &c->fd);
+    if (c->fd.kind == PT_OBJ_FIFO || c->fd.kind == PT_OBJ_PIPE) {
+        c->rec = pt_instant(PT_EV_OPEN, fd, &c->fd, (uint64_t)(unsigned)flags, fd,
+                            pt_strings_room(path, NULL));
+        pt_put_strings(c->rec, path, NULL);
+        pt_commit(c->rec);
+        pt_note_callsite(c->rec, caller);
+    }
+    return PT_LEAVE(c, fd);
 }
 
 /* The mode argument is there only with O_CREAT or O_TMPFILE; reading it
  * always, as a plain int, is harmless and what libc itself does. */
-#define OPEN_MODE(flags, last)                                                                     \
+#define OPEN_MODE(last)                                                                            \
     ({                                                                                             \
         va_list ap;                                                                                \
         va_start(ap, last);                                                                        \
-        int m = va_arg(ap, int);                                                                   \
+        int mode = va_arg(ap, int);                                                                \
         va_end(ap);                                                                                \
-        (void)(flags);                                                                             \
-        m;                                                                                         \
+        mode;                                                                                      \
     })
 
-EXPORT int open(const char *path, int flags, ...) {
-    int mode = OPEN_MODE(flags, flags);
-    int (*real)(const char *, int, ...) = PT_REAL(open);
+PT_EXPORT int open(const char *path, int flags, ...) {
+    int mode = OPEN_MODE(flags);
+    __auto_type real = PT_REAL(open);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
-    int fd = real(path, flags, mode);
-    return opened(fd, path, flags, errno, __builtin_return_address(0));
+    struct pt_call c;
+    pt_enter(&c);
+    return opened(&c, PT_CALL(&c, real(path, flags, mode)), path, flags,
+                  __builtin_return_address(0));
 }
 
-EXPORT int open64(const char *path, int flags, ...) {
-    int mode = OPEN_MODE(flags, flags);
-    int (*real)(const char *, int, ...) = PT_REAL(open64);
+PT_EXPORT int open64(const char *path, int flags, ...) {
+    int mode = OPEN_MODE(flags);
+    __auto_type real = PT_REAL(open64);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
-    int fd = real(path, flags, mode);
-    return opened(fd, path, flags, errno, __builtin_return_address(0));
+    struct pt_call c;
+    pt_enter(&c);
+    return opened(&c, PT_CALL(&c, real(path, flags, mode)), path, flags,
+                  __builtin_return_address(0));
 }
 
-EXPORT int openat(int dirfd, const char *path, int flags, ...) {
-    int mode = OPEN_MODE(flags, flags);
-    int (*real)(int, const char *, int, ...) = PT_REAL(openat);
+PT_EXPORT int openat(int dirfd, const char *path, int flags, ...) {
+    int mode = OPEN_MODE(flags);
+    __auto_type real = PT_REAL(openat);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_openat, dirfd, path, flags, mode);
-    int fd = real(dirfd, path, flags, mode);
-    return opened(fd, path, flags, errno, __builtin_return_address(0));
+    struct pt_call c;
+    pt_enter(&c);
+    return opened(&c, PT_CALL(&c, real(dirfd, path, flags, mode)), path, flags,
+                  __builtin_return_address(0));
 }
 
-EXPORT int openat64(int dirfd, const char *path, int flags, ...) {
-    int mode = OPEN_MODE(flags, flags);
-    int (*real)(int, const char *, int, ...) = PT_REAL(openat64);
+PT_EXPORT int openat64(int dirfd, const char *path, int flags, ...) {
+    int mode = OPEN_MODE(flags);
+    __auto_type real = PT_REAL(openat64);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_openat, dirfd, path, flags, mode);
-    int fd = real(dirfd, path, flags, mode);
-    return opened(fd, path, flags, errno, __builtin_return_address(0));
+    struct pt_call c;
+    pt_enter(&c);
+    return opened(&c, PT_CALL(&c, real(dirfd, path, flags, mode)), path, flags,
+                  __builtin_return_address(0));
 }
 
-EXPORT int mkfifo(const char *path, mode_t mode) {
-    int (*real)(const char *, mode_t) = PT_REAL(mkfifo);
+PT_EXPORT int mkfifo(const char *path, mode_t mode) {
+    __auto_type real = PT_REAL(mkfifo);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_mknodat, AT_FDCWD, path, mode | S_IFIFO, 0);
-    int saved = errno;
+    struct pt_call c;
+    pt_enter(&c);
     struct pt_memo memo = {{0}, 0, 0};
     const char *shown = pt_str_readable(&memo, path) ? path : ""; /* else EFAULT follows */
-    struct pt_record *rec = pt_begin(PT_EV_MKFIFO, -1, NULL, mode, pt_strings_room(shown, NULL));
-    pt_put_strings(rec, shown, NULL);
-    errno = saved;
-    int r = real(path, mode);
-    int call_errno = errno;
-    pt_end(rec, r < 0 ? -call_errno : r);
-    errno = call_errno;
-    return r;
+    c.rec = pt_begin(PT_EV_MKFIFO, -1, NULL, mode, pt_strings_room(shown, NULL));
+    pt_put_strings(c.rec, shown, NULL);
+    return PT_FINISH(&c, PT_CALL(&c, real(path, mode)));
 }

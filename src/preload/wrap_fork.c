@@ -8,33 +8,26 @@
  * exec or _exit. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fdcache.h"
 #include "init.h"
 #include "recorder.h"
-#include "src/writer/sys.h"
-#include "state.h"
 #include "wrappers.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
 static pid_t traced_fork(uint8_t type, pid_t (*real)(void), int run_child_reset) {
-    int saved = errno;
-    struct pt_record *rec = pt_begin(type, -1, NULL, 0, 0);
-    errno = saved;
-    pid_t pid = real();
-    int call_errno = errno;
+    struct pt_call c;
+    pt_enter(&c);
+    c.rec = pt_begin(type, -1, NULL, 0, 0);
+    pid_t pid = PT_CALL(&c, real());
     if (pid == 0) {
-        /* rec lies in the parent's trace, which the child no longer maps. */
+        /* c.rec lies in the parent's trace, which the child no longer maps. */
         if (run_child_reset)
             pt_child_reset();
-        errno = call_errno;
-        return 0;
+        return PT_LEAVE(&c, 0);
     }
-    pt_end(rec, pid < 0 ? -call_errno : pid);
-    errno = call_errno;
-    return pid;
+    return PT_FINISH(&c, pid);
 }
 
 /* Only when even fork cannot be resolved yet (see real.h): the kernel's
@@ -46,8 +39,8 @@ static pid_t raw_fork(void) {
     return pid;
 }
 
-EXPORT pid_t fork(void) {
-    pid_t (*real)(void) = PT_REAL(fork);
+PT_EXPORT pid_t fork(void) {
+    __auto_type real = PT_REAL(fork);
     if (__builtin_expect(!real, 0))
         return raw_fork();
     /* glibc runs our atfork child handler inside fork. */
@@ -57,7 +50,7 @@ EXPORT pid_t fork(void) {
 /* _Fork runs no atfork handlers: the child is reset by hand.  Where libc
  * has no _Fork, fork (with its handlers) stands in. */
 static pid_t fork_without_handlers(uint8_t type) {
-    pid_t (*real)(void) = PT_REAL(fork_nohandlers);
+    pid_t (*real)(void) = PT_REAL(_Fork);
     if (real)
         return traced_fork(type, real, 1);
     real = PT_REAL(fork);
@@ -66,19 +59,19 @@ static pid_t fork_without_handlers(uint8_t type) {
     return raw_fork();
 }
 
-EXPORT pid_t _Fork(void) {
+PT_EXPORT pid_t _Fork(void) {
     return fork_without_handlers(PT_EV_FORK);
 }
 
-EXPORT pid_t vfork(void) {
+PT_EXPORT pid_t vfork(void) {
     return fork_without_handlers(PT_EV_VFORK);
 }
 
 /* daemon forks (our atfork handler starts the child's trace), then points
  * fds 0-2 at /dev/null with glibc-internal calls no wrapper sees: what the
  * cache knew about them is no longer true in the child. */
-EXPORT int daemon(int nochdir, int noclose) {
-    int (*real)(int, int) = PT_REAL(daemon);
+PT_EXPORT int daemon(int nochdir, int noclose) {
+    __auto_type real = PT_REAL(daemon);
     if (__builtin_expect(!real, 0)) {
         errno = ENOSYS;
         return -1;

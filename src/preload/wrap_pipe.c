@@ -10,10 +10,7 @@
 #include "fdcache.h"
 #include "recorder.h"
 #include "src/writer/sys.h"
-#include "state.h"
 #include "wrappers.h"
-
-#define EXPORT __attribute__((visibility("default")))
 
 /* Both ends share one pipefs inode; one fstat names the pipe. */
 static void learn_pipe(const int fds[2], int flags, struct pt_fdinfo *read_end) {
@@ -55,31 +52,28 @@ static void complete(struct pt_record *rec, const int fds[2], int ok, int64_t re
 
 static int traced_pipe(uint8_t type, int (*real_pipe2)(int[2], int), int (*real_pipe)(int[2]),
                        int fds[2], int flags, const void *caller) {
-    int saved = errno;
-    struct pt_record *rec =
-        pt_begin(type, -1, NULL, (uint64_t)(unsigned)flags, sizeof(struct pt_pipe_payload));
-    errno = saved;
-    int r = real_pipe ? real_pipe(fds) : real_pipe2(fds, flags);
-    int call_errno = errno;
+    struct pt_call c;
+    pt_enter(&c);
+    c.rec = pt_begin(type, -1, NULL, (uint64_t)(unsigned)flags, sizeof(struct pt_pipe_payload));
+    int r = PT_CALL(&c, real_pipe ? real_pipe(fds) : real_pipe2(fds, flags));
     struct pt_fdinfo info = {0};
     if (r == 0)
         learn_pipe(fds, flags, &info);
-    complete(rec, fds, r == 0, r == 0 ? 0 : -call_errno, &info, info.ino);
+    complete(c.rec, fds, r == 0, pt_outcome(&c, r), &info, info.ino);
     if (r == 0)
-        pt_note_callsite(rec, caller);
-    errno = call_errno;
-    return r;
+        pt_note_callsite(c.rec, caller);
+    return PT_LEAVE(&c, r);
 }
 
-EXPORT int pipe(int fds[2]) {
-    int (*real)(int[2]) = PT_REAL(pipe);
+PT_EXPORT int pipe(int fds[2]) {
+    __auto_type real = PT_REAL(pipe);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_pipe2, fds, 0);
     return traced_pipe(PT_EV_PIPE, NULL, real, fds, 0, __builtin_return_address(0));
 }
 
-EXPORT int pipe2(int fds[2], int flags) {
-    int (*real)(int[2], int) = PT_REAL(pipe2);
+PT_EXPORT int pipe2(int fds[2], int flags) {
+    __auto_type real = PT_REAL(pipe2);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_pipe2, fds, flags);
     return traced_pipe(PT_EV_PIPE2, real, NULL, fds, flags, __builtin_return_address(0));
@@ -95,25 +89,23 @@ static void learn_socket_pair(const int fds[2], int type, struct pt_fdinfo ends[
     }
 }
 
-EXPORT int socketpair(int domain, int type, int protocol, int fds[2]) {
-    int (*real)(int, int, int, int[2]) = PT_REAL(socketpair);
+PT_EXPORT int socketpair(int domain, int type, int protocol, int fds[2]) {
+    __auto_type real = PT_REAL(socketpair);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_socketpair, domain, type, protocol, fds);
-    int saved = errno;
-    struct pt_record *rec = pt_begin(PT_EV_SOCKETPAIR, -1, NULL,
-                                     (uint64_t)(unsigned)domain | (uint64_t)(unsigned)type << 32,
-                                     sizeof(struct pt_pipe_payload));
-    errno = saved;
-    int r = real(domain, type, protocol, fds);
-    int call_errno = errno;
+    struct pt_call c;
+    pt_enter(&c);
+    c.rec = pt_begin(PT_EV_SOCKETPAIR, -1, NULL,
+                     (uint64_t)(unsigned)domain | (uint64_t)(unsigned)type << 32,
+                     sizeof(struct pt_pipe_payload));
+    int r = PT_CALL(&c, real(domain, type, protocol, fds));
     struct pt_fdinfo ends[2] = {{0}, {0}};
     if (r == 0)
         learn_socket_pair(fds, type, ends);
-    complete(rec, fds, r == 0, r == 0 ? 0 : -call_errno, &ends[0], ends[1].ino);
+    complete(c.rec, fds, r == 0, pt_outcome(&c, r), &ends[0], ends[1].ino);
     if (r == 0)
-        pt_note_callsite(rec, __builtin_return_address(0));
-    errno = call_errno;
-    return r;
+        pt_note_callsite(c.rec, __builtin_return_address(0));
+    return PT_LEAVE(&c, r);
 }
 
 /* socket and accept make fds this tool learns lazily, on first use; all
@@ -125,22 +117,22 @@ static int fresh_fd(int fd) {
     return fd;
 }
 
-EXPORT int socket(int domain, int type, int protocol) {
-    int (*real)(int, int, int) = PT_REAL(socket);
+PT_EXPORT int socket(int domain, int type, int protocol) {
+    __auto_type real = PT_REAL(socket);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_socket, domain, type, protocol);
     return fresh_fd(real(domain, type, protocol));
 }
 
-EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
-    int (*real)(int, struct sockaddr *, socklen_t *) = PT_REAL(accept);
+PT_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
+    __auto_type real = PT_REAL(accept);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_accept, fd, addr, len);
     return fresh_fd(real(fd, addr, len));
 }
 
-EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
-    int (*real)(int, struct sockaddr *, socklen_t *, int) = PT_REAL(accept4);
+PT_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    __auto_type real = PT_REAL(accept4);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_accept4, fd, addr, len, flags);
     return fresh_fd(real(fd, addr, len, flags));

@@ -16,14 +16,11 @@
 
 #include "fdcache.h"
 #include "recorder.h"
-#include "state.h"
 #include "wrappers.h"
 
-#define EXPORT __attribute__((visibility("default")))
-
-EXPORT int openpty(int *amaster, int *aslave, char *name, const struct termios *termp,
-                   const struct winsize *winp) {
-    int (*real)(int *, int *, char *, const void *, const void *) = PT_REAL(openpty);
+PT_EXPORT int openpty(int *amaster, int *aslave, char *name, const struct termios *termp,
+                      const struct winsize *winp) {
+    __auto_type real = PT_REAL(openpty);
     if (__builtin_expect(!real, 0)) {
         errno = ENOSYS;
         return -1;
@@ -62,8 +59,8 @@ static void terminal_became_stdio(int fd) {
     }
 }
 
-EXPORT int login_tty(int fd) {
-    int (*real)(int) = PT_REAL(login_tty);
+PT_EXPORT int login_tty(int fd) {
+    __auto_type real = PT_REAL(login_tty);
     if (__builtin_expect(!real, 0)) {
         errno = ENOSYS;
         return -1;
@@ -77,8 +74,8 @@ EXPORT int login_tty(int fd) {
     return r;
 }
 
-EXPORT pid_t forkpty(int *amaster, char *name, const struct termios *termp,
-                     const struct winsize *winp) {
+PT_EXPORT pid_t forkpty(int *amaster, char *name, const struct termios *termp,
+                        const struct winsize *winp) {
     int master, slave;
     if (openpty(&master, &slave, name, termp, winp) == -1)
         return -1;

@@ -7,17 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "call.h"
 #include "env.h"
 #include "inspect.h"
 #include "procfile.h"
 #include "recorder.h"
 #include "safemem.h"
-#include "src/writer/sys.h"
-#include "state.h"
 #include "wrappers.h"
-
-#define EXPORT __attribute__((visibility("default")))
 
 typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
                         const posix_spawnattr_t *, char *const[], char *const[]);
@@ -30,46 +25,62 @@ static int spawn_readable(const char *path, char *const argv[], char *const envp
            pt_strv_readable(&memo, envp);
 }
 
+/* posix_spawn reports failure by its result (an errno value), not errno. */
 static int traced_spawn(spawn_fn real, int search, pid_t *pid, const char *path,
                         const posix_spawn_file_actions_t *actions, const posix_spawnattr_t *attr,
                         char *const argv[], char *const envp[]) {
-    int saved = errno;
+    struct pt_call c;
+    pt_enter(&c);
     int readable = spawn_readable(path, argv, envp);
     struct pt_env_room room;
     char *const *fixed = readable ? pt_env_prepare(&room, envp) : envp;
-    struct pt_record *rec = pt_begin(PT_EV_SPAWN, -1, NULL, (uint64_t)search,
-                                     readable ? pt_strings_room(path, argv) : 0);
+    c.rec = pt_begin(PT_EV_SPAWN, -1, NULL, (uint64_t)search,
+                     readable ? pt_strings_room(path, argv) : 0);
     if (readable)
-        pt_put_strings(rec, path, argv);
+        pt_put_strings(c.rec, path, argv);
     /* Like posix_spawn itself, write *pid only when it succeeded. */
     pid_t own = 0, *where = pid ? pid : &own;
-    errno = saved;
-    int r = real(where, path, actions, attr, argv, fixed);
-    int call_errno = errno;
+    int r = PT_CALL(&c, real(where, path, actions, attr, argv, fixed));
     pid_t child = r == 0 ? *where : 0;
-    pt_end(rec, r == 0 ? child : -r);
+    pt_end(c.rec, r == 0 ? child : -r);
     if (r == 0 && readable)
         pt_note_untraced(AT_FDCWD, path, search, fixed, child);
     if (readable)
         pt_env_release(&room);
-    errno = call_errno;
-    return r;
+    return PT_LEAVE(&c, r);
 }
 
-EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
-                       const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
+PT_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *actions,
+                          const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
     spawn_fn real = PT_REAL(posix_spawn);
     if (__builtin_expect(!real, 0))
         return ENOSYS;
     return traced_spawn(real, 0, pid, path, actions, attr, argv, envp);
 }
 
-EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
-                        const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
+PT_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
+                           const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
     spawn_fn real = PT_REAL(posix_spawnp);
     if (__builtin_expect(!real, 0))
         return ENOSYS;
     return traced_spawn(real, 1, pid, file, actions, attr, argv, envp);
+}
+
+/* The parent's end of a popen pipe, as the record and the cache see it. */
+static void learn_stream(struct pt_record *rec, FILE *fp) {
+    struct pt_fdinfo info;
+    int fd = fileno(fp);
+    pt_fd_forget(fd);
+    pt_fd_lookup(fd, &info);
+    if (rec) {
+        rec->fd = fd;
+        rec->obj_kind = info.kind;
+        rec->fd_flags = info.flags;
+        rec->obj_ino = info.ino;
+        rec->obj_dev = info.dev;
+        rec->arg = (info.flags & PT_FDF_CLOEXEC) ? O_CLOEXEC : 0;
+    }
+    pt_procfile_opened(fp);
 }
 
 /* popen's pipe is made inside glibc; we learn its end right away so that the
@@ -77,83 +88,59 @@ EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_act
  * pipe with O_CLOEXEC, hands the child its end as fd 0 or 1 without it, and
  * clears it on the parent's end unless the mode has 'e': the record's arg
  * says what the parent's end was left with (O_CLOEXEC or 0). */
-EXPORT FILE *popen(const char *command, const char *mode) {
-    FILE *(*real)(const char *, const char *) = PT_REAL(popen);
+PT_EXPORT FILE *popen(const char *command, const char *mode) {
+    __auto_type real = PT_REAL(popen);
     if (__builtin_expect(!real, 0)) {
         errno = ENOSYS;
         return NULL;
     }
-    int saved = errno;
+    struct pt_call c;
+    pt_enter(&c);
     struct pt_memo memo = {{0}, 0, 0};
     const char *shown = pt_str_readable(&memo, command) ? command : "";
-    struct pt_record *rec = pt_begin(PT_EV_POPEN, -1, NULL, 0, pt_strings_room(shown, NULL));
-    pt_put_strings(rec, shown, NULL);
-    errno = saved;
-    FILE *fp = real(command, mode);
-    int call_errno = errno;
-    if (fp) {
-        struct pt_fdinfo info;
-        int fd = fileno(fp);
-        pt_fd_forget(fd);
-        pt_fd_lookup(fd, &info);
-        if (rec) {
-            rec->fd = fd;
-            rec->obj_kind = info.kind;
-            rec->fd_flags = info.flags;
-            rec->obj_ino = info.ino;
-            rec->obj_dev = info.dev;
-            rec->arg = (info.flags & PT_FDF_CLOEXEC) ? O_CLOEXEC : 0;
-        }
-        pt_procfile_opened(fp);
-    }
-    pt_end(rec, fp ? 0 : -call_errno);
-    errno = call_errno;
-    return fp;
+    c.rec = pt_begin(PT_EV_POPEN, -1, NULL, 0, pt_strings_room(shown, NULL));
+    pt_put_strings(c.rec, shown, NULL);
+    FILE *fp = PT_CALL(&c, real(command, mode));
+    if (fp)
+        learn_stream(c.rec, fp);
+    pt_end(c.rec, fp ? 0 : -c.errno_out);
+    return PT_LEAVE(&c, fp);
 }
 
 /* pclose flushes the stream, closes its fd and waits for the child: it is
  * recorded as a wait (PT_EV_PCLOSE: the child's pid, its status), begun
  * before, so that a pclose stuck on a child that never ends is seen.  The
  * fd is closed inside glibc: the cache must forget it. */
-EXPORT int pclose(FILE *fp) {
-    int (*real)(FILE *) = PT_REAL(pclose);
+PT_EXPORT int pclose(FILE *fp) {
+    __auto_type real = PT_REAL(pclose);
     if (__builtin_expect(!real, 0)) {
         errno = ENOSYS;
         return -1;
     }
-    int saved = errno;
+    struct pt_call c;
+    pt_enter(&c);
     int fd = fp ? fileno(fp) : -1;
     pid_t child = fp ? pt_procfile_closing(fp) : 0;
-    struct pt_fdinfo info;
-    int traced = fd >= 0 && pt_call_on_fd(fd, &info);
-    struct pt_record *rec =
-        traced || child ? pt_begin(PT_EV_PCLOSE, fd, traced ? &info : NULL, (uint64_t)child, 0)
-                        : NULL;
-    errno = saved;
-    int status = real(fp);
-    int call_errno = errno;
+    int traced = fd >= 0 && pt_traced(&c, fd);
+    if (traced || child)
+        c.rec = pt_begin(PT_EV_PCLOSE, fd, traced ? &c.fd : NULL, (uint64_t)child, 0);
+    int status = PT_CALL(&c, real(fp));
     if (fd >= 0)
         pt_fd_forget(fd);
-    pt_end(rec, status < 0 ? -call_errno : status);
-    errno = call_errno;
-    return status;
+    return PT_FINISH(&c, status);
 }
 
-EXPORT int system(const char *command) {
-    int (*real)(const char *) = PT_REAL(system);
+PT_EXPORT int system(const char *command) {
+    __auto_type real = PT_REAL(system);
     if (__builtin_expect(!real, 0)) {
         errno = ENOSYS;
         return -1;
     }
-    int saved = errno;
+    struct pt_call c;
+    pt_enter(&c);
     struct pt_memo memo = {{0}, 0, 0};
     const char *shown = command && pt_str_readable(&memo, command) ? command : "";
-    struct pt_record *rec = pt_begin(PT_EV_SYSTEM, -1, NULL, 0, pt_strings_room(shown, NULL));
-    pt_put_strings(rec, shown, NULL);
-    errno = saved;
-    int status = real(command);
-    int call_errno = errno;
-    pt_end(rec, status < 0 ? -call_errno : status);
-    errno = call_errno;
-    return status;
+    c.rec = pt_begin(PT_EV_SYSTEM, -1, NULL, 0, pt_strings_room(shown, NULL));
+    pt_put_strings(c.rec, shown, NULL);
+    return PT_FINISH(&c, PT_CALL(&c, real(command)));
 }

@@ -12,10 +12,7 @@
 
 #include "init.h"
 #include "recorder.h"
-#include "state.h"
 #include "wrappers.h"
-
-#define EXPORT __attribute__((visibility("default")))
 
 /* The caller's status word is handed to the real call as it is (a bad
  * pointer must fail with EFAULT, as it does untraced) and read only once the
@@ -24,68 +21,62 @@ static int reaped_status(pid_t r, const int *where) {
     return r > 0 ? *where : 0;
 }
 
-/* WNOHANG polls that reap nothing are not worth a record each. */
-static struct pt_record *wait_begin(int options) {
-    return (options & WNOHANG) ? NULL : pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
+/* WNOHANG polls that reap nothing are not worth a record each: one is
+ * made after the fact for a poll that reaped a child. */
+static void wait_enter(struct pt_call *c, int options) {
+    pt_enter(c);
+    if (!(options & WNOHANG))
+        c->rec = pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
 }
 
-static void wait_end(struct pt_record *rec, pid_t pid, int status, int call_errno, int options) {
-    if (!rec && (options & WNOHANG) && pid > 0)
-        rec = pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
-    if (!rec)
+static void wait_end(struct pt_call *c, pid_t pid, int status, int options) {
+    if (!c->rec && (options & WNOHANG) && pid > 0)
+        c->rec = pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
+    if (!c->rec)
         return;
-    rec->arg = (uint64_t)(unsigned)status;
-    pt_end(rec, pid < 0 ? -call_errno : pid);
+    c->rec->arg = (uint64_t)(unsigned)status;
+    pt_end(c->rec, pt_outcome(c, pid));
 }
 
-EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage) {
-    pid_t (*real)(pid_t, int *, int, struct rusage *) = PT_REAL(wait4);
+/* Completes a wait that reported through a status word; yields r. */
+static pid_t wait_leave(struct pt_call *c, pid_t r, const int *where, int options) {
+    wait_end(c, r, reaped_status(r, where), options);
+    return PT_LEAVE(c, r);
+}
+
+PT_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage) {
+    __auto_type real = PT_REAL(wait4);
     if (__builtin_expect(!real, 0))
         return (pid_t)syscall(SYS_wait4, pid, wstatus, options, usage);
-    int saved = errno, own = 0, *where = wstatus ? wstatus : &own;
-    struct pt_record *rec = wait_begin(options);
-    errno = saved;
-    pid_t r = real(pid, where, options, usage);
-    int call_errno = errno;
-    int status = reaped_status(r, where);
-    wait_end(rec, r, status, call_errno, options);
-    errno = call_errno;
-    return r;
+    int own = 0, *where = wstatus ? wstatus : &own;
+    struct pt_call c;
+    wait_enter(&c, options);
+    return wait_leave(&c, PT_CALL(&c, real(pid, where, options, usage)), where, options);
 }
 
-EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options) {
-    pid_t (*real)(pid_t, int *, int) = PT_REAL(waitpid);
+PT_EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options) {
+    __auto_type real = PT_REAL(waitpid);
     if (__builtin_expect(!real, 0))
         return (pid_t)syscall(SYS_wait4, pid, wstatus, options, NULL);
-    int saved = errno, own = 0, *where = wstatus ? wstatus : &own;
-    struct pt_record *rec = wait_begin(options);
-    errno = saved;
-    pid_t r = real(pid, where, options);
-    int call_errno = errno;
-    int status = reaped_status(r, where);
-    wait_end(rec, r, status, call_errno, options);
-    errno = call_errno;
-    return r;
+    int own = 0, *where = wstatus ? wstatus : &own;
+    struct pt_call c;
+    wait_enter(&c, options);
+    return wait_leave(&c, PT_CALL(&c, real(pid, where, options)), where, options);
 }
 
 /* dash reaps its children with wait3. */
-EXPORT pid_t wait3(int *wstatus, int options, struct rusage *usage) {
+PT_EXPORT pid_t wait3(int *wstatus, int options, struct rusage *usage) {
     return wait4(-1, wstatus, options, usage);
 }
 
-EXPORT pid_t wait(int *wstatus) {
-    pid_t (*real)(int *) = PT_REAL(wait);
+PT_EXPORT pid_t wait(int *wstatus) {
+    __auto_type real = PT_REAL(wait);
     if (__builtin_expect(!real, 0))
         return (pid_t)syscall(SYS_wait4, -1, wstatus, 0, NULL);
-    int saved = errno, own = 0, *where = wstatus ? wstatus : &own;
-    struct pt_record *rec = wait_begin(0);
-    errno = saved;
-    pid_t r = real(where);
-    int call_errno = errno;
-    int status = reaped_status(r, where);
-    wait_end(rec, r, status, call_errno, 0);
-    errno = call_errno;
-    return r;
+    int own = 0, *where = wstatus ? wstatus : &own;
+    struct pt_call c;
+    wait_enter(&c, 0);
+    return wait_leave(&c, PT_CALL(&c, real(where)), where, 0);
 }
 
 /* waitid reports through siginfo; the record keeps the wait-status form. */
@@ -102,22 +93,23 @@ static int status_of(const siginfo_t *info) {
     }
 }
 
-EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options) {
-    int (*real)(idtype_t, id_t, siginfo_t *, int) = PT_REAL(waitid);
+/* WNOWAIT only looks: nothing is reaped, nothing recorded. */
+PT_EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options) {
+    __auto_type real = PT_REAL(waitid);
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_waitid, idtype, id, infop, options, NULL);
-    int saved = errno;
-    struct pt_record *rec = (options & WNOWAIT) ? NULL : wait_begin(options);
-    errno = saved;
-    int r = real(idtype, id, infop, options);
-    int call_errno = errno;
+    struct pt_call c;
+    if (options & WNOWAIT)
+        pt_enter(&c);
+    else
+        wait_enter(&c, options);
+    int r = PT_CALL(&c, real(idtype, id, infop, options));
     pid_t reaped = (r == 0 && infop) ? infop->si_pid : 0;
     if (r == 0 && !(options & WNOWAIT))
-        wait_end(rec, reaped, infop ? status_of(infop) : 0, call_errno, options);
-    else if (rec)
-        pt_end(rec, -call_errno);
-    errno = call_errno;
-    return r;
+        wait_end(&c, reaped, infop ? status_of(infop) : 0, options);
+    else
+        pt_end(c.rec, pt_outcome(&c, r));
+    return PT_LEAVE(&c, r);
 }
 
 /* An exit record only where the image already has a trace file: creating a
@@ -149,14 +141,14 @@ static void __attribute__((noreturn)) end_process(void (*real)(int), int status)
         syscall(SYS_exit_group, status);
 }
 
-EXPORT void _exit(int status) {
-    void (*real)(int) = PT_REAL(exit_now);
+PT_EXPORT void _exit(int status) {
+    __auto_type real = PT_REAL(_exit);
     record_exit(status);
     end_process(real, status);
 }
 
-EXPORT void _Exit(int status) {
-    void (*real)(int) = PT_REAL(exit_now_c99);
+PT_EXPORT void _Exit(int status) {
+    __auto_type real = PT_REAL(_Exit);
     record_exit(status);
     end_process(real, status);
 }

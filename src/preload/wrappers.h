@@ -1,8 +1,33 @@
-/* What every wrap_*.c file needs: the real functions and how to get one. */
+/* What every wrap_*.c file needs: the exported functions' declarations,
+ * from the one list (wrappers.inc), the real functions, and the call
+ * skeleton (call.h). */
 #ifndef PIPETRACE_PRELOAD_WRAPPERS_H
 #define PIPETRACE_PRELOAD_WRAPPERS_H
 
+#include <fcntl.h>
+#include <pty.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utmp.h>
+
+#include "call.h"
 #include "real.h"
+
+/* A function programs see; the version script (exports.map, made from
+ * wrappers.inc) exports exactly these. */
+#define PT_EXPORT __attribute__((visibility("default")))
+
+/* Each wrapper, declared from its row: a definition that differs from the
+ * row (or from libc's own declaration) does not compile. */
+#define PT_WRAP(ret, name, params) PT_EXPORT ret name params;
+#define PT_WRAP_ONLY(ret, name, params) PT_EXPORT ret name params;
+#include "wrappers.inc"
 
 /* Resolves one slot of pt_real on demand, running the library's start-up
  * first if it has not run (init.c); returns it, maybe NULL. */
