@@ -144,18 +144,21 @@ def run_traced(variant, opts, work):
 
 def run_viewer(opts, command, trace):
     """(parsed JSON, None) or (None, why it failed)."""
+    proc = subprocess.Popen([opts.pipetrace, command, "--json", trace], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
     try:
-        done = subprocess.run([opts.pipetrace, command, "--json", trace], capture_output=True,
-                              timeout=opts.viewer_timeout)
+        out, err = proc.communicate(timeout=opts.viewer_timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # and whatever it started
+        proc.communicate()
         return None, "%s hung (killed after %gs)" % (command, opts.viewer_timeout)
-    if done.returncode < 0:
-        return None, "%s killed by signal %d" % (command, -done.returncode)
-    if done.returncode not in (0, 1):
-        first = done.stderr.decode(errors="replace").strip().split("\n")[0]
-        return None, "%s exit %d: %s" % (command, done.returncode, first)
+    if proc.returncode < 0:
+        return None, "%s killed by signal %d" % (command, -proc.returncode)
+    if proc.returncode not in (0, 1):
+        first = err.decode(errors="replace").strip().split("\n")[0]
+        return None, "%s exit %d: %s" % (command, proc.returncode, first)
     try:
-        return json.loads(done.stdout), None
+        return json.loads(out), None
     except ValueError as e:
         return None, "%s printed bad JSON: %s" % (command, e)
 
@@ -340,6 +343,9 @@ def score_variant(variant, opts, scratch):
     work = tempfile.mkdtemp(prefix=variant["name"].replace("/", "_") + ".", dir=scratch)
     trace, rc, announced, _ = run_traced(variant, opts, work)
     note = behaviour_note(variant, rc)
+    if not os.path.isdir(trace):
+        result.update(status="VIEWER-ERROR", detail="no trace written (pipetrace run exit %d)" % rc)
+        return result
     check, why = run_viewer(opts, "check", trace)
     summary, why_summary = run_viewer(opts, "summary", trace) if check is not None else (None, None)
     if check is None or summary is None:
