@@ -3,7 +3,10 @@
  * preload library cannot enter) with fork + exec.
  * bug: the pipe has no O_CLOEXEC, so the helper holds the write end across
  *      exec and the reader never sees EOF; the parent waits for the reader
- *      forever.  The helper child makes no traced call before its exec.
+ *      forever.  The helper child makes no traced call before its exec,
+ *      and it is started 100 ms after the reader got its data, when the
+ *      reader is blocked already: the holder to name arrived after the read
+ *      began (the harder order, and the same every run).
  * fixed: pipe2(O_CLOEXEC) (the reader is a fork, not an exec, so it keeps
  *      its end). */
 #include <fcntl.h>
@@ -30,6 +33,11 @@ int main(int argc, char **argv) {
         fflush(stdout);
         _exit(0);
     }
+    close(p[0]);
+    if (corpus_write_all(p[1], "job 1\njob 2\n", 12) != 0)
+        corpus_die("write");
+    corpus_sleep_ms(100); /* the reader has read the jobs and waits for more */
+
     const char *helper_path = getenv("CORPUS_BIN");
     char path[4096];
     snprintf(path, sizeof path, "%s/corpus_static_sleeper", helper_path ? helper_path : ".");
@@ -43,9 +51,6 @@ int main(int argc, char **argv) {
     corpus_announce("parent", getpid());
     corpus_announce("reader", reader);
     corpus_announce("helper", helper);
-    close(p[0]);
-    if (corpus_write_all(p[1], "job 1\njob 2\n", 12) != 0)
-        corpus_die("write");
     close(p[1]);
     waitpid(reader, NULL, 0);
     waitpid(helper, NULL, 0);

@@ -16,7 +16,9 @@ a fresh working directory, reads `pipetrace check --json` and
   VIEWER-ERROR   the viewer hung, crashed, failed or printed bad JSON
   SKIPPED        a program the case needs is not installed
 
-then the score.  It builds nothing (build //tools:pipetrace,
+then the score.  With --runs N each case runs N times and the worst result
+counts (a bug is named only when every run names it); the detail of a case
+whose runs differed starts with UNSTABLE.  It builds nothing (build //tools:pipetrace,
 //src/preload:libpipetrace.so and //test/corpus:corpus first) and exits 0
 whatever the score: it is a measurement.  Exit status 2 only for a usage
 error (a missing binary, a bad manifest).
@@ -364,6 +366,21 @@ def score_variant(variant, opts, scratch):
     return result
 
 
+def score_repeated(variant, opts, scratch):
+    """Runs the variant opts.runs times; the worst result stands (a bug counts
+    as named only when every run names it), and the detail says how the runs
+    differed."""
+    runs = [score_variant(variant, opts, scratch) for _ in range(max(1, opts.runs))]
+    worst = min(runs, key=lambda r: ORDER.index(r["status"]))
+    statuses = [r["status"] for r in runs]
+    if len(set(statuses)) > 1:
+        tally = ", ".join("%s %d" % (s, statuses.count(s)) for s in ORDER if s in statuses)
+        worst = dict(worst, detail="UNSTABLE (%s of %d runs); worst: %s" % (
+            tally, len(runs), worst["detail"]))
+    worst["runs"] = statuses
+    return worst
+
+
 # --- the report ---------------------------------------------------------------------
 
 def print_report(results, out):
@@ -384,6 +401,9 @@ def print_report(results, out):
                                 sum(1 for r in correct if r["group"] == "benign"),
                                 count(correct, "SILENT-OK"), count(correct, "FALSE-ALARM"),
                                 count(correct, "VIEWER-ERROR")), file=out)
+    unstable = [r["name"] for r in results if len(set(r.get("runs", []))) > 1]
+    if unstable:
+        print("unstable (the runs differed; the worst counts): %s" % ", ".join(unstable), file=out)
     skipped = [r for r in results if r["status"] == "SKIPPED"]
     if skipped:
         print("skipped: %s" % ", ".join("%s (%s)" % (r["name"], r["detail"]) for r in skipped),
@@ -408,6 +428,8 @@ def parse_args():
                     help="run the cases whose name matches this regular expression (repeatable)")
     ap.add_argument("-j", "--jobs", type=int, default=1,
                     help="cases run at once (default 1: timing-sensitive cases stay stable)")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="run each case N times and keep the worst result (default 1)")
     ap.add_argument("--viewer-timeout", type=float, default=60.0,
                     help="seconds each viewer command may take (default 60)")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
@@ -437,7 +459,7 @@ def main():
     scratch = tempfile.mkdtemp(prefix="pipetrace-corpus.")
     results = [None] * len(variants)
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
-        futures = {pool.submit(score_variant, v, opts, scratch): i for i, v in enumerate(variants)}
+        futures = {pool.submit(score_repeated, v, opts, scratch): i for i, v in enumerate(variants)}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             i = futures[future]
             try:
@@ -449,10 +471,10 @@ def main():
                               "detail": "scorer failed: %r" % e}
             print("[%d/%d] %-28s %s" % (done, len(variants), results[i]["name"],
                                         results[i]["status"]), file=sys.stderr, flush=True)
-    print_report(results, sys.stdout)
     if opts.json:
         with open(opts.json, "w") as f:
             json.dump(results, f, indent=1)
+    print_report(results, sys.stdout)
     if not opts.keep:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0
