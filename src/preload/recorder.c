@@ -63,17 +63,20 @@ struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, u
     struct pt_writer *w = pt_file_writer();
     if (!w)
         return NULL;
-    uint64_t start = pt_now_ns();
     uint32_t room = room_before_call(type, payload_max);
     struct pt_record *rec = pt_writer_reserve(w, PT_RECORD_SIZE + align8(room));
     if (!rec) {
         pt_file_announce_stop(w);
         return NULL;
     }
+    /* The clock after the reservation: a thread held up between the two
+     * then leaves a late time early in the file, which a reader's reorder
+     * window absorbs, rather than an early time arbitrarily far down it
+     * (docs/FORMAT.md, on order). */
+    rec->t_start = pt_now_ns();
     rec->type = type;
     rec->tid = current_tid();
     rec->fd = fd;
-    rec->t_start = start;
     rec->arg = arg;
     if (info) {
         rec->obj_kind = info->kind;

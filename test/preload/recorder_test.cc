@@ -3,6 +3,7 @@
 // does, with its trace read back by the viewer's reader.
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,28 @@
 extern "C" {
 #include "src/preload/recorder.h"
 #include "src/preload/state.h"
+#include "trace/merge.h"
 #include "trace/reader.h"
+}
+
+// The recorder reads the time with clock_gettime; this definition stands in
+// front of libc's so that a test can make the calling thread "lose the
+// CPU" right around one clock read, and let others record meanwhile.
+namespace {
+void (*clock_hook)(bool before_read); // armed for the next clock read only
+}
+
+extern "C" int clock_gettime(clockid_t id, struct timespec *ts) {
+    static auto real =
+        reinterpret_cast<int (*)(clockid_t, struct timespec *)>(dlsym(RTLD_NEXT, "clock_gettime"));
+    void (*hook)(bool) = clock_hook;
+    clock_hook = nullptr;
+    if (hook)
+        hook(true);
+    int r = real(id, ts);
+    if (hook)
+        hook(false);
+    return r;
 }
 
 namespace {
@@ -370,6 +392,68 @@ TEST(Recorder, StringsAreKeptWholeUpToTheirLimit) {
     EXPECT_EQ(t.recs[0].payload, std::string("/usr/bin/sort\0sort\0-n\0", 22));
     EXPECT_EQ(t.recs[0].r.result, 1234);
     EXPECT_EQ(t.recs[1].payload, std::string("/bin/x\0", 7) + long_arg + '\0');
+}
+
+// The records of one file in the merge's time order, as the viewer reads
+// them: whether that order came out sorted, and how many.
+struct Merged {
+    bool sorted = true;
+    size_t count = 0;
+};
+
+Merged MergeOne(const std::string &path) {
+    Merged out;
+    pt_file f;
+    char err[512];
+    EXPECT_EQ(pt_file_open(&f, path.c_str(), err, sizeof err), 0) << err;
+    pt_merge m;
+    EXPECT_EQ(pt_merge_init(&m, &f, 1), 0);
+    pt_merged ev;
+    uint64_t last = 0;
+    while (pt_merge_next(&m, &ev)) {
+        out.sorted = out.sorted && ev.ev.rec->t_start >= last;
+        last = ev.ev.rec->t_start;
+        out.count++;
+    }
+    pt_merge_free(&m);
+    pt_file_close(&f);
+    return out;
+}
+
+// More records than the viewer's reorder window (PT_MERGE_WINDOW) made by
+// others while one call is held up next to its clock read.
+const int kOthers = PT_MERGE_WINDOW + 50;
+
+void OthersRecord(bool before_read, bool when_before) {
+    if (before_read != when_before)
+        return;
+    for (int i = 0; i < kOthers; i++)
+        RecordWrite(9, "meanwhile", 9);
+}
+
+// A call held up between reserving its record and reading the clock makes
+// a record early in the file with a late time, which the viewer's window
+// holds until its turn; a call held up right after its clock read must not
+// leave that early time behind everything recorded meanwhile (the clock is
+// read after the reservation, never before).
+TEST(RecorderOrder, CallHeldUpAroundItsClockReadStaysInTimeOrderForTheViewer) {
+    for (bool held_before_read : {false, true}) {
+        SCOPED_TRACE(held_before_read ? "held up before its clock read"
+                                      : "held up after its clock read");
+        std::string dir = FreshDir(held_before_read ? "order_before" : "order_after");
+        pid_t pid = InImage(dir, 64, [&] {
+            if (RecordWrite(3, "first", 5) != 0) // the file exists: no creation in between
+                return 1;
+            clock_hook = held_before_read ? [](bool before) { OthersRecord(before, true); }
+                                          : [](bool before) { OthersRecord(before, false); };
+            return RecordWrite(5, "held up", 7);
+        });
+        TraceFile t = Read(FileOf(dir, pid));
+        ASSERT_EQ(t.recs.size(), static_cast<size_t>(kOthers + 2));
+        Merged merged = MergeOne(FileOf(dir, pid));
+        EXPECT_EQ(merged.count, static_cast<size_t>(kOthers + 2));
+        EXPECT_TRUE(merged.sorted) << "events not in time order";
+    }
 }
 
 } // namespace
