@@ -192,62 +192,53 @@ PT_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) 
     return traced_exec(&c);
 }
 
-/* The execl forms: count the arguments on a copy of the list, then gather
- * them on the stack.  The list is handed to the helper by address, so that
- * execle can go on reading envp from it afterwards (C allows that only for
- * a va_list passed by pointer). */
-static size_t count_args(const char *arg, va_list ap) {
-    size_t n = 1;
-    if (!arg)
-        return 0;
-    va_list copy;
-    va_copy(copy, ap);
-    while (va_arg(copy, const char *))
-        n++;
-    va_end(copy);
-    return n;
-}
-
-static void gather_args(char **out, size_t n, const char *arg, va_list *ap) {
-    if (n)
-        out[0] = (char *)arg;
+/* The execl forms: argv is the argument list up to its NULL, and for
+ * execle envp follows that NULL.  The list is read in one place, in order,
+ * through the wrapper's own va_list: counted first on a copy (argv goes on
+ * the stack, never malloc), then argv gathered, then envp.  No helper ever
+ * consumes a list another one reads after it. */
+static int exec_list(enum how how, const char *path, const char *arg, va_list *ap,
+                     int envp_follows) {
+    size_t n = 0;
+    if (arg) {
+        va_list counting;
+        va_copy(counting, *ap);
+        for (n = 1; va_arg(counting, const char *); n++)
+            ;
+        va_end(counting);
+    }
+    char *argv[n + 1];
+    argv[0] = (char *)arg;
     for (size_t i = 1; i < n; i++)
-        out[i] = va_arg(*ap, char *);
+        argv[i] = va_arg(*ap, char *);
     if (n)
         (void)va_arg(*ap, char *); /* the terminating NULL */
-    out[n] = NULL;
+    argv[n] = NULL;
+    char *const *envp = envp_follows ? va_arg(*ap, char *const *) : environ;
+    struct exec_call c = {how, AT_FDCWD, path, argv, envp, 0};
+    return traced_exec(&c);
 }
 
 PT_EXPORT int execl(const char *path, const char *arg, ...) {
     va_list ap;
     va_start(ap, arg);
-    size_t n = count_args(arg, ap);
-    char *argv[n + 1];
-    gather_args(argv, n, arg, &ap);
+    int r = exec_list(BY_PATH, path, arg, &ap, 0);
     va_end(ap);
-    struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, environ, 0};
-    return traced_exec(&c);
+    return r;
 }
 
 PT_EXPORT int execlp(const char *file, const char *arg, ...) {
     va_list ap;
     va_start(ap, arg);
-    size_t n = count_args(arg, ap);
-    char *argv[n + 1];
-    gather_args(argv, n, arg, &ap);
+    int r = exec_list(BY_SEARCH, file, arg, &ap, 0);
     va_end(ap);
-    struct exec_call c = {BY_SEARCH, AT_FDCWD, file, argv, environ, 0};
-    return traced_exec(&c);
+    return r;
 }
 
 PT_EXPORT int execle(const char *path, const char *arg, ...) {
     va_list ap;
     va_start(ap, arg);
-    size_t n = count_args(arg, ap);
-    char *argv[n + 1];
-    gather_args(argv, n, arg, &ap);
-    char *const *envp = va_arg(ap, char *const *);
+    int r = exec_list(BY_PATH, path, arg, &ap, 1);
     va_end(ap);
-    struct exec_call c = {BY_PATH, AT_FDCWD, path, argv, envp, 0};
-    return traced_exec(&c);
+    return r;
 }
