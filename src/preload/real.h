@@ -12,15 +12,21 @@
 #ifndef PIPETRACE_PRELOAD_REAL_H
 #define PIPETRACE_PRELOAD_REAL_H
 
+/* libc's own declarations of every row's function and the types they
+ * name: a row that needs another header gets it here. */
+#include <fcntl.h>
 #include <pty.h>
 #include <spawn.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <unistd.h>
+#include <utmp.h>
 
 struct pt_real_fns {
 #define PT_WRAP(ret, name, params) ret(*name) params;

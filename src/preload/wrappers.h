@@ -4,18 +4,6 @@
 #ifndef PIPETRACE_PRELOAD_WRAPPERS_H
 #define PIPETRACE_PRELOAD_WRAPPERS_H
 
-#include <fcntl.h>
-#include <pty.h>
-#include <spawn.h>
-#include <stdio.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <utmp.h>
-
 #include "call.h"
 #include "real.h"
 
@@ -24,7 +12,8 @@
 #define PT_EXPORT __attribute__((visibility("default")))
 
 /* Each wrapper, declared from its row: a definition that differs from the
- * row (or from libc's own declaration) does not compile. */
+ * row (or from libc's own declaration, which real.h includes) does not
+ * compile. */
 #define PT_WRAP(ret, name, params) PT_EXPORT ret name params;
 #define PT_WRAP_ONLY(ret, name, params) PT_EXPORT ret name params;
 #include "wrappers.inc"
