@@ -168,10 +168,13 @@ int flows_add(struct flows *fl, const struct pt_merged *m) {
     if (release(fl, r->t_start) < 0)
         return -1;
     if (!flows_is_pipe_io(r, &is_write))
-        return flows_note_made(fl, m);
+        return r->type == PT_EV_PIPE || r->type == PT_EV_PIPE2 || r->type == PT_EV_POPEN ||
+                       r->type == PT_EV_OPEN
+                   ? flows_note_made(fl, m)
+                   : 0;
     if (r->state != PT_DONE || r->result <= 0)
         return note_idle(fl, m, is_write);
-    if (flows_order_push(&fl->order, m) < 0) {
+    if (flows_order_push(&fl->order, m, is_write) < 0) {
         fl->oom = 1;
         return -1;
     }

@@ -49,7 +49,7 @@ void flows_order_free(struct flows_order *o) {
     *o = (struct flows_order){0};
 }
 
-int flows_order_push(struct flows_order *o, const struct pt_merged *m) {
+int flows_order_push(struct flows_order *o, const struct pt_merged *m, int is_write) {
     if (o->len == o->cap) {
         size_t cap = o->cap ? 2 * o->cap : 64;
         struct flows_held *h = realloc(o->heap, cap * sizeof *h);
@@ -58,8 +58,8 @@ int flows_order_push(struct flows_order *o, const struct pt_merged *m) {
         o->heap = h;
         o->cap = cap;
     }
-    o->heap[o->len] =
-        (struct flows_held){m->ev.rec->t_end, m->ev.rec->t_start, m->ev.offset, m->file_index};
+    o->heap[o->len] = (struct flows_held){m->ev.rec->t_end, m->ev.rec->t_start, m->ev.offset,
+                                          (uint32_t)m->file_index, is_write};
     sift_up(o, o->len++);
     return 0;
 }

@@ -19,25 +19,7 @@ static int slot_earlier(const struct pt_merge_slot *a, const struct pt_merge_slo
 }
 
 static struct pt_merge_slot *slot_at(struct pt_merge_source *s, size_t i) {
-    return &s->window[(s->window_head + i) % s->window_cap];
-}
-
-/* Doubles the ring up to PT_MERGE_WINDOW slots, unrolled from its head.
- * -1 when out of memory. */
-static int window_grow(struct pt_merge_source *s) {
-    size_t cap = s->window_cap ? 2 * s->window_cap : 16;
-    if (cap > PT_MERGE_WINDOW)
-        cap = PT_MERGE_WINDOW;
-    struct pt_merge_slot *w = malloc(cap * sizeof *w);
-    if (w == NULL)
-        return -1;
-    for (size_t i = 0; i < s->window_len; i++)
-        w[i] = *slot_at(s, i);
-    free(s->window);
-    s->window = w;
-    s->window_head = 0;
-    s->window_cap = cap;
-    return 0;
+    return &s->window[(s->window_head + i) % PT_MERGE_WINDOW];
 }
 
 static void window_push(struct pt_merge_source *s, struct pt_merge_slot slot) {
@@ -50,7 +32,7 @@ static void window_push(struct pt_merge_source *s, struct pt_merge_slot slot) {
 }
 
 static void window_pop(struct pt_merge_source *s) {
-    s->window_head = (s->window_head + 1) % s->window_cap;
+    s->window_head = (s->window_head + 1) % PT_MERGE_WINDOW;
     s->window_len--;
 }
 
@@ -58,13 +40,10 @@ static void window_pop(struct pt_merge_source *s) {
  * -1 when out of memory. */
 static int window_fill(struct pt_merge_source *s) {
     struct pt_event ev;
-    while (s->window_len < PT_MERGE_WINDOW && !s->cursor.done) {
-        if (s->window_len == s->window_cap && window_grow(s) < 0)
-            return -1;
-        if (!pt_file_next(&s->cursor, &ev))
-            break;
+    if (s->window == NULL && (s->window = malloc(PT_MERGE_WINDOW * sizeof *s->window)) == NULL)
+        return -1;
+    while (s->window_len < PT_MERGE_WINDOW && pt_file_next(&s->cursor, &ev))
         window_push(s, (struct pt_merge_slot){ev.rec->t_start, ev.offset});
-    }
     return 0;
 }
 
@@ -192,7 +171,7 @@ static int admit_started(struct pt_merge *m) {
 static void source_done(struct pt_merge_source *s) {
     free(s->window);
     s->window = NULL;
-    s->window_cap = s->window_head = 0;
+    s->window_head = 0;
 }
 
 /* Hands back the pages of a file that neither the window nor the record

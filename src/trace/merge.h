@@ -33,13 +33,13 @@ struct pt_merge_slot {
 
 /* One file being read: a cursor and the reorder window, a ring of at most
  * PT_MERGE_WINDOW next records kept in order.  The window is allocated when
- * the merge reaches the file's first record (growing as it fills) and freed
- * when the file is done, so that a trace of many short-lived processes
- * holds windows only for the files that overlap in time. */
+ * the merge reaches the file's first record and freed when the file is
+ * done, so that a trace of many short-lived processes holds windows only
+ * for the files that overlap in time. */
 struct pt_merge_source {
     struct pt_cursor cursor;
     struct pt_merge_slot *window;
-    size_t window_head, window_len, window_cap;
+    size_t window_head, window_len;
     uint64_t released; /* mapping handed back before this */
     int32_t pid;       /* the file's, a tie-breaker in the heap */
 };

@@ -194,12 +194,23 @@ static int parse_strings(struct pt_file *f, const char *area, char *err, size_t 
     return 0;
 }
 
+/* Copies n bytes at off: from the start of the file read at open (head,
+ * got bytes), or with pread where that does not reach. */
+static int copy_at(int fd, const uint8_t *head, size_t got, void *out, size_t n, uint64_t off) {
+    if (off + n <= got) {
+        memcpy(out, head + off, n);
+        return 0;
+    }
+    return read_at(fd, out, n, off);
+}
+
 /* Reads, checks and copies the header and the string area. */
-static int read_header(struct pt_file *f, int fd, char *err, size_t errlen) {
+static int read_header(struct pt_file *f, int fd, const uint8_t *head, size_t got, char *err,
+                       size_t errlen) {
     struct pt_file_header h;
     memset(&h, 0, sizeof h);
     size_t n = f->size < sizeof h ? f->size : sizeof h;
-    if (read_at(fd, &h, n, 0) < 0) {
+    if (copy_at(fd, head, got, &h, n, 0) < 0) {
         fail(err, errlen, f->path, "cannot read the header: %s",
              errno ? strerror(errno) : "file shrank");
         return -1;
@@ -217,7 +228,7 @@ static int read_header(struct pt_file *f, int fd, char *err, size_t errlen) {
     f->hdr = copy;
     char *area = (char *)(copy + 1);
     area[h.strings_size] = '\0';
-    if (read_at(fd, area, h.strings_size, h.header_size) < 0) {
+    if (copy_at(fd, head, got, area, h.strings_size, h.header_size) < 0) {
         fail(err, errlen, f->path, "cannot read the process strings");
         return -1;
     }
@@ -232,7 +243,6 @@ static int read_header(struct pt_file *f, int fd, char *err, size_t errlen) {
 static struct {
     struct pt_file *slot[PT_MAP_MAX];
     size_t len, peak;
-    uint64_t clock;
 } cache;
 
 static void cache_drop(struct pt_file *f) {
@@ -273,9 +283,10 @@ static const uint8_t *map_again(struct pt_file *f) {
     return map;
 }
 
-const uint8_t *pt_file_bytes(const struct pt_file *cf) {
+uint64_t pt_map_clock;
+
+const uint8_t *pt_file_map(const struct pt_file *cf) {
     struct pt_file *f = (struct pt_file *)(uintptr_t)cf; /* the cache is not the file */
-    f->last_use = ++cache.clock;
     if (f->map != NULL)
         return f->map;
     cache_make_room();
@@ -296,31 +307,31 @@ void pt_map_counts(size_t *now, size_t *peak) {
 
 /* --- the first records, read when the file is opened ---------------------- */
 
-/* Bytes read for them: enough for the first records of nearly any file. */
-#define PEEK_BYTES (64u << 10)
+/* Bytes read at the start of a file when it is opened: the header, the
+ * process strings and the first records of nearly any file, in one read. */
+#define HEAD_BYTES (16u << 10)
 
 static uint64_t walk_end(const struct pt_file *f);
-static int next_before(struct pt_cursor *c, uint64_t end, struct pt_event *ev);
+/* Inlined into its two callers: it runs once per record read. */
+static inline __attribute__((always_inline)) int next_before(struct pt_cursor *c, uint64_t end,
+                                                             struct pt_event *ev);
 
-/* f->first: the earliest of the first PT_FIRST_RECORDS records, read with
- * pread from the fd just opened.  A merge needs it for every file long
- * before it reads the file, and reading it now costs no open or mapping
- * later. */
-static void peek_first(struct pt_file *f, int fd) {
-    static uint8_t buf[PEEK_BYTES];
+/* f->first: the earliest of the first PT_FIRST_RECORDS records within the
+ * bytes read at open (head, got bytes from offset 0).  A merge needs it for
+ * every file long before it reads the file; reading it now costs no open
+ * or mapping later. */
+static void peek_first(struct pt_file *f, const uint8_t *head, size_t got) {
     uint64_t start = f->hdr->data_offset, end = walk_end(f);
-    if (end - start > PEEK_BYTES)
-        end = start + PEEK_BYTES;
-    ssize_t got = pread(fd, buf, end - start, (off_t)start);
-    if (got <= 0)
+    if (end > got)
+        end = got;
+    if (end <= start)
         return;
     struct pt_cursor c;
     struct pt_event ev;
     pt_file_walk_range(&c, f, start, UINT64_MAX);
     c.hold = 1;
-    c.base = buf;
-    c.base_off = start;
-    for (size_t n = 0; n < PT_FIRST_RECORDS && next_before(&c, start + (uint64_t)got, &ev); n++) {
+    c.base = head;
+    for (size_t n = 0; n < PT_FIRST_RECORDS && next_before(&c, end, &ev); n++) {
         uint64_t t = ev.rec->t_start;
         if (!f->has_first || t < f->first_t || (t == f->first_t && ev.offset < f->first_offset)) {
             f->first_t = t;
@@ -348,12 +359,16 @@ int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen) 
     f->size = (size_t)st.st_size;
     f->dev = (uint64_t)st.st_dev;
     f->ino = (uint64_t)st.st_ino;
-    int rc = read_header(f, fd, err, errlen);
+    static uint8_t head[HEAD_BYTES];
+    ssize_t got = pread(fd, head, f->size < HEAD_BYTES ? f->size : HEAD_BYTES, 0);
+    if (got < 0)
+        got = 0;
+    int rc = read_header(f, fd, head, (size_t)got, err, errlen);
     if (rc == 0) {
         /* The writer may still be appending: one snapshot of the live end,
          * so every walk of this file agrees on it. */
         f->tail = f->hdr->tail;
-        peek_first(f, fd);
+        peek_first(f, head, (size_t)got);
     }
     close(fd); /* nothing is held open: the records are mapped on demand */
     if (rc < 0) {
@@ -456,10 +471,10 @@ static int all_zero(const uint8_t *p, uint64_t n) {
     return 1;
 }
 
-/* The bytes at file offset pos: in the mapping, or in a buffer that holds
- * the file from c->base_off on (pt_file_peek). */
+/* The bytes at file offset pos: in the mapping, or in the buffer of the
+ * file's first bytes read when it was opened (peek_first). */
 static const uint8_t *at(const struct pt_cursor *c, uint64_t pos) {
-    return c->base + (pos - c->base_off);
+    return c->base + pos;
 }
 
 static void skip_zero_words(struct pt_cursor *c, uint64_t end) {
@@ -489,7 +504,7 @@ static void stop_overrun(struct pt_cursor *c, uint64_t rec_end, uint32_t size) {
 
 /* Checks the record at c->pos.  Returns 1 to hand it out, 0 to skip it,
  * -1 when the walk has stopped. */
-static int check_record(struct pt_cursor *c, uint64_t end) {
+static inline __attribute__((always_inline)) int check_record(struct pt_cursor *c, uint64_t end) {
     uint64_t room = end - c->pos;
     if (room < PT_RECORD_SIZE) {
         stop_overrun(c, c->pos + PT_RECORD_SIZE, 0);
@@ -535,7 +550,8 @@ static void stop_unreadable(struct pt_cursor *c) {
 }
 
 /* The next readable record before end, from c->base. */
-static int next_before(struct pt_cursor *c, uint64_t end, struct pt_event *ev) {
+static inline __attribute__((always_inline)) int next_before(struct pt_cursor *c, uint64_t end,
+                                                             struct pt_event *ev) {
     while (!c->done) {
         if (c->pos >= c->limit || c->pos > end) {
             stop_walk(c, PT_WALK_COMPLETE);
@@ -569,7 +585,6 @@ int pt_file_next(struct pt_cursor *c, struct pt_event *ev) {
         return 0;
     }
     c->base = pt_file_bytes(c->file);
-    c->base_off = 0;
     if (c->base == NULL) {
         stop_unreadable(c);
         note_damage(c);

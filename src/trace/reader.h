@@ -76,7 +76,20 @@ struct pt_file {
  * the file cannot be mapped again.  A pointer into the mapping stays valid
  * until PT_MAP_MAX - 1 other files have been mapped since f was last read:
  * hold offsets, not pointers, across the reading of other files. */
-const uint8_t *pt_file_bytes(const struct pt_file *f);
+static inline const uint8_t *pt_file_bytes(const struct pt_file *f);
+
+/* pt_file_bytes's slow path: maps f (reader.c). */
+const uint8_t *pt_file_map(const struct pt_file *f);
+
+/* The cache's use clock: every read of a file stamps it, and the file with
+ * the oldest stamp is unmapped first. */
+extern uint64_t pt_map_clock;
+
+/* Inline: it runs for nearly every record read. */
+static inline const uint8_t *pt_file_bytes(const struct pt_file *f) {
+    ((struct pt_file *)(uintptr_t)f)->last_use = ++pt_map_clock; /* the cache's, not the file's */
+    return f->map != NULL ? f->map : pt_file_map(f);
+}
 
 /* How many files are mapped now, and the most there ever were at once. */
 void pt_map_counts(size_t *now, size_t *peak);
@@ -99,8 +112,8 @@ struct pt_cursor {
     uint64_t released;       /* the mapping before this was handed back */
     int hold;                /* someone else hands pages back (merge.c) */
     int whole;               /* walks the whole file (pt_file_walk) */
-    const uint8_t *base;     /* where the bytes from base_off on are now */
-    uint64_t base_off;
+    const uint8_t *base;     /* the file's bytes from offset 0: its mapping
+                                (or, when opened, what was read of it) */
 };
 
 /* Hands the pages of f's mapping in [*released, upto) back to the kernel
