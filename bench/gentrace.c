@@ -1,5 +1,6 @@
 /* gentrace: writes a synthetic pipetrace trace directory of exactly N events,
- * in the format of include/pipetrace/format.h, for the viewer benchmarks.
+ * in the format of include/pipetrace/format.h (laid out by test/tracebuild),
+ * for the viewer benchmarks.
  *
  *   gentrace --out=DIR --events=N [--procs=N] [--data=N|full] [--seed=N]
  *
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "pipetrace/format.h"
+#include "test/tracebuild/tracebuild.h"
 
 #define ROOT_PID 1000
 #define SHELL_EXE "/usr/bin/dash"
@@ -58,10 +60,6 @@ static uint64_t rnd(void) {
 
 static uint64_t rnd_range(uint64_t lo, uint64_t hi) {
     return lo + rnd() % (hi - lo + 1);
-}
-
-static uint64_t align8(uint64_t n) {
-    return (n + (PT_ALIGN - 1)) & ~(uint64_t)(PT_ALIGN - 1);
 }
 
 /* The trace clock: every call advances it by a little. */
@@ -95,10 +93,9 @@ static void make_text(void) {
 
 /* --- trace files ------------------------------------------------------------ */
 
+/* One image's file, written through test/tracebuild as it is generated. */
 struct image {
-    FILE *f;
-    struct pt_file_header hdr;
-    uint64_t off; /* where the next record goes */
+    struct ptb_file file;
     int pid;
 };
 
@@ -113,81 +110,50 @@ static uint8_t boot_id[16];
 static void image_open(struct image *im, int pid, int image_no, int ppid, uint32_t flags,
                        const char *exe, const char *const *argv) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%d.%d%s", out_dir, pid, image_no, PT_FILE_SUFFIX);
-    im->f = fopen(path, "wbx");
-    if (im->f == NULL)
+    if (ptb_file_name(path, sizeof path, out_dir, pid, (unsigned)image_no) != 0) {
+        errno = ENAMETOOLONG;
+        die(out_dir);
+    }
+    FILE *f = fopen(path, "wbx");
+    if (f == NULL)
         die(path);
-    setvbuf(im->f, NULL, _IOFBF, 1 << 16);
+    setvbuf(f, NULL, _IOFBF, 1 << 16);
     im->pid = pid;
 
-    uint32_t argc = 0;
-    uint32_t strings = (uint32_t)strlen(exe) + 1;
-    for (; argv[argc] != NULL; argc++)
-        strings += (uint32_t)strlen(argv[argc]) + 1;
-
-    struct pt_file_header *h = &im->hdr;
-    memset(h, 0, sizeof *h);
-    memcpy(h->magic, PT_MAGIC, PT_MAGIC_LEN);
-    h->byte_order = PT_BYTE_ORDER;
-    h->version = PT_VERSION;
-    h->header_size = sizeof *h;
-    h->data_offset = (uint32_t)align8(sizeof *h + strings);
+    struct ptb_image desc = {
+        .pid = pid, .ppid = ppid, .start_ns = tick(), .exe = exe, .argv = argv};
+    if (ptb_begin(&im->file, f, &desc) != 0)
+        die(path);
+    struct pt_file_header *h = &im->file.hdr;
     h->flags = flags;
-    h->pid = pid;
-    h->ppid = ppid;
     h->data_limit = data_limit;
-    h->start_mono_ns = tick();
     h->start_real_ns = h->start_mono_ns + real_minus_mono;
     memcpy(h->boot_id, boot_id, sizeof boot_id);
-    h->strings_size = strings;
-    h->argc = argc;
-
-    /* The header is written again with the final tail when the image ends. */
-    fwrite(h, sizeof *h, 1, im->f);
-    fwrite(exe, strlen(exe) + 1, 1, im->f);
-    for (uint32_t i = 0; i < argc; i++)
-        fwrite(argv[i], strlen(argv[i]) + 1, 1, im->f);
-    static const char zeros[PT_ALIGN];
-    fwrite(zeros, h->data_offset - sizeof *h - strings, 1, im->f);
-    im->off = h->data_offset;
     images_written++;
 }
 
 static void image_close(struct image *im) {
-    im->hdr.tail = im->off;
-    if (fseek(im->f, 0, SEEK_SET) != 0)
-        die("fseek");
-    fwrite(&im->hdr, sizeof im->hdr, 1, im->f);
-    if (ferror(im->f) || fclose(im->f) != 0)
+    int r = ptb_end(&im->file);
+    if (r != 0) {
+        errno = -r;
         die("writing a trace file");
-    bytes_written += im->off;
-    im->f = NULL;
+    }
+    if (fclose(im->file.out) != 0)
+        die("writing a trace file");
+    bytes_written += im->file.off;
 }
 
 /* A record about fd with the common fields filled in; the call takes from
  * now to a little later. */
 static struct pt_record record(const struct image *im, uint8_t type, int fd) {
-    struct pt_record r;
-    memset(&r, 0, sizeof r);
-    r.type = type;
-    r.state = PT_DONE;
-    r.tid = im->pid;
-    r.fd = fd;
-    r.t_start = tick();
+    uint64_t start = tick();
+    struct pt_record r = ptb_record(type, im->pid, fd, start);
     r.t_end = tick();
     return r;
 }
 
 static void emit(struct image *im, struct pt_record *r, const void *payload, uint32_t len) {
-    static const char zeros[PT_ALIGN];
-    uint64_t size = align8(PT_RECORD_SIZE + (uint64_t)len);
-    r->size = (uint32_t)size;
-    r->data_len = len;
-    fwrite(r, sizeof *r, 1, im->f);
-    if (len > 0)
-        fwrite(payload, len, 1, im->f);
-    fwrite(zeros, size - PT_RECORD_SIZE - len, 1, im->f);
-    im->off += size;
+    ptb_add(&im->file, *r, payload, len);
     events_written++;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "pipetrace/format.h"
+#include "test/trace_builder.h"
 #include "trace/dir.h"
 #include "trace/merge.h"
 #include "trace/names.h"
@@ -24,109 +25,20 @@
 
 namespace {
 
-using Bytes = std::vector<uint8_t>;
+using tb::Bytes;
+using tb::PipePayload;
+using tb::Text;
+using tb::TraceBuilder;
 
 // --- building trace files ---------------------------------------------------
 
-void Append(Bytes *out, const void *p, size_t n) {
-    const uint8_t *b = static_cast<const uint8_t *>(p);
-    out->insert(out->end(), b, b + n);
-}
-
-void PadTo8(Bytes *out) {
-    while (out->size() % PT_ALIGN != 0)
-        out->push_back(0);
-}
-
+// A call that returned, on pipe 88121 (device 0).
 pt_record Rec(uint8_t type, int32_t tid, int32_t fd, uint64_t t_start, int64_t result,
               uint64_t arg) {
-    pt_record r;
-    memset(&r, 0, sizeof r);
-    r.type = type;
-    r.state = PT_DONE;
-    r.tid = tid;
-    r.fd = fd;
-    r.t_start = t_start;
-    r.t_end = t_start + 10;
-    r.result = result;
-    r.arg = arg;
-    r.obj_kind = PT_OBJ_PIPE;
-    r.obj_ino = 88121;
+    pt_record r = tb::Rec(type, tid, fd, t_start, result, arg, 88121);
+    r.obj_dev = 0;
     return r;
 }
-
-Bytes Text(const std::string &s) {
-    return Bytes(s.begin(), s.end());
-}
-
-Bytes PipePayload(int32_t rfd, int32_t wfd, uint64_t ino) {
-    pt_pipe_payload p;
-    memset(&p, 0, sizeof p);
-    p.fds[0] = rfd;
-    p.fds[1] = wfd;
-    p.ino[0] = p.ino[1] = ino;
-    Bytes out;
-    Append(&out, &p, sizeof p);
-    return out;
-}
-
-// One trace file: header, process strings, records.
-class TraceBuilder {
-  public:
-    TraceBuilder(int32_t pid, int32_t ppid, uint64_t start_ns, const std::vector<std::string> &argv,
-                 const std::string &exe = "/usr/bin/prog") {
-        memset(&hdr_, 0, sizeof hdr_);
-        memcpy(hdr_.magic, PT_MAGIC, PT_MAGIC_LEN);
-        hdr_.byte_order = PT_BYTE_ORDER;
-        hdr_.version = PT_VERSION;
-        hdr_.header_size = sizeof hdr_;
-        hdr_.pid = pid;
-        hdr_.ppid = ppid;
-        hdr_.data_limit = 64;
-        hdr_.start_mono_ns = start_ns;
-        hdr_.flags = PT_HDR_STDIO_HOOKED;
-        hdr_.argc = static_cast<uint32_t>(argv.size());
-        Append(&strings_, exe.c_str(), exe.size() + 1);
-        for (const std::string &a : argv)
-            Append(&strings_, a.c_str(), a.size() + 1);
-    }
-
-    pt_file_header &header() { return hdr_; }
-
-    // Appends r with payload; returns the record's offset in the file.
-    uint64_t Add(pt_record r, const Bytes &payload = Bytes()) {
-        uint64_t offset = DataOffset() + body_.size();
-        r.data_len = static_cast<uint32_t>(payload.size());
-        r.size = static_cast<uint32_t>((PT_RECORD_SIZE + payload.size() + 7) / 8 * 8);
-        Append(&body_, &r, sizeof r);
-        Append(&body_, payload.data(), payload.size());
-        PadTo8(&body_);
-        return offset;
-    }
-
-    void Zeros(size_t n) { body_.insert(body_.end(), n, 0); }
-
-    uint64_t DataOffset() const { return (sizeof hdr_ + strings_.size() + 7) / 8 * 8; }
-
-    Bytes Build() const {
-        pt_file_header h = hdr_;
-        h.strings_size = static_cast<uint32_t>(strings_.size());
-        h.data_offset = static_cast<uint32_t>(DataOffset());
-        if (h.tail == 0)
-            h.tail = DataOffset() + body_.size();
-        Bytes out;
-        Append(&out, &h, sizeof h);
-        out.insert(out.end(), strings_.begin(), strings_.end());
-        PadTo8(&out);
-        out.insert(out.end(), body_.begin(), body_.end());
-        return out;
-    }
-
-  private:
-    pt_file_header hdr_;
-    Bytes strings_;
-    Bytes body_;
-};
 
 std::string FreshDir(const std::string &name) {
     const char *tmp = getenv("TEST_TMPDIR");
@@ -361,6 +273,33 @@ TEST(Reader, BadLayoutIsAnError) {
     argc.header().argc = 7;
     EXPECT_NE(std::string::npos,
               OpenError(WriteFile(dir, "3.0.ptr", argc.Build())).find("bad process strings"));
+}
+
+// The recorder puts the first record at a multiple of PT_DATA_ALIGN; a
+// reader takes any multiple of PT_ALIGN past the strings (format.h).
+TEST(Reader, DataOffsetIsAnyMultipleOfEightPastTheStrings) {
+    std::string dir = FreshDir("data_offset");
+    TraceBuilder eight(4711, 4700, 1000, {"prog", "--flag", "two words"}, "/usr/bin/prog", 8);
+    ASSERT_NE(0u, eight.DataOffset() % PT_DATA_ALIGN) << "pick strings that end elsewhere";
+    eight.Add(Rec(PT_EV_CLOSE, 4711, 3, 1100, 0, 0));
+    OpenFile of(WriteFile(dir, "1.0.ptr", eight.Build()));
+    pt_damage d;
+    std::vector<pt_event> ev = ReadAll(of.file(), &d);
+    ASSERT_EQ(1u, ev.size());
+    EXPECT_EQ(eight.DataOffset(), ev[0].offset);
+    EXPECT_FALSE(pt_damage_any(&d));
+
+    EXPECT_EQ(0u, ThreeRecords().DataOffset() % PT_DATA_ALIGN);
+
+    TraceBuilder odd = ThreeRecords();
+    odd.header().data_offset += 4;
+    std::string err = OpenError(WriteFile(dir, "2.0.ptr", odd.Build()));
+    EXPECT_NE(std::string::npos, err.find("bad data offset")) << err;
+
+    TraceBuilder inside = ThreeRecords();
+    inside.header().data_offset = sizeof(pt_file_header) + 8; // in the strings
+    err = OpenError(WriteFile(dir, "3.0.ptr", inside.Build()));
+    EXPECT_NE(std::string::npos, err.find("bad data offset")) << err;
 }
 
 TEST(Reader, GarbageSizeStopsTheWalk) {

@@ -14,6 +14,7 @@
 #include "pipetrace/format.h"
 #include "test/flows_fixture.h"
 #include "test/harness.h"
+#include "test/trace_builder.h"
 
 namespace {
 
@@ -32,8 +33,8 @@ std::vector<std::string> LinesAfter(const std::string &text, const std::string &
     return out;
 }
 
-// A trace file as the library leaves it, built byte by byte from format.h:
-// header, exe and argv, then one record per entry of `records`.
+// A trace file as the library leaves it (test/tracebuild): header, exe and
+// argv, then one record per entry of `records`.
 struct Rec {
     uint8_t type;
     int64_t result;
@@ -43,46 +44,17 @@ struct Rec {
 
 std::string TraceFile(int32_t pid, const std::string &exe, uint32_t flags, int32_t stop_errno,
                       uint64_t dropped, const std::vector<Rec> &records) {
-    pt_file_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.magic, PT_MAGIC, PT_MAGIC_LEN);
-    h.byte_order = PT_BYTE_ORDER;
-    h.version = PT_VERSION;
-    h.header_size = sizeof h;
-    h.pid = pid;
-    h.ppid = 1;
-    h.flags = flags | PT_HDR_STDIO_HOOKED;
-    h.stop_errno = stop_errno;
-    h.dropped = dropped;
-    h.data_limit = 64;
-    h.start_mono_ns = 1000;
-    std::string strings = exe + '\0' + exe + '\0';
-    h.strings_size = static_cast<uint32_t>(strings.size());
-    h.argc = 1;
-    h.data_offset = static_cast<uint32_t>((sizeof h + strings.size() + 7) / 8 * 8);
-    std::string body;
+    tb::TraceBuilder b(pid, 1, 1000, {exe}, exe);
+    b.header().flags |= flags;
+    b.header().stop_errno = stop_errno;
+    b.header().dropped = dropped;
     for (const Rec &r : records) {
-        pt_record rec;
-        memset(&rec, 0, sizeof rec);
-        rec.type = r.type;
-        rec.state = PT_DONE;
-        rec.tid = pid;
-        rec.fd = -1;
-        rec.t_start = rec.t_end = 2000;
-        rec.result = r.result;
-        rec.arg = r.arg;
-        rec.data_len = static_cast<uint32_t>(r.payload.size());
-        rec.size = static_cast<uint32_t>((PT_RECORD_SIZE + r.payload.size() + 7) / 8 * 8);
-        std::string bytes(reinterpret_cast<const char *>(&rec), sizeof rec);
-        bytes += r.payload;
-        bytes.resize(rec.size, '\0');
-        body += bytes;
+        pt_record rec = tb::Rec(r.type, pid, -1, 2000, r.result, r.arg);
+        rec.t_end = rec.t_start;
+        b.Add(rec, tb::Text(r.payload));
     }
-    h.tail = h.data_offset + body.size();
-    std::string file(reinterpret_cast<const char *>(&h), sizeof h);
-    file += strings;
-    file.resize(h.data_offset, '\0');
-    return file + body;
+    tb::Bytes bytes = b.Build();
+    return std::string(bytes.begin(), bytes.end());
 }
 
 // Tracing that hits RLIMIT_FSIZE stops in the processes that wrote most;

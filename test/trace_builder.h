@@ -1,16 +1,20 @@
 // Trace files built record by record from the structs of format.h, for
 // tests that need a trace no real program leaves reliably (a stop, a
-// killed writer, tens of thousands of files).
+// killed writer, tens of thousands of files, damaged bytes).  A C++ face on
+// test/tracebuild, which lays the files out.
 #ifndef PIPETRACE_TEST_TRACE_BUILDER_H
 #define PIPETRACE_TEST_TRACE_BUILDER_H
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "pipetrace/format.h"
+#include "test/tracebuild/tracebuild.h"
 
 namespace tb {
 
@@ -25,23 +29,13 @@ inline Bytes Text(const std::string &s) {
     return Bytes(s.begin(), s.end());
 }
 
-// A record of a call that returned, on a pipe unless the caller changes
-// obj_kind.
+// A record of a call that returned, on a pipe (device 14) when ino is not 0.
 inline pt_record Rec(uint8_t type, int32_t tid, int32_t fd, uint64_t t_start, int64_t result,
                      uint64_t arg, uint64_t ino = 0) {
-    pt_record r;
-    memset(&r, 0, sizeof r);
-    r.type = type;
-    r.state = PT_DONE;
-    r.tid = tid;
-    r.fd = fd;
-    r.t_start = t_start;
-    r.t_end = t_start + 10;
+    pt_record r = ptb_record(type, tid, fd, t_start);
     r.result = result;
     r.arg = arg;
-    r.obj_kind = ino ? PT_OBJ_PIPE : PT_OBJ_UNKNOWN;
-    r.obj_ino = ino;
-    r.obj_dev = 14;
+    ptb_set_object(&r, ino ? PT_OBJ_PIPE : PT_OBJ_UNKNOWN, ino, 14, 0);
     return r;
 }
 
@@ -54,11 +48,7 @@ inline pt_record Begun(pt_record r) {
 }
 
 inline Bytes PipePayload(int32_t rfd, int32_t wfd, uint64_t ino) {
-    pt_pipe_payload p;
-    memset(&p, 0, sizeof p);
-    p.fds[0] = rfd;
-    p.fds[1] = wfd;
-    p.ino[0] = p.ino[1] = ino;
+    pt_pipe_payload p = ptb_pipe_payload(rfd, wfd, ino, ino);
     Bytes out;
     Append(&out, &p, sizeof p);
     return out;
@@ -73,64 +63,74 @@ inline Bytes Strings(const std::vector<std::string> &strings) {
     return out;
 }
 
-// One trace file: header, process strings, records.
+// One trace file: header, process strings, records, in memory.  header()
+// may be changed at any time before Build(): Build() writes it as it is
+// then (with tail at the end of the records while it is 0).
 class TraceBuilder {
   public:
+    // data_align: where the first record starts (0: PT_DATA_ALIGN, as the
+    // recorder writes).
     TraceBuilder(int32_t pid, int32_t ppid, uint64_t start_ns, const std::vector<std::string> &argv,
-                 const std::string &exe = "/usr/bin/prog") {
-        memset(&hdr_, 0, sizeof hdr_);
-        memcpy(hdr_.magic, PT_MAGIC, PT_MAGIC_LEN);
-        hdr_.byte_order = PT_BYTE_ORDER;
-        hdr_.version = PT_VERSION;
-        hdr_.header_size = sizeof hdr_;
-        hdr_.pid = pid;
-        hdr_.ppid = ppid;
-        hdr_.data_limit = 64;
-        hdr_.start_mono_ns = start_ns;
-        hdr_.flags = PT_HDR_STDIO_HOOKED;
-        hdr_.argc = static_cast<uint32_t>(argv.size());
-        Append(&strings_, exe.c_str(), exe.size() + 1);
+                 const std::string &exe = "/usr/bin/prog", uint32_t data_align = 0) {
+        std::vector<const char *> args;
         for (const std::string &a : argv)
-            Append(&strings_, a.c_str(), a.size() + 1);
+            args.push_back(a.c_str());
+        args.push_back(nullptr);
+        ptb_image im{};
+        im.pid = pid;
+        im.ppid = ppid;
+        im.start_ns = start_ns;
+        im.exe = exe.c_str();
+        im.argv = args.data();
+        im.data_align = data_align;
+        if (ptb_begin(&f_, nullptr, &im) != 0)
+            throw std::bad_alloc();
     }
+    TraceBuilder(const TraceBuilder &other) : f_(other.f_) {
+        f_.mem = static_cast<unsigned char *>(malloc(f_.mem_cap));
+        if (f_.mem == nullptr)
+            throw std::bad_alloc();
+        memcpy(f_.mem, other.f_.mem, f_.mem_len);
+    }
+    TraceBuilder &operator=(const TraceBuilder &other) {
+        TraceBuilder copy(other);
+        std::swap(f_, copy.f_);
+        return *this;
+    }
+    ~TraceBuilder() { ptb_free(&f_); }
 
-    pt_file_header &header() { return hdr_; }
+    pt_file_header &header() { return f_.hdr; }
 
     // Appends r with payload; returns the record's offset in the file.
     uint64_t Add(pt_record r, const Bytes &payload = Bytes()) {
-        uint64_t offset = DataOffset() + body_.size();
-        r.data_len = static_cast<uint32_t>(payload.size());
-        r.size = static_cast<uint32_t>((PT_RECORD_SIZE + payload.size() + 7) / 8 * 8);
-        Append(&body_, &r, sizeof r);
-        Append(&body_, payload.data(), payload.size());
-        while (body_.size() % PT_ALIGN != 0)
-            body_.push_back(0);
-        return offset;
+        return Checked(ptb_add(&f_, r, payload.data(), static_cast<uint32_t>(payload.size())));
     }
 
-    uint64_t DataOffset() const { return (sizeof hdr_ + strings_.size() + 7) / 8 * 8; }
+    // Appends bytes as they are (a record cut short, a size of the test's
+    // choosing); returns their offset.
+    uint64_t AddRaw(const Bytes &bytes) {
+        return Checked(ptb_add_raw(&f_, bytes.data(), bytes.size()));
+    }
+
+    // Space reserved and abandoned between records.
+    void Zeros(size_t n) { Checked(ptb_add_zeros(&f_, n)); }
+
+    uint64_t DataOffset() const { return f_.hdr.data_offset; }
 
     Bytes Build() const {
-        pt_file_header h = hdr_;
-        h.strings_size = static_cast<uint32_t>(strings_.size());
-        h.data_offset = static_cast<uint32_t>(DataOffset());
-        if (h.tail == 0)
-            h.tail = DataOffset() + body_.size();
-        Bytes out;
-        Append(&out, &h, sizeof h);
-        out.insert(out.end(), strings_.begin(), strings_.end());
-        while (out.size() % PT_ALIGN != 0)
-            out.push_back(0);
-        out.insert(out.end(), body_.begin(), body_.end());
+        Bytes out(f_.mem, f_.mem + f_.mem_len);
+        pt_file_header h = ptb_final_header(&f_);
+        memcpy(out.data(), &h, sizeof h);
         return out;
     }
 
     // Writes DIR/<pid>.<image>.ptr; false on an error.
     bool WriteTo(const std::string &dir, unsigned image = 0) const {
-        std::string path =
-            dir + "/" + std::to_string(hdr_.pid) + "." + std::to_string(image) + ".ptr";
+        char path[4096];
+        if (ptb_file_name(path, sizeof path, dir.c_str(), f_.hdr.pid, image) != 0)
+            return false;
         Bytes bytes = Build();
-        FILE *f = fopen(path.c_str(), "wb");
+        FILE *f = fopen(path, "wb");
         if (f == nullptr)
             return false;
         bool ok = fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
@@ -138,9 +138,13 @@ class TraceBuilder {
     }
 
   private:
-    pt_file_header hdr_;
-    Bytes strings_;
-    Bytes body_;
+    uint64_t Checked(uint64_t offset) {
+        if (f_.error != 0)
+            throw std::bad_alloc();
+        return offset;
+    }
+
+    ptb_file f_;
 };
 
 } // namespace tb

@@ -113,6 +113,11 @@ TEST(Writer, CreatesPrivateFileWithHeaderAndStrings) {
     EXPECT_STREQ(f.exe, "/usr/bin/example");
     ASSERT_EQ(f.argc, 3u);
     EXPECT_STREQ(f.argv[2], "x y");
+    // The first record starts at the end of the strings rounded up to
+    // PT_DATA_ALIGN, as format.h and docs/FORMAT.md say.
+    uint64_t strings_end = sizeof(pt_file_header) + f.hdr->strings_size;
+    EXPECT_EQ(f.hdr->data_offset,
+              (strings_end + PT_DATA_ALIGN - 1) / PT_DATA_ALIGN * PT_DATA_ALIGN);
     pt_file_close(&f);
     pt_writer_forget(&w);
 }

@@ -6,11 +6,13 @@
  * prose version of this file; the two must agree.
  *
  * Everything is in the byte order of the machine that wrote it (the header's
- * byte_order field tells a reader which).  Records are 8-byte aligned.
+ * byte_order field tells a reader which).  Records are 8-byte aligned
+ * (PT_ALIGN); where the first one starts is said under PT_DATA_ALIGN.
  */
 #ifndef PIPETRACE_FORMAT_H
 #define PIPETRACE_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -46,7 +48,7 @@ struct pt_file_header {
     uint32_t byte_order;      /* PT_BYTE_ORDER as written by the tracer */
     uint16_t version;         /* PT_VERSION */
     uint16_t header_size;     /* sizeof(struct pt_file_header) as written */
-    uint32_t data_offset;     /* offset of the first record (8-aligned) */
+    uint32_t data_offset;     /* offset of the first record: see PT_DATA_ALIGN */
     uint32_t flags;           /* live: PT_HDR_* */
     uint64_t tail;            /* live: end offset of the last reserved record */
     uint64_t dropped;         /* live: events not recorded (tracing stopped) */
@@ -105,7 +107,15 @@ struct pt_record {
 };
 
 #define PT_RECORD_SIZE 64
+/* Records, their sizes and header.data_offset are multiples of PT_ALIGN: a
+ * reader refuses a file whose data_offset is not, or lies inside the string
+ * area, and accepts any other. */
 #define PT_ALIGN 8
+/* What the recorder writes: data_offset is the end of the string area
+ * rounded up to PT_DATA_ALIGN (a cache line), so a recorded file's first
+ * record starts on one.  Synthetic traces (test/tracebuild) do the same
+ * unless a test asks for another multiple of PT_ALIGN. */
+#define PT_DATA_ALIGN 64
 
 /* pt_record.type.  Numbers are stable; a reader skips types it does not know
  * (size tells it how far). */
@@ -221,10 +231,62 @@ enum pt_untraced_reason {
 #define PT_STATIC_ASSERT _Static_assert
 #endif
 
+/* The layout docs/FORMAT.md's tables give, field by field: a field moved
+ * or resized here fails the build until the table is changed with it
+ * (test/format_doc_test checks the table against these offsets). */
+#define PT_ASSERT_FIELD(type, field, offset, size)                                                 \
+    PT_STATIC_ASSERT(offsetof(type, field) == (offset) && sizeof(((type *)0)->field) == (size),    \
+                     #type "." #field " is at " #offset ", " #size " bytes")
+
 PT_STATIC_ASSERT(sizeof(struct pt_file_header) == 144, "header layout");
+PT_ASSERT_FIELD(struct pt_file_header, magic, 0, 8);
+PT_ASSERT_FIELD(struct pt_file_header, byte_order, 8, 4);
+PT_ASSERT_FIELD(struct pt_file_header, version, 12, 2);
+PT_ASSERT_FIELD(struct pt_file_header, header_size, 14, 2);
+PT_ASSERT_FIELD(struct pt_file_header, data_offset, 16, 4);
+PT_ASSERT_FIELD(struct pt_file_header, flags, 20, 4);
+PT_ASSERT_FIELD(struct pt_file_header, tail, 24, 8);
+PT_ASSERT_FIELD(struct pt_file_header, dropped, 32, 8);
+PT_ASSERT_FIELD(struct pt_file_header, stop_errno, 40, 4);
+PT_ASSERT_FIELD(struct pt_file_header, pid, 44, 4);
+PT_ASSERT_FIELD(struct pt_file_header, ppid, 48, 4);
+PT_ASSERT_FIELD(struct pt_file_header, data_limit, 52, 4);
+PT_ASSERT_FIELD(struct pt_file_header, start_mono_ns, 56, 8);
+PT_ASSERT_FIELD(struct pt_file_header, start_real_ns, 64, 8);
+PT_ASSERT_FIELD(struct pt_file_header, boot_id, 72, 16);
+PT_ASSERT_FIELD(struct pt_file_header, strings_size, 88, 4);
+PT_ASSERT_FIELD(struct pt_file_header, argc, 92, 4);
+PT_ASSERT_FIELD(struct pt_file_header, child_gate, 96, 4);
+PT_ASSERT_FIELD(struct pt_file_header, reserved, 100, 44);
+
 PT_STATIC_ASSERT(sizeof(struct pt_record) == PT_RECORD_SIZE, "record layout");
+PT_ASSERT_FIELD(struct pt_record, size, 0, 4);
+PT_ASSERT_FIELD(struct pt_record, type, 4, 1);
+PT_ASSERT_FIELD(struct pt_record, state, 5, 1);
+PT_ASSERT_FIELD(struct pt_record, obj_kind, 6, 1);
+PT_ASSERT_FIELD(struct pt_record, fd_flags, 7, 1);
+PT_ASSERT_FIELD(struct pt_record, tid, 8, 4);
+PT_ASSERT_FIELD(struct pt_record, fd, 12, 4);
+PT_ASSERT_FIELD(struct pt_record, t_start, 16, 8);
+PT_ASSERT_FIELD(struct pt_record, t_end, 24, 8);
+PT_ASSERT_FIELD(struct pt_record, result, 32, 8);
+PT_ASSERT_FIELD(struct pt_record, arg, 40, 8);
+PT_ASSERT_FIELD(struct pt_record, obj_ino, 48, 8);
+PT_ASSERT_FIELD(struct pt_record, obj_dev, 56, 4);
+PT_ASSERT_FIELD(struct pt_record, data_len, 60, 4);
+
 PT_STATIC_ASSERT(sizeof(struct pt_pipe_payload) == 24, "pipe payload");
+PT_ASSERT_FIELD(struct pt_pipe_payload, fds, 0, 8);
+PT_ASSERT_FIELD(struct pt_pipe_payload, ino, 8, 16);
 PT_STATIC_ASSERT(sizeof(struct pt_callsite_payload) == 24, "callsite payload");
+PT_ASSERT_FIELD(struct pt_callsite_payload, addr, 0, 8);
+PT_ASSERT_FIELD(struct pt_callsite_payload, module_base, 8, 8);
+PT_ASSERT_FIELD(struct pt_callsite_payload, symbol_addr, 16, 8);
 PT_STATIC_ASSERT(sizeof(struct pt_module_payload) == 48, "module payload");
+PT_ASSERT_FIELD(struct pt_module_payload, base, 0, 8);
+PT_ASSERT_FIELD(struct pt_module_payload, build_id_len, 8, 4);
+PT_ASSERT_FIELD(struct pt_module_payload, build_id, 12, 36);
+
+PT_STATIC_ASSERT(PT_DATA_ALIGN % PT_ALIGN == 0, "data_offset alignment");
 
 #endif /* PIPETRACE_FORMAT_H */

@@ -162,7 +162,8 @@ int pt_writer_create(struct pt_writer *w, const char *dir, const struct pt_image
         return fd;
     }
     uint32_t strings_size = string_area_size(info);
-    uint32_t data_offset = (uint32_t)pt_round_up(sizeof(struct pt_file_header) + strings_size, 64);
+    uint32_t data_offset =
+        (uint32_t)pt_round_up(sizeof(struct pt_file_header) + strings_size, PT_DATA_ALIGN);
     int r = set_up_file(w, fd, pt_round_up(data_offset + PT_FIRST_CHUNK, PT_PAGE));
     pt_sys_close(fd);
     if (r < 0) {

@@ -37,6 +37,12 @@ std::vector<std::string> CorpusFiles() {
     return out;
 }
 
+// The whole file, "" when it cannot be read.
+std::string ReadBytes(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 std::string WorkDir() {
     const char *tmp = getenv("TEST_TMPDIR");
     std::string dir = std::string(tmp ? tmp : "/tmp") + "/corpus_work";
@@ -66,6 +72,37 @@ TEST(FuzzCorpus, EveryFileIsReadOrRefusedWithOneLine) {
     }
     EXPECT_GT(refused, 0);
     EXPECT_GT(read, 0);
+}
+
+// The corpus is what make_corpus writes (test/tracebuild), byte for byte:
+// a change to the builder or the cases shows here until the corpus is
+// regenerated with `bazel run //test/fuzz:make_corpus`.
+TEST(FuzzCorpus, CheckedInFilesAreWhatMakeCorpusWrites) {
+    const char *tool = getenv("MAKE_CORPUS");
+    ASSERT_NE(nullptr, tool) << "MAKE_CORPUS is set by test/fuzz/BUILD";
+    std::string fresh = WorkDir() + "/regenerated";
+    std::string command = std::string(tool) + " '" + fresh + "'";
+    ASSERT_EQ(0, system(command.c_str())) << command;
+    size_t generated = 0;
+    for (const std::string &name : CorpusFiles()) {
+        if (name.rfind("real_", 0) == 0) // traces of real runs, not generated
+            continue;
+        std::string want = ReadBytes(fresh + "/" + name);
+        std::string have = ReadBytes(CorpusDir() + "/" + name);
+        size_t differ =
+            std::mismatch(want.begin(), want.end(), have.begin(), have.end()).first - want.begin();
+        EXPECT_TRUE(want == have) << name << " (" << have.size() << " bytes) is not what "
+                                  << "make_corpus writes (" << want.size() << " bytes) from byte "
+                                  << differ << " on: bazel run //test/fuzz:make_corpus";
+        generated++;
+    }
+    DIR *d = opendir(fresh.c_str());
+    ASSERT_NE(nullptr, d);
+    size_t written = 0;
+    while (dirent *e = readdir(d))
+        written += e->d_name[0] != '.';
+    closedir(d);
+    EXPECT_EQ(written, generated) << "make_corpus writes files the corpus does not hold";
 }
 
 // The same files cut at every length a record boundary could fall on.
