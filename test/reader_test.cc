@@ -18,6 +18,7 @@
 #include "pipetrace/format.h"
 #include "test/trace_builder.h"
 #include "trace/dir.h"
+#include "trace/events.h"
 #include "trace/merge.h"
 #include "trace/names.h"
 #include "trace/reader.h"

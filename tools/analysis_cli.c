@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "escape.h"
 #include "open_trace.h"
+#include "trace/events.h"
 #include "trace/names.h"
 
 int analysis_parse(const char *cmd, const char *usage, int argc, char **argv,

@@ -8,6 +8,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "escape.h"
+#include "trace/events.h"
 #include "trace/names.h"
 
 const char cmd_leaks_usage[] =

@@ -9,7 +9,7 @@
 
 #include "analysis/model.h"
 #include "cli_util.h"
-#include "trace/names.h"
+#include "trace/events.h"
 
 #define BIT(type) ((uint64_t)1 << (type))
 

@@ -8,8 +8,9 @@
 
 #include "dump.h"
 #include "escape.h"
-#include "payload.h"
+#include "trace/events.h"
 #include "trace/names.h"
+#include "trace/payload.h"
 
 static void json_key(FILE *out, const char *key) {
     fprintf(out, ",\"%s\":", key);
@@ -194,7 +195,7 @@ static void json_data(FILE *out, const struct pt_event *ev) {
 
 static void json_pipe(FILE *out, const struct pt_event *ev) {
     struct pt_pipe_payload p;
-    if (payload_pipe(ev, &p))
+    if (pt_payload_pair(ev, &p))
         fprintf(out, ",\"fds\":[%" PRId32 ",%" PRId32 "],\"inos\":[%" PRIu64 ",%" PRIu64 "]",
                 p.fds[0], p.fds[1], p.ino[0], p.ino[1]);
     else
@@ -207,7 +208,7 @@ static void json_strings(FILE *out, const struct pt_event *ev, int with_argv) {
     size_t pos = 0, len;
     const uint8_t *s;
     json_key(out, "path");
-    if (payload_next_string(ev, &pos, &s, &len))
+    if (pt_payload_next_string(ev, &pos, &s, &len))
         esc_json_quoted(out, s, len);
     else
         fputs("null", out);
@@ -215,7 +216,7 @@ static void json_strings(FILE *out, const struct pt_event *ev, int with_argv) {
         return;
     json_key(out, "argv");
     putc('[', out);
-    for (int i = 0; payload_next_string(ev, &pos, &s, &len); i++) {
+    for (int i = 0; pt_payload_next_string(ev, &pos, &s, &len); i++) {
         fputs(i ? "," : "", out);
         esc_json_quoted(out, s, len);
     }
@@ -226,7 +227,7 @@ static void json_command(FILE *out, const struct pt_event *ev) {
     size_t pos = 0, len;
     const uint8_t *s;
     json_key(out, "command");
-    if (payload_next_string(ev, &pos, &s, &len))
+    if (pt_payload_next_string(ev, &pos, &s, &len))
         esc_json_quoted(out, s, len);
     else
         fputs("null", out);
@@ -253,8 +254,8 @@ static void json_fcntl(FILE *out, const struct pt_record *r) {
 }
 
 static void json_module(FILE *out, const struct pt_event *ev) {
-    struct module_info m;
-    if (!payload_module(ev, &m))
+    struct pt_module_info m;
+    if (!pt_payload_module(ev, &m))
         return;
     fprintf(out, ",\"base\":%" PRIu64, m.base);
     json_key(out, "path");
@@ -266,9 +267,9 @@ static void json_module(FILE *out, const struct pt_event *ev) {
 }
 
 static void json_callsite(FILE *out, const struct pt_event *ev) {
-    struct callsite_info c;
+    struct pt_callsite_info c;
     fprintf(out, ",\"record_offset\":%" PRIu64, ev->rec->arg);
-    if (!payload_callsite(ev, &c))
+    if (!pt_payload_callsite(ev, &c))
         return;
     fprintf(out, ",\"addr\":%" PRIu64 ",\"module_base\":%" PRIu64, c.addr, c.module_base);
     json_key(out, "symbol");

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "dump_filter.h"
-#include "payload.h"
+#include "trace/payload.h"
 
 #define BIT(type) ((uint64_t)1 << (type))
 #define ACC_MASK (PT_FDF_RDONLY | PT_FDF_WRONLY)
@@ -223,7 +223,7 @@ static void predict(struct dump_select *s, size_t i, int32_t pid) {
 static void learn_pipe(struct dump_select *s, struct fd_table *t, const struct pt_event *ev) {
     struct pt_pipe_payload p;
     const struct pt_record *r = ev->rec;
-    if (r->state != PT_DONE || r->result < 0 || !payload_pipe(ev, &p))
+    if (r->state != PT_DONE || r->result < 0 || !pt_payload_pair(ev, &p))
         return;
     int pair = r->type == PT_EV_SOCKETPAIR;
     unsigned kind = r->obj_kind != PT_OBJ_UNKNOWN ? r->obj_kind
@@ -304,7 +304,7 @@ static int on_pipe(const struct dump_filter *f, const struct pt_event *ev) {
     struct pt_pipe_payload p;
     int have_pair =
         (r->type == PT_EV_PIPE || r->type == PT_EV_PIPE2 || r->type == PT_EV_SOCKETPAIR) &&
-        payload_pipe(ev, &p);
+        pt_payload_pair(ev, &p);
     for (size_t k = 0; k < f->npipe_inos; k++) {
         uint64_t ino = f->pipe_inos[k];
         if (r->obj_kind != PT_OBJ_UNKNOWN && r->obj_ino == ino)

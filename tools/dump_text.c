@@ -7,8 +7,9 @@
 
 #include "dump.h"
 #include "escape.h"
-#include "payload.h"
+#include "trace/events.h"
 #include "trace/names.h"
+#include "trace/payload.h"
 
 /* As strace -s 32: enough to recognise a message, short enough to scan. */
 #define TEXT_DATA_MAX 32
@@ -115,7 +116,7 @@ static void args_pipe(FILE *out, const struct pt_event *ev) {
     unsigned kind = r->obj_kind != PT_OBJ_UNKNOWN ? r->obj_kind
                     : r->type == PT_EV_SOCKETPAIR ? PT_OBJ_SOCKET
                                                   : PT_OBJ_PIPE;
-    if (payload_pipe(ev, &p)) {
+    if (pt_payload_pair(ev, &p)) {
         putc('[', out);
         print_fd(out, p.fds[0], kind, p.ino[0], r->obj_dev);
         fputs(", ", out);
@@ -164,7 +165,7 @@ static void args_fcntl(FILE *out, const struct pt_record *r) {
 static void args_strings(FILE *out, const struct pt_event *ev, int with_list) {
     size_t pos = 0, len;
     const uint8_t *s;
-    if (!payload_next_string(ev, &pos, &s, &len)) {
+    if (!pt_payload_next_string(ev, &pos, &s, &len)) {
         fputs("?", out);
         return;
     }
@@ -172,7 +173,7 @@ static void args_strings(FILE *out, const struct pt_event *ev, int with_list) {
     if (!with_list)
         return;
     fputs(", [", out);
-    for (int i = 0; payload_next_string(ev, &pos, &s, &len); i++) {
+    for (int i = 0; pt_payload_next_string(ev, &pos, &s, &len); i++) {
         fputs(i ? ", " : "", out);
         esc_c_quoted(out, s, len);
     }
@@ -191,8 +192,8 @@ static void args_wait_status(FILE *out, uint64_t arg) {
 }
 
 static void args_module(FILE *out, const struct pt_event *ev) {
-    struct module_info m;
-    if (!payload_module(ev, &m)) {
+    struct pt_module_info m;
+    if (!pt_payload_module(ev, &m)) {
         fprintf(out, "%#" PRIx64, ev->rec->arg);
         return;
     }
@@ -206,9 +207,9 @@ static void args_module(FILE *out, const struct pt_event *ev) {
 /* callsite(@OFFSET, 0xADDR "symbol"+0xOFF, module=0xBASE): where the call
  * of the record at file offset OFFSET was made. */
 static void args_callsite(FILE *out, const struct pt_event *ev) {
-    struct callsite_info c;
+    struct pt_callsite_info c;
     fprintf(out, "@%" PRIu64, ev->rec->arg);
-    if (!payload_callsite(ev, &c))
+    if (!pt_payload_callsite(ev, &c))
         return;
     fprintf(out, ", %#" PRIx64, c.addr);
     if (c.symbol_len > 0) {

@@ -8,8 +8,9 @@
 #include "dump.h"
 #include "escape.h"
 #include "export_chrome.h"
-#include "payload.h"
+#include "trace/events.h"
 #include "trace/names.h"
+#include "trace/payload.h"
 
 /* Captured data shown in a slice's args, at most. */
 #define CHROME_DATA_MAX 128
@@ -83,8 +84,8 @@ static void command_of(const struct pt_event *ev, const char *verb, char *buf, s
     size_t pos = 0, n, used;
     const uint8_t *s;
     used = (size_t)snprintf(buf, len, "%s", verb);
-    payload_next_string(ev, &pos, &s, &n); /* the path */
-    while (used + 2 < len && payload_next_string(ev, &pos, &s, &n))
+    pt_payload_next_string(ev, &pos, &s, &n); /* the path */
+    while (used + 2 < len && pt_payload_next_string(ev, &pos, &s, &n))
         used += (size_t)snprintf(buf + used, len - used, " %.*s", (int)n, (const char *)s);
 }
 

@@ -4,6 +4,7 @@
 
 #include "escape.h"
 #include "summary.h"
+#include "trace/events.h"
 #include "trace/names.h"
 
 int summary_counted_call(unsigned type) {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "summary.h"
+#include "trace/events.h"
 #include "trace/names.h"
 
 /* The children an image could not follow, each a process of its own. */

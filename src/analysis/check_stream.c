@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "trace/events.h"
 #include "trace/names.h"
 
 /* Three EAGAINs in a row less than a millisecond apart: a loop that waits

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model_impl.h"
+#include "trace/events.h"
 #include "trace/names.h"
 
 struct pt_origin *pt_origin_new(struct pt_model *m, enum pt_origin_how how,

@@ -15,55 +15,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* --- calls -------------------------------------------------------------- */
-
-static const char *const event_names[PT_EV_MAX + 1] = {
-    [PT_EV_READ] = "read",
-    [PT_EV_WRITE] = "write",
-    [PT_EV_READV] = "readv",
-    [PT_EV_WRITEV] = "writev",
-    [PT_EV_READ_CHK] = "__read_chk",
-    [PT_EV_STDIO_READ] = "read",
-    [PT_EV_STDIO_WRITE] = "write",
-    [PT_EV_PIPE] = "pipe",
-    [PT_EV_PIPE2] = "pipe2",
-    [PT_EV_SOCKETPAIR] = "socketpair",
-    [PT_EV_DUP] = "dup",
-    [PT_EV_DUP2] = "dup2",
-    [PT_EV_DUP3] = "dup3",
-    [PT_EV_FCNTL] = "fcntl",
-    [PT_EV_OPEN] = "open",
-    [PT_EV_CLOSE] = "close",
-    [PT_EV_CLOSE_RANGE] = "close_range",
-    [PT_EV_FORK] = "fork",
-    [PT_EV_VFORK] = "vfork",
-    [PT_EV_EXEC] = "execve",
-    [PT_EV_SPAWN] = "posix_spawn",
-    [PT_EV_EXIT] = "exit",
-    [PT_EV_WAIT] = "wait",
-    [PT_EV_UNTRACED_CHILD] = "untraced_child",
-    [PT_EV_INHERITED_FD] = "inherited_fd",
-    [PT_EV_CALLSITE] = "callsite",
-    [PT_EV_MODULE] = "module",
-    [PT_EV_COVERAGE] = "coverage",
-    [PT_EV_POPEN] = "popen",
-    [PT_EV_SYSTEM] = "system",
-    [PT_EV_MKFIFO] = "mkfifo",
-    [PT_EV_PCLOSE] = "pclose",
-};
-
-const char *pt_event_name(unsigned type) {
-    return type < COUNT(event_names) ? event_names[type] : NULL;
-}
-
-int pt_event_via_stdio(unsigned type) {
-    return type == PT_EV_STDIO_READ || type == PT_EV_STDIO_WRITE;
-}
-
-int pt_event_moves_data(unsigned type) {
-    return type >= PT_EV_READ && type <= PT_EV_STDIO_WRITE;
-}
-
 /* --- objects ------------------------------------------------------------ */
 
 static const char *const obj_kind_names[] = {
@@ -354,7 +305,7 @@ size_t pt_fd_flag_names(unsigned fd_flags, const char **names, size_t max) {
     return n;
 }
 
-/* --- fcntl, untraced children ------------------------------------------ */
+/* --- fcntl, stdio, untraced children ------------------------------------ */
 
 static const struct named_value fcntl_cmd_names[] = {
     NAMED(F_DUPFD),      NAMED(F_GETFD),     NAMED(F_SETFD),         NAMED(F_GETFL),
@@ -374,6 +325,14 @@ static const char *const untraced_reason_names[] = {
     [PT_UNTRACED_FOREIGN] = "foreign", [PT_UNTRACED_NOT_ELF] = "not-elf",
     [PT_UNTRACED_ENV] = "disabled",    [PT_UNTRACED_FAILED] = "failed",
 };
+
+const char *pt_stdio_state_name(uint32_t hdr_flags) {
+    if (hdr_flags & PT_HDR_STDIO_HOOKED)
+        return "hooked";
+    if (hdr_flags & PT_HDR_STDIO_UNHOOKED)
+        return "unhooked";
+    return "unknown";
+}
 
 const char *pt_untraced_reason_name(unsigned reason) {
     return reason < COUNT(untraced_reason_names) ? untraced_reason_names[reason] : NULL;

@@ -1,4 +1,4 @@
-/* Names for the numbers in a trace: calls, object kinds, errno values and
+/* Names for the numbers in a trace: object kinds, errno values and
  * flag bits, as strace and the C headers spell them. */
 #ifndef PIPETRACE_TRACE_NAMES_H
 #define PIPETRACE_TRACE_NAMES_H
@@ -9,16 +9,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* The call a record type stands for ("read", "pipe2", "__read_chk", ...);
- * stdio refills and flushes are "read" and "write".  NULL if unknown. */
-const char *pt_event_name(unsigned type);
-
-/* True for records made by a stdio FILE rather than by a direct call. */
-int pt_event_via_stdio(unsigned type);
-
-/* True for records whose payload is bytes moved through fd (the capture). */
-int pt_event_moves_data(unsigned type);
 
 /* "pipe", "fifo", "socket", "file", "tty", "other", or "unknown" (also for
  * numbers this version does not know). */
@@ -61,6 +51,10 @@ const char *pt_signal_name(int sig);
 
 /* "F_SETFL"; NULL if unknown. */
 const char *pt_fcntl_cmd_name(int cmd);
+
+/* "hooked", "unhooked" or "unknown": whether stdio reaches the recorder,
+ * from header flags (PT_HDR_STDIO_*). */
+const char *pt_stdio_state_name(uint32_t hdr_flags);
 
 /* Why a child ran untraced (PT_UNTRACED_*): "static", "setid", ...; NULL if
  * unknown. */

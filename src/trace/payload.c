@@ -3,23 +3,26 @@
 
 #include <string.h>
 
-int payload_pipe(const struct pt_event *ev, struct pt_pipe_payload *out) {
+int pt_payload_pair(const struct pt_event *ev, struct pt_pipe_payload *out) {
     if (ev->rec->data_len < sizeof *out)
         return 0;
     memcpy(out, ev->payload, sizeof *out);
     return 1;
 }
 
-int payload_next_string(const struct pt_event *ev, size_t *pos, const uint8_t **s, size_t *len) {
-    size_t total = ev->rec->data_len;
-    if (*pos >= total)
+int pt_strings_next(const uint8_t *p, size_t len, size_t *pos, const uint8_t **s, size_t *slen) {
+    if (*pos >= len)
         return 0;
-    const uint8_t *start = ev->payload + *pos;
-    const uint8_t *nul = memchr(start, '\0', total - *pos);
+    const uint8_t *start = p + *pos;
+    const uint8_t *nul = memchr(start, '\0', len - *pos);
     *s = start;
-    *len = nul != NULL ? (size_t)(nul - start) : total - *pos;
-    *pos += *len + 1;
+    *slen = nul != NULL ? (size_t)(nul - start) : len - *pos;
+    *pos += *slen + 1;
     return 1;
+}
+
+int pt_payload_next_string(const struct pt_event *ev, size_t *pos, const uint8_t **s, size_t *len) {
+    return pt_strings_next(ev->payload, ev->rec->data_len, pos, s, len);
 }
 
 /* The NUL-terminated string at offset pos of the payload, or the rest of
@@ -31,7 +34,7 @@ static void trailing_string(const struct pt_event *ev, size_t pos, const uint8_t
     *len = nul != NULL ? (size_t)(nul - *s) : total - pos;
 }
 
-int payload_callsite(const struct pt_event *ev, struct callsite_info *out) {
+int pt_payload_callsite(const struct pt_event *ev, struct pt_callsite_info *out) {
     struct pt_callsite_payload p;
     if (ev->rec->data_len < sizeof p)
         return 0;
@@ -43,7 +46,7 @@ int payload_callsite(const struct pt_event *ev, struct callsite_info *out) {
     return 1;
 }
 
-int payload_module(const struct pt_event *ev, struct module_info *out) {
+int pt_payload_module(const struct pt_event *ev, struct pt_module_info *out) {
     const struct pt_module_payload *p = (const void *)ev->payload;
     if (ev->rec->data_len < sizeof *p || p->build_id_len > sizeof p->build_id)
         return 0;

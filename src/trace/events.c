@@ -1,0 +1,147 @@
+/* The event table: one row per record type (format.h).  To add a type,
+ * add its row here and its decoder in decode_*.c. */
+#include "events.h"
+
+#include "decoders.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Shorthands for the rows. */
+#define IN PT_EVF_IN
+#define OUT PT_EVF_OUT
+#define DESC PT_EVF_DESC
+#define PROC PT_EVF_PROCESS
+#define META PT_EVF_META
+
+static const struct pt_event_info events[PT_EV_MAX + 1] = {
+    /* I/O: arg = bytes asked for, result = bytes moved, payload = capture */
+    [PT_EV_READ] = {"read", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA, .flags = IN | DESC,
+                    .decode = pt_args_io},
+    [PT_EV_WRITE] = {"write", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA, .flags = OUT | DESC,
+                     .decode = pt_args_io},
+    [PT_EV_READV] = {"readv", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA, .flags = IN | DESC,
+                     .decode = pt_args_io},
+    [PT_EV_WRITEV] = {"writev", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA, .flags = OUT | DESC,
+                      .decode = pt_args_io},
+    [PT_EV_READ_CHK] = {"__read_chk", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA, .flags = IN | DESC,
+                        .decode = pt_args_io},
+    [PT_EV_STDIO_READ] = {"read", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA,
+                          .flags = IN | DESC | PT_EVF_STDIO, .decode = pt_args_io},
+    [PT_EV_STDIO_WRITE] = {"write", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA,
+                           .flags = OUT | DESC | PT_EVF_STDIO, .decode = pt_args_io},
+
+    /* making, copying, changing and closing fds */
+    [PT_EV_PIPE] = {"pipe", PT_CLASS_PAIR, .payload = PT_PAYLOAD_PAIR, .makes_kind = PT_OBJ_PIPE,
+                    .flags = DESC | PT_EVF_MAKES_PIPE, .decode = pt_args_pair},
+    [PT_EV_PIPE2] = {"pipe2", PT_CLASS_PAIR, .payload = PT_PAYLOAD_PAIR, .flags_at = PT_FLAGS_ARG,
+                     .makes_kind = PT_OBJ_PIPE, .flags = DESC | PT_EVF_MAKES_PIPE,
+                     .decode = pt_args_pair},
+    [PT_EV_SOCKETPAIR] = {"socketpair", PT_CLASS_PAIR, .payload = PT_PAYLOAD_PAIR,
+                          .makes_kind = PT_OBJ_SOCKET, .flags = DESC, .decode = pt_args_pair},
+    [PT_EV_DUP] = {"dup", PT_CLASS_DUP, .flags = DESC, .decode = pt_args_dup},
+    [PT_EV_DUP2] = {"dup2", PT_CLASS_DUP, .flags = DESC, .decode = pt_args_dup2},
+    [PT_EV_DUP3] = {"dup3", PT_CLASS_DUP, .flags_at = PT_FLAGS_ARG_HIGH, .flags = DESC,
+                    .decode = pt_args_dup3},
+    [PT_EV_FCNTL] = {"fcntl", PT_CLASS_FCNTL, .flags = DESC, .decode = pt_args_fcntl},
+    [PT_EV_OPEN] = {"open", PT_CLASS_OPEN, .payload = PT_PAYLOAD_STRINGS, .flags_at = PT_FLAGS_ARG,
+                    .makes_kind = PT_OBJ_FIFO, .flags = DESC | PT_EVF_MAKES_PIPE,
+                    .decode = pt_args_open},
+    [PT_EV_CLOSE] = {"close", PT_CLASS_CLOSE, .flags = DESC, .decode = pt_args_close},
+    [PT_EV_CLOSE_RANGE] = {"close_range", PT_CLASS_CLOSE_RANGE, .flags = DESC,
+                           .decode = pt_args_close_range},
+    [PT_EV_MKFIFO] = {"mkfifo", PT_CLASS_OTHER, .payload = PT_PAYLOAD_STRINGS,
+                      .decode = pt_args_mkfifo},
+
+    /* processes */
+    [PT_EV_FORK] = {"fork", PT_CLASS_FORK, .flags = PROC, .decode = pt_args_fork},
+    [PT_EV_VFORK] = {"vfork", PT_CLASS_FORK, .flags = PROC, .decode = pt_args_fork},
+    [PT_EV_EXEC] = {"execve", PT_CLASS_EXEC, .payload = PT_PAYLOAD_STRINGS, .flags = PROC,
+                    .decode = pt_args_exec},
+    [PT_EV_SPAWN] = {"posix_spawn", PT_CLASS_FORK, .payload = PT_PAYLOAD_STRINGS,
+                     .flags = PROC | PT_EVF_SPAWNS, .decode = pt_args_spawn},
+    [PT_EV_EXIT] = {"exit", PT_CLASS_EXIT, .result = PT_RESULT_NEVER, .flags = PROC,
+                    .decode = pt_args_exit},
+    [PT_EV_WAIT] = {"wait", PT_CLASS_WAIT, .flags = PROC, .decode = pt_args_wait},
+    [PT_EV_POPEN] = {"popen", PT_CLASS_POPEN, .payload = PT_PAYLOAD_STRINGS,
+                     .flags_at = PT_FLAGS_ARG, .flags = DESC | PROC | PT_EVF_MAKES_PIPE,
+                     .decode = pt_args_popen},
+    [PT_EV_PCLOSE] = {"pclose", PT_CLASS_PCLOSE, .result = PT_RESULT_STATUS, .flags = DESC | PROC,
+                      .decode = pt_args_pclose},
+    [PT_EV_SYSTEM] = {"system", PT_CLASS_OTHER, .result = PT_RESULT_STATUS,
+                      .payload = PT_PAYLOAD_STRINGS, .flags = PROC, .decode = pt_args_system},
+
+    /* the recorder's notes */
+    [PT_EV_UNTRACED_CHILD] = {"untraced_child", PT_CLASS_UNTRACED, .result = PT_RESULT_NONE,
+                              .payload = PT_PAYLOAD_STRINGS, .flags = PROC,
+                              .decode = pt_args_untraced},
+    [PT_EV_INHERITED_FD] = {"inherited_fd", PT_CLASS_INHERITED, .result = PT_RESULT_NONE,
+                            .flags = META, .decode = pt_args_inherited},
+    [PT_EV_CALLSITE] = {"callsite", PT_CLASS_CALLSITE, .result = PT_RESULT_NONE,
+                        .payload = PT_PAYLOAD_CALLSITE, .flags = META | PT_EVF_HIDDEN,
+                        .decode = pt_args_callsite},
+    [PT_EV_MODULE] = {"module", PT_CLASS_MODULE, .result = PT_RESULT_NONE,
+                      .payload = PT_PAYLOAD_MODULE, .flags = META | PT_EVF_HIDDEN,
+                      .decode = pt_args_module},
+    [PT_EV_COVERAGE] = {"coverage", PT_CLASS_COVERAGE, .result = PT_RESULT_NONE, .flags = META,
+                        .decode = pt_args_coverage},
+};
+
+static const struct pt_event_info unknown = {NULL, PT_CLASS_UNKNOWN, .payload = PT_PAYLOAD_DATA,
+                                             .decode = pt_args_unknown};
+
+const struct pt_event_info *pt_event_info(unsigned type) {
+    if (type < COUNT(events) && events[type].name != NULL)
+        return &events[type];
+    return &unknown;
+}
+
+const char *pt_event_name(unsigned type) {
+    return pt_event_info(type)->name;
+}
+
+int pt_event_via_stdio(unsigned type) {
+    return (pt_event_info(type)->flags & PT_EVF_STDIO) != 0;
+}
+
+int pt_event_moves_data(unsigned type) {
+    return (pt_event_info(type)->flags & (PT_EVF_IN | PT_EVF_OUT)) != 0;
+}
+
+int pt_event_reads(unsigned type) {
+    return (pt_event_info(type)->flags & PT_EVF_IN) != 0;
+}
+
+int pt_event_writes(unsigned type) {
+    return (pt_event_info(type)->flags & PT_EVF_OUT) != 0;
+}
+
+uint64_t pt_event_open_flags(const struct pt_record *r) {
+    switch (pt_event_info(r->type)->flags_at) {
+    case PT_FLAGS_ARG:
+        return r->arg;
+    case PT_FLAGS_ARG_HIGH:
+        return r->arg >> 32;
+    default:
+        return 0;
+    }
+}
+
+/* --- a record's state ----------------------------------------------------- */
+
+int pt_event_exec_succeeded(const struct pt_record *r) {
+    return r->state == PT_BEGUN && pt_event_info(r->type)->cls == PT_CLASS_EXEC;
+}
+
+int pt_event_unfinished(const struct pt_record *r) {
+    return r->state != PT_DONE && !pt_event_exec_succeeded(r);
+}
+
+int64_t pt_event_result(const struct pt_record *r) {
+    return pt_event_exec_succeeded(r) ? 0 : r->result;
+}
+
+int pt_event_data_cut(const struct pt_record *r) {
+    if (r->fd_flags & PT_FDF_DATA_CUT)
+        return 1;
+    return r->state == PT_DONE && r->result > 0 && r->data_len < (uint64_t)r->result;
+}

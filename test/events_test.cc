@@ -1,0 +1,328 @@
+// The event table (src/trace/events.h) and its decoders (fields.h): every
+// type format.h defines has a row that agrees with itself, and each decoder
+// emits the fields, in the order and with the visibility, that dump's two
+// printers render.  In-process, on records built here.
+#include <fcntl.h>
+
+#include <cstdint>
+#include <cstring>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "pipetrace/format.h"
+#include "test/trace_builder.h"
+#include "trace/events.h"
+#include "trace/fields.h"
+#include "trace/payload.h"
+
+namespace {
+
+// Every type format.h defines, and the name dump prints for it.
+const struct {
+    unsigned type;
+    const char *name;
+} kKnown[] = {
+    {PT_EV_READ, "read"},
+    {PT_EV_WRITE, "write"},
+    {PT_EV_READV, "readv"},
+    {PT_EV_WRITEV, "writev"},
+    {PT_EV_READ_CHK, "__read_chk"},
+    {PT_EV_STDIO_READ, "read"},
+    {PT_EV_STDIO_WRITE, "write"},
+    {PT_EV_PIPE, "pipe"},
+    {PT_EV_PIPE2, "pipe2"},
+    {PT_EV_SOCKETPAIR, "socketpair"},
+    {PT_EV_DUP, "dup"},
+    {PT_EV_DUP2, "dup2"},
+    {PT_EV_DUP3, "dup3"},
+    {PT_EV_FCNTL, "fcntl"},
+    {PT_EV_OPEN, "open"},
+    {PT_EV_CLOSE, "close"},
+    {PT_EV_CLOSE_RANGE, "close_range"},
+    {PT_EV_FORK, "fork"},
+    {PT_EV_VFORK, "vfork"},
+    {PT_EV_EXEC, "execve"},
+    {PT_EV_SPAWN, "posix_spawn"},
+    {PT_EV_EXIT, "exit"},
+    {PT_EV_WAIT, "wait"},
+    {PT_EV_UNTRACED_CHILD, "untraced_child"},
+    {PT_EV_INHERITED_FD, "inherited_fd"},
+    {PT_EV_CALLSITE, "callsite"},
+    {PT_EV_MODULE, "module"},
+    {PT_EV_COVERAGE, "coverage"},
+    {PT_EV_POPEN, "popen"},
+    {PT_EV_SYSTEM, "system"},
+    {PT_EV_MKFIFO, "mkfifo"},
+    {PT_EV_PCLOSE, "pclose"},
+};
+
+TEST(EventTable, EveryTypeOfTheFormatHasARow) {
+    std::set<unsigned> known;
+    for (const auto &k : kKnown) {
+        const struct pt_event_info *row = pt_event_info(k.type);
+        ASSERT_NE(row->name, nullptr) << k.type;
+        EXPECT_STREQ(row->name, k.name);
+        EXPECT_STREQ(pt_event_name(k.type), k.name);
+        EXPECT_NE(row->cls, PT_CLASS_UNKNOWN) << k.name;
+        EXPECT_NE(row->decode, nullptr) << k.name;
+        known.insert(k.type);
+    }
+    // Any other number, in the table's range or past it, is unknown and
+    // still decodable.
+    for (unsigned t = 0; t < 256; t++) {
+        if (known.count(t))
+            continue;
+        const struct pt_event_info *row = pt_event_info(t);
+        EXPECT_EQ(row->name, nullptr) << t;
+        EXPECT_EQ(row->cls, PT_CLASS_UNKNOWN) << t;
+        EXPECT_NE(row->decode, nullptr) << t;
+    }
+    EXPECT_EQ(pt_event_name(1000), nullptr);
+}
+
+// What the analysis reads from a row must not contradict itself.
+TEST(EventTable, RowsAgreeWithThemselves) {
+    for (const auto &k : kKnown) {
+        const struct pt_event_info *row = pt_event_info(k.type);
+        bool in = row->flags & PT_EVF_IN, out = row->flags & PT_EVF_OUT;
+        SCOPED_TRACE(k.name);
+        // Bytes move through exactly the I/O class, one way per type, and
+        // its payload is the capture.
+        EXPECT_EQ(row->cls == PT_CLASS_IO, in || out);
+        EXPECT_FALSE(in && out);
+        EXPECT_EQ(pt_event_moves_data(k.type), in || out);
+        EXPECT_EQ(pt_event_reads(k.type), in);
+        EXPECT_EQ(pt_event_writes(k.type), out);
+        if (row->cls == PT_CLASS_IO) {
+            EXPECT_EQ(row->payload, PT_PAYLOAD_DATA);
+        }
+        // A pair is read from its payload.
+        EXPECT_EQ(row->cls == PT_CLASS_PAIR, row->payload == PT_PAYLOAD_PAIR);
+        // The recorder's notes have no result; a call counted by summary
+        // does.
+        if (row->flags & PT_EVF_META) {
+            EXPECT_EQ(row->result, PT_RESULT_NONE);
+        }
+        if (row->flags & PT_EVF_HIDDEN) {
+            EXPECT_TRUE(row->flags & PT_EVF_META);
+        }
+        // A type that makes a pipe end knows what it makes.
+        if (row->flags & PT_EVF_MAKES_PIPE) {
+            EXPECT_TRUE(row->makes_kind == PT_OBJ_PIPE || row->makes_kind == PT_OBJ_FIFO ||
+                        row->cls == PT_CLASS_POPEN);
+        }
+    }
+    EXPECT_TRUE(pt_event_via_stdio(PT_EV_STDIO_READ));
+    EXPECT_FALSE(pt_event_via_stdio(PT_EV_READ));
+}
+
+TEST(EventTable, CreationFlagsAreWhereTheRowSays) {
+    pt_record r = tb::Rec(PT_EV_PIPE2, 1, 3, 100, 0, O_CLOEXEC);
+    EXPECT_EQ(pt_event_open_flags(&r), (uint64_t)O_CLOEXEC);
+    r.type = PT_EV_PIPE;
+    EXPECT_EQ(pt_event_open_flags(&r), 0u);
+    r = tb::Rec(PT_EV_DUP3, 1, 3, 100, 9, 9 | (uint64_t)O_CLOEXEC << 32);
+    EXPECT_EQ(pt_event_open_flags(&r), (uint64_t)O_CLOEXEC);
+    r.type = PT_EV_DUP2;
+    EXPECT_EQ(pt_event_open_flags(&r), 0u);
+}
+
+TEST(EventTable, RecordState) {
+    pt_record exec = tb::Begun(tb::Rec(PT_EV_EXEC, 1, -1, 100, 0, 0));
+    exec.result = -1; // whatever the begun record holds
+    EXPECT_TRUE(pt_event_exec_succeeded(&exec));
+    EXPECT_FALSE(pt_event_unfinished(&exec));
+    EXPECT_EQ(pt_event_result(&exec), 0);
+    pt_record read = tb::Begun(tb::Rec(PT_EV_READ, 1, 3, 100, 0, 10, 7));
+    EXPECT_FALSE(pt_event_exec_succeeded(&read));
+    EXPECT_TRUE(pt_event_unfinished(&read));
+    pt_record cut = tb::Rec(PT_EV_WRITE, 1, 4, 100, 100, 100, 7);
+    cut.data_len = 64;
+    EXPECT_TRUE(pt_event_data_cut(&cut));
+    cut.data_len = 100;
+    EXPECT_FALSE(pt_event_data_cut(&cut));
+    cut.fd_flags = PT_FDF_DATA_CUT;
+    EXPECT_TRUE(pt_event_data_cut(&cut));
+}
+
+// --- decoders ---------------------------------------------------------------
+
+// A record and its payload, laid out as in a trace file.
+class Event {
+  public:
+    explicit Event(pt_record r, const tb::Bytes &payload = tb::Bytes()) {
+        r.data_len = static_cast<uint32_t>(payload.size());
+        buf_.resize((PT_RECORD_SIZE + payload.size() + 7) / 8 + 1);
+        memcpy(buf_.data(), &r, sizeof r);
+        if (!payload.empty())
+            memcpy(reinterpret_cast<uint8_t *>(buf_.data()) + PT_RECORD_SIZE, payload.data(),
+                   payload.size());
+        ev_.rec = reinterpret_cast<const pt_record *>(buf_.data());
+        ev_.payload = reinterpret_cast<const uint8_t *>(buf_.data()) + PT_RECORD_SIZE;
+        ev_.offset = 0;
+        pt_event_fields(&ev_, &fields_);
+    }
+    const pt_fields &fields() const { return fields_; }
+
+    // "key:kind:show[:exit]" for each field, in order.
+    std::string Shape() const {
+        std::string s;
+        for (size_t i = 0; i < fields_.n; i++) {
+            const pt_field &f = fields_.v[i];
+            s += (i ? " " : "") + std::string(f.key) + ":" + std::to_string(f.kind) + ":" +
+                 (f.show == PT_SHOW_BOTH   ? "B"
+                  : f.show == PT_SHOW_TEXT ? "T"
+                                           : "J") +
+                 (f.at_exit ? ":exit" : "");
+        }
+        return s;
+    }
+    const pt_field *Find(const char *key, unsigned show) const {
+        return pt_fields_find(&fields_, key, show);
+    }
+
+  private:
+    std::vector<uint64_t> buf_; // 8-aligned, as records are
+    pt_event ev_;
+    pt_fields fields_;
+};
+
+std::string K(int kind) {
+    return std::to_string(kind);
+}
+
+TEST(Decoders, ReadsDataOnlyOnceReturned) {
+    Event read(tb::Rec(PT_EV_READ, 1, 3, 100, 5, 4096, 77), tb::Text("hello"));
+    EXPECT_EQ(read.Shape(), "fd:" + K(PT_FIELD_FD) + ":T data:" + K(PT_FIELD_DATA) +
+                                ":B:exit count:" + K(PT_FIELD_UINT) + ":T");
+    const pt_field *data = read.Find("data", PT_SHOW_JSON);
+    ASSERT_NE(data, nullptr);
+    EXPECT_EQ(std::string(reinterpret_cast<const char *>(data->v.data.p), data->v.data.len),
+              "hello");
+    EXPECT_EQ(data->v.data.cut, 0);
+    EXPECT_EQ(read.Find("count", PT_SHOW_TEXT)->v.u, 4096u);
+    // A write's bytes are known when it begins.
+    Event write(tb::Begun(tb::Rec(PT_EV_STDIO_WRITE, 1, 4, 100, 0, 5, 77)), tb::Text("hello"));
+    EXPECT_EQ(write.Find("data", PT_SHOW_TEXT)->at_exit, 0);
+}
+
+TEST(Decoders, PipePairsAndTheirFlags) {
+    Event pipe2(tb::Rec(PT_EV_PIPE2, 1, 3, 100, 0, O_CLOEXEC), tb::PipePayload(3, 4, 88));
+    EXPECT_EQ(pipe2.Shape(),
+              "fds:" + K(PT_FIELD_PAIR) + ":B:exit flags:" + K(PT_FIELD_OPEN_FLAGS) + ":B");
+    const pt_field *fds = pipe2.Find("fds", PT_SHOW_BOTH);
+    EXPECT_EQ(fds->v.pair.fds[0], 3);
+    EXPECT_EQ(fds->v.pair.fds[1], 4);
+    EXPECT_EQ(fds->v.pair.inos[1], 88u);
+    EXPECT_EQ(fds->v.pair.kind, PT_OBJ_PIPE); // the record did not say
+    EXPECT_EQ(pipe2.Find("flags", PT_SHOW_TEXT)->v.flags.bits, (uint64_t)O_CLOEXEC);
+    // pipe() takes no flags: the JSON still says none.
+    Event pipe(tb::Rec(PT_EV_PIPE, 1, 3, 100, 0, 0), tb::PipePayload(3, 4, 88));
+    EXPECT_EQ(pipe.Find("flags", PT_SHOW_TEXT), nullptr);
+    EXPECT_EQ(pipe.Find("flags", PT_SHOW_JSON)->v.flags.bits, 0u);
+    Event pair(tb::Rec(PT_EV_SOCKETPAIR, 1, 3, 100, 0, 0), tb::PipePayload(3, 4, 90));
+    EXPECT_EQ(pair.Find("fds", PT_SHOW_BOTH)->v.pair.kind, PT_OBJ_SOCKET);
+    // A payload too short for a pair: no value, not garbage.
+    Event cut(tb::Rec(PT_EV_PIPE, 1, 3, 100, 0, 0), tb::Text("abc"));
+    EXPECT_EQ(cut.Find("fds", PT_SHOW_BOTH)->kind, PT_FIELD_NULL);
+}
+
+TEST(Decoders, DupAndFcntlArguments) {
+    Event dup3(tb::Rec(PT_EV_DUP3, 1, 4, 100, 9, 9 | (uint64_t)O_CLOEXEC << 32, 88));
+    EXPECT_EQ(dup3.Find("newfd", PT_SHOW_BOTH)->v.u, 9u);
+    EXPECT_EQ(dup3.Find("flags", PT_SHOW_BOTH)->v.flags.bits, (uint64_t)O_CLOEXEC);
+    Event setfl(tb::Rec(PT_EV_FCNTL, 1, 4, 100, 0, F_SETFL | (uint64_t)O_NONBLOCK << 32, 88));
+    EXPECT_STREQ(setfl.Find("cmd", PT_SHOW_BOTH)->v.name, "F_SETFL");
+    EXPECT_EQ(setfl.Find("value", PT_SHOW_JSON)->v.u, (uint64_t)O_NONBLOCK);
+    EXPECT_EQ(setfl.Find("flags", PT_SHOW_TEXT)->v.flags.bits, (uint64_t)O_NONBLOCK);
+    Event setfd(tb::Rec(PT_EV_FCNTL, 1, 4, 100, 0, F_SETFD | (uint64_t)FD_CLOEXEC << 32, 88));
+    EXPECT_STREQ(setfd.Find("value", PT_SHOW_TEXT)->v.name, "FD_CLOEXEC");
+    Event getfl(tb::Rec(PT_EV_FCNTL, 1, 4, 100, 0, F_GETFL, 88));
+    EXPECT_EQ(getfl.Find("value", PT_SHOW_TEXT), nullptr); // takes no value
+    Event odd(tb::Rec(PT_EV_FCNTL, 1, 4, 100, 0, 9999, 88));
+    EXPECT_EQ(odd.Find("cmd", PT_SHOW_BOTH)->kind, PT_FIELD_INT);
+    EXPECT_EQ(odd.Find("cmd", PT_SHOW_BOTH)->v.i, 9999);
+}
+
+TEST(Decoders, ProcessesAndTheirChildren) {
+    Event fork(tb::Rec(PT_EV_FORK, 1, -1, 100, 4242, 0));
+    EXPECT_EQ(fork.Shape(), "child:" + K(PT_FIELD_INT) + ":J:exit");
+    EXPECT_EQ(fork.Find("child", PT_SHOW_JSON)->v.i, 4242);
+    Event blocked(tb::Begun(tb::Rec(PT_EV_FORK, 1, -1, 100, 0, 0)));
+    EXPECT_EQ(blocked.Find("child", PT_SHOW_JSON)->kind, PT_FIELD_NULL);
+    Event spawn(tb::Rec(PT_EV_SPAWN, 1, -1, 100, 4243, 0),
+                tb::Strings({"/bin/echo", "echo", "hi"}));
+    EXPECT_EQ(spawn.Shape(), "child:" + K(PT_FIELD_INT) + ":J:exit path:" + K(PT_FIELD_STRING) +
+                                 ":B argv:" + K(PT_FIELD_STRINGS) + ":B");
+    const pt_field *argv = spawn.Find("argv", PT_SHOW_BOTH);
+    size_t pos = 0, len;
+    const uint8_t *s;
+    std::vector<std::string> words;
+    while (pt_strings_next(argv->v.bytes.p, argv->v.bytes.len, &pos, &s, &len))
+        words.emplace_back(reinterpret_cast<const char *>(s), len);
+    EXPECT_EQ(words, (std::vector<std::string>{"echo", "hi"}));
+    // No payload: the path is unknown, and the text lists no argv.
+    Event bare(tb::Rec(PT_EV_EXEC, 1, -1, 100, -2, 0));
+    EXPECT_EQ(bare.Find("path", PT_SHOW_BOTH)->kind, PT_FIELD_NULL);
+    EXPECT_EQ(bare.Find("argv", PT_SHOW_TEXT), nullptr);
+    EXPECT_NE(bare.Find("argv", PT_SHOW_JSON), nullptr);
+}
+
+TEST(Decoders, WaitStatusOnlyWhenTheWaitReturned) {
+    Event wait(tb::Rec(PT_EV_WAIT, 1, -1, 100, 4242, 0x100));
+    EXPECT_EQ(wait.Find("status", PT_SHOW_TEXT)->v.i, 0x100);
+    EXPECT_EQ(wait.Find("status", PT_SHOW_JSON)->v.u, 0x100u);
+    Event failed(tb::Rec(PT_EV_WAIT, 1, -1, 100, -10, 0));
+    EXPECT_EQ(failed.Find("status", PT_SHOW_JSON)->kind, PT_FIELD_NULL);
+    Event pclose(tb::Rec(PT_EV_PCLOSE, 1, 3, 100, 0x500, 4242, 88));
+    EXPECT_EQ(pclose.Find("child", PT_SHOW_JSON)->v.u, 4242u);
+    EXPECT_EQ(pclose.Find("status", PT_SHOW_JSON)->v.u, 0x500u);
+    EXPECT_EQ(pt_event_info(PT_EV_PCLOSE)->result, PT_RESULT_STATUS);
+}
+
+TEST(Decoders, NotesOfTheRecorder) {
+    tb::Bytes site(sizeof(pt_callsite_payload));
+    pt_callsite_payload c = {0x401234, 0x400000, 0x401200};
+    memcpy(site.data(), &c, sizeof c);
+    for (char ch : std::string("main"))
+        site.push_back(static_cast<uint8_t>(ch));
+    site.push_back(0);
+    Event callsite(tb::Rec(PT_EV_CALLSITE, 1, 3, 100, 0, 144), site);
+    EXPECT_EQ(callsite.Find("record_offset", PT_SHOW_BOTH)->v.u, 144u);
+    const pt_field *sym = callsite.Find("symbol", PT_SHOW_TEXT);
+    ASSERT_NE(sym, nullptr);
+    EXPECT_EQ(sym->kind, PT_FIELD_SYMBOL_OFFSET);
+    EXPECT_EQ(sym->v.sym.offset, 0x34u);
+    EXPECT_TRUE(sym->glued);
+    EXPECT_STREQ(callsite.Find("module_base", PT_SHOW_BOTH)->label, "module=");
+    // A module whose build id claims more bytes than it has: only its
+    // address, for the text.
+    tb::Bytes bad(sizeof(pt_module_payload));
+    pt_module_payload m = {};
+    m.base = 0x400000;
+    m.build_id_len = 99;
+    memcpy(bad.data(), &m, sizeof m);
+    Event module(tb::Rec(PT_EV_MODULE, 1, -1, 100, 0, 0x7f00), bad);
+    EXPECT_EQ(module.Shape(), "base:" + K(PT_FIELD_HEX) + ":T");
+    EXPECT_EQ(module.Find("base", PT_SHOW_TEXT)->v.u, 0x7f00u);
+}
+
+TEST(Decoders, UnknownTypesShowWhatEveryRecordHas) {
+    Event odd(tb::Rec(50, 1, 3, 100, 1, 77, 88), tb::Text("raw"));
+    EXPECT_EQ(odd.Shape(), "fd:" + K(PT_FIELD_FD) + ":T arg:" + K(PT_FIELD_UINT) +
+                               ":T data:" + K(PT_FIELD_DATA) + ":J");
+}
+
+TEST(Fields, NoDecoderOverrunsTheList) {
+    pt_fields f;
+    f.n = 0;
+    for (int i = 0; i < 3 * PT_FIELDS_MAX; i++)
+        pt_field_uint(&f, "x", PT_SHOW_BOTH, (uint64_t)i);
+    EXPECT_EQ(f.n, (size_t)PT_FIELDS_MAX);
+    EXPECT_EQ(f.v[PT_FIELDS_MAX - 1].v.u, (uint64_t)PT_FIELDS_MAX - 1);
+}
+
+} // namespace
