@@ -21,20 +21,4 @@ void dump_json_event(FILE *out, const struct pt_merged *m, uint64_t t0);
 /* Writes t - t0 in seconds with the given number of decimals (6 or 9). */
 void dump_rel_time(FILE *out, uint64_t t, uint64_t t0, int decimals);
 
-/* "hooked", "unhooked" or "unknown", from header flags. */
-const char *dump_stdio_state(uint32_t hdr_flags);
-
-/* True when the capture holds fewer bytes than the call moved. */
-int dump_data_cut(const struct pt_record *r);
-
-/* True for an exec record left begun because the exec succeeded. */
-int dump_exec_succeeded(const struct pt_record *r);
-
-/* True for a record of a call that had not returned when the trace ended
- * (a successful exec is not one). */
-int dump_unfinished(const struct pt_record *r);
-
-/* The call's return value (valid when not unfinished). */
-int64_t dump_result(const struct pt_record *r);
-
 #endif /* PIPETRACE_TOOLS_DUMP_H */

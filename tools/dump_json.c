@@ -1,14 +1,13 @@
 /* The JSON-lines form of `pipetrace dump`: one object per line, process
  * lines first, then calls in time order.  Strings map each byte to one
  * code point (see escape.h), so captured bytes survive exactly. */
-#define _GNU_SOURCE
-#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "dump.h"
 #include "escape.h"
 #include "trace/events.h"
+#include "trace/fields.h"
 #include "trace/names.h"
 #include "trace/payload.h"
 
@@ -21,8 +20,7 @@ static void json_str_field(FILE *out, const char *key, const char *value) {
     esc_json_str(out, value);
 }
 
-static void json_name_list(FILE *out, const char *key, const char **names, size_t n) {
-    json_key(out, key);
+static void json_names(FILE *out, const char **names, size_t n) {
     putc('[', out);
     for (size_t i = 0; i < n; i++) {
         fputs(i ? "," : "", out);
@@ -32,7 +30,7 @@ static void json_name_list(FILE *out, const char *key, const char **names, size_
 }
 
 /* Unnamed bits are kept, as a hex string, rather than silently dropped. */
-static void json_open_flags(FILE *out, const char *key, uint64_t flags, int with_access) {
+static void json_open_flags(FILE *out, uint64_t flags, int with_access) {
     const char *names[32];
     char rest_hex[24];
     uint64_t rest;
@@ -41,7 +39,7 @@ static void json_open_flags(FILE *out, const char *key, uint64_t flags, int with
         snprintf(rest_hex, sizeof rest_hex, "%#" PRIx64, rest);
         names[n++] = rest_hex;
     }
-    json_name_list(out, key, names, n);
+    json_names(out, names, n);
 }
 
 static void json_errno_name(FILE *out, int err) {
@@ -104,7 +102,7 @@ void dump_json_process(FILE *out, const struct pt_file *f) {
             h->start_real_ns);
     fprintf(out, ",\"fork_child\":%s", h->flags & PT_HDR_FORK_CHILD ? "true" : "false");
     fprintf(out, ",\"all_fds\":%s", h->flags & PT_HDR_ALL_FDS ? "true" : "false");
-    json_str_field(out, "stdio", dump_stdio_state(h->flags));
+    json_str_field(out, "stdio", pt_stdio_state_name(h->flags));
     json_key(out, "data_limit");
     if (h->data_limit == UINT32_MAX)
         fputs("\"full\"", out);
@@ -127,10 +125,11 @@ static void json_object(FILE *out, const struct pt_record *r) {
 static void json_fd_flags(FILE *out, const struct pt_record *r) {
     const char *names[8];
     size_t n = pt_fd_flag_names(r->fd_flags, names, 8);
+    json_key(out, "fd_flags");
     if (r->fd_flags & PT_FDF_KNOWN)
-        json_name_list(out, "fd_flags", names, n);
+        json_names(out, names, n);
     else
-        fputs(",\"fd_flags\":null", out);
+        fputs("null", out);
 }
 
 static void json_call_name(FILE *out, const struct pt_record *r) {
@@ -155,17 +154,17 @@ static void json_times(FILE *out, const struct pt_record *r, uint64_t t0) {
 }
 
 static void json_result(FILE *out, const struct pt_record *r) {
-    int failed = !dump_unfinished(r) && dump_result(r) < 0;
-    if (dump_unfinished(r))
+    int failed = !pt_event_unfinished(r) && pt_event_result(r) < 0;
+    if (pt_event_unfinished(r))
         fputs(",\"result\":null", out);
     else
-        fprintf(out, ",\"result\":%" PRId64, dump_result(r));
+        fprintf(out, ",\"result\":%" PRId64, pt_event_result(r));
     json_key(out, "errno");
     if (failed)
-        json_errno_name(out, pt_result_errno(dump_result(r)));
+        json_errno_name(out, pt_result_errno(pt_event_result(r)));
     else
         fputs("null", out);
-    json_str_field(out, "state", dump_unfinished(r) ? "unfinished" : "done");
+    json_str_field(out, "state", pt_event_unfinished(r) ? "unfinished" : "done");
 }
 
 static void json_common(FILE *out, const struct pt_merged *m, uint64_t t0) {
@@ -186,197 +185,83 @@ static void json_common(FILE *out, const struct pt_merged *m, uint64_t t0) {
 
 /* --- call lines: fields by type ----------------------------------------- */
 
-static void json_data(FILE *out, const struct pt_event *ev) {
-    json_key(out, "data");
-    esc_json_quoted(out, ev->payload, ev->rec->data_len);
-    fprintf(out, ",\"data_len\":%" PRIu32 ",\"data_cut\":%s", ev->rec->data_len,
-            dump_data_cut(ev->rec) ? "true" : "false");
+static void json_data(FILE *out, const struct pt_field *f) {
+    esc_json_quoted(out, f->v.data.p, f->v.data.len);
+    fprintf(out, ",\"data_len\":%zu,\"data_cut\":%s", f->v.data.len,
+            f->v.data.cut ? "true" : "false");
 }
 
-static void json_pipe(FILE *out, const struct pt_event *ev) {
-    struct pt_pipe_payload p;
-    if (pt_payload_pair(ev, &p))
-        fprintf(out, ",\"fds\":[%" PRId32 ",%" PRId32 "],\"inos\":[%" PRIu64 ",%" PRIu64 "]",
-                p.fds[0], p.fds[1], p.ino[0], p.ino[1]);
-    else
-        fputs(",\"fds\":null", out);
-    json_open_flags(out, "flags", ev->rec->type == PT_EV_PIPE2 ? ev->rec->arg : 0, 0);
+static void json_pair(FILE *out, const struct pt_field *f) {
+    fprintf(out, "[%" PRId32 ",%" PRId32 "],\"inos\":[%" PRIu64 ",%" PRIu64 "]", f->v.pair.fds[0],
+            f->v.pair.fds[1], f->v.pair.inos[0], f->v.pair.inos[1]);
 }
 
-/* The first payload string as "path", the rest (if wanted) as "argv". */
-static void json_strings(FILE *out, const struct pt_event *ev, int with_argv) {
+static void json_strings(FILE *out, const struct pt_field *f) {
     size_t pos = 0, len;
     const uint8_t *s;
-    json_key(out, "path");
-    if (pt_payload_next_string(ev, &pos, &s, &len))
-        esc_json_quoted(out, s, len);
-    else
-        fputs("null", out);
-    if (!with_argv)
-        return;
-    json_key(out, "argv");
     putc('[', out);
-    for (int i = 0; pt_payload_next_string(ev, &pos, &s, &len); i++) {
+    for (int i = 0; pt_strings_next(f->v.bytes.p, f->v.bytes.len, &pos, &s, &len); i++) {
         fputs(i ? "," : "", out);
         esc_json_quoted(out, s, len);
     }
     putc(']', out);
 }
 
-static void json_command(FILE *out, const struct pt_event *ev) {
-    size_t pos = 0, len;
-    const uint8_t *s;
-    json_key(out, "command");
-    if (pt_payload_next_string(ev, &pos, &s, &len))
-        esc_json_quoted(out, s, len);
-    else
+static void json_value(FILE *out, const struct pt_field *f) {
+    switch (f->kind) {
+    case PT_FIELD_NULL:
         fputs("null", out);
-}
-
-static void json_fork(FILE *out, const struct pt_record *r) {
-    if (!dump_unfinished(r) && r->result > 0)
-        fprintf(out, ",\"child\":%" PRId64, r->result);
-    else
-        fputs(",\"child\":null", out);
-}
-
-static void json_fcntl(FILE *out, const struct pt_record *r) {
-    int cmd = (int)(uint32_t)r->arg;
-    const char *name = pt_fcntl_cmd_name(cmd);
-    json_key(out, "cmd");
-    if (name != NULL)
-        esc_json_str(out, name);
-    else
-        fprintf(out, "%d", cmd);
-    fprintf(out, ",\"value\":%" PRIu32, (uint32_t)(r->arg >> 32));
-    if (cmd == F_SETFL)
-        json_open_flags(out, "flags", r->arg >> 32, 0);
-}
-
-static void json_module(FILE *out, const struct pt_event *ev) {
-    struct pt_module_info m;
-    if (!pt_payload_module(ev, &m))
-        return;
-    fprintf(out, ",\"base\":%" PRIu64, m.base);
-    json_key(out, "path");
-    esc_json_quoted(out, m.path, m.path_len);
-    fputs(",\"build_id\":\"", out);
-    for (size_t i = 0; i < m.build_id_len; i++)
-        fprintf(out, "%02x", m.build_id[i]);
-    putc('"', out);
-}
-
-static void json_callsite(FILE *out, const struct pt_event *ev) {
-    struct pt_callsite_info c;
-    fprintf(out, ",\"record_offset\":%" PRIu64, ev->rec->arg);
-    if (!pt_payload_callsite(ev, &c))
-        return;
-    fprintf(out, ",\"addr\":%" PRIu64 ",\"module_base\":%" PRIu64, c.addr, c.module_base);
-    json_key(out, "symbol");
-    esc_json_quoted(out, c.symbol, c.symbol_len);
-    fprintf(out, ",\"symbol_addr\":%" PRIu64, c.symbol_addr);
-}
-
-static void json_untraced(FILE *out, const struct pt_event *ev) {
-    const char *reason = pt_untraced_reason_name((unsigned)ev->rec->arg);
-    json_strings(out, ev, 0);
-    json_key(out, "reason");
-    if (reason != NULL)
-        esc_json_str(out, reason);
-    else
-        fprintf(out, "%" PRIu64, ev->rec->arg);
-}
-
-/* A wait's status, or null when the wait had not returned (or failed):
- * the trace has no status then. */
-static void json_wait_status(FILE *out, const struct pt_record *r, uint64_t status) {
-    if (dump_unfinished(r) || dump_result(r) < 0)
-        fputs(",\"status\":null", out);
-    else
-        fprintf(out, ",\"status\":%" PRIu64, status);
-}
-
-static void json_by_type(FILE *out, const struct pt_event *ev) {
-    const struct pt_record *r = ev->rec;
-    switch (r->type) {
-    case PT_EV_READ ... PT_EV_STDIO_WRITE:
-        json_data(out, ev);
         break;
-    case PT_EV_PIPE:
-    case PT_EV_PIPE2:
-    case PT_EV_SOCKETPAIR:
-        json_pipe(out, ev);
+    case PT_FIELD_INT:
+    case PT_FIELD_STATUS:
+        fprintf(out, "%" PRId64, f->v.i);
         break;
-    case PT_EV_DUP2:
-        fprintf(out, ",\"newfd\":%" PRIu64, r->arg);
+    case PT_FIELD_UINT:
+    case PT_FIELD_HEX:
+    case PT_FIELD_FD_FLAGS:
+        fprintf(out, "%" PRIu64, f->v.u);
         break;
-    case PT_EV_DUP3:
-        fprintf(out, ",\"newfd\":%" PRIu32, (uint32_t)r->arg);
-        json_open_flags(out, "flags", r->arg >> 32, 0);
+    case PT_FIELD_NAME:
+        esc_json_str(out, f->v.name);
         break;
-    case PT_EV_FCNTL:
-        json_fcntl(out, r);
+    case PT_FIELD_FD:
+        fprintf(out, "%" PRId32, f->v.fd.fd);
         break;
-    case PT_EV_OPEN:
-        json_strings(out, ev, 0);
-        json_open_flags(out, "flags", r->arg, 1);
+    case PT_FIELD_PAIR:
+        json_pair(out, f);
         break;
-    case PT_EV_CLOSE_RANGE:
-        fprintf(out, ",\"last\":%" PRIu32 ",\"range_flags\":%" PRIu32, (uint32_t)r->arg,
-                (uint32_t)(r->arg >> 32));
+    case PT_FIELD_OPEN_FLAGS:
+        json_open_flags(out, f->v.flags.bits, f->v.flags.with_access);
         break;
-    case PT_EV_FORK:
-    case PT_EV_VFORK:
-        json_fork(out, r);
+    case PT_FIELD_STRING:
+        esc_json_quoted(out, f->v.bytes.p, f->v.bytes.len);
         break;
-    case PT_EV_SPAWN:
-        json_fork(out, r);
-        json_strings(out, ev, 1);
+    case PT_FIELD_STRINGS:
+        json_strings(out, f);
         break;
-    case PT_EV_EXEC:
-        json_strings(out, ev, 1);
+    case PT_FIELD_DATA:
+        json_data(out, f);
         break;
-    case PT_EV_EXIT:
-        fprintf(out, ",\"status\":%" PRIu64, r->arg);
+    case PT_FIELD_HEX_BYTES:
+        putc('"', out);
+        for (size_t i = 0; i < f->v.bytes.len; i++)
+            fprintf(out, "%02x", f->v.bytes.p[i]);
+        putc('"', out);
         break;
-    case PT_EV_WAIT:
-        json_wait_status(out, r, r->arg);
-        break;
-    case PT_EV_PCLOSE:
-        fprintf(out, ",\"child\":%" PRIu64, r->arg);
-        json_wait_status(out, r, (uint64_t)r->result);
-        break;
-    case PT_EV_UNTRACED_CHILD:
-        json_untraced(out, ev);
-        break;
-    case PT_EV_CALLSITE:
-        json_callsite(out, ev);
-        break;
-    case PT_EV_MODULE:
-        json_module(out, ev);
-        break;
-    case PT_EV_COVERAGE:
-        json_str_field(out, "stdio", dump_stdio_state((uint32_t)r->arg));
-        break;
-    case PT_EV_POPEN:
-    case PT_EV_SYSTEM:
-        json_command(out, ev);
-        break;
-    case PT_EV_MKFIFO:
-        json_strings(out, ev, 0);
-        break;
-    case PT_EV_DUP:
-    case PT_EV_CLOSE:
-    case PT_EV_INHERITED_FD:
-        break;
-    default:
-        json_data(out, ev); /* unknown type: the raw payload */
+    case PT_FIELD_SYMBOL_OFFSET:
+        esc_json_quoted(out, f->v.sym.p, f->v.sym.len);
         break;
     }
 }
 
 void dump_json_event(FILE *out, const struct pt_merged *m, uint64_t t0) {
+    struct pt_fields fields;
     json_common(out, m, t0);
-    json_by_type(out, &m->ev);
+    pt_event_fields(&m->ev, &fields);
+    for (size_t i = 0; i < fields.n; i++)
+        if (fields.v[i].show & PT_SHOW_JSON) {
+            json_key(out, fields.v[i].key);
+            json_value(out, &fields.v[i]);
+        }
     fputs("}\n", out);
 }

@@ -27,8 +27,8 @@ static void arg_object(FILE *out, const struct pt_record *r) {
 }
 
 static void arg_result(FILE *out, const struct pt_record *r) {
-    int64_t res = dump_result(r);
-    if (dump_unfinished(r)) {
+    int64_t res = pt_event_result(r);
+    if (pt_event_unfinished(r)) {
         fputs(",\"result\":null,\"errno\":null,\"state\":\"unfinished\"", out);
         return;
     }
@@ -45,7 +45,7 @@ static void arg_data(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     if (r->type < PT_EV_READ || r->type > PT_EV_STDIO_WRITE)
         return;
-    int64_t res = dump_unfinished(r) ? 0 : dump_result(r);
+    int64_t res = pt_event_unfinished(r) ? 0 : pt_event_result(r);
     uint32_t shown = r->data_len < CHROME_DATA_MAX ? r->data_len : CHROME_DATA_MAX;
     fprintf(out, ",\"bytes\":%" PRId64 ",\"data\":", res > 0 ? res : 0);
     esc_json_quoted(out, ev->payload, shown);
@@ -55,7 +55,9 @@ static void arg_data(FILE *out, const struct pt_event *ev) {
 static void complete_event(struct chrome *c, const struct pt_file *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     const char *name = pt_event_name(r->type);
-    uint64_t end = r->state == PT_DONE ? r->t_end : dump_exec_succeeded(r) ? r->t_start : c->t_last;
+    uint64_t end = r->state == PT_DONE          ? r->t_end
+                   : pt_event_exec_succeeded(r) ? r->t_start
+                                                : c->t_last;
     char image[64];
     pt_file_image(f, image, sizeof image);
     chrome_begin(c, "X", f->hdr->pid, r->tid, r->t_start);
@@ -96,7 +98,7 @@ static void process_instants(struct chrome *c, const struct pt_file *f, const st
         r->state == PT_DONE && r->result > 0) {
         snprintf(name, sizeof name, "%s -> child %" PRId64, pt_event_name(r->type), r->result);
         instant(c, f, r, r->t_end, name);
-    } else if (r->type == PT_EV_EXEC && dump_exec_succeeded(r)) {
+    } else if (r->type == PT_EV_EXEC && pt_event_exec_succeeded(r)) {
         command_of(ev, "exec", name, sizeof name);
         instant(c, f, r, r->t_start, name);
     } else if (r->type == PT_EV_EXIT) {
