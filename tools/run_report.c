@@ -77,7 +77,8 @@ int run_report_begin(struct run_report_state *s, const char *dir) {
         s->before[s->nbefore++] = name;
     }
     closedir(d);
-    qsort(s->before, s->nbefore, sizeof *s->before, cmp_str);
+    if (s->nbefore > 1) /* qsort of NULL, even for 0 items, is undefined */
+        qsort(s->before, s->nbefore, sizeof *s->before, cmp_str);
     return 0;
 }
 
@@ -219,7 +220,8 @@ void run_report_end(const struct run_report_state *s, const char *dir) {
         if (run_is_trace_name(e->d_name) && !was_there(s, e->d_name))
             collect_file(&r, dirfd(d), dir, e->d_name);
     closedir(d);
-    qsort(r.v, r.len, sizeof *r.v, cmp_item);
+    if (r.len > 1)
+        qsort(r.v, r.len, sizeof *r.v, cmp_item);
     size_t n = merge_images(&r);
     fflush(stdout);
     for (size_t i = 0; i < n && i < REPORT_MAX_LINES; i++)
