@@ -140,29 +140,24 @@ int dump_filter_resolve_pipes(struct dump_filter *f, const struct pt_dir *d) {
 
 /* --- -e -------------------------------------------------------------------- */
 
-struct call_class {
+/* strace's classes, from the rows' flags ("all" is every type). */
+static const struct call_class {
     const char *name;
-    uint64_t types;
+    uint32_t flags;
+} classes[] = {
+    {"%read", PT_EVF_IN},         {"%write", PT_EVF_OUT}, {"%desc", PT_EVF_DESC},
+    {"%process", PT_EVF_PROCESS}, {"%meta", PT_EVF_META}, {"all", 0},
 };
 
-#define READS (BIT(PT_EV_READ) | BIT(PT_EV_READV) | BIT(PT_EV_READ_CHK) | BIT(PT_EV_STDIO_READ))
-#define WRITES (BIT(PT_EV_WRITE) | BIT(PT_EV_WRITEV) | BIT(PT_EV_STDIO_WRITE))
-#define META                                                                                       \
-    (BIT(PT_EV_INHERITED_FD) | BIT(PT_EV_CALLSITE) | BIT(PT_EV_MODULE) | BIT(PT_EV_COVERAGE))
-
-static const struct call_class classes[] = {
-    {"%read", READS},
-    {"%write", WRITES},
-    {"%desc", READS | WRITES | BIT(PT_EV_PIPE) | BIT(PT_EV_PIPE2) | BIT(PT_EV_SOCKETPAIR) |
-                  BIT(PT_EV_DUP) | BIT(PT_EV_DUP2) | BIT(PT_EV_DUP3) | BIT(PT_EV_FCNTL) |
-                  BIT(PT_EV_OPEN) | BIT(PT_EV_CLOSE) | BIT(PT_EV_CLOSE_RANGE) | BIT(PT_EV_POPEN) |
-                  BIT(PT_EV_PCLOSE)},
-    {"%process", BIT(PT_EV_FORK) | BIT(PT_EV_VFORK) | BIT(PT_EV_EXEC) | BIT(PT_EV_SPAWN) |
-                     BIT(PT_EV_EXIT) | BIT(PT_EV_WAIT) | BIT(PT_EV_UNTRACED_CHILD) |
-                     BIT(PT_EV_POPEN) | BIT(PT_EV_PCLOSE) | BIT(PT_EV_SYSTEM)},
-    {"%meta", META},
-    {"all", ~(uint64_t)0},
-};
+static uint64_t types_of_class(const struct call_class *c) {
+    uint64_t types = 0;
+    if (c->flags == 0)
+        return ~(uint64_t)0;
+    for (unsigned t = 0; t <= PT_EV_MAX; t++)
+        if (pt_event_info(t)->flags & c->flags)
+            types |= BIT(t);
+    return types;
+}
 
 /* The types dump prints under this name ("read" is read and stdio's). */
 static uint64_t types_named(const char *s, size_t len) {
@@ -178,9 +173,9 @@ static uint64_t types_named(const char *s, size_t len) {
 static int add_call(struct dump_filter *f, const char *s, size_t len, const char *opt) {
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
         if (strlen(classes[i].name) == len && memcmp(classes[i].name, s, len) == 0) {
-            f->calls |= classes[i].types;
+            f->calls |= types_of_class(&classes[i]);
             if (strcmp(classes[i].name, "all") != 0)
-                f->calls_named |= classes[i].types;
+                f->calls_named |= types_of_class(&classes[i]);
             return 0;
         }
     uint64_t types = types_named(s, len);

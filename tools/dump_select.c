@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dump_filter.h"
+#include "trace/events.h"
 #include "trace/payload.h"
 
 #define BIT(type) ((uint64_t)1 << (type))
@@ -223,61 +224,58 @@ static void predict(struct dump_select *s, size_t i, int32_t pid) {
 static void learn_pipe(struct dump_select *s, struct fd_table *t, const struct pt_event *ev) {
     struct pt_pipe_payload p;
     const struct pt_record *r = ev->rec;
+    const struct pt_event_info *row = pt_event_info(r->type);
     if (r->state != PT_DONE || r->result < 0 || !pt_payload_pair(ev, &p))
         return;
-    int pair = r->type == PT_EV_SOCKETPAIR;
-    unsigned kind = r->obj_kind != PT_OBJ_UNKNOWN ? r->obj_kind
-                    : pair                        ? PT_OBJ_SOCKET
-                                                  : PT_OBJ_PIPE;
-    fd_put(s, t, p.fds[0], kind, pair ? 0 : PT_FDF_RDONLY, p.ino[0]);
-    fd_put(s, t, p.fds[1], kind, pair ? 0 : PT_FDF_WRONLY, p.ino[1]);
+    int one_way = row->makes_kind == PT_OBJ_PIPE; /* a socket pair's ends are not */
+    unsigned kind = r->obj_kind != PT_OBJ_UNKNOWN ? r->obj_kind : row->makes_kind;
+    fd_put(s, t, p.fds[0], kind, one_way ? PT_FDF_RDONLY : 0, p.ino[0]);
+    fd_put(s, t, p.fds[1], kind, one_way ? PT_FDF_WRONLY : 0, p.ino[1]);
 }
 
 static int is_dupfd(const struct pt_record *r) {
     int cmd = (int)(uint32_t)r->arg;
-    return r->type == PT_EV_FCNTL && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC);
+    return pt_event_info(r->type)->cls == PT_CLASS_FCNTL &&
+           (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC);
 }
 
 static void learn(struct dump_select *s, size_t i, const struct pt_event *ev) {
     struct fd_table *t = &s->images[i].fds;
     const struct pt_record *r = ev->rec;
+    const struct pt_event_info *row = pt_event_info(r->type);
     int done = r->state == PT_DONE;
     int32_t pid = s->dir->files[i].hdr->pid;
-    switch (r->type) {
-    case PT_EV_PIPE:
-    case PT_EV_PIPE2:
-    case PT_EV_SOCKETPAIR:
+    /* The recorder's notes other than inherited_fd (which the caller
+     * learns) say nothing about what an fd is. */
+    if (row->flags & PT_EVF_META)
+        return;
+    switch (row->cls) {
+    case PT_CLASS_PAIR:
         learn_pipe(s, t, ev);
         return;
-    case PT_EV_DUP:
-    case PT_EV_DUP2:
-    case PT_EV_DUP3:
+    case PT_CLASS_DUP:
         fd_put(s, t, r->fd, r->obj_kind, rec_acc(r), r->obj_ino);
         if (done && r->result >= 0)
             fd_put(s, t, (int32_t)r->result, r->obj_kind, rec_acc(r), r->obj_ino);
         return;
-    case PT_EV_CLOSE:
+    case PT_CLASS_CLOSE:
         if (done)
             fd_remove_range(t, r->fd, r->fd);
         return;
-    case PT_EV_CLOSE_RANGE:
+    case PT_CLASS_CLOSE_RANGE:
         if (done && r->result == 0 && !((r->arg >> 32) & CLOSE_RANGE_CLOEXEC))
             fd_remove_range(t, r->fd, (uint32_t)r->arg);
         return;
-    case PT_EV_FORK:
-    case PT_EV_VFORK:
-    case PT_EV_SPAWN:
+    case PT_CLASS_FORK:
         if (done && r->result > 0)
             predict(s, i, (int32_t)r->result);
         return;
-    case PT_EV_EXEC:
+    case PT_CLASS_EXEC:
         if (r->state == PT_BEGUN) /* it succeeded: the next image is ours */
             predict(s, i, pid);
         return;
-    case PT_EV_CALLSITE:
-    case PT_EV_MODULE:
-    case PT_EV_COVERAGE:
-        return;
+    default:
+        break;
     }
     if (is_dupfd(r) && done && r->result >= 0)
         fd_put(s, t, (int32_t)r->result, r->obj_kind, rec_acc(r), r->obj_ino);
@@ -288,23 +286,18 @@ static void learn(struct dump_select *s, size_t i, const struct pt_event *ev) {
 /* --- deciding ---------------------------------------------------------------- */
 
 static int is_bookkeeping(struct dump_select *s, size_t i, const struct pt_record *r) {
-    switch (r->type) {
-    case PT_EV_MODULE:
-    case PT_EV_CALLSITE:
+    const struct pt_event_info *row = pt_event_info(r->type);
+    if (row->flags & PT_EVF_HIDDEN)
         return 1;
-    case PT_EV_INHERITED_FD:
+    if (row->cls == PT_CLASS_INHERITED)
         return s->images[i].has_table && fd_unchanged(&s->images[i].fds, r);
-    default:
-        return 0;
-    }
+    return 0;
 }
 
 static int on_pipe(const struct dump_filter *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     struct pt_pipe_payload p;
-    int have_pair =
-        (r->type == PT_EV_PIPE || r->type == PT_EV_PIPE2 || r->type == PT_EV_SOCKETPAIR) &&
-        pt_payload_pair(ev, &p);
+    int have_pair = pt_event_info(r->type)->payload == PT_PAYLOAD_PAIR && pt_payload_pair(ev, &p);
     for (size_t k = 0; k < f->npipe_inos; k++) {
         uint64_t ino = f->pipe_inos[k];
         if (r->obj_kind != PT_OBJ_UNKNOWN && r->obj_ino == ino)
@@ -330,7 +323,7 @@ int dump_select_event(struct dump_select *s, const struct pt_merged *m) {
                (f->npipe_inos == 0 || on_pipe(f, &m->ev));
     if (show && !s->json && !f->all && r->type <= PT_EV_MAX && !(f->calls_named & BIT(r->type)))
         show = !is_bookkeeping(s, i, r);
-    if (r->type == PT_EV_INHERITED_FD)
+    if (pt_event_info(r->type)->cls == PT_CLASS_INHERITED)
         fd_put(s, &st->fds, r->fd, r->obj_kind, rec_acc(r), r->obj_ino);
     else
         learn(s, i, &m->ev);

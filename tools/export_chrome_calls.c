@@ -43,7 +43,7 @@ static void arg_result(FILE *out, const struct pt_record *r) {
 
 static void arg_data(FILE *out, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
-    if (r->type < PT_EV_READ || r->type > PT_EV_STDIO_WRITE)
+    if (!pt_event_moves_data(r->type))
         return;
     int64_t res = pt_event_unfinished(r) ? 0 : pt_event_result(r);
     uint32_t shown = r->data_len < CHROME_DATA_MAX ? r->data_len : CHROME_DATA_MAX;
@@ -94,20 +94,33 @@ static void command_of(const struct pt_event *ev, const char *verb, char *buf, s
 static void process_instants(struct chrome *c, const struct pt_file *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     char name[160];
-    if ((r->type == PT_EV_FORK || r->type == PT_EV_VFORK || r->type == PT_EV_SPAWN) &&
-        r->state == PT_DONE && r->result > 0) {
+    switch (pt_event_info(r->type)->cls) {
+    case PT_CLASS_FORK:
+        if (r->state != PT_DONE || r->result <= 0)
+            return;
         snprintf(name, sizeof name, "%s -> child %" PRId64, pt_event_name(r->type), r->result);
         instant(c, f, r, r->t_end, name);
-    } else if (r->type == PT_EV_EXEC && pt_event_exec_succeeded(r)) {
+        return;
+    case PT_CLASS_EXEC:
+        if (!pt_event_exec_succeeded(r))
+            return;
         command_of(ev, "exec", name, sizeof name);
         instant(c, f, r, r->t_start, name);
-    } else if (r->type == PT_EV_EXIT) {
+        return;
+    case PT_CLASS_EXIT:
         snprintf(name, sizeof name, "exit %" PRIu64, r->arg);
         instant(c, f, r, r->t_start, name);
-    } else if (r->type == PT_EV_UNTRACED_CHILD && r->result >= 0) {
+        return;
+    case PT_CLASS_UNTRACED: {
         const char *why = pt_untraced_reason_name((unsigned)r->arg);
+        if (r->result < 0)
+            return;
         snprintf(name, sizeof name, "untraced child (%s)", why != NULL ? why : "?");
         instant(c, f, r, r->t_start, name);
+        return;
+    }
+    default:
+        return;
     }
 }
 
@@ -124,9 +137,12 @@ static void blocked_instant(struct chrome *c, const struct pt_file *f, const str
     instant(c, f, r, r->t_start, name);
 }
 
+/* A call that returns: not exit, not the recorder's notes, not a type
+ * this version does not know. */
 static int is_call(unsigned type) {
-    return type != PT_EV_EXIT && type != PT_EV_UNTRACED_CHILD &&
-           !(type >= PT_EV_INHERITED_FD && type <= PT_EV_COVERAGE) && pt_event_name(type) != NULL;
+    const struct pt_event_info *row = pt_event_info(type);
+    return row->name != NULL &&
+           (row->result == PT_RESULT_NUMBER || row->result == PT_RESULT_STATUS);
 }
 
 void chrome_record(struct chrome *c, const struct pt_file *f, const struct pt_event *ev) {

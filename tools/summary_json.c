@@ -7,9 +7,10 @@
 #include "trace/events.h"
 #include "trace/names.h"
 
+/* The recorder's notes are not calls the program made. */
 int summary_counted_call(unsigned type) {
-    return type <= PT_EV_MAX && type != PT_EV_INHERITED_FD && type != PT_EV_CALLSITE &&
-           type != PT_EV_MODULE && type != PT_EV_COVERAGE && type != PT_EV_NONE;
+    const struct pt_event_info *row = pt_event_info(type);
+    return row->name != NULL && !(row->flags & PT_EVF_META);
 }
 
 static void json_argv(FILE *out, const struct pt_image *img) {

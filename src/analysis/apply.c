@@ -9,6 +9,7 @@
 
 #include "decode.h"
 #include "model_impl.h"
+#include "trace/events.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -48,7 +49,7 @@ static void count(struct pt_model *m, struct pt_image *img, const struct pt_reco
         return;
     if (r->result < 0)
         s->errors++;
-    else if (pt_is_read(r->type) || pt_is_write(r->type))
+    else if (pt_event_moves_data(r->type))
         s->bytes += (uint64_t)r->result;
     if (r->t_end >= r->t_start)
         s->ns += r->t_end - r->t_start;
@@ -56,7 +57,7 @@ static void count(struct pt_model *m, struct pt_image *img, const struct pt_reco
 
 static void keep_pending(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
-    if (r->state != PT_BEGUN || r->type == PT_EV_EXEC || img->npending >= MAX_PENDING)
+    if (r->state != PT_BEGUN || pt_event_exec_succeeded(r) || img->npending >= MAX_PENDING)
         return;
     struct pt_pending *v = realloc(img->pending, (img->npending + 1) * sizeof *v);
     if (v == NULL) {
@@ -69,8 +70,9 @@ static void keep_pending(struct pt_model *m, struct pt_image *img, const struct 
 
 /* --- I/O ----------------------------------------------------------------- */
 
-static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
-                     uint64_t offset) {
+static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    const struct pt_record *r = ev->ev.rec;
+    int writes = pt_event_writes(r->type);
     struct pt_fdent *e = pt_fd_seen(m, img, r);
     if (e != NULL)
         e->used = 1;
@@ -78,12 +80,12 @@ static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_r
         return;
     struct pt_pipe *p = pt_pipe_get(m, r->obj_ino, r->obj_kind);
     struct pt_pipe_use *u = p ? pt_pipe_use_of(p, img->index) : NULL;
-    if (u != NULL && r->state == PT_BEGUN && pt_is_write(r->type))
-        pt_pipe_begun_write(m, p, img, r, offset);
+    if (u != NULL && r->state == PT_BEGUN && writes)
+        pt_pipe_begun_write(m, p, img, r, ev->ev.offset);
     if (u == NULL || !done_ok(r))
         return;
     uint64_t n = (uint64_t)r->result;
-    if (pt_is_write(r->type)) {
+    if (writes) {
         u->calls_written++;
         u->bytes_written += n;
         p->bytes_written += n;
@@ -123,19 +125,19 @@ static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt
     struct pt_pipe_payload pp;
     if (r->state != PT_DONE || r->result != 0 || !pt_decode_pipe(&ev->ev, &pp))
         return;
-    uint64_t flags = r->type == PT_EV_PIPE2 ? r->arg : 0;
-    int socket = r->type == PT_EV_SOCKETPAIR;
-    uint8_t kind = socket ? PT_OBJ_SOCKET : PT_OBJ_PIPE;
+    uint64_t flags = pt_event_open_flags(r);
+    uint8_t kind = pt_event_info(r->type)->makes_kind;
+    int one_way = kind == PT_OBJ_PIPE; /* a socket pair's ends are not */
     uint8_t base = open_fd_flags(flags);
     for (int end = 0; end < 2; end++) {
         struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, pp.fds[end], flags, NULL);
         img->last_created[end] = o;
-        uint8_t access = socket ? 0 : end == 0 ? PT_FDF_RDONLY : PT_FDF_WRONLY;
+        uint8_t access = !one_way ? 0 : end == 0 ? PT_FDF_RDONLY : PT_FDF_WRONLY;
         struct pt_fdent *e =
             pt_fd_open(m, img, pp.fds[end], kind, pp.ino[end], base | access, o, r->t_start);
         if (e != NULL)
             e->created_here = 1;
-        struct pt_pipe *p = socket ? NULL : pt_pipe_get(m, pp.ino[end], kind);
+        struct pt_pipe *p = one_way ? pt_pipe_get(m, pp.ino[end], kind) : NULL;
         if (p != NULL && p->created == NULL)
             p->created = o;
     }
@@ -168,12 +170,7 @@ static void apply_dup(struct pt_model *m, struct pt_image *img, const struct pt_
     const struct pt_record *r = ev->ev.rec;
     if (!done_ok(r))
         return;
-    if (r->type == PT_EV_DUP)
-        dup_fd(m, img, ev, (int)r->result, 0);
-    else if (r->type == PT_EV_DUP2)
-        dup_fd(m, img, ev, (int)r->result, 0);
-    else
-        dup_fd(m, img, ev, (int)r->result, r->arg >> 32);
+    dup_fd(m, img, ev, (int)r->result, pt_event_open_flags(r));
 }
 
 static void apply_fcntl(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
@@ -207,12 +204,13 @@ static void apply_open(struct pt_model *m, struct pt_image *img, const struct pt
     uint8_t access = acc == O_RDONLY   ? PT_FDF_RDONLY
                      : acc == O_WRONLY ? PT_FDF_WRONLY
                                        : PT_FDF_RDONLY | PT_FDF_WRONLY;
-    struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, fd, r->arg, NULL);
+    uint64_t flags = pt_event_open_flags(r);
+    struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, fd, flags, NULL);
     img->last_created[0] = o;
     img->last_created[1] = NULL;
-    uint8_t kind = r->obj_kind ? r->obj_kind : PT_OBJ_FIFO;
+    uint8_t kind = r->obj_kind ? r->obj_kind : pt_event_info(r->type)->makes_kind;
     struct pt_fdent *e =
-        pt_fd_open(m, img, fd, kind, r->obj_ino, access | open_fd_flags(r->arg), o, r->t_start);
+        pt_fd_open(m, img, fd, kind, r->obj_ino, access | open_fd_flags(flags), o, r->t_start);
     if (e != NULL)
         e->created_here = 1;
     struct pt_pipe *p = kind == PT_OBJ_FIFO ? pt_model_pipe(m, r->obj_ino) : NULL;
@@ -227,7 +225,8 @@ static void apply_popen(struct pt_model *m, struct pt_image *img, const struct p
     const struct pt_record *r = ev->ev.rec;
     if (r->state != PT_DONE || r->fd < 0 || r->obj_kind == PT_OBJ_UNKNOWN)
         return;
-    struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, r->fd, r->arg, NULL);
+    struct pt_origin *o =
+        created(m, img, ev, PT_ORIGIN_CREATED, r->fd, pt_event_open_flags(r), NULL);
     img->last_created[0] = o;
     img->last_created[1] = NULL;
     uint8_t flags = (r->fd_flags & PT_FDF_KNOWN) ? r->fd_flags : 0;
@@ -241,7 +240,8 @@ static void apply_popen(struct pt_model *m, struct pt_image *img, const struct p
 
 /* --- closing ------------------------------------------------------------- */
 
-static void apply_close(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+static void apply_close(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    const struct pt_record *r = ev->ev.rec;
     struct pt_fdent *e = pt_fdtable_find(&img->fds, r->fd);
     if (e != NULL)
         e->used = 1;
@@ -253,14 +253,17 @@ static void apply_close(struct pt_model *m, struct pt_image *img, const struct p
 /* pclose closes the stream's fd before it waits (so even a pclose still
  * waiting has let go of it), then reaps the popen child: a wait whose pid is
  * in arg and status in result. */
-static void apply_pclose(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+static void apply_pclose(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    const struct pt_record *r = ev->ev.rec;
     pt_fd_close(m, img, r->fd, r->t_start);
     if (r->state != PT_DONE || r->arg == 0 || r->arg > INT32_MAX || r->result < 0)
         return;
     pt_image_waited_for(m, (int32_t)r->arg, (int)r->result, r->t_end);
 }
 
-static void apply_close_range(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+static void apply_close_range(struct pt_model *m, struct pt_image *img,
+                              const struct pt_merged *ev) {
+    const struct pt_record *r = ev->ev.rec;
     if (!done_ok(r))
         return;
     uint32_t first = (uint32_t)r->fd, last = (uint32_t)r->arg;
@@ -375,85 +378,71 @@ static void keep_exec(struct pt_model *m, struct pt_image *img, const struct pt_
         m->oom = 1;
 }
 
-static void apply_process(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+/* fork, vfork, posix_spawn: the child's image begins with this image's
+ * fds (a spawned child runs its own program at once). */
+static void apply_fork(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
-    switch (r->type) {
-    case PT_EV_FORK:
-    case PT_EV_VFORK:
-        pt_image_forked(m, img, r, 0);
-        break;
-    case PT_EV_SPAWN:
-        pt_image_forked(m, img, r, 1);
-        break;
-    case PT_EV_EXEC:
-        if (r->state == PT_BEGUN) { /* it never came back: it succeeded */
-            img->end = PT_END_EXEC;
-            img->t_end = r->t_start;
-            keep_exec(m, img, ev);
-        }
-        break;
-    case PT_EV_EXIT:
-        img->end = PT_END_EXIT;
-        img->exit_code = (int)(r->arg & 0xff);
+    pt_image_forked(m, img, r, (pt_event_info(r->type)->flags & PT_EVF_SPAWNS) != 0);
+}
+
+static void apply_exec(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    const struct pt_record *r = ev->ev.rec;
+    if (r->state == PT_BEGUN) { /* it never came back: it succeeded */
+        img->end = PT_END_EXEC;
         img->t_end = r->t_start;
-        break;
-    case PT_EV_WAIT:
-        pt_image_waited(m, img, r);
-        break;
-    case PT_EV_UNTRACED_CHILD:
-        apply_untraced(m, img, ev);
-        break;
+        keep_exec(m, img, ev);
     }
 }
 
-void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+static void apply_exit(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
-    count(m, img, r);
+    (void)m;
+    img->end = PT_END_EXIT;
+    img->exit_code = (int)(r->arg & 0xff);
+    img->t_end = r->t_start;
+}
+
+static void apply_wait(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    pt_image_waited(m, img, ev->ev.rec);
+}
+
+static void apply_coverage(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    (void)m;
+    if (ev->ev.rec->arg & PT_HDR_STDIO_UNHOOKED)
+        img->stdio_unhooked = 1;
+}
+
+/* --- dispatch ------------------------------------------------------------ */
+
+typedef void apply_fn(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev);
+
+/* What each class of record (events.h) changes; a class with no entry
+ * changes nothing (inherited fds are read by model.c before the image's
+ * first call). */
+static apply_fn *const apply_class[PT_CLASS_COUNT] = {
+    [PT_CLASS_IO] = apply_io,
+    [PT_CLASS_PAIR] = apply_pipe,
+    [PT_CLASS_OPEN] = apply_open,
+    [PT_CLASS_POPEN] = apply_popen,
+    [PT_CLASS_DUP] = apply_dup,
+    [PT_CLASS_FCNTL] = apply_fcntl,
+    [PT_CLASS_CLOSE] = apply_close,
+    [PT_CLASS_CLOSE_RANGE] = apply_close_range,
+    [PT_CLASS_PCLOSE] = apply_pclose,
+    [PT_CLASS_FORK] = apply_fork,
+    [PT_CLASS_EXEC] = apply_exec,
+    [PT_CLASS_EXIT] = apply_exit,
+    [PT_CLASS_WAIT] = apply_wait,
+    [PT_CLASS_UNTRACED] = apply_untraced,
+    [PT_CLASS_CALLSITE] = apply_callsite,
+    [PT_CLASS_MODULE] = apply_module,
+    [PT_CLASS_COVERAGE] = apply_coverage,
+};
+
+void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    apply_fn *apply = apply_class[pt_event_info(ev->ev.rec->type)->cls];
+    count(m, img, ev->ev.rec);
     keep_pending(m, img, ev);
-    switch (r->type) {
-    case PT_EV_READ ... PT_EV_STDIO_WRITE:
-        apply_io(m, img, r, ev->ev.offset);
-        break;
-    case PT_EV_PIPE:
-    case PT_EV_PIPE2:
-    case PT_EV_SOCKETPAIR:
-        apply_pipe(m, img, ev);
-        break;
-    case PT_EV_DUP ... PT_EV_DUP3:
-        apply_dup(m, img, ev);
-        break;
-    case PT_EV_FCNTL:
-        apply_fcntl(m, img, ev);
-        break;
-    case PT_EV_OPEN:
-        apply_open(m, img, ev);
-        break;
-    case PT_EV_POPEN:
-        apply_popen(m, img, ev);
-        break;
-    case PT_EV_CLOSE:
-        apply_close(m, img, r);
-        break;
-    case PT_EV_PCLOSE:
-        apply_pclose(m, img, r);
-        break;
-    case PT_EV_CLOSE_RANGE:
-        apply_close_range(m, img, r);
-        break;
-    case PT_EV_FORK ... PT_EV_UNTRACED_CHILD:
-        apply_process(m, img, ev);
-        break;
-    case PT_EV_CALLSITE:
-        apply_callsite(m, img, ev);
-        break;
-    case PT_EV_MODULE:
-        apply_module(m, img, ev);
-        break;
-    case PT_EV_COVERAGE:
-        if (r->arg & PT_HDR_STDIO_UNHOOKED)
-            img->stdio_unhooked = 1;
-        break;
-    default:
-        break;
-    }
+    if (apply != NULL)
+        apply(m, img, ev);
 }

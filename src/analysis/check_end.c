@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "leaks.h"
+#include "trace/events.h"
 #include "trace/names.h"
 
 /* Held when a blocked call began and never given up by a close: the
@@ -282,12 +283,12 @@ void pt_check_end_detectors(struct pt_check *c) {
         for (size_t j = 0; j < img->npending; j++) {
             const struct pt_record *r = &img->pending[j].rec;
             int on_pipe = r->obj_kind == PT_OBJ_PIPE || r->obj_kind == PT_OBJ_FIFO;
-            if (on_pipe && pt_is_read(r->type))
+            if (on_pipe && pt_event_reads(r->type))
                 blocked_read(c, img, r);
-            if (on_pipe && pt_is_write(r->type) && img->end == PT_END_SIGNAL &&
+            if (on_pipe && pt_event_writes(r->type) && img->end == PT_END_SIGNAL &&
                 img->exit_signal == SIGPIPE)
                 epipe(c, img, r, 1);
-            else if (on_pipe && pt_is_write(r->type)) {
+            else if (on_pipe && pt_event_writes(r->type)) {
                 struct blocked_write *v = realloc(writes, (nwrites + 1) * sizeof *v);
                 if (v == NULL)
                     break;

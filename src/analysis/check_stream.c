@@ -97,19 +97,19 @@ static void ebadf(struct pt_check *c, struct pt_image *img, struct pt_check_imag
     pt_problem_fd(p, r->fd);
     pt_problem_evidence(p, img->pid, r);
     double ago = t_closed ? (double)(r->t_start - t_closed) / 1e9 : 0;
-    if (e != NULL && pt_is_read(r->type) && (e->flags & PT_FDF_WRONLY)) {
+    if (e != NULL && pt_event_reads(r->type) && (e->flags & PT_FDF_WRONLY)) {
         p->object_kind = e->kind;
         p->object_ino = e->ino;
         pt_problem_message(
             p, "pid %" PRId32 " (%s) called %s on fd %d, the write end of pipe:[%" PRIu64 "]",
             img->pid, pt_short_exe(img), call, r->fd, e->ino);
-    } else if (e != NULL && pt_is_write(r->type) && (e->flags & PT_FDF_RDONLY)) {
+    } else if (e != NULL && pt_event_writes(r->type) && (e->flags & PT_FDF_RDONLY)) {
         p->object_kind = e->kind;
         p->object_ino = e->ino;
         pt_problem_message(
             p, "pid %" PRId32 " (%s) called %s on fd %d, the read end of pipe:[%" PRIu64 "]",
             img->pid, pt_short_exe(img), call, r->fd, e->ino);
-    } else if (t_closed && r->type == PT_EV_CLOSE) {
+    } else if (t_closed && pt_event_info(r->type)->cls == PT_CLASS_CLOSE) {
         pt_problem_message(
             p, "pid %" PRId32 " (%s) closed fd %d twice (the first close was %.6f s earlier)",
             img->pid, pt_short_exe(img), r->fd, ago);
@@ -164,15 +164,15 @@ static void read_before_write(struct pt_check *c, struct pt_image *img, const st
     struct pt_check_pipe *cp = pp ? pipe_state(c, pp) : NULL;
     if (cp == NULL)
         return;
-    if (pt_is_read(r->type) && r->state == PT_DONE && r->result == -EAGAIN &&
+    if (pt_event_reads(r->type) && r->state == PT_DONE && r->result == -EAGAIN &&
         pp->bytes_written == 0 && cp->early_reader == 0) {
         cp->early_reader = img->pid;
         cp->early_fd = r->fd;
         cp->early_rec = *r;
         return;
     }
-    if (!pt_is_write(r->type) || r->state != PT_DONE || r->result <= 0 || cp->early_reader == 0 ||
-        cp->early_reader == img->pid || cp->race_reported)
+    if (!pt_event_writes(r->type) || r->state != PT_DONE || r->result <= 0 ||
+        cp->early_reader == 0 || cp->early_reader == img->pid || cp->race_reported)
         return;
     cp->race_reported = 1;
     struct pt_problem *p = pt_problem_add(
@@ -200,7 +200,7 @@ static void read_before_write(struct pt_check *c, struct pt_image *img, const st
 /* A read that saw EOF: blocked-read checks at the end whether the EOF came
  * only because a holder of the write end was killed. */
 static void eof_read(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
-    if (!pt_is_read(r->type) || r->state != PT_DONE || r->result != 0 || r->arg == 0 ||
+    if (!pt_event_reads(r->type) || r->state != PT_DONE || r->result != 0 || r->arg == 0 ||
         (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO))
         return;
     struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
@@ -222,7 +222,7 @@ const struct pt_record *pt_check_eof_read(const struct pt_check *c, const struct
 /* --- interleaved-write ------------------------------------------------------ */
 
 static void interleave(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
-    if (!pt_is_write(r->type) || r->arg <= PT_PIPE_BUF ||
+    if (!pt_event_writes(r->type) || r->arg <= PT_PIPE_BUF ||
         (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO))
         return;
     struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
@@ -255,11 +255,12 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
     (void)m;
     const struct pt_record *r = ev->ev.rec;
     struct pt_check_image *ci = &c->images[img->index];
-    int io = pt_is_read(r->type) || pt_is_write(r->type);
+    unsigned cls = pt_event_info(r->type)->cls;
+    int io = pt_event_moves_data(r->type);
     if (r->state == PT_DONE && r->result == -EBADF && r->fd >= 0 &&
-        (io || r->type == PT_EV_CLOSE || (r->type >= PT_EV_DUP && r->type <= PT_EV_FCNTL)))
+        (io || cls == PT_CLASS_CLOSE || cls == PT_CLASS_DUP || cls == PT_CLASS_FCNTL))
         ebadf(c, img, ci, r);
-    if (r->type == PT_EV_CLOSE && r->state == PT_DONE && r->result == 0)
+    if (cls == PT_CLASS_CLOSE && r->state == PT_DONE && r->result == 0)
         remember_close(ci, r);
     if (io) {
         spin(c, img, ci, r);
@@ -267,7 +268,7 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
         interleave(c, img, r);
         eof_read(c, img, r);
     }
-    if (pt_is_write(r->type) && r->state == PT_DONE && r->result == -EPIPE)
+    if (pt_event_writes(r->type) && r->state == PT_DONE && r->result == -EPIPE)
         pt_check_epipe_write(c, img, r);
 }
 

@@ -6,25 +6,15 @@
 #include <string.h>
 
 #include "flows_internal.h"
+#include "trace/events.h"
 
 int flows_is_pipe_io(const struct pt_record *r, int *is_write) {
     if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
         return 0;
-    switch (r->type) {
-    case PT_EV_READ:
-    case PT_EV_READV:
-    case PT_EV_READ_CHK:
-    case PT_EV_STDIO_READ:
-        *is_write = 0;
-        return 1;
-    case PT_EV_WRITE:
-    case PT_EV_WRITEV:
-    case PT_EV_STDIO_WRITE:
-        *is_write = 1;
-        return 1;
-    default:
+    if (!pt_event_moves_data(r->type))
         return 0;
-    }
+    *is_write = pt_event_writes(r->type);
+    return 1;
 }
 
 uint64_t flows_pair_median(const struct flows_pair *pair) {
@@ -168,10 +158,7 @@ int flows_add(struct flows *fl, const struct pt_merged *m) {
     if (release(fl, r->t_start) < 0)
         return -1;
     if (!flows_is_pipe_io(r, &is_write))
-        return r->type == PT_EV_PIPE || r->type == PT_EV_PIPE2 || r->type == PT_EV_POPEN ||
-                       r->type == PT_EV_OPEN
-                   ? flows_note_made(fl, m)
-                   : 0;
+        return pt_event_info(r->type)->flags & PT_EVF_MAKES_PIPE ? flows_note_made(fl, m) : 0;
     if (r->state != PT_DONE || r->result <= 0)
         return note_idle(fl, m, is_write);
     if (flows_order_push(&fl->order, m, is_write) < 0) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis/flows.h"
+#include "trace/events.h"
 
 size_t graph_node_of(const struct graph *g, int32_t pid) {
     for (size_t i = 0; i < g->node_count; i++)
@@ -71,13 +72,10 @@ static void note_blocked(struct graph *g, const struct pt_file *f, const struct 
 
 static int note_record(struct graph *g, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
-    switch (r->type) {
-    case PT_EV_UNTRACED_CHILD:
+    if (pt_event_info(r->type)->cls == PT_CLASS_UNTRACED)
         return note_untraced(g, m->file, &m->ev);
-    default:
-        note_blocked(g, m->file, r);
-        return 0;
-    }
+    note_blocked(g, m->file, r);
+    return 0;
 }
 
 /* --- edges from the flows ------------------------------------------------ */

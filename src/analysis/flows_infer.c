@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "flows_internal.h"
+#include "trace/events.h"
+#include "trace/payload.h"
 
 static int add_made(struct flows *fl, uint64_t ino) {
     if (ino == 0)
@@ -33,10 +35,12 @@ int flows_note_made(struct flows *fl, const struct pt_merged *m) {
     int rc = 0;
     if (r->state != PT_DONE)
         return 0;
-    if ((r->type == PT_EV_PIPE || r->type == PT_EV_PIPE2) && r->data_len >= sizeof pp) {
-        memcpy(&pp, m->ev.payload, sizeof pp);
+    const struct pt_event_info *row = pt_event_info(r->type);
+    if (!(row->flags & PT_EVF_MAKES_PIPE))
+        return 0;
+    if (row->payload == PT_PAYLOAD_PAIR && pt_payload_pair(&m->ev, &pp))
         rc = add_made(fl, pp.ino[0]);
-    } else if ((r->type == PT_EV_POPEN || r->type == PT_EV_OPEN) && r->obj_ino != 0)
+    else if (row->payload != PT_PAYLOAD_PAIR && r->obj_ino != 0)
         rc = add_made(fl, r->obj_ino);
     if (rc < 0)
         fl->oom = 1;

@@ -176,12 +176,3 @@ int pt_image_alive_at_end(const struct pt_image *img) {
 const char *pt_image_exe(const struct pt_image *img) {
     return img->file->exe ? img->file->exe : "";
 }
-
-int pt_is_read(unsigned type) {
-    return type == PT_EV_READ || type == PT_EV_READV || type == PT_EV_READ_CHK ||
-           type == PT_EV_STDIO_READ;
-}
-
-int pt_is_write(unsigned type) {
-    return type == PT_EV_WRITE || type == PT_EV_WRITEV || type == PT_EV_STDIO_WRITE;
-}

@@ -316,10 +316,6 @@ const struct pt_stat *pt_image_stat(const struct pt_image *img, unsigned type);
 /* The image's exe, "" if none. */
 const char *pt_image_exe(const struct pt_image *img);
 
-/* A call that does I/O on an fd: read-like or write-like. */
-int pt_is_read(unsigned type);
-int pt_is_write(unsigned type);
-
 /* "pipe()", "pipe2(O_NONBLOCK|O_CLOEXEC)", "dup2()", ... */
 void pt_origin_call_text(const struct pt_origin *o, char *buf, size_t len);
 

@@ -36,11 +36,23 @@ const struct pt_origin *pt_origin_root(const struct pt_origin *o) {
     return o;
 }
 
+/* A call that makes a pair or a copy of an fd (pipe, dup...), and whether
+ * it takes creation flags (pipe2, dup3): only those can say whether
+ * O_CLOEXEC was asked for. */
+static int makes_pair_or_copy(unsigned call) {
+    unsigned cls = pt_event_info(call)->cls;
+    return cls == PT_CLASS_PAIR || cls == PT_CLASS_DUP;
+}
+
+static int takes_flags(unsigned call) {
+    return makes_pair_or_copy(call) && pt_event_info(call)->flags_at != PT_FLAGS_NONE;
+}
+
 void pt_origin_call_text(const struct pt_origin *o, char *buf, size_t len) {
     const char *name = pt_event_name(o->call);
     if (name == NULL)
         name = "?";
-    if (o->call == PT_EV_PIPE2 || o->call == PT_EV_DUP3) {
+    if (takes_flags(o->call)) {
         char flags[128];
         pt_format_open_flags(o->flags, 0, flags, sizeof flags);
         snprintf(buf, len, "%s(%s)", name, flags);
@@ -65,10 +77,9 @@ static void add(char *buf, size_t len, size_t *used, const char *fmt, ...) {
 
 /* Creation flags matter for a leak: say when O_CLOEXEC was missing. */
 static int created_without_cloexec(const struct pt_origin *o) {
-    if (o->call == PT_EV_PIPE || o->call == PT_EV_DUP || o->call == PT_EV_DUP2 ||
-        o->call == PT_EV_SOCKETPAIR)
-        return 1;
-    return (o->call == PT_EV_PIPE2 || o->call == PT_EV_DUP3) && !(o->flags & O_CLOEXEC);
+    if (!makes_pair_or_copy(o->call))
+        return 0;
+    return !takes_flags(o->call) || !(o->flags & O_CLOEXEC);
 }
 
 static void describe_step(const struct pt_model *m, const struct pt_origin *o, char *buf,
