@@ -154,9 +154,9 @@ static void json_problem(FILE *out, const struct analysis *a, const struct pt_pr
     for (size_t i = 0; i < p->nfds; i++)
         fprintf(out, "%s%d", i ? "," : "", p->fds[i]);
     fputs("],\"object\":", out);
-    if (p->object_ino != 0)
-        fprintf(out, "{\"kind\":\"%s\",\"inode\":%" PRIu64 "}", pt_obj_kind_name(p->object_kind),
-                p->object_ino);
+    if (p->object.ino != 0)
+        fprintf(out, "{\"kind\":\"%s\",\"inode\":%" PRIu64 ",\"dev\":%" PRIu32 "}",
+                pt_obj_kind_name(p->object_kind), p->object.ino, p->object.dev);
     else
         fputs("null", out);
     fputs(",\"message\":", out);

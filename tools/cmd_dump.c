@@ -39,8 +39,9 @@ const char cmd_dump_usage[] =
     "                these processes and every process they started\n"
     "                (--pid and --tree add up)\n"
     "  --pipe=PIPE[,PIPE...]\n"
-    "                only calls on these pipes: an inode, pipe:[INODE] (as dump\n"
-    "                prints fds) or #ID (as summary numbers pipes)\n"
+    "                only calls on these pipes: an inode, pipe:[INODE] or\n"
+    "                fifo:[INODE] (as dump prints fds: that kind only) or #ID\n"
+    "                (as summary numbers pipes)\n"
     "  -e [trace=][!]LIST\n"
     "                only these calls, comma-separated: call\n" DUMP_FILTER_CALLS_HELP
     "                those; naming a bookkeeping record shows it\n"

@@ -15,12 +15,14 @@
 #include "commands.h"
 #include "follow.h"
 #include "open_trace.h"
+#include "pipe_spec.h"
 
 const char cmd_follow_usage[] =
     "usage: pipetrace follow PIPE [-o FILE] [--hex] [DIR]\n"
     "\n"
     "Shows the bytes that went through PIPE (an inode number, pipe:[N] or\n"
-    "fifo:[N], as dump and flows print them) in the trace in DIR (default\n"
+    "fifo:[N], as dump and flows print them, or #N as summary numbers pipes)\n"
+    "in the trace in DIR (default\n"
     "./" DEFAULT_TRACE_DIR "), in order: the writes in the order they completed\n"
     "(the reads, if no writer was traced), with a header line naming the\n"
     "process each run of bytes came from.  Where less was captured than moved\n"
@@ -34,28 +36,15 @@ const char cmd_follow_usage[] =
 struct follow_options {
     const char *dir, *pipe, *output;
     int hex;
-    uint64_t ino;
+    struct pipe_spec spec;
 };
-
-static int parse_pipe(const char *arg, uint64_t *ino) {
-    const char *open = strchr(arg, '[');
-    const char *digits = open != NULL ? open + 1 : arg;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(digits, &end, 10);
-    if (errno != 0 || end == digits || *digits == '-')
-        return -1;
-    if (open != NULL ? strcmp(end, "]") != 0 : *end != '\0')
-        return -1;
-    *ino = v;
-    return 0;
-}
 
 static int positional(struct follow_options *o, const char *arg) {
     if (o->pipe == NULL) {
         o->pipe = arg;
-        if (parse_pipe(arg, &o->ino) < 0)
-            return cli_usage_error("follow", "'%s' is not a pipe (use N or pipe:[N])", arg);
+        if (pipe_spec_parse(arg, strlen(arg), &o->spec) < 0)
+            return cli_usage_error("follow", "'%s' is not a pipe (use N, pipe:[N], fifo:[N] or #N)",
+                                   arg);
         return 0;
     }
     if (o->dir != NULL)
@@ -103,7 +92,7 @@ struct follow_pass {
 static void on_io(void *ctx, const struct flows_pipe *p, const struct pt_merged *m, uint64_t offset,
                   int is_write) {
     struct follow_pass *fp = ctx;
-    if (p->ino != fp->target->ino || p->dev != fp->target->dev || is_write != fp->out.from_writes)
+    if (!pt_objkey_eq(p->obj, fp->target->obj) || is_write != fp->out.from_writes)
         return;
     const struct pt_record *r = m->ev.rec;
     follow_call(&fp->out, m->file_index, offset, m->ev.payload, r->data_len, (uint64_t)r->result);
@@ -128,26 +117,58 @@ static int show_bytes(const struct pt_dir *d, const struct flows_pipe *target, F
 
 /* --- the first pass: which pipe ------------------------------------------ */
 
-static void list_pipes(const struct flows *fl) {
-    fputs("pipetrace follow: pipes in this trace:", stderr);
+/* The pipes of the trace that spec names (all of them with spec NULL). */
+static size_t list_pipes(const struct flows *fl, const struct pipe_spec *spec, const char *what) {
+    size_t n = 0;
+    fprintf(stderr, "pipetrace follow: %s:", what);
     for (size_t i = 0; i < fl->pipe_count; i++) {
+        const struct flows_pipe *p = fl->pipes[i];
+        if (spec != NULL && !pipe_spec_matches(spec, p->kind, p->obj))
+            continue;
         char name[48];
-        flows_object_name(fl->pipes[i]->kind, fl->pipes[i]->ino, name, sizeof name);
+        flows_object_name(p->kind, p->obj.ino, name, sizeof name);
         fprintf(stderr, " %s", name);
+        n++;
     }
-    fputs(fl->pipe_count ? "\n" : " none\n", stderr);
+    fputs(n ? "\n" : " none\n", stderr);
+    return n;
 }
 
-static int find_target(const struct pt_dir *d, uint64_t ino, struct flows_pipe *target) {
+/* The one pipe spec names: an inode alone may name two (a pipe and a
+ * FIFO, or FIFOs on two file systems), which is an error that lists them. */
+static const struct flows_pipe *find_one(const struct flows *fl, const struct pipe_spec *spec) {
+    const struct flows_pipe *found = NULL;
+    size_t matches = 0;
+    for (size_t i = 0; i < fl->pipe_count; i++)
+        if (pipe_spec_matches(spec, fl->pipes[i]->kind, fl->pipes[i]->obj)) {
+            found = fl->pipes[i];
+            matches++;
+        }
+    if (matches == 1)
+        return found;
+    if (matches == 0) {
+        cli_error("no bytes went through a pipe with inode %" PRIu64 " in this trace",
+                  spec->obj.ino);
+        list_pipes(fl, NULL, "pipes in this trace");
+    } else {
+        cli_error("inode %" PRIu64 " names %zu objects in this trace: name one by its kind "
+                  "(pipe:[N], fifo:[N]) or by summary's #N",
+                  spec->obj.ino, matches);
+        list_pipes(fl, spec, "they are");
+    }
+    return NULL;
+}
+
+static int find_target(const struct pt_dir *d, struct pipe_spec *spec, struct flows_pipe *target) {
+    int rc = pipe_spec_resolve(spec, 1, d, "follow");
+    if (rc != 0)
+        return rc;
     struct flows fl;
-    int rc = flows_run(&fl, d->files, d->count, NULL);
-    const struct flows_pipe *p = rc < 0 ? NULL : flows_find(&fl, ino);
-    if (rc < 0)
+    const struct flows_pipe *p = NULL;
+    if (flows_run(&fl, d->files, d->count, NULL) < 0)
         cli_error("out of memory");
-    else if (p == NULL)
-        cli_error("no bytes went through a pipe with inode %" PRIu64 " in this trace", ino);
-    if (p == NULL && rc == 0)
-        list_pipes(&fl);
+    else
+        p = find_one(&fl, spec);
     if (p != NULL)
         *target = *p; /* the totals; its pointers are not used */
     flows_free(&fl);
@@ -157,7 +178,7 @@ static int find_target(const struct pt_dir *d, uint64_t ino, struct flows_pipe *
 static int report_file(const struct follow_options *o, const struct flows_pipe *target,
                        const struct follow_out *r) {
     char name[48];
-    flows_object_name(target->kind, target->ino, name, sizeof name);
+    flows_object_name(target->kind, target->obj.ino, name, sizeof name);
     printf("%s: %" PRIu64 " bytes %s, %" PRIu64 " captured, written to %s\n", name, r->bytes,
            r->from_writes ? "written" : "read", r->captured, o->output);
     if (r->captured == r->bytes)
@@ -215,7 +236,7 @@ static int follow_to_terminal(const struct follow_options *o, const struct pt_di
                               const struct flows_pipe *target) {
     char name[48];
     struct follow_out r;
-    flows_object_name(target->kind, target->ino, name, sizeof name);
+    flows_object_name(target->kind, target->obj.ino, name, sizeof name);
     printf("%s: %" PRIu64 " bytes written in %" PRIu64 " call(s), %" PRIu64 " read in %" PRIu64
            " call(s); shown as %s\n",
            name, target->bytes_written, target->write_calls, target->bytes_read, target->read_calls,
@@ -233,7 +254,7 @@ int cmd_follow(int argc, char **argv) {
     if ((rc = open_trace(o.dir, &d)) != 0)
         return rc;
     struct flows_pipe target;
-    rc = find_target(&d, o.ino, &target);
+    rc = find_target(&d, &o.spec, &target);
     if (rc == 0)
         rc = o.output != NULL ? follow_to_file(&o, &d, &target)
                               : follow_to_terminal(&o, &d, &target);

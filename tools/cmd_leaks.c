@@ -32,7 +32,7 @@ static const char *end_name(const struct pt_fdent *e) {
 
 /* Other processes holding the same pipe when the holder exited. */
 static void json_peers(FILE *out, const struct pt_model *m, const struct pt_leak *l) {
-    const struct pt_pipe *p = pt_model_pipe(m, l->fd.ino);
+    const struct pt_pipe *p = pt_model_pipe(m, l->fd.obj);
     uint64_t t = m->images[l->image].last_t;
     int first = 1;
     putc('[', out);
@@ -58,9 +58,11 @@ static void json_leak(FILE *out, const struct pt_model *m, const struct pt_leak 
     char text[2048];
     fprintf(out, "{\"pid\":%" PRId32 ",\"exe\":", img->pid);
     esc_json_str(out, pt_image_exe(img));
-    fprintf(out, ",\"fd\":%d,\"object\":{\"kind\":\"%s\",\"inode\":%" PRIu64 ",\"end\":%s%s%s}",
-            l->fd.fd, pt_obj_kind_name(l->fd.kind), l->fd.ino, end ? "\"" : "", end ? end : "null",
-            end ? "\"" : "");
+    fprintf(out,
+            ",\"fd\":%d,\"object\":{\"kind\":\"%s\",\"inode\":%" PRIu64 ",\"dev\":%" PRIu32
+            ",\"end\":%s%s%s}",
+            l->fd.fd, pt_obj_kind_name(l->fd.kind), l->fd.obj.ino, l->fd.obj.dev, end ? "\"" : "",
+            end ? end : "null", end ? "\"" : "");
     fputs(",\"created_by\":", out);
     if (made)
         fprintf(out, "%" PRId32 ",\"call\":\"%s\",\"flags\":", root->pid,
@@ -102,8 +104,8 @@ static void text_leak(FILE *out, const struct pt_model *m, const struct pt_leak 
     char text[2048];
     pt_origin_describe(m, l->fd.origin, text, sizeof text);
     fprintf(out, "  pid %" PRId32 " %s: fd %d %s:[%" PRIu64 "]%s%s%s\n      %s\n", img->pid,
-            pt_image_exe(img), l->fd.fd, pt_obj_kind_name(l->fd.kind), l->fd.ino, end ? " (" : "",
-            end ? end : "", end ? " end)" : "", text);
+            pt_image_exe(img), l->fd.fd, pt_obj_kind_name(l->fd.kind), l->fd.obj.ino,
+            end ? " (" : "", end ? end : "", end ? " end)" : "", text);
     if (l->rank == 0)
         fputs("      someone reads this pipe: holding its write end keeps the reader from "
               "EOF\n",

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/model.h"
 #include "cli_util.h"
 #include "trace/events.h"
 
@@ -76,34 +75,16 @@ int dump_filter_add_pids(struct dump_filter *f, const char *list, int tree) {
 
 /* --- --pipe ---------------------------------------------------------------- */
 
-/* The digits of INODE, pipe:[INODE], fifo:[INODE] or socket:[INODE]. */
-static int parse_inode(const char *s, size_t len, uint64_t *ino) {
-    const char *open = memchr(s, '[', len);
-    if (open == NULL)
-        return parse_u64(s, len, ino);
-    const char *digits = open + 1;
-    size_t dlen = len - (size_t)(digits - s);
-    if (dlen < 2 || digits[dlen - 1] != ']')
-        return -1;
-    return parse_u64(digits, dlen - 1, ino);
-}
-
 static int add_pipe(struct dump_filter *f, const char *s, size_t len, const char *opt) {
-    uint64_t v;
-    if (s[0] == '#') {
-        if (parse_u64(s + 1, len - 1, &v) < 0 || v == 0 || v > UINT32_MAX) {
-            cli_usage_error("dump", "%s: '%.*s' is not a pipe id", opt, (int)len, s);
-            return -1;
-        }
-        unsigned id = (unsigned)v;
-        return append((void **)&f->pipe_ids, &f->npipe_ids, sizeof id, &id);
-    }
-    if (parse_inode(s, len, &v) < 0) {
-        cli_usage_error("dump", "%s wants an inode, pipe:[INODE] or #ID, not '%.*s'", opt, (int)len,
-                        s);
-        return -1;
-    }
-    return append((void **)&f->pipe_inos, &f->npipe_inos, sizeof v, &v);
+    struct pipe_spec spec;
+    if (pipe_spec_parse(s, len, &spec) == 0)
+        return append((void **)&f->pipes, &f->npipes, sizeof spec, &spec);
+    if (s[0] == '#')
+        cli_usage_error("dump", "%s: '%.*s' is not a pipe id", opt, (int)len, s);
+    else
+        cli_usage_error("dump", "%s wants an inode, pipe:[INODE], fifo:[INODE] or #ID, not '%.*s'",
+                        opt, (int)len, s);
+    return -1;
 }
 
 int dump_filter_add_pipes(struct dump_filter *f, const char *list) {
@@ -111,31 +92,7 @@ int dump_filter_add_pipes(struct dump_filter *f, const char *list) {
 }
 
 int dump_filter_resolve_pipes(struct dump_filter *f, const struct pt_dir *d) {
-    if (f->npipe_ids == 0)
-        return 0;
-    struct pt_model m;
-    if (pt_model_init(&m, d->files, d->count) < 0 || pt_model_build(&m) < 0) {
-        pt_model_free(&m);
-        cli_error("out of memory");
-        return EXIT_BAD_INPUT;
-    }
-    int rc = 0;
-    for (size_t i = 0; i < f->npipe_ids && rc == 0; i++) {
-        const struct pt_pipe *found = NULL;
-        for (size_t j = 0; j < m.npipes && found == NULL; j++)
-            if (m.pipes[j]->number != 0 && m.pipes[j]->number == f->pipe_ids[i]) /* summary's */
-                found = m.pipes[j];
-        if (found == NULL) {
-            cli_error("dump: no pipe #%u in this trace (pipetrace summary lists them)",
-                      f->pipe_ids[i]);
-            rc = EXIT_BAD_INPUT;
-        } else if (append((void **)&f->pipe_inos, &f->npipe_inos, sizeof found->ino, &found->ino) <
-                   0) {
-            rc = EXIT_BAD_INPUT;
-        }
-    }
-    pt_model_free(&m);
-    return rc;
+    return pipe_spec_resolve(f->pipes, f->npipes, d, "dump");
 }
 
 /* --- -e -------------------------------------------------------------------- */
@@ -219,15 +176,13 @@ int dump_filter_add_exe(struct dump_filter *f, const char *word) {
 /* --- the whole ------------------------------------------------------------- */
 
 int dump_filter_active(const struct dump_filter *f) {
-    return f->npids > 0 || f->ntrees > 0 || f->npipe_inos > 0 || f->npipe_ids > 0 ||
-           f->calls_given || f->nexes > 0;
+    return f->npids > 0 || f->ntrees > 0 || f->npipes > 0 || f->calls_given || f->nexes > 0;
 }
 
 void dump_filter_free(struct dump_filter *f) {
     free(f->pids);
     free(f->trees);
-    free(f->pipe_inos);
-    free(f->pipe_ids);
+    free(f->pipes);
     free(f->exes);
     *f = (struct dump_filter){0};
 }

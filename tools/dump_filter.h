@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pipe_spec.h"
 #include "trace/dir.h"
 #include "trace/merge.h"
 
@@ -15,10 +16,8 @@ struct dump_filter {
     size_t npids;
     int32_t *trees; /* --tree: these processes and their descendants */
     size_t ntrees;
-    uint64_t *pipe_inos; /* --pipe: calls on these pipes (by inode) */
-    size_t npipe_inos;
-    unsigned *pipe_ids; /* --pipe=#ID: the ids summary gives pipes */
-    size_t npipe_ids;
+    struct pipe_spec *pipes; /* --pipe: calls on these pipes */
+    size_t npipes;
     uint64_t calls; /* -e: bit per PT_EV_* type shown */
     int calls_given;
     uint64_t calls_named; /* types -e named one by one (shown even when
@@ -38,8 +37,9 @@ int dump_filter_add_exe(struct dump_filter *f, const char *word);
 /* True when any filter (not --all) was given. */
 int dump_filter_active(const struct dump_filter *f);
 
-/* Turns --pipe=#ID into inodes with the trace's pipe numbering (the one
- * summary prints).  0, or EXIT_BAD_INPUT after printing the error. */
+/* Turns --pipe=#ID into the pipe's key with the trace's pipe numbering
+ * (the one summary prints).  0, or EXIT_BAD_INPUT after printing the
+ * error. */
 int dump_filter_resolve_pipes(struct dump_filter *f, const struct pt_dir *d);
 
 void dump_filter_free(struct dump_filter *f);

@@ -15,6 +15,7 @@
 
 #include "dump_filter.h"
 #include "trace/events.h"
+#include "trace/objkey.h"
 #include "trace/payload.h"
 
 #define BIT(type) ((uint64_t)1 << (type))
@@ -27,7 +28,7 @@ struct fd_obj {
     int32_t fd;
     uint8_t kind;
     uint8_t acc; /* PT_FDF_RDONLY / WRONLY when known, else 0 */
-    uint64_t ino;
+    struct pt_objkey obj;
 };
 
 struct fd_table {
@@ -59,7 +60,7 @@ static struct fd_obj *fd_find(struct fd_table *t, int32_t fd) {
 }
 
 static void fd_put(struct dump_select *s, struct fd_table *t, int32_t fd, unsigned kind,
-                   unsigned acc, uint64_t ino) {
+                   unsigned acc, struct pt_objkey obj) {
     if (fd < 0 || kind == PT_OBJ_UNKNOWN)
         return;
     struct fd_obj *e = fd_find(t, fd);
@@ -76,7 +77,7 @@ static void fd_put(struct dump_select *s, struct fd_table *t, int32_t fd, unsign
         }
         e = &t->v[t->len++];
     }
-    *e = (struct fd_obj){.fd = fd, .kind = (uint8_t)kind, .acc = (uint8_t)acc, .ino = ino};
+    *e = (struct fd_obj){.fd = fd, .kind = (uint8_t)kind, .acc = (uint8_t)acc, .obj = obj};
 }
 
 static void fd_remove_range(struct fd_table *t, int64_t first, int64_t last) {
@@ -90,7 +91,7 @@ static void fd_remove_range(struct fd_table *t, int64_t first, int64_t last) {
 static void fd_copy(struct dump_select *s, struct fd_table *to, const struct fd_table *from) {
     to->len = 0;
     for (size_t i = 0; i < from->len; i++)
-        fd_put(s, to, from->v[i].fd, from->v[i].kind, from->v[i].acc, from->v[i].ino);
+        fd_put(s, to, from->v[i].fd, from->v[i].kind, from->v[i].acc, from->v[i].obj);
 }
 
 static unsigned rec_acc(const struct pt_record *r) {
@@ -102,7 +103,7 @@ static unsigned rec_acc(const struct pt_record *r) {
 static int fd_unchanged(struct fd_table *t, const struct pt_record *r) {
     struct fd_obj *e = fd_find(t, r->fd);
     unsigned acc = rec_acc(r);
-    return e != NULL && e->kind == r->obj_kind && e->ino == r->obj_ino &&
+    return e != NULL && e->kind == r->obj_kind && pt_objkey_eq(e->obj, pt_objkey_of(r)) &&
            (e->acc == 0 || acc == 0 || e->acc == acc);
 }
 
@@ -229,8 +230,10 @@ static void learn_pipe(struct dump_select *s, struct fd_table *t, const struct p
         return;
     int one_way = row->makes_kind == PT_OBJ_PIPE; /* a socket pair's ends are not */
     unsigned kind = r->obj_kind != PT_OBJ_UNKNOWN ? r->obj_kind : row->makes_kind;
-    fd_put(s, t, p.fds[0], kind, one_way ? PT_FDF_RDONLY : 0, p.ino[0]);
-    fd_put(s, t, p.fds[1], kind, one_way ? PT_FDF_WRONLY : 0, p.ino[1]);
+    fd_put(s, t, p.fds[0], kind, one_way ? PT_FDF_RDONLY : 0,
+           (struct pt_objkey){p.ino[0], r->obj_dev});
+    fd_put(s, t, p.fds[1], kind, one_way ? PT_FDF_WRONLY : 0,
+           (struct pt_objkey){p.ino[1], r->obj_dev});
 }
 
 static int is_dupfd(const struct pt_record *r) {
@@ -254,9 +257,9 @@ static void learn(struct dump_select *s, size_t i, const struct pt_event *ev) {
         learn_pipe(s, t, ev);
         return;
     case PT_CLASS_DUP:
-        fd_put(s, t, r->fd, r->obj_kind, rec_acc(r), r->obj_ino);
+        fd_put(s, t, r->fd, r->obj_kind, rec_acc(r), pt_objkey_of(r));
         if (done && r->result >= 0)
-            fd_put(s, t, (int32_t)r->result, r->obj_kind, rec_acc(r), r->obj_ino);
+            fd_put(s, t, (int32_t)r->result, r->obj_kind, rec_acc(r), pt_objkey_of(r));
         return;
     case PT_CLASS_CLOSE:
         if (done)
@@ -278,9 +281,9 @@ static void learn(struct dump_select *s, size_t i, const struct pt_event *ev) {
         break;
     }
     if (is_dupfd(r) && done && r->result >= 0)
-        fd_put(s, t, (int32_t)r->result, r->obj_kind, rec_acc(r), r->obj_ino);
+        fd_put(s, t, (int32_t)r->result, r->obj_kind, rec_acc(r), pt_objkey_of(r));
     /* Any other call on an fd says what the fd is now. */
-    fd_put(s, t, r->fd, r->obj_kind, rec_acc(r), r->obj_ino);
+    fd_put(s, t, r->fd, r->obj_kind, rec_acc(r), pt_objkey_of(r));
 }
 
 /* --- deciding ---------------------------------------------------------------- */
@@ -294,16 +297,21 @@ static int is_bookkeeping(struct dump_select *s, size_t i, const struct pt_recor
     return 0;
 }
 
+/* A call on one of the pipes, or the one that made it (both ends of a
+ * pair are on the record's device, of the record's kind). */
 static int on_pipe(const struct dump_filter *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     struct pt_pipe_payload p;
-    int have_pair = pt_event_info(r->type)->payload == PT_PAYLOAD_PAIR && pt_payload_pair(ev, &p);
-    for (size_t k = 0; k < f->npipe_inos; k++) {
-        uint64_t ino = f->pipe_inos[k];
-        if (r->obj_kind != PT_OBJ_UNKNOWN && r->obj_ino == ino)
+    const struct pt_event_info *row = pt_event_info(r->type);
+    int have_pair = row->payload == PT_PAYLOAD_PAIR && pt_payload_pair(ev, &p);
+    unsigned pair_kind = r->obj_kind != PT_OBJ_UNKNOWN ? r->obj_kind : row->makes_kind;
+    for (size_t k = 0; k < f->npipes; k++) {
+        const struct pipe_spec *want = &f->pipes[k];
+        if (r->obj_kind != PT_OBJ_UNKNOWN && pipe_spec_matches(want, r->obj_kind, pt_objkey_of(r)))
             return 1;
-        if (have_pair && (p.ino[0] == ino || p.ino[1] == ino))
-            return 1;
+        for (int end = 0; have_pair && end < 2; end++)
+            if (pipe_spec_matches(want, pair_kind, (struct pt_objkey){p.ino[end], r->obj_dev}))
+                return 1;
     }
     return 0;
 }
@@ -320,11 +328,11 @@ int dump_select_event(struct dump_select *s, const struct pt_merged *m) {
         start_image(s, i);
     int show = process_selected(f, st) &&
                (!f->calls_given || (r->type <= PT_EV_MAX && (f->calls & BIT(r->type)))) &&
-               (f->npipe_inos == 0 || on_pipe(f, &m->ev));
+               (f->npipes == 0 || on_pipe(f, &m->ev));
     if (show && !s->json && !f->all && r->type <= PT_EV_MAX && !(f->calls_named & BIT(r->type)))
         show = !is_bookkeeping(s, i, r);
     if (pt_event_info(r->type)->cls == PT_CLASS_INHERITED)
-        fd_put(s, &st->fds, r->fd, r->obj_kind, rec_acc(r), r->obj_ino);
+        fd_put(s, &st->fds, r->fd, r->obj_kind, rec_acc(r), pt_objkey_of(r));
     else
         learn(s, i, &m->ev);
     if (show)
@@ -337,7 +345,7 @@ int dump_select_image(const struct dump_select *s, size_t i) {
     if (!dump_filter_active(f))
         return 1;
     const struct dump_image_state *st = &s->images[i];
-    int events_filtered = f->calls_given || f->npipe_inos > 0;
+    int events_filtered = f->calls_given || f->npipes > 0;
     if (events_filtered)
         return st->shown;
     return process_selected(f, st);

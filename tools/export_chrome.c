@@ -33,7 +33,7 @@ static uint64_t middle(const struct flows_call *c) {
 static void flow_end(struct chrome *c, const char *ph, const struct flows_segment *s,
                      const struct flows_call *call) {
     char name[48];
-    flows_object_name(s->pipe->kind, s->pipe->ino, name, sizeof name);
+    flows_object_name(s->pipe->kind, s->pipe->obj.ino, name, sizeof name);
     chrome_begin(c, ph, c->d->files[call->file].hdr->pid, call->tid, middle(call));
     fprintf(c->out, ",\"id\":%" PRIu64 ",\"cat\":\"pipe\",\"name\":\"%s\"%s", c->next_flow, name,
             ph[0] == 'f' ? ",\"bp\":\"e\"" : "");

@@ -66,7 +66,7 @@ static void json_checks(FILE *out, const struct flows_pipe *p) {
 
 static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {
     char name[48];
-    flows_object_name(p->kind, p->ino, name, sizeof name);
+    flows_object_name(p->kind, p->obj.ino, name, sizeof name);
     fputs("{\"id\":", out);
     esc_json_str(out, name);
     fputs(",\"kind\":", out);
@@ -77,7 +77,7 @@ static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe
             ",\"eof_reads\":%" PRIu64 ",\"unfinished_reads\":%" PRIu64
             ",\"unfinished_writes\":%" PRIu64 ",\"inferred_writes\":%" PRIu64
             ",\"inferred_bytes\":%" PRIu64,
-            p->ino, p->dev, p->bytes_written, p->bytes_read, p->write_calls, p->read_calls,
+            p->obj.ino, p->obj.dev, p->bytes_written, p->bytes_read, p->write_calls, p->read_calls,
             p->eof_reads, p->unfinished_reads, p->unfinished_writes, p->inferred_writes,
             p->inferred_bytes);
     fputs(",\"pairs\":[", out);

@@ -91,7 +91,7 @@ static void print_warnings(FILE *out, const struct flows_pipe *p) {
 
 static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {
     char name[48];
-    flows_object_name(p->kind, p->ino, name, sizeof name);
+    flows_object_name(p->kind, p->obj.ino, name, sizeof name);
     fprintf(out,
             "%s: %" PRIu64 " bytes written in %" PRIu64 " call%s, %" PRIu64 " read in %" PRIu64
             " call%s%s\n",

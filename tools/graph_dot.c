@@ -24,7 +24,7 @@ static void leak_lines(FILE *out, const struct graph_marks *m, size_t node) {
         const struct graph_leak *l = &m->leaks[i];
         if (l->node != node)
             continue;
-        flows_object_name(l->kind, l->ino, obj, sizeof obj);
+        flows_object_name(l->kind, l->obj.ino, obj, sizeof obj);
         fprintf(out, "\\nLEAKED fd %d: %s%s", l->fd, obj, l->write_end ? " (write end)" : "");
     }
 }
@@ -46,8 +46,8 @@ static void node_label(FILE *out, const struct graph *g, const struct graph_mark
     }
     if (untraced[0] != '\0')
         fprintf(out, "\\n%s", untraced);
-    if (n->blocked_ino != 0) {
-        flows_object_name(n->blocked_kind, n->blocked_ino, obj, sizeof obj);
+    if (n->blocked.ino != 0) {
+        flows_object_name(n->blocked_kind, n->blocked.ino, obj, sizeof obj);
         fprintf(out, "\\nBLOCKED reading %s at the end", obj);
     }
     leak_lines(out, m, i);
@@ -61,7 +61,7 @@ static void print_node(FILE *out, const struct graph *g, const struct graph_mark
     fprintf(out, "  p%zu [label=\"", i);
     node_label(out, g, m, files, i);
     putc('"', out);
-    if (n->blocked_ino != 0)
+    if (n->blocked.ino != 0)
         fputs(", color=\"#c0392b\", fillcolor=\"#fdecea\", penwidth=2", out);
     else if (graph_marks_holder(m, i))
         fputs(", color=\"#c0392b\", penwidth=2", out);
@@ -92,7 +92,7 @@ static void edge_end(FILE *out, size_t node, size_t edge, const char *side) {
 static void print_pipe_edge(FILE *out, const struct graph *g, size_t i) {
     const struct graph_edge *e = &g->edges[i];
     char obj[48];
-    flows_object_name(e->kind, e->ino, obj, sizeof obj);
+    flows_object_name(e->kind, e->obj.ino, obj, sizeof obj);
     if (e->from == GRAPH_OUTSIDE)
         fprintf(out, "  xw%zu [label=\"no traced writer\", shape=plaintext];\n", i);
     if (e->to == GRAPH_OUTSIDE)
@@ -108,7 +108,7 @@ static void print_pipe_edge(FILE *out, const struct graph *g, size_t i) {
 /* The holder keeps the reader waiting: a red dashed arrow to it. */
 static void print_hold_edge(FILE *out, const struct graph_hold *h) {
     char obj[48];
-    flows_object_name(h->kind, h->ino, obj, sizeof obj);
+    flows_object_name(h->kind, h->obj.ino, obj, sizeof obj);
     fprintf(out,
             "  p%zu -> p%zu [label=\"holds write end of\\n%s\", color=\"#c0392b\", "
             "fontcolor=\"#c0392b\", style=dashed, penwidth=2];\n",

@@ -24,7 +24,7 @@ static int add_holds(struct graph_marks *m, const struct graph *g, const struct 
         if (grown == NULL)
             return -1;
         m->holds = grown;
-        m->holds[m->nholds++] = (struct graph_hold){holder, reader, p->object_kind, p->object_ino};
+        m->holds[m->nholds++] = (struct graph_hold){holder, reader, p->object_kind, p->object};
     }
     return 0;
 }
@@ -41,7 +41,7 @@ static int add_leaks(struct graph_marks *m, const struct graph *g, const struct 
         size_t node = graph_node_of(g, model->images[l->image].pid);
         if (node == GRAPH_OUTSIDE)
             continue;
-        m->leaks[m->nleaks++] = (struct graph_leak){node, l->fd.fd, l->fd.kind, l->fd.ino,
+        m->leaks[m->nleaks++] = (struct graph_leak){node, l->fd.fd, l->fd.kind, l->fd.obj,
                                                     (l->fd.flags & PT_FDF_WRONLY) != 0};
     }
     return 0;

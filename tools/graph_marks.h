@@ -15,7 +15,7 @@
 struct graph_hold {
     size_t holder, reader; /* node indexes */
     uint8_t kind;
-    uint64_t ino;
+    struct pt_objkey obj;
 };
 
 /* An fd inherited across exec and never used. */
@@ -23,7 +23,7 @@ struct graph_leak {
     size_t node;
     int fd;
     uint8_t kind;
-    uint64_t ino;
+    struct pt_objkey obj;
     int write_end;
 };
 

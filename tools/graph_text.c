@@ -27,7 +27,7 @@ static void print_edges(FILE *out, const struct graph *g, const struct pt_file *
         int writes = e->from == node, reads = e->to == node && e->from == GRAPH_OUTSIDE;
         if (!writes && !reads)
             continue;
-        flows_object_name(e->kind, e->ino, obj, sizeof obj);
+        flows_object_name(e->kind, e->obj.ino, obj, sizeof obj);
         fprintf(out, "%s    %s %s %s ", indent, writes ? "writes" : "reads", obj,
                 writes ? "->" : "<-");
         print_other(out, g, files, writes ? e->to : e->from, !writes);
@@ -50,8 +50,8 @@ static void print_node_line(FILE *out, const struct graph *g, const struct pt_fi
         fprintf(out, " [%s]", untraced);
     if (end[0] != '\0')
         fprintf(out, " [%s]", end);
-    if (n->blocked_ino != 0) {
-        flows_object_name(n->blocked_kind, n->blocked_ino, obj, sizeof obj);
+    if (n->blocked.ino != 0) {
+        flows_object_name(n->blocked_kind, n->blocked.ino, obj, sizeof obj);
         fprintf(out, " [BLOCKED reading %s]", obj);
     }
     putc('\n', out);
@@ -65,7 +65,7 @@ static void print_marks(FILE *out, const struct graph *g, const struct graph_mar
         const struct graph_hold *h = &m->holds[i];
         if (h->holder != node)
             continue;
-        flows_object_name(h->kind, h->ino, obj, sizeof obj);
+        flows_object_name(h->kind, h->obj.ino, obj, sizeof obj);
         fprintf(out, "%s    HOLDS the write end of %s that ", indent, obj);
         print_other(out, g, files, h->reader, 0);
         fputs(" was blocked reading\n", out);
@@ -74,7 +74,7 @@ static void print_marks(FILE *out, const struct graph *g, const struct graph_mar
         const struct graph_leak *l = &m->leaks[i];
         if (l->node != node)
             continue;
-        flows_object_name(l->kind, l->ino, obj, sizeof obj);
+        flows_object_name(l->kind, l->obj.ino, obj, sizeof obj);
         fprintf(out, "%s    LEAKED fd %d: %s%s, inherited across exec and never used\n", indent,
                 l->fd, obj, l->write_end ? " (write end)" : "");
     }

@@ -78,7 +78,7 @@ static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_m
         e->used = 1;
     if ((r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO) || r->obj_ino == 0)
         return;
-    struct pt_pipe *p = pt_pipe_get(m, r->obj_ino, r->obj_kind);
+    struct pt_pipe *p = pt_pipe_get(m, pt_objkey_of(r), r->obj_kind);
     struct pt_pipe_use *u = p ? pt_pipe_use_of(p, img->index) : NULL;
     if (u != NULL && r->state == PT_BEGUN && writes)
         pt_pipe_begun_write(m, p, img, r, ev->ev.offset);
@@ -133,11 +133,12 @@ static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt
         struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, pp.fds[end], flags, NULL);
         img->last_created[end] = o;
         uint8_t access = !one_way ? 0 : end == 0 ? PT_FDF_RDONLY : PT_FDF_WRONLY;
+        struct pt_objkey obj = {pp.ino[end], r->obj_dev}; /* both ends: one file system */
         struct pt_fdent *e =
-            pt_fd_open(m, img, pp.fds[end], kind, pp.ino[end], base | access, o, r->t_start);
+            pt_fd_open(m, img, pp.fds[end], kind, obj, base | access, o, r->t_start);
         if (e != NULL)
             e->created_here = 1;
-        struct pt_pipe *p = one_way ? pt_pipe_get(m, pp.ino[end], kind) : NULL;
+        struct pt_pipe *p = one_way ? pt_pipe_get(m, obj, kind) : NULL;
         if (p != NULL && p->created == NULL)
             p->created = o;
     }
@@ -161,7 +162,7 @@ static void dup_fd(struct pt_model *m, struct pt_image *img, const struct pt_mer
     img->last_created[0] = o;
     img->last_created[1] = NULL;
     uint8_t fl = (uint8_t)((copy.flags & ~PT_FDF_CLOEXEC) | open_fd_flags(flags & O_CLOEXEC));
-    struct pt_fdent *e = pt_fd_open(m, img, newfd, copy.kind, copy.ino, fl, o, r->t_start);
+    struct pt_fdent *e = pt_fd_open(m, img, newfd, copy.kind, copy.obj, fl, o, r->t_start);
     if (e != NULL)
         e->created_here = 1;
 }
@@ -210,10 +211,10 @@ static void apply_open(struct pt_model *m, struct pt_image *img, const struct pt
     img->last_created[1] = NULL;
     uint8_t kind = r->obj_kind ? r->obj_kind : pt_event_info(r->type)->makes_kind;
     struct pt_fdent *e =
-        pt_fd_open(m, img, fd, kind, r->obj_ino, access | open_fd_flags(flags), o, r->t_start);
+        pt_fd_open(m, img, fd, kind, pt_objkey_of(r), access | open_fd_flags(flags), o, r->t_start);
     if (e != NULL)
         e->created_here = 1;
-    struct pt_pipe *p = kind == PT_OBJ_FIFO ? pt_model_pipe(m, r->obj_ino) : NULL;
+    struct pt_pipe *p = kind == PT_OBJ_FIFO ? pt_model_pipe(m, pt_objkey_of(r)) : NULL;
     if (p != NULL && p->created == NULL)
         p->created = o;
 }
@@ -230,10 +231,11 @@ static void apply_popen(struct pt_model *m, struct pt_image *img, const struct p
     img->last_created[0] = o;
     img->last_created[1] = NULL;
     uint8_t flags = (r->fd_flags & PT_FDF_KNOWN) ? r->fd_flags : 0;
-    struct pt_fdent *e = pt_fd_open(m, img, r->fd, r->obj_kind, r->obj_ino, flags, o, r->t_start);
+    struct pt_fdent *e =
+        pt_fd_open(m, img, r->fd, r->obj_kind, pt_objkey_of(r), flags, o, r->t_start);
     if (e != NULL)
         e->created_here = 1;
-    struct pt_pipe *p = pt_model_pipe(m, r->obj_ino);
+    struct pt_pipe *p = pt_model_pipe(m, pt_objkey_of(r));
     if (p != NULL && p->created == NULL)
         p->created = o;
 }

@@ -53,7 +53,7 @@ static size_t describe_writers(struct pt_check *c, struct pt_problem *p, const s
 }
 
 static void blocked_read(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
-    struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
+    struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
     if (pp == NULL)
         return;
     uint64_t t = r->t_start;
@@ -73,13 +73,13 @@ static void blocked_read(struct pt_check *c, struct pt_image *img, const struct 
         return;
     }
     p->object_kind = pp->kind;
-    p->object_ino = pp->ino;
+    p->object = pp->obj;
     pt_problem_evidence(p, img->pid, r);
     pt_problem_message(p,
                        "pid %" PRId32 " (%s) was blocked reading fd %d (%s:[%" PRIu64 "]) "
                        "when the trace ended%s, waiting for data or EOF; the write end was still "
                        "held by %s",
-                       img->pid, pt_short_exe(img), r->fd, pt_obj_kind_name(pp->kind), pp->ino,
+                       img->pid, pt_short_exe(img), r->fd, pt_obj_kind_name(pp->kind), pp->obj.ino,
                        pt_image_alive_at_end(img) ? "" : " (or it was killed)", holders);
 }
 
@@ -126,13 +126,13 @@ static void blocked_until_killed(struct pt_check *c, const struct pt_pipe *pp) {
     pt_problem_fd(p, r->fd);
     describe_writers(c, p, pp, r->t_start, holders, sizeof holders);
     p->object_kind = pp->kind;
-    p->object_ino = pp->ino;
+    p->object = pp->obj;
     pt_problem_evidence(p, img->pid, r);
     pt_problem_message(p,
                        "pid %" PRId32 " (%s) was blocked reading fd %d (%s:[%" PRIu64 "]) for "
                        "%.3f s and saw EOF only when pid %" PRId32 " was killed; the write end "
                        "was held by %s",
-                       img->pid, pt_short_exe(img), r->fd, pt_obj_kind_name(pp->kind), pp->ino,
+                       img->pid, pt_short_exe(img), r->fd, pt_obj_kind_name(pp->kind), pp->obj.ino,
                        (double)(r->t_end - r->t_start) / 1e9, c->model->images[killed->image].pid,
                        holders);
 }
@@ -157,7 +157,7 @@ static void deadlock_pair(struct pt_check *c, const struct blocked_write *a,
     pt_problem_fd(p, a->rec->fd);
     pt_problem_fd(p, b->rec->fd);
     p->object_kind = a->rec->obj_kind;
-    p->object_ino = a->rec->obj_ino;
+    p->object = pt_objkey_of(a->rec);
     pt_problem_evidence(p, a->img->pid, a->rec);
     pt_problem_evidence(p, b->img->pid, b->rec);
     pt_problem_message(p,
@@ -171,14 +171,15 @@ static void deadlock_pair(struct pt_check *c, const struct blocked_write *a,
 
 static int drains(struct pt_check *c, const struct blocked_write *reader,
                   const struct blocked_write *writer) {
-    struct pt_pipe *pp = pt_model_pipe(c->model, writer->rec->obj_ino);
+    struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(writer->rec));
     return pp != NULL && holds_end(pp, reader->img->index, 0, reader->rec->t_start);
 }
 
 static void deadlocks(struct pt_check *c, struct blocked_write *w, size_t n) {
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++)
-            if (w[i].img != w[j].img && w[i].rec->obj_ino != w[j].rec->obj_ino &&
+            if (w[i].img != w[j].img &&
+                !pt_objkey_eq(pt_objkey_of(w[i].rec), pt_objkey_of(w[j].rec)) &&
                 drains(c, &w[i], &w[j]) && drains(c, &w[j], &w[i]))
                 deadlock_pair(c, &w[i], &w[j]);
 }
@@ -206,7 +207,7 @@ static void epipe(struct pt_check *c, struct pt_image *img, const struct pt_reco
         return;
     pt_problem_about(p, img->pid, r);
     char who[512] = "no traced process was seen closing it";
-    struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
+    struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
     const struct pt_holder *h = pp ? last_reader_gone(pp, r->t_start) : NULL;
     if (h != NULL) {
         const struct pt_image *ri = &c->model->images[h->image];
@@ -228,7 +229,8 @@ static void epipe(struct pt_check *c, struct pt_image *img, const struct pt_reco
 void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
                           const struct pt_record *r) {
     for (size_t i = 0; i < c->nepipes; i++)
-        if (c->epipes[i].image == img->index && c->epipes[i].rec.obj_ino == r->obj_ino)
+        if (c->epipes[i].image == img->index &&
+            pt_objkey_eq(pt_objkey_of(&c->epipes[i].rec), pt_objkey_of(r)))
             return;
     struct pt_check_epipe *v = realloc(c->epipes, (c->nepipes + 1) * sizeof *v);
     if (v == NULL) {
@@ -264,11 +266,11 @@ static void leaked(struct pt_check *c) {
             pt_problem_pid(p, root->pid);
         pt_problem_fd(p, k->fd.fd);
         p->object_kind = k->fd.kind;
-        p->object_ino = k->fd.ino;
+        p->object = k->fd.obj;
         pt_problem_message(p,
                            "fd %d (%s:[%" PRIu64 "]) leaked into %s (pid %" PRId32 "), which never "
                            "used it: %s",
-                           k->fd.fd, pt_obj_kind_name(k->fd.kind), k->fd.ino, pt_image_exe(img),
+                           k->fd.fd, pt_obj_kind_name(k->fd.kind), k->fd.obj.ino, pt_image_exe(img),
                            img->pid, how);
     }
     pt_leaks_free(&l);

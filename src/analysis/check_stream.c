@@ -99,16 +99,16 @@ static void ebadf(struct pt_check *c, struct pt_image *img, struct pt_check_imag
     double ago = t_closed ? (double)(r->t_start - t_closed) / 1e9 : 0;
     if (e != NULL && pt_event_reads(r->type) && (e->flags & PT_FDF_WRONLY)) {
         p->object_kind = e->kind;
-        p->object_ino = e->ino;
+        p->object = e->obj;
         pt_problem_message(
             p, "pid %" PRId32 " (%s) called %s on fd %d, the write end of pipe:[%" PRIu64 "]",
-            img->pid, pt_short_exe(img), call, r->fd, e->ino);
+            img->pid, pt_short_exe(img), call, r->fd, e->obj.ino);
     } else if (e != NULL && pt_event_writes(r->type) && (e->flags & PT_FDF_RDONLY)) {
         p->object_kind = e->kind;
-        p->object_ino = e->ino;
+        p->object = e->obj;
         pt_problem_message(
             p, "pid %" PRId32 " (%s) called %s on fd %d, the read end of pipe:[%" PRIu64 "]",
-            img->pid, pt_short_exe(img), call, r->fd, e->ino);
+            img->pid, pt_short_exe(img), call, r->fd, e->obj.ino);
     } else if (t_closed && pt_event_info(r->type)->cls == PT_CLASS_CLOSE) {
         pt_problem_message(
             p, "pid %" PRId32 " (%s) closed fd %d twice (the first close was %.6f s earlier)",
@@ -160,7 +160,7 @@ static void spin(struct pt_check *c, struct pt_image *img, struct pt_check_image
 static void read_before_write(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
     if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
         return;
-    struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
+    struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
     struct pt_check_pipe *cp = pp ? pipe_state(c, pp) : NULL;
     if (cp == NULL)
         return;
@@ -186,7 +186,7 @@ static void read_before_write(struct pt_check *c, struct pt_image *img, const st
     pt_problem_fd(p, cp->early_fd);
     pt_problem_fd(p, r->fd);
     p->object_kind = r->obj_kind;
-    p->object_ino = r->obj_ino;
+    p->object = pt_objkey_of(r);
     pt_problem_evidence(p, cp->early_reader, &cp->early_rec);
     pt_problem_evidence(p, img->pid, r);
     pt_problem_message(p,
@@ -203,7 +203,7 @@ static void eof_read(struct pt_check *c, struct pt_image *img, const struct pt_r
     if (!pt_event_reads(r->type) || r->state != PT_DONE || r->result != 0 || r->arg == 0 ||
         (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO))
         return;
-    struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
+    struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
     struct pt_check_pipe *cp = pp ? pipe_state(c, pp) : NULL;
     if (cp != NULL && cp->eof_image == PT_NO_IMAGE) {
         cp->eof_image = img->index;
@@ -225,7 +225,7 @@ static void interleave(struct pt_check *c, struct pt_image *img, const struct pt
     if (!pt_event_writes(r->type) || r->arg <= PT_PIPE_BUF ||
         (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO))
         return;
-    struct pt_pipe *pp = pt_model_pipe(c->model, r->obj_ino);
+    struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
     struct pt_check_pipe *cp = pp ? pipe_state(c, pp) : NULL;
     if (cp == NULL || cp->interleave_reported)
         return;

@@ -9,7 +9,7 @@ static int is_pipe_kind(uint8_t kind) {
 }
 
 static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fdent *e) {
-    struct pt_pipe *p = pt_pipe_get(m, e->ino, e->kind);
+    struct pt_pipe *p = pt_pipe_get(m, e->obj, e->kind);
     if (p == NULL)
         return PT_NO_IMAGE;
     if (p->nholders == p->cap_holders) {
@@ -36,7 +36,8 @@ static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fde
 }
 
 struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, uint8_t kind,
-                            uint64_t ino, uint8_t flags, struct pt_origin *origin, uint64_t t) {
+                            struct pt_objkey obj, uint8_t flags, struct pt_origin *origin,
+                            uint64_t t) {
     if (fd < 0)
         return NULL;
     pt_fd_close(m, img, fd, t);
@@ -46,12 +47,12 @@ struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, ui
         return NULL;
     }
     e->kind = kind;
-    e->ino = ino;
+    e->obj = obj;
     e->flags = flags & (PT_FDF_RDONLY | PT_FDF_WRONLY | PT_FDF_NONBLOCK | PT_FDF_CLOEXEC);
     e->origin = origin;
     e->t_open = t;
     e->holder = PT_NO_IMAGE;
-    if (is_pipe_kind(kind) && ino != 0)
+    if (is_pipe_kind(kind) && obj.ino != 0)
         e->holder = add_holder(m, img, e);
     return e;
 }
@@ -60,7 +61,7 @@ void pt_fd_close(struct pt_model *m, struct pt_image *img, int fd, uint64_t t) {
     struct pt_fdent *e = pt_fdtable_find(&img->fds, fd);
     if (e == NULL)
         return;
-    struct pt_pipe *p = e->holder != PT_NO_IMAGE ? pt_model_pipe(m, e->ino) : NULL;
+    struct pt_pipe *p = e->holder != PT_NO_IMAGE ? pt_model_pipe(m, e->obj) : NULL;
     if (p != NULL && e->holder < p->nholders) {
         p->holders[e->holder].t_to = t ? t : 1;
         p->holders[e->holder].gone_with_process = m->ending;
@@ -77,11 +78,11 @@ struct pt_fdent *pt_fd_seen(struct pt_model *m, struct pt_image *img, const stru
      * (of a file, say, which is not recorded). */
     if (r->obj_kind == PT_OBJ_UNKNOWN || r->obj_ino == 0)
         return e;
-    if (e != NULL && e->ino == r->obj_ino)
+    if (e != NULL && pt_objkey_eq(e->obj, pt_objkey_of(r)))
         return e;
     struct pt_origin *o = pt_origin_new(m, PT_ORIGIN_UNKNOWN, img, r->fd, r->t_start, NULL);
     uint8_t flags = (r->fd_flags & PT_FDF_KNOWN) ? r->fd_flags : 0;
-    return pt_fd_open(m, img, r->fd, r->obj_kind, r->obj_ino, flags, o, r->t_start);
+    return pt_fd_open(m, img, r->fd, r->obj_kind, pt_objkey_of(r), flags, o, r->t_start);
 }
 
 void pt_fd_inherit(struct pt_model *m, struct pt_image *img, const struct pt_fdtable *src,
@@ -94,7 +95,7 @@ void pt_fd_inherit(struct pt_model *m, struct pt_image *img, const struct pt_fdt
         struct pt_origin *o = pt_origin_new(m, how, img, s->fd, t, s->origin);
         if (o != NULL)
             o->from_pid = from_pid;
-        struct pt_fdent *e = pt_fd_open(m, img, s->fd, s->kind, s->ino, s->flags, o, t);
+        struct pt_fdent *e = pt_fd_open(m, img, s->fd, s->kind, s->obj, s->flags, o, t);
         if (e != NULL)
             e->inherited = 1;
     }

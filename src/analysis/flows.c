@@ -39,7 +39,7 @@ void flows_free(struct flows *fl) {
 }
 
 static struct flows_pipe *pipe_of(struct flows *fl, const struct pt_record *r) {
-    struct flows_pipe *p = flows_pipe_get(fl, r->obj_ino, r->obj_dev, r->obj_kind);
+    struct flows_pipe *p = flows_pipe_get(fl, pt_objkey_of(r), r->obj_kind);
     if (p == NULL)
         fl->oom = 1;
     return p;

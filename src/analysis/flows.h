@@ -36,6 +36,7 @@
 #include "analysis/flows_order.h"
 #include "analysis/flows_queue.h"
 #include "trace/merge.h"
+#include "trace/objkey.h"
 #include "trace/reader.h"
 
 #ifdef __cplusplus
@@ -74,8 +75,7 @@ struct flows_last_call {
 };
 
 struct flows_pipe {
-    uint64_t ino;
-    uint32_t dev;
+    struct pt_objkey obj;
     uint8_t kind; /* PT_OBJ_PIPE or PT_OBJ_FIFO */
     uint64_t bytes_written, bytes_read;
     uint64_t write_calls, read_calls;             /* that moved bytes */
@@ -126,10 +126,10 @@ struct flows {
     uint64_t calls_numbered;   /* the last flows_call.seq given */
     struct flows_pipe **pipes; /* in order of first appearance */
     size_t pipe_count, pipe_cap;
-    size_t *table; /* hash on (ino, dev): index + 1, 0 free */
+    size_t *table; /* hash on the pipe's key: index + 1, 0 free */
     size_t table_cap;
-    uint64_t *made; /* inodes of pipes made in the trace (pipe, pipe2,
-                       popen, open of a FIFO), sorted at the end */
+    struct pt_objkey *made; /* pipes made in the trace (pipe, pipe2, popen,
+                               open of a FIFO), sorted at the end */
     size_t nmade, made_cap;
     int oom; /* set when memory ran out */
 };
@@ -151,9 +151,6 @@ void flows_free(struct flows *fl);
  * out of memory.  fl must be freed with flows_free either way. */
 int flows_run(struct flows *fl, const struct pt_file *files, size_t count,
               const struct flows_hooks *hooks);
-
-/* The first pipe or FIFO with that inode, or NULL. */
-const struct flows_pipe *flows_find(const struct flows *fl, uint64_t ino);
 
 /* True for a record of a call that moves bytes through a pipe or FIFO;
  * *is_write says which way. */

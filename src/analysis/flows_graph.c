@@ -66,7 +66,7 @@ static void note_blocked(struct graph *g, const struct pt_file *f, const struct 
     if (r->state != PT_BEGUN || !flows_is_pipe_io(r, &is_write) || is_write)
         return;
     struct graph_node *n = &g->nodes[graph_node_of(g, f->hdr->pid)];
-    n->blocked_ino = r->obj_ino;
+    n->blocked = pt_objkey_of(r);
     n->blocked_kind = r->obj_kind;
 }
 
@@ -84,7 +84,7 @@ static int add_edge(struct graph *g, size_t from, size_t to, const struct flows_
                     uint64_t bytes) {
     for (size_t i = 0; i < g->edge_count; i++) {
         struct graph_edge *e = &g->edges[i];
-        if (e->from == from && e->to == to && e->ino == p->ino) {
+        if (e->from == from && e->to == to && pt_objkey_eq(e->obj, p->obj)) {
             e->bytes += bytes;
             return 0;
         }
@@ -98,7 +98,7 @@ static int add_edge(struct graph *g, size_t from, size_t to, const struct flows_
         g->edge_cap = cap;
     }
     g->edges[g->edge_count++] =
-        (struct graph_edge){.from = from, .to = to, .ino = p->ino, .kind = p->kind, .bytes = bytes};
+        (struct graph_edge){.from = from, .to = to, .obj = p->obj, .kind = p->kind, .bytes = bytes};
     return 0;
 }
 

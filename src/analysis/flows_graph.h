@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trace/objkey.h"
 #include "trace/reader.h"
 
 #ifdef __cplusplus
@@ -31,8 +32,8 @@ struct graph_node {
     int32_t pid, ppid;
     size_t first_file, last_file; /* its images; SIZE_MAX for untraced */
     enum graph_end end;
-    int code;             /* exit code or signal number */
-    uint64_t blocked_ino; /* a pipe read never returned; 0 if none */
+    int code;                 /* exit code or signal number */
+    struct pt_objkey blocked; /* a pipe read never returned; ino 0 if none */
     uint8_t blocked_kind;
     char *untraced_path;      /* ran (or exec'd into) an untraced program */
     unsigned untraced_reason; /* PT_UNTRACED_* */
@@ -42,7 +43,7 @@ struct graph_node {
 
 struct graph_edge {
     size_t from, to; /* node indexes or GRAPH_OUTSIDE */
-    uint64_t ino;
+    struct pt_objkey obj;
     uint8_t kind; /* PT_OBJ_PIPE or PT_OBJ_FIFO */
     uint64_t bytes;
 };

@@ -14,18 +14,18 @@
 #include "trace/events.h"
 #include "trace/payload.h"
 
-static int add_made(struct flows *fl, uint64_t ino) {
-    if (ino == 0)
+static int add_made(struct flows *fl, struct pt_objkey obj) {
+    if (obj.ino == 0)
         return 0;
     if (fl->nmade == fl->made_cap) {
         size_t cap = fl->made_cap ? 2 * fl->made_cap : 16;
-        uint64_t *v = realloc(fl->made, cap * sizeof *v);
+        struct pt_objkey *v = realloc(fl->made, cap * sizeof *v);
         if (v == NULL)
             return -1;
         fl->made = v;
         fl->made_cap = cap;
     }
-    fl->made[fl->nmade++] = ino;
+    fl->made[fl->nmade++] = obj;
     return 0;
 }
 
@@ -39,21 +39,23 @@ int flows_note_made(struct flows *fl, const struct pt_merged *m) {
     if (!(row->flags & PT_EVF_MAKES_PIPE))
         return 0;
     if (row->payload == PT_PAYLOAD_PAIR && pt_payload_pair(&m->ev, &pp))
-        rc = add_made(fl, pp.ino[0]);
+        rc = add_made(fl, (struct pt_objkey){pp.ino[0], r->obj_dev});
     else if (row->payload != PT_PAYLOAD_PAIR && r->obj_ino != 0)
-        rc = add_made(fl, r->obj_ino);
+        rc = add_made(fl, pt_objkey_of(r));
     if (rc < 0)
         fl->oom = 1;
     return rc;
 }
 
-static int cmp_ino(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+static int cmp_key(const void *a, const void *b) {
+    const struct pt_objkey *x = a, *y = b;
+    if (x->dev != y->dev)
+        return x->dev < y->dev ? -1 : 1;
+    return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-static int made_here(const struct flows *fl, uint64_t ino) {
-    return fl->nmade > 0 && bsearch(&ino, fl->made, fl->nmade, sizeof *fl->made, cmp_ino) != NULL;
+static int made_here(const struct flows *fl, struct pt_objkey obj) {
+    return fl->nmade > 0 && bsearch(&obj, fl->made, fl->nmade, sizeof *fl->made, cmp_key) != NULL;
 }
 
 /* The write's bytes go at the end of the pipe's write stream, where the
@@ -82,7 +84,7 @@ static int infer(struct flows *fl, struct flows_pipe *p, const struct flows_begu
 }
 
 static int infer_pipe(struct flows *fl, struct flows_pipe *p) {
-    if (p->nbegun == 0 || p->bytes_read <= p->bytes_written || !made_here(fl, p->ino))
+    if (p->nbegun == 0 || p->bytes_read <= p->bytes_written || !made_here(fl, p->obj))
         return 0;
     uint64_t surplus = p->bytes_read - p->bytes_written;
     for (size_t i = 0; i < p->nbegun && surplus > 0; i++) {
@@ -99,7 +101,7 @@ static int infer_pipe(struct flows *fl, struct flows_pipe *p) {
 
 int flows_infer_writes(struct flows *fl) {
     if (fl->nmade > 0) /* qsort(NULL, 0, ...) is undefined */
-        qsort(fl->made, fl->nmade, sizeof *fl->made, cmp_ino);
+        qsort(fl->made, fl->nmade, sizeof *fl->made, cmp_key);
     for (size_t i = 0; i < fl->pipe_count; i++)
         if (infer_pipe(fl, fl->pipes[i]) < 0) {
             fl->oom = 1;

@@ -6,7 +6,7 @@
 
 /* flows_pipes.c: the pipe of a record, created on first sight; NULL when
  * out of memory. */
-struct flows_pipe *flows_pipe_get(struct flows *fl, uint64_t ino, uint32_t dev, uint8_t kind);
+struct flows_pipe *flows_pipe_get(struct flows *fl, struct pt_objkey obj, uint8_t kind);
 void flows_pipes_free(struct flows *fl);
 
 /* flows_infer.c: notes the pipes a record made (pipe, pipe2, popen, open);

@@ -1,18 +1,12 @@
-/* The pipes of a trace, by identity (inode and device). */
+/* The pipes of a trace, by key (device and inode). */
 #include <stdlib.h>
 
 #include "flows_internal.h"
 
-static size_t hash(uint64_t ino, uint32_t dev) {
-    uint64_t h = (ino ^ ((uint64_t)dev << 32)) * 0x9e3779b97f4a7c15ull;
-    return (size_t)(h >> 17);
-}
-
-static size_t *slot(size_t *table, size_t cap, struct flows_pipe **pipes, uint64_t ino,
-                    uint32_t dev) {
-    for (size_t i = hash(ino, dev) & (cap - 1);; i = (i + 1) & (cap - 1)) {
+static size_t *slot(size_t *table, size_t cap, struct flows_pipe **pipes, struct pt_objkey obj) {
+    for (size_t i = (size_t)(pt_objkey_hash(obj) >> 17) & (cap - 1);; i = (i + 1) & (cap - 1)) {
         size_t v = table[i];
-        if (v == 0 || (pipes[v - 1]->ino == ino && pipes[v - 1]->dev == dev))
+        if (v == 0 || pt_objkey_eq(pipes[v - 1]->obj, obj))
             return &table[i];
     }
 }
@@ -23,14 +17,14 @@ static int grow_table(struct flows *fl) {
     if (table == NULL)
         return -1;
     for (size_t i = 0; i < fl->pipe_count; i++)
-        *slot(table, cap, fl->pipes, fl->pipes[i]->ino, fl->pipes[i]->dev) = i + 1;
+        *slot(table, cap, fl->pipes, fl->pipes[i]->obj) = i + 1;
     free(fl->table);
     fl->table = table;
     fl->table_cap = cap;
     return 0;
 }
 
-static struct flows_pipe *new_pipe(struct flows *fl, uint64_t ino, uint32_t dev, uint8_t kind) {
+static struct flows_pipe *new_pipe(struct flows *fl, struct pt_objkey obj, uint8_t kind) {
     if (fl->pipe_count == fl->pipe_cap) {
         size_t cap = fl->pipe_cap ? 2 * fl->pipe_cap : 16;
         struct flows_pipe **pipes = realloc(fl->pipes, cap * sizeof *pipes);
@@ -42,21 +36,20 @@ static struct flows_pipe *new_pipe(struct flows *fl, uint64_t ino, uint32_t dev,
     struct flows_pipe *p = calloc(1, sizeof *p);
     if (p == NULL)
         return NULL;
-    p->ino = ino;
-    p->dev = dev;
+    p->obj = obj;
     p->kind = kind;
     p->first_mismatch = UINT64_MAX;
     fl->pipes[fl->pipe_count++] = p;
     return p;
 }
 
-struct flows_pipe *flows_pipe_get(struct flows *fl, uint64_t ino, uint32_t dev, uint8_t kind) {
+struct flows_pipe *flows_pipe_get(struct flows *fl, struct pt_objkey obj, uint8_t kind) {
     if (2 * (fl->pipe_count + 1) > fl->table_cap && grow_table(fl) < 0)
         return NULL;
-    size_t *s = slot(fl->table, fl->table_cap, fl->pipes, ino, dev);
+    size_t *s = slot(fl->table, fl->table_cap, fl->pipes, obj);
     if (*s != 0)
         return fl->pipes[*s - 1];
-    struct flows_pipe *p = new_pipe(fl, ino, dev, kind);
+    struct flows_pipe *p = new_pipe(fl, obj, kind);
     if (p != NULL)
         *s = fl->pipe_count;
     return p;
@@ -76,11 +69,4 @@ void flows_pipes_free(struct flows *fl) {
     fl->pipes = NULL;
     fl->table = NULL;
     fl->pipe_count = fl->pipe_cap = fl->table_cap = 0;
-}
-
-const struct flows_pipe *flows_find(const struct flows *fl, uint64_t ino) {
-    for (size_t i = 0; i < fl->pipe_count; i++)
-        if (fl->pipes[i]->ino == ino)
-            return fl->pipes[i];
-    return NULL;
 }

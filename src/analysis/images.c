@@ -131,7 +131,7 @@ void pt_image_start(struct pt_model *m, struct pt_image *img, unsigned first_typ
     }
     for (size_t i = 0; i < predicted.len; i++) {
         struct pt_fdent s = predicted.v[i];
-        struct pt_fdent *e = pt_fd_open(m, img, s.fd, s.kind, s.ino, s.flags, s.origin, img->start);
+        struct pt_fdent *e = pt_fd_open(m, img, s.fd, s.kind, s.obj, s.flags, s.origin, img->start);
         if (e != NULL)
             e->inherited = 1;
     }
@@ -143,7 +143,7 @@ void pt_image_inherited_fd(struct pt_model *m, struct pt_image *img, const struc
         return;
     const struct pt_fdent *c = pt_fdtable_find(&img->carried, r->fd);
     struct pt_origin *o;
-    if (c != NULL && (r->obj_ino == 0 || c->ino == r->obj_ino)) {
+    if (c != NULL && (r->obj_ino == 0 || pt_objkey_eq(c->obj, pt_objkey_of(r)))) {
         o = c->origin;
     } else {
         int outside = img->prev_image == PT_NO_IMAGE && c == NULL;
@@ -151,7 +151,8 @@ void pt_image_inherited_fd(struct pt_model *m, struct pt_image *img, const struc
                           r->t_start, NULL);
     }
     uint8_t flags = (r->fd_flags & PT_FDF_KNOWN) ? r->fd_flags : 0;
-    struct pt_fdent *e = pt_fd_open(m, img, r->fd, r->obj_kind, r->obj_ino, flags, o, r->t_start);
+    struct pt_fdent *e =
+        pt_fd_open(m, img, r->fd, r->obj_kind, pt_objkey_of(r), flags, o, r->t_start);
     if (e != NULL)
         e->inherited = 1;
 }

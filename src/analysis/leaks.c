@@ -26,7 +26,7 @@ static int is_leak(const struct pt_image *img, const struct pt_fdent *e) {
 
 /* Someone other than the holder reads the pipe. */
 static int pipe_is_read(const struct pt_model *m, const struct pt_fdent *e, size_t image) {
-    const struct pt_pipe *p = pt_model_pipe(m, e->ino);
+    const struct pt_pipe *p = pt_model_pipe(m, e->obj);
     for (size_t i = 0; p != NULL && i < p->nuses; i++)
         if (p->uses[i].image != image && p->uses[i].calls_read > 0)
             return 1;

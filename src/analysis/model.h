@@ -15,6 +15,7 @@
 
 #include "pipetrace/format.h"
 #include "trace/merge.h"
+#include "trace/objkey.h"
 #include "trace/reader.h"
 
 #ifdef __cplusplus
@@ -58,7 +59,7 @@ struct pt_fdent {
     int fd;
     uint8_t kind;  /* PT_OBJ_* */
     uint8_t flags; /* PT_FDF_RDONLY/WRONLY/NONBLOCK/CLOEXEC */
-    uint64_t ino;
+    struct pt_objkey obj;
     struct pt_origin *origin;
     int used;         /* read, written, dup'd, closed, fcntl'd in this image */
     int created_here; /* created (or dup'd) by this image */
@@ -103,11 +104,11 @@ struct pt_begun_write {
 };
 
 struct pt_pipe {
-    unsigned id;     /* 1, 2, ... in the order first seen (internal) */
-    unsigned number; /* #1, #2, ... over the pipes worth showing (made in
-                        the trace or used in it), in the order first seen;
-                        0 for the others (pt_pipe_shown) */
-    uint64_t ino;
+    unsigned id;               /* 1, 2, ... in the order first seen (internal) */
+    unsigned number;           /* #1, #2, ... over the pipes worth showing (made in
+                                  the trace or used in it), in the order first seen;
+                                  0 for the others (pt_pipe_shown) */
+    struct pt_objkey obj;      /* what tells it from every other pipe */
     uint8_t kind;              /* PT_OBJ_PIPE or PT_OBJ_FIFO */
     struct pt_origin *created; /* NULL when created outside the trace */
     uint64_t bytes_written, bytes_read;
@@ -264,7 +265,7 @@ struct pt_model {
     size_t nprocesses;
     struct pt_pipe **pipes; /* in id order */
     size_t npipes, cap_pipes;
-    size_t *pipe_hash; /* open addressing on ino: pipe index + 1 */
+    size_t *pipe_hash; /* open addressing on the pipe's key: index + 1 */
     size_t hash_cap;
     struct pt_fork *forks;
     size_t nforks, cap_forks;
@@ -294,7 +295,8 @@ void pt_model_free(struct pt_model *m);
 
 /* --- queries ------------------------------------------------------------ */
 
-struct pt_pipe *pt_model_pipe(const struct pt_model *m, uint64_t ino);
+/* The pipe or FIFO with that key, or NULL. */
+struct pt_pipe *pt_model_pipe(const struct pt_model *m, struct pt_objkey obj);
 struct pt_fdent *pt_fdtable_find(const struct pt_fdtable *t, int fd);
 
 /* The image of pid that was current at time t (the latest that began at

@@ -16,7 +16,7 @@ int pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src);
 void pt_fdtable_free(struct pt_fdtable *t);
 
 /* pipes.c */
-struct pt_pipe *pt_pipe_get(struct pt_model *m, uint64_t ino, uint8_t kind);
+struct pt_pipe *pt_pipe_get(struct pt_model *m, struct pt_objkey obj, uint8_t kind);
 struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image);
 /* A write on p that had not returned (yet) when seen. */
 void pt_pipe_begun_write(struct pt_model *m, struct pt_pipe *p, const struct pt_image *img,
@@ -27,7 +27,8 @@ void pt_pipes_free(struct pt_model *m);
 
 /* fds.c: changing an image's table, keeping pipe holders true */
 struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, uint8_t kind,
-                            uint64_t ino, uint8_t flags, struct pt_origin *origin, uint64_t t);
+                            struct pt_objkey obj, uint8_t flags, struct pt_origin *origin,
+                            uint64_t t);
 void pt_fd_close(struct pt_model *m, struct pt_image *img, int fd, uint64_t t);
 /* The entry for fd, made up from the record when the model did not know
  * the fd (first seen in use). */

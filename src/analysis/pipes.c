@@ -1,27 +1,28 @@
-/* The pipes of a run, found by inode through an open-addressing hash. */
+/* The pipes of a run, found by key (device and inode) through an
+ * open-addressing hash. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "model_impl.h"
 
-static size_t hash_ino(uint64_t ino, size_t cap) {
-    return (size_t)((ino * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+static size_t hash_key(struct pt_objkey obj, size_t cap) {
+    return (size_t)(pt_objkey_hash(obj) >> 20) & (cap - 1);
 }
 
-struct pt_pipe *pt_model_pipe(const struct pt_model *m, uint64_t ino) {
+struct pt_pipe *pt_model_pipe(const struct pt_model *m, struct pt_objkey obj) {
     if (m->hash_cap == 0)
         return NULL;
-    for (size_t i = hash_ino(ino, m->hash_cap);; i = (i + 1) & (m->hash_cap - 1)) {
+    for (size_t i = hash_key(obj, m->hash_cap);; i = (i + 1) & (m->hash_cap - 1)) {
         size_t slot = m->pipe_hash[i];
         if (slot == 0)
             return NULL;
-        if (m->pipes[slot - 1]->ino == ino)
+        if (pt_objkey_eq(m->pipes[slot - 1]->obj, obj))
             return m->pipes[slot - 1];
     }
 }
 
-static void hash_insert(size_t *hash, size_t cap, uint64_t ino, size_t slot) {
-    size_t i = hash_ino(ino, cap);
+static void hash_insert(size_t *hash, size_t cap, struct pt_objkey obj, size_t slot) {
+    size_t i = hash_key(obj, cap);
     while (hash[i] != 0)
         i = (i + 1) & (cap - 1);
     hash[i] = slot;
@@ -36,7 +37,7 @@ static int hash_grow(struct pt_model *m) {
     if (hash == NULL)
         return -1;
     for (size_t i = 0; i < m->npipes; i++)
-        hash_insert(hash, cap, m->pipes[i]->ino, i + 1);
+        hash_insert(hash, cap, m->pipes[i]->obj, i + 1);
     free(m->pipe_hash);
     m->pipe_hash = hash;
     m->hash_cap = cap;
@@ -55,19 +56,19 @@ static int pipes_grow(struct pt_model *m) {
     return 0;
 }
 
-struct pt_pipe *pt_pipe_get(struct pt_model *m, uint64_t ino, uint8_t kind) {
-    struct pt_pipe *p = pt_model_pipe(m, ino);
-    if (p != NULL || ino == 0)
+struct pt_pipe *pt_pipe_get(struct pt_model *m, struct pt_objkey obj, uint8_t kind) {
+    struct pt_pipe *p = pt_model_pipe(m, obj);
+    if (p != NULL || obj.ino == 0)
         return p;
     if (hash_grow(m) < 0 || pipes_grow(m) < 0 || (p = calloc(1, sizeof *p)) == NULL) {
         m->oom = 1;
         return NULL;
     }
     p->id = (unsigned)m->npipes + 1;
-    p->ino = ino;
+    p->obj = obj;
     p->kind = kind;
     m->pipes[m->npipes++] = p;
-    hash_insert(m->pipe_hash, m->hash_cap, ino, m->npipes);
+    hash_insert(m->pipe_hash, m->hash_cap, obj, m->npipes);
     return p;
 }
 

@@ -74,6 +74,6 @@ void pt_problem_about(struct pt_problem *p, int32_t pid, const struct pt_record 
     pt_problem_pid(p, pid);
     pt_problem_fd(p, r->fd);
     p->object_kind = r->obj_kind;
-    p->object_ino = r->obj_ino;
+    p->object = pt_objkey_of(r);
     pt_problem_evidence(p, pid, r);
 }

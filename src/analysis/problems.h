@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "pipetrace/format.h"
+#include "trace/objkey.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,8 +31,8 @@ struct pt_problem {
     size_t npids;
     int fds[PT_PROBLEM_MAX_LIST];
     size_t nfds;
-    uint8_t object_kind; /* PT_OBJ_*; PT_OBJ_UNKNOWN with ino 0: none */
-    uint64_t object_ino;
+    uint8_t object_kind;     /* PT_OBJ_*; PT_OBJ_UNKNOWN with ino 0: none */
+    struct pt_objkey object; /* which one */
     char *message;
     const char *fix; /* one sentence */
     struct pt_evidence evidence[PT_PROBLEM_MAX_LIST];
