@@ -125,7 +125,7 @@ static void first_pipe(const char *dir, char *buf, size_t len) {
     if (pt_dir_open(&d, dir, err, sizeof err) == 0) {
         struct flows fl;
         if (flows_run(&fl, d.files, d.count, NULL) == 0 && fl.pipe_count > 0)
-            snprintf(buf, len, "pipe:[%llu]", (unsigned long long)fl.pipes[0]->ino);
+            snprintf(buf, len, "pipe:[%llu]", (unsigned long long)fl.pipes[0]->obj.ino);
         flows_free(&fl);
     }
     pt_dir_close(&d);
