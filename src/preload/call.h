@@ -44,7 +44,7 @@ static inline int pt_traced(struct pt_call *c, int fd) {
         c->fd.kind = PT_OBJ_UNKNOWN;
         return 0;
     }
-    return pt_fd_traced(fd, &c->fd);
+    return pt_fdcache_traced(fd, &c->fd);
 }
 
 /* pt_enter, then pt_traced. */

@@ -56,7 +56,7 @@ static uint64_t pack_meta(const struct pt_fdinfo *info) {
     return 1u | (uint64_t)info->kind << 8 | (uint64_t)info->flags << 16 | (uint64_t)info->dev << 32;
 }
 
-int pt_fd_cached(int fd, struct pt_fdinfo *info) {
+int pt_fdcache_cached(int fd, struct pt_fdinfo *info) {
     struct slot *s = slot_for(fd, 0);
     if (!s)
         return 0;
@@ -73,7 +73,7 @@ int pt_fd_cached(int fd, struct pt_fdinfo *info) {
     return 1;
 }
 
-void pt_fd_learn(int fd, const struct pt_fdinfo *info) {
+void pt_fdcache_learn(int fd, const struct pt_fdinfo *info) {
     struct slot *s = slot_for(fd, 1);
     if (!s)
         return;
@@ -82,18 +82,18 @@ void pt_fd_learn(int fd, const struct pt_fdinfo *info) {
     __atomic_store_n(&s->meta, pack_meta(info), __ATOMIC_RELEASE);
 }
 
-void pt_fd_forget(int fd) {
+void pt_fdcache_forget(int fd) {
     struct slot *s = slot_for(fd, 0);
     if (s)
         __atomic_store_n(&s->meta, 0, __ATOMIC_RELEASE);
 }
 
-void pt_fd_update_flags(int fd, uint8_t set, uint8_t clear) {
+void pt_fdcache_update_flags(int fd, uint8_t set, uint8_t clear) {
     struct pt_fdinfo info;
-    if (!pt_fd_cached(fd, &info))
+    if (!pt_fdcache_cached(fd, &info))
         return;
     info.flags = (uint8_t)((info.flags & ~clear) | set);
-    pt_fd_learn(fd, &info);
+    pt_fdcache_learn(fd, &info);
 }
 
 /* Visits the cached fds in [first, last], page by page, skipping pages
@@ -114,14 +114,14 @@ static void for_range(unsigned first, unsigned last, void (*fn)(int fd)) {
 }
 
 static void mark_cloexec(int fd) {
-    pt_fd_update_flags(fd, PT_FDF_CLOEXEC, 0);
+    pt_fdcache_update_flags(fd, PT_FDF_CLOEXEC, 0);
 }
 
-void pt_fd_forget_range(unsigned first, unsigned last) {
-    for_range(first, last, pt_fd_forget);
+void pt_fdcache_forget_range(unsigned first, unsigned last) {
+    for_range(first, last, pt_fdcache_forget);
 }
 
-void pt_fd_cloexec_range(unsigned first, unsigned last) {
+void pt_fdcache_cloexec_range(unsigned first, unsigned last) {
     for_range(first, last, mark_cloexec);
 }
 
@@ -132,7 +132,7 @@ static uint8_t char_device_kind(int fd) {
     return PT_SYS3(SYS_ioctl, fd, TCGETS, &tio) == 0 ? PT_OBJ_TTY : PT_OBJ_DEVICE;
 }
 
-uint8_t pt_fd_kind(const struct stat *st, int fd) {
+uint8_t pt_fdcache_kind(const struct stat *st, int fd) {
     switch (st->st_mode & S_IFMT) {
     case S_IFSOCK:
         return PT_OBJ_SOCKET;
@@ -156,7 +156,7 @@ uint8_t pt_fd_kind(const struct stat *st, int fd) {
     return PT_OBJ_FIFO;
 }
 
-uint8_t pt_fd_flags_from(long status_flags, int cloexec) {
+uint8_t pt_fdcache_flags_from(long status_flags, int cloexec) {
     uint8_t flags = PT_FDF_KNOWN;
     if ((status_flags & O_ACCMODE) == O_RDONLY)
         flags |= PT_FDF_RDONLY;
@@ -174,18 +174,18 @@ static uint8_t flags_of(int fd) {
     long fdfl = PT_SYS3(SYS_fcntl, fd, F_GETFD, 0);
     if (fl < 0 || fdfl < 0)
         return 0;
-    return pt_fd_flags_from(fl, (fdfl & FD_CLOEXEC) != 0);
+    return pt_fdcache_flags_from(fl, (fdfl & FD_CLOEXEC) != 0);
 }
 
-void pt_fd_describe(const struct stat *st, int fd, struct pt_fdinfo *info) {
+void pt_fdcache_describe(const struct stat *st, int fd, struct pt_fdinfo *info) {
     info->ino = st->st_ino;
-    info->kind = pt_fd_kind(st, fd);
+    info->kind = pt_fdcache_kind(st, fd);
     /* A device is named by its own number (1,3 is /dev/null), not by the
      * file system its node lives on. */
     info->dev = (uint32_t)(info->kind == PT_OBJ_DEVICE ? st->st_rdev : st->st_dev);
 }
 
-void pt_fd_identify(int fd, struct pt_fdinfo *info) {
+void pt_fdcache_identify(int fd, struct pt_fdinfo *info) {
     struct stat st;
     info->ino = 0;
     info->dev = 0;
@@ -193,19 +193,19 @@ void pt_fd_identify(int fd, struct pt_fdinfo *info) {
     info->kind = PT_OBJ_UNKNOWN;
     if (PT_SYS3(SYS_fstat, fd, &st, 0) != 0)
         return;
-    pt_fd_describe(&st, fd, info);
+    pt_fdcache_describe(&st, fd, info);
     info->flags = flags_of(fd);
 }
 
-void pt_fd_lookup(int fd, struct pt_fdinfo *info) {
-    if (pt_fd_cached(fd, info))
+void pt_fdcache_lookup(int fd, struct pt_fdinfo *info) {
+    if (pt_fdcache_cached(fd, info))
         return;
-    pt_fd_identify(fd, info);
+    pt_fdcache_identify(fd, info);
     if (info->kind != PT_OBJ_UNKNOWN)
-        pt_fd_learn(fd, info);
+        pt_fdcache_learn(fd, info);
 }
 
-int pt_fd_is_traced_kind(uint8_t kind) {
+int pt_fdcache_is_traced_kind(uint8_t kind) {
     switch (kind) {
     case PT_OBJ_PIPE:
     case PT_OBJ_FIFO:
@@ -217,7 +217,7 @@ int pt_fd_is_traced_kind(uint8_t kind) {
     }
 }
 
-int pt_fd_traced(int fd, struct pt_fdinfo *info) {
-    pt_fd_lookup(fd, info);
-    return pt_fd_is_traced_kind(info->kind);
+int pt_fdcache_traced(int fd, struct pt_fdinfo *info) {
+    pt_fdcache_lookup(fd, info);
+    return pt_fdcache_is_traced_kind(info->kind);
 }

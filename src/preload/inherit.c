@@ -60,11 +60,11 @@ static void note(int fd) {
     if (make_room() < 0)
         return;
     struct inherited_fd *slot = &inherited[inherited_count];
-    pt_fd_identify(fd, &slot->info);
+    pt_fdcache_identify(fd, &slot->info);
     if (slot->info.kind == PT_OBJ_UNKNOWN)
         return;
     slot->fd = fd;
-    pt_fd_learn(fd, &slot->info);
+    pt_fdcache_learn(fd, &slot->info);
     inherited_count++;
 }
 
@@ -144,7 +144,7 @@ void pt_record_inherited(void) {
             pt_instant(PT_EV_INHERITED_FD, inherited[i].fd, &inherited[i].info, 0, 0, 0);
         if (!rec)
             return;
-        rec->t_start = rec->t_end = pt_image.start_mono_ns;
+        rec->t_start = rec->t_end = pt_self.start_mono_ns;
         pt_commit(rec);
     }
 }

@@ -111,23 +111,23 @@ static void note_args(int argc, char **argv) {
     const char *end = last + strlen(last) + 1;
     if (end <= argv[0] || end - argv[0] > (1 << 20))
         return;
-    pt_image.args_start = argv[0];
-    pt_image.args_len = (uint32_t)(end - argv[0]);
+    pt_self.args_start = argv[0];
+    pt_self.args_len = (uint32_t)(end - argv[0]);
 }
 
 static void begin_image(int fork_child, int parent_pid) {
-    pt_image.pid = pt_sys_getpid();
-    pt_image.ppid = fork_child ? parent_pid : pt_sys_getppid();
-    pt_image.fork_child = fork_child;
-    pt_image.start_mono_ns = pt_now_ns();
-    pt_image.start_real_ns = pt_now_real_ns();
-    pt_tls_tid = pt_image.pid;
+    pt_self.pid = pt_sys_getpid();
+    pt_self.ppid = fork_child ? parent_pid : pt_sys_getppid();
+    pt_self.fork_child = fork_child;
+    pt_self.start_mono_ns = pt_now_ns();
+    pt_self.start_real_ns = pt_now_real_ns();
+    pt_tls_tid = pt_self.pid;
 }
 
 /* Runs in the child of every fork, including those glibc makes internally
  * (daemon), and by hand after _Fork and vfork, which skip atfork handlers. */
 void pt_child_reset(void) {
-    int parent = pt_image.pid;
+    int parent = pt_self.pid;
     begin_image(1, parent);
     pt_recorder_after_fork_child();
     pt_callsite_forget_modules();
@@ -160,9 +160,9 @@ static void initialize(int argc, char **argv, char **envp) {
     pt_recorder_on_new_file(pt_record_inherited);
     pthread_atfork(NULL, NULL, pt_child_reset);
     pt_watch_exit();
-    pt_image.stdio_coverage = PT_HDR_STDIO_UNHOOKED;
+    pt_self.stdio_coverage = PT_HDR_STDIO_UNHOOKED;
     if (!secure && pt_hook_stdio() == 0)
-        pt_image.stdio_coverage = PT_HDR_STDIO_HOOKED;
+        pt_self.stdio_coverage = PT_HDR_STDIO_HOOKED;
     if (!pt_config.disabled)
         pt_scan_inherited();
     pt_tls_busy--;
@@ -175,7 +175,7 @@ static void initialize(int argc, char **argv, char **envp) {
 /* glibc passes argc, argv and envp to ELF constructors. */
 __attribute__((constructor)) static void pt_constructor(int argc, char **argv, char **envp) {
     initialize(argc, argv, envp);
-    if (!pt_image.args_start)
+    if (!pt_self.args_start)
         note_args(argc, argv);
 }
 

@@ -62,7 +62,7 @@ void pt_commit_captured(struct pt_record *rec);
 /* Where rec lies in this image's trace file. */
 uint64_t pt_record_offset(const struct pt_record *rec);
 
-/* Marks a record made by pt_event complete, times untouched. */
+/* Marks a record made by pt_instant complete, times untouched. */
 void pt_commit(struct pt_record *rec);
 
 /* Forgets the parent's trace in the child of a fork (or _Fork/vfork). */

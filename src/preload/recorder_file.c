@@ -90,7 +90,7 @@ static void say_stopped(int err) {
     char line[PT_PATH_MAX + 256];
     char *end = line + sizeof line - 1;
     char *p = append(line, end, "pipetrace: tracing stopped in pid ");
-    p = append_uint(p, end, (unsigned)pt_image.pid);
+    p = append_uint(p, end, (unsigned)pt_self.pid);
     p = append(p, end, ": ");
     p = append(p, end, pt_config.dir);
     p = append(p, end, ": ");
@@ -138,9 +138,9 @@ static uint32_t read_args(void) {
     long n = read_small_file("/proc/self/cmdline", header_args, sizeof header_args);
     if (n >= 0)
         return (uint32_t)n;
-    uint32_t len = pt_image.args_len < sizeof header_args ? pt_image.args_len : sizeof header_args;
-    if (!pt_image.args_start ||
-        pt_sys_read_own_memory(header_args, pt_image.args_start, len, pt_image.pid) != (long)len)
+    uint32_t len = pt_self.args_len < sizeof header_args ? pt_self.args_len : sizeof header_args;
+    if (!pt_self.args_start ||
+        pt_sys_read_own_memory(header_args, pt_self.args_start, len, pt_self.pid) != (long)len)
         return 0;
     return len;
 }
@@ -155,13 +155,13 @@ static void describe_image(struct pt_image_info *info) {
     if (!boot_id_known)
         read_boot_id();
     *info = (struct pt_image_info){
-        .pid = pt_image.pid,
-        .ppid = pt_image.ppid,
-        .flags = pt_image.stdio_coverage | (pt_image.fork_child ? PT_HDR_FORK_CHILD : 0) |
+        .pid = pt_self.pid,
+        .ppid = pt_self.ppid,
+        .flags = pt_self.stdio_coverage | (pt_self.fork_child ? PT_HDR_FORK_CHILD : 0) |
                  (pt_config.all_fds ? PT_HDR_ALL_FDS : 0),
         .data_limit = pt_config.data_limit,
-        .start_mono_ns = pt_image.start_mono_ns,
-        .start_real_ns = pt_image.start_real_ns,
+        .start_mono_ns = pt_self.start_mono_ns,
+        .start_real_ns = pt_self.start_real_ns,
         .exe = header_exe,
         .args = header_args,
         .args_len = read_args(),
@@ -186,7 +186,7 @@ static void tell_parent(int err) {
         .type = PT_EV_UNTRACED_CHILD,
         .tid = pt_sys_gettid(),
         .fd = -1,
-        .result = pt_image.pid,
+        .result = pt_self.pid,
         .arg = PT_UNTRACED_FAILED | (uint64_t)(uint32_t)err << 32,
         .data_len = (uint32_t)strlen(header_exe) + 1,
     };

@@ -1,5 +1,5 @@
 /* What the library knows about the process image it runs in: its
- * configuration, the image, and two per-thread words (state.c holds them;
+ * configuration, itself (pt_self), and two per-thread words (state.c holds them;
  * init.c fills them in at start-up and in each fork child). */
 #ifndef PIPETRACE_PRELOAD_STATE_H
 #define PIPETRACE_PRELOAD_STATE_H
@@ -17,7 +17,10 @@ struct pt_config {
     int verbose;           /* PIPETRACE_VERBOSE=1: say a stop on stderr */
 };
 
-struct pt_image {
+/* This process image, as the library sees it from inside.  Not the
+ * viewer's struct pt_image (src/analysis/model.h), which is an image of
+ * the run as the trace shows it afterwards. */
+struct pt_self {
     int pid;
     int ppid;
     int fork_child; /* began at fork rather than exec */
@@ -32,7 +35,7 @@ struct pt_image {
 };
 
 extern struct pt_config pt_config;
-extern struct pt_image pt_image;
+extern struct pt_self pt_self;
 
 /* Per thread: the cached kernel tid (0 until first needed) and a guard that
  * is set while the library itself is busy, so that anything it calls that

@@ -63,7 +63,7 @@ static int hooked_close(FILE *fp) {
     struct pt_call c;
     if (pt_enter_fd(&c, fd))
         c.rec = pt_begin(PT_EV_CLOSE, fd, &c.fd, 0, 0);
-    pt_fd_forget(fd);
+    pt_fdcache_forget(fd);
     return PT_FINISH(&c, PT_CALL(&c, orig_close(fp)));
 }
 

@@ -105,7 +105,7 @@ static struct pt_record *note_untraced(const struct exec_call *c, char *const en
     if (!target)
         return NULL;
     return pt_note_untraced(c->how == BY_DIRFD ? c->dirfd : AT_FDCWD, target, c->how == BY_SEARCH,
-                            envp, pt_image.pid);
+                            envp, pt_self.pid);
 }
 
 static const char *shown_path(const struct exec_call *c) {

@@ -24,19 +24,19 @@ PT_EXPORT int close(int fd) {
     if (pt_enter_fd(&c, fd))
         c.rec = pt_begin(PT_EV_CLOSE, fd, &c.fd, 0, 0);
     /* Linux releases the fd even when close reports an error. */
-    pt_fd_forget(fd);
+    pt_fdcache_forget(fd);
     return PT_FINISH(&c, PT_CALL(&c, real(fd)));
 }
 
 /* newfd now names what oldfd names, with close-on-exec as given. */
 static void learn_duplicate(int newfd, const struct pt_fdinfo *old, int cloexec) {
     if (old->kind == PT_OBJ_UNKNOWN) {
-        pt_fd_forget(newfd);
+        pt_fdcache_forget(newfd);
         return;
     }
     struct pt_fdinfo dup = *old;
     dup.flags = (uint8_t)((dup.flags & ~PT_FDF_CLOEXEC) | (cloexec ? PT_FDF_CLOEXEC : 0));
-    pt_fd_learn(newfd, &dup);
+    pt_fdcache_learn(newfd, &dup);
 }
 
 /* The shared shape of dup, dup2, dup3 and F_DUPFD*: look the old fd up,
@@ -57,8 +57,8 @@ static int replaces_traced(const struct dup_call *call) {
     if (call->type == PT_EV_DUP2 || call->type == PT_EV_DUP3)
         target = (int)(uint32_t)call->arg;
     struct pt_fdinfo replaced;
-    return target >= 0 && target != call->oldfd && pt_fd_cached(target, &replaced) &&
-           pt_fd_is_traced_kind(replaced.kind);
+    return target >= 0 && target != call->oldfd && pt_fdcache_cached(target, &replaced) &&
+           pt_fdcache_is_traced_kind(replaced.kind);
 }
 
 static void dup_enter(struct pt_call *c, const struct dup_call *call) {
@@ -116,11 +116,11 @@ static uint64_t fcntl_arg(int cmd, long value) {
 /* F_SETFL and F_SETFD change flags the records report. */
 static void note_flag_change(int fd, int cmd, long value) {
     if (cmd == F_SETFL)
-        pt_fd_update_flags(fd, (value & O_NONBLOCK) ? PT_FDF_NONBLOCK : 0,
-                           (value & O_NONBLOCK) ? 0 : PT_FDF_NONBLOCK);
+        pt_fdcache_update_flags(fd, (value & O_NONBLOCK) ? PT_FDF_NONBLOCK : 0,
+                                (value & O_NONBLOCK) ? 0 : PT_FDF_NONBLOCK);
     else if (cmd == F_SETFD)
-        pt_fd_update_flags(fd, (value & FD_CLOEXEC) ? PT_FDF_CLOEXEC : 0,
-                           (value & FD_CLOEXEC) ? 0 : PT_FDF_CLOEXEC);
+        pt_fdcache_update_flags(fd, (value & FD_CLOEXEC) ? PT_FDF_CLOEXEC : 0,
+                                (value & FD_CLOEXEC) ? 0 : PT_FDF_CLOEXEC);
 }
 
 static int is_dup_cmd(int cmd) {
@@ -180,9 +180,9 @@ PT_EXPORT int close_range(unsigned first, unsigned last, int flags) {
                      (uint64_t)last | (uint64_t)(unsigned)flags << 32, 0);
     int r = PT_CALL(&c, real(first, last, flags));
     if (r == 0 && (flags & CLOSE_RANGE_CLOEXEC))
-        pt_fd_cloexec_range(first, last);
+        pt_fdcache_cloexec_range(first, last);
     else if (r == 0)
-        pt_fd_forget_range(first, last);
+        pt_fdcache_forget_range(first, last);
     return PT_FINISH(&c, r);
 }
 
@@ -200,7 +200,7 @@ PT_EXPORT void closefrom(int lowfd) {
     }
     c.rec = pt_begin(PT_EV_CLOSE_RANGE, (int)first, NULL, ~0u, 0);
     PT_CALL_VOID(&c, real(lowfd));
-    pt_fd_forget_range(first, ~0u);
+    pt_fdcache_forget_range(first, ~0u);
     pt_end(c.rec, 0);
     errno = c.errno_out;
 }
@@ -209,8 +209,8 @@ PT_EXPORT void closefrom(int lowfd) {
  * the open flags say the rest, so the cache learns every opened fd here and
  * its close costs nothing extra.  A FIFO is worth a record with its path. */
 static void describe_opened(const struct stat *st, int fd, int flags, struct pt_fdinfo *info) {
-    pt_fd_describe(st, fd, info);
-    info->flags = pt_fd_flags_from(flags, (flags & O_CLOEXEC) != 0);
+    pt_fdcache_describe(st, fd, info);
+    info->flags = pt_fdcache_flags_from(flags, (flags & O_CLOEXEC) != 0);
 }
 
 static int opened(struct pt_call *c, int fd, const char *path, int flags, const void *caller) {
@@ -218,11 +218,11 @@ static int opened(struct pt_call *c, int fd, const char *path, int flags, const 
     if (fd < 0)
         return PT_LEAVE(c, fd);
     if (PT_SYS3(SYS_fstat, fd, &st, 0) != 0) {
-        pt_fd_forget(fd);
+        pt_fdcache_forget(fd);
         return PT_LEAVE(c, fd);
     }
     describe_opened(&st, fd, flags, &c->fd);
-    pt_fd_learn(fd, &c->fd);
+    pt_fdcache_learn(fd, &c->fd);
     if (c->fd.kind == PT_OBJ_FIFO || c->fd.kind == PT_OBJ_PIPE) {
         c->rec = pt_instant(PT_EV_OPEN, fd, &c->fd, (uint64_t)(unsigned)flags, fd,
                             pt_strings_room(path, NULL));

@@ -78,6 +78,6 @@ PT_EXPORT int daemon(int nochdir, int noclose) {
     }
     int r = real(nochdir, noclose);
     if (r == 0 && !noclose)
-        pt_fd_forget_range(0, 2);
+        pt_fdcache_forget_range(0, 2);
     return r;
 }

@@ -23,11 +23,11 @@ static void learn_pipe(const int fds[2], int flags, struct pt_fdinfo *read_end) 
     }
     int cloexec = (flags & O_CLOEXEC) != 0;
     read_end->kind = PT_OBJ_PIPE;
-    read_end->flags = pt_fd_flags_from(O_RDONLY | (flags & O_NONBLOCK), cloexec);
+    read_end->flags = pt_fdcache_flags_from(O_RDONLY | (flags & O_NONBLOCK), cloexec);
     struct pt_fdinfo write_end = *read_end;
-    write_end.flags = pt_fd_flags_from(O_WRONLY | (flags & O_NONBLOCK), cloexec);
-    pt_fd_learn(fds[0], read_end);
-    pt_fd_learn(fds[1], &write_end);
+    write_end.flags = pt_fdcache_flags_from(O_WRONLY | (flags & O_NONBLOCK), cloexec);
+    pt_fdcache_learn(fds[0], read_end);
+    pt_fdcache_learn(fds[1], &write_end);
 }
 
 static void complete(struct pt_record *rec, const int fds[2], int ok, int64_t result,
@@ -82,10 +82,10 @@ PT_EXPORT int pipe2(int fds[2], int flags) {
 /* Each end of a socket pair is a socket inode of its own. */
 static void learn_socket_pair(const int fds[2], int type, struct pt_fdinfo ends[2]) {
     for (int i = 0; i < 2; i++) {
-        pt_fd_identify(fds[i], &ends[i]);
+        pt_fdcache_identify(fds[i], &ends[i]);
         if (type & SOCK_CLOEXEC)
             ends[i].flags |= PT_FDF_CLOEXEC;
-        pt_fd_learn(fds[i], &ends[i]);
+        pt_fdcache_learn(fds[i], &ends[i]);
     }
 }
 
@@ -113,7 +113,7 @@ PT_EXPORT int socketpair(int domain, int type, int protocol, int fds[2]) {
  * behind our back (syslog's socket, NSS lookups) before it was reused. */
 static int fresh_fd(int fd) {
     if (fd >= 0)
-        pt_fd_forget(fd);
+        pt_fdcache_forget(fd);
     return fd;
 }
 

@@ -27,8 +27,8 @@ PT_EXPORT int openpty(int *amaster, int *aslave, char *name, const struct termio
     }
     int r = real(amaster, aslave, name, termp, winp);
     if (r == 0) {
-        pt_fd_forget(*amaster);
-        pt_fd_forget(*aslave);
+        pt_fdcache_forget(*amaster);
+        pt_fdcache_forget(*aslave);
     }
     return r;
 }
@@ -39,23 +39,23 @@ PT_EXPORT int openpty(int *amaster, int *aslave, char *name, const struct termio
  * and taught to the cache. */
 static void terminal_became_stdio(int fd) {
     struct pt_fdinfo term;
-    pt_fd_identify(0, &term);
+    pt_fdcache_identify(0, &term);
     for (int n = 0; n <= 2; n++) {
         if (n == fd)
             continue;
         struct pt_fdinfo old;
-        int replaced = pt_fd_cached(n, &old) && pt_fd_is_traced_kind(old.kind);
-        if (replaced || pt_fd_is_traced_kind(term.kind))
+        int replaced = pt_fdcache_cached(n, &old) && pt_fdcache_is_traced_kind(old.kind);
+        if (replaced || pt_fdcache_is_traced_kind(term.kind))
             pt_commit(pt_instant(PT_EV_DUP2, fd, &term, (uint64_t)n, n, 0));
         if (term.kind != PT_OBJ_UNKNOWN)
-            pt_fd_learn(n, &term);
+            pt_fdcache_learn(n, &term);
         else
-            pt_fd_forget(n);
+            pt_fdcache_forget(n);
     }
     if (fd > 2) {
-        if (pt_fd_is_traced_kind(term.kind))
+        if (pt_fdcache_is_traced_kind(term.kind))
             pt_commit(pt_instant(PT_EV_CLOSE, fd, &term, 0, 0, 0));
-        pt_fd_forget(fd);
+        pt_fdcache_forget(fd);
     }
 }
 

@@ -70,8 +70,8 @@ PT_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_
 static void learn_stream(struct pt_record *rec, FILE *fp) {
     struct pt_fdinfo info;
     int fd = fileno(fp);
-    pt_fd_forget(fd);
-    pt_fd_lookup(fd, &info);
+    pt_fdcache_forget(fd);
+    pt_fdcache_lookup(fd, &info);
     if (rec) {
         rec->fd = fd;
         rec->obj_kind = info.kind;
@@ -126,7 +126,7 @@ PT_EXPORT int pclose(FILE *fp) {
         c.rec = pt_begin(PT_EV_PCLOSE, fd, traced ? &c.fd : NULL, (uint64_t)child, 0);
     int status = PT_CALL(&c, real(fp));
     if (fd >= 0)
-        pt_fd_forget(fd);
+        pt_fdcache_forget(fd);
     return PT_FINISH(&c, status);
 }
 

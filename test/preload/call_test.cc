@@ -73,15 +73,15 @@ TEST(CallSkeleton, NoFdIsTracedWhileRecordingIsOff) {
     pt_config.disabled = 1;
     EXPECT_FALSE(pt_enter_fd(&c, fds[0]));
     EXPECT_EQ(c.fd.kind, PT_OBJ_UNKNOWN);
-    EXPECT_FALSE(pt_fd_cached(fds[0], &c.fd));
+    EXPECT_FALSE(pt_fdcache_cached(fds[0], &c.fd));
     pt_config.disabled = 0;
     EXPECT_TRUE(pt_enter_fd(&c, fds[0]));
     EXPECT_EQ(c.fd.kind, PT_OBJ_PIPE);
     EXPECT_EQ(c.rec, nullptr);
     close(fds[0]);
     close(fds[1]);
-    pt_fd_forget(fds[0]);
-    pt_fd_forget(fds[1]);
+    pt_fdcache_forget(fds[0]);
+    pt_fdcache_forget(fds[1]);
 }
 
 } // namespace

@@ -71,10 +71,10 @@ void BeginImage(const std::string &dir, uint32_t data_limit, int fork_child = 0)
     pt_config.disabled = 0;
     pt_config.all_fds = 0;
     pt_config.verbose = 0;
-    pt_image.pid = getpid();
-    pt_image.ppid = getppid();
-    pt_image.fork_child = fork_child;
-    pt_image.start_mono_ns = NowNs();
+    pt_self.pid = getpid();
+    pt_self.ppid = getppid();
+    pt_self.fork_child = fork_child;
+    pt_self.start_mono_ns = NowNs();
     pt_tls_tid = 0;
     pt_tls_busy = 0;
 }
