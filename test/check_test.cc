@@ -13,33 +13,58 @@ using analysis_cli::Output;
 using analysis_cli::ProblemsOfKind;
 
 struct Case {
-    const char *prog; // without bug_/ok_
-    const char *kind; // the problem the bug program must show
-    int kill_after_s; // hangs on purpose: killed after this long
+    const char *prog;     // without bug_/ok_
+    const char *kind;     // the problem the bug program must show
+    const char *severity; // and how bad it is
+    int kill_after_s;     // hangs on purpose: killed after this long
 };
 
 const Case kCases[] = {
-    {"hung_pipeline", "blocked-read", 2},
-    {"deadlock", "pipe-deadlock", 2},
-    {"epipe", "epipe", 0},
-    {"eagain_spin", "eagain-spin", 0},
-    {"interleave", "interleaved-write", 0},
-    {"ebadf", "ebadf", 0},
-    {"leak", "leaked-fd", 0},
+    {"hung_pipeline", "blocked-read", "error", 2},
+    {"deadlock", "pipe-deadlock", "error", 2},
+    {"epipe", "epipe", "error", 0},
+    {"eagain_spin", "eagain-spin", "warning", 0},
+    {"interleave", "interleaved-write", "error", 0},
+    {"ebadf", "ebadf", "error", 0},
+    {"leak", "leaked-fd", "warning", 0},
 };
+
+// `pipetrace check [extra...] --json dir`.
+Output CheckWith(const std::vector<std::string> &extra, const std::string &dir) {
+    Output o;
+    std::vector<std::string> argv = {harness::CliPath(), "check"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back("--json");
+    argv.push_back(dir);
+    o.run = harness::Run(argv);
+    try {
+        o.json = json::parse(o.run.out);
+    } catch (const std::exception &e) {
+        o.error = std::string(e.what()) + "\n" + o.run.Describe();
+    }
+    return o;
+}
 
 class Detector : public ::testing::TestWithParam<Case> {};
 
-TEST_P(Detector, BugIsFoundAndExitStatusIsOne) {
+// Exit status 1 for an error; a warning fails only with -W (either
+// spelling), as a compiler's -Werror makes it.
+TEST_P(Detector, BugIsFoundWithItsSeverityAndExitStatus) {
     const Case &c = GetParam();
     std::string dir = harness::FreshDir(std::string("bug_") + c.prog);
     analysis_cli::RunTraced({harness::ProgPath(std::string("bug_") + c.prog)}, dir, c.kill_after_s);
     Output o = analysis_cli::Viewer("check", dir);
     ASSERT_EQ(o.error, "");
-    EXPECT_TRUE(o.run.exited && o.run.exit_code == 1) << o.run.Describe();
+    bool error = std::string(c.severity) == "error";
+    EXPECT_TRUE(o.run.exited && o.run.exit_code == (error ? 1 : 0)) << o.run.Describe();
+    for (const char *option : {"-W", "--warnings-as-errors"}) {
+        Output w = CheckWith({option}, dir);
+        EXPECT_TRUE(w.run.exited && w.run.exit_code == 1) << option << " " << w.run.Describe();
+    }
     auto found = ProblemsOfKind(o.json, c.kind);
     ASSERT_FALSE(found.empty()) << o.json.dump();
     for (const json::Value &p : found) {
+        EXPECT_EQ(c.severity, p["severity"].as_string()) << p.dump();
         EXPECT_FALSE(p["message"].as_string().empty());
         EXPECT_FALSE(p["pids"].as_array().empty());
         EXPECT_FALSE(p["fds"].as_array().empty());
@@ -53,7 +78,7 @@ TEST_P(Detector, TwinHasNoFindingAndExitStatusIsZero) {
     harness::RunResult r =
         analysis_cli::RunTraced({harness::ProgPath(std::string("ok_") + c.prog)}, dir);
     ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
-    Output o = analysis_cli::Viewer("check", dir);
+    Output o = CheckWith({"-W"}, dir);
     ASSERT_EQ(o.error, "");
     EXPECT_TRUE(o.run.exited && o.run.exit_code == 0) << o.run.Describe();
     EXPECT_EQ(0u, o.json["problems"].size()) << o.json.dump();
@@ -97,6 +122,22 @@ TEST(Check, BlockedReadNamesTheParentAsHolder) {
     Output s = analysis_cli::Viewer("summary", dir);
     ASSERT_EQ(s.error, "");
     EXPECT_EQ(1u, ProblemsOfKind(s.json, "blocked-read").size());
+}
+
+// The text names each problem's severity first, as a compiler does, and
+// ends with the tally.
+TEST(Check, TextShowsSeverityAndTally) {
+    std::string dir = harness::FreshDir("leak_text");
+    analysis_cli::RunTraced({harness::ProgPath("bug_leak")}, dir);
+    harness::RunResult r = harness::Run({harness::CliPath(), "check", dir});
+    EXPECT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    EXPECT_NE(std::string::npos, r.out.find("warning: leaked-fd: ")) << r.out;
+    EXPECT_NE(std::string::npos, r.out.find("0 errors, 1 warning, 0 notes")) << r.out;
+    // -W after the directory counts as well; "--" ends the options.
+    r = harness::Run({harness::CliPath(), "check", dir, "-W"});
+    EXPECT_TRUE(r.exited && r.exit_code == 1) << r.Describe();
+    r = harness::Run({harness::CliPath(), "check", "--", dir});
+    EXPECT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
 }
 
 TEST(Check, MissingDirectoryIsExitTwoWithOneLine) {

@@ -147,7 +147,7 @@ static void json_evidence(FILE *out, const struct analysis *a, const struct pt_e
 static void json_problem(FILE *out, const struct analysis *a, const struct pt_problem *p) {
     fputs("{\"kind\":", out);
     esc_json_str(out, p->kind);
-    fputs(",\"pids\":[", out);
+    fprintf(out, ",\"severity\":\"%s\",\"pids\":[", pt_severity_name(p->severity));
     for (size_t i = 0; i < p->npids; i++)
         fprintf(out, "%s%" PRId32, i ? "," : "", p->pids[i]);
     fputs("],\"fds\":[", out);
@@ -204,8 +204,9 @@ static void wrap(FILE *out, const char *text, size_t col, size_t indent) {
 void analysis_text_problems(FILE *out, const struct analysis *a) {
     for (size_t i = 0; i < a->problems.len; i++) {
         const struct pt_problem *p = &a->problems.v[i];
-        fprintf(out, "%s:", p->kind);
-        wrap(out, p->message ? p->message : "", strlen(p->kind) + 1, 4);
+        const char *severity = pt_severity_name(p->severity);
+        fprintf(out, "%s: %s:", severity, p->kind);
+        wrap(out, p->message ? p->message : "", strlen(severity) + 2 + strlen(p->kind) + 1, 4);
         for (size_t j = 0; j < p->nevidence; j++) {
             const struct pt_evidence *e = &p->evidence[j];
             const char *call = pt_event_name(e->call);

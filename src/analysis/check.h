@@ -49,9 +49,17 @@ void pt_check_free(struct pt_check *c);
 
 /* check_end.c, also for check_stream.c */
 void pt_check_end_detectors(struct pt_check *c);
-/* The evidence and words for an epipe found while streaming. */
+
+/* check_epipe.c: a write that failed with EPIPE, kept while streaming; a
+ * write its process was killed in by SIGPIPE, found at the end; and the
+ * judgement of both once the trace has ended. */
 void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
                           const struct pt_record *r);
+void pt_check_epipe_killed(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
+void pt_check_epipes(struct pt_check *c);
+
+/* check_leaked.c: a leaked-fd problem for each leak. */
+void pt_check_leaked(struct pt_check *c);
 
 /* The first read of p that returned EOF, and its image; NULL if none. */
 const struct pt_record *pt_check_eof_read(const struct pt_check *c, const struct pt_pipe *p,

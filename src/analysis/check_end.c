@@ -1,5 +1,6 @@
-/* The detectors that judge the state the trace ended in: blocked-read,
- * pipe-deadlock, epipe (with SIGPIPE deaths) and leaked-fd. */
+/* The detectors that judge the state the trace ended in: blocked-read and
+ * pipe-deadlock; then epipe (check_epipe.c) and leaked-fd
+ * (check_leaked.c). */
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,7 +8,6 @@
 #include <string.h>
 
 #include "check.h"
-#include "leaks.h"
 #include "trace/events.h"
 #include "trace/names.h"
 
@@ -184,98 +184,6 @@ static void deadlocks(struct pt_check *c, struct blocked_write *w, size_t n) {
                 deadlock_pair(c, &w[i], &w[j]);
 }
 
-/* --- epipe ------------------------------------------------------------------- */
-
-/* The holder of a read end that went away last, at or before t. */
-static const struct pt_holder *last_reader_gone(const struct pt_pipe *pp, uint64_t t) {
-    const struct pt_holder *last = NULL;
-    for (size_t i = 0; i < pp->nholders; i++) {
-        const struct pt_holder *h = &pp->holders[i];
-        if (h->read_end && h->t_to != 0 && h->t_to <= t && (last == NULL || h->t_to > last->t_to))
-            last = h;
-    }
-    return last;
-}
-
-static void epipe(struct pt_check *c, struct pt_image *img, const struct pt_record *r,
-                  int by_signal) {
-    struct pt_problem *p = pt_problem_add(
-        c->out, "epipe",
-        "Keep the reader open until the writer is done, or handle EPIPE/SIGPIPE in the "
-        "writer when an early exit of the reader is expected (e.g. head).");
-    if (p == NULL)
-        return;
-    pt_problem_about(p, img->pid, r);
-    char who[512] = "no traced process was seen closing it";
-    struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
-    const struct pt_holder *h = pp ? last_reader_gone(pp, r->t_start) : NULL;
-    if (h != NULL) {
-        const struct pt_image *ri = &c->model->images[h->image];
-        int exited = ri->end == PT_END_EXIT || ri->end == PT_END_SIGNAL;
-        snprintf(who, sizeof who,
-                 "the last read end was fd %d of pid %" PRId32 " (%s), %s %.6f s earlier", h->fd,
-                 ri->pid, pt_short_exe(ri),
-                 exited && h->t_to >= ri->last_t ? "gone when it exited" : "closed",
-                 (double)(r->t_start - h->t_to) / 1e9);
-        pt_problem_pid(p, ri->pid);
-    }
-    pt_problem_message(p,
-                       "pid %" PRId32 " (%s) %s writing fd %d (pipe:[%" PRIu64 "]) after every "
-                       "read end was closed; %s",
-                       img->pid, pt_short_exe(img),
-                       by_signal ? "was killed by SIGPIPE" : "got EPIPE", r->fd, r->obj_ino, who);
-}
-
-void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
-                          const struct pt_record *r) {
-    for (size_t i = 0; i < c->nepipes; i++)
-        if (c->epipes[i].image == img->index &&
-            pt_objkey_eq(pt_objkey_of(&c->epipes[i].rec), pt_objkey_of(r)))
-            return;
-    struct pt_check_epipe *v = realloc(c->epipes, (c->nepipes + 1) * sizeof *v);
-    if (v == NULL) {
-        c->oom = 1;
-        return;
-    }
-    c->epipes = v;
-    v[c->nepipes++] = (struct pt_check_epipe){img->index, *r};
-}
-
-/* --- leaked-fd ----------------------------------------------------------------- */
-
-static void leaked(struct pt_check *c) {
-    struct pt_leaks l;
-    if (pt_leaks_find(c->model, &l) < 0) {
-        c->oom = 1;
-        return;
-    }
-    for (size_t i = 0; i < l.nleaks; i++) {
-        const struct pt_leak *k = &l.leaks[i];
-        const struct pt_image *img = &c->model->images[k->image];
-        char how[2048];
-        pt_origin_describe(c->model, k->fd.origin, how, sizeof how);
-        struct pt_problem *p = pt_problem_add(
-            c->out, "leaked-fd",
-            "Create the fd with O_CLOEXEC (pipe2, dup3, F_DUPFD_CLOEXEC) or close it in the "
-            "child before exec.");
-        if (p == NULL)
-            break;
-        pt_problem_pid(p, img->pid);
-        const struct pt_origin *root = pt_origin_root(k->fd.origin);
-        if (root != NULL)
-            pt_problem_pid(p, root->pid);
-        pt_problem_fd(p, k->fd.fd);
-        p->object_kind = k->fd.kind;
-        p->object = k->fd.obj;
-        pt_problem_message(p,
-                           "fd %d (%s:[%" PRIu64 "]) leaked into %s (pid %" PRId32 "), which never "
-                           "used it: %s",
-                           k->fd.fd, pt_obj_kind_name(k->fd.kind), k->fd.obj.ino, pt_image_exe(img),
-                           img->pid, how);
-    }
-    pt_leaks_free(&l);
-}
-
 void pt_check_end_detectors(struct pt_check *c) {
     struct pt_model *m = c->model;
     struct blocked_write *writes = NULL;
@@ -289,7 +197,7 @@ void pt_check_end_detectors(struct pt_check *c) {
                 blocked_read(c, img, r);
             if (on_pipe && pt_event_writes(r->type) && img->end == PT_END_SIGNAL &&
                 img->exit_signal == SIGPIPE)
-                epipe(c, img, r, 1);
+                pt_check_epipe_killed(c, img, r);
             else if (on_pipe && pt_event_writes(r->type)) {
                 struct blocked_write *v = realloc(writes, (nwrites + 1) * sizeof *v);
                 if (v == NULL)
@@ -303,7 +211,6 @@ void pt_check_end_detectors(struct pt_check *c) {
     for (size_t i = 0; i < m->npipes; i++)
         blocked_until_killed(c, m->pipes[i]);
     free(writes);
-    for (size_t i = 0; i < c->nepipes; i++)
-        epipe(c, &m->images[c->epipes[i].image], &c->epipes[i].rec, 0);
-    leaked(c);
+    pt_check_epipes(c);
+    pt_check_leaked(c);
 }

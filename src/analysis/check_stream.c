@@ -148,6 +148,7 @@ static void spin(struct pt_check *c, struct pt_image *img, struct pt_check_image
         "call, or use a blocking fd.");
     if (p == NULL)
         return;
+    p->severity = PT_SEV_WARNING; /* CPU burnt, nothing lost */
     pt_problem_about(p, img->pid, r);
     pt_problem_message(p,
                        "pid %" PRId32 " (%s) retried %s on non-blocking fd %d %u times in a row "
@@ -181,6 +182,7 @@ static void read_before_write(struct pt_check *c, struct pt_image *img, const st
         "read; do not assume the writer runs first after fork.");
     if (p == NULL)
         return;
+    p->severity = PT_SEV_WARNING;
     pt_problem_pid(p, cp->early_reader);
     pt_problem_pid(p, img->pid);
     pt_problem_fd(p, cp->early_fd);

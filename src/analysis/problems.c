@@ -77,3 +77,23 @@ void pt_problem_about(struct pt_problem *p, int32_t pid, const struct pt_record 
     p->object = pt_objkey_of(r);
     pt_problem_evidence(p, pid, r);
 }
+
+const char *pt_severity_name(enum pt_severity s) {
+    switch (s) {
+    case PT_SEV_WARNING:
+        return "warning";
+    case PT_SEV_NOTE:
+        return "note";
+    default:
+        return "error";
+    }
+}
+
+size_t pt_problems_failing(const struct pt_problems *ps, int warnings_count) {
+    size_t n = 0;
+    for (size_t i = 0; i < ps->len; i++)
+        if (ps->v[i].severity == PT_SEV_ERROR ||
+            (warnings_count && ps->v[i].severity == PT_SEV_WARNING))
+            n++;
+    return n;
+}

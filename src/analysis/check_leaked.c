@@ -1,0 +1,43 @@
+/* leaked-fd: each leak `pipetrace leaks` finds, as a problem. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "leaks.h"
+#include "trace/names.h"
+
+void pt_check_leaked(struct pt_check *c) {
+    struct pt_leaks l;
+    if (pt_leaks_find(c->model, &l) < 0) {
+        c->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < l.nleaks; i++) {
+        const struct pt_leak *k = &l.leaks[i];
+        const struct pt_image *img = &c->model->images[k->image];
+        char how[2048];
+        pt_origin_describe(c->model, k->fd.origin, how, sizeof how);
+        struct pt_problem *p = pt_problem_add(
+            c->out, "leaked-fd",
+            "Create the fd with O_CLOEXEC (pipe2, dup3, F_DUPFD_CLOEXEC) or close it in the "
+            "child before exec.");
+        if (p == NULL)
+            break;
+        /* The run did its job; a leak that kept a reader waiting is a
+         * blocked-read, an error, of its own. */
+        p->severity = PT_SEV_WARNING;
+        pt_problem_pid(p, img->pid);
+        const struct pt_origin *root = pt_origin_root(k->fd.origin);
+        if (root != NULL)
+            pt_problem_pid(p, root->pid);
+        pt_problem_fd(p, k->fd.fd);
+        p->object_kind = k->fd.kind;
+        p->object = k->fd.obj;
+        pt_problem_message(p,
+                           "fd %d (%s:[%" PRIu64 "]) leaked into %s (pid %" PRId32 "), which never "
+                           "used it: %s",
+                           k->fd.fd, pt_obj_kind_name(k->fd.kind), k->fd.obj.ino, pt_image_exe(img),
+                           img->pid, how);
+    }
+    pt_leaks_free(&l);
+}
