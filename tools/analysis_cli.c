@@ -144,12 +144,31 @@ static void json_evidence(FILE *out, const struct analysis *a, const struct pt_e
         fprintf(out, "%" PRId64 ",\"errno\":null}", e->result);
 }
 
+/* {"pid", "name", "exe"}: who a pid of a problem is, as summary names it. */
+static void json_problem_process(FILE *out, const struct analysis *a, int32_t pid, int first) {
+    const struct pt_process *proc = pt_model_process(&a->model, pid);
+    char name[PT_NAME_MAX] = "?";
+    if (proc != NULL)
+        pt_process_name(proc, name, sizeof name);
+    fprintf(out, "%s{\"pid\":%" PRId32 ",\"name\":", first ? "" : ",", pid);
+    esc_json_str(out, name);
+    fputs(",\"exe\":", out);
+    if (proc != NULL && proc->exe != NULL)
+        esc_json_str(out, proc->exe);
+    else
+        fputs("null", out);
+    putc('}', out);
+}
+
 static void json_problem(FILE *out, const struct analysis *a, const struct pt_problem *p) {
     fputs("{\"kind\":", out);
     esc_json_str(out, p->kind);
     fprintf(out, ",\"severity\":\"%s\",\"pids\":[", pt_severity_name(p->severity));
     for (size_t i = 0; i < p->npids; i++)
         fprintf(out, "%s%" PRId32, i ? "," : "", p->pids[i]);
+    fputs("],\"processes\":[", out);
+    for (size_t i = 0; i < p->npids; i++)
+        json_problem_process(out, a, p->pids[i], i == 0);
     fputs("],\"fds\":[", out);
     for (size_t i = 0; i < p->nfds; i++)
         fprintf(out, "%s%d", i ? "," : "", p->fds[i]);

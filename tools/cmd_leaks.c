@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "analysis/leaks.h"
+#include "analysis/procname.h"
 #include "analysis_cli.h"
 #include "cli_util.h"
 #include "commands.h"
@@ -56,8 +57,12 @@ static void json_leak(FILE *out, const struct pt_model *m, const struct pt_leak 
     const char *end = end_name(&l->fd);
     int made = root && (root->how == PT_ORIGIN_CREATED || root->how == PT_ORIGIN_DUP);
     char text[2048];
+    char name[PT_NAME_MAX];
+    pt_image_name(img, name, sizeof name);
     fprintf(out, "{\"pid\":%" PRId32 ",\"exe\":", img->pid);
     esc_json_str(out, pt_image_exe(img));
+    fputs(",\"name\":", out);
+    esc_json_str(out, name);
     fprintf(out,
             ",\"fd\":%d,\"object\":{\"kind\":\"%s\",\"inode\":%" PRIu64 ",\"dev\":%" PRIu32
             ",\"end\":%s%s%s}",
@@ -101,11 +106,12 @@ static void json_list(FILE *out, const struct pt_model *m, const struct pt_leak 
 static void text_leak(FILE *out, const struct pt_model *m, const struct pt_leak *l) {
     const struct pt_image *img = &m->images[l->image];
     const char *end = end_name(&l->fd);
-    char text[2048];
+    char text[2048], name[PT_NAME_MAX];
     pt_origin_describe(m, l->fd.origin, text, sizeof text);
-    fprintf(out, "  pid %" PRId32 " %s: fd %d %s:[%" PRIu64 "]%s%s%s\n      %s\n", img->pid,
-            pt_image_exe(img), l->fd.fd, pt_obj_kind_name(l->fd.kind), l->fd.obj.ino,
-            end ? " (" : "", end ? end : "", end ? " end)" : "", text);
+    pt_image_name(img, name, sizeof name);
+    fprintf(out, "  pid %" PRId32 " %s: fd %d %s:[%" PRIu64 "]%s%s%s\n      %s\n", img->pid, name,
+            l->fd.fd, pt_obj_kind_name(l->fd.kind), l->fd.obj.ino, end ? " (" : "", end ? end : "",
+            end ? " end)" : "", text);
     if (l->rank == 0)
         fputs("      someone reads this pipe: holding its write end keeps the reader from "
               "EOF\n",

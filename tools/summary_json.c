@@ -100,6 +100,10 @@ static void json_process(FILE *out, const struct analysis *a, const struct pt_pr
     json_strings(out, p->argv, p->argc);
     fputs(",\"exe\":", out);
     esc_json_str(out, p->exe);
+    char name[PT_NAME_MAX];
+    pt_process_name(p, name, sizeof name);
+    fputs(",\"name\":", out);
+    esc_json_str(out, name);
     fprintf(out, ",\"recorded\":%s,\"untraced\":", p->recorded ? "true" : "false");
     if (p->untraced != 0)
         esc_json_str(out, pt_untraced_reason_name(p->untraced)

@@ -12,6 +12,7 @@
 
 #include "model.h"
 #include "problems.h"
+#include "procname.h" /* pt_short_exe: names for messages */
 
 #ifdef __cplusplus
 extern "C" {
@@ -64,9 +65,6 @@ void pt_check_leaked(struct pt_check *c);
 /* The first read of p that returned EOF, and its image; NULL if none. */
 const struct pt_record *pt_check_eof_read(const struct pt_check *c, const struct pt_pipe *p,
                                           size_t *image);
-
-/* "/usr/bin/sort" -> "sort": short names for messages. */
-const char *pt_short_exe(const struct pt_image *img);
 
 #ifdef __cplusplus
 }

@@ -56,15 +56,6 @@ static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe
     return &c->pipes[p->id - 1];
 }
 
-const char *pt_short_exe(const struct pt_image *img) {
-    if (img->file->argc > 0 && img->file->argv[0][0] != '\0') {
-        const char *s = strrchr(img->file->argv[0], '/');
-        return s ? s + 1 : img->file->argv[0];
-    }
-    const char *s = strrchr(pt_image_exe(img), '/');
-    return s ? s + 1 : pt_image_exe(img);
-}
-
 /* --- ebadf --------------------------------------------------------------- */
 
 static void remember_close(struct pt_check_image *ci, const struct pt_record *r) {
