@@ -253,10 +253,14 @@ TEST(Inherited, ThreeHundredLeakedFdsAreAllNamed) {
 // --- issue 17 item 8: fds glibc changes behind the wrappers ------------------
 
 // forkpty's child gets the terminal on fds 0-2 through glibc-internal dup2
-// calls.  Its write to the terminal must not be recorded as a write to the
+// calls, and so does a child that calls login_tty itself after openpty and
+// fork.  Its write to the terminal must not be recorded as a write to the
 // parent's stdout pipe (the fd cache must learn the change).
-TEST(Pty, ForkptyChildWritesAreOnTheTerminalNotThePipe) {
-    RunResult plain = RunPlain({ProgPath("we_forkpty")});
+class Pty : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(Pty, ChildWritesAreOnTheTerminalNotThePipe) {
+    const std::vector<std::string> argv = {ProgPath("we_forkpty"), GetParam()};
+    RunResult plain = RunPlain(argv);
     if (plain.exited && plain.exit_code == 77)
         GTEST_SKIP() << plain.out;
     ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
@@ -268,7 +272,7 @@ TEST(Pty, ForkptyChildWritesAreOnTheTerminalNotThePipe) {
         RunOptions opts = Opts();
         if (all_fds)
             opts.env.push_back({"PIPETRACE_ALL_FDS", "1"});
-        RunResult traced = RunTraced({ProgPath("we_forkpty")}, dir, opts);
+        RunResult traced = RunTraced(argv, dir, opts);
         ExpectSameBehaviour(plain, traced);
         Trace t = harness::LoadTrace(dir);
         ASSERT_TRACE_OK(t);
@@ -297,6 +301,8 @@ TEST(Pty, ForkptyChildWritesAreOnTheTerminalNotThePipe) {
         EXPECT_EQ(forks[0]->child, child);
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Ways, Pty, ::testing::Values("forkpty", "login_tty"));
 
 // --- issue 9 item 7: popen, pclose and devices --------------------------------
 
