@@ -39,6 +39,8 @@ TEST(ProcName, InlineProgramsAreQuotedAndModulesNamed) {
     EXPECT_EQ("sh -c 'yes | head -n 1'", Name({"sh", "-c", "yes | head -n 1"}));
     EXPECT_EQ("python3 -m http.server", Name({"python3", "-m", "http.server", "8000"}));
     EXPECT_EQ("node -e 'console.log(1)'", Name({"node", "-e", "console.log(1)"}));
+    EXPECT_EQ("python3 -c 'import os  os.exit(0)'",
+              Name({"python3", "-c", "import os\n\tos.exit(0)"}));
 }
 
 TEST(ProcName, ALongNameIsCutWithDots) {

@@ -58,6 +58,9 @@ void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
                           const struct pt_record *r);
 void pt_check_epipe_killed(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
 void pt_check_epipes(struct pt_check *c);
+/* check_stream.c: pid wrote to its fd 2 after t (seen only when stderr was
+ * traced: a pipe, or --all-fds). */
+int pt_check_wrote_stderr_after(const struct pt_check *c, int32_t pid, uint64_t t);
 
 /* check_leaked.c: a leaked-fd problem for each leak. */
 void pt_check_leaked(struct pt_check *c);

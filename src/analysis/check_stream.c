@@ -26,6 +26,7 @@ struct pt_check_image {
         uint64_t t;
     } closed[RECENT_CLOSES];
     unsigned nclosed;
+    uint64_t stderr_t; /* the last write to fd 2 that wrote bytes, or 0 */
 };
 
 struct pt_check_pipe {
@@ -263,6 +264,15 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
     }
     if (pt_event_writes(r->type) && r->state == PT_DONE && r->result == -EPIPE)
         pt_check_epipe_write(c, img, r);
+    if (pt_event_writes(r->type) && r->fd == 2 && r->state == PT_DONE && r->result > 0)
+        ci->stderr_t = r->t_start;
+}
+
+int pt_check_wrote_stderr_after(const struct pt_check *c, int32_t pid, uint64_t t) {
+    for (size_t i = 0; i < c->model->nfiles; i++)
+        if (c->model->images[i].pid == pid && c->images[i].stderr_t > t)
+            return 1;
+    return 0;
 }
 
 int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *out) {

@@ -81,6 +81,13 @@ static size_t append_script(char *buf, size_t len, size_t used, const char *inte
     return used;
 }
 
+/* A name is one line: the newlines and tabs of a -c text become spaces. */
+static void one_line(char *s) {
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < ' ')
+            *s = ' ';
+}
+
 void pt_name_argv(const char *const *argv, size_t argc, const char *exe, char *buf, size_t len) {
     if (len == 0)
         return;
@@ -91,6 +98,7 @@ void pt_name_argv(const char *const *argv, size_t argc, const char *exe, char *b
     size_t used = append(buf, len, 0, name[0] != '\0' ? name : "?");
     if (is_interpreter(name))
         append_script(buf, len, used, name, argv, argc);
+    one_line(buf);
 }
 
 void pt_image_name(const struct pt_image *img, char *buf, size_t len) {
