@@ -5,7 +5,10 @@
 // one.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -160,6 +163,55 @@ TEST(Sandbox, VerboseKeepsTheOneLineOnStderr) {
     EXPECT_NE(traced.err.find("pipetrace: tracing stopped in pid "), std::string::npos)
         << traced.err;
     EXPECT_NE(traced.err.find("Function not implemented"), std::string::npos) << traced.err;
+}
+
+// With fds 0-2 one end of a socket (inetd, socket activation), whatever the
+// library said would reach the client before the program's own bytes.
+// Runs a shell pipeline with `env` added, its stdio the socket; returns what
+// the client received, then the exit status.
+std::string ThroughASocket(const std::vector<std::pair<std::string, std::string>> &env) {
+    std::vector<std::string> vars = {std::string("PATH=") + kSystemPath};
+    for (const auto &kv : env)
+        vars.push_back(kv.first + "=" + kv.second);
+    std::vector<char *> envp;
+    for (std::string &v : vars)
+        envp.push_back(&v[0]);
+    envp.push_back(nullptr);
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+        return std::string("socketpair: ") + strerror(errno);
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (int fd = 0; fd <= 2; fd++)
+            dup2(sv[1], fd);
+        const char *argv[] = {"sh", "-c", "echo x | cat; echo data; echo err >&2", nullptr};
+        execve("/bin/sh", const_cast<char **>(argv), envp.data());
+        _exit(127);
+    }
+    close(sv[1]);
+    struct timeval limit = {30, 0}; // a hung child fails the test, not the run
+    setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    std::string got;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(sv[0], buf, sizeof buf)) > 0)
+        got.append(buf, static_cast<size_t>(n));
+    close(sv[0]);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    return got + "status " + std::to_string(status);
+}
+
+TEST(SocketStdio, TheClientGetsTheProgramsBytesAndNothingElse) {
+    std::string plain = ThroughASocket({});
+    ASSERT_EQ(plain, "x\ndata\nerr\nstatus 0");
+    // Tracing cannot start (the directory would be under a regular file):
+    // every process stops tracing, and says so nowhere but in the trace.
+    std::string file = harness::FreshPath("not_a_directory");
+    harness::WriteFile(file, "");
+    EXPECT_EQ(ThroughASocket(harness::PreloadEnv(file + "/trace")), plain);
+    // Tracing works: the same bytes.
+    EXPECT_EQ(ThroughASocket(harness::PreloadEnv(FreshDir("socket_stdio"))), plain);
 }
 
 // --- issue 16 items 1, 2: the trace directory must be ours alone --------------
