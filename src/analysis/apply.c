@@ -242,11 +242,26 @@ static void apply_popen(struct pt_model *m, struct pt_image *img, const struct p
 
 /* --- closing ------------------------------------------------------------- */
 
+/* A close of a pipe, FIFO or socket end never waits: the kernel lets go of
+ * the end at once.  A record left begun (its process killed before the
+ * wrapper marked it done) is a close that happened, not a call in
+ * progress. */
+static int closes_at_once(const struct pt_fdent *e) {
+    return e != NULL &&
+           (e->kind == PT_OBJ_PIPE || e->kind == PT_OBJ_FIFO || e->kind == PT_OBJ_SOCKET);
+}
+
 static void apply_close(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     struct pt_fdent *e = pt_fdtable_find(&img->fds, r->fd);
     if (e != NULL)
         e->used = 1;
+    if (r->state == PT_BEGUN && closes_at_once(e)) {
+        if (img->npending > 0 && img->pending[img->npending - 1].offset == ev->ev.offset)
+            img->npending--; /* kept by keep_pending just now */
+        pt_fd_close(m, img, r->fd, r->t_start);
+        return;
+    }
     /* Linux frees the fd even when close reports EINTR. */
     if (r->state == PT_DONE && (r->result == 0 || r->result == -EINTR))
         pt_fd_close(m, img, r->fd, r->t_start);

@@ -48,6 +48,9 @@ int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *
 void pt_check_finish(struct pt_check *c);
 void pt_check_free(struct pt_check *c);
 
+/* waitfor_report.c: deadlocks and waits that can never end. */
+void pt_waitfor_report(struct pt_check *c);
+
 /* check_end.c, also for check_stream.c */
 void pt_check_end_detectors(struct pt_check *c);
 

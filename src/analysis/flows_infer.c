@@ -2,9 +2,10 @@
  * after its write returned (before its wrapper marked the record done)
  * leaves the record begun.  When the readers of a pipe made in the trace
  * got more bytes than the finished writes gave, the begun writes (that
- * began before the last read that got bytes) gave them: each is counted
- * as done with at most what it asked to write, in the order they began,
- * and said to be inferred.  (A pipe made outside the trace may have had a
+ * began before the last read that got bytes) gave them: each whose every
+ * byte was read is counted as done, in the order they began, and said to
+ * be inferred; one that moved only part of what it asked is still
+ * blocked.  (A pipe made outside the trace may have had a
  * writer nobody traced: its bytes stay unmatched.)  The model
  * (src/analysis/pipes.c) infers the same writes for summary and check. */
 #include <stdlib.h>
@@ -89,12 +90,11 @@ static int infer_pipe(struct flows *fl, struct flows_pipe *p) {
     uint64_t surplus = p->bytes_read - p->bytes_written;
     for (size_t i = 0; i < p->nbegun && surplus > 0; i++) {
         const struct flows_begun *b = &p->begun[i];
-        if (b->t_start > p->last_read_end || b->asked == 0)
-            continue;
-        uint64_t take = b->asked < surplus ? b->asked : surplus;
-        if (infer(fl, p, b, take) < 0)
+        if (b->t_start > p->last_read_end || b->asked == 0 || b->asked > surplus)
+            continue; /* part of it read: still blocked (see pipes.c) */
+        if (infer(fl, p, b, b->asked) < 0)
             return -1;
-        surplus -= take;
+        surplus -= b->asked;
     }
     return 0;
 }

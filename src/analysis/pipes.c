@@ -141,20 +141,21 @@ static void infer_write(struct pt_model *m, struct pt_pipe *p, const struct pt_b
 
 /* Readers got more bytes than the finished writes gave: the writes that
  * began (before the last read that got bytes) and never returned gave
- * them, each at most what it asked to write, in the order they began.
- * Only for a pipe made in the trace: bytes from a writer outside it are
- * not a traced write's. */
+ * them, in the order they began.  Only a write whose every byte the
+ * readers got counts: one that moved part of what it asked (a big write
+ * into a full pipe, the reader gone quiet) is still blocked, and calling
+ * it done would hide the deadlock it is part of.  Only for a pipe made in
+ * the trace: bytes from a writer outside it are not a traced write's. */
 static void infer_pipe(struct pt_model *m, struct pt_pipe *p) {
     if (p->nbegun == 0 || p->created == NULL || p->bytes_read <= p->bytes_written)
         return;
     uint64_t surplus = p->bytes_read - p->bytes_written;
     for (size_t i = 0; i < p->nbegun && surplus > 0; i++) {
         const struct pt_begun_write *b = &p->begun[i];
-        if (b->t_start > p->last_read_end || b->asked == 0)
+        if (b->t_start > p->last_read_end || b->asked == 0 || b->asked > surplus)
             continue;
-        uint64_t take = b->asked < surplus ? b->asked : surplus;
-        infer_write(m, p, b, take);
-        surplus -= take;
+        infer_write(m, p, b, b->asked);
+        surplus -= b->asked;
     }
 }
 

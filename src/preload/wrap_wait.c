@@ -22,11 +22,14 @@ static int reaped_status(pid_t r, const int *where) {
 }
 
 /* WNOHANG polls that reap nothing are not worth a record each: one is
- * made after the fact for a poll that reaped a child. */
-static void wait_enter(struct pt_call *c, int options) {
+ * made after the fact for a poll that reaped a child.  Until the call
+ * returns, arg holds the pid asked for (waitpid's form: -1 any child, 0 or
+ * -PGID a process group), so that a wait still blocked when the trace
+ * ends says which child it waits for; the status replaces it. */
+static void wait_enter(struct pt_call *c, int options, pid_t pid) {
     pt_enter(c);
     if (!(options & WNOHANG))
-        c->rec = pt_begin(PT_EV_WAIT, -1, NULL, 0, 0);
+        c->rec = pt_begin(PT_EV_WAIT, -1, NULL, (uint64_t)(int64_t)pid, 0);
 }
 
 static void wait_end(struct pt_call *c, pid_t pid, int status, int options) {
@@ -50,7 +53,7 @@ PT_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage
         return (pid_t)syscall(SYS_wait4, pid, wstatus, options, usage);
     int own = 0, *where = wstatus ? wstatus : &own;
     struct pt_call c;
-    wait_enter(&c, options);
+    wait_enter(&c, options, pid);
     return wait_leave(&c, PT_CALL(&c, real(pid, where, options, usage)), where, options);
 }
 
@@ -60,7 +63,7 @@ PT_EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options) {
         return (pid_t)syscall(SYS_wait4, pid, wstatus, options, NULL);
     int own = 0, *where = wstatus ? wstatus : &own;
     struct pt_call c;
-    wait_enter(&c, options);
+    wait_enter(&c, options, pid);
     return wait_leave(&c, PT_CALL(&c, real(pid, where, options)), where, options);
 }
 
@@ -75,7 +78,7 @@ PT_EXPORT pid_t wait(int *wstatus) {
         return (pid_t)syscall(SYS_wait4, -1, wstatus, 0, NULL);
     int own = 0, *where = wstatus ? wstatus : &own;
     struct pt_call c;
-    wait_enter(&c, 0);
+    wait_enter(&c, 0, -1);
     return wait_leave(&c, PT_CALL(&c, real(where)), where, 0);
 }
 
@@ -93,6 +96,19 @@ static int status_of(const siginfo_t *info) {
     }
 }
 
+/* The pid waitid waits for, in waitpid's form (a pidfd's child is not
+ * known: any child). */
+static pid_t waitid_pid(idtype_t idtype, id_t id) {
+    switch (idtype) {
+    case P_PID:
+        return (pid_t)id;
+    case P_PGID:
+        return -(pid_t)id;
+    default:
+        return -1;
+    }
+}
+
 /* WNOWAIT only looks: nothing is reaped, nothing recorded. */
 PT_EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options) {
     __auto_type real = PT_REAL(waitid);
@@ -102,7 +118,7 @@ PT_EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *infop, int options) {
     if (options & WNOWAIT)
         pt_enter(&c);
     else
-        wait_enter(&c, options);
+        wait_enter(&c, options, waitid_pid(idtype, id));
     int r = PT_CALL(&c, real(idtype, id, infop, options));
     pid_t reaped = (r == 0 && infop) ? infop->si_pid : 0;
     if (r == 0 && !(options & WNOWAIT))

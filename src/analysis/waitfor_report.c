@@ -1,0 +1,311 @@
+/* What check says about the wait-for graph (waitfor.h): a cycle of stuck
+ * processes is a deadlock (pipe-deadlock when every wait in it is on a
+ * pipe, wait-deadlock when one is a wait for a child), spelled out edge by
+ * edge; a reader that waits for EOF from holders that are blocked or idle
+ * is a blocked-read that can never end, naming every holder that must
+ * close and how it got its copy of the write end. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "trace/events.h"
+#include "trace/names.h"
+#include "waitfor.h"
+
+#define TEXT_MAX 8192
+
+/* Appends to a fixed buffer, cutting what does not fit. */
+struct text {
+    char buf[TEXT_MAX];
+    size_t len;
+};
+
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct text *t, const char *fmt, ...) {
+    if (t->len + 1 >= sizeof t->buf)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
+}
+
+static void who(struct text *t, const struct pt_waitfor *g, size_t node) {
+    const struct pt_wf_node *n = &g->nodes[node];
+    put(t, "pid %" PRId32 " (%s)", n->pid, pt_wf_name(g, n));
+}
+
+/* "still blocked" for a process that runs on, else when it stopped. */
+static const char *when(const struct pt_wf_node *n) {
+    return n->live     ? "is still blocked"
+           : n->killed ? "was blocked until it was killed"
+                       : "was blocked when the trace ended";
+}
+
+static const char *wait_name(const struct pt_wf_node *n) {
+    return n->rec.type == PT_EV_PCLOSE   ? "pclose()"
+           : n->rec.type == PT_EV_SYSTEM ? "system()"
+                                         : "wait()";
+}
+
+/* The call a node is blocked in, without its targets. */
+static void blocked_in(struct text *t, const struct pt_waitfor *g, size_t node) {
+    const struct pt_wf_node *n = &g->nodes[node];
+    switch (n->call) {
+    case PT_WF_READ:
+        put(t, "reading fd %d (%s:[%" PRIu64 "])", n->rec.fd, pt_obj_kind_name(n->rec.obj_kind),
+            n->rec.obj_ino);
+        break;
+    case PT_WF_WRITE:
+        put(t, "writing fd %d (%s:[%" PRIu64 "], full)", n->rec.fd,
+            pt_obj_kind_name(n->rec.obj_kind), n->rec.obj_ino);
+        break;
+    case PT_WF_WAIT:
+        put(t, "in %s", wait_name(n));
+        break;
+    case PT_WF_POLL:
+        put(t, "in %s", pt_event_name(n->rec.type) ? pt_event_name(n->rec.type) : "poll");
+        break;
+    default:
+        put(t, "nowhere");
+    }
+}
+
+/* One edge: "pid A (x) is blocked writing fd 1 (pipe:[N], full), whose read
+ * end pid B (y) holds as fd 3" or "... in wait() for pid B (y)". */
+static void edge_text(struct text *t, const struct pt_waitfor *g, const struct pt_wf_edge *e) {
+    const struct pt_wf_node *n = &g->nodes[e->from];
+    who(t, g, e->from);
+    put(t, " %s ", when(n));
+    if (e->obj.ino == 0) {
+        put(t, "in %s for ", wait_name(n));
+        who(t, g, e->to);
+        return;
+    }
+    if (n->call == PT_WF_POLL)
+        put(t, "in %s on fd %d (%s:[%" PRIu64 "]) ", pt_event_name(n->rec.type), e->fd,
+            pt_obj_kind_name(e->kind), e->obj.ino);
+    else
+        blocked_in(t, g, e->from);
+    put(t, ", whose %s end ", e->for_input ? "write" : "read");
+    who(t, g, e->to);
+    put(t, " holds as fd %d", e->holder_fd);
+}
+
+/* --- a wait for EOF that can never end -------------------------------------- */
+
+/* Why a holder will not close: what it is doing instead. */
+static void holder_state(struct text *t, const struct pt_waitfor *g, const struct pt_wf_edge *e) {
+    const struct pt_wf_node *h = &g->nodes[e->to];
+    if (e->to == e->from) {
+        put(t, "the reader itself");
+    } else if (h->call != PT_WF_NONE) {
+        put(t, "itself blocked ");
+        blocked_in(t, g, e->to);
+    } else if (h->ghost != NULL) {
+        put(t, "%s, a child of pid %" PRId32 " that made no traced call",
+            h->live ? "alive" : "alive at the end", h->ppid);
+    } else {
+        put(t, "%s and not writing", h->live ? "alive" : "alive at the end");
+    }
+}
+
+static void holder_how(struct text *t, const struct pt_waitfor *g, const struct pt_wf_edge *e) {
+    const struct pt_wf_node *h = &g->nodes[e->to];
+    char how[2048] = "how it got it is unknown";
+    if (e->how != NULL)
+        pt_origin_describe(g->model, e->how, how, sizeof how);
+    put(t, "%s", how);
+    if (h->ghost != NULL)
+        put(t, ", inherited through fork by pid %" PRId32, h->pid);
+}
+
+static void cycle_text(struct text *t, const struct pt_waitfor *g, const size_t *cycle, size_t len);
+
+/* A reader whose EOF can never come; cycle (len > 1) when it is part of a
+ * deadlock with a holder, which is then spelled out too. */
+static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t node,
+                         const size_t *cycle, size_t len) {
+    const struct pt_wf_node *n = &g->nodes[node];
+    struct pt_problem *p = pt_problem_add(
+        c->out, "blocked-read",
+        "Close the write end in every process that does not write to the pipe (the parent "
+        "after fork, the child before exec, or create it with O_CLOEXEC), so the reader "
+        "sees EOF.");
+    if (p == NULL)
+        return;
+    struct text t = {.len = 0};
+    who(&t, g, node);
+    put(&t, " %s ", when(n));
+    blocked_in(&t, g, node);
+    put(&t, ", waiting for data or EOF; EOF can never come: the write end was still held by ");
+    pt_problem_pid(p, n->pid);
+    pt_problem_fd(p, n->rec.fd);
+    p->object_kind = n->rec.obj_kind;
+    p->object = pt_objkey_of(&n->rec);
+    pt_problem_evidence(p, n->pid, &n->rec);
+    for (size_t i = 0; i < n->nedges; i++) {
+        const struct pt_wf_edge *e = &g->edges[n->first_edge + i];
+        put(&t, i ? "; " : "");
+        who(&t, g, e->to);
+        put(&t, " fd %d (", e->holder_fd);
+        holder_state(&t, g, e);
+        put(&t, "): ");
+        holder_how(&t, g, e);
+        pt_problem_pid(p, g->nodes[e->to].pid);
+        pt_problem_fd(p, e->holder_fd);
+        if (g->nodes[e->to].call != PT_WF_NONE && e->to != node && len <= 1)
+            pt_problem_evidence(p, g->nodes[e->to].pid, &g->nodes[e->to].rec);
+    }
+    if (len > 1) {
+        put(&t, "; a deadlock: ");
+        cycle_text(&t, g, cycle, len);
+        for (size_t i = 0; i < len; i++) {
+            pt_problem_pid(p, g->nodes[cycle[i]].pid);
+            if (cycle[i] != node)
+                pt_problem_evidence(p, g->nodes[cycle[i]].pid, &g->nodes[cycle[i]].rec);
+        }
+    }
+    pt_problem_message(p, "%s", t.buf);
+}
+
+/* --- deadlocks ----------------------------------------------------------- */
+
+/* The first edge of node to a stuck node (every edge of a stuck node is). */
+static const struct pt_wf_edge *next_edge(const struct pt_waitfor *g, size_t node) {
+    const struct pt_wf_node *n = &g->nodes[node];
+    return n->nedges ? &g->edges[n->first_edge] : NULL;
+}
+
+/* Walks from a stuck node until a node repeats: the loop found is a cycle.
+ * Returns its length, the node indexes in cycle[] from its lowest index. */
+static size_t find_cycle(const struct pt_waitfor *g, size_t start, size_t *cycle, int *seen) {
+    size_t node = start;
+    while (!seen[node]) {
+        seen[node] = 1;
+        node = next_edge(g, node)->to;
+    }
+    if (seen[node] == 2)
+        return 0; /* led into a cycle already reported */
+    size_t len = 0, low = 0;
+    size_t at = node;
+    do {
+        if (at < cycle[low] || len == 0)
+            low = len;
+        cycle[len++] = at;
+        at = next_edge(g, at)->to;
+    } while (at != node);
+    size_t *rot = malloc(len * sizeof *rot);
+    if (rot != NULL) {
+        for (size_t i = 0; i < len; i++)
+            rot[i] = cycle[(low + i) % len];
+        memcpy(cycle, rot, len * sizeof *rot);
+        free(rot);
+    }
+    return len;
+}
+
+static void cycle_text(struct text *t, const struct pt_waitfor *g, const size_t *cycle,
+                       size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        put(t, i ? "; " : "");
+        edge_text(t, g, next_edge(g, cycle[i]));
+    }
+    put(t, "; none of them can go on");
+}
+
+static void report_cycle(struct pt_check *c, const struct pt_waitfor *g, const size_t *cycle,
+                         size_t len) {
+    int on_pipes = 1;
+    for (size_t i = 0; i < len; i++) {
+        const struct pt_wf_node *n = &g->nodes[cycle[i]];
+        if (n->call == PT_WF_READ) { /* the hung pipeline: EOF never comes */
+            blocked_read(c, g, cycle[i], cycle, len);
+            return;
+        }
+        if (next_edge(g, cycle[i])->obj.ino == 0)
+            on_pipes = 0;
+    }
+    struct pt_problem *p = pt_problem_add(
+        c->out, on_pipes ? "pipe-deadlock" : "wait-deadlock",
+        on_pipes ? "Do not write all of a child's input before reading its output: read and "
+                   "write concurrently (poll, a thread, or a temporary file)."
+                 : "Read a child's output while waiting for it (communicate(), a thread or "
+                   "poll), not after it has exited: it cannot exit while its output pipe is "
+                   "full.");
+    if (p == NULL)
+        return;
+    struct text t = {.len = 0};
+    put(&t, "deadlock: ");
+    cycle_text(&t, g, cycle, len);
+    for (size_t i = 0; i < len; i++) {
+        const struct pt_wf_edge *e = next_edge(g, cycle[i]);
+        const struct pt_wf_node *n = &g->nodes[cycle[i]];
+        pt_problem_pid(p, n->pid);
+        if (e->fd >= 0)
+            pt_problem_fd(p, e->fd);
+        if (e->holder_fd >= 0)
+            pt_problem_fd(p, e->holder_fd);
+        if (e->obj.ino != 0 && p->object.ino == 0) {
+            p->object_kind = e->kind;
+            p->object = e->obj;
+        }
+        pt_problem_evidence(p, n->pid, &n->rec);
+    }
+    pt_problem_message(p, "%s", t.buf);
+}
+
+/* Every cycle among the stuck nodes, once; marks the nodes reported. */
+static void deadlocks(struct pt_check *c, const struct pt_waitfor *g, int *reported) {
+    int *seen = calloc(g->nnodes ? g->nnodes : 1, sizeof *seen);
+    size_t *cycle = malloc((g->nnodes ? g->nnodes : 1) * sizeof *cycle);
+    if (seen == NULL || cycle == NULL) {
+        c->oom = 1;
+        free(seen);
+        free(cycle);
+        return;
+    }
+    for (size_t i = 0; i < g->nnodes; i++) {
+        if (!g->nodes[i].stuck || seen[i])
+            continue;
+        size_t len = find_cycle(g, i, cycle, seen);
+        /* A reader that holds the write end it waits on is stuck by itself:
+         * a blocked-read, said below, not a deadlock. */
+        if (len > 1)
+            report_cycle(c, g, cycle, len);
+        for (size_t k = 0; k < len; k++)
+            reported[cycle[k]] = len > 1;
+        for (size_t k = 0; k < g->nnodes; k++)
+            if (seen[k] == 1)
+                seen[k] = 2;
+    }
+    free(seen);
+    free(cycle);
+}
+
+void pt_waitfor_report(struct pt_check *c) {
+    struct pt_waitfor g;
+    if (pt_waitfor_build(&g, c->model) < 0) {
+        c->oom = 1;
+        pt_waitfor_free(&g);
+        return;
+    }
+    int *reported = calloc(g.nnodes ? g.nnodes : 1, sizeof *reported);
+    if (reported == NULL) {
+        c->oom = 1;
+        pt_waitfor_free(&g);
+        return;
+    }
+    deadlocks(c, &g, reported);
+    for (size_t i = 0; i < g.nnodes; i++)
+        if (!reported[i] && g.nodes[i].call == PT_WF_READ && g.nodes[i].nedges > 0)
+            blocked_read(c, &g, i, NULL, 0);
+    free(reported);
+    pt_waitfor_free(&g);
+}

@@ -1,0 +1,331 @@
+// The wait-for graph of `pipetrace check` (issue 10): real hangs from the
+// corpus (test/corpus/) run under the preload, killed once their blocked
+// calls are in the trace, and the culprit checked by pid, fd and pipe; the
+// fixed twins silent.  Plus two traces built record by record for the
+// model's rules that the hangs depend on.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "test/analysis_cli.h"
+#include "test/harness.h"
+#include "test/json.h"
+#include "test/trace_builder.h"
+
+namespace {
+
+using analysis_cli::HasPid;
+using analysis_cli::Output;
+using analysis_cli::ProblemsOfKind;
+
+// A traced program running in a process group of its own, its stderr in a
+// file (the corpus programs announce "corpus: NAME=PID" there).
+class Hang {
+  public:
+    Hang(const std::vector<std::string> &argv, const std::string &tag)
+        : dir_(harness::FreshDir(tag)), err_(harness::FreshPath(tag + "_err")) {
+        std::vector<std::pair<std::string, std::string>> env = harness::PreloadEnv(dir_);
+        env.push_back({"PATH", "/usr/bin:/bin"});
+        env.push_back({"CORPUS_DIR", harness::SourcePath("test/corpus")});
+        pid_ = fork();
+        if (pid_ == 0) {
+            setpgid(0, 0);
+            for (const auto &kv : env)
+                setenv(kv.first.c_str(), kv.second.c_str(), 1);
+            int in = open("/dev/null", O_RDONLY);
+            int out = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            dup2(in, 0);
+            dup2(out, 2);
+            int null = open("/dev/null", O_WRONLY);
+            dup2(null, 1);
+            std::vector<char *> args;
+            for (const std::string &a : argv)
+                args.push_back(const_cast<char *>(a.c_str()));
+            args.push_back(nullptr);
+            execvp(args[0], args.data());
+            _exit(127);
+        }
+        setpgid(pid_, pid_);
+    }
+    ~Hang() { Kill(); }
+
+    const std::string &dir() const { return dir_; }
+
+    // Polls the trace until pred holds for it (the blocked calls are in):
+    // false if the program ended first or it never came.
+    bool WaitUntil(const std::function<bool(const harness::Trace &)> &pred) {
+        for (int i = 0; i < 1200; i++) { // a bound on a hang, not a timing
+            harness::Trace t = harness::LoadTrace(dir_);
+            if (t.ok && pred(t))
+                return true;
+            if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
+                pid_ = -1;
+                return false;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
+
+    void Kill() {
+        if (pid_ <= 0)
+            return;
+        kill(-pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
+    // "corpus: NAME=PID" lines of its stderr.
+    std::map<std::string, int> Announced() const {
+        std::map<std::string, int> out;
+        std::string text = harness::ReadFile(err_);
+        std::regex line("corpus: ([A-Za-z_]+)=([0-9]+)");
+        for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it)
+            out[(*it)[1]] = std::stoi((*it)[2]);
+        return out;
+    }
+
+  private:
+    std::string dir_, err_;
+    pid_t pid_ = -1;
+};
+
+bool Unfinished(const harness::Event &e, const std::string &call) {
+    return e.state == "unfinished" && e.call == call;
+}
+
+// The processes with an unfinished call of that name.
+std::set<int> BlockedIn(const harness::Trace &t, const std::string &call) {
+    std::set<int> pids;
+    for (const harness::Event *e :
+         t.Select([&](const harness::Event &e) { return Unfinished(e, call); }))
+        pids.insert(e->pid);
+    return pids;
+}
+
+bool HasFd(const json::Value &problem, int fd) {
+    for (const json::Value &f : problem["fds"].as_array())
+        if (f.as_int() == fd)
+            return true;
+    return false;
+}
+
+uint64_t ObjectIno(const json::Value &problem) {
+    return problem["object"].is_null() ? 0 : problem["object"]["inode"].as_int();
+}
+
+std::string Corpus(const std::string &name) {
+    return harness::ProgPath("corpus/" + name);
+}
+
+std::string Script(const std::string &name) {
+    return harness::SourcePath("test/corpus/" + name);
+}
+
+// No problem of the kinds a hang is reported as.
+void ExpectNoHang(const std::string &dir) {
+    Output o = analysis_cli::Viewer("check", dir);
+    ASSERT_EQ(o.error, "");
+    for (const char *kind : {"blocked-read", "pipe-deadlock", "wait-deadlock"})
+        EXPECT_TRUE(ProblemsOfKind(o.json, kind).empty()) << kind << ": " << o.json.dump();
+}
+
+// Popen(stdout=PIPE, stderr=PIPE).wait() on seq's 588895 bytes: seq is
+// blocked writing its full stdout pipe, whose only reader is python3,
+// blocked in wait() for seq.  A cycle, seen while it hangs ("still
+// blocked") and after the kill.
+TEST(WaitFor, PopenWaitIsAWaitDeadlockOfPythonAndSeq) {
+    Hang h({"python3", Script("py_popen_wait.py"), "bug"}, "popen_wait");
+    int python = 0, seq = 0;
+    uint64_t pipe = 0;
+    ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
+        for (const harness::Process *p : t.ProcessesNamed("seq"))
+            for (const harness::Event *w : t.Select([&](const harness::Event &e) {
+                     return Unfinished(e, "write") && e.fd == 1 && e.pid == p->pid;
+                 })) {
+                seq = w->pid;
+                pipe = w->ino;
+                python = p->ppid;
+            }
+        return seq != 0 && BlockedIn(t, "wait").count(python) > 0;
+    }));
+
+    Output live = analysis_cli::Viewer("check", h.dir());
+    ASSERT_EQ(live.error, "");
+    EXPECT_TRUE(live.run.exited && live.run.exit_code == 1) << live.run.Describe();
+    auto found = ProblemsOfKind(live.json, "wait-deadlock");
+    ASSERT_EQ(1u, found.size()) << live.json.dump();
+    EXPECT_EQ(python, found[0]["pids"][0].as_int()) << found[0].dump();
+    EXPECT_TRUE(HasPid(found[0], seq)) << found[0].dump();
+    EXPECT_EQ(pipe, ObjectIno(found[0]));
+    EXPECT_TRUE(HasFd(found[0], 1)) << found[0].dump();
+    const std::string &msg = found[0]["message"].as_string();
+    EXPECT_NE(std::string::npos, msg.find("pid " + std::to_string(seq) +
+                                          " (seq) is still blocked writing fd 1 (pipe:[" +
+                                          std::to_string(pipe) + "], full)"))
+        << msg;
+    EXPECT_NE(std::string::npos, msg.find("in wait() for pid " + std::to_string(seq))) << msg;
+
+    h.Kill();
+    Output after = analysis_cli::Viewer("check", h.dir());
+    found = ProblemsOfKind(after.json, "wait-deadlock");
+    ASSERT_EQ(1u, found.size()) << after.json.dump();
+    EXPECT_EQ(std::string::npos, found[0]["message"].as_string().find("still")) << found[0].dump();
+}
+
+TEST(WaitFor, PopenCommunicateIsSilent) {
+    Hang h({"python3", Script("py_popen_wait.py"), "fixed"}, "popen_communicate");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; })); // it ends
+    ExpectNoHang(h.dir());
+}
+
+// The reader hangs because its parent kept the write end.  The writer held
+// it too when the read began, then closed it and exited: it is not named.
+TEST(WaitFor, ExitedHolderIsNotBlamedTheParentIs) {
+    Hang h({Corpus("c_exited_holder"), "bug"}, "exited_holder");
+    std::map<std::string, int> who;
+    ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
+        who = h.Announced();
+        return who.count("writer") && who.count("reader") && t.Count([&](const harness::Event &e) {
+            return e.pid == who["writer"] && e.call == "exit";
+        }) > 0 &&
+               BlockedIn(t, "read").count(who["reader"]) &&
+               BlockedIn(t, "wait").count(who["parent"]);
+    }));
+    h.Kill();
+    harness::Trace t = harness::LoadTrace(h.dir());
+    auto made = t.Select(
+        [&](const harness::Event &e) { return e.pid == who["parent"] && e.call == "pipe"; });
+    ASSERT_FALSE(made.empty());
+    Output o = analysis_cli::Viewer("check", h.dir());
+    auto found = ProblemsOfKind(o.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << o.json.dump();
+    const json::Value &p = found[0];
+    EXPECT_EQ(who["reader"], p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasPid(p, who["parent"])) << p.dump();
+    EXPECT_FALSE(HasPid(p, who["writer"])) << p.dump();
+    EXPECT_EQ(made[0]->ino, ObjectIno(p));
+    EXPECT_TRUE(HasFd(p, made[0]->fds.at(1))) << p.dump(); // the parent's write end
+    const std::string &msg = p["message"].as_string();
+    EXPECT_NE(std::string::npos, msg.find("held by pid " + std::to_string(who["parent"]))) << msg;
+    EXPECT_EQ(std::string::npos, msg.find("pid " + std::to_string(who["writer"]) + " ")) << msg;
+    EXPECT_NE(std::string::npos, msg.find("a deadlock")) << msg;
+}
+
+TEST(WaitFor, ExitedHolderFixedIsSilent) {
+    Hang h({Corpus("c_exited_holder"), "fixed"}, "exited_holder_fixed");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
+// pid=$(start_server): the background server, a fork child of bash that
+// makes no traced call, inherited the substitution's pipe as its stdout;
+// it is named as the holder, with the fd it holds.
+TEST(WaitFor, SubstitutionBackgroundServerIsTheHolder) {
+    Hang h({"bash", Script("sh_subst_bg.sh"), "bug"}, "subst_bg");
+    std::map<std::string, int> who;
+    uint64_t pipe = 0;
+    ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
+        who = h.Announced();
+        for (const harness::Event *r : t.Select(
+                 [](const harness::Event &e) { return Unfinished(e, "read") && e.kind == "pipe"; }))
+            pipe = r->ino;
+        return who.count("server") && pipe != 0;
+    }));
+    Output live = analysis_cli::Viewer("check", h.dir());
+    h.Kill();
+    auto found = ProblemsOfKind(live.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << live.json.dump();
+    const json::Value &p = found[0];
+    EXPECT_TRUE(HasPid(p, who["server"])) << p.dump();
+    EXPECT_EQ(pipe, ObjectIno(p));
+    EXPECT_TRUE(HasFd(p, 1)) << p.dump(); // the server's stdout
+    const std::string &msg = p["message"].as_string();
+    EXPECT_NE(std::string::npos, msg.find("still blocked reading")) << msg;
+    EXPECT_NE(std::string::npos, msg.find("held by pid " + std::to_string(who["server"]) + " "))
+        << msg;
+    EXPECT_NE(std::string::npos,
+              msg.find("inherited through fork by pid " + std::to_string(who["server"])))
+        << msg;
+}
+
+TEST(WaitFor, SubstitutionBackgroundServerFixedIsSilent) {
+    Hang h({"bash", Script("sh_subst_bg.sh"), "fixed"}, "subst_bg_fixed");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
+// --- the model's rules, on traces built record by record --------------------
+
+json::Value Check(const std::string &dir) {
+    Output o = analysis_cli::Viewer("check", dir);
+    EXPECT_EQ(o.error, "");
+    return o.json;
+}
+
+// Both pipes full: the parent's 256 KiB write to cat, of which cat read
+// 128 KiB, is still blocked (not a write whose bytes were read): with cat
+// blocked writing its output back, it is a deadlock.
+TEST(WaitForModel, AWritePartlyReadIsStillBlocked) {
+    std::string dir = harness::FreshDir("partly_read");
+    tb::TraceBuilder parent(900, 1, 1000, {"parent"});
+    parent.Add(tb::Rec(PT_EV_PIPE, 900, 3, 1100, 0, 0, 901), tb::PipePayload(3, 4, 901));
+    parent.Add(tb::Rec(PT_EV_PIPE, 900, 5, 1110, 0, 0, 902), tb::PipePayload(5, 6, 902));
+    parent.Add(tb::Rec(PT_EV_FORK, 900, -1, 1200, 910, 0));
+    parent.Add(tb::Rec(PT_EV_CLOSE, 900, 3, 1210, 0, 0, 901));
+    parent.Add(tb::Rec(PT_EV_CLOSE, 900, 6, 1220, 0, 0, 902));
+    parent.Add(tb::Begun(tb::Rec(PT_EV_WRITE, 900, 4, 1300, 0, 262144, 901)));
+    ASSERT_TRUE(parent.WriteTo(dir));
+    tb::TraceBuilder cat(910, 900, 1200, {"cat"});
+    cat.header().flags |= PT_HDR_FORK_CHILD;
+    cat.Add(tb::Rec(PT_EV_CLOSE, 910, 4, 1250, 0, 0, 901));
+    cat.Add(tb::Rec(PT_EV_CLOSE, 910, 5, 1260, 0, 0, 902));
+    cat.Add(tb::Rec(PT_EV_READ, 910, 3, 1400, 131072, 131072, 901));
+    cat.Add(tb::Begun(tb::Rec(PT_EV_WRITE, 910, 6, 1500, 0, 131072, 902)));
+    ASSERT_TRUE(cat.WriteTo(dir));
+
+    json::Value s = analysis_cli::Viewer("summary", dir).json;
+    EXPECT_EQ(0, s["pipes"][0]["inferred_writes"].as_int()) << s["pipes"][0].dump();
+    auto found = ProblemsOfKind(Check(dir), "pipe-deadlock");
+    ASSERT_EQ(1u, found.size());
+    EXPECT_TRUE(HasPid(found[0], 900) && HasPid(found[0], 910)) << found[0].dump();
+    EXPECT_TRUE(HasFd(found[0], 4) && HasFd(found[0], 6)) << found[0].dump();
+}
+
+// The helper closed its write end (the parent then saw EOF) and was killed
+// right after, before its close record was marked done: the end was let
+// go at the close, so no reader "saw EOF only when it was killed".
+TEST(WaitForModel, ACloseCutShortByAKillIsAClose) {
+    std::string dir = harness::FreshDir("close_killed");
+    tb::TraceBuilder parent(920, 1, 1000, {"parent"});
+    parent.Add(tb::Rec(PT_EV_PIPE, 920, 3, 1100, 0, 0, 921), tb::PipePayload(3, 4, 921));
+    parent.Add(tb::Rec(PT_EV_FORK, 920, -1, 1200, 930, 0));
+    parent.Add(tb::Rec(PT_EV_CLOSE, 920, 4, 1210, 0, 0, 921));
+    pt_record eof = tb::Rec(PT_EV_READ, 920, 3, 1300, 0, 64, 921);
+    eof.t_end = 2000;
+    parent.Add(eof);
+    parent.Add(tb::Rec(PT_EV_WAIT, 920, -1, 2100, 930, SIGKILL));
+    parent.Add(tb::Rec(PT_EV_EXIT, 920, -1, 2200, 0, 0));
+    ASSERT_TRUE(parent.WriteTo(dir));
+    tb::TraceBuilder helper(930, 920, 1200, {"parent"});
+    helper.header().flags |= PT_HDR_FORK_CHILD;
+    helper.Add(tb::Rec(PT_EV_CLOSE, 930, 3, 1250, 0, 0, 921));
+    helper.Add(tb::Begun(tb::Rec(PT_EV_CLOSE, 930, 4, 1900, 0, 0, 921)));
+    ASSERT_TRUE(helper.WriteTo(dir));
+
+    json::Value c = Check(dir);
+    EXPECT_TRUE(ProblemsOfKind(c, "blocked-read").empty()) << c.dump();
+}
+
+} // namespace
