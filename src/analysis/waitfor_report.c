@@ -289,6 +289,54 @@ static void deadlocks(struct pt_check *c, const struct pt_waitfor *g, int *repor
     free(cycle);
 }
 
+/* A reader killed while blocked, whose holders are gone by the end of the
+ * trace (a parent that killed its stuck child, then closed and exited):
+ * the holders are those of the moment it died. */
+static int killed_reader(struct pt_check *c, const struct pt_waitfor *g, size_t node) {
+    const struct pt_wf_node *n = &g->nodes[node];
+    const struct pt_model *m = g->model;
+    const struct pt_pipe *pp = pt_model_pipe(m, pt_objkey_of(&n->rec));
+    uint64_t died = m->images[n->image].t_end;
+    if (pp == NULL || died == 0)
+        return 0;
+    struct text t = {.len = 0};
+    struct pt_problem *p = NULL;
+    for (size_t i = 0; i < pp->nholders; i++) {
+        const struct pt_holder *h = &pp->holders[i];
+        const struct pt_image *img = &m->images[h->image];
+        if (!h->write_end || img->pid == n->pid || h->t_from > died ||
+            (h->t_to != 0 && h->t_to < died))
+            continue;
+        if (p == NULL) {
+            p = pt_problem_add(c->out, "blocked-read",
+                               "Close the write end in every process that does not write to the "
+                               "pipe (the parent after fork, the child before exec, or create it "
+                               "with O_CLOEXEC), so the reader sees EOF.");
+            if (p == NULL)
+                return 1;
+            who(&t, g, node);
+            put(&t, " %s ", when(n));
+            blocked_in(&t, g, node);
+            put(&t, ", waiting for data or EOF; the write end was still held by ");
+            pt_problem_pid(p, n->pid);
+            pt_problem_fd(p, n->rec.fd);
+            p->object_kind = n->rec.obj_kind;
+            p->object = pt_objkey_of(&n->rec);
+            pt_problem_evidence(p, n->pid, &n->rec);
+        } else {
+            put(&t, "; ");
+        }
+        char how[2048];
+        pt_origin_describe(m, h->origin, how, sizeof how);
+        put(&t, "pid %" PRId32 " (%s) fd %d: %s", img->pid, pt_short_exe(img), h->fd, how);
+        pt_problem_pid(p, img->pid);
+        pt_problem_fd(p, h->fd);
+    }
+    if (p != NULL)
+        pt_problem_message(p, "%s", t.buf);
+    return p != NULL;
+}
+
 void pt_waitfor_report(struct pt_check *c) {
     struct pt_waitfor g;
     if (pt_waitfor_build(&g, c->model) < 0) {
@@ -303,9 +351,15 @@ void pt_waitfor_report(struct pt_check *c) {
         return;
     }
     deadlocks(c, &g, reported);
-    for (size_t i = 0; i < g.nnodes; i++)
-        if (!reported[i] && g.nodes[i].call == PT_WF_READ && g.nodes[i].nedges > 0)
+    for (size_t i = 0; i < g.nnodes; i++) {
+        const struct pt_wf_node *n = &g.nodes[i];
+        if (reported[i] || n->call != PT_WF_READ)
+            continue;
+        if (n->killed && n->image != PT_NO_IMAGE && killed_reader(c, &g, i))
+            continue;
+        if (n->nedges > 0)
             blocked_read(c, &g, i, NULL, 0);
+    }
     free(reported);
     pt_waitfor_free(&g);
 }
