@@ -122,6 +122,8 @@ struct pt_pipe {
     size_t nbegun;
     struct pt_pipe_use *uses;
     size_t nuses, cap_uses;
+    size_t *use_index; /* image -> uses index + 1, once uses is long */
+    size_t use_index_cap;
     struct pt_holder *holders;
     size_t nholders, cap_holders;
 };

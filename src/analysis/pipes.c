@@ -1,5 +1,5 @@
 /* The pipes of a run, found by key (device and inode) through an
- * open-addressing hash. */
+ * open-addressing hash, and each pipe's users. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,10 +72,64 @@ struct pt_pipe *pt_pipe_get(struct pt_model *m, struct pt_objkey obj, uint8_t ki
     return p;
 }
 
-struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image) {
+/* A pipe's uses are found by a short scan while they are few, and through
+ * an open-addressing index of image -> uses slot once there are more: a
+ * shell's pipe that tens of thousands of children write into would
+ * otherwise cost a scan of all of them per call. */
+#define USE_SCAN_MAX 8
+
+static size_t hash_image(size_t image, size_t cap) {
+    return (size_t)(((uint64_t)image * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+}
+
+static void use_index_put(size_t *index, size_t cap, size_t image, size_t slot) {
+    size_t i = hash_image(image, cap);
+    while (index[i] != 0)
+        i = (i + 1) & (cap - 1);
+    index[i] = slot;
+}
+
+/* Indexes every use, the last one added included; keeps the index at most
+ * half full. */
+static int use_index_update(struct pt_pipe *p) {
+    if (p->nuses <= USE_SCAN_MAX)
+        return 0;
+    if (p->nuses * 2 < p->use_index_cap) {
+        use_index_put(p->use_index, p->use_index_cap, p->uses[p->nuses - 1].image, p->nuses);
+        return 0;
+    }
+    size_t cap = p->use_index_cap ? p->use_index_cap * 2 : 4 * USE_SCAN_MAX;
+    size_t *index = calloc(cap, sizeof *index);
+    if (index == NULL)
+        return -1;
     for (size_t i = 0; i < p->nuses; i++)
-        if (p->uses[i].image == image)
-            return &p->uses[i];
+        use_index_put(index, cap, p->uses[i].image, i + 1);
+    free(p->use_index);
+    p->use_index = index;
+    p->use_index_cap = cap;
+    return 0;
+}
+
+static struct pt_pipe_use *use_find(struct pt_pipe *p, size_t image) {
+    if (p->use_index_cap == 0) {
+        for (size_t i = 0; i < p->nuses; i++)
+            if (p->uses[i].image == image)
+                return &p->uses[i];
+        return NULL;
+    }
+    for (size_t i = hash_image(image, p->use_index_cap);; i = (i + 1) & (p->use_index_cap - 1)) {
+        size_t slot = p->use_index[i];
+        if (slot == 0)
+            return NULL;
+        if (p->uses[slot - 1].image == image)
+            return &p->uses[slot - 1];
+    }
+}
+
+struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image) {
+    struct pt_pipe_use *found = use_find(p, image);
+    if (found != NULL)
+        return found;
     if (p->nuses == p->cap_uses) {
         size_t cap = p->cap_uses ? p->cap_uses * 2 : 4;
         struct pt_pipe_use *v = realloc(p->uses, cap * sizeof *v);
@@ -87,6 +141,10 @@ struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image) {
     struct pt_pipe_use *u = &p->uses[p->nuses++];
     memset(u, 0, sizeof *u);
     u->image = image;
+    if (use_index_update(p) < 0) {
+        p->nuses--;
+        return NULL;
+    }
     return u;
 }
 
@@ -168,6 +226,7 @@ void pt_pipes_free(struct pt_model *m) {
     for (size_t i = 0; i < m->npipes; i++) {
         free(m->pipes[i]->begun);
         free(m->pipes[i]->uses);
+        free(m->pipes[i]->use_index);
         free(m->pipes[i]->holders);
         free(m->pipes[i]);
     }
