@@ -202,6 +202,28 @@ TEST(Coverage, AChildTracedAfterAllIsNeitherAPhantomNorAGap) {
     EXPECT_EQ(std::string::npos, text.out.find("(untraced")) << text.out;
 }
 
+// The header keeps 64 KiB of command line (issue 17 item 9: no silent
+// limits): summary says which images' argv was cut, as dump does.
+TEST(Limits, ACutCommandLineIsSaidToBeCut) {
+    std::string dir = harness::FreshDir("argv_cut");
+    TraceBuilder cut(700, 1, 1000, {"sh", "-c", "echo $#", "x", "1", "2"}, "/bin/sh");
+    cut.header().flags |= PT_HDR_ARGV_TRUNCATED;
+    cut.Add(Rec(PT_EV_EXIT, 700, -1, 1100, 0, 0));
+    ASSERT_TRUE(cut.WriteTo(dir));
+    TraceBuilder whole(701, 1, 1000, {"true"}, "/bin/true");
+    whole.Add(Rec(PT_EV_EXIT, 701, -1, 1100, 0, 0));
+    ASSERT_TRUE(whole.WriteTo(dir));
+    json::Value s = Json({"summary", "--json", dir});
+    const json::Value *p = Process(s, 700);
+    ASSERT_NE(nullptr, p) << s.dump();
+    ASSERT_EQ(1u, (*p)["images"].size());
+    EXPECT_TRUE((*p)["images"][0]["argv_truncated"].as_bool()) << p->dump();
+    EXPECT_EQ(6u, (*p)["images"][0]["argv"].size());
+    const json::Value *q = Process(s, 701);
+    ASSERT_NE(nullptr, q) << s.dump();
+    EXPECT_FALSE((*q)["images"][0]["argv_truncated"].as_bool()) << q->dump();
+}
+
 // A traced process that held the read end and never read: flows and
 // graph say no traced call read the bytes, not that nobody was traced.
 TEST(Flows, BytesNoTracedCallReadAreNotBlamedOnAnUntracedProcess) {

@@ -47,6 +47,8 @@ static void json_image(FILE *out, const struct analysis *a, const struct pt_imag
     esc_json_str(out, pt_image_exe(img));
     fputs(",\"argv\":", out);
     json_argv(out, img);
+    /* The header keeps 64 KiB of command line: say when argv is not whole. */
+    fprintf(out, ",\"argv_truncated\":%s", h->flags & PT_HDR_ARGV_TRUNCATED ? "true" : "false");
     fprintf(out, ",\"start\":%.9f,\"fork_child\":%s,\"stdio\":\"%s\",\"stopped\":",
             analysis_rel(&a->model, img->start), img->fork_child ? "true" : "false",
             img->stdio_unhooked                ? "unhooked"
