@@ -49,13 +49,18 @@ struct Traced {
                     return p["inode"].as_int();
         return -1;
     }
-    // The n-th pipe pid created (in creation order).
-    int64_t PipeMadeBy(int pid, size_t n) const {
-        size_t seen = 0;
+    // The pipe pid created last (an interpreter may make pipes of its own
+    // before the script's).
+    int64_t LastPipeMadeBy(int pid) const {
+        int64_t inode = -1;
+        double at = -1;
         for (const json::Value &p : summary["pipes"].as_array())
-            if (!p["created_by"].is_null() && p["created_by"].as_int() == pid && seen++ == n)
-                return p["inode"].as_int();
-        return -1;
+            if (!p["created_by"].is_null() && p["created_by"].as_int() == pid &&
+                p["created_at"].as_double() > at) {
+                at = p["created_at"].as_double();
+                inode = p["inode"].as_int();
+            }
+        return inode;
     }
     // The problems check reports as errors.
     std::vector<json::Value> Errors() const {
@@ -96,6 +101,13 @@ Traced Trace(const std::string &tag, const std::vector<std::string> &argv, int k
 void ExpectSilent(const Traced &t) {
     EXPECT_EQ(0, t.check_exit) << t.check_text;
     EXPECT_TRUE(t.Errors().empty()) << t.check_text;
+}
+
+bool Installed(const std::string &program) {
+    for (const char *dir : {"/usr/bin/", "/bin/"})
+        if (access((dir + program).c_str(), X_OK) == 0)
+            return true;
+    return false;
 }
 
 // --- epipe: the normal end of a pipeline is not a problem --------------------------
@@ -172,6 +184,100 @@ TEST(Epipe, AWriterThatReportsTheErrorIsAnError) {
     EXPECT_EQ("error", found[0]["severity"].as_string());
     EXPECT_NE(std::string::npos, found[0]["message"].as_string().find("stderr")) << found[0].dump();
     EXPECT_TRUE(HasPid(found[0], t.Pid("head"))) << found[0].dump();
+}
+
+// --- ebadf: harmless closes and probes, dangerous reuse -------------------------
+
+const char kSevenStages[] = "seq 1 20000 | cat | sort -rn | uniq | tr 0-9 a-j | cut -c1-3 | wc -l";
+
+// bash closes some pipe ends twice; nothing reused the numbers in between.
+TEST(Ebadf, SevenStageBashAndDashPipelinesAreSilent) {
+    for (const char *shell : {"bash", "dash"}) {
+        if (!Installed(shell))
+            continue;
+        Traced t = Trace(std::string("seven_") + shell, {shell, "-c", kSevenStages});
+        ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << shell << " " << t.run.Describe();
+        EXPECT_EQ("20000\n", t.run.out) << shell;
+        ExpectSilent(t);
+        EXPECT_TRUE(ProblemsOfKind(t.check, "ebadf").empty()) << shell << "\n" << t.check_text;
+    }
+}
+
+// Asking whether fds are open (F_GETFD, and node's F_SETFD sweep over fds
+// 3-16), and a second close of a number nobody reused: nothing at risk.
+TEST(Ebadf, ProbesAndAHarmlessSecondCloseAreSilent) {
+    const char *prog = "import fcntl, os\n"
+                       "for fd in range(3, 17):\n"
+                       "    for cmd, arg in ((fcntl.F_GETFD, 0), (fcntl.F_SETFD, 1)):\n"
+                       "        try:\n"
+                       "            fcntl.fcntl(fd, cmd, arg)\n"
+                       "        except OSError:\n"
+                       "            pass\n"
+                       "r, w = os.pipe()\n"
+                       "os.write(w, b'x')\n"
+                       "os.read(r, 1)\n"
+                       "os.close(r)\n"
+                       "os.close(w)\n"
+                       "try:\n"
+                       "    os.close(w)\n"
+                       "except OSError:\n"
+                       "    pass\n";
+    Traced t = Trace("probes", {"python3", "-c", prog});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    ExpectSilent(t);
+    EXPECT_TRUE(ProblemsOfKind(t.check, "ebadf").empty()) << t.check_text;
+}
+
+TEST(Ebadf, NodeStartUpIsSilent) {
+    if (!Installed("node"))
+        GTEST_SKIP() << "node is not installed";
+    Traced t = Trace("node", {"node", "-e", "console.log('ok')"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    ExpectSilent(t);
+}
+
+// A close that hit a number reused by a new pipe, then a write on that
+// pipe's fd: the error names the process, fd 4 and the last pipe it made
+// (the one the stale close closed), with both closes as evidence.
+void ExpectStaleClose(const std::string &tag, const std::vector<std::string> &bug,
+                      const std::vector<std::string> &fixed, const std::string &name) {
+    Traced t = Trace(tag, bug);
+    auto found = ProblemsOfKind(t.check, "ebadf");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    const json::Value &p = found[0];
+    int pid = t.Pid(name);
+    EXPECT_EQ("error", p["severity"].as_string());
+    EXPECT_EQ(pid, p["pids"][0].as_int()) << p.dump();
+    EXPECT_EQ(4, p["fds"][0].as_int()) << p.dump();
+    ASSERT_FALSE(p["object"].is_null()) << p.dump();
+    EXPECT_EQ(t.LastPipeMadeBy(pid), p["object"]["inode"].as_int()) << p.dump();
+    EXPECT_NE(std::string::npos, p["message"].as_string().find("double close")) << p.dump();
+    ASSERT_EQ(3u, p["evidence"].size()) << p.dump();
+    EXPECT_EQ("write", p["evidence"][0]["call"].as_string());
+    EXPECT_EQ("close", p["evidence"][1]["call"].as_string());
+    EXPECT_EQ("close", p["evidence"][2]["call"].as_string());
+    EXPECT_EQ(1, t.check_exit);
+
+    Traced ok = Trace(tag + "_fixed", fixed);
+    ASSERT_TRUE(ok.run.exited && ok.run.exit_code == 0) << ok.run.Describe();
+    ExpectSilent(ok);
+}
+
+TEST(Ebadf, ADoubleCloseAcrossThreadsNamesTheReusedPipe) {
+    std::string prog = harness::ProgPath("corpus/c_thread_double_close");
+    ExpectStaleClose("thread_double_close", {prog, "bug"}, {prog, "fixed"},
+                     "c_thread_double_close");
+}
+
+TEST(Ebadf, AStaleCloseNamesTheReusedPipe) {
+    std::string prog = harness::ProgPath("corpus/c_stale_close");
+    ExpectStaleClose("stale_close", {prog, "bug"}, {prog, "fixed"}, "c_stale_close");
+}
+
+TEST(Ebadf, AFileObjectThatOutlivedItsFdNamesTheReusedPipe) {
+    std::string script = CorpusDir() + "/py_stale_close.py";
+    ExpectStaleClose("py_stale_close", {"python3", script, "bug"}, {"python3", script, "fixed"},
+                     "python3 py_stale_close.py");
 }
 
 } // namespace

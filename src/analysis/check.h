@@ -25,6 +25,7 @@ extern "C" {
 
 struct pt_check_image; /* per image state (check_stream.c) */
 struct pt_check_pipe;  /* per pipe state */
+struct pt_check_ebadf; /* per image closes (check_ebadf.c) */
 
 struct pt_check_epipe {
     size_t image;
@@ -37,6 +38,7 @@ struct pt_check {
     struct pt_check_image *images; /* one per image */
     struct pt_check_pipe *pipes;   /* by pipe id - 1 */
     size_t npipes;
+    struct pt_check_ebadf *ebadf;  /* one per image */
     struct pt_check_epipe *epipes; /* failed writes, explained at the end */
     size_t nepipes;
     int oom;
@@ -53,6 +55,12 @@ void pt_waitfor_report(struct pt_check *c);
 
 /* check_end.c, also for check_stream.c */
 void pt_check_end_detectors(struct pt_check *c);
+
+/* check_ebadf.c: the closes of each image, and the calls that met a
+ * closed fd; attach 0 or -1 (out of memory). */
+int pt_check_ebadf_attach(struct pt_check *c);
+void pt_check_ebadf_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
+void pt_check_ebadf_free(struct pt_check *c);
 
 /* check_epipe.c: a write that failed with EPIPE, kept while streaming; a
  * write its process was killed in by SIGPIPE, found at the end; and the

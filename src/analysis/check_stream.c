@@ -14,19 +14,12 @@
  * (poll, select, a sleep) takes longer between tries or succeeds on its
  * first try after the wait. */
 
-#define RECENT_CLOSES 16
-
 struct pt_check_image {
     int spin_fd; /* the fd of the current EAGAIN run */
     unsigned spin_count;
     uint64_t spin_last;
     int spin_reported_fd; /* one report per fd run */
-    struct {
-        int fd;
-        uint64_t t;
-    } closed[RECENT_CLOSES];
-    unsigned nclosed;
-    uint64_t stderr_t; /* the last write to fd 2 that wrote bytes, or 0 */
+    uint64_t stderr_t;    /* the last write to fd 2 that wrote bytes, or 0 */
 };
 
 struct pt_check_pipe {
@@ -55,64 +48,6 @@ static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe
         c->npipes = n;
     }
     return &c->pipes[p->id - 1];
-}
-
-/* --- ebadf --------------------------------------------------------------- */
-
-static void remember_close(struct pt_check_image *ci, const struct pt_record *r) {
-    ci->closed[ci->nclosed % RECENT_CLOSES].fd = r->fd;
-    ci->closed[ci->nclosed % RECENT_CLOSES].t = r->t_start;
-    ci->nclosed++;
-}
-
-static uint64_t closed_at(const struct pt_check_image *ci, int fd) {
-    uint64_t t = 0;
-    unsigned n = ci->nclosed < RECENT_CLOSES ? ci->nclosed : RECENT_CLOSES;
-    for (unsigned i = 0; i < n; i++)
-        if (ci->closed[i].fd == fd && ci->closed[i].t > t)
-            t = ci->closed[i].t;
-    return t;
-}
-
-static void ebadf(struct pt_check *c, struct pt_image *img, struct pt_check_image *ci,
-                  const struct pt_record *r) {
-    const struct pt_fdent *e = pt_fdtable_find(&img->fds, r->fd);
-    const char *call = pt_event_name(r->type) ? pt_event_name(r->type) : "call";
-    uint64_t t_closed = closed_at(ci, r->fd);
-    struct pt_problem *p =
-        pt_problem_add(c->out, "ebadf",
-                       "Keep track of which fds are open: close each fd exactly once, set it to -1 "
-                       "after closing, and read only from read ends.");
-    if (p == NULL)
-        return;
-    pt_problem_pid(p, img->pid);
-    pt_problem_fd(p, r->fd);
-    pt_problem_evidence(p, img->pid, r);
-    double ago = t_closed ? (double)(r->t_start - t_closed) / 1e9 : 0;
-    if (e != NULL && pt_event_reads(r->type) && (e->flags & PT_FDF_WRONLY)) {
-        p->object_kind = e->kind;
-        p->object = e->obj;
-        pt_problem_message(
-            p, "pid %" PRId32 " (%s) called %s on fd %d, the write end of pipe:[%" PRIu64 "]",
-            img->pid, pt_short_exe(img), call, r->fd, e->obj.ino);
-    } else if (e != NULL && pt_event_writes(r->type) && (e->flags & PT_FDF_RDONLY)) {
-        p->object_kind = e->kind;
-        p->object = e->obj;
-        pt_problem_message(
-            p, "pid %" PRId32 " (%s) called %s on fd %d, the read end of pipe:[%" PRIu64 "]",
-            img->pid, pt_short_exe(img), call, r->fd, e->obj.ino);
-    } else if (t_closed && pt_event_info(r->type)->cls == PT_CLASS_CLOSE) {
-        pt_problem_message(
-            p, "pid %" PRId32 " (%s) closed fd %d twice (the first close was %.6f s earlier)",
-            img->pid, pt_short_exe(img), r->fd, ago);
-    } else if (t_closed) {
-        pt_problem_message(
-            p, "pid %" PRId32 " (%s) called %s on fd %d after closing it %.6f s earlier", img->pid,
-            pt_short_exe(img), call, r->fd, ago);
-    } else {
-        pt_problem_message(p, "pid %" PRId32 " (%s) called %s on fd %d, which was not open",
-                           img->pid, pt_short_exe(img), call, r->fd);
-    }
 }
 
 /* --- eagain-spin ------------------------------------------------------------ */
@@ -249,13 +184,8 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
     (void)m;
     const struct pt_record *r = ev->ev.rec;
     struct pt_check_image *ci = &c->images[img->index];
-    unsigned cls = pt_event_info(r->type)->cls;
     int io = pt_event_moves_data(r->type);
-    if (r->state == PT_DONE && r->result == -EBADF && r->fd >= 0 &&
-        (io || cls == PT_CLASS_CLOSE || cls == PT_CLASS_DUP || cls == PT_CLASS_FCNTL))
-        ebadf(c, img, ci, r);
-    if (cls == PT_CLASS_CLOSE && r->state == PT_DONE && r->result == 0)
-        remember_close(ci, r);
+    pt_check_ebadf_observe(c, img, r);
     if (io) {
         spin(c, img, ci, r);
         read_before_write(c, img, r);
@@ -280,8 +210,10 @@ int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *
     c->model = m;
     c->out = out;
     c->images = calloc(m->nfiles ? m->nfiles : 1, sizeof *c->images);
-    if (c->images == NULL)
+    if (c->images == NULL || pt_check_ebadf_attach(c) < 0) {
+        free(c->images);
         return -1;
+    }
     for (size_t i = 0; i < m->nfiles; i++)
         c->images[i].spin_fd = c->images[i].spin_reported_fd = -1;
     m->observer = observe;
@@ -294,6 +226,7 @@ void pt_check_finish(struct pt_check *c) {
 }
 
 void pt_check_free(struct pt_check *c) {
+    pt_check_ebadf_free(c);
     free(c->images);
     free(c->pipes);
     free(c->epipes);

@@ -54,6 +54,11 @@ void pt_problem_evidence(struct pt_problem *p, int32_t pid, const struct pt_reco
     };
 }
 
+void pt_problem_add_evidence(struct pt_problem *p, const struct pt_evidence *e) {
+    if (p->nevidence < PT_PROBLEM_MAX_LIST)
+        p->evidence[p->nevidence++] = *e;
+}
+
 void pt_problem_message(struct pt_problem *p, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

@@ -68,6 +68,7 @@ struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, cons
 void pt_problem_pid(struct pt_problem *p, int32_t pid); /* once each */
 void pt_problem_fd(struct pt_problem *p, int fd);
 void pt_problem_evidence(struct pt_problem *p, int32_t pid, const struct pt_record *r);
+void pt_problem_add_evidence(struct pt_problem *p, const struct pt_evidence *e);
 /* The process, fd, object and evidence of one recorded call, at once. */
 void pt_problem_about(struct pt_problem *p, int32_t pid, const struct pt_record *r);
 void pt_problem_message(struct pt_problem *p, const char *fmt, ...)
