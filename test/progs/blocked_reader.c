@@ -1,8 +1,9 @@
 /* blocked_reader: a forked child reads a pipe whose write end the parent
- * keeps open, so the read never returns; after 300 ms the parent SIGKILLs
- * the child, reaps it and prints "child PID read_fd FD signal S". */
+ * keeps open, so the read never returns; once the child is blocked in that
+ * read the parent SIGKILLs it, reaps it and prints "child PID read_fd FD signal S". */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,7 +22,7 @@ int main(void) {
         ssize_t n = read(fds[0], buf, sizeof buf);
         die("read returned %zd", n);
     }
-    sleep_ms(300);
+    wait_in_syscall(child, SYS_read);
     if (kill(child, SIGKILL))
         die("kill");
     int status;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* Prints "NAME: message" to stderr and exits with status 1. */
@@ -31,6 +32,29 @@ static inline double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Waits until process pid is asleep in system call nr (its
+ * /proc/PID/syscall begins with that number), so that a program that kills
+ * a blocked child kills it inside the call, however loaded the machine,
+ * rather than after a fixed time that may be too short.  A traced child
+ * has written its call's record by then (the wrapper records before the
+ * real call).  Dies after a minute. */
+static inline void wait_in_syscall(pid_t pid, long nr) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    for (int tries = 0; tries < 60000; tries++) {
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            die("open %s", path);
+        long now = -2;
+        int got = fscanf(f, "%ld", &now);
+        fclose(f);
+        if (got == 1 && now == nr)
+            return;
+        sleep_ms(1);
+    }
+    die("pid %d never blocked in system call %ld", (int)pid, nr);
 }
 
 #endif
