@@ -3,6 +3,7 @@
 // calls are in the trace, and the culprit checked by pid, fd and pipe; the
 // fixed twins silent.  Plus two traces built record by record for the
 // model's rules that the hangs depend on.
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -31,6 +32,8 @@ using analysis_cli::ProblemsOfKind;
 
 // A traced program running in a process group of its own, its stderr in a
 // file (the corpus programs announce "corpus: NAME=PID" there).
+bool GroupRuns(pid_t pgid);
+
 class Hang {
   public:
     Hang(const std::vector<std::string> &argv, const std::string &tag)
@@ -78,11 +81,18 @@ class Hang {
         return false;
     }
 
+    // SIGKILL to the whole group, and back only once none of it runs any
+    // more (a killed process is still running until the signal lands).
     void Kill() {
         if (pid_ <= 0)
             return;
         kill(-pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);
+        for (int i = 0; i < 1000 && GroupRuns(pid_); i++) {
+            while (waitpid(-1, nullptr, WNOHANG) > 0) // orphans, when we reap them
+                ;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
         pid_ = -1;
     }
 
@@ -100,6 +110,31 @@ class Hang {
     std::string dir_, err_;
     pid_t pid_ = -1;
 };
+
+// A process of group pgid that is not a zombie.
+bool GroupRuns(pid_t pgid) {
+    DIR *d = opendir("/proc");
+    bool runs = false;
+    while (struct dirent *ent = d ? readdir(d) : nullptr) {
+        std::string stat;
+        try {
+            stat = harness::ReadFile(std::string("/proc/") + ent->d_name + "/stat");
+        } catch (const std::exception &) {
+            continue; // gone meanwhile
+        }
+        size_t paren = stat.rfind(')');
+        if (ent->d_name[0] < '0' || ent->d_name[0] > '9' || paren == std::string::npos)
+            continue;
+        char state = 0;
+        int ppid = 0, pgrp = 0;
+        if (sscanf(stat.c_str() + paren + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
+            pgrp == pgid && state != 'Z' && state != 'X')
+            runs = true;
+    }
+    if (d)
+        closedir(d);
+    return runs;
+}
 
 bool Unfinished(const harness::Event &e, const std::string &call) {
     return e.state == "unfinished" && e.call == call;
@@ -245,6 +280,23 @@ TEST(WaitFor, SubstitutionBackgroundServerIsTheHolder) {
     }));
     Output live = analysis_cli::Viewer("check", h.dir());
     h.Kill();
+    // summary knows the server too, holding the pipe's write end as its fd
+    // 1: a process, or (when it made no traced call: no fd above 2 for the
+    // library to list) a silent child of the bash that ran the substitution.
+    json::Value s = analysis_cli::Viewer("summary", h.dir()).json;
+    bool listed = false, holds = false;
+    for (const json::Value &p : s["processes"].as_array()) {
+        listed |= p["pid"].as_int() == who["server"];
+        for (const json::Value &c : p["untraced_children"].as_array())
+            listed |= c["pid"].as_int() == who["server"] && c["reason"].as_string() == "silent";
+    }
+    for (const json::Value &p : s["pipes"].as_array())
+        for (const json::Value &hd : p["holders"].as_array())
+            holds |= p["inode"].as_int() == static_cast<int64_t>(pipe) &&
+                     hd["pid"].as_int() == who["server"] && hd["fd"].as_int() == 1 &&
+                     hd["end"].as_string() == "write" && hd["to"].is_null();
+    EXPECT_TRUE(listed && holds) << s.dump();
+    EXPECT_TRUE(s["complete"].as_bool()) << s["coverage_gaps"].dump();
     auto found = ProblemsOfKind(live.json, "blocked-read");
     ASSERT_EQ(1u, found.size()) << live.json.dump();
     const json::Value &p = found[0];
@@ -262,6 +314,47 @@ TEST(WaitFor, SubstitutionBackgroundServerIsTheHolder) {
 
 TEST(WaitFor, SubstitutionBackgroundServerFixedIsSilent) {
     Hang h({"bash", Script("sh_subst_bg.sh"), "fixed"}, "subst_bg_fixed");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
+// A helper forked after the pipe keeps its write end and waits in pause():
+// it makes no traced call, so it exists only in its parent's fork record.
+// It is the holder named (with its write end's fd), and summary lists it as a silent
+// child holding the write end.
+TEST(WaitFor, ASilentForkChildIsAHolder) {
+    Hang h({Corpus("c_fork_silent_holder"), "bug"}, "silent_holder");
+    std::map<std::string, int> who;
+    ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
+        who = h.Announced();
+        return who.count("reader") && BlockedIn(t, "read").count(who["reader"]) &&
+               BlockedIn(t, "wait").count(who["parent"]);
+    }));
+    h.Kill();
+    harness::Trace t = harness::LoadTrace(h.dir());
+    EXPECT_EQ(nullptr, t.FindProcess(who["helper"])) << "the helper left no trace file";
+    auto made = t.Select(
+        [&](const harness::Event &e) { return e.pid == who["parent"] && e.call == "pipe"; });
+    ASSERT_FALSE(made.empty());
+    int write_end = made[0]->fds.at(1); // 4, or more under a harness that holds fds
+    Output o = analysis_cli::Viewer("check", h.dir());
+    auto found = ProblemsOfKind(o.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << o.json.dump();
+    EXPECT_EQ(who["reader"], found[0]["pids"][0].as_int());
+    EXPECT_TRUE(HasPid(found[0], who["helper"])) << found[0].dump();
+    EXPECT_TRUE(HasFd(found[0], write_end)) << found[0].dump();
+    EXPECT_EQ(made[0]->ino, ObjectIno(found[0]));
+    json::Value s = analysis_cli::Viewer("summary", h.dir()).json;
+    bool holds = false;
+    for (const json::Value &p : s["pipes"].as_array())
+        for (const json::Value &hd : p["holders"].as_array())
+            holds |= hd["pid"].as_int() == who["helper"] && hd["fd"].as_int() == write_end &&
+                     hd["end"].as_string() == "write";
+    EXPECT_TRUE(holds) << s.dump();
+}
+
+TEST(WaitFor, ASilentForkChildThatClosedIsSilent) {
+    Hang h({Corpus("c_fork_silent_holder"), "fixed"}, "silent_holder_fixed");
     EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
     ExpectNoHang(h.dir());
 }

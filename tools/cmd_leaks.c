@@ -42,7 +42,7 @@ static void json_peers(FILE *out, const struct pt_model *m, const struct pt_leak
         if (h->image == l->image || h->t_from > t || (h->t_to != 0 && h->t_to < t))
             continue;
         fprintf(out, "%s{\"pid\":%" PRId32 ",\"fd\":%d,\"end\":\"%s\"}", first ? "" : ",",
-                m->images[h->image].pid, h->fd,
+                pt_holder_pid(m, h), h->fd,
                 h->write_end && h->read_end ? "both"
                 : h->write_end              ? "write"
                                             : "read");

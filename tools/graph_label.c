@@ -57,7 +57,9 @@ void graph_node_end(const struct graph_node *n, char *buf, size_t len) {
 }
 
 void graph_node_untraced(const struct graph_node *n, char *buf, size_t len) {
-    const char *why = pt_untraced_reason_name(n->untraced_reason);
+    const char *why = n->untraced_reason == PT_UNTRACED_SILENT
+                          ? "no traced call"
+                          : pt_untraced_reason_name(n->untraced_reason);
     buf[0] = '\0';
     if (n->untraced_path != NULL)
         snprintf(buf, len, "untraced (%s)", why != NULL ? why : "?");

@@ -69,7 +69,7 @@ static void json_untraced(FILE *out, const struct pt_image *img, int *first) {
         const struct pt_untraced *u = &img->untraced[i];
         if (u->self || u->traced)
             continue;
-        const char *reason = pt_untraced_reason_name(u->reason);
+        const char *reason = pt_untraced_why(u);
         fprintf(out, "%s{\"pid\":%" PRId32 ",\"parent\":%" PRId32 ",\"path\":", *first ? "" : ",",
                 u->pid, img->pid);
         esc_json_str(out, u->path);
@@ -161,7 +161,7 @@ static void json_holders(FILE *out, const struct pt_model *m, const struct pt_pi
     for (size_t i = 0; i < p->nholders; i++) {
         const struct pt_holder *h = &p->holders[i];
         fprintf(out, "%s{\"pid\":%" PRId32 ",\"fd\":%d,\"end\":\"%s\",\"from\":%.9f,\"to\":",
-                i ? "," : "", m->images[h->image].pid, h->fd,
+                i ? "," : "", pt_holder_pid(m, h), h->fd,
                 h->read_end && h->write_end ? "both"
                 : h->write_end              ? "write"
                                             : "read",

@@ -12,7 +12,7 @@ static void untraced_lines(FILE *out, const struct pt_image *img) {
         const struct pt_untraced *u = &img->untraced[k];
         if (u->self || u->traced)
             continue;
-        const char *why = pt_untraced_reason_name(u->reason);
+        const char *why = pt_untraced_why(u);
         char ended[32];
         analysis_text_end(u->end, u->exit_code, u->exit_signal, ended, sizeof ended);
         fprintf(out, "  %-7" PRId32 " %-7" PRId32 " %-9s %.40s (untraced: %s)\n", u->pid, img->pid,
@@ -85,7 +85,7 @@ static void holders(FILE *out, const struct pt_model *m, const struct pt_pipe *p
         char item[48];
         if (continues_earlier(m, p, i))
             continue;
-        int n = snprintf(item, sizeof item, " %" PRId32 ":%d%s", m->images[h->image].pid, h->fd,
+        int n = snprintf(item, sizeof item, " %" PRId32 ":%d%s", pt_holder_pid(m, h), h->fd,
                          h->read_end && h->write_end ? "rw"
                          : h->write_end              ? "w"
                                                      : "r");

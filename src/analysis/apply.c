@@ -167,8 +167,23 @@ static void dup_fd(struct pt_model *m, struct pt_image *img, const struct pt_mer
         e->created_here = 1;
 }
 
+/* A record left begun by a kill right after a call that never waits (a
+ * close, a dup2) is a call that happened: not a call in progress. */
+static void forget_begun(struct pt_image *img, const struct pt_merged *ev) {
+    if (img->npending > 0 && img->pending[img->npending - 1].offset == ev->ev.offset)
+        img->npending--; /* kept by keep_pending just now */
+}
+
 static void apply_dup(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
+    /* dup2 and dup3 name the new fd in arg: one begun when its process was
+     * killed (a shell's background job redirecting its stdout) replaced
+     * that fd, and with it maybe the last write end of a pipe. */
+    if (r->state == PT_BEGUN && (r->type == PT_EV_DUP2 || r->type == PT_EV_DUP3)) {
+        forget_begun(img, ev);
+        dup_fd(m, img, ev, (int)(uint32_t)r->arg, pt_event_open_flags(r));
+        return;
+    }
     if (!done_ok(r))
         return;
     dup_fd(m, img, ev, (int)r->result, pt_event_open_flags(r));
@@ -257,8 +272,7 @@ static void apply_close(struct pt_model *m, struct pt_image *img, const struct p
     if (e != NULL)
         e->used = 1;
     if (r->state == PT_BEGUN && closes_at_once(e)) {
-        if (img->npending > 0 && img->pending[img->npending - 1].offset == ev->ev.offset)
-            img->npending--; /* kept by keep_pending just now */
+        forget_begun(img, ev);
         pt_fd_close(m, img, r->fd, r->t_start);
         return;
     }

@@ -28,7 +28,7 @@ static size_t describe_writers(struct pt_check *c, struct pt_problem *p, const s
     size_t used = 0, n = 0;
     for (size_t i = 0; i < pp->nholders && used < len; i++) {
         const struct pt_holder *h = &pp->holders[i];
-        if (!h->write_end || !held_since(h, t))
+        if (!h->write_end || h->ghost_pid || !held_since(h, t))
             continue;
         const struct pt_image *img = &c->model->images[h->image];
         char how[1024];
@@ -49,7 +49,7 @@ static size_t describe_writers(struct pt_check *c, struct pt_problem *p, const s
 static int killed_holding(const struct pt_model *m, const struct pt_holder *h, uint64_t t,
                           uint64_t t_eof) {
     const struct pt_image *img = &m->images[h->image];
-    if (!h->write_end || h->t_from > t || (h->t_to != 0 && !h->gone_with_process))
+    if (!h->write_end || h->ghost_pid || h->t_from > t || (h->t_to != 0 && !h->gone_with_process))
         return 0;
     if (img->end == PT_END_SIGNAL)
         return 1;

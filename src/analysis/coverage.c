@@ -94,6 +94,9 @@ static void untraced_gaps(struct pt_coverage *c, const struct pt_image *img) {
          * unless its trace could not start before that. */
         if (u->traced && !failed)
             continue;
+        /* A silent child made no call a trace file would have held. */
+        if (u->reason == PT_UNTRACED_SILENT)
+            continue;
         struct pt_gap *g = add_gap(c, failed ? PT_GAP_NOT_STARTED : PT_GAP_UNTRACED,
                                    u->pid ? u->pid : img->pid, NULL);
         if (g == NULL)

@@ -368,6 +368,7 @@ void pt_model_finish(struct pt_model *m) {
     /* Before the images settle: an untraced record decides whether an
      * image's exec ended its process's record. */
     resolve_untraced(m);
+    pt_model_ghosts(m);
     pt_pipes_infer_writes(m);
     for (size_t i = 0; i < m->nfiles; i++) {
         struct pt_image *img = &m->images[i];

@@ -93,6 +93,8 @@ struct pt_holder {
     int read_end, write_end;
     uint64_t t_from, t_to; /* t_to 0 while held */
     int gone_with_process; /* t_to is when its process ended, not a close */
+    int32_t ghost_pid;     /* not 0: held by this fork child of image, which
+                              left no trace file and was not reaped (ghosts.c) */
     struct pt_origin *origin;
 };
 
@@ -140,6 +142,10 @@ enum pt_end_kind {
 struct pt_stat {
     uint64_t calls, errors, bytes, ns;
 };
+
+/* pt_untraced.reason of a fork child that made no traced call (so left no
+ * trace file) and was never reaped: the viewer's own, not a recorder's. */
+#define PT_UNTRACED_SILENT 64
 
 /* A child the library could not follow, as the image that made it (or the
  * child itself, before an exec) recorded it. */
@@ -319,6 +325,12 @@ const struct pt_stat *pt_image_stat(const struct pt_image *img, unsigned type);
 
 /* The image's exe, "" if none. */
 const char *pt_image_exe(const struct pt_image *img);
+
+/* The pid holding: its image's, or the ghost's (ghosts.c). */
+int32_t pt_holder_pid(const struct pt_model *m, const struct pt_holder *h);
+
+/* Why a child ran untraced: "static", ..., "silent" (PT_UNTRACED_SILENT). */
+const char *pt_untraced_why(const struct pt_untraced *u);
 
 /* "pipe()", "pipe2(O_NONBLOCK|O_CLOEXEC)", "dup2()", ... */
 void pt_origin_call_text(const struct pt_origin *o, char *buf, size_t len);

@@ -51,6 +51,10 @@ void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_r
 void pt_image_waited_for(struct pt_model *m, int32_t pid, int status, uint64_t t);
 void pt_model_finish(struct pt_model *m);
 
+/* ghosts.c: fork children with no trace file, as untraced children and
+ * holders. */
+void pt_model_ghosts(struct pt_model *m);
+
 /* apply.c */
 void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev);
 

@@ -1,0 +1,101 @@
+/* Fork children that left no trace file and were never reaped: a
+ * background `sleep` a shell started, a helper blocked in pause().  A
+ * child of a traced image is preloaded, so one that made a traced call
+ * would have a file: these made none, and exist only in their parent's
+ * fork record.  They still hold what the fork gave them (what survives an
+ * exec: they may have run another program), so every answer about who
+ * held a pipe must see them: each becomes an untraced child of its parent
+ * (reason PT_UNTRACED_SILENT) and a holder (ghost_pid) of every pipe end
+ * it holds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model_impl.h"
+#include "trace/names.h"
+
+static int reaped(const struct pt_model *m, int32_t pid, uint64_t t) {
+    for (size_t i = 0; i < m->nwaits; i++)
+        if (m->waits[i].pid == pid && m->waits[i].t >= t)
+            return 1;
+    return 0;
+}
+
+static int listed(const struct pt_image *parent, int32_t pid) {
+    for (size_t i = 0; i < parent->nuntraced; i++)
+        if (parent->untraced[i].pid == pid)
+            return 1;
+    return 0;
+}
+
+static void add_untraced(struct pt_model *m, struct pt_image *parent, const struct pt_fork *f) {
+    if (listed(parent, f->child_pid))
+        return;
+    struct pt_untraced *v = realloc(parent->untraced, (parent->nuntraced + 1) * sizeof *v);
+    char *path = strdup(pt_image_exe(parent));
+    if (v != NULL)
+        parent->untraced = v;
+    if (v == NULL || path == NULL) {
+        free(path);
+        m->oom = 1;
+        return;
+    }
+    v[parent->nuntraced++] = (struct pt_untraced){
+        .pid = f->child_pid,
+        .reason = PT_UNTRACED_SILENT,
+        .path = path,
+        .t = f->t,
+    };
+}
+
+static void add_holder(struct pt_model *m, const struct pt_fork *f, const struct pt_fdent *e) {
+    struct pt_pipe *p = pt_model_pipe(m, e->obj);
+    if (p == NULL)
+        return;
+    if (p->nholders == p->cap_holders) {
+        size_t cap = p->cap_holders ? p->cap_holders * 2 : 4;
+        struct pt_holder *v = realloc(p->holders, cap * sizeof *v);
+        if (v == NULL) {
+            m->oom = 1;
+            return;
+        }
+        p->holders = v;
+        p->cap_holders = cap;
+    }
+    int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
+    p->holders[p->nholders++] = (struct pt_holder){
+        .image = f->parent_image,
+        .fd = e->fd,
+        .read_end = !known || (e->flags & PT_FDF_RDONLY),
+        .write_end = !known || (e->flags & PT_FDF_WRONLY),
+        .t_from = f->t,
+        .ghost_pid = f->child_pid,
+        .origin = e->origin,
+    };
+}
+
+void pt_model_ghosts(struct pt_model *m) {
+    for (size_t i = 0; i < m->nforks; i++) {
+        const struct pt_fork *f = &m->forks[i];
+        if (f->taken || pt_model_image_of(m, f->child_pid, UINT64_MAX) != PT_NO_IMAGE ||
+            reaped(m, f->child_pid, f->t))
+            continue;
+        add_untraced(m, &m->images[f->parent_image], f);
+        for (size_t k = 0; k < f->fds.len; k++) {
+            const struct pt_fdent *e = &f->fds.v[k];
+            if ((e->kind == PT_OBJ_PIPE || e->kind == PT_OBJ_FIFO) && e->obj.ino != 0 &&
+                !(e->flags & PT_FDF_CLOEXEC))
+                add_holder(m, f, e);
+        }
+    }
+}
+
+int32_t pt_holder_pid(const struct pt_model *m, const struct pt_holder *h) {
+    return h->ghost_pid ? h->ghost_pid : m->images[h->image].pid;
+}
+
+const char *pt_untraced_why(const struct pt_untraced *u) {
+    if (u->reason == PT_UNTRACED_SILENT)
+        return "silent";
+    const char *why = pt_untraced_reason_name(u->reason);
+    return why ? why : "unknown";
+}
