@@ -280,4 +280,56 @@ TEST(Ebadf, AFileObjectThatOutlivedItsFdNamesTheReusedPipe) {
                      "python3 py_stale_close.py");
 }
 
+// --- eagain-spin: a busy loop, not the read -> EAGAIN -> poll -> read pattern ------
+
+// The pid that created the first pipe in the trace.
+int PipeCreator(const Traced &t) {
+    for (const json::Value &p : t.summary["pipes"].as_array())
+        if (!p["created_by"].is_null())
+            return static_cast<int>(p["created_by"].as_int());
+    return -1;
+}
+
+TEST(EagainSpin, ABusyLoopGivesItsRealCountAndTime) {
+    Traced t = Trace("spin", {harness::ProgPath("corpus/c_eagain_spin"), "bug"});
+    auto found = ProblemsOfKind(t.check, "eagain-spin");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    const json::Value &p = found[0];
+    EXPECT_EQ("warning", p["severity"].as_string());
+    EXPECT_EQ(PipeCreator(t), p["pids"][0].as_int()) << p.dump();
+    EXPECT_EQ(3, p["fds"][0].as_int()) << p.dump();
+    // "N EAGAINs in M ms": the whole loop, not the third try (it spins for
+    // 300 ms: far more than a hundred tries on any machine).
+    const std::string &msg = p["message"].as_string();
+    size_t at = msg.find(" EAGAINs in ");
+    ASSERT_NE(std::string::npos, at) << msg;
+    size_t start = msg.rfind(' ', at - 1) + 1;
+    EXPECT_GE(std::stoll(msg.substr(start, at - start)), 100) << msg;
+    EXPECT_NE(std::string::npos, msg.find(" ms", at + 12)) << msg;
+    // A warning: the run did its job; -W makes it fail.
+    EXPECT_EQ(0, t.check_exit) << t.check_text;
+}
+
+TEST(EagainSpin, ReadEagainPollReadIsSilent) {
+    Traced t = Trace("spin_fixed", {harness::ProgPath("corpus/c_eagain_spin"), "fixed"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    EXPECT_TRUE(t.check["problems"].as_array().empty()) << t.check_text;
+}
+
+TEST(EagainSpin, ASelfPipeDrainIsSilent) {
+    Traced t = Trace("selfpipe", {harness::ProgPath("corpus/c_selfpipe")});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    EXPECT_TRUE(t.check["problems"].as_array().empty()) << t.check_text;
+}
+
+TEST(EagainSpin, XzWithTwoThreadsIsSilent) {
+    if (!Installed("xz"))
+        GTEST_SKIP() << "xz is not installed";
+    Traced t = Trace(
+        "xz", {"sh", "-c", "seq 1 300000 | xz -1 -T2 --block-size=262144 -c | xz -T2 -d | wc -c"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    EXPECT_EQ("1988895\n", t.run.out);
+    EXPECT_TRUE(t.check["problems"].as_array().empty()) << t.check_text;
+}
+
 } // namespace

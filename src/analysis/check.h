@@ -21,11 +21,13 @@ extern "C" {
 /* Tunables, with the reasons for their values in check_stream.c. */
 #define PT_SPIN_MIN_EAGAIN 3       /* EAGAINs in a row that make a spin */
 #define PT_SPIN_MAX_GAP_NS 1000000 /* at most this far apart */
+#define PT_SPIN_WAIT_NS 100000     /* a call this long between them waited */
 #define PT_PIPE_BUF 4096
 
-struct pt_check_image; /* per image state (check_stream.c) */
-struct pt_check_pipe;  /* per pipe state */
-struct pt_check_ebadf; /* per image closes (check_ebadf.c) */
+struct pt_check_image;  /* per image state (check_stream.c) */
+struct pt_check_pipe;   /* per pipe state */
+struct pt_check_ebadf;  /* per image closes (check_ebadf.c) */
+struct pt_check_eagain; /* per image EAGAIN runs (check_eagain.c) */
 
 struct pt_check_epipe {
     size_t image;
@@ -38,8 +40,9 @@ struct pt_check {
     struct pt_check_image *images; /* one per image */
     struct pt_check_pipe *pipes;   /* by pipe id - 1 */
     size_t npipes;
-    struct pt_check_ebadf *ebadf;  /* one per image */
-    struct pt_check_epipe *epipes; /* failed writes, explained at the end */
+    struct pt_check_ebadf *ebadf;   /* one per image */
+    struct pt_check_eagain *eagain; /* one per image */
+    struct pt_check_epipe *epipes;  /* failed writes, explained at the end */
     size_t nepipes;
     int oom;
 };
@@ -61,6 +64,12 @@ void pt_check_end_detectors(struct pt_check *c);
 int pt_check_ebadf_attach(struct pt_check *c);
 void pt_check_ebadf_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
 void pt_check_ebadf_free(struct pt_check *c);
+
+/* check_eagain.c: EAGAIN runs while streaming, reported at the end. */
+int pt_check_eagain_attach(struct pt_check *c);
+void pt_check_eagain_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
+void pt_check_eagain_finish(struct pt_check *c);
+void pt_check_eagain_free(struct pt_check *c);
 
 /* check_epipe.c: a write that failed with EPIPE, kept while streaming; a
  * write its process was killed in by SIGPIPE, found at the end; and the

@@ -1,6 +1,8 @@
-/* The detectors that watch calls as they stream by: ebadf, eagain-spin
- * (and the non-blocking read that ran before the writer), interleaved-write
- * and failed writes with EPIPE. */
+/* The detectors that watch calls as they stream by, and what they share:
+ * the non-blocking reader that gave up before the writer wrote,
+ * interleaved-write, the reads that saw EOF, the writes to stderr; the
+ * calls go on to ebadf (check_ebadf.c), eagain-spin (check_eagain.c) and
+ * epipe (check_epipe.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -10,16 +12,8 @@
 #include "trace/events.h"
 #include "trace/names.h"
 
-/* Three EAGAINs in a row less than a millisecond apart: a loop that waits
- * (poll, select, a sleep) takes longer between tries or succeeds on its
- * first try after the wait. */
-
 struct pt_check_image {
-    int spin_fd; /* the fd of the current EAGAIN run */
-    unsigned spin_count;
-    uint64_t spin_last;
-    int spin_reported_fd; /* one report per fd run */
-    uint64_t stderr_t;    /* the last write to fd 2 that wrote bytes, or 0 */
+    uint64_t stderr_t; /* the last write to fd 2 that wrote bytes, or 0 */
 };
 
 struct pt_check_pipe {
@@ -28,7 +22,9 @@ struct pt_check_pipe {
     int32_t early_reader; /* an EAGAIN read before any byte was written */
     int early_fd;
     struct pt_record early_rec; /* copies: the files may be unmapped later */
-    int race_reported;
+    int32_t first_writer;       /* whose first bytes came after it */
+    struct pt_record first_write;
+    int read_again;           /* the early reader read the pipe later: it waited */
     size_t eof_image;         /* a read that returned EOF, or PT_NO_IMAGE */
     struct pt_record eof_rec; /* valid when eof_image is set */
 };
@@ -50,59 +46,33 @@ static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe
     return &c->pipes[p->id - 1];
 }
 
-/* --- eagain-spin ------------------------------------------------------------ */
-
-static void spin(struct pt_check *c, struct pt_image *img, struct pt_check_image *ci,
-                 const struct pt_record *r) {
-    int again = r->state == PT_DONE && r->result == -EAGAIN;
-    if (!again) {
-        if (r->fd == ci->spin_fd && r->state == PT_DONE)
-            ci->spin_count = 0;
-        return;
-    }
-    if (r->fd != ci->spin_fd || r->t_start - ci->spin_last > PT_SPIN_MAX_GAP_NS)
-        ci->spin_count = 0;
-    if (r->fd != ci->spin_fd)
-        ci->spin_reported_fd = -1;
-    ci->spin_fd = r->fd;
-    ci->spin_last = r->t_start;
-    if (++ci->spin_count != PT_SPIN_MIN_EAGAIN || ci->spin_reported_fd == r->fd)
-        return;
-    ci->spin_reported_fd = r->fd;
-    struct pt_problem *p = pt_problem_add(
-        c->out, "eagain-spin",
-        "Wait for the fd to become ready (poll or select) before retrying a non-blocking "
-        "call, or use a blocking fd.");
-    if (p == NULL)
-        return;
-    p->severity = PT_SEV_WARNING; /* CPU burnt, nothing lost */
-    pt_problem_about(p, img->pid, r);
-    pt_problem_message(p,
-                       "pid %" PRId32 " (%s) retried %s on non-blocking fd %d %u times in a row "
-                       "with EAGAIN and no wait in between (busy loop)",
-                       img->pid, pt_short_exe(img), pt_event_name(r->type), r->fd, ci->spin_count);
-}
+/* --- the reader that gave up ---------------------------------------------------- */
 
 /* A non-blocking read that found nothing because the writer had not
- * written yet: reported when the writer's first bytes arrive. */
+ * written yet.  Harmless when the reader came back (after a poll, say);
+ * reported at the end when it never read the pipe again. */
 static void read_before_write(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
     if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
         return;
     struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
     struct pt_check_pipe *cp = pp ? pipe_state(c, pp) : NULL;
-    if (cp == NULL)
+    if (cp == NULL || r->state != PT_DONE)
         return;
-    if (pt_event_reads(r->type) && r->state == PT_DONE && r->result == -EAGAIN &&
-        pp->bytes_written == 0 && cp->early_reader == 0) {
+    if (pt_event_reads(r->type) && r->result == -EAGAIN && pp->bytes_written == 0 &&
+        cp->early_reader == 0) {
         cp->early_reader = img->pid;
         cp->early_fd = r->fd;
         cp->early_rec = *r;
-        return;
+    } else if (pt_event_reads(r->type) && r->result >= 0 && img->pid == cp->early_reader) {
+        cp->read_again = 1;
+    } else if (pt_event_writes(r->type) && r->result > 0 && cp->early_reader != 0 &&
+               cp->early_reader != img->pid && cp->first_writer == 0) {
+        cp->first_writer = img->pid;
+        cp->first_write = *r;
     }
-    if (!pt_event_writes(r->type) || r->state != PT_DONE || r->result <= 0 ||
-        cp->early_reader == 0 || cp->early_reader == img->pid || cp->race_reported)
-        return;
-    cp->race_reported = 1;
+}
+
+static void gave_up(struct pt_check *c, const struct pt_check_pipe *cp) {
     struct pt_problem *p = pt_problem_add(
         c->out, "eagain-spin",
         "Make the reader wait until the pipe is readable (poll/select) or use a blocking "
@@ -110,20 +80,25 @@ static void read_before_write(struct pt_check *c, struct pt_image *img, const st
     if (p == NULL)
         return;
     p->severity = PT_SEV_WARNING;
+    const struct pt_record *r = &cp->first_write;
+    size_t wi = pt_model_image_of(c->model, cp->first_writer, r->t_start);
+    size_t ri = pt_model_image_of(c->model, cp->early_reader, cp->early_rec.t_start);
     pt_problem_pid(p, cp->early_reader);
-    pt_problem_pid(p, img->pid);
+    pt_problem_pid(p, cp->first_writer);
     pt_problem_fd(p, cp->early_fd);
     pt_problem_fd(p, r->fd);
     p->object_kind = r->obj_kind;
     p->object = pt_objkey_of(r);
     pt_problem_evidence(p, cp->early_reader, &cp->early_rec);
-    pt_problem_evidence(p, img->pid, r);
-    pt_problem_message(p,
-                       "pid %" PRId32 " read non-blocking fd %d of pipe:[%" PRIu64 "] before "
-                       "pid %" PRId32 " (%s) wrote to it: the read found the pipe empty (EAGAIN) "
-                       "%.6f s before the first write (a race between reader and writer)",
-                       cp->early_reader, cp->early_fd, r->obj_ino, img->pid, pt_short_exe(img),
-                       (double)(r->t_start - cp->early_rec.t_start) / 1e9);
+    pt_problem_evidence(p, cp->first_writer, r);
+    pt_problem_message(
+        p,
+        "pid %" PRId32 " (%s) read non-blocking fd %d of pipe:[%" PRIu64 "] "
+        "%.6f s before pid %" PRId32 " (%s) first wrote to it, found it empty "
+        "(EAGAIN) and never read it again: it gave up before the data came",
+        cp->early_reader, ri != PT_NO_IMAGE ? pt_short_exe(&c->model->images[ri]) : "?",
+        cp->early_fd, r->obj_ino, (double)(r->t_start - cp->early_rec.t_start) / 1e9,
+        cp->first_writer, wi != PT_NO_IMAGE ? pt_short_exe(&c->model->images[wi]) : "?");
 }
 
 /* A read that saw EOF: blocked-read checks at the end whether the EOF came
@@ -186,8 +161,8 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
     struct pt_check_image *ci = &c->images[img->index];
     int io = pt_event_moves_data(r->type);
     pt_check_ebadf_observe(c, img, r);
+    pt_check_eagain_observe(c, img, r);
     if (io) {
-        spin(c, img, ci, r);
         read_before_write(c, img, r);
         interleave(c, img, r);
         eof_read(c, img, r);
@@ -210,23 +185,26 @@ int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *
     c->model = m;
     c->out = out;
     c->images = calloc(m->nfiles ? m->nfiles : 1, sizeof *c->images);
-    if (c->images == NULL || pt_check_ebadf_attach(c) < 0) {
-        free(c->images);
+    if (c->images == NULL || pt_check_ebadf_attach(c) < 0 || pt_check_eagain_attach(c) < 0) {
+        pt_check_free(c);
         return -1;
     }
-    for (size_t i = 0; i < m->nfiles; i++)
-        c->images[i].spin_fd = c->images[i].spin_reported_fd = -1;
     m->observer = observe;
     m->observer_ctx = c;
     return 0;
 }
 
 void pt_check_finish(struct pt_check *c) {
+    pt_check_eagain_finish(c);
+    for (size_t i = 0; i < c->npipes; i++)
+        if (c->pipes[i].first_writer != 0 && !c->pipes[i].read_again)
+            gave_up(c, &c->pipes[i]);
     pt_check_end_detectors(c);
 }
 
 void pt_check_free(struct pt_check *c) {
     pt_check_ebadf_free(c);
+    pt_check_eagain_free(c);
     free(c->images);
     free(c->pipes);
     free(c->epipes);
