@@ -5,7 +5,9 @@
 // this pins what they print, so that moving a type's knowledge around
 // changes no output.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 
 #include <cstring>
 #include <string>
@@ -21,10 +23,12 @@ namespace {
 
 using tb::Begun;
 using tb::Bytes;
+using tb::EpollCtlPayload;
 using tb::PipePayload;
 using tb::Rec;
 using tb::Strings;
 using tb::Text;
+using tb::WaitPayload;
 
 const uint64_t kStart = 1000000000;
 
@@ -148,9 +152,53 @@ std::string EveryType() {
     p.Add(Failed(At(k++, PT_EV_UNTRACED_CHILD, -1, 0, PT_UNTRACED_FAILED | (uint64_t)28 << 32),
                  ENOENT),
           Strings({"/bin/x"}));
+    // waits for readiness
+    std::vector<pt_wait_fd> set = {{3, POLLIN, POLLIN}, {-1, POLLIN, 0}, {5, POLLOUT, 0}};
+    std::vector<pt_wait_fd> hup = {{3, POLLIN, POLLIN | POLLHUP}, {8, POLLIN | POLLPRI, 0}};
+    p.Add(At(k++, PT_EV_POLL, -1, 1, (uint64_t)-1), WaitPayload(PT_WAIT_CALL_POLL, 0, 3, 3, set));
+    p.Add(Begun(At(k++, PT_EV_POLL, -1, 0, 5000)), WaitPayload(PT_WAIT_CALL_PPOLL, 0, 3, 3, set));
+    p.Add(At(k++, PT_EV_POLL, -1, 0, 0), WaitPayload(PT_WAIT_CALL_POLL, 0, 3, 3, set));
+    p.Add(At(k++, PT_EV_POLL, -1, 1, 10), WaitPayload(PT_WAIT_CALL_POLL, 0, 300, 300, hup));
+    p.Add(Failed(At(k++, PT_EV_POLL, -1, 0, (uint64_t)-1), EFAULT),
+          WaitPayload<pt_wait_fd>(PT_WAIT_CALL_POLL, PT_WAITF_UNREAD, 1, 1, {}));
+    p.Add(Failed(At(k++, PT_EV_POLL, -1, 0, (uint64_t)-1), EINTR),
+          WaitPayload(PT_WAIT_CALL_POLL, 0, 2, 2, hup));
+    p.Add(At(k++, PT_EV_POLL, -1, 0, 0), Text("abc"));
+    std::vector<pt_wait_fd> sel = {
+        {3, POLLIN, POLLIN}, {4, POLLOUT, POLLOUT}, {6, POLLIN | POLLPRI, 0}};
+    p.Add(At(k++, PT_EV_SELECT, -1, 2, 1500), WaitPayload(PT_WAIT_CALL_SELECT, 0, 7, 3, sel));
+    p.Add(Begun(At(k++, PT_EV_SELECT, -1, 0, (uint64_t)-1)),
+          WaitPayload(PT_WAIT_CALL_PSELECT,
+                      PT_WAITF_NO_WRITE | PT_WAITF_NO_EXCEPT | PT_WAITF_SIGMASK, 4, 1,
+                      std::vector<pt_wait_fd>{{3, POLLIN, 0}}));
+    p.Add(At(k++, PT_EV_SELECT, -1, 0, 0), WaitPayload(PT_WAIT_CALL_SELECT, 0, 7, 3, sel));
+    p.Add(Failed(At(k++, PT_EV_SELECT, -1, 0, (uint64_t)PT_TIMEOUT_UNKNOWN), EFAULT),
+          WaitPayload<pt_wait_fd>(PT_WAIT_CALL_SELECT, PT_WAITF_UNREAD, 4, 0, {}));
+    p.Add(Kind(At(k++, PT_EV_EPOLL_CREATE, -1, 9, EPOLL_CLOEXEC), PT_OBJ_EPOLL));
+    p.Add(Kind(At(k++, PT_EV_EPOLL_CREATE, -1, 10, 0), PT_OBJ_EPOLL));
+    p.Add(Failed(At(k++, PT_EV_EPOLL_CREATE, -1, 0, 0x40), EINVAL));
+    p.Add(Kind(At(k++, PT_EV_EPOLL_CTL, 9, 0, 0), PT_OBJ_EPOLL),
+          EpollCtlPayload(EPOLL_CTL_ADD, 3, EPOLLIN | EPOLLET, 3));
+    p.Add(Kind(At(k++, PT_EV_EPOLL_CTL, 9, 0, 0), PT_OBJ_EPOLL),
+          EpollCtlPayload(EPOLL_CTL_DEL, 3, 0, 0, PT_EPOLLF_NO_EVENT));
+    p.Add(Kind(Failed(At(k++, PT_EV_EPOLL_CTL, 9, 0, 0), EBADF), PT_OBJ_EPOLL),
+          EpollCtlPayload(99, 42, 0, 0, PT_EPOLLF_NO_EVENT));
+    p.Add(Kind(At(k++, PT_EV_EPOLL_CTL, 9, 0, 0), PT_OBJ_EPOLL), Text("short"));
+    std::vector<pt_wait_epoll_event> ready = {{EPOLLIN, 0, 3},
+                                              {EPOLLIN | EPOLLHUP, 0, 0x7f0012345678}};
+    p.Add(Kind(At(k++, PT_EV_EPOLL_WAIT, 9, 2, (uint64_t)-1), PT_OBJ_EPOLL),
+          WaitPayload(PT_WAIT_CALL_EPOLL_WAIT, 0, 16, 2, ready));
+    p.Add(Kind(Begun(At(k++, PT_EV_EPOLL_WAIT, 9, 0, 250)), PT_OBJ_EPOLL),
+          WaitPayload<pt_wait_epoll_event>(PT_WAIT_CALL_EPOLL_PWAIT2, PT_WAITF_SIGMASK, 16, 0, {}));
+    p.Add(Kind(At(k++, PT_EV_EPOLL_WAIT, 9, 0, 0), PT_OBJ_EPOLL),
+          WaitPayload<pt_wait_epoll_event>(PT_WAIT_CALL_EPOLL_WAIT, 0, 16, 0, {}));
+    p.Add(Kind(At(k++, PT_EV_EPOLL_WAIT, 9, 200, 0), PT_OBJ_EPOLL),
+          WaitPayload(PT_WAIT_CALL_EPOLL_PWAIT, 0, 1024, 200, ready));
+    p.Add(Kind(Failed(At(k++, PT_EV_EPOLL_WAIT, 9, 0, 0), EINVAL), PT_OBJ_EPOLL),
+          WaitPayload<pt_wait_epoll_event>(PT_WAIT_CALL_EPOLL_WAIT, 0, 0, 0, {}));
     // a type this version does not know
-    p.Add(At(k++, 50, 3, 1, 77, 11), Text("raw"));
-    p.Add(Begun(At(k++, 50, 3, 0, 78, 11)));
+    p.Add(At(k++, 60, 3, 1, 77, 11), Text("raw"));
+    p.Add(Begun(At(k++, 60, 3, 0, 78, 11)));
     p.Add(At(k++, PT_EV_EXIT, -1, 0, 3));
     EXPECT_TRUE(p.WriteTo(dir));
 
@@ -238,9 +286,32 @@ const char kText[] =
 [600] 0.000064 untraced_child("/bin/static", static)
 [600] 0.000065 untraced_child(?, 77)
 [600] 0.000066 untraced_child("/bin/x", failed)
-[600] 0.000067 unknown(50)(3<pipe:[11]>, 77) = 1
-[600] 0.000068 unknown(50)(3<pipe:[11]>, 78 <unfinished ...>) = ?
-[600] 0.000069 exit(3) = ?
+[600] 0.000067 poll([{fd=3, events=POLLIN}, {fd=-1, events=POLLIN}, {fd=5, events=POLLOUT}], 3, -1) = 1 ([{fd=3, revents=POLLIN}])
+[600] 0.000068 poll([{fd=3, events=POLLIN}, {fd=-1, events=POLLIN}, {fd=5, events=POLLOUT}], 3, 5000 <unfinished ...>) = ?
+[600] 0.000069 poll([{fd=3, events=POLLIN}, {fd=-1, events=POLLIN}, {fd=5, events=POLLOUT}], 3, 0) = 0 (Timeout)
+[600] 0.000070 poll([{fd=3, events=POLLIN}, {fd=8, events=POLLIN|POLLPRI}, ...], 300, 10) = 1 ([{fd=3, revents=POLLIN|POLLHUP}, ...])
+[600] 0.000071 poll(?, 1, -1) = -1 EFAULT (Bad address)
+[600] 0.000072 poll([{fd=3, events=POLLIN}, {fd=8, events=POLLIN|POLLPRI}], 2, -1) = -1 EINTR (Interrupted system call)
+[600] 0.000073 poll(?, 0) = 0
+[600] 0.000074 select(7, [3 6], [4], [6], 1500) = 2 (in [3], out [4])
+[600] 0.000075 select(4, [3], NULL, NULL, -1 <unfinished ...>) = ?
+[600] 0.000076 select(7, [3 6], [4], [6], 0) = 0 (Timeout)
+[600] 0.000077 select(4, ?, ?, ?, -2) = -1 EFAULT (Bad address)
+[600] 0.000078 epoll_create(EPOLL_CLOEXEC) = 9
+[600] 0.000079 epoll_create(0) = 10
+[600] 0.000080 epoll_create(0x40) = -1 EINVAL (Invalid argument)
+[600] 0.000081 epoll_ctl(9<anon_inode:[eventpoll]>, EPOLL_CTL_ADD, 3, {events=EPOLLIN|EPOLLET, data=0x3}) = 0
+[600] 0.000082 epoll_ctl(9<anon_inode:[eventpoll]>, EPOLL_CTL_DEL, 3, ?) = 0
+[600] 0.000083 epoll_ctl(9<anon_inode:[eventpoll]>, 99, 42, ?) = -1 EBADF (Bad file descriptor)
+[600] 0.000084 epoll_ctl(9<anon_inode:[eventpoll]>, ?) = 0
+[600] 0.000085 epoll_wait(9<anon_inode:[eventpoll]>, [{events=EPOLLIN, data=0x3}, {events=EPOLLIN|EPOLLHUP, data=0x7f0012345678}], 16, -1) = 2
+[600] 0.000086 epoll_wait(9<anon_inode:[eventpoll]>, <unfinished ...>) = ?
+[600] 0.000087 epoll_wait(9<anon_inode:[eventpoll]>, [], 16, 0) = 0
+[600] 0.000088 epoll_wait(9<anon_inode:[eventpoll]>, [{events=EPOLLIN, data=0x3}, {events=EPOLLIN|EPOLLHUP, data=0x7f0012345678}, ...], 1024, 0) = 200
+[600] 0.000089 epoll_wait(9<anon_inode:[eventpoll]>, ?, 0, 0) = -1 EINVAL (Invalid argument)
+[600] 0.000090 unknown(60)(3<pipe:[11]>, 77) = 1
+[600] 0.000091 unknown(60)(3<pipe:[11]>, 78 <unfinished ...>) = ?
+[600] 0.000092 exit(3) = ?
 [601] 0.000100 execve("/bin/true", ["true"]) = 0
 )TEXT";
 
@@ -317,9 +388,32 @@ const char kJson[] =
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000064000,"t_start_ns":1000064000,"t_end_ns":1000064010,"call":"untraced_child","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":1,"result":606,"errno":null,"state":"done","path":"/bin/static","reason":"static"}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000065000,"t_start_ns":1000065000,"t_end_ns":1000065010,"call":"untraced_child","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":77,"result":0,"errno":null,"state":"done","path":null,"reason":77}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000066000,"t_start_ns":1000066000,"t_end_ns":1000066010,"call":"untraced_child","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":120259084294,"result":-2,"errno":"ENOENT","state":"done","path":"/bin/x","reason":"failed"}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000067000,"t_start_ns":1000067000,"t_end_ns":1000067010,"call":"unknown(50)","fd":3,"object":{"kind":"pipe","ino":11,"dev":14},"fd_flags":null,"arg":77,"result":1,"errno":null,"state":"done","data":"raw","data_len":3,"data_cut":false}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000068000,"t_start_ns":1000068000,"t_end_ns":null,"call":"unknown(50)","fd":3,"object":{"kind":"pipe","ino":11,"dev":14},"fd_flags":null,"arg":78,"result":null,"errno":null,"state":"unfinished","data":"","data_len":0,"data_cut":false}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000069000,"t_start_ns":1000069000,"t_end_ns":1000069010,"call":"exit","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":3,"result":0,"errno":null,"state":"done","status":3}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000067000,"t_start_ns":1000067000,"t_end_ns":1000067010,"call":"poll","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":18446744073709551615,"result":1,"errno":null,"state":"done","set":[{"fd":3,"events":["POLLIN"],"revents":["POLLIN"]},{"fd":-1,"events":["POLLIN"],"revents":[]},{"fd":5,"events":["POLLOUT"],"revents":[]}],"nfds":3,"timeout_ms":-1,"count":3,"cut":false,"variant":"poll"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000068000,"t_start_ns":1000068000,"t_end_ns":null,"call":"poll","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":5000,"result":null,"errno":null,"state":"unfinished","set":[{"fd":3,"events":["POLLIN"],"revents":["POLLIN"]},{"fd":-1,"events":["POLLIN"],"revents":[]},{"fd":5,"events":["POLLOUT"],"revents":[]}],"nfds":3,"timeout_ms":5000,"count":3,"cut":false,"variant":"ppoll"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000069000,"t_start_ns":1000069000,"t_end_ns":1000069010,"call":"poll","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","set":[{"fd":3,"events":["POLLIN"],"revents":["POLLIN"]},{"fd":-1,"events":["POLLIN"],"revents":[]},{"fd":5,"events":["POLLOUT"],"revents":[]}],"nfds":3,"timeout_ms":0,"count":3,"cut":false,"variant":"poll"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000070000,"t_start_ns":1000070000,"t_end_ns":1000070010,"call":"poll","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":10,"result":1,"errno":null,"state":"done","set":[{"fd":3,"events":["POLLIN"],"revents":["POLLIN","POLLHUP"]},{"fd":8,"events":["POLLIN","POLLPRI"],"revents":[]}],"nfds":300,"timeout_ms":10,"count":300,"cut":true,"variant":"poll"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000071000,"t_start_ns":1000071000,"t_end_ns":1000071010,"call":"poll","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":18446744073709551615,"result":-14,"errno":"EFAULT","state":"done","set":null,"nfds":1,"timeout_ms":-1,"count":1,"cut":true,"variant":"poll"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000072000,"t_start_ns":1000072000,"t_end_ns":1000072010,"call":"poll","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":18446744073709551615,"result":-4,"errno":"EINTR","state":"done","set":[{"fd":3,"events":["POLLIN"],"revents":["POLLIN","POLLHUP"]},{"fd":8,"events":["POLLIN","POLLPRI"],"revents":[]}],"nfds":2,"timeout_ms":-1,"count":2,"cut":false,"variant":"poll"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000073000,"t_start_ns":1000073000,"t_end_ns":1000073010,"call":"poll","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","set":null,"timeout_ms":0}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000074000,"t_start_ns":1000074000,"t_end_ns":1000074010,"call":"select","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":1500,"result":2,"errno":null,"state":"done","nfds":7,"timeout_ms":1500,"set":[{"fd":3,"events":["POLLIN"],"revents":["POLLIN"]},{"fd":4,"events":["POLLOUT"],"revents":["POLLOUT"]},{"fd":6,"events":["POLLIN","POLLPRI"],"revents":[]}],"count":3,"cut":false,"variant":"select"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000075000,"t_start_ns":1000075000,"t_end_ns":null,"call":"select","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":18446744073709551615,"result":null,"errno":null,"state":"unfinished","nfds":4,"timeout_ms":-1,"set":[{"fd":3,"events":["POLLIN"],"revents":[]}],"count":1,"cut":false,"variant":"pselect"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000076000,"t_start_ns":1000076000,"t_end_ns":1000076010,"call":"select","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","nfds":7,"timeout_ms":0,"set":[{"fd":3,"events":["POLLIN"],"revents":["POLLIN"]},{"fd":4,"events":["POLLOUT"],"revents":["POLLOUT"]},{"fd":6,"events":["POLLIN","POLLPRI"],"revents":[]}],"count":3,"cut":false,"variant":"select"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000077000,"t_start_ns":1000077000,"t_end_ns":1000077010,"call":"select","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":18446744073709551614,"result":-14,"errno":"EFAULT","state":"done","nfds":4,"timeout_ms":-2,"set":null,"count":0,"cut":false,"variant":"select"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000078000,"t_start_ns":1000078000,"t_end_ns":1000078010,"call":"epoll_create","fd":-1,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":524288,"result":9,"errno":null,"state":"done","flags":"EPOLL_CLOEXEC"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000079000,"t_start_ns":1000079000,"t_end_ns":1000079010,"call":"epoll_create","fd":-1,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":10,"errno":null,"state":"done","flags":"0"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000080000,"t_start_ns":1000080000,"t_end_ns":1000080010,"call":"epoll_create","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":64,"result":-22,"errno":"EINVAL","state":"done","flags":64}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000081000,"t_start_ns":1000081000,"t_end_ns":1000081010,"call":"epoll_ctl","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","op":"EPOLL_CTL_ADD","target_fd":3,"event":{"events":["EPOLLIN","EPOLLET"],"data":3}}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000082000,"t_start_ns":1000082000,"t_end_ns":1000082010,"call":"epoll_ctl","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","op":"EPOLL_CTL_DEL","target_fd":3,"event":null}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000083000,"t_start_ns":1000083000,"t_end_ns":1000083010,"call":"epoll_ctl","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":-9,"errno":"EBADF","state":"done","op":99,"target_fd":42,"event":null}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000084000,"t_start_ns":1000084000,"t_end_ns":1000084010,"call":"epoll_ctl","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","op":null}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000085000,"t_start_ns":1000085000,"t_end_ns":1000085010,"call":"epoll_wait","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":18446744073709551615,"result":2,"errno":null,"state":"done","events":[{"events":["EPOLLIN"],"data":3},{"events":["EPOLLIN","EPOLLHUP"],"data":139638282147448}],"maxevents":16,"timeout_ms":-1,"count":2,"cut":false,"variant":"epoll_wait"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000086000,"t_start_ns":1000086000,"t_end_ns":null,"call":"epoll_wait","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":250,"result":null,"errno":null,"state":"unfinished","events":null,"maxevents":16,"timeout_ms":250,"count":0,"cut":false,"variant":"epoll_pwait2"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000087000,"t_start_ns":1000087000,"t_end_ns":1000087010,"call":"epoll_wait","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","events":[],"maxevents":16,"timeout_ms":0,"count":0,"cut":false,"variant":"epoll_wait"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000088000,"t_start_ns":1000088000,"t_end_ns":1000088010,"call":"epoll_wait","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":200,"errno":null,"state":"done","events":[{"events":["EPOLLIN"],"data":3},{"events":["EPOLLIN","EPOLLHUP"],"data":139638282147448}],"maxevents":1024,"timeout_ms":0,"count":200,"cut":true,"variant":"epoll_pwait"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000089000,"t_start_ns":1000089000,"t_end_ns":1000089010,"call":"epoll_wait","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":-22,"errno":"EINVAL","state":"done","events":null,"maxevents":0,"timeout_ms":0,"count":0,"cut":false,"variant":"epoll_wait"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000090000,"t_start_ns":1000090000,"t_end_ns":1000090010,"call":"unknown(60)","fd":3,"object":{"kind":"pipe","ino":11,"dev":14},"fd_flags":null,"arg":77,"result":1,"errno":null,"state":"done","data":"raw","data_len":3,"data_cut":false}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000091000,"t_start_ns":1000091000,"t_end_ns":null,"call":"unknown(60)","fd":3,"object":{"kind":"pipe","ino":11,"dev":14},"fd_flags":null,"arg":78,"result":null,"errno":null,"state":"unfinished","data":"","data_len":0,"data_cut":false}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000092000,"t_start_ns":1000092000,"t_end_ns":1000092010,"call":"exit","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":3,"result":0,"errno":null,"state":"done","status":3}
 {"type":"call","pid":601,"tid":601,"image":"601.0","t":0.000100000,"t_start_ns":1000100000,"t_end_ns":null,"call":"execve","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","path":"/bin/true","argv":["true"]}
 )JSON";
 

@@ -3,6 +3,8 @@
 // emits the fields, in the order and with the visibility, that dump's two
 // printers render.  In-process, on records built here.
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
 
 #include <cstdint>
 #include <cstring>
@@ -17,6 +19,7 @@
 #include "trace/events.h"
 #include "trace/fields.h"
 #include "trace/payload.h"
+#include "trace/waitset.h"
 
 namespace {
 
@@ -57,6 +60,11 @@ const struct {
     {PT_EV_SYSTEM, "system"},
     {PT_EV_MKFIFO, "mkfifo"},
     {PT_EV_PCLOSE, "pclose"},
+    {PT_EV_POLL, "poll"},
+    {PT_EV_SELECT, "select"},
+    {PT_EV_EPOLL_CREATE, "epoll_create"},
+    {PT_EV_EPOLL_CTL, "epoll_ctl"},
+    {PT_EV_EPOLL_WAIT, "epoll_wait"},
 };
 
 TEST(EventTable, EveryTypeOfTheFormatHasARow) {
@@ -108,6 +116,10 @@ TEST(EventTable, RowsAgreeWithThemselves) {
         }
         if (row->flags & PT_EVF_HIDDEN) {
             EXPECT_TRUE(row->flags & PT_EVF_META);
+        }
+        // A wait's set is read from its payload.
+        if (row->cls == PT_CLASS_POLL) {
+            EXPECT_EQ(row->payload, PT_PAYLOAD_WAIT);
         }
         // A type that makes a pipe end knows what it makes.
         if (row->flags & PT_EVF_MAKES_PIPE) {
@@ -183,6 +195,7 @@ class Event {
     const pt_field *Find(const char *key, unsigned show) const {
         return pt_fields_find(&fields_, key, show);
     }
+    const pt_event &ev() const { return ev_; }
 
   private:
     std::vector<uint64_t> buf_; // 8-aligned, as records are
@@ -311,9 +324,140 @@ TEST(Decoders, NotesOfTheRecorder) {
 }
 
 TEST(Decoders, UnknownTypesShowWhatEveryRecordHas) {
-    Event odd(tb::Rec(50, 1, 3, 100, 1, 77, 88), tb::Text("raw"));
+    Event odd(tb::Rec(60, 1, 3, 100, 1, 77, 88), tb::Text("raw"));
     EXPECT_EQ(odd.Shape(), "fd:" + K(PT_FIELD_FD) + ":T arg:" + K(PT_FIELD_UINT) +
                                ":T data:" + K(PT_FIELD_DATA) + ":J");
+}
+
+// --- waits for readiness: the fields and pt_waitset (waitset.h) ---------------
+
+pt_event EventOf(const Event &e) {
+    return e.ev();
+}
+
+TEST(Decoders, PollSetAndWhatWasReady) {
+    std::vector<pt_wait_fd> set = {{3, POLLIN, POLLIN}, {-1, POLLIN, 0}, {5, POLLOUT, 0}};
+    Event poll(tb::Rec(PT_EV_POLL, 1, -1, 100, 1, (uint64_t)-1),
+               tb::WaitPayload(PT_WAIT_CALL_PPOLL, 0, 3, 3, set));
+    EXPECT_EQ(poll.Shape(),
+              "set:" + K(PT_FIELD_WAITSET) + ":B nfds:" + K(PT_FIELD_UINT) + ":B timeout_ms:" +
+                  K(PT_FIELD_INT) + ":B count:" + K(PT_FIELD_UINT) + ":J cut:" + K(PT_FIELD_BOOL) +
+                  ":J variant:" + K(PT_FIELD_NAME) + ":J ready:" + K(PT_FIELD_WAITSET) + ":T");
+    EXPECT_EQ(poll.Find("timeout_ms", PT_SHOW_BOTH)->v.i, -1);
+    EXPECT_STREQ(poll.Find("variant", PT_SHOW_JSON)->v.name, "ppoll");
+    EXPECT_TRUE(poll.Find("ready", PT_SHOW_TEXT)->trailer);
+    const pt_field *fds = poll.Find("set", PT_SHOW_BOTH);
+    EXPECT_EQ(fds->v.wait.n, 3u);
+    EXPECT_EQ(fds->v.wait.form, PT_WAITSET_EVENTS);
+    // Unfinished: no result, nothing ready to show.
+    Event blocked(tb::Begun(tb::Rec(PT_EV_POLL, 1, -1, 100, 0, 5000)),
+                  tb::WaitPayload(PT_WAIT_CALL_POLL, 0, 200, 200, set));
+    EXPECT_EQ(blocked.Find("ready", PT_SHOW_TEXT), nullptr);
+    EXPECT_EQ(blocked.Find("cut", PT_SHOW_JSON)->v.u, 1u);
+    // A set the recorder could not read.
+    Event unread(tb::Rec(PT_EV_POLL, 1, -1, 100, -EFAULT, 0),
+                 tb::WaitPayload<pt_wait_fd>(PT_WAIT_CALL_POLL, PT_WAITF_UNREAD, 1, 1, {}));
+    EXPECT_EQ(unread.Find("set", PT_SHOW_BOTH)->kind, PT_FIELD_NULL);
+    // A payload too short for its header.
+    Event cut(tb::Rec(PT_EV_POLL, 1, -1, 100, 0, 0), tb::Text("abc"));
+    EXPECT_EQ(cut.Find("set", PT_SHOW_BOTH)->kind, PT_FIELD_NULL);
+}
+
+TEST(WaitSet, PollAndSelectSetsDecode) {
+    std::vector<pt_wait_fd> set = {{3, POLLIN, POLLHUP}, {-1, POLLIN, 0}, {5, POLLOUT, 0}};
+    Event poll(tb::Rec(PT_EV_POLL, 1, -1, 100, 1, 0),
+               tb::WaitPayload(PT_WAIT_CALL_POLL, 0, 3, 3, set));
+    pt_waitfd out[8];
+    int32_t epfd = 77;
+    pt_event ev = EventOf(poll);
+    ASSERT_EQ(pt_waitset(&ev, out, 8, &epfd), 2); // the negative fd is ignored
+    EXPECT_EQ(out[0].fd, 3);
+    EXPECT_EQ(out[0].events, POLLIN);
+    EXPECT_EQ(out[0].revents, POLLHUP);
+    EXPECT_EQ(out[1].fd, 5);
+    EXPECT_EQ(out[1].events, POLLOUT);
+    EXPECT_EQ(epfd, 77); // untouched
+    EXPECT_EQ(pt_waitset(&ev, out, 1, &epfd), 1);
+    uint32_t total = 0;
+    int was_cut = -1;
+    ASSERT_EQ(pt_waitset_total(&ev, &total, &was_cut), 0);
+    EXPECT_EQ(total, 3u);
+    EXPECT_EQ(was_cut, 0);
+    // More fds than the record holds: the count says so.
+    Event big(tb::Rec(PT_EV_SELECT, 1, -1, 100, 1, 0),
+              tb::WaitPayload(PT_WAIT_CALL_SELECT, 0, 1024, 300, set));
+    ev = EventOf(big);
+    EXPECT_EQ(pt_waitset(&ev, out, 8, &epfd), 2);
+    ASSERT_EQ(pt_waitset_total(&ev, &total, &was_cut), 0);
+    EXPECT_EQ(total, 300u);
+    EXPECT_EQ(was_cut, 1);
+    // stored claims more entries than the payload has: only whole ones.
+    tb::Bytes lying = tb::WaitPayload(PT_WAIT_CALL_POLL, 0, 3, 3, set);
+    lying[8] = 200; // stored
+    lying.resize(lying.size() - 4);
+    Event short_one(tb::Rec(PT_EV_POLL, 1, -1, 100, 1, 0), lying);
+    ev = EventOf(short_one);
+    EXPECT_EQ(pt_waitset(&ev, out, 8, &epfd), 1);
+    // Unreadable set, damaged payload, another class: -1.
+    Event unread(tb::Rec(PT_EV_POLL, 1, -1, 100, -EFAULT, 0),
+                 tb::WaitPayload<pt_wait_fd>(PT_WAIT_CALL_POLL, PT_WAITF_UNREAD, 1, 1, {}));
+    ev = EventOf(unread);
+    EXPECT_EQ(pt_waitset(&ev, out, 8, &epfd), -1);
+    Event damaged(tb::Rec(PT_EV_POLL, 1, -1, 100, 0, 0), tb::Text("abc"));
+    ev = EventOf(damaged);
+    EXPECT_EQ(pt_waitset(&ev, out, 8, &epfd), -1);
+    Event read(tb::Rec(PT_EV_READ, 1, 3, 100, 0, 10));
+    ev = EventOf(read);
+    EXPECT_EQ(pt_waitset(&ev, out, 8, &epfd), -1);
+}
+
+TEST(WaitSet, EpollWaitNamesItsEpollFd) {
+    std::vector<pt_wait_epoll_event> ready = {{EPOLLIN, 0, 3}};
+    Event wait(tb::Rec(PT_EV_EPOLL_WAIT, 1, 4, 100, 1, 1000),
+               tb::WaitPayload(PT_WAIT_CALL_EPOLL_WAIT, 0, 16, 1, ready));
+    pt_waitfd out[4];
+    int32_t epfd = -1;
+    pt_event ev = EventOf(wait);
+    EXPECT_EQ(pt_waitset(&ev, out, 4, &epfd), 0);
+    EXPECT_EQ(epfd, 4);
+    EXPECT_EQ(wait.Find("events", PT_SHOW_BOTH)->v.wait.form, PT_WAITSET_EPOLL);
+    EXPECT_EQ(wait.Find("maxevents", PT_SHOW_BOTH)->v.i, 16);
+    Event blocked(tb::Begun(tb::Rec(PT_EV_EPOLL_WAIT, 1, 4, 100, 0, (uint64_t)-1)),
+                  tb::WaitPayload<pt_wait_epoll_event>(PT_WAIT_CALL_EPOLL_PWAIT, 0, 16, 0, {}));
+    EXPECT_EQ(blocked.Find("events", PT_SHOW_BOTH)->kind, PT_FIELD_NULL);
+    EXPECT_TRUE(blocked.Find("events", PT_SHOW_BOTH)->at_exit);
+}
+
+TEST(WaitSet, EpollCtlArguments) {
+    Event add(tb::Rec(PT_EV_EPOLL_CTL, 1, 4, 100, 0, 0),
+              tb::EpollCtlPayload(EPOLL_CTL_ADD, 3, EPOLLIN | EPOLLET, 3));
+    pt_event ev = EventOf(add);
+    int op = 0;
+    int32_t fd = 0;
+    uint32_t events = 0;
+    ASSERT_EQ(pt_epoll_ctl_args(&ev, &op, &fd, &events), 0);
+    EXPECT_EQ(op, EPOLL_CTL_ADD);
+    EXPECT_EQ(fd, 3);
+    EXPECT_EQ(events, (uint32_t)(EPOLLIN | EPOLLET));
+    EXPECT_STREQ(add.Find("op", PT_SHOW_BOTH)->v.name, "EPOLL_CTL_ADD");
+    Event del(tb::Rec(PT_EV_EPOLL_CTL, 1, 4, 100, 0, 0),
+              tb::EpollCtlPayload(EPOLL_CTL_DEL, 3, 0, 0, PT_EPOLLF_NO_EVENT));
+    ev = EventOf(del);
+    ASSERT_EQ(pt_epoll_ctl_args(&ev, &op, &fd, &events), 0);
+    EXPECT_EQ(op, EPOLL_CTL_DEL);
+    EXPECT_EQ(events, 0u);
+    Event damaged(tb::Rec(PT_EV_EPOLL_CTL, 1, 4, 100, 0, 0), tb::Text("abc"));
+    ev = EventOf(damaged);
+    EXPECT_EQ(pt_epoll_ctl_args(&ev, &op, &fd, &events), -1);
+    Event poll(tb::Rec(PT_EV_POLL, 1, -1, 100, 0, 0));
+    ev = EventOf(poll);
+    EXPECT_EQ(pt_epoll_ctl_args(&ev, &op, &fd, &events), -1);
+    // epoll_create makes an fd of its own kind, with its flags in arg.
+    const struct pt_event_info *create = pt_event_info(PT_EV_EPOLL_CREATE);
+    EXPECT_EQ(create->cls, PT_CLASS_OPEN);
+    EXPECT_EQ(create->makes_kind, PT_OBJ_EPOLL);
+    pt_record r = tb::Rec(PT_EV_EPOLL_CREATE, 1, -1, 100, 4, EPOLL_CLOEXEC);
+    EXPECT_EQ(pt_event_open_flags(&r), (uint64_t)EPOLL_CLOEXEC);
 }
 
 TEST(Fields, NoDecoderOverrunsTheList) {

@@ -54,6 +54,29 @@ const std::vector<Field> kRecord = {
     FIELD(pt_record, obj_dev),  FIELD(pt_record, data_len),
 };
 
+const std::vector<Field> kWaitPayload = {
+    FIELD(pt_wait_payload, nfds), FIELD(pt_wait_payload, count), FIELD(pt_wait_payload, stored),
+    FIELD(pt_wait_payload, call), FIELD(pt_wait_payload, flags), FIELD(pt_wait_payload, reserved),
+};
+
+const std::vector<Field> kWaitFd = {
+    FIELD(pt_wait_fd, fd),
+    FIELD(pt_wait_fd, events),
+    FIELD(pt_wait_fd, revents),
+};
+
+const std::vector<Field> kWaitEpollEvent = {
+    FIELD(pt_wait_epoll_event, events),
+    FIELD(pt_wait_epoll_event, reserved),
+    FIELD(pt_wait_epoll_event, data),
+};
+
+const std::vector<Field> kEpollCtlPayload = {
+    FIELD(pt_epoll_ctl_payload, op),     FIELD(pt_epoll_ctl_payload, fd),
+    FIELD(pt_epoll_ctl_payload, events), FIELD(pt_epoll_ctl_payload, flags),
+    FIELD(pt_epoll_ctl_payload, data),
+};
+
 std::string FormatMd() {
     const char *srcdir = getenv("TEST_SRCDIR");
     const char *ws = getenv("TEST_WORKSPACE");
@@ -102,6 +125,19 @@ TEST(FormatDoc, RecordTableIsTheStruct) {
     EXPECT_EQ(kRecord, TableAfter(doc, "## Records"));
     EXPECT_NE(std::string::npos,
               doc.find("starts with a " + std::to_string(PT_RECORD_SIZE) + "-byte header"));
+}
+
+TEST(FormatDoc, WaitPayloadTablesAreTheStructs) {
+    std::string doc = FormatMd();
+    ASSERT_FALSE(doc.empty()) << "docs/FORMAT.md not in the runfiles";
+    EXPECT_EQ(kWaitPayload, TableAfter(doc, "#### `struct pt_wait_payload`"));
+    EXPECT_EQ(kWaitFd, TableAfter(doc, "#### `struct pt_wait_fd`"));
+    EXPECT_EQ(kWaitEpollEvent, TableAfter(doc, "#### `struct pt_wait_epoll_event`"));
+    EXPECT_EQ(kEpollCtlPayload, TableAfter(doc, "#### `struct pt_epoll_ctl_payload`"));
+    EXPECT_NE(std::string::npos, doc.find("at most " + std::to_string(PT_WAIT_STORED_MAX) +
+                                          " (`PT_WAIT_STORED_MAX`)"));
+    EXPECT_NE(std::string::npos, doc.find("-2 (`PT_TIMEOUT_UNKNOWN`)"));
+    EXPECT_EQ(PT_TIMEOUT_UNKNOWN, -2);
 }
 
 } // namespace

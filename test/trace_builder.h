@@ -63,6 +63,32 @@ inline Bytes Strings(const std::vector<std::string> &strings) {
     return out;
 }
 
+// A wait's payload (poll, select, epoll_wait): the header, then entries
+// (pt_wait_fd or pt_wait_epoll_event), `stored` of them.
+template <typename Entry>
+inline Bytes WaitPayload(uint8_t call, uint8_t flags, int32_t nfds, uint32_t count,
+                         const std::vector<Entry> &entries) {
+    pt_wait_payload h = {};
+    h.nfds = nfds;
+    h.count = count;
+    h.stored = static_cast<uint16_t>(entries.size());
+    h.call = call;
+    h.flags = flags;
+    Bytes out;
+    Append(&out, &h, sizeof h);
+    for (const Entry &e : entries)
+        Append(&out, &e, sizeof e);
+    return out;
+}
+
+inline Bytes EpollCtlPayload(int32_t op, int32_t fd, uint32_t events, uint64_t data,
+                             uint32_t flags = 0) {
+    pt_epoll_ctl_payload p = {op, fd, events, flags, data};
+    Bytes out;
+    Append(&out, &p, sizeof p);
+    return out;
+}
+
 // One trace file: header, process strings, records, in memory.  header()
 // may be changed at any time before Build(): Build() writes it as it is
 // then (with tail at the end of the records while it is 0).

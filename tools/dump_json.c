@@ -207,6 +207,53 @@ static void json_strings(FILE *out, const struct pt_field *f) {
     putc(']', out);
 }
 
+/* ["POLLIN","POLLOUT"]; unnamed bits as a hex string. */
+static void json_event_bits(FILE *out, uint64_t bits, int epoll) {
+    const char *names[17];
+    char rest_hex[24];
+    uint64_t rest;
+    size_t n = epoll ? pt_epoll_event_names(bits, names, 16, &rest)
+                     : pt_poll_event_names(bits, names, 16, &rest);
+    if (rest != 0) {
+        snprintf(rest_hex, sizeof rest_hex, "%#" PRIx64, rest);
+        names[n++] = rest_hex;
+    }
+    json_names(out, names, n);
+}
+
+static void json_epoll_event(FILE *out, const uint8_t *p) {
+    struct pt_wait_epoll_event e;
+    memcpy(&e, p, sizeof e);
+    fputs("{\"events\":", out);
+    json_event_bits(out, e.events, 1);
+    fprintf(out, ",\"data\":%" PRIu64 "}", e.data);
+}
+
+/* A wait's set: [{"fd":3,"events":["POLLIN"],"revents":[]}], epoll_wait's
+ * events [{"events":["EPOLLIN"],"data":3}], or one epoll event. */
+static void json_waitset(FILE *out, const struct pt_field *f) {
+    if (f->v.wait.form == PT_WAITSET_EPOLL_ONE) {
+        json_epoll_event(out, f->v.wait.p);
+        return;
+    }
+    putc('[', out);
+    for (size_t i = 0; i < f->v.wait.n; i++) {
+        fputs(i ? "," : "", out);
+        if (f->v.wait.form == PT_WAITSET_EPOLL) {
+            json_epoll_event(out, f->v.wait.p + i * sizeof(struct pt_wait_epoll_event));
+            continue;
+        }
+        struct pt_wait_fd e;
+        memcpy(&e, f->v.wait.p + i * sizeof e, sizeof e);
+        fprintf(out, "{\"fd\":%" PRId32 ",\"events\":", e.fd);
+        json_event_bits(out, e.events, 0);
+        fputs(",\"revents\":", out);
+        json_event_bits(out, e.revents, 0);
+        putc('}', out);
+    }
+    putc(']', out);
+}
+
 static void json_value(FILE *out, const struct pt_field *f) {
     switch (f->kind) {
     case PT_FIELD_NULL:
@@ -250,6 +297,12 @@ static void json_value(FILE *out, const struct pt_field *f) {
         break;
     case PT_FIELD_SYMBOL_OFFSET:
         esc_json_quoted(out, f->v.sym.p, f->v.sym.len);
+        break;
+    case PT_FIELD_BOOL:
+        fputs(f->v.u ? "true" : "false", out);
+        break;
+    case PT_FIELD_WAITSET:
+        json_waitset(out, f);
         break;
     }
 }

@@ -1,5 +1,6 @@
 /* The strace-like form of `pipetrace dump`. */
 #include <inttypes.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -127,6 +128,111 @@ static void print_pair(FILE *out, const struct pt_field *f) {
     putc(']', out);
 }
 
+/* POLLIN|POLLOUT, EPOLLIN|EPOLLET; unnamed bits in hex. */
+static void print_event_bits(FILE *out, uint64_t bits, int epoll) {
+    const char *names[16];
+    uint64_t rest;
+    size_t n = epoll ? pt_epoll_event_names(bits, names, 16, &rest)
+                     : pt_poll_event_names(bits, names, 16, &rest);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s", i ? "|" : "", names[i]);
+    if (rest != 0 || n == 0)
+        fprintf(out, n ? "|%#" PRIx64 : "%#" PRIx64, rest);
+}
+
+static struct pt_wait_fd wait_fd_at(const struct pt_field *f, size_t i) {
+    struct pt_wait_fd e;
+    memcpy(&e, f->v.wait.p + i * sizeof e, sizeof e);
+    return e;
+}
+
+static void print_epoll_event(FILE *out, const uint8_t *p) {
+    struct pt_wait_epoll_event e;
+    memcpy(&e, p, sizeof e);
+    fputs("{events=", out);
+    print_event_bits(out, e.events, 1);
+    fprintf(out, ", data=%#" PRIx64 "}", e.data);
+}
+
+/* [{fd=3, events=POLLIN}], or with revents the ready ones only */
+static void print_pollfds(FILE *out, const struct pt_field *f, int ready) {
+    int printed = 0;
+    putc('[', out);
+    for (size_t i = 0; i < f->v.wait.n; i++) {
+        struct pt_wait_fd e = wait_fd_at(f, i);
+        if (ready && e.revents == 0)
+            continue;
+        fprintf(out, "%s{fd=%" PRId32 ", %s=", printed++ ? ", " : "", e.fd,
+                ready ? "revents" : "events");
+        print_event_bits(out, ready ? e.revents : e.events, 0);
+        putc('}', out);
+    }
+    if (f->v.wait.n < f->v.wait.total)
+        fputs(printed ? ", ..." : "...", out);
+    putc(']', out);
+}
+
+/* One of select's sets: [3 4] */
+static int print_fd_list(FILE *out, const struct pt_field *f, uint16_t mask, int ready) {
+    int printed = 0;
+    for (size_t i = 0; i < f->v.wait.n; i++) {
+        struct pt_wait_fd e = wait_fd_at(f, i);
+        if ((ready ? e.revents : e.events) & mask)
+            fprintf(out, "%s%" PRId32, printed++ ? " " : "[", e.fd);
+    }
+    if (!ready && f->v.wait.n < f->v.wait.total)
+        fputs(printed++ ? " ..." : "[...", out);
+    if (printed || !ready)
+        fputs(printed ? "]" : "[]", out);
+    return printed;
+}
+
+/* what select found ready: in [3], out [4], except [5] */
+static void print_select_ready(FILE *out, const struct pt_field *f) {
+    static const struct {
+        const char *name;
+        uint16_t mask;
+    } sets[] = {{"in", POLLIN}, {"out", POLLOUT}, {"except", POLLPRI}};
+    int printed = 0;
+    for (size_t s = 0; s < 3; s++) {
+        int any = 0;
+        for (size_t i = 0; i < f->v.wait.n && !any; i++)
+            any = (wait_fd_at(f, i).revents & sets[s].mask) != 0;
+        if (!any)
+            continue;
+        fprintf(out, "%s%s ", printed++ ? ", " : "", sets[s].name);
+        print_fd_list(out, f, sets[s].mask, 1);
+    }
+}
+
+static void print_waitset(FILE *out, const struct pt_field *f) {
+    switch (f->v.wait.form) {
+    case PT_WAITSET_EVENTS:
+    case PT_WAITSET_REVENTS:
+        print_pollfds(out, f, f->v.wait.form == PT_WAITSET_REVENTS);
+        break;
+    case PT_WAITSET_SELECT:
+        print_fd_list(out, f, f->v.wait.mask, 0);
+        break;
+    case PT_WAITSET_SELECT_READY:
+        print_select_ready(out, f);
+        break;
+    case PT_WAITSET_EPOLL:
+        putc('[', out);
+        for (size_t i = 0; i < f->v.wait.n; i++) {
+            fputs(i ? ", " : "", out);
+            print_epoll_event(out, f->v.wait.p + i * sizeof(struct pt_wait_epoll_event));
+        }
+        if (f->v.wait.n < f->v.wait.total)
+            fputs(f->v.wait.n ? ", ..." : "...", out);
+        putc(']', out);
+        break;
+    case PT_WAITSET_EPOLL_ONE:
+        print_epoll_event(out, f->v.wait.p);
+        break;
+    }
+}
+
 static void print_field(FILE *out, const struct pt_field *f) {
     if (f->label != NULL)
         fputs(f->label, out);
@@ -178,6 +284,12 @@ static void print_field(FILE *out, const struct pt_field *f) {
         esc_c_quoted(out, f->v.sym.p, f->v.sym.len);
         fprintf(out, "+%#" PRIx64, f->v.sym.offset);
         break;
+    case PT_FIELD_BOOL:
+        fputs(f->v.u ? "true" : "false", out);
+        break;
+    case PT_FIELD_WAITSET:
+        print_waitset(out, f);
+        break;
     }
 }
 
@@ -189,7 +301,7 @@ static void print_args(FILE *out, const struct pt_fields *fs, int unfinished) {
     int printed = 0;
     for (size_t i = 0; i < fs->n; i++) {
         const struct pt_field *f = &fs->v[i];
-        if (!(f->show & PT_SHOW_TEXT))
+        if (!(f->show & PT_SHOW_TEXT) || f->trailer)
             continue;
         if (unfinished && f->at_exit) {
             fputs(printed ? ", <unfinished ...>" : "<unfinished ...>", out);
@@ -202,6 +314,19 @@ static void print_args(FILE *out, const struct pt_fields *fs, int unfinished) {
     }
     if (unfinished)
         fputs(printed ? " <unfinished ...>" : "<unfinished ...>", out);
+}
+
+/* What a call that returned wrote back, after its result, as strace
+ * shows it: " ([{fd=3, revents=POLLIN}])", " (Timeout)". */
+static void print_trailers(FILE *out, const struct pt_fields *fs, int unfinished) {
+    for (size_t i = 0; i < fs->n && !unfinished; i++) {
+        const struct pt_field *f = &fs->v[i];
+        if (!(f->show & PT_SHOW_TEXT) || !f->trailer)
+            continue;
+        fputs(" (", out);
+        print_field(out, f);
+        putc(')', out);
+    }
 }
 
 /* --- results ------------------------------------------------------------ */
@@ -250,6 +375,7 @@ void dump_text_event(FILE *out, const struct pt_merged *m, uint64_t t0) {
     pt_event_fields(&m->ev, &fields);
     print_args(out, &fields, unfinished);
     print_outcome(out, r, row->result, unfinished);
+    print_trailers(out, &fields, unfinished);
     if (row->flags & PT_EVF_STDIO)
         fputs(" [stdio]", out);
     putc('\n', out);

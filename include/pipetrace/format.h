@@ -165,6 +165,21 @@ enum pt_event_type {
     PT_EV_PCLOSE = 46,         /* pclose(stream): fd = the stream's fd, arg = the
                                   child's pid, result = its wait status or -errno */
 
+    /* waits for readiness: recorded PT_BEGUN before the call, so a wait that
+     * never returned is in the trace with its set.  arg = the timeout in
+     * milliseconds (int64; -1 = forever, PT_TIMEOUT_UNKNOWN when it could
+     * not be read or was invalid). */
+    PT_EV_POLL = 47,         /* poll, ppoll: payload struct pt_wait_payload */
+    PT_EV_SELECT = 48,       /* select, pselect: payload struct pt_wait_payload,
+                                the fd_sets as a list */
+    PT_EV_EPOLL_CREATE = 49, /* epoll_create(1): result = the epoll fd, arg =
+                                flags (EPOLL_CLOEXEC) */
+    PT_EV_EPOLL_CTL = 50,    /* fd = the epoll fd; payload struct
+                                pt_epoll_ctl_payload */
+    PT_EV_EPOLL_WAIT = 51,   /* epoll_wait, epoll_pwait(2): fd = the epoll fd;
+                                payload struct pt_wait_payload, then the ready
+                                events (struct pt_wait_epoll_event) */
+
     PT_EV_MAX = 63
 };
 
@@ -179,6 +194,8 @@ enum pt_obj_kind {
     PT_OBJ_OTHER = 6,  /* directories, block devices, eventfds, ... */
     PT_OBJ_DEVICE = 7, /* a character device that is not a terminal (/dev/null,
                           /dev/zero, /dev/urandom...); obj_dev holds its st_rdev */
+    PT_OBJ_EPOLL = 8,  /* an epoll instance (epoll_create); obj_ino is 0: every
+                          epoll fd shares one anonymous inode */
 };
 
 /* pt_record.fd_flags: what the fd was at the time of the call */
@@ -210,6 +227,85 @@ struct pt_module_payload {
     uint32_t build_id_len; /* 0 when the module has none */
     uint8_t build_id[36];
     /* path, NUL-terminated, follows */
+};
+
+/* A wait's timeout (arg of PT_EV_POLL, _SELECT, _EPOLL_WAIT) that the
+ * recorder could not read, or that the call refuses (negative timeval). */
+#define PT_TIMEOUT_UNKNOWN (-2)
+
+/* The payload of a wait for readiness (PT_EV_POLL, PT_EV_SELECT,
+ * PT_EV_EPOLL_WAIT).  `stored` entries follow it: for poll and select,
+ * struct pt_wait_fd (the set, written before the call; revents filled in
+ * once it returned); for epoll_wait, struct pt_wait_epoll_event (the
+ * events it returned, written after the call).  At most PT_WAIT_STORED_MAX
+ * are stored; `count` says how many there were. */
+struct pt_wait_payload {
+    int32_t nfds;    /* as passed: poll's nfds, select's nfds, epoll_wait's
+                        maxevents */
+    uint32_t count;  /* poll: nfds; select: the fds with a bit set in any of
+                        the sets (below min(nfds, FD_SETSIZE)); epoll_wait:
+                        the events returned */
+    uint16_t stored; /* entries that follow */
+    uint8_t call;    /* PT_WAIT_CALL_*: which function it was */
+    uint8_t flags;   /* PT_WAITF_* */
+    uint32_t reserved;
+};
+
+/* One fd of a poll or select set, as struct pollfd holds it: events and
+ * revents are POLL* bits (select: readfds POLLIN, writefds POLLOUT,
+ * exceptfds POLLPRI).  revents is 0 until the call returned. */
+struct pt_wait_fd {
+    int32_t fd;
+    uint16_t events;
+    uint16_t revents;
+};
+
+/* One event epoll_wait returned, as struct epoll_event holds it. */
+struct pt_wait_epoll_event {
+    uint32_t events; /* EPOLL* bits */
+    uint32_t reserved;
+    uint64_t data; /* the program's own word (often the fd) */
+};
+
+#define PT_WAIT_STORED_MAX 128
+
+/* pt_wait_payload.call */
+enum {
+    PT_WAIT_CALL_POLL = 0,
+    PT_WAIT_CALL_PPOLL = 1,
+    PT_WAIT_CALL_SELECT = 2,
+    PT_WAIT_CALL_PSELECT = 3,
+    PT_WAIT_CALL_EPOLL_WAIT = 4,
+    PT_WAIT_CALL_EPOLL_PWAIT = 5,
+    PT_WAIT_CALL_EPOLL_PWAIT2 = 6,
+};
+
+/* pt_wait_payload.flags */
+enum {
+    PT_WAITF_UNREAD = 1u << 0,    /* the set could not be read (a bad pointer:
+                                     the call fails with EFAULT) */
+    PT_WAITF_NO_READ = 1u << 1,   /* select: readfds was NULL */
+    PT_WAITF_NO_WRITE = 1u << 2,  /* select: writefds was NULL */
+    PT_WAITF_NO_EXCEPT = 1u << 3, /* select: exceptfds was NULL */
+    PT_WAITF_SIGMASK = 1u << 4,   /* ppoll, pselect, epoll_pwait(2): a signal
+                                     mask was given */
+};
+
+/* The payload of PT_EV_EPOLL_CTL. */
+struct pt_epoll_ctl_payload {
+    int32_t op;      /* EPOLL_CTL_ADD (1), _DEL (2), _MOD (3) */
+    int32_t fd;      /* the fd added, changed or removed */
+    uint32_t events; /* EPOLL* bits asked for (0 for DEL) */
+    uint32_t flags;  /* PT_EPOLLF_* */
+    uint64_t data;   /* the program's own word */
+};
+
+/* pt_epoll_ctl_payload.flags */
+enum {
+    PT_EPOLLF_NO_EVENT = 1u << 0, /* events and data unknown: DEL, or a call
+                                     that failed (the recorder reads the
+                                     program's epoll_event only after the
+                                     kernel accepted it) */
 };
 
 enum pt_untraced_reason {
@@ -286,6 +382,28 @@ PT_STATIC_ASSERT(sizeof(struct pt_module_payload) == 48, "module payload");
 PT_ASSERT_FIELD(struct pt_module_payload, base, 0, 8);
 PT_ASSERT_FIELD(struct pt_module_payload, build_id_len, 8, 4);
 PT_ASSERT_FIELD(struct pt_module_payload, build_id, 12, 36);
+
+PT_STATIC_ASSERT(sizeof(struct pt_wait_payload) == 16, "wait payload");
+PT_ASSERT_FIELD(struct pt_wait_payload, nfds, 0, 4);
+PT_ASSERT_FIELD(struct pt_wait_payload, count, 4, 4);
+PT_ASSERT_FIELD(struct pt_wait_payload, stored, 8, 2);
+PT_ASSERT_FIELD(struct pt_wait_payload, call, 10, 1);
+PT_ASSERT_FIELD(struct pt_wait_payload, flags, 11, 1);
+PT_ASSERT_FIELD(struct pt_wait_payload, reserved, 12, 4);
+PT_STATIC_ASSERT(sizeof(struct pt_wait_fd) == 8, "wait fd");
+PT_ASSERT_FIELD(struct pt_wait_fd, fd, 0, 4);
+PT_ASSERT_FIELD(struct pt_wait_fd, events, 4, 2);
+PT_ASSERT_FIELD(struct pt_wait_fd, revents, 6, 2);
+PT_STATIC_ASSERT(sizeof(struct pt_wait_epoll_event) == 16, "wait epoll event");
+PT_ASSERT_FIELD(struct pt_wait_epoll_event, events, 0, 4);
+PT_ASSERT_FIELD(struct pt_wait_epoll_event, reserved, 4, 4);
+PT_ASSERT_FIELD(struct pt_wait_epoll_event, data, 8, 8);
+PT_STATIC_ASSERT(sizeof(struct pt_epoll_ctl_payload) == 24, "epoll_ctl payload");
+PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, op, 0, 4);
+PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, fd, 4, 4);
+PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, events, 8, 4);
+PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, flags, 12, 4);
+PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, data, 16, 8);
 
 PT_STATIC_ASSERT(PT_DATA_ALIGN % PT_ALIGN == 0, "data_offset alignment");
 

@@ -56,8 +56,8 @@ static uint32_t room_before_call(uint8_t type, uint32_t payload_max) {
     }
 }
 
-struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
-                           uint32_t payload_max) {
+struct pt_record *pt_begin_unpublished(uint8_t type, int fd, const struct pt_fdinfo *info,
+                                       uint64_t arg, uint32_t payload_max) {
     if (pt_tls_busy)
         return NULL;
     struct pt_writer *w = pt_file_writer();
@@ -84,7 +84,20 @@ struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, u
         rec->obj_ino = info->ino;
         rec->obj_dev = info->dev;
     }
-    __atomic_store_n(&rec->state, PT_BEGUN, __ATOMIC_RELEASE);
+    return rec;
+}
+
+void pt_publish_begun(struct pt_record *rec) {
+    if (rec)
+        __atomic_store_n(&rec->state, PT_BEGUN, __ATOMIC_RELEASE);
+}
+
+struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
+                           uint32_t payload_max) {
+    struct pt_record *rec = pt_begin_unpublished(type, fd, info, arg, payload_max);
+    if (!rec)
+        return NULL;
+    pt_publish_begun(rec);
     /* An exec that succeeds ends the image here: cut the file's unused end
      * now (a failed exec records on, the file growing as needed). */
     if (type == PT_EV_EXEC)

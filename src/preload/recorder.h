@@ -18,6 +18,14 @@
 struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
                            uint32_t payload_max);
 
+/* pt_begin in two steps, for a call whose payload must be in place
+ * before the record says it began (a wait's set: a process killed in the
+ * wait must leave the set it waited on).  The record is reserved and
+ * filled but reads as torn until pt_publish_begun.  NULL rec is fine. */
+struct pt_record *pt_begin_unpublished(uint8_t type, int fd, const struct pt_fdinfo *info,
+                                       uint64_t arg, uint32_t payload_max);
+void pt_publish_begun(struct pt_record *rec);
+
 /* Completes rec with result (>= 0, or -errno).  NULL rec is fine. */
 void pt_end(struct pt_record *rec, int64_t result);
 

@@ -17,6 +17,10 @@ pt_decode_fn pt_args_io, pt_args_pair, pt_args_dup, pt_args_dup2, pt_args_dup3, 
 pt_decode_fn pt_args_fork, pt_args_spawn, pt_args_exec, pt_args_exit, pt_args_wait, pt_args_popen,
     pt_args_pclose, pt_args_system, pt_args_untraced;
 
+/* decode_wait.c: waits for readiness and epoll's set */
+pt_decode_fn pt_args_poll, pt_args_select, pt_args_epoll_create, pt_args_epoll_ctl,
+    pt_args_epoll_wait;
+
 /* decode_notes.c: the recorder's notes */
 pt_decode_fn pt_args_inherited, pt_args_callsite, pt_args_module, pt_args_coverage;
 

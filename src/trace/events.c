@@ -70,6 +70,19 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
     [PT_EV_SYSTEM] = {"system", PT_CLASS_OTHER, .result = PT_RESULT_STATUS,
                       .payload = PT_PAYLOAD_STRINGS, .flags = PROC, .decode = pt_args_system},
 
+    /* waits for readiness (the set: waitset.h) */
+    [PT_EV_POLL] = {"poll", PT_CLASS_POLL, .payload = PT_PAYLOAD_WAIT, .flags = DESC,
+                    .decode = pt_args_poll},
+    [PT_EV_SELECT] = {"select", PT_CLASS_POLL, .payload = PT_PAYLOAD_WAIT, .flags = DESC,
+                      .decode = pt_args_select},
+    [PT_EV_EPOLL_CREATE] = {"epoll_create", PT_CLASS_OPEN, .flags_at = PT_FLAGS_ARG,
+                            .makes_kind = PT_OBJ_EPOLL, .flags = DESC,
+                            .decode = pt_args_epoll_create},
+    [PT_EV_EPOLL_CTL] = {"epoll_ctl", PT_CLASS_EPOLL_CTL, .payload = PT_PAYLOAD_EPOLL_CTL,
+                         .flags = DESC, .decode = pt_args_epoll_ctl},
+    [PT_EV_EPOLL_WAIT] = {"epoll_wait", PT_CLASS_POLL, .payload = PT_PAYLOAD_WAIT, .flags = DESC,
+                          .decode = pt_args_epoll_wait},
+
     /* the recorder's notes */
     [PT_EV_UNTRACED_CHILD] = {"untraced_child", PT_CLASS_UNTRACED, .result = PT_RESULT_NONE,
                               .payload = PT_PAYLOAD_STRINGS, .flags = PROC,

@@ -40,6 +40,11 @@ enum pt_event_class {
                              begun is an exec that succeeded */
     PT_CLASS_EXIT,        /* the process ends: arg = the status it chose */
     PT_CLASS_WAIT,        /* reaps a child: result = its pid, arg = status */
+    PT_CLASS_POLL,        /* waits for a set of fds to be ready (poll, select,
+                             epoll_wait): the set through pt_waitset()
+                             (waitset.h); arg = the timeout in ms, -1 forever */
+    PT_CLASS_EPOLL_CTL,   /* changes an epoll fd's set: fd = the epoll fd,
+                             pt_epoll_ctl_args() (waitset.h) */
     PT_CLASS_OTHER,       /* shown, counted; changes nothing the model follows */
     PT_CLASS_UNTRACED,    /* note: a child the library cannot follow */
     PT_CLASS_INHERITED,   /* note: an fd open when the image began */
@@ -76,11 +81,13 @@ enum pt_result_kind {
 /* What the payload of a record holds (format.h). */
 enum pt_payload_kind {
     PT_PAYLOAD_NONE = 0,
-    PT_PAYLOAD_DATA,     /* the first bytes moved (the capture) */
-    PT_PAYLOAD_PAIR,     /* struct pt_pipe_payload */
-    PT_PAYLOAD_STRINGS,  /* NUL-separated strings: a path, a command, argv */
-    PT_PAYLOAD_CALLSITE, /* struct pt_callsite_payload + symbol */
-    PT_PAYLOAD_MODULE,   /* struct pt_module_payload + path */
+    PT_PAYLOAD_DATA,      /* the first bytes moved (the capture) */
+    PT_PAYLOAD_PAIR,      /* struct pt_pipe_payload */
+    PT_PAYLOAD_STRINGS,   /* NUL-separated strings: a path, a command, argv */
+    PT_PAYLOAD_CALLSITE,  /* struct pt_callsite_payload + symbol */
+    PT_PAYLOAD_MODULE,    /* struct pt_module_payload + path */
+    PT_PAYLOAD_WAIT,      /* struct pt_wait_payload + its entries */
+    PT_PAYLOAD_EPOLL_CTL, /* struct pt_epoll_ctl_payload */
 };
 
 /* Where a call that makes fds keeps the O_* flags they were made with. */

@@ -37,6 +37,24 @@ enum pt_field_kind {
     PT_FIELD_STATUS,        /* v.i, a wait status: text as strace decodes it */
     PT_FIELD_HEX_BYTES,     /* v.bytes: hex digits (a build id) */
     PT_FIELD_SYMBOL_OFFSET, /* v.sym: text "symbol"+0x10 */
+    PT_FIELD_BOOL,          /* v.u: text and JSON true / false */
+    PT_FIELD_WAITSET,       /* v.wait, a wait's set or what was ready, in
+                               the form v.wait.form says */
+};
+
+/* pt_field.v.wait.form: how a wait's entries (format.h) read */
+enum pt_waitset_form {
+    PT_WAITSET_EVENTS = 0,   /* pt_wait_fd: text [{fd=3, events=POLLIN}], JSON
+                                [{"fd":3,"events":["POLLIN"],"revents":[...]}] */
+    PT_WAITSET_REVENTS,      /* pt_wait_fd with revents: text
+                                [{fd=3, revents=POLLIN}] */
+    PT_WAITSET_SELECT,       /* pt_wait_fd with events & v.wait.mask: text [3 4] */
+    PT_WAITSET_SELECT_READY, /* pt_wait_fd: text in [3], out [4], except [5] */
+    PT_WAITSET_EPOLL,        /* pt_wait_epoll_event: text
+                                [{events=EPOLLIN, data=0x3}], JSON
+                                [{"events":["EPOLLIN"],"data":3}] */
+    PT_WAITSET_EPOLL_ONE,    /* one pt_wait_epoll_event: text
+                                {events=EPOLLIN, data=0x3}, JSON an object */
 };
 
 /* pt_field.show */
@@ -56,6 +74,9 @@ struct pt_field {
                           strace's "read(3, <unfinished ...>" */
     uint8_t glued;     /* text: follows the previous field after a space,
                           not ", " */
+    uint8_t trailer;   /* text: shown after the result, in parentheses, as
+                          strace shows what a call wrote back
+                          ("= 1 ([{fd=3, revents=POLLIN}])") */
     union {
         int64_t i;
         uint64_t u;
@@ -90,6 +111,13 @@ struct pt_field {
             size_t len;
             uint64_t offset;
         } sym;
+        struct {
+            const uint8_t *p; /* the entries, into the record's payload */
+            size_t n;         /* entries at p */
+            uint32_t total;   /* entries there were (more than n: cut) */
+            uint8_t form;     /* enum pt_waitset_form */
+            uint16_t mask;    /* PT_WAITSET_SELECT: which events */
+        } wait;
     } v;
 };
 

@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 
@@ -20,7 +22,7 @@
 static const char *const obj_kind_names[] = {
     [PT_OBJ_UNKNOWN] = "unknown", [PT_OBJ_PIPE] = "pipe",     [PT_OBJ_FIFO] = "fifo",
     [PT_OBJ_SOCKET] = "socket",   [PT_OBJ_FILE] = "file",     [PT_OBJ_TTY] = "tty",
-    [PT_OBJ_OTHER] = "other",     [PT_OBJ_DEVICE] = "device",
+    [PT_OBJ_OTHER] = "other",     [PT_OBJ_DEVICE] = "device", [PT_OBJ_EPOLL] = "epoll",
 };
 
 const char *pt_obj_kind_name(unsigned kind) {
@@ -37,6 +39,10 @@ static const struct {
 };
 
 void pt_object_name(unsigned kind, uint64_t ino, uint32_t dev, char *buf, size_t len) {
+    if (kind == PT_OBJ_EPOLL) { /* one anonymous inode for every epoll fd */
+        snprintf(buf, len, "anon_inode:[eventpoll]");
+        return;
+    }
     if (kind != PT_OBJ_DEVICE) {
         snprintf(buf, len, "%s:[%" PRIu64 "]", pt_obj_kind_name(kind), ino);
         return;
@@ -336,4 +342,67 @@ const char *pt_stdio_state_name(uint32_t hdr_flags) {
 
 const char *pt_untraced_reason_name(unsigned reason) {
     return reason < COUNT(untraced_reason_names) ? untraced_reason_names[reason] : NULL;
+}
+
+/* --- waits for readiness -------------------------------------------------- */
+
+static size_t bit_names(const struct named_value *table, size_t count, uint64_t bits,
+                        const char **names, size_t max, uint64_t *rest) {
+    size_t n = 0;
+    for (size_t i = 0; i < count && n < max; i++)
+        if ((bits & (uint64_t)table[i].value) == (uint64_t)table[i].value && table[i].value != 0) {
+            names[n++] = table[i].name;
+            bits &= ~(uint64_t)table[i].value;
+        }
+    *rest = bits;
+    return n;
+}
+
+static const struct named_value poll_event_names[] = {
+    NAMED(POLLIN),     NAMED(POLLPRI),    NAMED(POLLOUT),    NAMED(POLLERR),
+    NAMED(POLLHUP),    NAMED(POLLNVAL),   NAMED(POLLRDNORM), NAMED(POLLRDBAND),
+    NAMED(POLLWRNORM), NAMED(POLLWRBAND), NAMED(POLLMSG),    NAMED(POLLRDHUP),
+};
+
+size_t pt_poll_event_names(uint64_t bits, const char **names, size_t max, uint64_t *rest) {
+    return bit_names(poll_event_names, COUNT(poll_event_names), bits, names, max, rest);
+}
+
+static const struct named_value epoll_event_names[] = {
+    NAMED(EPOLLIN),     NAMED(EPOLLPRI),     NAMED(EPOLLOUT),
+    NAMED(EPOLLERR),    NAMED(EPOLLHUP),     NAMED(EPOLLRDNORM),
+    NAMED(EPOLLRDBAND), NAMED(EPOLLWRNORM),  NAMED(EPOLLWRBAND),
+    NAMED(EPOLLMSG),    NAMED(EPOLLRDHUP),   NAMED(EPOLLEXCLUSIVE),
+    NAMED(EPOLLWAKEUP), NAMED(EPOLLONESHOT), {(long)EPOLLET, "EPOLLET"},
+};
+
+size_t pt_epoll_event_names(uint64_t bits, const char **names, size_t max, uint64_t *rest) {
+    return bit_names(epoll_event_names, COUNT(epoll_event_names), bits, names, max, rest);
+}
+
+static const struct named_value epoll_op_names[] = {
+    NAMED(EPOLL_CTL_ADD),
+    NAMED(EPOLL_CTL_DEL),
+    NAMED(EPOLL_CTL_MOD),
+};
+
+const char *pt_epoll_op_name(int op) {
+    for (size_t i = 0; i < COUNT(epoll_op_names); i++)
+        if (epoll_op_names[i].value == op)
+            return epoll_op_names[i].name;
+    return NULL;
+}
+
+static const char *const wait_call_names[] = {
+    [PT_WAIT_CALL_POLL] = "poll",
+    [PT_WAIT_CALL_PPOLL] = "ppoll",
+    [PT_WAIT_CALL_SELECT] = "select",
+    [PT_WAIT_CALL_PSELECT] = "pselect",
+    [PT_WAIT_CALL_EPOLL_WAIT] = "epoll_wait",
+    [PT_WAIT_CALL_EPOLL_PWAIT] = "epoll_pwait",
+    [PT_WAIT_CALL_EPOLL_PWAIT2] = "epoll_pwait2",
+};
+
+const char *pt_wait_call_name(unsigned call) {
+    return call < COUNT(wait_call_names) ? wait_call_names[call] : NULL;
 }

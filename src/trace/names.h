@@ -10,7 +10,8 @@
 extern "C" {
 #endif
 
-/* "pipe", "fifo", "socket", "file", "tty", "other", or "unknown" (also for
+/* "pipe", "fifo", "socket", "file", "tty", "other", "device", "epoll", or
+ * "unknown" (also for
  * numbers this version does not know). */
 const char *pt_obj_kind_name(unsigned kind);
 
@@ -59,6 +60,18 @@ const char *pt_stdio_state_name(uint32_t hdr_flags);
 /* Why a child ran untraced (PT_UNTRACED_*): "static", "setid", ...; NULL if
  * unknown. */
 const char *pt_untraced_reason_name(unsigned reason);
+
+/* The names of poll's POLL* bits (and of epoll's EPOLL* bits) set in bits,
+ * at most max, as strace orders them; *rest gets the bits without a name. */
+size_t pt_poll_event_names(uint64_t bits, const char **names, size_t max, uint64_t *rest);
+size_t pt_epoll_event_names(uint64_t bits, const char **names, size_t max, uint64_t *rest);
+
+/* "EPOLL_CTL_ADD"; NULL if unknown. */
+const char *pt_epoll_op_name(int op);
+
+/* The function a wait record was made by (PT_WAIT_CALL_*): "ppoll",
+ * "pselect", "epoll_pwait2"...; NULL if unknown. */
+const char *pt_wait_call_name(unsigned call);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,239 @@
+/* poll, select and epoll: the waits programs hang in.
+ *
+ * Each wait is recorded begun before the real call, with the set of fds it
+ * waits on and what for, so that a wait that never returns is in the trace
+ * as unfinished with its set (as a blocked read is); once it returns, the
+ * record gets the result and what was ready.  The set is the caller's
+ * memory, read before the kernel has looked at it: only where safemem.c
+ * says it can be (a bad pointer must fail with EFAULT, as untraced), and
+ * never past nfds.  At most PT_WAIT_STORED_MAX fds are stored, with the
+ * full count beside them.
+ *
+ * A poll or select whose set holds no fd we trace (a terminal only) passes
+ * straight through, as read does on a terminal.  epoll calls are always
+ * recorded: the set is in the kernel, built by epoll_ctl, and the viewer
+ * needs every epoll_ctl to know it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "callsite.h"
+#include "safemem.h"
+#include "wrappers.h"
+
+/* glibc's report of a buffer overflow caught by _FORTIFY_SOURCE. */
+extern void __chk_fail(void) __attribute__((noreturn));
+
+/* The kernel's sigset, for the raw system calls. */
+#define KERNEL_SIGSET_SIZE (_NSIG / 8)
+
+/* --- timeouts: int64 milliseconds, -1 forever ----------------------------- */
+
+enum timeout_form { TIMEOUT_INT, TIMEOUT_TIMESPEC, TIMEOUT_TIMEVAL };
+
+struct wait_timeout {
+    enum timeout_form form;
+    int ms;        /* TIMEOUT_INT: any negative value is forever */
+    const void *p; /* otherwise: NULL is forever */
+};
+
+/* Longer than any wait: keeps sec * 1000 from overflowing. */
+#define MS_MAX ((int64_t)1 << 53)
+
+/* seconds and a fraction in `units` per second, rounded up to whole
+ * milliseconds (the kernel never wakes early). */
+static int64_t ms_of(int64_t sec, int64_t frac, int64_t units) {
+    if (sec < 0 || frac < 0)
+        return PT_TIMEOUT_UNKNOWN;
+    if (sec >= MS_MAX / 1000)
+        return MS_MAX;
+    int64_t per_ms = units / 1000;
+    return sec * 1000 + (frac + per_ms - 1) / per_ms;
+}
+
+static int64_t timeout_ms(const struct wait_timeout *t, struct pt_memo *memo) {
+    if (t->form == TIMEOUT_INT)
+        return t->ms < 0 ? -1 : t->ms;
+    if (!t->p)
+        return -1;
+    if (t->form == TIMEOUT_TIMEVAL) {
+        const struct timeval *tv = t->p;
+        if (!pt_mem_readable(memo, tv, sizeof *tv))
+            return PT_TIMEOUT_UNKNOWN;
+        return ms_of(tv->tv_sec, tv->tv_usec, 1000000); /* usec may pass 1e6 */
+    }
+    const struct timespec *ts = t->p;
+    if (!pt_mem_readable(memo, ts, sizeof *ts) || ts->tv_nsec >= 1000000000)
+        return PT_TIMEOUT_UNKNOWN;
+    return ms_of(ts->tv_sec, ts->tv_nsec, 1000000000);
+}
+
+/* --- the record ------------------------------------------------------------ */
+
+static uint32_t stored_of(uint64_t count) {
+    return count < PT_WAIT_STORED_MAX ? (uint32_t)count : PT_WAIT_STORED_MAX;
+}
+
+/* Reserves a wait record with room for `stored` entries of entry_size and
+ * fills its header; the caller fills the entries and publishes it. */
+static struct pt_record *wait_reserve(uint8_t type, int fd, const struct pt_fdinfo *info,
+                                      int64_t timeout, uint32_t stored, size_t entry_size) {
+    uint32_t room = (uint32_t)(sizeof(struct pt_wait_payload) + stored * entry_size);
+    return pt_begin_unpublished(type, fd, info, (uint64_t)timeout, room);
+}
+
+static struct pt_wait_payload *wait_header(struct pt_record *rec) {
+    return (struct pt_wait_payload *)(void *)(rec + 1);
+}
+
+static struct pt_wait_fd *wait_fds(struct pt_record *rec) {
+    return (struct pt_wait_fd *)(void *)(wait_header(rec) + 1);
+}
+
+static void wait_header_fill(struct pt_record *rec, int64_t nfds, uint64_t count, uint32_t stored,
+                             uint8_t call, uint8_t flags) {
+    struct pt_wait_payload *h = wait_header(rec);
+    h->nfds = nfds > INT32_MAX ? INT32_MAX : (int32_t)nfds;
+    h->count = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
+    h->stored = (uint16_t)stored;
+    h->call = call;
+    h->flags = flags;
+    h->reserved = 0;
+}
+
+static void wait_publish(struct pt_call *c, struct pt_record *rec, size_t entry_size) {
+    rec->data_len =
+        (uint32_t)(sizeof(struct pt_wait_payload) + wait_header(rec)->stored * entry_size);
+    pt_publish_begun(rec);
+    c->rec = rec;
+}
+
+/* A call that refused its arguments (EINVAL: nfds over RLIMIT_NOFILE) read
+ * no set: what the record copied may be memory past the program's array,
+ * which it need not keep. */
+static void wait_forget_set(struct pt_record *rec) {
+    struct pt_wait_payload *h = wait_header(rec);
+    h->stored = 0;
+    rec->data_len = sizeof *h;
+}
+
+/* --- poll, ppoll ----------------------------------------------------------- */
+
+static int poll_set_traced(struct pt_call *c, const struct pollfd *fds, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++)
+        if (fds[i].fd >= 0 && pt_traced(c, fds[i].fd))
+            return 1;
+    return 0;
+}
+
+/* 1 when the poll is recorded: its record begun with the set. */
+static int poll_enter(struct pt_call *c, uint8_t call, const struct pollfd *fds, nfds_t nfds,
+                      const struct wait_timeout *t, int masked) {
+    pt_enter(c);
+    if (nfds == 0 || !pt_recording_on())
+        return 0;
+    struct pt_memo memo = {{0}, 0, 0};
+    uint32_t stored = stored_of(nfds);
+    int readable = pt_mem_readable(&memo, fds, stored * sizeof *fds);
+    if (readable && !poll_set_traced(c, fds, stored))
+        return 0;
+    if (!readable)
+        stored = 0;
+    struct pt_record *rec =
+        wait_reserve(PT_EV_POLL, -1, NULL, timeout_ms(t, &memo), stored, sizeof(struct pt_wait_fd));
+    if (!rec)
+        return 0;
+    wait_header_fill(rec, (int64_t)(nfds > INT32_MAX ? INT32_MAX : nfds), nfds, stored, call,
+                     (uint8_t)((readable ? 0 : PT_WAITF_UNREAD) | (masked ? PT_WAITF_SIGMASK : 0)));
+    struct pt_wait_fd *out = wait_fds(rec);
+    for (uint32_t i = 0; i < stored; i++)
+        out[i] = (struct pt_wait_fd){fds[i].fd, (uint16_t)fds[i].events, 0};
+    wait_publish(c, rec, sizeof *out);
+    return 1;
+}
+
+/* Completes the record: what was ready, read back from the array the
+ * kernel has just written (only after a call that succeeded). */
+static int poll_leave(struct pt_call *c, const struct pollfd *fds, int r) {
+    if (c->rec && r < 0 && c->errno_out == EINVAL)
+        wait_forget_set(c->rec);
+    if (c->rec && r >= 0) {
+        struct pt_wait_fd *out = wait_fds(c->rec);
+        for (uint32_t i = 0; i < wait_header(c->rec)->stored; i++)
+            out[i].revents = (uint16_t)fds[i].revents;
+    }
+    pt_end(c->rec, pt_outcome(c, r));
+    return PT_LEAVE(c, r);
+}
+
+PT_EXPORT int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
+    __auto_type real = PT_REAL(poll);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_poll, fds, nfds, timeout);
+    struct pt_call c;
+    struct wait_timeout t = {TIMEOUT_INT, timeout, NULL};
+    if (!poll_enter(&c, PT_WAIT_CALL_POLL, fds, nfds, &t, 0))
+        return PT_PASS(&c, real(fds, nfds, timeout));
+    return poll_leave(&c, fds, PT_CALL(&c, real(fds, nfds, timeout)));
+}
+
+/* What __poll_chk checks before it polls. */
+static void poll_chk(nfds_t nfds, size_t fdslen) {
+    if (fdslen / sizeof(struct pollfd) < nfds)
+        __chk_fail();
+}
+
+PT_EXPORT int __poll_chk(struct pollfd *fds, nfds_t nfds, int timeout, size_t fdslen) {
+    __auto_type real = PT_REAL(__poll_chk);
+    poll_chk(nfds, fdslen);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_poll, fds, nfds, timeout);
+    struct pt_call c;
+    struct wait_timeout t = {TIMEOUT_INT, timeout, NULL};
+    if (!poll_enter(&c, PT_WAIT_CALL_POLL, fds, nfds, &t, 0))
+        return PT_PASS(&c, real(fds, nfds, timeout, fdslen));
+    return poll_leave(&c, fds, PT_CALL(&c, real(fds, nfds, timeout, fdslen)));
+}
+
+/* The kernel may write the time left into *ts; glibc's ppoll hands it a
+ * copy, and so does this. */
+static int raw_ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *ts,
+                     const sigset_t *mask) {
+    struct timespec copy, *tp = NULL;
+    if (ts) {
+        copy = *ts;
+        tp = &copy;
+    }
+    return (int)syscall(SYS_ppoll, fds, nfds, tp, mask, KERNEL_SIGSET_SIZE);
+}
+
+PT_EXPORT int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *ts,
+                    const sigset_t *mask) {
+    __auto_type real = PT_REAL(ppoll);
+    if (__builtin_expect(!real, 0))
+        return raw_ppoll(fds, nfds, ts, mask);
+    struct pt_call c;
+    struct wait_timeout t = {TIMEOUT_TIMESPEC, 0, ts};
+    if (!poll_enter(&c, PT_WAIT_CALL_PPOLL, fds, nfds, &t, mask != NULL))
+        return PT_PASS(&c, real(fds, nfds, ts, mask));
+    return poll_leave(&c, fds, PT_CALL(&c, real(fds, nfds, ts, mask)));
+}
+
+PT_EXPORT int __ppoll_chk(struct pollfd *fds, nfds_t nfds, const struct timespec *ts,
+                          const sigset_t *mask, size_t fdslen) {
+    __auto_type real = PT_REAL(__ppoll_chk);
+    poll_chk(nfds, fdslen);
+    if (__builtin_expect(!real, 0))
+        return raw_ppoll(fds, nfds, ts, mask);
+    struct pt_call c;
+    struct wait_timeout t = {TIMEOUT_TIMESPEC, 0, ts};
+    if (!poll_enter(&c, PT_WAIT_CALL_PPOLL, fds, nfds, &t, mask != NULL))
+        return PT_PASS(&c, real(fds, nfds, ts, mask, fdslen));
+    return poll_leave(&c, fds, PT_CALL(&c, real(fds, nfds, ts, mask, fdslen)));
+}

@@ -1,0 +1,162 @@
+// The waits programs hang in (issue 10): poll, ppoll, select, pselect and
+// epoll recorded begun before the call, so that a wait that never returned
+// is in the trace as unfinished with the fds it waited on; the same result,
+// errno and output traced as untraced, bad pointers included; Python's
+// subprocess waiting in poll.
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "test/harness.h"
+
+namespace {
+
+using harness::Event;
+using harness::FreshDir;
+using harness::ProgPath;
+using harness::RunOptions;
+using harness::RunResult;
+using harness::Trace;
+
+RunResult RunTraced(const std::vector<std::string> &argv, const std::string &dir) {
+    RunOptions opts;
+    opts.env = harness::PreloadEnv(dir);
+    return harness::Run(argv, opts);
+}
+
+#define ASSERT_RAN_OK(r) ASSERT_TRUE((r).exited && (r).exit_code == 0) << (r).Describe()
+
+// Whether a wait's "fds" list (dump --json) holds fd with events.
+bool SetHolds(const json::Value &fds, int fd, const std::string &event) {
+    if (!fds.is_array())
+        return false;
+    for (const json::Value &e : fds.as_array()) {
+        if (e["fd"].as_int() != fd)
+            continue;
+        for (const json::Value &name : e["events"].as_array())
+            if (name.as_string() == event)
+                return true;
+    }
+    return false;
+}
+
+struct BlockedCase {
+    const char *mode;    // wait_blocked's argument
+    const char *call;    // the record's call
+    const char *variant; // which function made it
+};
+
+class BlockedWait : public ::testing::TestWithParam<BlockedCase> {};
+
+// The child is killed in its wait: the trace shows the wait unfinished,
+// with the pipe's read end in its set, and the text dump as strace would.
+TEST_P(BlockedWait, IsUnfinishedWithItsSet) {
+    const BlockedCase &c = GetParam();
+    std::string dir = FreshDir(std::string("blocked_") + c.mode);
+    RunResult r = RunTraced({ProgPath("wait_blocked"), c.mode}, dir);
+    ASSERT_RAN_OK(r);
+    int child = 0, read_fd = -1, sig = 0;
+    ASSERT_EQ(sscanf(r.out.c_str(), "child %d read_fd %d signal %d", &child, &read_fd, &sig), 3)
+        << r.out;
+    EXPECT_EQ(sig, SIGKILL);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    auto waits = t.Select([&](const Event &e) { return e.pid == child && e.call == c.call; });
+    ASSERT_EQ(waits.size(), 1u) << t.Head(60);
+    const Event &w = *waits[0];
+    EXPECT_EQ(w.state, "unfinished");
+    EXPECT_FALSE(w.has_result);
+    EXPECT_EQ(w.raw["variant"].as_string(), c.variant);
+    EXPECT_EQ(w.raw["timeout_ms"].as_int(), -1);
+    if (std::string(c.call) == "epoll_wait") {
+        EXPECT_EQ(w.kind, "epoll");
+        auto adds = t.Select([&](const Event &e) {
+            return e.pid == child && e.call == "epoll_ctl" && e.fd == w.fd;
+        });
+        ASSERT_EQ(adds.size(), 1u) << t.Head(60);
+        EXPECT_EQ(adds[0]->raw["op"].as_string(), "EPOLL_CTL_ADD");
+        EXPECT_EQ(adds[0]->raw["target_fd"].as_int(), read_fd);
+    } else {
+        EXPECT_TRUE(SetHolds(w.raw["set"], read_fd, "POLLIN")) << w.raw.dump();
+        EXPECT_EQ(w.raw["count"].as_int(), 1);
+    }
+    RunResult text = harness::Run({harness::CliPath(), "dump", "-p", std::to_string(child), dir});
+    ASSERT_RAN_OK(text);
+    EXPECT_NE(text.out.find("<unfinished ...>) = ?"), std::string::npos) << text.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Waits, BlockedWait,
+                         ::testing::Values(BlockedCase{"poll", "poll", "poll"},
+                                           BlockedCase{"ppoll", "poll", "ppoll"}),
+                         [](const ::testing::TestParamInfo<BlockedCase> &i) {
+                             return std::string(i.param.mode);
+                         });
+
+// Bad pointers, a set running into an unreadable page, nfds out of range,
+// closed fds, refused timeouts: the same lines traced as untraced.
+void ExpectSameTracedAndNot(const std::string &family) {
+    std::string dir = FreshDir("edges_" + family);
+    RunResult plain = harness::Run({ProgPath("wait_edges"), family});
+    ASSERT_RAN_OK(plain);
+    RunResult traced = RunTraced({ProgPath("wait_edges"), family}, dir);
+    ASSERT_RAN_OK(traced);
+    EXPECT_EQ(traced.out, plain.out);
+    EXPECT_EQ(traced.err, plain.err);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+}
+
+TEST(WaitEdges, PollSameTracedAndNot) {
+    ExpectSameTracedAndNot("poll");
+    std::string dir = FreshDir("edges_poll_trace");
+    RunResult traced = RunTraced({ProgPath("wait_edges"), "poll"}, dir);
+    ASSERT_RAN_OK(traced);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    // The bad pointer is recorded as a poll whose set could not be read.
+    auto faults = t.Select([](const Event &e) { return e.call == "poll" && e.err == "EFAULT"; });
+    ASSERT_EQ(faults.size(), 2u) << t.Head(60);
+    EXPECT_TRUE(faults[0]->raw["set"].is_null());
+    // A closed fd is waited on (POLLNVAL), and a refused nfds keeps no set.
+    auto refused = t.Select([](const Event &e) { return e.call == "poll" && e.err == "EINVAL"; });
+    ASSERT_GE(refused.size(), 1u);
+    EXPECT_EQ(refused[0]->raw["set"].size(), 0u);
+}
+
+// subprocess.run(capture_output=True) waits for its child's output in
+// poll (communicate): both pipes in the set, output as untraced.
+TEST(PythonWaits, CaptureOutputPolls) {
+    const char *script = "import subprocess\n"
+                         "r = subprocess.run(['sh', '-c', 'echo out; echo err >&2'],\n"
+                         "                   capture_output=True)\n"
+                         "print(r.returncode, r.stdout, r.stderr)\n";
+    RunResult plain = harness::Run({"python3", "-c", script});
+    ASSERT_RAN_OK(plain);
+    std::string dir = FreshDir("python_poll");
+    RunResult traced = RunTraced({"python3", "-c", script}, dir);
+    ASSERT_RAN_OK(traced);
+    EXPECT_EQ(traced.out, plain.out);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    auto polls = t.Select([](const Event &e) { return e.call == "poll" && e.state == "done"; });
+    ASSERT_FALSE(polls.empty()) << t.Head(80);
+    // The first poll waits on both read ends of the pipes the child writes.
+    const Event &first = *polls[0];
+    ASSERT_EQ(first.raw["set"].size(), 2u) << first.raw.dump();
+    auto pipes = t.Select([&](const Event &e) {
+        return e.pid == first.pid && (e.call == "pipe2" || e.call == "pipe") && e.fds.size() == 2;
+    });
+    std::vector<int> read_ends;
+    for (const Event *p : pipes)
+        read_ends.push_back(p->fds[0]);
+    for (const json::Value &e : first.raw["set"].as_array())
+        EXPECT_NE(std::find(read_ends.begin(), read_ends.end(), (int)e["fd"].as_int()),
+                  read_ends.end())
+            << e.dump();
+}
+
+} // namespace
