@@ -332,4 +332,36 @@ TEST(EagainSpin, XzWithTwoThreadsIsSilent) {
     EXPECT_TRUE(t.check["problems"].as_array().empty()) << t.check_text;
 }
 
+// --- interleaved-write: at the same time, not one after the other -----------------
+
+TEST(InterleavedWrite, TwoWritersAtOnceAreNamed) {
+    std::string prog = harness::ProgPath("corpus/c_interleave");
+    Traced t = Trace("interleave", {prog, "bug"});
+    auto found = ProblemsOfKind(t.check, "interleaved-write");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    const json::Value &p = found[0];
+    EXPECT_EQ("error", p["severity"].as_string());
+    int parent = PipeCreator(t);
+    EXPECT_EQ(t.LastPipeMadeBy(parent), p["object"]["inode"].as_int()) << p.dump();
+    // Both workers, the children of the collector that made the pipe.
+    ASSERT_EQ(2u, p["pids"].size()) << p.dump();
+    for (const json::Value &pid : p["pids"].as_array()) {
+        EXPECT_NE(parent, pid.as_int()) << p.dump();
+        EXPECT_NE(-1, t.PipeOf(static_cast<int>(pid.as_int()), 4)) << p.dump();
+    }
+}
+
+TEST(InterleavedWrite, WritersOneAfterTheOtherAreSilent) {
+    Traced fixed = Trace("interleave_fixed", {harness::ProgPath("corpus/c_interleave"), "fixed"});
+    ASSERT_TRUE(fixed.run.exited && fixed.run.exit_code == 0) << fixed.run.Describe();
+    ExpectSilent(fixed);
+    Traced t =
+        Trace("sequential",
+              {"sh", "-c", "{ head -c 100000 /dev/zero; head -c 100000 /dev/zero; } | wc -c"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    EXPECT_EQ("200000\n", t.run.out);
+    ExpectSilent(t);
+    EXPECT_TRUE(ProblemsOfKind(t.check, "interleaved-write").empty()) << t.check_text;
+}
+
 } // namespace

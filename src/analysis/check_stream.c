@@ -16,8 +16,20 @@ struct pt_check_image {
     uint64_t stderr_t; /* the last write to fd 2 that wrote bytes, or 0 */
 };
 
+/* The latest write of one writer (a thread) on a pipe: a writer's calls
+ * follow one another, so only its latest can still be going on. */
+struct last_write {
+    int32_t pid, tid;
+    uint64_t t_start, t_end; /* t_end UINT64_MAX: it never returned */
+    uint64_t asked;
+    struct pt_evidence ev;
+};
+
+#define PT_WRITERS_KEPT 8
+
 struct pt_check_pipe {
-    int32_t big_writer; /* first pid with a write > PIPE_BUF, or 0 */
+    struct last_write writers[PT_WRITERS_KEPT]; /* the latest writers */
+    unsigned nwriters;
     int interleave_reported;
     int32_t early_reader; /* an EAGAIN read before any byte was written */
     int early_fd;
@@ -125,32 +137,81 @@ const struct pt_record *pt_check_eof_read(const struct pt_check *c, const struct
 
 /* --- interleaved-write ------------------------------------------------------ */
 
+/* Writes larger than PIPE_BUF are not atomic: one that is going on while
+ * another writer's write is can have the other's bytes inside it.  Writes
+ * one after the other, however large, cannot. */
+
+static int overlap(const struct last_write *a, const struct last_write *b) {
+    return a->t_start < b->t_end && b->t_start < a->t_end;
+}
+
+static struct last_write *writer_slot(struct pt_check_pipe *cp, const struct pt_record *r,
+                                      int32_t pid) {
+    for (unsigned i = 0; i < cp->nwriters; i++)
+        if (cp->writers[i].pid == pid && cp->writers[i].tid == r->tid)
+            return &cp->writers[i];
+    if (cp->nwriters < PT_WRITERS_KEPT)
+        return &cp->writers[cp->nwriters++];
+    /* Replace the writer whose latest write ended first. */
+    struct last_write *oldest = &cp->writers[0];
+    for (unsigned i = 1; i < cp->nwriters; i++)
+        if (cp->writers[i].t_end < oldest->t_end)
+            oldest = &cp->writers[i];
+    return oldest;
+}
+
+static void report_interleave(struct pt_check *c, struct pt_image *img, const struct pt_record *r,
+                              const struct last_write *w, const struct last_write *other) {
+    struct pt_problem *p = pt_problem_add(
+        c->out, "interleaved-write",
+        "Write at most PIPE_BUF (4096) bytes per call when several writers share a pipe at "
+        "the same time, give each writer its own pipe, or take turns (a lock).");
+    if (p == NULL)
+        return;
+    pt_problem_pid(p, other->pid);
+    pt_problem_about(p, img->pid, r);
+    pt_problem_fd(p, other->ev.fd);
+    pt_problem_add_evidence(p, &other->ev);
+    const struct last_write *big = w->asked > PT_PIPE_BUF ? w : other;
+    pt_problem_message(p,
+                       "pid %" PRId32 " (%s) wrote %" PRIu64 " bytes to pipe:[%" PRIu64 "] "
+                       "while pid %" PRId32 " was writing %" PRIu64 " bytes to it: the writes "
+                       "overlapped in time and the one of %" PRIu64 " bytes (more than PIPE_BUF, "
+                       "4096) is not atomic, so their data may be interleaved",
+                       img->pid, pt_short_exe(img), w->asked, r->obj_ino, other->pid, other->asked,
+                       big->asked);
+}
+
 static void interleave(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
-    if (!pt_event_writes(r->type) || r->arg <= PT_PIPE_BUF ||
-        (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO))
+    if (!pt_event_writes(r->type) || (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO))
         return;
     struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
     struct pt_check_pipe *cp = pp ? pipe_state(c, pp) : NULL;
     if (cp == NULL || cp->interleave_reported)
         return;
-    if (cp->big_writer == 0 || cp->big_writer == img->pid) {
-        cp->big_writer = img->pid;
+    struct last_write w = {
+        .pid = img->pid,
+        .tid = r->tid,
+        .t_start = r->t_start,
+        .t_end = r->state == PT_DONE ? r->t_end : UINT64_MAX,
+        .asked = r->arg,
+        .ev = {.pid = img->pid,
+               .call = r->type,
+               .fd = r->fd,
+               .t = r->t_start,
+               .result = r->result,
+               .unfinished = r->state != PT_DONE},
+    };
+    for (unsigned i = 0; i < cp->nwriters; i++) {
+        const struct last_write *o = &cp->writers[i];
+        if (o->pid == w.pid || !overlap(&w, o) ||
+            (w.asked <= PT_PIPE_BUF && o->asked <= PT_PIPE_BUF))
+            continue;
+        cp->interleave_reported = 1;
+        report_interleave(c, img, r, &w, o);
         return;
     }
-    cp->interleave_reported = 1;
-    struct pt_problem *p = pt_problem_add(
-        c->out, "interleaved-write",
-        "Write at most PIPE_BUF (4096) bytes per call when several processes share a pipe, "
-        "or give each writer its own pipe.");
-    if (p == NULL)
-        return;
-    pt_problem_pid(p, cp->big_writer);
-    pt_problem_about(p, img->pid, r);
-    pt_problem_message(p,
-                       "pids %" PRId32 " and %" PRId32 " both write more than PIPE_BUF (4096) "
-                       "bytes per call to pipe:[%" PRIu64 "] (%" PRIu64 " bytes here): the kernel "
-                       "may interleave their data",
-                       cp->big_writer, img->pid, r->obj_ino, r->arg);
+    *writer_slot(cp, r, img->pid) = w;
 }
 
 static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,

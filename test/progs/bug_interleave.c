@@ -1,5 +1,8 @@
 /* bug_interleave: two children write 64 KiB records into one pipe; each
- * write is larger than PIPE_BUF, so the kernel may interleave them. */
+ * write is larger than PIPE_BUF, so the kernel may interleave them.  The
+ * parent reads only once both children are blocked in write() on the full
+ * pipe, so that their writes are going on at the same time in every run. */
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +24,24 @@ static void writer(int fd, char c) {
     _exit(0);
 }
 
+/* Waits (at most 5 s) until pid is inside the write system call. */
+static void wait_in_write(pid_t pid) {
+    char path[64], buf[64];
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    for (int i = 0; i < 5000; i++) {
+        FILE *f = fopen(path, "r");
+        int nr = -1;
+        if (f != NULL) {
+            if (fgets(buf, sizeof buf, f) != NULL)
+                nr = atoi(buf);
+            fclose(f);
+        }
+        if (nr == SYS_write)
+            return;
+        sleep_ms(1);
+    }
+}
+
 int main(void) {
     int fds[2];
     if (pipe(fds))
@@ -36,6 +57,8 @@ int main(void) {
         writer(fds[1], 'b');
     }
     close(fds[1]);
+    wait_in_write(a);
+    wait_in_write(b);
     char buf[8192];
     while (read(fds[0], buf, sizeof buf) > 0) {
     }
