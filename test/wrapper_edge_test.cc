@@ -103,7 +103,9 @@ INSTANTIATE_TEST_SUITE_P(Calls, BadPointer,
                          ::testing::Values("writev", "readv", "waitpid", "wait", "wait4",
                                            "execve-argv", "execve-arg", "execve-envp",
                                            "execve-path", "execvp-argv", "posix_spawn-envp",
-                                           "mkfifo", "system"),
+                                           "mkfifo", "system", "mkfifo-null", "execve-null-path",
+                                           "execve-low-argv", "popen-low", "readv-low",
+                                           "writev-low"),
                          [](const ::testing::TestParamInfo<const char *> &info) {
                              std::string name = info.param;
                              for (char &c : name)

@@ -5,7 +5,10 @@
  *
  * MODE: writev readv waitpid wait wait4 execve-argv execve-arg execve-envp
  * execve-path execvp-argv posix_spawn-envp mkfifo system (posix_spawn with a
- * bad argv is left out: glibc itself faults on it, traced or not). */
+ * bad argv is left out: glibc itself faults on it, traced or not), and the
+ * same with a pointer into page 0 (NULL, or NULL plus a little) instead of
+ * the PROT_NONE page: mkfifo-null execve-null-path execve-low-argv
+ * popen-low readv-low writev-low. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <spawn.h>
@@ -44,6 +47,8 @@ int main(int argc, char **argv) {
         die("pipe");
     char *good_argv[] = {"true", NULL};
     char *bad_arg[] = {"true", bad, NULL};
+    /* Hidden from the compiler, which would refuse NULL where it knows. */
+    char *volatile null_page = NULL;
     long r = 0;
     errno = 0;
     if (strcmp(mode, "writev") == 0) {
@@ -78,6 +83,20 @@ int main(int argc, char **argv) {
     } else if (strcmp(mode, "system") == 0) {
         fflush(stdout);
         r = system(bad);
+    } else if (strcmp(mode, "mkfifo-null") == 0) {
+        r = mkfifo(null_page, 0600);
+    } else if (strcmp(mode, "execve-null-path") == 0) {
+        r = execve(null_page, good_argv, environ);
+    } else if (strcmp(mode, "execve-low-argv") == 0) {
+        r = execve("/bin/true", (char **)(null_page + 8), environ);
+    } else if (strcmp(mode, "readv-low") == 0) {
+        if (write(p[1], "x", 1) != 1)
+            die("write");
+        r = readv(p[0], (const struct iovec *)(null_page + 8), 2);
+    } else if (strcmp(mode, "writev-low") == 0) {
+        r = writev(p[1], (const struct iovec *)(null_page + 8), 2);
+    } else if (strcmp(mode, "popen-low") == 0) {
+        r = popen(null_page + 8, "r") != NULL;
     } else {
         die("unknown mode %s", mode);
     }
