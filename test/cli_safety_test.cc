@@ -216,6 +216,20 @@ TEST(Docs, SayWhatATraceHolds) {
         EXPECT_NE(man.find(needle), std::string::npos) << needle;
 }
 
+// pipetrace(1), where a bare-LD_PRELOAD user looks, says what the library
+// refuses (issue 16 items 1, 2, 4), as README does.
+TEST(Docs, ManPageSaysWhatTheLibraryRefuses) {
+    std::string man = harness::ReadFile(harness::SourcePath("docs/pipetrace.1"));
+    size_t dir = man.find(".B PIPETRACE_DIR\n");
+    ASSERT_NE(dir, std::string::npos);
+    std::string entry = man.substr(dir, man.find(".TP", dir) - dir);
+    for (const char *needle : {"symbolic", "another user", "writable by its group or others"})
+        EXPECT_NE(entry.find(needle), std::string::npos) << needle << "\n" << entry;
+    std::string env = man.substr(man.find(".SH ENVIRONMENT"), dir - man.find(".SH ENVIRONMENT"));
+    EXPECT_NE(env.find("set-user-ID"), std::string::npos) << env;
+    EXPECT_NE(env.find("nothing is recorded"), std::string::npos) << env;
+}
+
 // On a fresh Debian 12 the package lists are empty: README's line must
 // update them first, and install everything the tests need (what CI
 // installs, less CI's own tools).
