@@ -359,6 +359,14 @@ TEST(WaitFor, ASilentForkChildThatClosedIsSilent) {
     ExpectNoHang(h.dir());
 }
 
+// A parent kills its child, reaps it, then drains the pipe: EOF comes at
+// once, because the only writer is dead; nothing hung.
+TEST(WaitFor, ADrainAfterKillAndReapIsSilent) {
+    Hang h({Corpus("c_kill_drain")}, "kill_drain");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
 // --- the model's rules, on traces built record by record --------------------
 
 json::Value Check(const std::string &dir) {

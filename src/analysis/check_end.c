@@ -51,6 +51,10 @@ static int killed_holding(const struct pt_model *m, const struct pt_holder *h, u
     const struct pt_image *img = &m->images[h->image];
     if (!h->write_end || h->ghost_pid || h->t_from > t || (h->t_to != 0 && !h->gone_with_process))
         return 0;
+    /* Dead (its parent's wait said so) before the read began: the read met
+     * EOF at once, as a drain after a kill does. */
+    if (h->t_to != 0 && h->t_to < t)
+        return 0;
     if (img->end == PT_END_SIGNAL)
         return 1;
     for (size_t i = 0; img->end == PT_END_NONE && i < img->npending; i++)
