@@ -91,7 +91,9 @@ TEST_P(BlockedWait, IsUnfinishedWithItsSet) {
 
 INSTANTIATE_TEST_SUITE_P(Waits, BlockedWait,
                          ::testing::Values(BlockedCase{"poll", "poll", "poll"},
-                                           BlockedCase{"ppoll", "poll", "ppoll"}),
+                                           BlockedCase{"ppoll", "poll", "ppoll"},
+                                           BlockedCase{"select", "select", "select"},
+                                           BlockedCase{"pselect", "select", "pselect"}),
                          [](const ::testing::TestParamInfo<BlockedCase> &i) {
                              return std::string(i.param.mode);
                          });
@@ -125,6 +127,40 @@ TEST(WaitEdges, PollSameTracedAndNot) {
     auto refused = t.Select([](const Event &e) { return e.call == "poll" && e.err == "EINVAL"; });
     ASSERT_GE(refused.size(), 1u);
     EXPECT_EQ(refused[0]->raw["set"].size(), 0u);
+}
+
+TEST(WaitEdges, SelectSameTracedAndNot) {
+    ExpectSameTracedAndNot("select");
+    std::string dir = FreshDir("edges_select_trace");
+    RunResult traced = RunTraced({ProgPath("wait_edges"), "select"}, dir);
+    ASSERT_RAN_OK(traced);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    // The sets as one list: the read end waited on for POLLIN, the write
+    // end for POLLOUT, and both found ready.
+    auto selects = t.Select([](const Event &e) { return e.call == "select"; });
+    ASSERT_FALSE(selects.empty()) << t.Head(60);
+    const json::Value &set = selects[0]->raw["set"];
+    ASSERT_EQ(set.size(), 2u) << selects[0]->raw.dump();
+    EXPECT_EQ(set[0]["events"].dump(), R"(["POLLIN"])");
+    EXPECT_EQ(set[0]["revents"].dump(), R"(["POLLIN"])");
+    EXPECT_EQ(set[1]["events"].dump(), R"(["POLLOUT"])");
+    EXPECT_EQ(set[1]["revents"].dump(), R"(["POLLOUT"])");
+    // A bad set pointer: EFAULT, recorded without the set.  A set that
+    // runs into an unreadable page is not read either (whether the kernel
+    // faults depends on how many fds the process has: it reads no more
+    // bits than its fd table holds).
+    auto faults = t.Select([](const Event &e) { return e.call == "select" && e.err == "EFAULT"; });
+    ASSERT_GE(faults.size(), 1u) << t.Head(60);
+    EXPECT_TRUE(faults[0]->raw["set"].is_null());
+    auto into_hole =
+        t.Select([](const Event &e) { return e.call == "select" && e.raw["nfds"].as_int() == 65; });
+    ASSERT_EQ(into_hole.size(), 1u);
+    EXPECT_TRUE(into_hole[0]->raw["set"].is_null());
+    // A timeval the call refuses.
+    auto refused = t.Select([](const Event &e) { return e.call == "select" && e.err == "EINVAL"; });
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_EQ(refused[0]->raw["timeout_ms"].as_int(), -2);
 }
 
 // subprocess.run(capture_output=True) waits for its child's output in

@@ -237,3 +237,146 @@ PT_EXPORT int __ppoll_chk(struct pollfd *fds, nfds_t nfds, const struct timespec
         return PT_PASS(&c, real(fds, nfds, ts, mask, fdslen));
     return poll_leave(&c, fds, PT_CALL(&c, real(fds, nfds, ts, mask, fdslen)));
 }
+
+/* --- select, pselect --------------------------------------------------------- */
+
+/* select's three sets, looked at below `scan` (min(nfds, FD_SETSIZE)):
+ * the kernel reads nfds bits of each, and the recorder no more. */
+struct select_sets {
+    fd_set *in, *out, *except;
+    int scan;
+};
+
+#define WORD_BITS (8 * (int)sizeof(unsigned long))
+
+static unsigned long set_word(const fd_set *set, int w) {
+    return set ? ((const unsigned long *)(const void *)set)[w] : 0;
+}
+
+/* The bits of word w that are below scan. */
+static unsigned long word_mask(int scan, int w) {
+    int left = scan - w * WORD_BITS;
+    return left >= WORD_BITS ? ~0UL : (1UL << left) - 1;
+}
+
+static uint16_t select_events(const struct select_sets *s, int fd) {
+    int w = fd / WORD_BITS;
+    unsigned long bit = 1UL << (fd % WORD_BITS);
+    return (uint16_t)(((set_word(s->in, w) & bit) ? POLLIN : 0) |
+                      ((set_word(s->out, w) & bit) ? POLLOUT : 0) |
+                      ((set_word(s->except, w) & bit) ? POLLPRI : 0));
+}
+
+/* How many fds the sets name, and whether one of them is traced. */
+static uint32_t select_count(struct pt_call *c, const struct select_sets *s, int *traced) {
+    uint32_t count = 0;
+    for (int w = 0; w * WORD_BITS < s->scan; w++) {
+        unsigned long bits = (set_word(s->in, w) | set_word(s->out, w) | set_word(s->except, w)) &
+                             word_mask(s->scan, w);
+        for (; bits; bits &= bits - 1, count++)
+            if (!*traced && pt_traced(c, w * WORD_BITS + __builtin_ctzl(bits)))
+                *traced = 1;
+    }
+    return count;
+}
+
+static void select_store(struct pt_wait_fd *out, uint32_t stored, const struct select_sets *s) {
+    uint32_t n = 0;
+    for (int w = 0; w * WORD_BITS < s->scan && n < stored; w++) {
+        unsigned long bits = (set_word(s->in, w) | set_word(s->out, w) | set_word(s->except, w)) &
+                             word_mask(s->scan, w);
+        for (; bits && n < stored; bits &= bits - 1) {
+            int fd = w * WORD_BITS + __builtin_ctzl(bits);
+            out[n++] = (struct pt_wait_fd){fd, select_events(s, fd), 0};
+        }
+    }
+}
+
+static int sets_readable(struct pt_memo *memo, const struct select_sets *s) {
+    size_t bytes = (size_t)((s->scan + WORD_BITS - 1) / WORD_BITS) * sizeof(unsigned long);
+    return (!s->in || pt_mem_readable(memo, s->in, bytes)) &&
+           (!s->out || pt_mem_readable(memo, s->out, bytes)) &&
+           (!s->except || pt_mem_readable(memo, s->except, bytes));
+}
+
+static uint8_t select_flags(const struct select_sets *s, int readable, int masked) {
+    return (uint8_t)((readable ? 0 : PT_WAITF_UNREAD) | (s->in ? 0 : PT_WAITF_NO_READ) |
+                     (s->out ? 0 : PT_WAITF_NO_WRITE) | (s->except ? 0 : PT_WAITF_NO_EXCEPT) |
+                     (masked ? PT_WAITF_SIGMASK : 0));
+}
+
+/* 1 when the select is recorded: its record begun with the sets as a list. */
+static int select_enter(struct pt_call *c, uint8_t call, int nfds, struct select_sets *s,
+                        const struct wait_timeout *t, int masked) {
+    pt_enter(c);
+    if (!pt_recording_on())
+        return 0;
+    s->scan = nfds < 0 ? 0 : nfds > FD_SETSIZE ? FD_SETSIZE : nfds;
+    struct pt_memo memo = {{0}, 0, 0};
+    int readable = sets_readable(&memo, s), traced = !readable;
+    uint32_t count = readable ? select_count(c, s, &traced) : 0;
+    if (!traced)
+        return 0;
+    uint32_t stored = stored_of(count);
+    struct pt_record *rec = wait_reserve(PT_EV_SELECT, -1, NULL, timeout_ms(t, &memo), stored,
+                                         sizeof(struct pt_wait_fd));
+    if (!rec)
+        return 0;
+    wait_header_fill(rec, nfds, count, stored, call, select_flags(s, readable, masked));
+    select_store(wait_fds(rec), stored, s);
+    wait_publish(c, rec, sizeof(struct pt_wait_fd));
+    return 1;
+}
+
+/* Completes the record: what was ready, from the sets the kernel has just
+ * written back (only after a call that succeeded). */
+static int select_leave(struct pt_call *c, const struct select_sets *s, int r) {
+    if (c->rec && r > 0) {
+        struct pt_wait_fd *out = wait_fds(c->rec);
+        for (uint32_t i = 0; i < wait_header(c->rec)->stored; i++)
+            out[i].revents = select_events(s, out[i].fd) & out[i].events;
+    }
+    pt_end(c->rec, pt_outcome(c, r));
+    return PT_LEAVE(c, r);
+}
+
+PT_EXPORT int select(int nfds, fd_set *in, fd_set *out, fd_set *except, struct timeval *timeout) {
+    __auto_type real = PT_REAL(select);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_select, nfds, in, out, except, timeout);
+    struct pt_call c;
+    struct select_sets s = {in, out, except, 0};
+    struct wait_timeout t = {TIMEOUT_TIMEVAL, 0, timeout};
+    if (!select_enter(&c, PT_WAIT_CALL_SELECT, nfds, &s, &t, 0))
+        return PT_PASS(&c, real(nfds, in, out, except, timeout));
+    return select_leave(&c, &s, PT_CALL(&c, real(nfds, in, out, except, timeout)));
+}
+
+/* pselect6 takes the mask with its size; the kernel may write the time left
+ * into the timespec, which glibc's pselect hides by passing a copy. */
+static int raw_pselect(int nfds, fd_set *in, fd_set *out, fd_set *except, const struct timespec *ts,
+                       const sigset_t *mask) {
+    struct timespec copy, *tp = NULL;
+    struct {
+        const sigset_t *mask;
+        size_t size;
+    } sig = {mask, KERNEL_SIGSET_SIZE};
+    if (ts) {
+        copy = *ts;
+        tp = &copy;
+    }
+    return (int)syscall(SYS_pselect6, nfds, in, out, except, tp, &sig);
+}
+
+PT_EXPORT int pselect(int nfds, fd_set *in, fd_set *out, fd_set *except, const struct timespec *ts,
+                      const sigset_t *mask) {
+    __auto_type real = PT_REAL(pselect);
+    if (__builtin_expect(!real, 0))
+        return raw_pselect(nfds, in, out, except, ts, mask);
+    struct pt_call c;
+    struct select_sets s = {in, out, except, 0};
+    struct wait_timeout t = {TIMEOUT_TIMESPEC, 0, ts};
+    if (!select_enter(&c, PT_WAIT_CALL_PSELECT, nfds, &s, &t, mask != NULL))
+        return PT_PASS(&c, real(nfds, in, out, except, ts, mask));
+    return select_leave(&c, &s, PT_CALL(&c, real(nfds, in, out, except, ts, mask)));
+}
