@@ -367,6 +367,84 @@ TEST(WaitFor, ADrainAfterKillAndReapIsSilent) {
     ExpectNoHang(h.dir());
 }
 
+// subprocess.run(capture_output=True) of `sh -c 'echo started; sleep 30 &'`:
+// the background sleep, a child of sh that made no traced call, holds the
+// captured stdout and stderr; communicate() waits in poll() for their EOF.
+TEST(WaitFor, CaptureOutputWaitsInPollForTheBackgroundSleep) {
+    Hang h({"python3", Script("py_capture_bg.py"), "bug"}, "capture_bg");
+    int sh = 0, sleeper = 0, python = 0;
+    ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
+        for (const harness::Process *p : t.ProcessesNamed("sh")) {
+            sh = p->pid;
+            python = p->ppid;
+        }
+        for (const harness::Event *f : t.Select([&](const harness::Event &e) {
+                 return e.pid == sh && e.call == "fork" && e.state == "done";
+             }))
+            sleeper = f->child;
+        return sleeper != 0 && BlockedIn(t, "poll").count(python) > 0;
+    }));
+    h.Kill();
+    harness::Trace t = harness::LoadTrace(h.dir());
+    // The pipe sh's stdout is (python made it): the one its fd 1 wrote to.
+    auto out = t.Select([&](const harness::Event &e) {
+        return e.pid == sh && e.IsWrite() && e.fd == 1 && e.kind == "pipe";
+    });
+    ASSERT_FALSE(out.empty()) << t.Head();
+    Output o = analysis_cli::Viewer("check", h.dir());
+    auto found = ProblemsOfKind(o.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << o.json.dump();
+    const json::Value &p = found[0];
+    EXPECT_EQ(python, p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasPid(p, sleeper)) << p.dump();
+    EXPECT_EQ(out[0]->ino, ObjectIno(p)) << p.dump();
+    EXPECT_TRUE(HasFd(p, 1) && HasFd(p, 2)) << p.dump(); // the sleep's stdout, stderr
+    const std::string &msg = p["message"].as_string();
+    EXPECT_NE(std::string::npos, msg.find("in poll() on fd")) << msg;
+    EXPECT_NE(std::string::npos, msg.find("held by pid " + std::to_string(sleeper) + " ")) << msg;
+}
+
+TEST(WaitFor, CaptureOutputOfAQuietBackgroundJobIsSilent) {
+    Hang h({"python3", Script("py_capture_bg.py"), "fixed"}, "capture_bg_fixed");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
+// A poll() loop waits for EOF that a forked helper sibling keeps from
+// coming; the writer, done and gone, is not named.
+TEST(WaitFor, PollSiblingIsTheHolderNotTheWriter) {
+    Hang h({"python3", Script("py_poll_sibling.py"), "bug"}, "poll_sibling");
+    std::map<std::string, int> who;
+    ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
+        who = h.Announced();
+        return who.count("helper") && t.Count([&](const harness::Event &e) {
+            return e.pid == who["writer"] && e.call == "exit";
+        }) > 0 &&
+               BlockedIn(t, "poll").count(who["parent"]);
+    }));
+    h.Kill();
+    harness::Trace t = harness::LoadTrace(h.dir());
+    auto made = t.Select([&](const harness::Event &e) {
+        return e.pid == who["parent"] && (e.call == "pipe" || e.call == "pipe2");
+    });
+    ASSERT_FALSE(made.empty());
+    Output o = analysis_cli::Viewer("check", h.dir());
+    auto found = ProblemsOfKind(o.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << o.json.dump();
+    const json::Value &p = found[0];
+    EXPECT_EQ(who["parent"], p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasPid(p, who["helper"])) << p.dump();
+    EXPECT_FALSE(HasPid(p, who["writer"])) << p.dump();
+    EXPECT_EQ(made[0]->ino, ObjectIno(p));
+    EXPECT_TRUE(HasFd(p, made[0]->fds.at(1))) << p.dump(); // the helper's copy of the write end
+}
+
+TEST(WaitFor, PollSiblingThatClosedIsSilent) {
+    Hang h({"python3", Script("py_poll_sibling.py"), "fixed"}, "poll_sibling_fixed");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
 // --- the model's rules, on traces built record by record --------------------
 
 json::Value Check(const std::string &dir) {

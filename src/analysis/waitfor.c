@@ -1,5 +1,5 @@
 /* Building the wait-for graph (waitfor.h) from the model's end state. */
-#include "waitfor.h"
+#include "waitfor_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +40,8 @@ static enum pt_wf_call call_of(const struct pt_record *r) {
     case PT_CLASS_WAIT:
     case PT_CLASS_PCLOSE:
         return PT_WF_WAIT;
+    case PT_CLASS_POLL: /* only a wait without a timeout can last for ever */
+        return (int64_t)r->arg == -1 ? PT_WF_POLL : PT_WF_NONE;
     default:
         return r->type == PT_EV_SYSTEM ? PT_WF_WAIT : PT_WF_NONE;
     }
@@ -53,6 +55,7 @@ static void blocked_call(const struct pt_image *img, struct pt_wf_node *n) {
         if (call != PT_WF_NONE && (n->call == PT_WF_NONE || r->t_start >= n->rec.t_start)) {
             n->call = call;
             n->rec = *r;
+            n->offset = img->pending[i].offset;
         }
     }
 }
@@ -164,8 +167,8 @@ static int add_edge(struct pt_waitfor *g, const struct pt_wf_edge *e) {
 
 /* Edges from node `from` to every node holding the other end of obj: the
  * write end for a wait for input, the read end for a wait for room. */
-static int to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey obj, uint8_t kind,
-                      int for_input) {
+int pt_wf_to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey obj, uint8_t kind,
+                     int for_input) {
     uint8_t end = for_input ? PT_FDF_WRONLY : PT_FDF_RDONLY;
     for (size_t k = 0; k < g->nnodes; k++) {
         const struct pt_wf_node *h = &g->nodes[k];
@@ -211,11 +214,14 @@ static int add_edges(struct pt_waitfor *g, size_t from) {
     switch (n->call) {
     case PT_WF_READ:
     case PT_WF_WRITE:
-        rc = to_holders(g, from, n->rec.fd, pt_objkey_of(&n->rec), n->rec.obj_kind,
-                        n->call == PT_WF_READ);
+        rc = pt_wf_to_holders(g, from, n->rec.fd, pt_objkey_of(&n->rec), n->rec.obj_kind,
+                              n->call == PT_WF_READ);
         break;
     case PT_WF_WAIT:
         rc = to_children(g, from);
+        break;
+    case PT_WF_POLL:
+        rc = pt_wf_poll_edges(g, from, n->offset);
         break;
     default:
         break;
@@ -231,7 +237,8 @@ static int add_edges(struct pt_waitfor *g, size_t from) {
  * outside, until nothing changes. */
 static void mark_stuck(struct pt_waitfor *g) {
     for (size_t i = 0; i < g->nnodes; i++)
-        g->nodes[i].stuck = g->nodes[i].call != PT_WF_NONE && g->nodes[i].nedges > 0;
+        g->nodes[i].stuck =
+            g->nodes[i].call != PT_WF_NONE && g->nodes[i].nedges > 0 && !g->nodes[i].other_waker;
     for (int changed = 1; changed;) {
         changed = 0;
         for (size_t i = 0; i < g->nnodes; i++) {

@@ -47,6 +47,9 @@ struct pt_wf_node {
     int killed;                  /* killed by a signal while blocked, at the end */
     enum pt_wf_call call;
     struct pt_record rec; /* the blocked call (call != PT_WF_NONE) */
+    uint64_t offset;      /* of rec in its image's file */
+    int other_waker;      /* a poll set with an fd that is no pipe end: something
+                             the trace does not show may end the wait */
     size_t first_edge, nedges;
     int stuck;
 };

@@ -70,7 +70,14 @@ static void blocked_in(struct text *t, const struct pt_waitfor *g, size_t node) 
         put(t, "in %s", wait_name(n));
         break;
     case PT_WF_POLL:
-        put(t, "in %s", pt_event_name(n->rec.type) ? pt_event_name(n->rec.type) : "poll");
+        put(t, "in %s()", pt_event_name(n->rec.type) ? pt_event_name(n->rec.type) : "poll");
+        for (size_t i = 0; i < n->nedges; i++) {
+            const struct pt_wf_edge *e = &g->edges[n->first_edge + i];
+            if (i > 0 && g->edges[n->first_edge + i - 1].fd == e->fd)
+                continue; /* one fd, several holders */
+            put(t, "%s fd %d (%s:[%" PRIu64 "])", i ? "," : " on", e->fd, pt_obj_kind_name(e->kind),
+                e->obj.ino);
+        }
         break;
     default:
         put(t, "nowhere");
@@ -146,13 +153,23 @@ static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t 
     blocked_in(&t, g, node);
     put(&t, ", waiting for data or EOF; EOF can never come: the write end was still held by ");
     pt_problem_pid(p, n->pid);
-    pt_problem_fd(p, n->rec.fd);
-    p->object_kind = n->rec.obj_kind;
-    p->object = pt_objkey_of(&n->rec);
+    const struct pt_wf_edge *first = n->nedges ? &g->edges[n->first_edge] : NULL;
+    if (n->call == PT_WF_POLL && first != NULL) { /* the set's first pipe */
+        pt_problem_fd(p, first->fd);
+        p->object_kind = first->kind;
+        p->object = first->obj;
+    } else {
+        pt_problem_fd(p, n->rec.fd);
+        p->object_kind = n->rec.obj_kind;
+        p->object = pt_objkey_of(&n->rec);
+    }
     pt_problem_evidence(p, n->pid, &n->rec);
+    size_t named = 0;
     for (size_t i = 0; i < n->nedges; i++) {
         const struct pt_wf_edge *e = &g->edges[n->first_edge + i];
-        put(&t, i ? "; " : "");
+        if (!e->for_input)
+            continue;
+        put(&t, named++ ? "; " : "");
         who(&t, g, e->to);
         put(&t, " fd %d (", e->holder_fd);
         holder_state(&t, g, e);
@@ -225,7 +242,8 @@ static void report_cycle(struct pt_check *c, const struct pt_waitfor *g, const s
     int on_pipes = 1;
     for (size_t i = 0; i < len; i++) {
         const struct pt_wf_node *n = &g->nodes[cycle[i]];
-        if (n->call == PT_WF_READ) { /* the hung pipeline: EOF never comes */
+        if (n->call == PT_WF_READ ||
+            (n->call == PT_WF_POLL && next_edge(g, cycle[i])->for_input)) { /* EOF never comes */
             blocked_read(c, g, cycle[i], cycle, len);
             return;
         }
@@ -337,6 +355,18 @@ static int killed_reader(struct pt_check *c, const struct pt_waitfor *g, size_t 
     return p != NULL;
 }
 
+/* A read, or a poll whose set is all pipes and waits for input on one. */
+static int waits_for_input(const struct pt_waitfor *g, const struct pt_wf_node *n) {
+    if (n->call == PT_WF_READ)
+        return 1;
+    if (n->call != PT_WF_POLL || n->other_waker)
+        return 0;
+    for (size_t i = 0; i < n->nedges; i++)
+        if (g->edges[n->first_edge + i].for_input)
+            return 1;
+    return 0;
+}
+
 void pt_waitfor_report(struct pt_check *c) {
     struct pt_waitfor g;
     if (pt_waitfor_build(&g, c->model) < 0) {
@@ -353,7 +383,7 @@ void pt_waitfor_report(struct pt_check *c) {
     deadlocks(c, &g, reported);
     for (size_t i = 0; i < g.nnodes; i++) {
         const struct pt_wf_node *n = &g.nodes[i];
-        if (reported[i] || n->call != PT_WF_READ)
+        if (reported[i] || !waits_for_input(&g, n))
             continue;
         if (n->killed && n->image != PT_NO_IMAGE && killed_reader(c, &g, i))
             continue;

@@ -1,0 +1,102 @@
+/* The edges of a process blocked in poll, select or epoll_wait: its set is
+ * read back from the record (src/trace/waitset.h), and for epoll_wait from
+ * the epoll_ctl calls the image made on that epoll fd before it.  A fd
+ * waited on for input (POLLIN) waits on the holders of its pipe's write
+ * end, one waited on for room (POLLOUT) on the holders of the read end.
+ * A fd that is not a pipe end (a socket, an eventfd, a terminal) could
+ * wake the wait for reasons the trace does not show: the wait is then
+ * never called stuck. */
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "trace/events.h"
+#include "trace/waitset.h"
+#include "waitfor_impl.h"
+
+/* The record at offset in f, as an event (payload included). */
+static int event_at(const struct pt_file *f, uint64_t offset, struct pt_event *ev) {
+    struct pt_cursor c;
+    pt_file_walk_range(&c, f, offset, f->tail);
+    return pt_file_next(&c, ev) && ev->offset == offset;
+}
+
+/* What the image's epoll_ctl calls on epfd, before the wait at `until`,
+ * left in the set: at most max fds into out. */
+static size_t epoll_set(const struct pt_file *f, int32_t epfd, uint64_t until,
+                        struct pt_waitfd *out, size_t max) {
+    struct pt_cursor c;
+    struct pt_event ev;
+    size_t n = 0;
+    pt_file_walk(&c, f);
+    while (pt_file_next(&c, &ev) && ev.offset < until) {
+        int op;
+        int32_t fd;
+        uint32_t events;
+        if (ev.rec->fd != epfd || ev.rec->state != PT_DONE || ev.rec->result < 0 ||
+            pt_epoll_ctl_args(&ev, &op, &fd, &events) < 0)
+            continue;
+        size_t i = 0;
+        while (i < n && out[i].fd != fd)
+            i++;
+        if (op == EPOLL_CTL_DEL) {
+            if (i < n)
+                out[i] = out[--n];
+            continue;
+        }
+        if (i == n && n == max)
+            continue;
+        if (i == n)
+            n++;
+        out[i].fd = fd;
+        out[i].events =
+            (uint16_t)(((events & EPOLLIN) ? POLLIN : 0) | ((events & EPOLLOUT) ? POLLOUT : 0));
+        out[i].revents = 0;
+    }
+    return n;
+}
+
+/* The set a blocked wait waits on; -1 when it cannot be read. */
+static int wait_set(const struct pt_image *img, const struct pt_wf_node *n, uint64_t offset,
+                    struct pt_waitfd *out, size_t max) {
+    struct pt_event ev;
+    int32_t epfd = -1;
+    if (!event_at(img->file, offset, &ev))
+        return -1;
+    int count = pt_waitset(&ev, out, max, &epfd);
+    if (count == 0 && epfd >= 0)
+        count = (int)epoll_set(img->file, epfd, offset, out, max);
+    (void)n;
+    return count;
+}
+
+int pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset) {
+    struct pt_wf_node *n = &g->nodes[from];
+    const struct pt_image *img = &g->model->images[n->image];
+    struct pt_waitfd set[PT_WAIT_STORED_MAX];
+    int count = wait_set(img, n, offset, set, PT_WAIT_STORED_MAX);
+    if (count <= 0) {
+        n->other_waker = 1; /* nothing known to wait on */
+        return 0;
+    }
+    uint32_t total = 0;
+    int cut = 0;
+    struct pt_event ev;
+    if (event_at(img->file, offset, &ev) && pt_waitset_total(&ev, &total, &cut) == 0 && cut)
+        n->other_waker = 1; /* fds the record could not hold */
+    for (int i = 0; i < count; i++) {
+        const struct pt_fdent *e = pt_fdtable_find(&img->final, set[i].fd);
+        int input = (set[i].events & (POLLIN | POLLPRI)) != 0;
+        int room = (set[i].events & POLLOUT) != 0;
+        if (e == NULL || (e->kind != PT_OBJ_PIPE && e->kind != PT_OBJ_FIFO) || e->obj.ino == 0) {
+            n->other_waker = 1;
+            continue;
+        }
+        if (input && pt_wf_to_holders(g, from, set[i].fd, e->obj, e->kind, 1) < 0)
+            return -1;
+        if (room && pt_wf_to_holders(g, from, set[i].fd, e->obj, e->kind, 0) < 0)
+            return -1;
+    }
+    return 0;
+}
