@@ -202,6 +202,7 @@ TEST(WaitFor, PopenWaitIsAWaitDeadlockOfPythonAndSeq) {
     auto found = ProblemsOfKind(live.json, "wait-deadlock");
     ASSERT_EQ(1u, found.size()) << live.json.dump();
     EXPECT_EQ(python, found[0]["pids"][0].as_int()) << found[0].dump();
+    EXPECT_EQ("error", found[0]["severity"].as_string()); // the run never ends
     EXPECT_TRUE(HasPid(found[0], seq)) << found[0].dump();
     EXPECT_EQ(pipe, ObjectIno(found[0]));
     EXPECT_TRUE(HasFd(found[0], 1)) << found[0].dump();
@@ -248,6 +249,7 @@ TEST(WaitFor, ExitedHolderIsNotBlamedTheParentIs) {
     ASSERT_EQ(1u, found.size()) << o.json.dump();
     const json::Value &p = found[0];
     EXPECT_EQ(who["reader"], p["pids"][0].as_int()) << p.dump();
+    EXPECT_EQ("error", p["severity"].as_string());
     EXPECT_TRUE(HasPid(p, who["parent"])) << p.dump();
     EXPECT_FALSE(HasPid(p, who["writer"])) << p.dump();
     EXPECT_EQ(made[0]->ino, ObjectIno(p));

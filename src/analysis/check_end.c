@@ -86,6 +86,7 @@ static void blocked_until_killed(struct pt_check *c, const struct pt_pipe *pp) {
         "sees EOF.");
     if (p == NULL)
         return;
+    p->severity = PT_SEV_ERROR; /* the reader hung until the kill */
     char holders[4096];
     pt_problem_pid(p, img->pid);
     pt_problem_fd(p, r->fd);

@@ -36,6 +36,15 @@ static void put(struct text *t, const char *fmt, ...) {
         t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
 }
 
+/* A deadlock or a wait that can never end: the run does not finish, an
+ * error whatever else it did. */
+static struct pt_problem *hang_problem(struct pt_check *c, const char *kind, const char *fix) {
+    struct pt_problem *p = pt_problem_add(c->out, kind, fix);
+    if (p != NULL)
+        p->severity = PT_SEV_ERROR;
+    return p;
+}
+
 static void who(struct text *t, const struct pt_waitfor *g, size_t node) {
     const struct pt_wf_node *n = &g->nodes[node];
     put(t, "pid %" PRId32 " (%s)", n->pid, pt_wf_name(g, n));
@@ -140,8 +149,8 @@ static void cycle_text(struct text *t, const struct pt_waitfor *g, const size_t 
 static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t node,
                          const size_t *cycle, size_t len) {
     const struct pt_wf_node *n = &g->nodes[node];
-    struct pt_problem *p = pt_problem_add(
-        c->out, "blocked-read",
+    struct pt_problem *p = hang_problem(
+        c, "blocked-read",
         "Close the write end in every process that does not write to the pipe (the parent "
         "after fork, the child before exec, or create it with O_CLOEXEC), so the reader "
         "sees EOF.");
@@ -250,8 +259,8 @@ static void report_cycle(struct pt_check *c, const struct pt_waitfor *g, const s
         if (next_edge(g, cycle[i])->obj.ino == 0)
             on_pipes = 0;
     }
-    struct pt_problem *p = pt_problem_add(
-        c->out, on_pipes ? "pipe-deadlock" : "wait-deadlock",
+    struct pt_problem *p = hang_problem(
+        c, on_pipes ? "pipe-deadlock" : "wait-deadlock",
         on_pipes ? "Do not write all of a child's input before reading its output: read and "
                    "write concurrently (poll, a thread, or a temporary file)."
                  : "Read a child's output while waiting for it (communicate(), a thread or "
@@ -326,10 +335,10 @@ static int killed_reader(struct pt_check *c, const struct pt_waitfor *g, size_t 
             (h->t_to != 0 && h->t_to < died))
             continue;
         if (p == NULL) {
-            p = pt_problem_add(c->out, "blocked-read",
-                               "Close the write end in every process that does not write to the "
-                               "pipe (the parent after fork, the child before exec, or create it "
-                               "with O_CLOEXEC), so the reader sees EOF.");
+            p = hang_problem(c, "blocked-read",
+                             "Close the write end in every process that does not write to the "
+                             "pipe (the parent after fork, the child before exec, or create it "
+                             "with O_CLOEXEC), so the reader sees EOF.");
             if (p == NULL)
                 return 1;
             who(&t, g, node);
