@@ -123,8 +123,7 @@ static int parse_dump_options(int argc, char **argv, struct dump_options *o) {
  * is not NULL. */
 static int pass(const struct pt_dir *d, struct dump_select *s, FILE *out, int json, uint64_t t0) {
     struct pt_merge merge;
-    if (pt_merge_init(&merge, d->files, d->count) < 0)
-        return -1;
+    pt_merge_init(&merge, d->files, d->count);
     struct pt_merged m;
     while (pt_merge_next(&merge, &m))
         if (dump_select_event(s, &m) && out != NULL)

@@ -56,8 +56,7 @@ static int stream_events(struct chrome *c) {
     struct pt_merge merge;
     struct pt_merged m;
     flows_init(&fl, c->d->files, c->d->count, &hooks);
-    if (pt_merge_init(&merge, c->d->files, c->d->count) < 0)
-        return -1;
+    pt_merge_init(&merge, c->d->files, c->d->count);
     int rc = 0;
     while (rc == 0 && pt_merge_next(&merge, &m)) {
         chrome_record(c, m.file, &m.ev);

@@ -11,8 +11,7 @@ int export_jsonl(FILE *out, const struct pt_dir *d) {
     for (size_t i = 0; i < d->count; i++)
         dump_json_process(out, &d->files[i]);
     struct pt_merge merge;
-    if (pt_merge_init(&merge, d->files, d->count) < 0)
-        return -1;
+    pt_merge_init(&merge, d->files, d->count);
     struct pt_merged m;
     while (pt_merge_next(&merge, &m))
         dump_json_event(out, &m, t0);

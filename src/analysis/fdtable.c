@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model_impl.h"
+#include "trace/xalloc.h"
 
 /* The position of fd, or where it would go. */
 static size_t position(const struct pt_fdtable *t, int fd) {
@@ -32,14 +33,7 @@ struct pt_fdent *pt_fdtable_put(struct pt_fdtable *t, int fd) {
         t->v[i].fd = fd;
         return &t->v[i];
     }
-    if (t->len == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 8;
-        struct pt_fdent *v = realloc(t->v, cap * sizeof *v);
-        if (v == NULL)
-            return NULL;
-        t->v = v;
-        t->cap = cap;
-    }
+    PT_GROW(t->v, t->len + 1, t->cap);
     memmove(&t->v[i + 1], &t->v[i], (t->len - i) * sizeof *t->v);
     t->len++;
     memset(&t->v[i], 0, sizeof t->v[i]);
@@ -55,16 +49,13 @@ void pt_fdtable_remove(struct pt_fdtable *t, int fd) {
     t->len--;
 }
 
-int pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src) {
+void pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src) {
     pt_fdtable_free(dst);
     if (src->len == 0)
-        return 0;
-    dst->v = malloc(src->len * sizeof *dst->v);
-    if (dst->v == NULL)
-        return -1;
+        return;
+    dst->v = pt_xreallocarray(NULL, src->len, sizeof *dst->v);
     memcpy(dst->v, src->v, src->len * sizeof *dst->v);
     dst->len = dst->cap = src->len;
-    return 0;
 }
 
 void pt_fdtable_free(struct pt_fdtable *t) {

@@ -184,8 +184,7 @@ int flows_run(struct flows *fl, const struct pt_file *files, size_t count,
     struct pt_merge merge;
     struct pt_merged m;
     flows_init(fl, files, count, hooks);
-    if (pt_merge_init(&merge, files, count) < 0)
-        return -1;
+    pt_merge_init(&merge, files, count);
     int rc = 0;
     while (rc == 0 && pt_merge_next(&merge, &m))
         rc = flows_add(fl, &m);

@@ -127,12 +127,11 @@ int graph_build(struct graph *g, const struct pt_file *files, size_t count) {
     struct pt_merge merge;
     struct pt_merged m;
     flows_init(&fl, files, count, NULL);
-    int rc = pt_merge_init(&merge, files, count);
-    if (rc == 0) {
-        while (rc == 0 && pt_merge_next(&merge, &m))
-            rc = note_record(g, &m) < 0 ? -1 : flows_add(&fl, &m);
-        pt_merge_free(&merge);
-    }
+    int rc = 0;
+    pt_merge_init(&merge, files, count);
+    while (rc == 0 && pt_merge_next(&merge, &m))
+        rc = note_record(g, &m) < 0 ? -1 : flows_add(&fl, &m);
+    pt_merge_free(&merge);
     if (rc == 0)
         rc = flows_finish(&fl);
     if (rc == 0)

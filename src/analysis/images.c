@@ -5,13 +5,14 @@
 #include <sys/wait.h>
 
 #include "model_impl.h"
+#include "trace/xalloc.h"
 
 void pt_image_end_table(struct pt_model *m, struct pt_image *img) {
     if (img->finished)
         return;
+    (void)m;
     img->finished = 1;
-    if (pt_fdtable_copy(&img->final, &img->fds) < 0)
-        m->oom = 1;
+    pt_fdtable_copy(&img->final, &img->fds);
 }
 
 /* --- forks by child pid: a hash of each pid's latest fork, chained to the
@@ -24,20 +25,17 @@ static size_t *fork_slot(size_t *hash, size_t cap, const struct pt_fork *forks, 
     return &hash[i];
 }
 
-/* Keeps the hash at most half full.  -1 when out of memory. */
-static int fork_hash_grow(struct pt_model *m) {
+/* Keeps the hash at most half full. */
+static void fork_hash_grow(struct pt_model *m) {
     if ((m->nforks + 1) * 2 <= m->fork_hash_cap)
-        return 0;
+        return;
     size_t cap = m->fork_hash_cap ? m->fork_hash_cap * 2 : 64;
-    size_t *hash = calloc(cap, sizeof *hash);
-    if (hash == NULL)
-        return -1;
+    size_t *hash = pt_xcalloc(cap, sizeof *hash);
     for (size_t i = 0; i < m->nforks; i++) /* later forks overwrite earlier */
         *fork_slot(hash, cap, m->forks, m->forks[i].child_pid) = i + 1;
     free(m->fork_by_pid);
     m->fork_by_pid = hash;
     m->fork_hash_cap = cap;
-    return 0;
 }
 
 /* The fork or spawn record that made pid, not yet claimed. */
@@ -72,15 +70,10 @@ static void predict_from(struct pt_model *m, struct pt_image *img, struct pt_fdt
         if (drops_cloexec && (s->flags & PT_FDF_CLOEXEC))
             continue;
         struct pt_origin *o = pt_origin_new(m, how, img, s->fd, img->start, s->origin);
-        if (o != NULL)
-            o->from_pid = from_pid;
-        if (then_exec && o != NULL)
+        o->from_pid = from_pid;
+        if (then_exec)
             o = pt_origin_new(m, PT_ORIGIN_EXEC, img, s->fd, img->start, o);
         struct pt_fdent *e = pt_fdtable_put(out, s->fd);
-        if (e == NULL || o == NULL) {
-            m->oom = 1;
-            return;
-        }
         *e = *s;
         e->origin = o;
         e->inherited = 1;
@@ -163,26 +156,12 @@ void pt_image_inherited_done(struct pt_model *m, struct pt_image *img) {
     pt_fdtable_free(&img->carried);
 }
 
-static int grow_forks(struct pt_model *m) {
-    if (m->nforks < m->cap_forks)
-        return 0;
-    size_t cap = m->cap_forks ? m->cap_forks * 2 : 16;
-    struct pt_fork *v = realloc(m->forks, cap * sizeof *v);
-    if (v == NULL)
-        return -1;
-    m->forks = v;
-    m->cap_forks = cap;
-    return 0;
-}
-
 void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
                      int spawn) {
     if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
         return;
-    if (grow_forks(m) < 0 || fork_hash_grow(m) < 0) {
-        m->oom = 1;
-        return;
-    }
+    PT_GROW(m->forks, m->nforks + 1, m->cap_forks);
+    fork_hash_grow(m);
     struct pt_fork *f = &m->forks[m->nforks];
     memset(f, 0, sizeof *f);
     f->child_pid = (int32_t)r->result;
@@ -190,23 +169,15 @@ void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_r
     f->parent_image = img->index;
     f->spawn = spawn;
     f->t = r->t_start;
-    if (pt_fdtable_copy(&f->fds, &img->fds) < 0) {
-        m->oom = 1;
-        return;
-    }
+    pt_fdtable_copy(&f->fds, &img->fds);
     f->prev_same_pid = *slot;
     *slot = ++m->nforks;
 }
 
 /* Keeps a wait for a pid that has no trace file: an untraced child's end. */
 static void keep_wait(struct pt_model *m, int32_t pid, int status, uint64_t t) {
-    struct pt_wait *v = realloc(m->waits, (m->nwaits + 1) * sizeof *v);
-    if (v == NULL) {
-        m->oom = 1;
-        return;
-    }
-    m->waits = v;
-    v[m->nwaits++] = (struct pt_wait){pid, status, t};
+    PT_GROW(m->waits, m->nwaits + 1, m->cap_waits);
+    m->waits[m->nwaits++] = (struct pt_wait){pid, status, t};
 }
 
 void pt_image_waited_for(struct pt_model *m, int32_t pid, int status, uint64_t t) {
@@ -307,11 +278,7 @@ static void settle_process(const struct pt_model *m, struct pt_process *p) {
 }
 
 static void build_processes(struct pt_model *m) {
-    m->processes = calloc(m->nfiles ? m->nfiles : 1, sizeof *m->processes);
-    if (m->processes == NULL) {
-        m->oom = 1;
-        return;
-    }
+    m->processes = pt_xcalloc(m->nfiles, sizeof *m->processes);
     for (size_t i = 0; i < m->nfiles; i++) {
         if (m->images[i].prev_image != PT_NO_IMAGE)
             continue;

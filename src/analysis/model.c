@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "model_impl.h"
+#include "trace/xalloc.h"
 
 /* "4711.2.ptr" -> 2 */
 static unsigned image_number(const struct pt_file *f) {
@@ -24,23 +25,18 @@ static int by_pid_cmp(const void *a, const void *b, void *ctx) {
 
 /* Finding a pid's images is a binary search, not a scan: a trace may hold
  * tens of thousands of images, and every wait looks one up. */
-static int index_by_pid(struct pt_model *m) {
-    m->by_pid = malloc((m->nfiles ? m->nfiles : 1) * sizeof *m->by_pid);
-    if (m->by_pid == NULL)
-        return -1;
+static void index_by_pid(struct pt_model *m) {
+    m->by_pid = pt_xreallocarray(NULL, m->nfiles, sizeof *m->by_pid);
     for (size_t i = 0; i < m->nfiles; i++)
         m->by_pid[i] = i;
     qsort_r(m->by_pid, m->nfiles, sizeof *m->by_pid, by_pid_cmp, m->images);
-    return 0;
 }
 
 int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles) {
     memset(m, 0, sizeof *m);
     m->files = files;
     m->nfiles = nfiles;
-    m->images = calloc(nfiles ? nfiles : 1, sizeof *m->images);
-    if (m->images == NULL)
-        return -1;
+    m->images = pt_xcalloc(nfiles, sizeof *m->images);
     m->t0 = UINT64_MAX;
     for (size_t i = 0; i < nfiles; i++) {
         struct pt_image *img = &m->images[i];
@@ -60,7 +56,8 @@ int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles
     }
     if (nfiles == 0)
         m->t0 = 0;
-    return index_by_pid(m);
+    index_by_pid(m);
+    return 0;
 }
 
 static void step(struct pt_model *m, const struct pt_merged *ev) {
@@ -86,8 +83,7 @@ static void step(struct pt_model *m, const struct pt_merged *ev) {
 
 int pt_model_build(struct pt_model *m) {
     struct pt_merge merge;
-    if (pt_merge_init(&merge, m->files, m->nfiles) < 0)
-        return -1;
+    pt_merge_init(&merge, m->files, m->nfiles);
     struct pt_merged ev;
     while (!m->oom && pt_merge_next(&merge, &ev))
         step(m, &ev);

@@ -121,7 +121,7 @@ struct pt_pipe {
     uint64_t inferred_writes, inferred_bytes;
     uint64_t last_read_end; /* t_end of the last read that got bytes */
     struct pt_begun_write *begun;
-    size_t nbegun;
+    size_t nbegun, cap_begun;
     struct pt_pipe_use *uses;
     size_t nuses, cap_uses;
     size_t *use_index; /* image -> uses index + 1, once uses is long */
@@ -278,7 +278,7 @@ struct pt_model {
     struct pt_fork *forks;
     size_t nforks, cap_forks;
     struct pt_wait *waits; /* waits for pids with no trace file */
-    size_t nwaits;
+    size_t nwaits, cap_waits;
     size_t *fork_by_pid; /* open addressing on child pid: latest fork + 1 */
     size_t fork_hash_cap;
     struct pt_origin *origins; /* every step, for freeing */

@@ -10,9 +10,9 @@ struct pt_origin *pt_origin_new(struct pt_model *m, enum pt_origin_how how,
                                 struct pt_origin *prev);
 
 /* fdtable.c */
-struct pt_fdent *pt_fdtable_put(struct pt_fdtable *t, int fd); /* NULL: no memory */
+struct pt_fdent *pt_fdtable_put(struct pt_fdtable *t, int fd);
 void pt_fdtable_remove(struct pt_fdtable *t, int fd);
-int pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src);
+void pt_fdtable_copy(struct pt_fdtable *dst, const struct pt_fdtable *src);
 void pt_fdtable_free(struct pt_fdtable *t);
 
 /* pipes.c */

@@ -10,15 +10,12 @@
 #include "model_impl.h"
 #include "trace/events.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 struct pt_origin *pt_origin_new(struct pt_model *m, enum pt_origin_how how,
                                 const struct pt_image *img, int fd, uint64_t t,
                                 struct pt_origin *prev) {
-    struct pt_origin *o = calloc(1, sizeof *o);
-    if (o == NULL) {
-        m->oom = 1;
-        return NULL;
-    }
+    struct pt_origin *o = pt_xcalloc(1, sizeof *o);
     o->how = how;
     o->pid = img ? img->pid : 0;
     o->image = img ? img->index : PT_NO_IMAGE;

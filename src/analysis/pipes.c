@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model_impl.h"
+#include "trace/xalloc.h"
 
 static size_t hash_key(struct pt_objkey obj, size_t cap) {
     return (size_t)(pt_objkey_hash(obj) >> 20) & (cap - 1);
@@ -29,41 +30,25 @@ static void hash_insert(size_t *hash, size_t cap, struct pt_objkey obj, size_t s
 }
 
 /* Keeps the table at most half full. */
-static int hash_grow(struct pt_model *m) {
+static void hash_grow(struct pt_model *m) {
     if (m->npipes * 2 < m->hash_cap)
-        return 0;
+        return;
     size_t cap = m->hash_cap ? m->hash_cap * 2 : 64;
-    size_t *hash = calloc(cap, sizeof *hash);
-    if (hash == NULL)
-        return -1;
+    size_t *hash = pt_xcalloc(cap, sizeof *hash);
     for (size_t i = 0; i < m->npipes; i++)
         hash_insert(hash, cap, m->pipes[i]->obj, i + 1);
     free(m->pipe_hash);
     m->pipe_hash = hash;
     m->hash_cap = cap;
-    return 0;
-}
-
-static int pipes_grow(struct pt_model *m) {
-    if (m->npipes < m->cap_pipes)
-        return 0;
-    size_t cap = m->cap_pipes ? m->cap_pipes * 2 : 16;
-    struct pt_pipe **v = realloc(m->pipes, cap * sizeof *v);
-    if (v == NULL)
-        return -1;
-    m->pipes = v;
-    m->cap_pipes = cap;
-    return 0;
 }
 
 struct pt_pipe *pt_pipe_get(struct pt_model *m, struct pt_objkey obj, uint8_t kind) {
     struct pt_pipe *p = pt_model_pipe(m, obj);
     if (p != NULL || obj.ino == 0)
         return p;
-    if (hash_grow(m) < 0 || pipes_grow(m) < 0 || (p = calloc(1, sizeof *p)) == NULL) {
-        m->oom = 1;
-        return NULL;
-    }
+    hash_grow(m);
+    PT_GROW(m->pipes, m->npipes + 1, m->cap_pipes);
+    p = pt_xcalloc(1, sizeof *p);
     p->id = (unsigned)m->npipes + 1;
     p->obj = obj;
     p->kind = kind;
@@ -91,23 +76,20 @@ static void use_index_put(size_t *index, size_t cap, size_t image, size_t slot) 
 
 /* Indexes every use, the last one added included; keeps the index at most
  * half full. */
-static int use_index_update(struct pt_pipe *p) {
+static void use_index_update(struct pt_pipe *p) {
     if (p->nuses <= USE_SCAN_MAX)
-        return 0;
+        return;
     if (p->nuses * 2 < p->use_index_cap) {
         use_index_put(p->use_index, p->use_index_cap, p->uses[p->nuses - 1].image, p->nuses);
-        return 0;
+        return;
     }
     size_t cap = p->use_index_cap ? p->use_index_cap * 2 : 4 * USE_SCAN_MAX;
-    size_t *index = calloc(cap, sizeof *index);
-    if (index == NULL)
-        return -1;
+    size_t *index = pt_xcalloc(cap, sizeof *index);
     for (size_t i = 0; i < p->nuses; i++)
         use_index_put(index, cap, p->uses[i].image, i + 1);
     free(p->use_index);
     p->use_index = index;
     p->use_index_cap = cap;
-    return 0;
 }
 
 static struct pt_pipe_use *use_find(struct pt_pipe *p, size_t image) {
@@ -130,21 +112,11 @@ struct pt_pipe_use *pt_pipe_use_of(struct pt_pipe *p, size_t image) {
     struct pt_pipe_use *found = use_find(p, image);
     if (found != NULL)
         return found;
-    if (p->nuses == p->cap_uses) {
-        size_t cap = p->cap_uses ? p->cap_uses * 2 : 4;
-        struct pt_pipe_use *v = realloc(p->uses, cap * sizeof *v);
-        if (v == NULL)
-            return NULL;
-        p->uses = v;
-        p->cap_uses = cap;
-    }
+    PT_GROW(p->uses, p->nuses + 1, p->cap_uses);
     struct pt_pipe_use *u = &p->uses[p->nuses++];
     memset(u, 0, sizeof *u);
     u->image = image;
-    if (use_index_update(p) < 0) {
-        p->nuses--;
-        return NULL;
-    }
+    use_index_update(p);
     return u;
 }
 
@@ -159,13 +131,10 @@ int pt_pipe_shown(const struct pt_pipe *p) {
 
 void pt_pipe_begun_write(struct pt_model *m, struct pt_pipe *p, const struct pt_image *img,
                          const struct pt_record *r, uint64_t offset) {
-    struct pt_begun_write *v = realloc(p->begun, (p->nbegun + 1) * sizeof *v);
-    if (v == NULL) {
-        m->oom = 1;
-        return;
-    }
-    p->begun = v;
-    v[p->nbegun++] = (struct pt_begun_write){img->index, r->type, r->t_start, r->arg, offset};
+    (void)m;
+    PT_GROW(p->begun, p->nbegun + 1, p->cap_begun);
+    p->begun[p->nbegun++] =
+        (struct pt_begun_write){img->index, r->type, r->t_start, r->arg, offset};
 }
 
 /* The inferred write is no longer a call in progress (check must not call
@@ -182,10 +151,6 @@ static void infer_write(struct pt_model *m, struct pt_pipe *p, const struct pt_b
                         uint64_t bytes) {
     struct pt_image *img = &m->images[b->image];
     struct pt_pipe_use *u = pt_pipe_use_of(p, b->image);
-    if (u == NULL) {
-        m->oom = 1;
-        return;
-    }
     u->calls_written++;
     u->bytes_written += bytes;
     u->inferred_writes++;

@@ -1,6 +1,7 @@
 /* Listing and opening the trace files of a directory. */
 #define _GNU_SOURCE
 #include "dir.h"
+#include "xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,17 +45,9 @@ struct name_list {
     size_t count, cap;
 };
 
-static int add_name(struct name_list *l, const char *name) {
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **grown = realloc(l->names, cap * sizeof *grown);
-        if (grown == NULL)
-            return -1;
-        l->names = grown;
-        l->cap = cap;
-    }
-    l->names[l->count] = strdup(name);
-    return l->names[l->count++] == NULL ? -1 : 0;
+static void add_name(struct name_list *l, const char *name) {
+    PT_GROW(l->names, l->count + 1, l->cap);
+    l->names[l->count++] = pt_xstrdup(name);
 }
 
 static void free_names(struct name_list *l) {
@@ -73,15 +66,10 @@ static int list_traces(const char *path, struct name_list *l, char *err, size_t 
         return -1;
     }
     struct dirent *de;
-    int rc = 0;
-    while (rc == 0 && (de = readdir(dir)) != NULL)
+    while ((de = readdir(dir)) != NULL)
         if (de->d_name[0] != '.' && has_trace_suffix(de->d_name))
-            rc = add_name(l, de->d_name);
+            add_name(l, de->d_name);
     closedir(dir);
-    if (rc < 0) {
-        snprintf(err, errlen, "pipetrace: %s: out of memory", path);
-        return -1;
-    }
     if (l->count == 0) {
         snprintf(err, errlen, "pipetrace: no trace files in %s", path);
         return -1;
@@ -90,45 +78,28 @@ static int list_traces(const char *path, struct name_list *l, char *err, size_t 
     return 0;
 }
 
-static int skip(struct pt_dir *d, const char *name, const char *message) {
-    struct pt_skipped *v = realloc(d->skipped, (d->nskipped + 1) * sizeof *v);
-    if (v == NULL)
-        return -1;
-    d->skipped = v;
-    v[d->nskipped].name = strdup(name);
-    v[d->nskipped].message = strdup(message);
-    if (v[d->nskipped].name == NULL || v[d->nskipped].message == NULL) {
-        free(v[d->nskipped].name);
-        free(v[d->nskipped].message);
-        return -1;
-    }
+static void skip(struct pt_dir *d, const char *name, const char *message) {
+    PT_GROW(d->skipped, d->nskipped + 1, d->cap_skipped);
+    d->skipped[d->nskipped].name = pt_xstrdup(name);
+    d->skipped[d->nskipped].message = pt_xstrdup(message);
     d->nskipped++;
-    return 0;
 }
 
 static int open_traces(struct pt_dir *d, const char *path, const struct name_list *l, char *err,
                        size_t errlen) {
-    d->files = calloc(l->count, sizeof *d->files);
-    if (d->files == NULL) {
-        snprintf(err, errlen, "pipetrace: %s: out of memory", path);
-        return -1;
-    }
+    d->files = pt_xcalloc(l->count, sizeof *d->files);
     const char *sep = path[0] != '\0' && path[strlen(path) - 1] == '/' ? "" : "/";
     for (size_t i = 0; i < l->count; i++) {
-        char *file;
+        size_t len = strlen(path) + strlen(sep) + strlen(l->names[i]) + 1;
+        char *file = pt_xmalloc(len);
         char why[1024];
-        if (asprintf(&file, "%s%s%s", path, sep, l->names[i]) < 0) {
-            snprintf(err, errlen, "pipetrace: %s: out of memory", path);
-            return -1;
-        }
+        snprintf(file, len, "%s%s%s", path, sep, l->names[i]);
         int rc = pt_file_open(&d->files[d->count], file, why, sizeof why);
         free(file);
         if (rc == 0)
             d->count++;
-        else if (skip(d, l->names[i], why) < 0) {
-            snprintf(err, errlen, "pipetrace: %s: out of memory", path);
-            return -1;
-        }
+        else
+            skip(d, l->names[i], why);
     }
     if (d->count > 0)
         return 0;

@@ -22,7 +22,7 @@ struct pt_dir {
     struct pt_file *files; /* opened, in name order (pid, then image) */
     size_t count;
     struct pt_skipped *skipped; /* in name order */
-    size_t nskipped;
+    size_t nskipped, cap_skipped;
 };
 
 /* Opens every trace file in path.  A file that cannot be read costs only

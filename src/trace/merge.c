@@ -1,6 +1,7 @@
 /* k-way merge of trace files, each put in order through a bounded reorder
  * window, with a binary min-heap over the files. */
 #include "merge.h"
+#include "xalloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,15 +37,13 @@ static void window_pop(struct pt_merge_source *s) {
     s->window_len--;
 }
 
-/* Reads records into the window until it is full or the file is done.
- * -1 when out of memory. */
-static int window_fill(struct pt_merge_source *s) {
+/* Reads records into the window until it is full or the file is done. */
+static void window_fill(struct pt_merge_source *s) {
     struct pt_event ev;
-    if (s->window == NULL && (s->window = malloc(PT_MERGE_WINDOW * sizeof *s->window)) == NULL)
-        return -1;
+    if (s->window == NULL)
+        s->window = pt_xmalloc(PT_MERGE_WINDOW * sizeof *s->window);
     while (s->window_len < PT_MERGE_WINDOW && pt_file_next(&s->cursor, &ev))
         window_push(s, (struct pt_merge_slot){ev.rec->t_start, ev.offset});
-    return 0;
 }
 
 /* The record at a slot: the cursor already checked that it lies whole
@@ -122,16 +121,12 @@ static struct pt_merge_slot first_key(const struct pt_file *f) {
     return (struct pt_merge_slot){f->hdr->start_mono_ns, f->hdr->data_offset};
 }
 
-int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count) {
+void pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count) {
     memset(m, 0, sizeof *m);
     size_t n = count ? count : 1;
-    m->sources = calloc(n, sizeof *m->sources);
-    m->heap = calloc(n, sizeof *m->heap);
-    m->waiting = calloc(n, sizeof *m->waiting);
-    if (m->sources == NULL || m->heap == NULL || m->waiting == NULL) {
-        pt_merge_free(m);
-        return -1;
-    }
+    m->sources = pt_xcalloc(n, sizeof *m->sources);
+    m->heap = pt_xcalloc(n, sizeof *m->heap);
+    m->waiting = pt_xcalloc(n, sizeof *m->waiting);
     m->source_count = count;
     for (size_t i = 0; i < count; i++) {
         struct pt_merge_source *s = &m->sources[i];
@@ -144,27 +139,22 @@ int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count)
             (struct pt_merge_key){first.t_start, first.offset, s->pid, (uint32_t)i};
     }
     qsort(m->waiting, m->waiting_len, sizeof *m->waiting, key_compare);
-    return 0;
 }
 
 /* Files join the heap when the merge reaches their first record: a trace's
  * processes rarely all overlap in time, and the heap is only as deep as
  * the number of files that do. */
-static int admit_started(struct pt_merge *m) {
+static void admit_started(struct pt_merge *m) {
     while (m->waiting_next < m->waiting_len &&
            (m->heap_len == 0 || key_earlier(&m->waiting[m->waiting_next], &m->heap[0]))) {
         size_t i = m->waiting[m->waiting_next++].source;
         struct pt_merge_source *s = &m->sources[i];
-        if (window_fill(s) < 0) {
-            m->oom = 1;
-            return -1;
-        }
+        window_fill(s);
         if (s->window_len == 0) /* it could not be read again */
             continue;
         m->heap[m->heap_len] = key_of(m, i);
         sift_up(m, m->heap_len++);
     }
-    return 0;
 }
 
 /* A file the merge is done with gives its window back. */
@@ -192,7 +182,8 @@ static void release_source(struct pt_merge_source *s, uint64_t handed_out) {
 
 int pt_merge_next(struct pt_merge *m, struct pt_merged *out) {
     for (;;) {
-        if (admit_started(m) < 0 || m->heap_len == 0)
+        admit_started(m);
+        if (m->heap_len == 0)
             return 0;
         size_t i = m->heap[0].source;
         struct pt_merge_source *s = &m->sources[i];
@@ -200,13 +191,10 @@ int pt_merge_next(struct pt_merge *m, struct pt_merged *out) {
         out->file = s->cursor.file;
         out->file_index = i;
         window_pop(s);
-        if (readable && window_fill(s) < 0) {
-            m->oom = 1;
-            return 0;
-        }
-        if (readable)
+        if (readable) {
+            window_fill(s);
             release_source(s, out->ev.offset);
-        else /* gone since it was opened: the rest of it is lost */
+        } else /* gone since it was opened: the rest of it is lost */
             s->window_len = 0;
         /* The file stays at the root with its next record, or leaves the heap. */
         if (s->window_len == 0) {

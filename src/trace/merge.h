@@ -66,15 +66,13 @@ struct pt_merge {
     size_t heap_len;
     struct pt_merge_key *waiting; /* files not reached yet, by first key */
     size_t waiting_len, waiting_next;
-    int oom; /* the merge ended early: out of memory */
 };
 
-/* 0, or -1 when out of memory. */
-int pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count);
+void pt_merge_init(struct pt_merge *m, const struct pt_file *files, size_t count);
 
-/* The earliest pending record; 0 when every file is exhausted (or memory
- * ran out: then m->oom is set).  The record's pointers stay valid until the
- * next call at least (see pt_file_bytes). */
+/* The earliest pending record; 0 when every file is exhausted.  The
+ * record's pointers stay valid until the next call at least (see
+ * pt_file_bytes). */
 int pt_merge_next(struct pt_merge *m, struct pt_merged *out);
 
 void pt_merge_free(struct pt_merge *m);

@@ -85,11 +85,11 @@ static void dumps(FILE *out, const struct pt_dir *d) {
     }
     struct pt_merge merge;
     struct pt_merged m;
-    if (pt_merge_init(&merge, d->files, d->count) == 0)
-        while (pt_merge_next(&merge, &m)) {
-            dump_text_event(out, &m, 0);
-            dump_json_event(out, &m, 0);
-        }
+    pt_merge_init(&merge, d->files, d->count);
+    while (pt_merge_next(&merge, &m)) {
+        dump_text_event(out, &m, 0);
+        dump_json_event(out, &m, 0);
+    }
     pt_merge_free(&merge);
     export_chrome(out, d);
     export_jsonl(out, d);
