@@ -176,7 +176,7 @@ std::string EveryType() {
           WaitPayload<pt_wait_fd>(PT_WAIT_CALL_SELECT, PT_WAITF_UNREAD, 4, 0, {}));
     p.Add(Kind(At(k++, PT_EV_EPOLL_CREATE, -1, 9, EPOLL_CLOEXEC), PT_OBJ_EPOLL));
     p.Add(Kind(At(k++, PT_EV_EPOLL_CREATE, -1, 10, 0), PT_OBJ_EPOLL));
-    p.Add(Failed(At(k++, PT_EV_EPOLL_CREATE, -1, 0, 0x40), EINVAL));
+    p.Add(Failed(At(k++, PT_EV_EPOLL_CREATE, -1, 0, 0x1), EINVAL));
     p.Add(Kind(At(k++, PT_EV_EPOLL_CTL, 9, 0, 0), PT_OBJ_EPOLL),
           EpollCtlPayload(EPOLL_CTL_ADD, 3, EPOLLIN | EPOLLET, 3));
     p.Add(Kind(At(k++, PT_EV_EPOLL_CTL, 9, 0, 0), PT_OBJ_EPOLL),
@@ -299,7 +299,7 @@ const char kText[] =
 [600] 0.000077 select(4, ?, ?, ?, -2) = -1 EFAULT (Bad address)
 [600] 0.000078 epoll_create(EPOLL_CLOEXEC) = 9
 [600] 0.000079 epoll_create(0) = 10
-[600] 0.000080 epoll_create(0x40) = -1 EINVAL (Invalid argument)
+[600] 0.000080 epoll_create(0x1) = -1 EINVAL (Invalid argument)
 [600] 0.000081 epoll_ctl(9<anon_inode:[eventpoll]>, EPOLL_CTL_ADD, 3, {events=EPOLLIN|EPOLLET, data=0x3}) = 0
 [600] 0.000082 epoll_ctl(9<anon_inode:[eventpoll]>, EPOLL_CTL_DEL, 3, ?) = 0
 [600] 0.000083 epoll_ctl(9<anon_inode:[eventpoll]>, 99, 42, ?) = -1 EBADF (Bad file descriptor)
@@ -399,9 +399,9 @@ const char kJson[] =
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000075000,"t_start_ns":1000075000,"t_end_ns":null,"call":"select","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":18446744073709551615,"result":null,"errno":null,"state":"unfinished","nfds":4,"timeout_ms":-1,"set":[{"fd":3,"events":["POLLIN"],"revents":[]}],"count":1,"cut":false,"variant":"pselect"}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000076000,"t_start_ns":1000076000,"t_end_ns":1000076010,"call":"select","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","nfds":7,"timeout_ms":0,"set":[{"fd":3,"events":["POLLIN"],"revents":["POLLIN"]},{"fd":4,"events":["POLLOUT"],"revents":["POLLOUT"]},{"fd":6,"events":["POLLIN","POLLPRI"],"revents":[]}],"count":3,"cut":false,"variant":"select"}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000077000,"t_start_ns":1000077000,"t_end_ns":1000077010,"call":"select","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":18446744073709551614,"result":-14,"errno":"EFAULT","state":"done","nfds":4,"timeout_ms":-2,"set":null,"count":0,"cut":false,"variant":"select"}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000078000,"t_start_ns":1000078000,"t_end_ns":1000078010,"call":"epoll_create","fd":-1,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":524288,"result":9,"errno":null,"state":"done","flags":"EPOLL_CLOEXEC"}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000079000,"t_start_ns":1000079000,"t_end_ns":1000079010,"call":"epoll_create","fd":-1,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":10,"errno":null,"state":"done","flags":"0"}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000080000,"t_start_ns":1000080000,"t_end_ns":1000080010,"call":"epoll_create","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":64,"result":-22,"errno":"EINVAL","state":"done","flags":64}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000078000,"t_start_ns":1000078000,"t_end_ns":1000078010,"call":"epoll_create","fd":-1,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":524288,"result":9,"errno":null,"state":"done","flags":["O_CLOEXEC"]}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000079000,"t_start_ns":1000079000,"t_end_ns":1000079010,"call":"epoll_create","fd":-1,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":10,"errno":null,"state":"done","flags":[]}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000080000,"t_start_ns":1000080000,"t_end_ns":1000080010,"call":"epoll_create","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":1,"result":-22,"errno":"EINVAL","state":"done","flags":["0x1"]}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000081000,"t_start_ns":1000081000,"t_end_ns":1000081010,"call":"epoll_ctl","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","op":"EPOLL_CTL_ADD","target_fd":3,"event":{"events":["EPOLLIN","EPOLLET"],"data":3}}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000082000,"t_start_ns":1000082000,"t_end_ns":1000082010,"call":"epoll_ctl","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","op":"EPOLL_CTL_DEL","target_fd":3,"event":null}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000083000,"t_start_ns":1000083000,"t_end_ns":1000083010,"call":"epoll_ctl","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":-9,"errno":"EBADF","state":"done","op":99,"target_fd":42,"event":null}

@@ -93,7 +93,8 @@ INSTANTIATE_TEST_SUITE_P(Waits, BlockedWait,
                          ::testing::Values(BlockedCase{"poll", "poll", "poll"},
                                            BlockedCase{"ppoll", "poll", "ppoll"},
                                            BlockedCase{"select", "select", "select"},
-                                           BlockedCase{"pselect", "select", "pselect"}),
+                                           BlockedCase{"pselect", "select", "pselect"},
+                                           BlockedCase{"epoll", "epoll_wait", "epoll_wait"}),
                          [](const ::testing::TestParamInfo<BlockedCase> &i) {
                              return std::string(i.param.mode);
                          });
@@ -161,6 +162,73 @@ TEST(WaitEdges, SelectSameTracedAndNot) {
     auto refused = t.Select([](const Event &e) { return e.call == "select" && e.err == "EINVAL"; });
     ASSERT_EQ(refused.size(), 1u);
     EXPECT_EQ(refused[0]->raw["timeout_ms"].as_int(), -2);
+}
+
+TEST(WaitEdges, EpollSameTracedAndNot) {
+    ExpectSameTracedAndNot("epoll");
+    std::string dir = FreshDir("edges_epoll_trace");
+    RunResult traced = RunTraced({ProgPath("wait_edges"), "epoll"}, dir);
+    ASSERT_RAN_OK(traced);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    // The epoll fd is made, used and closed as an fd of its own kind.
+    auto creates =
+        t.Select([](const Event &e) { return e.call == "epoll_create" && e.has_result; });
+    ASSERT_EQ(creates.size(), 3u) << t.Head(60);
+    int epfd = (int)creates[0]->result;
+    EXPECT_EQ(creates[0]->kind, "epoll");
+    EXPECT_EQ(creates[0]->flags, std::vector<std::string>{"O_CLOEXEC"});
+    EXPECT_EQ(t.Count([&](const Event &e) {
+        return e.call == "close" && e.fd == epfd && e.kind == "epoll" && e.result == 0;
+    }),
+              1u);
+    // epoll_ctl: the event only once the kernel took it.
+    auto ctls = t.Select([](const Event &e) { return e.call == "epoll_ctl"; });
+    ASSERT_EQ(ctls.size(), 5u) << t.Head(60);
+    EXPECT_EQ(ctls[0]->err, "EFAULT");
+    EXPECT_TRUE(ctls[0]->raw["event"].is_null());
+    EXPECT_EQ(ctls[1]->raw["event"]["data"].as_int(), 7);
+    EXPECT_EQ(ctls[1]->raw["event"]["events"].dump(), R"(["EPOLLIN"])");
+    EXPECT_EQ(ctls[4]->raw["op"].as_string(), "EPOLL_CTL_DEL");
+    // epoll_wait: what it returned, in each variant.
+    auto waits = t.Select([](const Event &e) { return e.call == "epoll_wait"; });
+    ASSERT_EQ(waits.size(), 5u) << t.Head(60);
+    EXPECT_EQ(waits[0]->raw["events"].dump(), R"([{"data":7,"events":["EPOLLIN"]}])");
+    EXPECT_EQ(waits[1]->err, "EFAULT");
+    EXPECT_TRUE(waits[1]->raw["events"].is_null());
+    EXPECT_EQ(waits[3]->raw["variant"].as_string(), "epoll_pwait");
+    EXPECT_EQ(waits[4]->raw["variant"].as_string(), "epoll_pwait2");
+    EXPECT_EQ(waits[4]->raw["timeout_ms"].as_int(), 0);
+}
+
+// asyncio's event loop waits in epoll: a subprocess's output read through
+// it, traced as untraced, with the pipes added to the loop's epoll set.
+TEST(PythonWaits, AsyncioEpoll) {
+    const char *script =
+        "import asyncio\n"
+        "async def main():\n"
+        "    p = await asyncio.create_subprocess_exec('sh', '-c', 'echo out; echo err >&2',\n"
+        "        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)\n"
+        "    out, err = await p.communicate()\n"
+        "    print(p.returncode, out, err)\n"
+        "asyncio.run(main())\n";
+    RunResult plain = harness::Run({"python3", "-c", script});
+    ASSERT_RAN_OK(plain);
+    std::string dir = FreshDir("python_asyncio");
+    RunResult traced = RunTraced({"python3", "-c", script}, dir);
+    ASSERT_RAN_OK(traced);
+    EXPECT_EQ(traced.out, plain.out);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    EXPECT_GE(t.Count([](const Event &e) { return e.call == "epoll_create"; }), 1u);
+    EXPECT_GE(t.Count([](const Event &e) {
+        return e.call == "epoll_ctl" && e.raw["op"].as_string() == "EPOLL_CTL_ADD";
+    }),
+              3u);
+    EXPECT_GE(t.Count([](const Event &e) {
+        return e.call == "epoll_wait" && e.has_result && e.result > 0;
+    }),
+              1u);
 }
 
 // subprocess.run(capture_output=True) waits for its child's output in

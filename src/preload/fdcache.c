@@ -210,6 +210,7 @@ int pt_fdcache_is_traced_kind(uint8_t kind) {
     case PT_OBJ_PIPE:
     case PT_OBJ_FIFO:
     case PT_OBJ_SOCKET:
+    case PT_OBJ_EPOLL:   /* its close ends the set the viewer follows */
     case PT_OBJ_UNKNOWN: /* a call on a closed fd is worth seeing */
         return 1;
     default:

@@ -380,3 +380,159 @@ PT_EXPORT int pselect(int nfds, fd_set *in, fd_set *out, fd_set *except, const s
         return PT_PASS(&c, real(nfds, in, out, except, ts, mask));
     return select_leave(&c, &s, PT_CALL(&c, real(nfds, in, out, except, ts, mask)));
 }
+
+/* --- epoll ------------------------------------------------------------------- */
+
+/* An epoll fd is traced like a pipe end, so that its dup and close are
+ * recorded and the viewer knows which fd the epoll set belongs to. */
+static void learn_epoll_fd(int fd, int flags) {
+    struct pt_fdinfo info = {
+        0, 0, PT_OBJ_EPOLL,
+        (uint8_t)(PT_FDF_KNOWN | ((flags & EPOLL_CLOEXEC) ? PT_FDF_CLOEXEC : 0))};
+    pt_fdcache_learn(fd, &info);
+}
+
+static int traced_epoll_create(int (*real_create1)(int), int (*real_create)(int), int arg,
+                               const void *caller) {
+    struct pt_call c;
+    pt_enter(&c);
+    int flags = real_create1 ? arg : 0;
+    c.rec = pt_begin(PT_EV_EPOLL_CREATE, -1, NULL, (uint64_t)(unsigned)flags, 0);
+    int fd = PT_CALL(&c, real_create1 ? real_create1(arg) : real_create(arg));
+    if (fd >= 0) {
+        learn_epoll_fd(fd, flags);
+        if (c.rec)
+            c.rec->obj_kind = PT_OBJ_EPOLL;
+    }
+    pt_end(c.rec, pt_outcome(&c, fd));
+    if (fd >= 0)
+        pt_note_callsite(c.rec, caller);
+    return PT_LEAVE(&c, fd);
+}
+
+PT_EXPORT int epoll_create(int size) {
+    __auto_type real = PT_REAL(epoll_create);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_epoll_create, size);
+    return traced_epoll_create(NULL, real, size, __builtin_return_address(0));
+}
+
+PT_EXPORT int epoll_create1(int flags) {
+    __auto_type real = PT_REAL(epoll_create1);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_epoll_create1, flags);
+    return traced_epoll_create(real, NULL, flags, __builtin_return_address(0));
+}
+
+static struct pt_epoll_ctl_payload *ctl_payload(struct pt_record *rec) {
+    return (struct pt_epoll_ctl_payload *)(void *)(rec + 1);
+}
+
+/* The op and fd are in the record before the call; the event the program
+ * passed is read only after the kernel accepted it (it copied it then). */
+PT_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
+    __auto_type real = PT_REAL(epoll_ctl);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_epoll_ctl, epfd, op, fd, event);
+    struct pt_call c;
+    pt_enter(&c);
+    if (!pt_recording_on())
+        return PT_PASS(&c, real(epfd, op, fd, event));
+    pt_fdcache_lookup(epfd, &c.fd);
+    struct pt_record *rec =
+        pt_begin_unpublished(PT_EV_EPOLL_CTL, epfd, &c.fd, 0, sizeof(struct pt_epoll_ctl_payload));
+    if (rec) {
+        *ctl_payload(rec) = (struct pt_epoll_ctl_payload){op, fd, 0, PT_EPOLLF_NO_EVENT, 0};
+        rec->data_len = sizeof(struct pt_epoll_ctl_payload);
+        pt_publish_begun(rec);
+    }
+    c.rec = rec;
+    int r = PT_CALL(&c, real(epfd, op, fd, event));
+    if (rec && r == 0 && op != EPOLL_CTL_DEL && event) {
+        ctl_payload(rec)->events = event->events;
+        ctl_payload(rec)->data = event->data.u64;
+        ctl_payload(rec)->flags = 0;
+    }
+    pt_end(c.rec, pt_outcome(&c, r));
+    return PT_LEAVE(&c, r);
+}
+
+/* 1 when the epoll_wait is recorded: begun with room for the events it
+ * may return. */
+static int epoll_wait_enter(struct pt_call *c, uint8_t call, int epfd, int maxevents,
+                            const struct wait_timeout *t, int masked) {
+    pt_enter(c);
+    if (!pt_recording_on())
+        return 0;
+    struct pt_memo memo = {{0}, 0, 0};
+    pt_fdcache_lookup(epfd, &c->fd);
+    uint32_t room = stored_of(maxevents > 0 ? (uint64_t)maxevents : 0);
+    struct pt_record *rec = wait_reserve(PT_EV_EPOLL_WAIT, epfd, &c->fd, timeout_ms(t, &memo), room,
+                                         sizeof(struct pt_wait_epoll_event));
+    if (!rec)
+        return 0;
+    wait_header_fill(rec, maxevents, 0, 0, call, masked ? PT_WAITF_SIGMASK : 0);
+    wait_publish(c, rec, sizeof(struct pt_wait_epoll_event));
+    return 1;
+}
+
+/* Completes the record with the events the kernel returned (it wrote them
+ * into the program's array: they can be read) and gives back the room
+ * they did not need. */
+static int epoll_wait_leave(struct pt_call *c, const struct epoll_event *events, int r) {
+    struct pt_record *rec = c->rec;
+    if (rec && r > 0) {
+        struct pt_wait_payload *h = wait_header(rec);
+        uint32_t room = (rec->size - PT_RECORD_SIZE - (uint32_t)sizeof *h) /
+                        (uint32_t)sizeof(struct pt_wait_epoll_event);
+        uint32_t stored = (uint32_t)r < room ? (uint32_t)r : room;
+        struct pt_wait_epoll_event *out = (struct pt_wait_epoll_event *)(void *)(h + 1);
+        for (uint32_t i = 0; i < stored; i++)
+            out[i] = (struct pt_wait_epoll_event){events[i].events, 0, events[i].data.u64};
+        h->count = (uint32_t)r;
+        h->stored = (uint16_t)stored;
+        __atomic_store_n(&rec->data_len, (uint32_t)(sizeof *h + stored * sizeof *out),
+                         __ATOMIC_RELEASE);
+    }
+    pt_end_captured(rec, pt_outcome(c, r));
+    return PT_LEAVE(c, r);
+}
+
+PT_EXPORT int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout) {
+    __auto_type real = PT_REAL(epoll_wait);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_epoll_wait, epfd, events, maxevents, timeout);
+    struct pt_call c;
+    struct wait_timeout t = {TIMEOUT_INT, timeout, NULL};
+    if (!epoll_wait_enter(&c, PT_WAIT_CALL_EPOLL_WAIT, epfd, maxevents, &t, 0))
+        return PT_PASS(&c, real(epfd, events, maxevents, timeout));
+    return epoll_wait_leave(&c, events, PT_CALL(&c, real(epfd, events, maxevents, timeout)));
+}
+
+PT_EXPORT int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout,
+                          const sigset_t *mask) {
+    __auto_type real = PT_REAL(epoll_pwait);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_epoll_pwait, epfd, events, maxevents, timeout, mask,
+                            KERNEL_SIGSET_SIZE);
+    struct pt_call c;
+    struct wait_timeout t = {TIMEOUT_INT, timeout, NULL};
+    if (!epoll_wait_enter(&c, PT_WAIT_CALL_EPOLL_PWAIT, epfd, maxevents, &t, mask != NULL))
+        return PT_PASS(&c, real(epfd, events, maxevents, timeout, mask));
+    return epoll_wait_leave(&c, events, PT_CALL(&c, real(epfd, events, maxevents, timeout, mask)));
+}
+
+/* glibc before 2.35 has no epoll_pwait2: then the system call, which a
+ * kernel before 5.11 refuses with ENOSYS, as glibc would. */
+PT_EXPORT int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents,
+                           const struct timespec *timeout, const sigset_t *mask) {
+    __auto_type real = PT_REAL(epoll_pwait2);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_epoll_pwait2, epfd, events, maxevents, timeout, mask,
+                            KERNEL_SIGSET_SIZE);
+    struct pt_call c;
+    struct wait_timeout t = {TIMEOUT_TIMESPEC, 0, timeout};
+    if (!epoll_wait_enter(&c, PT_WAIT_CALL_EPOLL_PWAIT2, epfd, maxevents, &t, mask != NULL))
+        return PT_PASS(&c, real(epfd, events, maxevents, timeout, mask));
+    return epoll_wait_leave(&c, events, PT_CALL(&c, real(epfd, events, maxevents, timeout, mask)));
+}

@@ -114,15 +114,17 @@ void pt_args_select(const struct pt_event *ev, struct pt_fields *out) {
     wait_ready(out, r, PT_WAITSET_SELECT_READY, entries, n, head.count);
 }
 
-/* epoll_create(flags) = epfd */
+/* epoll_create(EPOLL_CLOEXEC) = epfd.  The JSON names the flags as every
+ * call that makes fds does (EPOLL_CLOEXEC is O_CLOEXEC). */
 void pt_args_epoll_create(const struct pt_event *ev, struct pt_fields *out) {
     uint64_t flags = ev->rec->arg;
     if (flags == 0)
-        pt_field_name(out, "flags", PT_SHOW_BOTH, "0");
+        pt_field_name(out, "flags", PT_SHOW_TEXT, "0");
     else if (flags == EPOLL_CLOEXEC)
-        pt_field_name(out, "flags", PT_SHOW_BOTH, "EPOLL_CLOEXEC");
+        pt_field_name(out, "flags", PT_SHOW_TEXT, "EPOLL_CLOEXEC");
     else
-        pt_field_hex(out, "flags", PT_SHOW_BOTH, flags);
+        pt_field_hex(out, "flags", PT_SHOW_TEXT, flags);
+    pt_field_open_flags(out, "flags", PT_SHOW_JSON, flags, 0);
 }
 
 /* epoll_ctl(epfd, EPOLL_CTL_ADD, fd, {events=EPOLLIN, data=0x3}) */
