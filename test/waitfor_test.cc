@@ -412,6 +412,43 @@ TEST(WaitFor, CaptureOutputOfAQuietBackgroundJobIsSilent) {
     ExpectNoHang(h.dir());
 }
 
+// The same in C with select(): the writer is done and gone, the helper
+// forked after it keeps the write end; the helper is named, with its fd.
+TEST(WaitFor, SelectSiblingIsTheHolderNotTheWriter) {
+    Hang h({Corpus("c_select_sibling"), "bug"}, "select_sibling");
+    std::map<std::string, int> who;
+    ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
+        who = h.Announced();
+        return who.count("helper") && who.count("writer") && t.Count([&](const harness::Event &e) {
+            return e.pid == who["writer"] && e.call == "exit";
+        }) > 0 &&
+               BlockedIn(t, "select").count(who["parent"]);
+    }));
+    Output live = analysis_cli::Viewer("check", h.dir());
+    h.Kill();
+    harness::Trace t = harness::LoadTrace(h.dir());
+    auto made = t.Select([&](const harness::Event &e) {
+        return e.pid == who["parent"] && (e.call == "pipe" || e.call == "pipe2");
+    });
+    ASSERT_FALSE(made.empty());
+    auto found = ProblemsOfKind(live.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << live.json.dump();
+    const json::Value &p = found[0];
+    EXPECT_EQ(who["parent"], p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasPid(p, who["helper"])) << p.dump();
+    EXPECT_FALSE(HasPid(p, who["writer"])) << p.dump();
+    EXPECT_EQ(made[0]->ino, ObjectIno(p));
+    EXPECT_TRUE(HasFd(p, made[0]->fds.at(1))) << p.dump();
+    const std::string &msg = p["message"].as_string();
+    EXPECT_NE(std::string::npos, msg.find("is still blocked in select() on fd")) << msg;
+}
+
+TEST(WaitFor, SelectSiblingThatClosedIsSilent) {
+    Hang h({Corpus("c_select_sibling"), "fixed"}, "select_sibling_fixed");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
 // A poll() loop waits for EOF that a forked helper sibling keeps from
 // coming; the writer, done and gone, is not named.
 TEST(WaitFor, PollSiblingIsTheHolderNotTheWriter) {
