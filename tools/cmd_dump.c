@@ -129,7 +129,7 @@ static int pass(const struct pt_dir *d, struct dump_select *s, FILE *out, int js
         if (dump_select_event(s, &m) && out != NULL)
             (json ? dump_json_event : dump_text_event)(out, &m, t0);
     pt_merge_free(&merge);
-    return s->oom ? -1 : 0;
+    return 0;
 }
 
 static int print_trace(const struct pt_dir *d, const struct dump_options *o) {

@@ -67,7 +67,6 @@ struct dump_select {
     const struct pt_dir *dir;
     struct dump_image_state *images; /* one per file */
     int json;                        /* keep bookkeeping */
-    int oom;
 };
 
 /* 0, or -1 when out of memory. */

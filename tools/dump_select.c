@@ -17,6 +17,7 @@
 #include "trace/events.h"
 #include "trace/objkey.h"
 #include "trace/payload.h"
+#include "trace/xalloc.h"
 
 #define BIT(type) ((uint64_t)1 << (type))
 #define ACC_MASK (PT_FDF_RDONLY | PT_FDF_WRONLY)
@@ -61,20 +62,12 @@ static struct fd_obj *fd_find(struct fd_table *t, int32_t fd) {
 
 static void fd_put(struct dump_select *s, struct fd_table *t, int32_t fd, unsigned kind,
                    unsigned acc, struct pt_objkey obj) {
+    (void)s; /* kept for its callers' one shape */
     if (fd < 0 || kind == PT_OBJ_UNKNOWN)
         return;
     struct fd_obj *e = fd_find(t, fd);
     if (e == NULL) {
-        if (t->len == t->cap) {
-            size_t cap = t->cap ? t->cap * 2 : 8;
-            struct fd_obj *v = realloc(t->v, cap * sizeof *v);
-            if (v == NULL) {
-                s->oom = 1;
-                return;
-            }
-            t->v = v;
-            t->cap = cap;
-        }
+        PT_GROW(t->v, t->len + 1, t->cap);
         e = &t->v[t->len++];
     }
     *e = (struct fd_obj){.fd = fd, .kind = (uint8_t)kind, .acc = (uint8_t)acc, .obj = obj};
@@ -356,9 +349,7 @@ int dump_select_image(const struct dump_select *s, size_t i) {
 int dump_select_init(struct dump_select *s, const struct dump_filter *f, const struct pt_dir *d,
                      int json) {
     *s = (struct dump_select){.filter = f, .dir = d, .json = json};
-    s->images = calloc(d->count ? d->count : 1, sizeof *s->images);
-    if (s->images == NULL)
-        return -1;
+    s->images = pt_xcalloc(d->count, sizeof *s->images);
     for (size_t i = 0; i < d->count; i++) {
         s->images[i].selected = exe_selected(f, &d->files[i]);
         s->images[i].listed = pid_listed(f, d->files[i].hdr->pid);

@@ -8,6 +8,7 @@
 #include "analysis/flows_label.h"
 #include "escape.h"
 #include "export_chrome.h"
+#include "trace/xalloc.h"
 
 static void metadata(struct chrome *c, const char *what, int32_t pid, int32_t tid,
                      const char *name) {
@@ -46,16 +47,7 @@ static int seen(struct chrome *c, int32_t pid, int32_t tid) {
     for (size_t i = 0; i < c->thread_count; i++)
         if (c->threads[i].pid == pid && c->threads[i].tid == tid)
             return 1;
-    if (c->thread_count == c->thread_cap) {
-        size_t cap = c->thread_cap ? 2 * c->thread_cap : 16;
-        struct chrome_thread *t = realloc(c->threads, cap * sizeof *t);
-        if (t == NULL) {
-            c->oom = 1;
-            return 1;
-        }
-        c->threads = t;
-        c->thread_cap = cap;
-    }
+    PT_GROW(c->threads, c->thread_count + 1, c->thread_cap);
     c->threads[c->thread_count++] = (struct chrome_thread){pid, tid};
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "analysis/leaks.h"
 #include "analysis/model.h"
 #include "analysis/problems.h"
+#include "trace/xalloc.h"
 
 /* A blocked-read problem names the reader first, then every holder of the
  * write end (src/analysis/check_end.c). */
@@ -20,10 +21,7 @@ static int add_holds(struct graph_marks *m, const struct graph *g, const struct 
         size_t holder = graph_node_of(g, p->pids[i]);
         if (holder == GRAPH_OUTSIDE)
             continue;
-        struct graph_hold *grown = realloc(m->holds, (m->nholds + 1) * sizeof *grown);
-        if (grown == NULL)
-            return -1;
-        m->holds = grown;
+        PT_GROW(m->holds, m->nholds + 1, m->cap_holds);
         m->holds[m->nholds++] = (struct graph_hold){holder, reader, p->object_kind, p->object};
     }
     return 0;
@@ -55,7 +53,7 @@ static enum graph_end graph_end_of(enum pt_end_kind end) {
 
 static void set_untraced(struct graph_node *n, const char *path, unsigned reason) {
     free(n->untraced_path);
-    n->untraced_path = path != NULL ? strdup(path) : NULL;
+    n->untraced_path = path != NULL ? pt_xstrdup(path) : NULL;
     n->untraced_reason = reason;
 }
 
@@ -70,8 +68,8 @@ static int take_process(struct graph_node *n, const struct pt_process *p) {
     char label[128];
     flows_short_strings(p->argv, p->argc, p->exe, 40, label, sizeof label);
     free(n->last_program);
-    n->last_program = strdup(label);
-    return n->last_program != NULL ? 0 : -1;
+    n->last_program = pt_xstrdup(label);
+    return 0;
 }
 
 /* A process that left no trace file at all: its parent's untraced record

@@ -29,7 +29,7 @@ struct graph_leak {
 
 struct graph_marks {
     struct graph_hold *holds;
-    size_t nholds;
+    size_t nholds, cap_holds;
     struct graph_leak *leaks;
     size_t nleaks;
     struct pt_coverage coverage; /* what the trace could not see */

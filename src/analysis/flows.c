@@ -7,6 +7,7 @@
 
 #include "flows_internal.h"
 #include "trace/events.h"
+#include "trace/xalloc.h"
 
 int flows_is_pipe_io(const struct pt_record *r, int *is_write) {
     if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
@@ -39,10 +40,7 @@ void flows_free(struct flows *fl) {
 }
 
 static struct flows_pipe *pipe_of(struct flows *fl, const struct pt_record *r) {
-    struct flows_pipe *p = flows_pipe_get(fl, pt_objkey_of(r), r->obj_kind);
-    if (p == NULL)
-        fl->oom = 1;
-    return p;
+    return flows_pipe_get(fl, pt_objkey_of(r), r->obj_kind);
 }
 
 /* Several processes (or threads) whose calls overlap in time: the order
@@ -126,11 +124,9 @@ static int release(struct flows *fl, uint64_t now) {
  * the end decides (flows_infer.c). */
 static int keep_begun(struct flows_pipe *p, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
-    struct flows_begun *v = realloc(p->begun, (p->nbegun + 1) * sizeof *v);
-    if (v == NULL)
-        return -1;
-    p->begun = v;
-    v[p->nbegun++] = (struct flows_begun){m->file_index, m->ev.offset, r->t_start, r->arg, r->tid};
+    PT_GROW(p->begun, p->nbegun + 1, p->cap_begun);
+    p->begun[p->nbegun++] =
+        (struct flows_begun){m->file_index, m->ev.offset, r->t_start, r->arg, r->tid};
     return 0;
 }
 

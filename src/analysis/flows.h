@@ -91,7 +91,7 @@ struct flows_pipe {
      * finished writes gave; in write_calls and bytes_written. */
     uint64_t inferred_writes, inferred_bytes;
     struct flows_begun *begun; /* writes that had not returned */
-    size_t nbegun;
+    size_t nbegun, cap_begun;
     uint64_t last_read_end; /* t_end of the last read that got bytes */
     uint64_t settled;       /* stream offset below which all is matched */
     struct flows_pair *pairs;

@@ -6,6 +6,7 @@
 
 #include "analysis/flows.h"
 #include "trace/events.h"
+#include "trace/xalloc.h"
 
 size_t graph_node_of(const struct graph *g, int32_t pid) {
     for (size_t i = 0; i < g->node_count; i++)
@@ -18,14 +19,7 @@ static struct graph_node *add_node(struct graph *g, int32_t pid, int32_t ppid) {
     size_t i = graph_node_of(g, pid);
     if (i != GRAPH_OUTSIDE)
         return &g->nodes[i];
-    if (g->node_count == g->node_cap) {
-        size_t cap = g->node_cap ? 2 * g->node_cap : 16;
-        struct graph_node *n = realloc(g->nodes, cap * sizeof *n);
-        if (n == NULL)
-            return NULL;
-        g->nodes = n;
-        g->node_cap = cap;
-    }
+    PT_GROW(g->nodes, g->node_count + 1, g->node_cap);
     struct graph_node *n = &g->nodes[g->node_count++];
     *n = (struct graph_node){
         .pid = pid, .ppid = ppid, .first_file = SIZE_MAX, .last_file = SIZE_MAX};
@@ -56,7 +50,9 @@ static int note_untraced(struct graph *g, const struct pt_file *f, const struct 
         return -1;
     size_t len = strnlen((const char *)ev->payload, r->data_len);
     free(n->untraced_path);
-    n->untraced_path = strndup((const char *)ev->payload, len);
+    n->untraced_path = pt_xreallocarray(NULL, len + 1, 1);
+    memcpy(n->untraced_path, ev->payload, len);
+    n->untraced_path[len] = '\0';
     n->untraced_reason = (unsigned)r->arg;
     return n->untraced_path != NULL ? 0 : -1;
 }
@@ -89,14 +85,7 @@ static int add_edge(struct graph *g, size_t from, size_t to, const struct flows_
             return 0;
         }
     }
-    if (g->edge_count == g->edge_cap) {
-        size_t cap = g->edge_cap ? 2 * g->edge_cap : 16;
-        struct graph_edge *e = realloc(g->edges, cap * sizeof *e);
-        if (e == NULL)
-            return -1;
-        g->edges = e;
-        g->edge_cap = cap;
-    }
+    PT_GROW(g->edges, g->edge_count + 1, g->edge_cap);
     g->edges[g->edge_count++] =
         (struct graph_edge){.from = from, .to = to, .obj = p->obj, .kind = p->kind, .bytes = bytes};
     return 0;

@@ -14,18 +14,12 @@
 #include "flows_internal.h"
 #include "trace/events.h"
 #include "trace/payload.h"
+#include "trace/xalloc.h"
 
 static int add_made(struct flows *fl, struct pt_objkey obj) {
     if (obj.ino == 0)
         return 0;
-    if (fl->nmade == fl->made_cap) {
-        size_t cap = fl->made_cap ? 2 * fl->made_cap : 16;
-        struct pt_objkey *v = realloc(fl->made, cap * sizeof *v);
-        if (v == NULL)
-            return -1;
-        fl->made = v;
-        fl->made_cap = cap;
-    }
+    PT_GROW(fl->made, fl->nmade + 1, fl->made_cap);
     fl->made[fl->nmade++] = obj;
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "flows_internal.h"
+#include "trace/xalloc.h"
 
 static size_t call_file(const struct flows_call *c) {
     return c != NULL ? c->file : FLOWS_NO_FILE;
@@ -13,14 +14,7 @@ static struct flows_pair *find_pair(struct flows_pipe *p, size_t writer, size_t 
     for (size_t i = 0; i < p->pair_count; i++)
         if (p->pairs[i].writer == writer && p->pairs[i].reader == reader)
             return &p->pairs[i];
-    if (p->pair_count == p->pair_cap) {
-        size_t cap = p->pair_cap ? 2 * p->pair_cap : 4;
-        struct flows_pair *pairs = realloc(p->pairs, cap * sizeof *pairs);
-        if (pairs == NULL)
-            return NULL;
-        p->pairs = pairs;
-        p->pair_cap = cap;
-    }
+    PT_GROW(p->pairs, p->pair_count + 1, p->pair_cap);
     struct flows_pair *pair = &p->pairs[p->pair_count++];
     memset(pair, 0, sizeof *pair);
     pair->writer = writer;

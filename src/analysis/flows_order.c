@@ -1,5 +1,6 @@
 /* A binary min-heap of in-flight calls keyed by completion time. */
 #include "flows_order.h"
+#include "trace/xalloc.h"
 
 #include <stdlib.h>
 
@@ -50,14 +51,7 @@ void flows_order_free(struct flows_order *o) {
 }
 
 int flows_order_push(struct flows_order *o, const struct pt_merged *m, int is_write) {
-    if (o->len == o->cap) {
-        size_t cap = o->cap ? 2 * o->cap : 64;
-        struct flows_held *h = realloc(o->heap, cap * sizeof *h);
-        if (h == NULL)
-            return -1;
-        o->heap = h;
-        o->cap = cap;
-    }
+    PT_GROW(o->heap, o->len + 1, o->cap);
     o->heap[o->len] = (struct flows_held){m->ev.rec->t_end, m->ev.rec->t_start, m->ev.offset,
                                           (uint32_t)m->file_index, is_write};
     sift_up(o, o->len++);

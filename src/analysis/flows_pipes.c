@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "flows_internal.h"
+#include "trace/xalloc.h"
 
 static size_t *slot(size_t *table, size_t cap, struct flows_pipe **pipes, struct pt_objkey obj) {
     for (size_t i = (size_t)(pt_objkey_hash(obj) >> 17) & (cap - 1);; i = (i + 1) & (cap - 1)) {
@@ -11,31 +12,19 @@ static size_t *slot(size_t *table, size_t cap, struct flows_pipe **pipes, struct
     }
 }
 
-static int grow_table(struct flows *fl) {
+static void grow_table(struct flows *fl) {
     size_t cap = fl->table_cap ? 2 * fl->table_cap : 64;
-    size_t *table = calloc(cap, sizeof *table);
-    if (table == NULL)
-        return -1;
+    size_t *table = pt_xcalloc(cap, sizeof *table);
     for (size_t i = 0; i < fl->pipe_count; i++)
         *slot(table, cap, fl->pipes, fl->pipes[i]->obj) = i + 1;
     free(fl->table);
     fl->table = table;
     fl->table_cap = cap;
-    return 0;
 }
 
 static struct flows_pipe *new_pipe(struct flows *fl, struct pt_objkey obj, uint8_t kind) {
-    if (fl->pipe_count == fl->pipe_cap) {
-        size_t cap = fl->pipe_cap ? 2 * fl->pipe_cap : 16;
-        struct flows_pipe **pipes = realloc(fl->pipes, cap * sizeof *pipes);
-        if (pipes == NULL)
-            return NULL;
-        fl->pipes = pipes;
-        fl->pipe_cap = cap;
-    }
-    struct flows_pipe *p = calloc(1, sizeof *p);
-    if (p == NULL)
-        return NULL;
+    PT_GROW(fl->pipes, fl->pipe_count + 1, fl->pipe_cap);
+    struct flows_pipe *p = pt_xcalloc(1, sizeof *p);
     p->obj = obj;
     p->kind = kind;
     p->first_mismatch = UINT64_MAX;
@@ -44,14 +33,13 @@ static struct flows_pipe *new_pipe(struct flows *fl, struct pt_objkey obj, uint8
 }
 
 struct flows_pipe *flows_pipe_get(struct flows *fl, struct pt_objkey obj, uint8_t kind) {
-    if (2 * (fl->pipe_count + 1) > fl->table_cap && grow_table(fl) < 0)
-        return NULL;
+    if (2 * (fl->pipe_count + 1) > fl->table_cap)
+        grow_table(fl);
     size_t *s = slot(fl->table, fl->table_cap, fl->pipes, obj);
     if (*s != 0)
         return fl->pipes[*s - 1];
     struct flows_pipe *p = new_pipe(fl, obj, kind);
-    if (p != NULL)
-        *s = fl->pipe_count;
+    *s = fl->pipe_count;
     return p;
 }
 

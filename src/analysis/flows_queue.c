@@ -1,5 +1,6 @@
 /* A growable ring buffer of calls. */
 #include "flows_queue.h"
+#include "trace/xalloc.h"
 
 #include <stdlib.h>
 
@@ -8,23 +9,21 @@ void flows_queue_free(struct flows_queue *q) {
     *q = (struct flows_queue){0};
 }
 
-static int grow(struct flows_queue *q) {
-    size_t cap = q->cap ? 2 * q->cap : 16;
-    struct flows_call *items = malloc(cap * sizeof *items);
-    if (items == NULL)
-        return -1;
+/* A ring buffer: grown by copying its items in order from the head. */
+static void grow(struct flows_queue *q) {
+    size_t cap = pt_grow_cap(q->cap, q->len + 1);
+    struct flows_call *items = pt_xreallocarray(NULL, cap, sizeof *items);
     for (size_t i = 0; i < q->len; i++)
         items[i] = q->items[(q->head + i) % q->cap];
     free(q->items);
     q->items = items;
     q->cap = cap;
     q->head = 0;
-    return 0;
 }
 
 int flows_queue_push(struct flows_queue *q, const struct flows_call *c) {
-    if (q->len == q->cap && grow(q) < 0)
-        return -1;
+    if (q->len == q->cap)
+        grow(q);
     q->items[(q->head + q->len) % q->cap] = *c;
     q->len++;
     return 0;
