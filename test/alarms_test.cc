@@ -24,7 +24,7 @@ std::string CorpusDir() {
 struct Traced {
     std::string dir;
     harness::RunResult run;
-    json::Value check, summary;
+    json::Value check, summary, leaks;
     int check_exit = -1;
     std::string check_text; // for failure messages
 
@@ -93,6 +93,7 @@ Traced Trace(const std::string &tag, const std::vector<std::string> &argv, int k
     t.check_exit = c.exited ? c.exit_code : -1;
     t.check = json::parse(c.out);
     t.summary = json::parse(harness::Run({harness::CliPath(), "summary", "--json", t.dir}).out);
+    t.leaks = json::parse(harness::Run({harness::CliPath(), "leaks", "--json", t.dir}).out);
     t.check_text = harness::Run({harness::CliPath(), "check", t.dir}).out;
     return t;
 }
@@ -334,16 +335,17 @@ TEST(EagainSpin, XzWithTwoThreadsIsSilent) {
 
 // --- interleaved-write: at the same time, not one after the other -----------------
 
+// bug_interleave reads only once both writers are blocked in write(), so
+// their writes overlap in every run (c_interleave's may not).
 TEST(InterleavedWrite, TwoWritersAtOnceAreNamed) {
-    std::string prog = harness::ProgPath("corpus/c_interleave");
-    Traced t = Trace("interleave", {prog, "bug"});
+    Traced t = Trace("interleave", {harness::ProgPath("bug_interleave")});
     auto found = ProblemsOfKind(t.check, "interleaved-write");
     ASSERT_EQ(1u, found.size()) << t.check_text;
     const json::Value &p = found[0];
     EXPECT_EQ("error", p["severity"].as_string());
     int parent = PipeCreator(t);
     EXPECT_EQ(t.LastPipeMadeBy(parent), p["object"]["inode"].as_int()) << p.dump();
-    // Both workers, the children of the collector that made the pipe.
+    // Both writers, the children of the reader that made the pipe.
     ASSERT_EQ(2u, p["pids"].size()) << p.dump();
     for (const json::Value &pid : p["pids"].as_array()) {
         EXPECT_NE(parent, pid.as_int()) << p.dump();
@@ -362,6 +364,79 @@ TEST(InterleavedWrite, WritersOneAfterTheOtherAreSilent) {
     EXPECT_EQ("200000\n", t.run.out);
     ExpectSilent(t);
     EXPECT_TRUE(ProblemsOfKind(t.check, "interleaved-write").empty()) << t.check_text;
+}
+
+// --- leaks: /dev/fd/N is a use; an fd handed over on purpose is passed -------------
+
+// The entries of leaks --json's list `list` for pid.
+std::vector<json::Value> LeaksOf(const Traced &t, const std::string &list, int pid) {
+    std::vector<json::Value> out;
+    for (const json::Value &l : t.leaks[list].as_array())
+        if (l["pid"].as_int() == pid)
+            out.push_back(l);
+    return out;
+}
+
+TEST(Leaks, AProcessSubstitutionReadThroughDevFdIsUsed) {
+    Traced t = Trace("paste", {"bash", "-c", "paste <(seq 3) <(seq 4 6)"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    EXPECT_EQ("1\t4\n2\t5\n3\t6\n", t.run.out);
+    int paste = t.Pid("paste");
+    EXPECT_TRUE(LeaksOf(t, "leaks", paste).empty()) << t.leaks.dump();
+    for (const json::Value &p : ProblemsOfKind(t.check, "leaked-fd"))
+        EXPECT_NE(paste, p["pids"][0].as_int()) << p.dump();
+    ExpectSilent(t);
+}
+
+const char kHandOver[] = "import fcntl, os, subprocess, sys\n"
+                         "r, w = os.pipe()\n"
+                         "if sys.argv[1] == 'pass_fds':\n"
+                         "    subprocess.run(['sleep', '0'], pass_fds=(w,))\n"
+                         "else:\n"
+                         "    d = fcntl.fcntl(w, fcntl.F_DUPFD, 20)\n"
+                         "    if sys.argv[1] == 'cleared':\n"
+                         "        fcntl.fcntl(d, fcntl.F_SETFD, 0)\n"
+                         "    subprocess.run(['sleep', '0'], close_fds=False)\n";
+
+// pass_fds clears FD_CLOEXEC (ioctl FIONCLEX, not seen) of a pipe made with
+// O_CLOEXEC: handed over on purpose, not leaked, and never "create it with
+// O_CLOEXEC".
+TEST(Leaks, AnFdGivenWithPassFdsIsPassedNotLeaked) {
+    Traced t = Trace("pass_fds", {"python3", "-c", kHandOver, "pass_fds"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    int sleep = t.Pid("sleep");
+    EXPECT_TRUE(LeaksOf(t, "leaks", sleep).empty()) << t.leaks.dump();
+    ASSERT_EQ(1u, LeaksOf(t, "passed", sleep).size()) << t.leaks.dump();
+    EXPECT_TRUE(ProblemsOfKind(t.check, "leaked-fd").empty()) << t.check_text;
+    ExpectSilent(t);
+}
+
+// FD_CLOEXEC cleared with fcntl(F_SETFD, 0), as make does for its jobserver.
+TEST(Leaks, AnFdWhoseCloexecWasClearedIsPassed) {
+    Traced t = Trace("cleared", {"python3", "-c", kHandOver, "cleared"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    int sleep = t.Pid("sleep");
+    EXPECT_TRUE(LeaksOf(t, "leaks", sleep).empty()) << t.leaks.dump();
+    auto passed = LeaksOf(t, "passed", sleep);
+    ASSERT_EQ(1u, passed.size()) << t.leaks.dump();
+    EXPECT_EQ(20, passed[0]["fd"].as_int());
+    EXPECT_TRUE(ProblemsOfKind(t.check, "leaked-fd").empty()) << t.check_text;
+}
+
+// The same copy without the clear is a leak; the fix is about the dup that
+// dropped O_CLOEXEC, not "create it with O_CLOEXEC": it was.
+TEST(Leaks, ACopyThatDroppedCloexecIsALeakWithTheRightFix) {
+    Traced t = Trace("dup_leak", {"python3", "-c", kHandOver, "leaked"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    int sleep = t.Pid("sleep");
+    ASSERT_EQ(1u, LeaksOf(t, "leaks", sleep).size()) << t.leaks.dump();
+    auto found = ProblemsOfKind(t.check, "leaked-fd");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    EXPECT_EQ("warning", found[0]["severity"].as_string());
+    EXPECT_EQ(20, found[0]["fds"][0].as_int());
+    const std::string &fix = found[0]["fix"].as_string();
+    EXPECT_NE(std::string::npos, fix.find("dup3")) << fix;
+    EXPECT_EQ(std::string::npos, fix.find("Create the fd with O_CLOEXEC")) << fix;
 }
 
 } // namespace

@@ -18,10 +18,13 @@ const char cmd_leaks_usage[] =
     "Audits the fds of every process image in DIR (default ./" DEFAULT_TRACE_DIR "):\n"
     "fds above 2 inherited across exec that the program never used (leaks,\n"
     "with who created each and how it got there; write ends of pipes that\n"
-    "someone reads first: they keep readers from seeing EOF), and fds a\n"
-    "process created and still held when it exited.\n"
+    "someone reads first: they keep readers from seeing EOF), fds handed over\n"
+    "on purpose (FD_CLOEXEC cleared, as pass_fds and make's jobserver do) and\n"
+    "never used, and fds a process created and still held when it exited.\n"
+    "An open of /dev/fd/N or /proc/self/fd/N is a use of fd N.\n"
     "\n"
-    "  --json   {\"leaks\": [...], \"open_at_exit\": [...]} (docs/VIEWER.md)\n";
+    "  --json   {\"leaks\": [...], \"passed\": [...], \"open_at_exit\": [...]}\n"
+    "           (docs/VIEWER.md)\n";
 
 static const char *end_name(const struct pt_fdent *e) {
     if (e->kind != PT_OBJ_PIPE && e->kind != PT_OBJ_FIFO)
@@ -122,6 +125,11 @@ static void text(FILE *out, const struct pt_model *m, const struct pt_leaks *l) 
     fprintf(out, "LEAKED ACROSS EXEC, NEVER USED (%zu)\n", l->nleaks);
     for (size_t i = 0; i < l->nleaks; i++)
         text_leak(out, m, &l->leaks[i]);
+    if (l->npassed > 0) {
+        fprintf(out, "\nPASSED ON PURPOSE (FD_CLOEXEC CLEARED), NEVER USED (%zu)\n", l->npassed);
+        for (size_t i = 0; i < l->npassed; i++)
+            text_leak(out, m, &l->passed[i]);
+    }
     fprintf(out, "\nCREATED AND STILL OPEN AT EXIT (%zu)\n", l->nopen);
     for (size_t i = 0; i < l->nopen; i++)
         text_leak(out, m, &l->open_at_exit[i]);
@@ -145,6 +153,8 @@ int cmd_leaks(int argc, char **argv) {
     if (o.json) {
         fputs("{\"leaks\":", stdout);
         json_list(stdout, &a.model, l.leaks, l.nleaks, 0);
+        fputs(",\n\"passed\":", stdout);
+        json_list(stdout, &a.model, l.passed, l.npassed, 0);
         fputs(",\n\"open_at_exit\":", stdout);
         json_list(stdout, &a.model, l.open_at_exit, l.nopen, 1);
         fputs("}\n", stdout);

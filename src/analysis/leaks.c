@@ -1,8 +1,12 @@
 /* The leak audit over a finished model. */
 #include "leaks.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "trace/events.h"
 
 /* An fd whose use the trace would have seen: pipes, FIFOs, sockets and
  * fds of unknown kind always; files and ttys only with PIPETRACE_ALL_FDS. */
@@ -22,6 +26,116 @@ static int made_in_trace(const struct pt_fdent *e) {
 static int is_leak(const struct pt_image *img, const struct pt_fdent *e) {
     return !img->fork_child && e->inherited && !e->used && e->fd > 2 && made_in_trace(e) &&
            use_is_visible(img, e);
+}
+
+/* --- used through /dev/fd/N -------------------------------------------------- */
+
+/* The path of the OPEN record an origin step points at, or NULL. */
+static const char *open_path(const struct pt_model *m, const struct pt_origin *o) {
+    if (o->image >= m->nfiles)
+        return NULL;
+    const struct pt_file *f = m->images[o->image].file;
+    const uint8_t *base = pt_file_bytes(f);
+    if (base == NULL || o->rec_offset + PT_RECORD_SIZE > f->size)
+        return NULL;
+    const struct pt_record *r = (const struct pt_record *)(base + o->rec_offset);
+    if (r->type != PT_EV_OPEN || r->data_len == 0 ||
+        o->rec_offset + PT_RECORD_SIZE + r->data_len > f->size)
+        return NULL;
+    const char *path = (const char *)(base + o->rec_offset + PT_RECORD_SIZE);
+    return memchr(path, '\0', r->data_len) != NULL ? path : NULL;
+}
+
+/* "/dev/fd/N", "/proc/self/fd/N", "/proc/PID/fd/N" name fd N of pid. */
+static int names_fd(const char *path, int32_t pid, int fd) {
+    char want[64];
+    snprintf(want, sizeof want, "/dev/fd/%d", fd);
+    if (strcmp(path, want) == 0)
+        return 1;
+    snprintf(want, sizeof want, "/proc/self/fd/%d", fd);
+    if (strcmp(path, want) == 0)
+        return 1;
+    snprintf(want, sizeof want, "/proc/%d/fd/%d", (int)pid, fd);
+    return strcmp(path, want) == 0;
+}
+
+/* The image opened fd N again by its name (paste /dev/fd/63, the file a
+ * bash process substitution hands over): a use of N.  Opens inside libc
+ * (fopen) are not seen; the fd they made then appears in use from nowhere
+ * (origin unknown) on the same end of the same pipe, and counts too. */
+static int reopened(const struct pt_model *m, const struct pt_image *img,
+                    const struct pt_fdent *e) {
+    const struct pt_pipe *p = pt_model_pipe(m, e->obj);
+    for (size_t i = 0; p != NULL && i < p->nholders; i++) {
+        const struct pt_holder *h = &p->holders[i];
+        if (h->image != img->index || h->fd == e->fd || h->origin == NULL)
+            continue;
+        if (h->origin->how == PT_ORIGIN_UNKNOWN && h->read_end == !!(e->flags & PT_FDF_RDONLY) &&
+            h->write_end == !!(e->flags & PT_FDF_WRONLY))
+            return 1;
+        const char *path = h->origin->how == PT_ORIGIN_CREATED ? open_path(m, h->origin) : NULL;
+        if (path != NULL && names_fd(path, img->pid, e->fd))
+            return 1;
+    }
+    return 0;
+}
+
+/* --- handed over on purpose ------------------------------------------------- */
+
+/* The latest step that made the fd (created or dup'd), or NULL. */
+static const struct pt_origin *last_made(const struct pt_origin *o) {
+    for (; o != NULL; o = o->prev)
+        if (o->how == PT_ORIGIN_CREATED || o->how == PT_ORIGIN_DUP)
+            return o;
+    return NULL;
+}
+
+/* A successful fcntl(fd, F_SETFD) without FD_CLOEXEC in image i between
+ * times from and to (a walk of the image's records: only for the few fds
+ * that look leaked). */
+static int cleared_in(const struct pt_model *m, size_t i, int fd, uint64_t from, uint64_t to) {
+    struct pt_cursor c;
+    struct pt_event ev;
+    pt_file_walk(&c, m->images[i].file);
+    while (pt_file_next(&c, &ev)) {
+        const struct pt_record *r = ev.rec;
+        if (r->t_start < from || r->t_start > to || r->type != PT_EV_FCNTL || r->fd != fd ||
+            r->state != PT_DONE || r->result != 0)
+            continue;
+        if ((int)(uint32_t)r->arg == F_SETFD && !((r->arg >> 32) & FD_CLOEXEC))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the fd that reached img was handed over on purpose.  The
+ * steps from the one that made it to the exec into img each happened in
+ * an image (the maker, a fork child before its exec...): a clear in any of
+ * them, once it held the fd, counts. */
+static int passed_on_purpose(const struct pt_model *m, const struct pt_image *img,
+                             const struct pt_fdent *e) {
+    const struct pt_origin *made = last_made(e->origin);
+    if (made == NULL)
+        return 0;
+    if (made->flags & O_CLOEXEC)
+        return 1; /* only a deliberate clear lets it cross an exec */
+    for (const struct pt_origin *o = e->origin; o != NULL; o = o->prev) {
+        if (o->image != img->index && o->image < m->nfiles &&
+            cleared_in(m, o->image, o->fd, o->t, UINT64_MAX))
+            return 1;
+        if (o == made)
+            break;
+    }
+    return 0;
+}
+
+/* Made with O_CLOEXEC, then copied by a dup that dropped it. */
+static int dup_dropped_cloexec(const struct pt_fdent *e) {
+    const struct pt_origin *made = last_made(e->origin);
+    if (made == NULL || made->how != PT_ORIGIN_DUP || (made->flags & O_CLOEXEC))
+        return 0;
+    const struct pt_origin *before = last_made(made->prev);
+    return before != NULL && (before->flags & O_CLOEXEC);
 }
 
 /* Someone other than the holder reads the pipe. */
@@ -65,9 +179,16 @@ int pt_leaks_find(const struct pt_model *m, struct pt_leaks *out) {
         int exited = img->end == PT_END_EXIT || img->end == PT_END_SIGNAL;
         for (size_t j = 0; j < img->final.len; j++) {
             const struct pt_fdent *e = &img->final.v[j];
-            struct pt_leak l = {.image = i, .fd = *e, .rank = rank_of(m, e, i)};
-            if (is_leak(img, e) && push(&out->leaks, &out->nleaks, l) < 0)
-                return -1;
+            struct pt_leak l = {.image = i,
+                                .fd = *e,
+                                .rank = rank_of(m, e, i),
+                                .dup_dropped_cloexec = dup_dropped_cloexec(e)};
+            if (is_leak(img, e) && !reopened(m, img, e)) {
+                int passed = passed_on_purpose(m, img, e);
+                if (push(passed ? &out->passed : &out->leaks, passed ? &out->npassed : &out->nleaks,
+                         l) < 0)
+                    return -1;
+            }
             if (exited && e->created_here && push(&out->open_at_exit, &out->nopen, l) < 0)
                 return -1;
         }
@@ -79,6 +200,7 @@ int pt_leaks_find(const struct pt_model *m, struct pt_leaks *out) {
 
 void pt_leaks_free(struct pt_leaks *l) {
     free(l->leaks);
+    free(l->passed);
     free(l->open_at_exit);
     memset(l, 0, sizeof *l);
 }
