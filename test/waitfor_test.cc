@@ -449,6 +449,44 @@ TEST(WaitFor, SelectSiblingThatClosedIsSilent) {
     ExpectNoHang(h.dir());
 }
 
+// The asyncio form: communicate() waits in epoll_wait() on the child's
+// stdout pipe and the loop's own socketpair self-pipe, which nobody else
+// can write; the background sleep holding stdout is named.
+TEST(WaitFor, AsyncioWaitsInEpollForTheBackgroundSleep) {
+    Hang h({"python3", Script("py_asyncio_bg.py"), "bug"}, "asyncio_bg");
+    int sh = 0, sleeper = 0, python = 0;
+    ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
+        for (const harness::Process *p : t.ProcessesNamed("sh")) {
+            sh = p->pid;
+            python = p->ppid;
+        }
+        for (const harness::Event *f : t.Select([&](const harness::Event &e) {
+                 return e.pid == sh && e.call == "fork" && e.state == "done";
+             }))
+            sleeper = f->child;
+        return sleeper != 0 &&
+               t.Count([&](const harness::Event &e) { return e.pid == sh && e.call == "exit"; }) >
+                   0 &&
+               BlockedIn(t, "epoll_wait").count(python) > 0;
+    }));
+    h.Kill();
+    Output o = analysis_cli::Viewer("check", h.dir());
+    auto found = ProblemsOfKind(o.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << o.json.dump();
+    const json::Value &p = found[0];
+    EXPECT_EQ(python, p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasPid(p, sleeper)) << p.dump();
+    EXPECT_TRUE(HasFd(p, 1)) << p.dump(); // the sleep's stdout
+    EXPECT_NE(std::string::npos, p["message"].as_string().find("in epoll_wait() on fd"))
+        << p.dump();
+}
+
+TEST(WaitFor, AsyncioWithAQuietBackgroundJobIsSilent) {
+    Hang h({"python3", Script("py_asyncio_bg.py"), "fixed"}, "asyncio_bg_fixed");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
 // A poll() loop waits for EOF that a forked helper sibling keeps from
 // coming; the writer, done and gone, is not named.
 TEST(WaitFor, PollSiblingIsTheHolderNotTheWriter) {

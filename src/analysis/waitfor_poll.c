@@ -5,12 +5,14 @@
  * end, one waited on for room (POLLOUT) on the holders of the read end.
  * A fd that is not a pipe end (a socket, an eventfd, a terminal) could
  * wake the wait for reasons the trace does not show: the wait is then
- * never called stuck. */
+ * never called stuck; except a socketpair end whose peer only the waiter
+ * holds (an event loop's self-pipe). */
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "decode.h"
 #include "trace/events.h"
 #include "trace/waitset.h"
 #include "waitfor_impl.h"
@@ -71,6 +73,38 @@ static int wait_set(const struct pt_image *img, const struct pt_wf_node *n, uint
     return count;
 }
 
+/* Does any node but `self` hold a socket with that inode? */
+static int held_elsewhere(const struct pt_waitfor *g, size_t self, struct pt_objkey obj) {
+    for (size_t k = 0; k < g->nnodes; k++) {
+        const struct pt_wf_node *h = &g->nodes[k];
+        if (k == self)
+            continue;
+        const struct pt_fdtable *t = h->ghost ? &h->ghost->fds : &g->model->images[h->image].final;
+        for (size_t i = 0; i < t->len; i++)
+            if (t->v[i].kind == PT_OBJ_SOCKET && pt_objkey_eq(t->v[i].obj, obj))
+                return 1;
+    }
+    return 0;
+}
+
+/* A socketpair end whose peer no other process holds: the self-pipe of an
+ * event loop (asyncio's, woken by its own signal handler or threads), not
+ * a way for anyone else to end the wait. */
+static int wakes_only_itself(const struct pt_waitfor *g, size_t self, const struct pt_fdent *e) {
+    const struct pt_origin *root = pt_origin_root(e->origin);
+    struct pt_event ev;
+    struct pt_pipe_payload pair;
+    if (e->kind != PT_OBJ_SOCKET || root == NULL || root->how != PT_ORIGIN_CREATED ||
+        root->call != PT_EV_SOCKETPAIR ||
+        !event_at(g->model->images[root->image].file, root->rec_offset, &ev) ||
+        !pt_decode_pipe(&ev, &pair))
+        return 0;
+    for (int end = 0; end < 2; end++)
+        if (held_elsewhere(g, self, (struct pt_objkey){pair.ino[end], e->obj.dev}))
+            return 0;
+    return 1;
+}
+
 int pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset) {
     struct pt_wf_node *n = &g->nodes[from];
     const struct pt_image *img = &g->model->images[n->image];
@@ -89,6 +123,8 @@ int pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset) {
         const struct pt_fdent *e = pt_fdtable_find(&img->final, set[i].fd);
         int input = (set[i].events & (POLLIN | POLLPRI)) != 0;
         int room = (set[i].events & POLLOUT) != 0;
+        if (e != NULL && wakes_only_itself(g, from, e))
+            continue;
         if (e == NULL || (e->kind != PT_OBJ_PIPE && e->kind != PT_OBJ_FIFO) || e->obj.ino == 0) {
             n->other_waker = 1;
             continue;
