@@ -111,6 +111,17 @@ bool Installed(const std::string &program) {
     return false;
 }
 
+// --- real programs nobody here wrote: check exits 0 --------------------------------
+
+// make -j2 with a recursive make that gets the jobserver pipe on purpose.
+TEST(RealPrograms, MakeJ2IsSilent) {
+    if (!Installed("make"))
+        GTEST_SKIP() << "make is not installed";
+    Traced t = Trace("make_j2", {"make", "-s", "-j2", "-f", CorpusDir() + "/make_j2.mk"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    ExpectSilent(t);
+}
+
 // --- epipe: the normal end of a pipeline is not a problem --------------------------
 
 TEST(Epipe, YesIntoHeadIsTheNormalEnd) {
@@ -315,6 +326,41 @@ TEST(EagainSpin, ReadEagainPollReadIsSilent) {
     Traced t = Trace("spin_fixed", {harness::ProgPath("corpus/c_eagain_spin"), "fixed"});
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
     EXPECT_TRUE(t.check["problems"].as_array().empty()) << t.check_text;
+}
+
+// poll() between the EAGAINs: with a timeout it is the wait that makes the
+// loop correct; with timeout 0 it only asks, and the loop is still busy.
+const char kPollLoop[] = "import os, select, sys, time\n"
+                         "r, w = os.pipe()\n"
+                         "os.set_blocking(r, False)\n"
+                         "if os.fork() == 0:\n"
+                         "    os.close(r)\n"
+                         "    time.sleep(0.2)\n"
+                         "    os.write(w, b'x')\n"
+                         "    os._exit(0)\n"
+                         "os.close(w)\n"
+                         "p = select.poll()\n"
+                         "p.register(r, select.POLLIN)\n"
+                         "while True:\n"
+                         "    try:\n"
+                         "        os.read(r, 1)\n"
+                         "        break\n"
+                         "    except BlockingIOError:\n"
+                         "        p.poll(int(sys.argv[1]))\n"
+                         "os.wait()\n";
+
+TEST(EagainSpin, APollWithATimeoutIsAWait) {
+    Traced t = Trace("poll_wait", {"python3", "-c", kPollLoop, "5000"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    EXPECT_TRUE(ProblemsOfKind(t.check, "eagain-spin").empty()) << t.check_text;
+}
+
+TEST(EagainSpin, APollThatNeverWaitsIsStillABusyLoop) {
+    Traced t = Trace("poll_busy", {"python3", "-c", kPollLoop, "0"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    auto found = ProblemsOfKind(t.check, "eagain-spin");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    EXPECT_EQ("read", found[0]["evidence"][0]["call"].as_string());
 }
 
 TEST(EagainSpin, ASelfPipeDrainIsSilent) {

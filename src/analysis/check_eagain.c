@@ -4,11 +4,11 @@
  *
  * The correct pattern, read -> EAGAIN -> poll -> read (xz -T2, a self-pipe
  * drain), has one EAGAIN per wait.  A spin is a run of EAGAINs on one fd
- * in one thread where nothing waited between two of them: no call of that
- * thread that blocked (took PT_SPIN_WAIT_NS or more: poll, select, a wait,
- * a read on another fd) and no gap of more than PT_SPIN_MAX_GAP_NS (an
- * untraced sleep).  Runs of PT_SPIN_MIN_EAGAIN or more are counted per fd
- * and reported once, at the end, with the real count and time. */
+ * in one thread where nothing waited between two of them: no poll, select
+ * or epoll_wait with a timeout, no other call of that thread that blocked
+ * (took PT_SPIN_WAIT_NS or more: a wait, a read on another fd) and no gap
+ * of more than PT_SPIN_MAX_GAP_NS (an untraced sleep).  Runs of PT_SPIN_MIN_EAGAIN or more are
+ * counted per fd and reported once, at the end, with the real count and time. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -86,10 +86,15 @@ static void close_run(struct pt_check *c, size_t image, size_t i) {
     st->runs[i] = st->runs[--st->nruns];
 }
 
-/* A call of this thread that waited: every open run of the thread ends. */
+/* A call of this thread that waited: every open run of the thread ends.
+ * A poll, select or epoll_wait with a timeout is one however soon it
+ * returned (the fd was ready); with timeout 0 it only asks, and a loop of
+ * such polls and EAGAINs is still busy. */
 static int waited(const struct pt_record *r) {
     if (r->state != PT_DONE)
         return 1; /* it blocked until the trace ended */
+    if (pt_event_info(r->type)->cls == PT_CLASS_POLL)
+        return (int64_t)r->arg != 0;
     return r->t_end - r->t_start >= PT_SPIN_WAIT_NS;
 }
 
