@@ -263,4 +263,52 @@ TEST(PythonWaits, CaptureOutputPolls) {
             << e.dump();
 }
 
+// The hang issue 10 starts from: subprocess.run(capture_output=True) on a
+// command that leaves a background process holding its stdout.  The run
+// waits in poll for an EOF that never comes; killed there, the trace shows
+// the poll unfinished, waiting on the read end of the child's stdout pipe.
+TEST(PythonWaits, CaptureOutputHangIsAnUnfinishedPoll) {
+    const char *script = "import os, signal, subprocess, time\n"
+                         "pid = os.fork()\n"
+                         "if pid == 0:\n"
+                         "    os.setsid()\n"
+                         "    subprocess.run(['sh', '-c', 'echo started; sleep 30 &'],\n"
+                         "                   capture_output=True)\n"
+                         "    os._exit(0)\n"
+                         "def in_poll():\n"
+                         "    with open('/proc/%d/syscall' % pid) as f:\n"
+                         "        word = f.read().split()[0]\n"
+                         "    return word.isdigit() and int(word) in (7, 271)\n"
+                         "while not in_poll():\n"
+                         "    time.sleep(0.002)\n"
+                         "os.killpg(pid, signal.SIGKILL)\n"
+                         "os.waitpid(pid, 0)\n"
+                         "print(pid)\n";
+    std::string dir = FreshDir("python_hang");
+    RunResult traced = RunTraced({"python3", "-c", script}, dir);
+    ASSERT_RAN_OK(traced);
+    int child = std::stoi(traced.out);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    auto stuck = t.Select([&](const Event &e) {
+        return e.pid == child && e.call == "poll" && e.state == "unfinished";
+    });
+    ASSERT_EQ(stuck.size(), 1u) << t.Head(80);
+    const json::Value &set = stuck[0]->raw["set"];
+    ASSERT_GE(set.size(), 1u) << stuck[0]->raw.dump();
+    // Every fd it waits on is the read end of a pipe the run made.
+    auto pipes = t.Select([&](const Event &e) {
+        return e.pid == child && (e.call == "pipe2" || e.call == "pipe") && e.fds.size() == 2;
+    });
+    std::vector<int> read_ends;
+    for (const Event *p : pipes)
+        read_ends.push_back(p->fds[0]);
+    for (const json::Value &e : set.as_array()) {
+        EXPECT_NE(std::find(read_ends.begin(), read_ends.end(), (int)e["fd"].as_int()),
+                  read_ends.end())
+            << e.dump();
+        EXPECT_EQ(e["events"].dump(), R"(["POLLIN"])");
+    }
+}
+
 } // namespace

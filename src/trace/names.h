@@ -11,11 +11,11 @@ extern "C" {
 #endif
 
 /* "pipe", "fifo", "socket", "file", "tty", "other", "device", "epoll", or
- * "unknown" (also for
- * numbers this version does not know). */
+ * "unknown" (also for numbers this version does not know). */
 const char *pt_obj_kind_name(unsigned kind);
 
-/* An object as strace -y shows it: "pipe:[88121]"; a character device
+/* An object as strace -y shows it: "pipe:[88121]", an epoll fd as
+ * "anon_inode:[eventpoll]"; a character device
  * (PT_OBJ_DEVICE, whose dev is its st_rdev) by its name where it is one
  * every Linux has ("/dev/null", "/dev/zero", "/dev/full", "/dev/random",
  * "/dev/urandom", "/dev/tty"), else "chr:MAJOR:MINOR". */
