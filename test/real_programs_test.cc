@@ -1,7 +1,8 @@
 // Real programs nobody here wrote, as Debian ships them (issue 9): each runs
 // untraced and then traced with `pipetrace run`, and must give the same
 // output and exit status (lines sorted where the program's own order
-// varies); then every viewer command must answer on the trace.
+// varies); then every viewer command must answer on the trace, and
+// `check` must find no error in these correct programs (issue 10).
 //
 // A case is skipped, with the reason, only when its program is not
 // installed (.ci/run and README's prerequisite line install them all).
@@ -248,12 +249,26 @@ void TraceShowsTheFlows(const std::string &dir, const Case &c) {
     }
 }
 
+// Every case is a correct program: `pipetrace check` must find no error
+// in it (exit 0), or a CI gate built on it would fail correct code.
+void CheckFindsNoError(const std::string &trace) {
+    RunResult r = Viewer({"check", "--json", trace});
+    EXPECT_TRUE(r.exited && r.exit_code == 0) << Viewer({"check", trace}).out;
+    std::string why;
+    if (!ParsesAsJson(r.out, &why))
+        return;
+    json::Value check = json::parse(r.out);
+    for (const json::Value &p : check["problems"].as_array())
+        EXPECT_NE("error", p["severity"].as_string()) << p.dump();
+}
+
 void CheckProgram(const std::string &name, const Case &c) {
     std::string trace = TracedEqualsUntraced(name, c);
     if (::testing::Test::HasFailure())
         return; // the trace of a run that went wrong says little
     EveryViewerCommandAnswers(trace);
     TraceShowsTheFlows(trace, c);
+    CheckFindsNoError(trace);
 }
 
 // --- the cases -----------------------------------------------------------------------------
