@@ -315,6 +315,40 @@ TEST(RealPrograms, Python3SubprocessWithPipes) {
     CheckProgram("python3", c);
 }
 
+// multiprocessing in its three start methods: workers fed through pipes,
+// a forkserver that forks them and kills them at shutdown (issue 9 saw
+// empty trace files from children it killed just after their fork), and a
+// resource tracker that holds a pipe to the end.
+TEST(RealPrograms, Python3MultiprocessingPoolsAndQueues) {
+    REQUIRE_PROGRAMS("python3");
+    const char *script = "import multiprocessing as mp\n"
+                         "def square(x):\n"
+                         "    return x * x\n"
+                         "def produce(q, n):\n"
+                         "    for i in range(n):\n"
+                         "        q.put(i)\n"
+                         "    q.put(None)\n"
+                         "if __name__ == '__main__':\n"
+                         "    for method in ('fork', 'spawn', 'forkserver'):\n"
+                         "        ctx = mp.get_context(method)\n"
+                         "        with ctx.Pool(2) as pool:\n"
+                         "            print(method, sum(pool.map(square, range(300))))\n"
+                         "        q = ctx.Queue()\n"
+                         "        p = ctx.Process(target=produce, args=(q, 400))\n"
+                         "        p.start()\n"
+                         "        got = 0\n"
+                         "        while q.get() is not None:\n"
+                         "            got += 1\n"
+                         "        p.join()\n"
+                         "        print(method, got, p.exitcode)\n";
+    Case c;
+    // A script file: spawn and forkserver children import __main__ from it.
+    c.setup = [script](const std::string &dir) { harness::WriteFile(dir + "/mp_case.py", script); };
+    c.argv = {"python3", "mp_case.py"};
+    c.flows = {{"python3.11", "python3.11", -1}};
+    CheckProgram("python3-mp", c);
+}
+
 TEST(RealPrograms, XzCompressAndDecompressThroughPipes) {
     REQUIRE_PROGRAMS("xz", "seq", "sha256sum", "sh");
     Case c = Command({"sh", "-c",
