@@ -12,7 +12,8 @@
 namespace analysis_cli {
 
 // Runs argv traced into dir; with kill_after_s > 0 under
-// `timeout -s KILL kill_after_s`, for programs that hang on purpose.
+// `timeout -s KILL kill_after_s` (a program that hangs on purpose is better
+// killed by RunTracedUntilBlocked, when the live trace shows it hang).
 inline harness::RunResult RunTraced(const std::vector<std::string> &argv, const std::string &dir,
                                     int kill_after_s = 0) {
     harness::RunOptions opts;
@@ -23,6 +24,19 @@ inline harness::RunResult RunTraced(const std::vector<std::string> &argv, const 
         full = {"/usr/bin/timeout", "-s", "KILL", std::to_string(kill_after_s)};
     full.insert(full.end(), argv.begin(), argv.end());
     return harness::Run(full, opts);
+}
+
+// Runs argv traced into dir until the live trace shows `count` calls of
+// `call` blocked, then kills its process group: for programs that hang on
+// purpose, killed when they hang however loaded the machine is.
+inline harness::RunResult RunTracedUntilBlocked(const std::vector<std::string> &argv,
+                                                const std::string &dir, const std::string &call,
+                                                size_t count) {
+    harness::RunOptions opts;
+    opts.env = harness::PreloadEnv(dir);
+    opts.env.push_back({"PATH", "/usr/bin:/bin"});
+    opts.kill_when = [&] { return harness::BlockedCalls(dir, call) >= count; };
+    return harness::Run(argv, opts);
 }
 
 struct Output {

@@ -16,17 +16,18 @@ struct Case {
     const char *prog;     // without bug_/ok_
     const char *kind;     // the problem the bug program must show
     const char *severity; // and how bad it is
-    int kill_after_s;     // hangs on purpose: killed after this long
+    const char *hangs_in; // hangs on purpose: killed once the trace shows
+    int hung;             // this many of these calls blocked
 };
 
 const Case kCases[] = {
-    {"hung_pipeline", "blocked-read", "error", 2},
-    {"deadlock", "pipe-deadlock", "error", 2},
-    {"epipe", "epipe", "error", 0},
-    {"eagain_spin", "eagain-spin", "warning", 0},
-    {"interleave", "interleaved-write", "error", 0},
-    {"ebadf", "ebadf", "error", 0},
-    {"leak", "leaked-fd", "note", 0}, // a read end: it keeps no reader from EOF
+    {"hung_pipeline", "blocked-read", "error", "read", 1},
+    {"deadlock", "pipe-deadlock", "error", "write", 2},
+    {"epipe", "epipe", "error", nullptr, 0},
+    {"eagain_spin", "eagain-spin", "warning", nullptr, 0},
+    {"interleave", "interleaved-write", "error", nullptr, 0},
+    {"ebadf", "ebadf", "error", nullptr, 0},
+    {"leak", "leaked-fd", "note", nullptr, 0}, // a read end: it keeps no reader from EOF
 };
 
 // `pipetrace check [extra...] --json dir`.
@@ -52,7 +53,11 @@ class Detector : public ::testing::TestWithParam<Case> {};
 TEST_P(Detector, BugIsFoundWithItsSeverityAndExitStatus) {
     const Case &c = GetParam();
     std::string dir = harness::FreshDir(std::string("bug_") + c.prog);
-    analysis_cli::RunTraced({harness::ProgPath(std::string("bug_") + c.prog)}, dir, c.kill_after_s);
+    std::vector<std::string> argv = {harness::ProgPath(std::string("bug_") + c.prog)};
+    if (c.hangs_in != nullptr)
+        analysis_cli::RunTracedUntilBlocked(argv, dir, c.hangs_in, static_cast<size_t>(c.hung));
+    else
+        analysis_cli::RunTraced(argv, dir);
     Output o = analysis_cli::Viewer("check", dir);
     ASSERT_EQ(o.error, "");
     bool error = std::string(c.severity) == "error";
@@ -95,8 +100,8 @@ INSTANTIATE_TEST_SUITE_P(AllDetectors, Detector, ::testing::ValuesIn(kCases),
 // holder, and says how it got it.
 TEST(Check, BlockedReadNamesTheParentAsHolder) {
     std::string dir = harness::FreshDir("hung");
-    harness::RunResult r =
-        analysis_cli::RunTraced({harness::ProgPath("bug_hung_pipeline")}, dir, 2);
+    harness::RunResult r = analysis_cli::RunTracedUntilBlocked(
+        {harness::ProgPath("bug_hung_pipeline")}, dir, "read", 1);
     Output o = analysis_cli::Viewer("check", dir);
     ASSERT_EQ(o.error, "");
     auto found = ProblemsOfKind(o.json, "blocked-read");

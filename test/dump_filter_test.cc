@@ -3,6 +3,8 @@
 // example run through a pyenv-like shell shim; the recorder's bookkeeping
 // kept out of the text (shown by -v, always in --json); a call that never
 // returned printed as strace does, with nothing invented.
+#include <signal.h>
+
 #include <set>
 #include <string>
 #include <vector>
@@ -201,9 +203,15 @@ TEST(DumpText, PopenChildShowsOnlyTheFdItGot) {
 
 TEST(DumpText, UnfinishedCallsAsStraceShowsThem) {
     std::string dir = harness::FreshDir("unfinished");
-    RunResult r =
-        fixture::TraceCli({"timeout", "-s", "KILL", "1", "sh", "-c", "sleep 30 | cat"}, dir);
-    ASSERT_TRUE(r.exited && r.exit_code == 137) << r.Describe();
+    // Killed once cat is blocked reading and sh waiting for it.
+    harness::RunOptions opts;
+    opts.env.push_back({"PATH", "/usr/bin:/bin"});
+    opts.kill_when = [&] {
+        return harness::BlockedCalls(dir, "read") >= 1 && harness::BlockedCalls(dir, "wait") >= 1;
+    };
+    RunResult r = harness::Run(
+        {harness::CliPath(), "run", "-o", dir, "--", "sh", "-c", "sleep 30 | cat"}, opts);
+    ASSERT_TRUE(r.killed_on_purpose && r.term_signal == SIGKILL) << r.Describe();
     RunResult text = Cli({"dump", dir});
     ASSERT_EQ(text.exit_code, 0) << text.Describe();
     std::vector<std::string> reads = LinesWith(text.out, " read(0<pipe:[");

@@ -172,7 +172,16 @@ RunResult Run(const std::vector<std::string> &argv_in, const RunOptions &opts) {
             deadline = Now() + 2; // drain what is left, briefly
             continue;
         }
-        int n = poll(fds, 2, static_cast<int>(left * 1000) + 1);
+        int wait_ms = static_cast<int>(left * 1000) + 1;
+        if (opts.kill_when && !r.killed_on_purpose) {
+            wait_ms = std::min(wait_ms, 20);
+            if (opts.kill_when()) {
+                r.killed_on_purpose = true;
+                kill(-pid, SIGKILL);
+                kill(pid, SIGKILL);
+            }
+        }
+        int n = poll(fds, 2, wait_ms);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -472,6 +481,19 @@ Trace LoadTrace(const std::string &dir) {
         return t;
     }
     return ParseTrace(r.out);
+}
+
+size_t BlockedCalls(const std::string &dir, const std::string &call) {
+    Trace t;
+    try {
+        t = LoadTrace(dir);
+    } catch (const std::exception &) {
+        return 0; /* not readable yet */
+    }
+    size_t n = 0;
+    for (const Event &e : t.events)
+        n += e.call == call && e.state == "unfinished";
+    return n;
 }
 
 } // namespace harness

@@ -34,9 +34,14 @@ struct RunOptions {
     std::string cwd;        // empty: the test's working directory
     double timeout_s = 60;  // then the process group gets SIGKILL
     long rlimit_fsize = -1; // RLIMIT_FSIZE for the child, if >= 0
+    // For a program that hangs on purpose: asked every 20 ms while it runs;
+    // once it returns true the process group gets SIGKILL (see
+    // BlockedCalls, to wait until the live trace shows the hang).
+    std::function<bool()> kill_when;
 };
 
 struct RunResult {
+    bool killed_on_purpose = false; // kill_when said so
     std::string out;
     std::string err;
     bool exited = false; // WIFEXITED
@@ -132,6 +137,11 @@ struct Trace {
 
 // Runs `pipetrace dump --json dir` and parses it.
 Trace LoadTrace(const std::string &dir);
+
+// How many `call`s ("read", "write"...) the trace in dir, live or not,
+// shows begun and not returned: what a test that kills a program hanging
+// on purpose waits for (RunOptions::kill_when), instead of a fixed time.
+size_t BlockedCalls(const std::string &dir, const std::string &call);
 
 // Parses dump --json output (exposed for the harness's own checks).
 Trace ParseTrace(const std::string &text);

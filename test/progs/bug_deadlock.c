@@ -1,6 +1,7 @@
 /* bug_deadlock: the parent writes all of the child's input before reading
  * its output; the child writes its output before reading its input.  Both
- * pipes fill up and both block.  Run it under `timeout -s KILL 2`. */
+ * pipes fill up and both block; check_test kills it once the live trace
+ * shows both writes blocked. */
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -1,6 +1,6 @@
 /* bug_hung_pipeline: the parent forgets to close its copy of the write
  * end, then waits for the reader, which never sees EOF: a hung pipeline.
- * Run it under `timeout -s KILL 2`. */
+ * check_test kills it once the live trace shows the read blocked. */
 #include <sys/wait.h>
 #include <unistd.h>
 
