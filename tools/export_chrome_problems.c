@@ -24,7 +24,7 @@ static void problem_event(struct chrome *c, const struct pt_problem *p, int32_t 
     esc_json_str(c->out, p->kind);
     fputs(",\"args\":{\"kind\":", c->out);
     esc_json_str(c->out, p->kind);
-    fputs(",\"message\":", c->out);
+    fprintf(c->out, ",\"severity\":\"%s\",\"message\":", pt_severity_name(p->severity));
     esc_json_str(c->out, p->message != NULL ? p->message : "");
     fputs(",\"fix\":", c->out);
     esc_json_str(c->out, p->fix != NULL ? p->fix : "");
