@@ -150,8 +150,7 @@ static void epipe(struct pt_check *c, struct pt_image *img, const struct pt_reco
         snprintf(e.reader_failed, sizeof e.reader_failed, "%s", how);
     const char *wf = writer_failure(c, img->pid, r->t_start, by_signal, how, sizeof how);
     if (wf != NULL)
-        snprintf(e.writer_failed, sizeof e.writer_failed,
-                 "then the writer %s, with data left unwritten", wf);
+        snprintf(e.writer_failed, sizeof e.writer_failed, "%s", wf); /* report() words it */
     if (e.reader_failed[0] == '\0' && e.writer_failed[0] == '\0')
         return; /* the reader took what it wanted and the writer stopped quietly */
     report(c, &e);
