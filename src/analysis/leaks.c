@@ -90,21 +90,51 @@ static const struct pt_origin *last_made(const struct pt_origin *o) {
     return NULL;
 }
 
-/* A successful fcntl(fd, F_SETFD) without FD_CLOEXEC in image i between
- * times from and to (a walk of the image's records: only for the few fds
- * that look leaked). */
-static int cleared_in(const struct pt_model *m, size_t i, int fd, uint64_t from, uint64_t to) {
+/* The fcntl(F_SETFD) calls without FD_CLOEXEC of the images looked at:
+ * each image's records are walked once, the first time a leak asks. */
+struct clears {
+    uint8_t *scanned; /* per image */
+    struct clear {
+        size_t image;
+        int fd;
+        uint64_t t;
+    } * v;
+    size_t len, cap;
+    int oom;
+};
+
+static void scan_clears(const struct pt_model *m, struct clears *cl, size_t i) {
     struct pt_cursor c;
     struct pt_event ev;
+    cl->scanned[i] = 1;
     pt_file_walk(&c, m->images[i].file);
     while (pt_file_next(&c, &ev)) {
         const struct pt_record *r = ev.rec;
-        if (r->t_start < from || r->t_start > to || r->type != PT_EV_FCNTL || r->fd != fd ||
-            r->state != PT_DONE || r->result != 0)
+        if (r->type != PT_EV_FCNTL || r->state != PT_DONE || r->result != 0 ||
+            (int)(uint32_t)r->arg != F_SETFD || ((r->arg >> 32) & FD_CLOEXEC))
             continue;
-        if ((int)(uint32_t)r->arg == F_SETFD && !((r->arg >> 32) & FD_CLOEXEC))
-            return 1;
+        if (cl->len == cl->cap) {
+            size_t cap = cl->cap ? cl->cap * 2 : 16;
+            struct clear *v = realloc(cl->v, cap * sizeof *v);
+            if (v == NULL) {
+                cl->oom = 1;
+                return;
+            }
+            cl->v = v;
+            cl->cap = cap;
+        }
+        cl->v[cl->len++] = (struct clear){i, r->fd, r->t_start};
     }
+}
+
+/* FD_CLOEXEC of fd was cleared in image i at or after `from`. */
+static int cleared_in(const struct pt_model *m, struct clears *cl, size_t i, int fd,
+                      uint64_t from) {
+    if (!cl->scanned[i])
+        scan_clears(m, cl, i);
+    for (size_t k = 0; k < cl->len; k++)
+        if (cl->v[k].image == i && cl->v[k].fd == fd && cl->v[k].t >= from)
+            return 1;
     return 0;
 }
 
@@ -112,8 +142,8 @@ static int cleared_in(const struct pt_model *m, size_t i, int fd, uint64_t from,
  * steps from the one that made it to the exec into img each happened in
  * an image (the maker, a fork child before its exec...): a clear in any of
  * them, once it held the fd, counts. */
-static int passed_on_purpose(const struct pt_model *m, const struct pt_image *img,
-                             const struct pt_fdent *e) {
+static int passed_on_purpose(const struct pt_model *m, struct clears *cl,
+                             const struct pt_image *img, const struct pt_fdent *e) {
     const struct pt_origin *made = last_made(e->origin);
     if (made == NULL)
         return 0;
@@ -121,7 +151,7 @@ static int passed_on_purpose(const struct pt_model *m, const struct pt_image *im
         return 1; /* only a deliberate clear lets it cross an exec */
     for (const struct pt_origin *o = e->origin; o != NULL; o = o->prev) {
         if (o->image != img->index && o->image < m->nfiles &&
-            cleared_in(m, o->image, o->fd, o->t, UINT64_MAX))
+            cleared_in(m, cl, o->image, o->fd, o->t))
             return 1;
         if (o == made)
             break;
@@ -172,8 +202,7 @@ static int by_rank(const void *a, const void *b) {
     return x->fd.fd - y->fd.fd;
 }
 
-int pt_leaks_find(const struct pt_model *m, struct pt_leaks *out) {
-    memset(out, 0, sizeof *out);
+static int find(const struct pt_model *m, struct clears *cl, struct pt_leaks *out) {
     for (size_t i = 0; i < m->nfiles; i++) {
         const struct pt_image *img = &m->images[i];
         int exited = img->end == PT_END_EXIT || img->end == PT_END_SIGNAL;
@@ -184,7 +213,7 @@ int pt_leaks_find(const struct pt_model *m, struct pt_leaks *out) {
                                 .rank = rank_of(m, e, i),
                                 .dup_dropped_cloexec = dup_dropped_cloexec(e)};
             if (is_leak(img, e) && !reopened(m, img, e)) {
-                int passed = passed_on_purpose(m, img, e);
+                int passed = passed_on_purpose(m, cl, img, e);
                 if (push(passed ? &out->passed : &out->leaks, passed ? &out->npassed : &out->nleaks,
                          l) < 0)
                     return -1;
@@ -192,6 +221,19 @@ int pt_leaks_find(const struct pt_model *m, struct pt_leaks *out) {
             if (exited && e->created_here && push(&out->open_at_exit, &out->nopen, l) < 0)
                 return -1;
         }
+    }
+    return cl->oom ? -1 : 0;
+}
+
+int pt_leaks_find(const struct pt_model *m, struct pt_leaks *out) {
+    memset(out, 0, sizeof *out);
+    struct clears cl = {.scanned = calloc(m->nfiles ? m->nfiles : 1, 1)};
+    int rc = cl.scanned != NULL ? find(m, &cl, out) : -1;
+    free(cl.scanned);
+    free(cl.v);
+    if (rc < 0) {
+        pt_leaks_free(out);
+        return -1;
     }
     if (out->nleaks > 1)
         qsort(out->leaks, out->nleaks, sizeof *out->leaks, by_rank);
