@@ -363,6 +363,42 @@ TEST(EagainSpin, APollThatNeverWaitsIsStillABusyLoop) {
     EXPECT_EQ("read", found[0]["evidence"][0]["call"].as_string());
 }
 
+// Two readers poll one non-blocking pipe; a byte wakes both, one reads it,
+// the other gets EAGAIN and polls again.  Each EAGAIN follows a poll with a
+// timeout: a wait, not a busy loop.  (A guard for the correct pattern with
+// poll records: the polls here also block long enough to count as waits
+// by their duration alone.)
+TEST(EagainSpin, ReadersRacingAfterAPollAreSilent) {
+    const char *prog = "import os, select, time\n"
+                       "r, w = os.pipe()\n"
+                       "os.set_blocking(r, False)\n"
+                       "if os.fork() == 0:\n"
+                       "    os.close(r)\n"
+                       "    for i in range(3000):\n"
+                       "        os.write(w, b'x')\n"
+                       "        if i % 100 == 0:\n"
+                       "            time.sleep(0.001)\n"
+                       "    os._exit(0)\n"
+                       "os.close(w)\n"
+                       "reader = os.fork()\n"
+                       "p = select.poll()\n"
+                       "p.register(r, select.POLLIN)\n"
+                       "while True:\n"
+                       "    p.poll(5000)\n"
+                       "    try:\n"
+                       "        if not os.read(r, 1):\n"
+                       "            break\n"
+                       "    except BlockingIOError:\n"
+                       "        pass\n"
+                       "if reader == 0:\n"
+                       "    os._exit(0)\n"
+                       "os.wait()\n"
+                       "os.wait()\n";
+    Traced t = Trace("poll_race", {"python3", "-c", prog});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    EXPECT_TRUE(ProblemsOfKind(t.check, "eagain-spin").empty()) << t.check_text;
+}
+
 TEST(EagainSpin, ASelfPipeDrainIsSilent) {
     Traced t = Trace("selfpipe", {harness::ProgPath("corpus/c_selfpipe")});
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
