@@ -36,7 +36,8 @@ bool GroupRuns(pid_t pgid);
 
 class Hang {
   public:
-    Hang(const std::vector<std::string> &argv, const std::string &tag)
+    // cwd: where it runs (empty: here).
+    Hang(const std::vector<std::string> &argv, const std::string &tag, const std::string &cwd = "")
         : dir_(harness::FreshDir(tag)), err_(harness::FreshPath(tag + "_err")) {
         std::vector<std::pair<std::string, std::string>> env = harness::PreloadEnv(dir_);
         env.push_back({"PATH", "/usr/bin:/bin"});
@@ -44,6 +45,8 @@ class Hang {
         pid_ = fork();
         if (pid_ == 0) {
             setpgid(0, 0);
+            if (!cwd.empty() && chdir(cwd.c_str()) != 0)
+                _exit(126);
             for (const auto &kv : env)
                 setenv(kv.first.c_str(), kv.second.c_str(), 1);
             int in = open("/dev/null", O_RDONLY);
@@ -494,9 +497,11 @@ TEST(WaitFor, PollSiblingIsTheHolderNotTheWriter) {
     std::map<std::string, int> who;
     ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
         who = h.Announced();
+        // The helper's close of the read end is in (its trace file is whole).
         return who.count("helper") && t.Count([&](const harness::Event &e) {
-            return e.pid == who["writer"] && e.call == "exit";
-        }) > 0 &&
+            return (e.pid == who["writer"] && e.call == "exit") ||
+                   (e.pid == who["helper"] && e.call == "close");
+        }) > 1 &&
                BlockedIn(t, "poll").count(who["parent"]);
     }));
     h.Kill();
@@ -520,6 +525,44 @@ TEST(WaitFor, PollSiblingThatClosedIsSilent) {
     Hang h({"python3", Script("py_poll_sibling.py"), "fixed"}, "poll_sibling_fixed");
     EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
     ExpectNoHang(h.dir());
+}
+
+// A client hands its pipe's write end over SCM_RIGHTS to an unrelated
+// server (a sibling, not its fork) that keeps it: the server is the holder
+// named, and how its copy came (a socket) is said, since no fork or exec
+// the trace saw carried it.
+TEST(WaitFor, AWriteEndPassedOverASocketIsSaidSo) {
+    std::string bin = harness::ProgPath("corpus");
+    Hang h({"sh", "-c", "\"$0\"/c_fdpass_server bug & \"$0\"/c_fdpass_client bug", bin}, "fdpass",
+           harness::FreshDir("fdpass_cwd")); // it makes ./fdpass.sock
+    int server = 0, client = 0;
+    bool hung = h.WaitUntil([&](const harness::Trace &t) {
+        for (const harness::Process *p : t.ProcessesNamed("c_fdpass_server"))
+            server = p->pid;
+        for (const harness::Process *p : t.ProcessesNamed("c_fdpass_client"))
+            if (!p->fork_child) // not its reader
+                client = p->pid;
+        return server && client && t.Count([&](const harness::Event &e) {
+            return Unfinished(e, "read") && e.kind == "pipe" && e.pid != client && e.pid != server;
+        }) > 0;
+    });
+    ASSERT_TRUE(hung) << harness::LoadTrace(h.dir()).Head(60);
+    h.Kill();
+    harness::Trace t = harness::LoadTrace(h.dir());
+    auto made = t.Select([&](const harness::Event &e) {
+        return e.pid == client && (e.call == "pipe" || e.call == "pipe2");
+    });
+    ASSERT_FALSE(made.empty()) << t.Head();
+    Output o = analysis_cli::Viewer("check", h.dir());
+    auto found = ProblemsOfKind(o.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << o.json.dump();
+    const json::Value &p = found[0];
+    EXPECT_TRUE(HasPid(p, server)) << p.dump();
+    EXPECT_EQ(made[0]->ino, ObjectIno(p));
+    const std::string &msg = p["message"].as_string();
+    EXPECT_NE(std::string::npos, msg.find("the pipe was made by pid " + std::to_string(client) +
+                                          ", so this copy was passed over a socket (SCM_RIGHTS)"))
+        << msg;
 }
 
 // --- the model's rules, on traces built record by record --------------------

@@ -140,6 +140,16 @@ static void holder_how(struct text *t, const struct pt_waitfor *g, const struct 
     put(t, "%s", how);
     if (h->ghost != NULL)
         put(t, ", inherited through fork by pid %" PRId32, h->pid);
+    /* A pipe another process made, in a process that is not its
+     * descendant by any step the trace saw: it came over a socket. */
+    const struct pt_origin *root = e->how ? pt_origin_root(e->how) : NULL;
+    const struct pt_pipe *pp = pt_model_pipe(g->model, e->obj);
+    if (root != NULL && root->how == PT_ORIGIN_UNKNOWN && pp != NULL && pp->created != NULL &&
+        pp->created->pid != h->pid)
+        put(t,
+            "; the pipe was made by pid %" PRId32 ", so this copy was passed over a socket "
+            "(SCM_RIGHTS) or opened through /proc/PID/fd",
+            pp->created->pid);
 }
 
 static void cycle_text(struct text *t, const struct pt_waitfor *g, const size_t *cycle, size_t len);
