@@ -87,6 +87,17 @@ TEST_P(BlockedWait, IsUnfinishedWithItsSet) {
     RunResult text = harness::Run({harness::CliPath(), "dump", "-p", std::to_string(child), dir});
     ASSERT_RAN_OK(text);
     EXPECT_NE(text.out.find("<unfinished ...>) = ?"), std::string::npos) << text.out;
+    // dump --pipe shows the wait (or the epoll_ctl that put the pipe in
+    // the set) among the calls on that pipe.
+    auto pipes = t.Select([](const Event &e) { return e.call == "pipe"; });
+    ASSERT_EQ(pipes.size(), 1u);
+    std::string ino = std::to_string(pipes[0]->raw["inos"][0].as_int());
+    RunResult on_pipe =
+        harness::Run({harness::CliPath(), "dump", "--pipe=pipe:[" + ino + "]", dir});
+    ASSERT_RAN_OK(on_pipe);
+    std::string shown =
+        std::string(c.call) == "epoll_wait" ? "epoll_ctl(" : std::string(c.call) + "(";
+    EXPECT_NE(on_pipe.out.find(shown), std::string::npos) << on_pipe.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Waits, BlockedWait,

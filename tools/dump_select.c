@@ -17,6 +17,7 @@
 #include "trace/events.h"
 #include "trace/objkey.h"
 #include "trace/payload.h"
+#include "trace/waitset.h"
 #include "trace/xalloc.h"
 
 #define BIT(type) ((uint64_t)1 << (type))
@@ -292,7 +293,28 @@ static int is_bookkeeping(struct dump_select *s, size_t i, const struct pt_recor
 
 /* A call on one of the pipes, or the one that made it (both ends of a
  * pair are on the record's device, of the record's kind). */
-static int on_pipe(const struct dump_filter *f, const struct pt_event *ev) {
+/* A poll or select whose set holds an fd on the pipe, or an epoll_ctl
+ * whose target is one: the fd's object from the image's table.  (Which
+ * set an epoll_wait waits on is the analysis's business.) */
+static int waits_on(const struct pipe_spec *want, struct fd_table *t, const struct pt_event *ev) {
+    struct pt_waitfd set[PT_WAIT_STORED_MAX];
+    int32_t epfd, target;
+    int op;
+    uint32_t events;
+    int n = pt_waitset(ev, set, PT_WAIT_STORED_MAX, &epfd);
+    if (n < 0 && pt_epoll_ctl_args(ev, &op, &target, &events) == 0) {
+        set[0].fd = target;
+        n = 1;
+    }
+    for (int i = 0; i < n; i++) {
+        const struct fd_obj *e = fd_find(t, set[i].fd);
+        if (e != NULL && pipe_spec_matches(want, e->kind, e->obj))
+            return 1;
+    }
+    return 0;
+}
+
+static int on_pipe(const struct dump_filter *f, struct fd_table *t, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     struct pt_pipe_payload p;
     const struct pt_event_info *row = pt_event_info(r->type);
@@ -305,6 +327,8 @@ static int on_pipe(const struct dump_filter *f, const struct pt_event *ev) {
         for (int end = 0; have_pair && end < 2; end++)
             if (pipe_spec_matches(want, pair_kind, (struct pt_objkey){p.ino[end], r->obj_dev}))
                 return 1;
+        if (waits_on(want, t, ev))
+            return 1;
     }
     return 0;
 }
@@ -321,7 +345,7 @@ int dump_select_event(struct dump_select *s, const struct pt_merged *m) {
         start_image(s, i);
     int show = process_selected(f, st) &&
                (!f->calls_given || (r->type <= PT_EV_MAX && (f->calls & BIT(r->type)))) &&
-               (f->npipes == 0 || on_pipe(f, &m->ev));
+               (f->npipes == 0 || on_pipe(f, &st->fds, &m->ev));
     if (show && !s->json && !f->all && r->type <= PT_EV_MAX && !(f->calls_named & BIT(r->type)))
         show = !is_bookkeeping(s, i, r);
     if (pt_event_info(r->type)->cls == PT_CLASS_INHERITED)
