@@ -290,6 +290,40 @@ static void absurd_results(struct ptb_file *f) {
              .arg = (uint64_t)least & 0xFFFFFFFFu));
 }
 
+/* Waits for readiness whose payloads lie: more entries claimed than held,
+ * a header cut short, an epoll_ctl too short, a set that could not be
+ * read, a wait left begun, fds and events no call has. */
+static void waits(struct ptb_file *f) {
+    struct {
+        struct pt_wait_payload h;
+        struct pt_wait_fd e[2];
+    } poll_set = {{2, 9, 200, PT_WAIT_CALL_PPOLL, 0xff, 0},
+                  {{3, 0xffff, 0xffff}, {-2147483647 - 1, 1, 0}}};
+    struct {
+        struct pt_wait_payload h;
+        struct pt_wait_epoll_event e[1];
+    } ready = {{16, 1, 1, PT_WAIT_CALL_EPOLL_PWAIT2, 0, 0}, {{0xffffffffu, 7, ~0ull}}};
+    struct pt_epoll_ctl_payload ctl = {1, 3, 0x80000001u, 0, 3};
+    struct pt_wait_payload unread = {1, 1, 0, PT_WAIT_CALL_SELECT, PT_WAITF_UNREAD, 0};
+    add(f, R(.type = PT_EV_POLL, .fd = -1, .t = 1, .result = 1, .arg = ~0ull, .payload = &poll_set,
+             .len = sizeof poll_set));
+    add(f, R(.type = PT_EV_POLL, .fd = -1, .t = 2, .arg = 5, .state = BEGUN_, .open_end = 1,
+             .payload = &poll_set, .len = sizeof poll_set - 4));
+    add(f, R(.type = PT_EV_SELECT, .fd = -1, .t = 3, .result = 2, .payload = &poll_set, .len = 10));
+    add(f, R(.type = PT_EV_SELECT, .fd = -1, .t = 4, .result = -14, .arg = (uint64_t)-2,
+             .payload = &unread, .len = sizeof unread));
+    add(f, R(.type = PT_EV_EPOLL_CREATE, .fd = -1, .t = 5, .result = 4, .arg = 02000000,
+             .kind = PT_OBJ_EPOLL));
+    add(f, R(.type = PT_EV_EPOLL_CTL, .fd = 4, .t = 6, .kind = PT_OBJ_EPOLL, .payload = &ctl,
+             .len = sizeof ctl));
+    add(f, R(.type = PT_EV_EPOLL_CTL, .fd = 4, .t = 7, .payload = &ctl, .len = 12));
+    add(f, R(.type = PT_EV_EPOLL_WAIT, .fd = 4, .t = 8, .result = 5, .kind = PT_OBJ_EPOLL,
+             .payload = &ready, .len = sizeof ready));
+    add(f, R(.type = PT_EV_EPOLL_WAIT, .fd = 4, .t = 9, .state = BEGUN_, .open_end = 1,
+             .payload = &ready, .len = sizeof ready.h));
+    add(f, R(.type = PT_EV_CLOSE, .fd = 4, .t = 10, .kind = PT_OBJ_EPOLL));
+}
+
 /* --- writing them ---------------------------------------------------------------- */
 
 static const char *out_dir;
@@ -332,6 +366,7 @@ static void write_corpus(void) {
     }
     save("same_pid_twice", thrice);
     save("absurd_results", small(absurd_results));
+    save("waits", small(waits));
     free(ok.bytes);
 }
 
