@@ -170,7 +170,10 @@ static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t 
     who(&t, g, node);
     put(&t, " %s ", when(n));
     blocked_in(&t, g, node);
-    put(&t, ", waiting for data or EOF; EOF can never come: the write end was still held by ");
+    /* Every holder stuck: nothing can end it.  A holder alive and not
+     * writing (asleep, or busy elsewhere) may still close its copy. */
+    put(&t, ", waiting for data or EOF; %s: the write end was still held by ",
+        n->stuck ? "EOF can never come" : "EOF comes only when every holder closes its copy");
     pt_problem_pid(p, n->pid);
     const struct pt_wf_edge *first = n->nedges ? &g->edges[n->first_edge] : NULL;
     if (n->call == PT_WF_POLL && first != NULL) { /* the set's first pipe */
