@@ -24,20 +24,25 @@ static void writer(int fd, char c) {
     _exit(0);
 }
 
-/* Waits (at most 5 s) until pid is inside the write system call. */
+/* Waits until pid is blocked inside the write system call (a process
+ * that runs shows "running" there).  No time limit: a wait given up would
+ * let the writers run one after the other, and the test's own timeout
+ * catches a writer that never blocks. */
 static void wait_in_write(pid_t pid) {
     char path[64], buf[64];
     snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
-    for (int i = 0; i < 5000; i++) {
+    for (;;) {
         FILE *f = fopen(path, "r");
         int nr = -1;
         if (f != NULL) {
-            if (fgets(buf, sizeof buf, f) != NULL)
+            if (fgets(buf, sizeof buf, f) != NULL && buf[0] >= '0' && buf[0] <= '9')
                 nr = atoi(buf);
             fclose(f);
         }
         if (nr == SYS_write)
             return;
+        if (waitpid(pid, NULL, WNOHANG) == pid)
+            die("writer %d ended before it blocked in write", (int)pid);
         sleep_ms(1);
     }
 }
