@@ -70,4 +70,30 @@ TEST(Leaks, Dup2OverAPipeEndReleasesIt) {
         EXPECT_NE("pipe", o.json["open_at_exit"][i]["object"]["kind"].as_string()) << o.json.dump();
 }
 
+// system() and popen() start their child inside libc: no fork record says
+// its pid, yet the pipe's ends it got are the program's leak all the same.
+class LibcChild : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(LibcChild, PipeWithoutCloexecLeaksIntoTheChildLibcStarted) {
+    std::string mode = GetParam();
+    std::string dir = harness::FreshDir("libc_child_" + mode);
+    harness::RunResult r = analysis_cli::RunTraced({harness::ProgPath("lc_libc_child"), mode}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    Output o = analysis_cli::Viewer("leaks", dir);
+    ASSERT_EQ(o.error, "");
+    int sleep_ends = 0;
+    for (size_t i = 0; i < o.json["leaks"].size(); i++) {
+        const json::Value &l = o.json["leaks"][i];
+        if (l["exe"].as_string() != "/usr/bin/sleep")
+            continue;
+        sleep_ends++;
+        EXPECT_EQ("pipe", l["call"].as_string()) << l.dump();
+        EXPECT_NE(std::string::npos, l["site"].as_string().find("lc_libc_child+0x")) << l.dump();
+        EXPECT_EQ("created", l["chain"][0]["step"].as_string()) << l.dump();
+    }
+    EXPECT_EQ(2, sleep_ends) << o.json.dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(SystemAndPopen, LibcChild, ::testing::Values("system", "popen"));
+
 } // namespace

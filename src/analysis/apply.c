@@ -471,9 +471,12 @@ static apply_fn *const apply_class[PT_CLASS_COUNT] = {
 };
 
 void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
-    apply_fn *apply = apply_class[pt_event_info(ev->ev.rec->type)->cls];
+    const struct pt_event_info *row = pt_event_info(ev->ev.rec->type);
+    apply_fn *apply = apply_class[row->cls];
     count(m, img, ev->ev.rec);
     keep_pending(m, img, ev);
+    if (row->flags & PT_EVF_SPAWNS_UNNAMED)
+        pt_image_spawned_unnamed(m, img, ev->ev.rec);
     if (apply != NULL)
         apply(m, img, ev);
 }

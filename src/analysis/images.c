@@ -49,6 +49,23 @@ static struct pt_fork *find_fork(struct pt_model *m, int32_t pid) {
     return NULL;
 }
 
+/* The latest system() or popen() call of img's parent that began before
+ * img and whose child is not yet found: libc starts that child without a
+ * fork record, so its pid is only known from the child's side (popen
+ * returns before its child may have run).  Unnamed spawns are kept under
+ * pid 0. */
+static struct pt_fork *find_unnamed(struct pt_model *m, const struct pt_image *img) {
+    if (m->fork_hash_cap == 0 || img->prev_image != PT_NO_IMAGE)
+        return NULL;
+    size_t i = *fork_slot(m->fork_by_pid, m->fork_hash_cap, m->forks, 0);
+    for (; i != 0; i = m->forks[i - 1].prev_same_pid) {
+        struct pt_fork *f = &m->forks[i - 1];
+        if (!f->taken && m->images[f->parent_image].pid == img->ppid && f->t <= img->start)
+            return f;
+    }
+    return NULL;
+}
+
 /* The image that exec'd into img: the same pid, the image number before,
  * and its exec record seen. */
 static struct pt_image *exec_predecessor(struct pt_model *m, struct pt_image *img) {
@@ -99,6 +116,8 @@ static void predict(struct pt_model *m, struct pt_image *img, struct pt_fdtable 
         return;
     }
     struct pt_fork *f = find_fork(m, img->pid);
+    if (f == NULL)
+        f = find_unnamed(m, img);
     if (f == NULL)
         return;
     f->taken = 1;
@@ -156,15 +175,14 @@ void pt_image_inherited_done(struct pt_model *m, struct pt_image *img) {
     pt_fdtable_free(&img->carried);
 }
 
-void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
-                     int spawn) {
-    if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
-        return;
+/* Keeps the fds a child of img starts with, under its pid (0: not known). */
+static void keep_fork(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
+                      int32_t child_pid, int spawn) {
     PT_GROW(m->forks, m->nforks + 1, m->cap_forks);
     fork_hash_grow(m);
     struct pt_fork *f = &m->forks[m->nforks];
     memset(f, 0, sizeof *f);
-    f->child_pid = (int32_t)r->result;
+    f->child_pid = child_pid;
     size_t *slot = fork_slot(m->fork_by_pid, m->fork_hash_cap, m->forks, f->child_pid);
     f->parent_image = img->index;
     f->spawn = spawn;
@@ -172,6 +190,17 @@ void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_r
     pt_fdtable_copy(&f->fds, &img->fds);
     f->prev_same_pid = *slot;
     *slot = ++m->nforks;
+}
+
+void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
+                     int spawn) {
+    if (r->state != PT_DONE || r->result <= 0 || r->result > INT32_MAX)
+        return;
+    keep_fork(m, img, r, (int32_t)r->result, spawn);
+}
+
+void pt_image_spawned_unnamed(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+    keep_fork(m, img, r, 0, 1);
 }
 
 /* Keeps a wait for a pid that has no trace file: an untraced child's end. */

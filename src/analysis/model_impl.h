@@ -46,6 +46,8 @@ void pt_image_inherited_fd(struct pt_model *m, struct pt_image *img, const struc
 void pt_image_inherited_done(struct pt_model *m, struct pt_image *img);
 void pt_image_forked(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
                      int spawn);
+/* system() or popen(): a child whose pid the record does not give. */
+void pt_image_spawned_unnamed(struct pt_model *m, struct pt_image *img, const struct pt_record *r);
 void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r);
 /* A wait (or pclose) that reaped pid with status at time t. */
 void pt_image_waited_for(struct pt_model *m, int32_t pid, int status, uint64_t t);

@@ -63,12 +63,14 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
                     .decode = pt_args_exit},
     [PT_EV_WAIT] = {"wait", PT_CLASS_WAIT, .flags = PROC, .decode = pt_args_wait},
     [PT_EV_POPEN] = {"popen", PT_CLASS_POPEN, .payload = PT_PAYLOAD_STRINGS,
-                     .flags_at = PT_FLAGS_ARG, .flags = DESC | PROC | PT_EVF_MAKES_PIPE,
+                     .flags_at = PT_FLAGS_ARG,
+                     .flags = DESC | PROC | PT_EVF_MAKES_PIPE | PT_EVF_SPAWNS_UNNAMED,
                      .decode = pt_args_popen},
     [PT_EV_PCLOSE] = {"pclose", PT_CLASS_PCLOSE, .result = PT_RESULT_STATUS, .flags = DESC | PROC,
                       .decode = pt_args_pclose},
     [PT_EV_SYSTEM] = {"system", PT_CLASS_OTHER, .result = PT_RESULT_STATUS,
-                      .payload = PT_PAYLOAD_STRINGS, .flags = PROC, .decode = pt_args_system},
+                      .payload = PT_PAYLOAD_STRINGS, .flags = PROC | PT_EVF_SPAWNS_UNNAMED,
+                      .decode = pt_args_system},
 
     /* waits for readiness (the set: waitset.h) */
     [PT_EV_POLL] = {"poll", PT_CLASS_POLL, .payload = PT_PAYLOAD_WAIT, .flags = DESC,

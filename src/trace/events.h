@@ -56,18 +56,22 @@ enum pt_event_class {
 
 /* pt_event_info.flags */
 enum {
-    PT_EVF_IN = 1u << 0,         /* moves bytes from fd into the process */
-    PT_EVF_OUT = 1u << 1,        /* moves bytes from the process into fd */
-    PT_EVF_STDIO = 1u << 2,      /* made by a stdio FILE, not a direct call */
-    PT_EVF_DESC = 1u << 3,       /* dump -e %desc: a call on fds */
-    PT_EVF_PROCESS = 1u << 4,    /* dump -e %process */
-    PT_EVF_META = 1u << 5,       /* dump -e %meta: the recorder's note, not a
-                                    call the program made; not counted */
-    PT_EVF_HIDDEN = 1u << 6,     /* bookkeeping: out of dump's text without -v */
-    PT_EVF_MAKES_PIPE = 1u << 7, /* the fd it makes is a pipe or FIFO end this
-                                    process made (not one it was handed) */
-    PT_EVF_SPAWNS = 1u << 8,     /* the child it starts runs a new program at
-                                    once (posix_spawn) */
+    PT_EVF_IN = 1u << 0,             /* moves bytes from fd into the process */
+    PT_EVF_OUT = 1u << 1,            /* moves bytes from the process into fd */
+    PT_EVF_STDIO = 1u << 2,          /* made by a stdio FILE, not a direct call */
+    PT_EVF_DESC = 1u << 3,           /* dump -e %desc: a call on fds */
+    PT_EVF_PROCESS = 1u << 4,        /* dump -e %process */
+    PT_EVF_META = 1u << 5,           /* dump -e %meta: the recorder's note, not a
+                                        call the program made; not counted */
+    PT_EVF_HIDDEN = 1u << 6,         /* bookkeeping: out of dump's text without -v */
+    PT_EVF_MAKES_PIPE = 1u << 7,     /* the fd it makes is a pipe or FIFO end this
+                                        process made (not one it was handed) */
+    PT_EVF_SPAWNS = 1u << 8,         /* the child it starts runs a new program at
+                                        once (posix_spawn) */
+    PT_EVF_SPAWNS_UNNAMED = 1u << 9, /* starts a child inside libc and the record
+                                        does not say its pid (system, popen):
+                                        the child is this process's next child
+                                        image that no fork record names */
 };
 
 /* How the result of a record reads. */
