@@ -234,11 +234,18 @@ TEST(WaitFor, PopenCommunicateIsSilent) {
 TEST(WaitFor, ExitedHolderIsNotBlamedTheParentIs) {
     Hang h({Corpus("c_exited_holder"), "bug"}, "exited_holder");
     std::map<std::string, int> who;
+    // The hang: the writer reaped, so that the parent's blocked wait() is
+    // the one for the reader (the writer's exit record comes before the
+    // parent's wait for it returns; a kill in between leaves no cycle).
     ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
         who = h.Announced();
         return who.count("writer") && who.count("reader") && t.Count([&](const harness::Event &e) {
             return e.pid == who["writer"] && e.call == "exit";
         }) > 0 &&
+               t.Count([&](const harness::Event &e) {
+                   return e.pid == who["parent"] && e.call == "wait" && e.state == "done" &&
+                          e.result == who["writer"];
+               }) > 0 &&
                BlockedIn(t, "read").count(who["reader"]) &&
                BlockedIn(t, "wait").count(who["parent"]);
     }));
