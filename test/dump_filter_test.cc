@@ -287,11 +287,18 @@ TEST(DumpFilter, PipeByInodeByIdAndAsDumpPrintsIt) {
     std::string ino_text = std::to_string(ino);
     Trace t = DumpJson({"--pipe=" + ino_text});
     std::set<std::string> calls;
+    std::set<int64_t> pipe_fds; // the example's child selects on its read end
     for (const Event &e : t.events) {
         calls.insert(e.call);
         bool on_pipe = e.ino == ino;
-        if (e.call == "pipe2")
+        if (e.call == "pipe2") {
             on_pipe = e.raw["inos"][0].as_int() == static_cast<int64_t>(ino);
+            for (size_t i = 0; i < e.raw["fds"].size(); i++)
+                pipe_fds.insert(e.raw["fds"][i].as_int());
+        }
+        if (e.call == "select") // a wait whose set holds the pipe's fd
+            for (size_t i = 0; i < e.raw["set"].size(); i++)
+                on_pipe = on_pipe || pipe_fds.count(e.raw["set"][i]["fd"].as_int()) > 0;
         EXPECT_TRUE(on_pipe) << e.raw.dump();
     }
     for (const char *call : {"pipe2", "write", "read", "close"})
