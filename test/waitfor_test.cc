@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <regex>
@@ -395,7 +396,19 @@ TEST(WaitFor, CaptureOutputWaitsInPollForTheBackgroundSleep) {
                  return e.pid == sh && e.call == "fork" && e.state == "done";
              }))
             sleeper = f->child;
-        return sleeper != 0 && BlockedIn(t, "poll").count(python) > 0;
+        // The poll that cannot end: begun after python read sh's "started"
+        // (an earlier one ends when those bytes come), sh gone.
+        auto read = t.Select([&](const harness::Event &e) {
+            return e.pid == python && e.call == "read" && e.state == "done" &&
+                   e.data.find("started") != std::string::npos;
+        });
+        return sleeper != 0 && !read.empty() &&
+               t.Count([&](const harness::Event &e) { return e.pid == sh && e.call == "exit"; }) >
+                   0 &&
+               t.Count([&](const harness::Event &e) {
+                   return e.pid == python && Unfinished(e, "poll") &&
+                          e.t_start_ns > read[0]->t_start_ns;
+               }) > 0;
     }));
     h.Kill();
     harness::Trace t = harness::LoadTrace(h.dir());
@@ -466,6 +479,38 @@ TEST(WaitFor, SelectSiblingThatClosedIsSilent) {
 // The asyncio form: communicate() waits in epoll_wait() on the child's
 // stdout pipe and the loop's own socketpair self-pipe, which nobody else
 // can write; the background sleep holding stdout is named.
+// python blocked in an epoll_wait that nothing is left to wake: begun after
+// it read sh's "started", reaped sh, and (when another thread reaped it, as
+// asyncio's child watcher does) woke for that thread's news.  An earlier
+// epoll_wait, caught while sh's exit record is already in, still ends.
+bool EpollWaitCannotEnd(const harness::Trace &t, int python, int sh) {
+    auto end_of = [](const harness::Event *e) { return e->raw["t_end_ns"].as_int(); };
+    auto reaped = t.Select([&](const harness::Event &e) {
+        return e.pid == python && e.call == "wait" && e.state == "done" && e.result == sh;
+    });
+    auto read = t.Select([&](const harness::Event &e) {
+        return e.pid == python && e.call == "read" && e.state == "done" &&
+               e.data.find("started") != std::string::npos;
+    });
+    if (reaped.empty() || read.empty())
+        return false;
+    int64_t after = std::max(end_of(reaped[0]), read[0]->t_start_ns);
+    for (const harness::Event *w : t.Select([&](const harness::Event &e) {
+             return e.pid == python && e.call == "epoll_wait" && e.state == "unfinished" &&
+                    e.t_start_ns > after;
+         })) {
+        if (w->tid == reaped[0]->tid)
+            return true;
+        if (t.Count([&](const harness::Event &e) {
+                return e.pid == python && e.tid == w->tid && e.call == "epoll_wait" &&
+                       e.state == "done" && e.result >= 1 && end_of(&e) > end_of(reaped[0]) &&
+                       end_of(&e) < w->t_start_ns;
+            }) > 0)
+            return true;
+    }
+    return false;
+}
+
 TEST(WaitFor, AsyncioWaitsInEpollForTheBackgroundSleep) {
     Hang h({"python3", Script("py_asyncio_bg.py"), "bug"}, "asyncio_bg");
     int sh = 0, sleeper = 0, python = 0;
@@ -478,10 +523,7 @@ TEST(WaitFor, AsyncioWaitsInEpollForTheBackgroundSleep) {
                  return e.pid == sh && e.call == "fork" && e.state == "done";
              }))
             sleeper = f->child;
-        return sleeper != 0 &&
-               t.Count([&](const harness::Event &e) { return e.pid == sh && e.call == "exit"; }) >
-                   0 &&
-               BlockedIn(t, "epoll_wait").count(python) > 0;
+        return sleeper != 0 && EpollWaitCannotEnd(t, python, sh);
     }));
     h.Kill();
     Output o = analysis_cli::Viewer("check", h.dir());
