@@ -438,15 +438,38 @@ TEST(WaitFor, CaptureOutputOfAQuietBackgroundJobIsSilent) {
 
 // The same in C with select(): the writer is done and gone, the helper
 // forked after it keeps the write end; the helper is named, with its fd.
+// reader blocked in `call` begun after it read every byte the writer
+// wrote into pipes and the writer exited: a wait caught before that (data
+// still coming, or a call begun that returns at once on unread bytes) ends.
+bool WaitsAfterReadingAll(const harness::Trace &t, int reader, int writer,
+                          const std::string &call) {
+    int64_t written = t.SumResult([&](const harness::Event &e) {
+        return e.pid == writer && e.IsWrite() && e.kind == "pipe";
+    });
+    auto reads = t.Select([&](const harness::Event &e) {
+        return e.pid == reader && e.IsRead() && e.kind == "pipe" && e.state == "done" &&
+               e.result > 0;
+    });
+    int64_t read = 0, last_read = 0;
+    for (const harness::Event *e : reads) {
+        read += e->result;
+        last_read = std::max(last_read, e->t_start_ns);
+    }
+    return written > 0 && read == written &&
+           t.Count([&](const harness::Event &e) { return e.pid == writer && e.call == "exit"; }) >
+               0 &&
+           t.Count([&](const harness::Event &e) {
+               return e.pid == reader && Unfinished(e, call) && e.t_start_ns > last_read;
+           }) > 0;
+}
+
 TEST(WaitFor, SelectSiblingIsTheHolderNotTheWriter) {
     Hang h({Corpus("c_select_sibling"), "bug"}, "select_sibling");
     std::map<std::string, int> who;
     ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
         who = h.Announced();
-        return who.count("helper") && who.count("writer") && t.Count([&](const harness::Event &e) {
-            return e.pid == who["writer"] && e.call == "exit";
-        }) > 0 &&
-               BlockedIn(t, "select").count(who["parent"]);
+        return who.count("helper") && who.count("writer") &&
+               WaitsAfterReadingAll(t, who["parent"], who["writer"], "select");
     }));
     Output live = analysis_cli::Viewer("check", h.dir());
     h.Kill();
@@ -551,11 +574,10 @@ TEST(WaitFor, PollSiblingIsTheHolderNotTheWriter) {
     ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
         who = h.Announced();
         // The helper's close of the read end is in (its trace file is whole).
-        return who.count("helper") && t.Count([&](const harness::Event &e) {
-            return (e.pid == who["writer"] && e.call == "exit") ||
-                   (e.pid == who["helper"] && e.call == "close");
-        }) > 1 &&
-               BlockedIn(t, "poll").count(who["parent"]);
+        return who.count("helper") && who.count("writer") && t.Count([&](const harness::Event &e) {
+            return e.pid == who["helper"] && e.call == "close";
+        }) > 0 &&
+               WaitsAfterReadingAll(t, who["parent"], who["writer"], "poll");
     }));
     h.Kill();
     harness::Trace t = harness::LoadTrace(h.dir());
