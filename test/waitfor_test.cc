@@ -287,10 +287,24 @@ TEST(WaitFor, SubstitutionBackgroundServerIsTheHolder) {
     uint64_t pipe = 0;
     ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
         who = h.Announced();
-        for (const harness::Event *r : t.Select(
-                 [](const harness::Event &e) { return Unfinished(e, "read") && e.kind == "pipe"; }))
+        // bash's read after the one that got the pid, the subshell that
+        // wrote it gone: a read caught before (the pid still to come) ends.
+        for (const harness::Event *r : t.Select([&](const harness::Event &e) {
+                 return Unfinished(e, "read") && e.kind == "pipe" &&
+                        t.Count([&](const harness::Event &got) {
+                            return got.pid == e.pid && got.ino == e.ino && got.IsRead() &&
+                                   got.state == "done" && got.result > 0 &&
+                                   got.t_start_ns < e.t_start_ns;
+                        }) > 0;
+             }))
             pipe = r->ino;
-        return who.count("server") && pipe != 0;
+        auto wrote = t.Select([&](const harness::Event &e) {
+            return e.ino == pipe && e.IsWrite() && e.state == "done" && e.result > 0;
+        });
+        return who.count("server") && pipe != 0 && !wrote.empty() &&
+               t.Count([&](const harness::Event &e) {
+                   return e.pid == wrote[0]->pid && e.call == "exit";
+               }) > 0;
     }));
     Output live = analysis_cli::Viewer("check", h.dir());
     h.Kill();
