@@ -350,12 +350,43 @@ TEST(WaitFor, SubstitutionBackgroundServerFixedIsSilent) {
 // it makes no traced call, so it exists only in its parent's fork record.
 // It is the holder named (with its write end's fd), and summary lists it as a silent
 // child holding the write end.
+// reader blocked in `call` begun after it read every byte the writer
+// wrote into pipes: a wait caught before that (data still coming, or a
+// call begun that returns at once on unread bytes) ends.
+bool BlockedAfterReadingAll(const harness::Trace &t, int reader, int writer,
+                            const std::string &call) {
+    int64_t written = t.SumResult([&](const harness::Event &e) {
+        return e.pid == writer && e.IsWrite() && e.kind == "pipe";
+    });
+    auto reads = t.Select([&](const harness::Event &e) {
+        return e.pid == reader && e.IsRead() && e.kind == "pipe" && e.state == "done" &&
+               e.result > 0;
+    });
+    int64_t read = 0, last_read = 0;
+    for (const harness::Event *e : reads) {
+        read += e->result;
+        last_read = std::max(last_read, e->t_start_ns);
+    }
+    return written > 0 && read == written && t.Count([&](const harness::Event &e) {
+        return e.pid == reader && Unfinished(e, call) && e.t_start_ns > last_read;
+    }) > 0;
+}
+
+// The same, the writer exited.
+bool WaitsAfterReadingAll(const harness::Trace &t, int reader, int writer,
+                          const std::string &call) {
+    return t.Count([&](const harness::Event &e) { return e.pid == writer && e.call == "exit"; }) >
+               0 &&
+           BlockedAfterReadingAll(t, reader, writer, call);
+}
+
 TEST(WaitFor, ASilentForkChildIsAHolder) {
     Hang h({Corpus("c_fork_silent_holder"), "bug"}, "silent_holder");
     std::map<std::string, int> who;
     ASSERT_TRUE(h.WaitUntil([&](const harness::Trace &t) {
         who = h.Announced();
-        return who.count("reader") && BlockedIn(t, "read").count(who["reader"]) &&
+        return who.count("reader") &&
+               BlockedAfterReadingAll(t, who["reader"], who["parent"], "read") &&
                BlockedIn(t, "wait").count(who["parent"]);
     }));
     h.Kill();
@@ -452,31 +483,6 @@ TEST(WaitFor, CaptureOutputOfAQuietBackgroundJobIsSilent) {
 
 // The same in C with select(): the writer is done and gone, the helper
 // forked after it keeps the write end; the helper is named, with its fd.
-// reader blocked in `call` begun after it read every byte the writer
-// wrote into pipes and the writer exited: a wait caught before that (data
-// still coming, or a call begun that returns at once on unread bytes) ends.
-bool WaitsAfterReadingAll(const harness::Trace &t, int reader, int writer,
-                          const std::string &call) {
-    int64_t written = t.SumResult([&](const harness::Event &e) {
-        return e.pid == writer && e.IsWrite() && e.kind == "pipe";
-    });
-    auto reads = t.Select([&](const harness::Event &e) {
-        return e.pid == reader && e.IsRead() && e.kind == "pipe" && e.state == "done" &&
-               e.result > 0;
-    });
-    int64_t read = 0, last_read = 0;
-    for (const harness::Event *e : reads) {
-        read += e->result;
-        last_read = std::max(last_read, e->t_start_ns);
-    }
-    return written > 0 && read == written &&
-           t.Count([&](const harness::Event &e) { return e.pid == writer && e.call == "exit"; }) >
-               0 &&
-           t.Count([&](const harness::Event &e) {
-               return e.pid == reader && Unfinished(e, call) && e.t_start_ns > last_read;
-           }) > 0;
-}
-
 TEST(WaitFor, SelectSiblingIsTheHolderNotTheWriter) {
     Hang h({Corpus("c_select_sibling"), "bug"}, "select_sibling");
     std::map<std::string, int> who;
