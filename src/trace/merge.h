@@ -20,8 +20,9 @@ struct pt_merged {
 
 /* How many records of one file may wait to be put in order.  A file's
  * records are in reservation order, which is t_start order except where a
- * signal handler or another thread got in between a call reading the clock
- * and reserving its record: such a record lands a few places late.  A
+ * signal handler or another thread got in between a call reserving its
+ * record and reading the clock (the recorder reads it after reserving):
+ * such a record lands a few places early.  A
  * record more than PT_MERGE_WINDOW places out of order comes out late. */
 #define PT_MERGE_WINDOW PT_FIRST_RECORDS
 
