@@ -23,6 +23,7 @@
 #include "check.h"
 #include "trace/events.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 /* The latest successful close of one fd number, and what it closed. */
 struct closed_fd {
@@ -49,20 +50,11 @@ static struct closed_fd *find_closed(const struct pt_check_ebadf *st, int fd) {
     return NULL;
 }
 
-static struct closed_fd *slot_for(struct pt_check *c, struct pt_check_ebadf *st, int fd) {
+static struct closed_fd *slot_for(struct pt_check_ebadf *st, int fd) {
     struct closed_fd *slot = find_closed(st, fd);
     if (slot != NULL)
         return slot;
-    if (st->len == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 8;
-        struct closed_fd *v = realloc(st->v, cap * sizeof *v);
-        if (v == NULL) {
-            c->oom = 1;
-            return NULL;
-        }
-        st->v = v;
-        st->cap = cap;
-    }
+    PT_GROW(st->v, st->len + 1, st->cap);
     slot = &st->v[st->len++];
     memset(slot, 0, sizeof *slot);
     slot->fd = fd;
@@ -80,12 +72,10 @@ static struct pt_evidence evidence_of(int32_t pid, const struct pt_record *r) {
 
 /* Before the model applies a successful close: what it closes, and
  * whether that object had reused a number an earlier close freed. */
-static void remember_close(struct pt_check *c, struct pt_check_ebadf *st,
-                           const struct pt_image *img, const struct pt_record *r) {
+static void remember_close(struct pt_check_ebadf *st, const struct pt_image *img,
+                           const struct pt_record *r) {
     const struct pt_fdent *e = pt_fdtable_find(&img->fds, r->fd);
-    struct closed_fd *slot = slot_for(c, st, r->fd);
-    if (slot == NULL)
-        return;
+    struct closed_fd *slot = slot_for(st, r->fd);
     struct closed_fd prev = *slot;
     int had_earlier = prev.ev.t != 0;
     *slot = (struct closed_fd){.fd = r->fd, .tid = r->tid, .ev = evidence_of(img->pid, r)};
@@ -173,7 +163,7 @@ void pt_check_ebadf_observe(struct pt_check *c, struct pt_image *img, const stru
         return;
     unsigned cls = pt_event_info(r->type)->cls;
     if (cls == PT_CLASS_CLOSE && r->result == 0)
-        remember_close(c, &c->ebadf[img->index], img, r);
+        remember_close(&c->ebadf[img->index], img, r);
     else if (r->result == -EBADF && pt_event_moves_data(r->type))
         io_on_bad_fd(c, img, r);
     /* close, dup and fcntl with EBADF: harmless (see the top). */

@@ -12,6 +12,7 @@
 
 #include "model_impl.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 static int reaped(const struct pt_model *m, int32_t pid, uint64_t t) {
     for (size_t i = 0; i < m->nwaits; i++)
@@ -51,16 +52,7 @@ static void add_holder(struct pt_model *m, const struct pt_fork *f, const struct
     struct pt_pipe *p = pt_model_pipe(m, e->obj);
     if (p == NULL)
         return;
-    if (p->nholders == p->cap_holders) {
-        size_t cap = p->cap_holders ? p->cap_holders * 2 : 4;
-        struct pt_holder *v = realloc(p->holders, cap * sizeof *v);
-        if (v == NULL) {
-            m->oom = 1;
-            return;
-        }
-        p->holders = v;
-        p->cap_holders = cap;
-    }
+    PT_GROW(p->holders, p->nholders + 1, p->cap_holders);
     int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
     p->holders[p->nholders++] = (struct pt_holder){
         .image = f->parent_image,
