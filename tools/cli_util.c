@@ -97,3 +97,14 @@ int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv
                        int *json) {
     return cli_parse_viewer_args(cmd, usage, argc, argv, dir, json, NULL);
 }
+
+int cli_parse_u64(const char *s, size_t len, uint64_t *out) {
+    char buf[32];
+    if (len == 0 || len >= sizeof buf || strspn(s, "0123456789") < len)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    *out = strtoull(buf, NULL, 10);
+    return errno == 0 ? 0 : -1;
+}

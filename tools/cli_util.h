@@ -2,6 +2,9 @@
 #ifndef PIPETRACE_TOOLS_CLI_UTIL_H
 #define PIPETRACE_TOOLS_CLI_UTIL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #define PIPETRACE_VERSION "0.1.0"
 
 /* Exit codes of the CLI itself (run passes the traced command's on). */
@@ -28,6 +31,10 @@ int cli_parse_viewer_args(const char *cmd, const char *usage, int argc, char **a
 /* The same for commands that take only [--json] [DIR]. */
 int cli_parse_json_dir(const char *cmd, const char *usage, int argc, char **argv, const char **dir,
                        int *json);
+
+/* The len characters at s as a decimal number: digits only, no sign, no
+ * overflow.  0, or -1 for anything else. */
+int cli_parse_u64(const char *s, size_t len, uint64_t *out);
 
 /* Under `bazel run` the tool starts in its runfiles tree; the user's own
  * directory is in BUILD_WORKING_DIRECTORY.  Moving there first makes every

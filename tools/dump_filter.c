@@ -1,7 +1,6 @@
 /* The filters of `pipetrace dump`: parsing their values. */
 #include "dump_filter.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,22 +43,11 @@ static int each_word(struct dump_filter *f, const char *list, const char *opt,
     }
 }
 
-static int parse_u64(const char *s, size_t len, uint64_t *out) {
-    char buf[32];
-    if (len == 0 || len >= sizeof buf || strspn(s, "0123456789") < len)
-        return -1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    errno = 0;
-    *out = strtoull(buf, NULL, 10);
-    return errno == 0 ? 0 : -1;
-}
-
 /* --- --pid and --tree ------------------------------------------------------ */
 
 static int add_pid(struct dump_filter *f, const char *s, size_t len, const char *opt) {
     uint64_t v;
-    if (parse_u64(s, len, &v) < 0 || v == 0 || v > INT32_MAX) {
+    if (cli_parse_u64(s, len, &v) < 0 || v == 0 || v > INT32_MAX) {
         cli_usage_error("dump", "%s wants process ids, not '%.*s'", opt, (int)len, s);
         return -1;
     }

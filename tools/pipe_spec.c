@@ -1,24 +1,12 @@
 /* Naming a pipe on the command line.  See pipe_spec.h. */
 #include "pipe_spec.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis/model.h"
 #include "cli_util.h"
 #include "trace/names.h"
-
-static int parse_u64(const char *s, size_t len, uint64_t *out) {
-    char buf[32];
-    if (len == 0 || len >= sizeof buf || strspn(s, "0123456789") < len)
-        return -1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    errno = 0;
-    *out = strtoull(buf, NULL, 10);
-    return errno == 0 ? 0 : -1;
-}
 
 /* "pipe", "fifo" or "socket" (the kinds that carry bytes between
  * processes), as pt_obj_kind_name spells them; -1 for anything else. */
@@ -36,14 +24,14 @@ int pipe_spec_parse(const char *s, size_t len, struct pipe_spec *out) {
     uint64_t v;
     *out = (struct pipe_spec){.kind = -1};
     if (len > 0 && s[0] == '#') {
-        if (parse_u64(s + 1, len - 1, &v) < 0 || v == 0 || v > UINT32_MAX)
+        if (cli_parse_u64(s + 1, len - 1, &v) < 0 || v == 0 || v > UINT32_MAX)
             return -1;
         out->number = (unsigned)v;
         return 0;
     }
     const char *open = memchr(s, '[', len);
     if (open == NULL)
-        return parse_u64(s, len, &out->obj.ino);
+        return cli_parse_u64(s, len, &out->obj.ino);
     /* KIND:[N] */
     size_t klen = (size_t)(open - s);
     if (klen < 2 || s[klen - 1] != ':' || (out->kind = kind_named(s, klen - 1)) < 0)
@@ -52,7 +40,7 @@ int pipe_spec_parse(const char *s, size_t len, struct pipe_spec *out) {
     size_t dlen = len - klen - 1;
     if (dlen < 2 || digits[dlen - 1] != ']')
         return -1;
-    return parse_u64(digits, dlen - 1, &out->obj.ino);
+    return cli_parse_u64(digits, dlen - 1, &out->obj.ino);
 }
 
 int pipe_spec_matches(const struct pipe_spec *p, unsigned kind, struct pt_objkey obj) {
