@@ -54,17 +54,25 @@ static void wait_ready(struct pt_fields *out, const struct pt_record *r, unsigne
     f->trailer = 1;
 }
 
+/* The wait's payload; when it does not decode, the fields every wait has
+ * (an unknown set, the timeout) are given and 0 returned. */
+static int wait_payload_or_bare(const struct pt_event *ev, struct pt_fields *out,
+                                struct pt_wait_payload *head, const uint8_t **entries, size_t *n) {
+    if (pt_wait_payload_of(ev, head, entries, n))
+        return 1;
+    pt_field_null(out, "set", PT_SHOW_BOTH);
+    pt_field_int(out, "timeout_ms", PT_SHOW_BOTH, (int64_t)ev->rec->arg);
+    return 0;
+}
+
 /* poll([{fd=3, events=POLLIN}], nfds, timeout) */
 void pt_args_poll(const struct pt_event *ev, struct pt_fields *out) {
     const struct pt_record *r = ev->rec;
     struct pt_wait_payload head;
     const uint8_t *entries;
     size_t n;
-    if (!pt_wait_payload_of(ev, &head, &entries, &n)) {
-        pt_field_null(out, "set", PT_SHOW_BOTH);
-        pt_field_int(out, "timeout_ms", PT_SHOW_BOTH, (int64_t)r->arg);
+    if (!wait_payload_or_bare(ev, out, &head, &entries, &n))
         return;
-    }
     if (head.flags & PT_WAITF_UNREAD)
         pt_field_null(out, "set", PT_SHOW_BOTH);
     else
@@ -96,11 +104,8 @@ void pt_args_select(const struct pt_event *ev, struct pt_fields *out) {
     struct pt_wait_payload head;
     const uint8_t *entries;
     size_t n;
-    if (!pt_wait_payload_of(ev, &head, &entries, &n)) {
-        pt_field_null(out, "set", PT_SHOW_BOTH);
-        pt_field_int(out, "timeout_ms", PT_SHOW_BOTH, (int64_t)r->arg);
+    if (!wait_payload_or_bare(ev, out, &head, &entries, &n))
         return;
-    }
     pt_field_int(out, "nfds", PT_SHOW_BOTH, head.nfds);
     select_set(out, "readfds", &head, PT_WAITF_NO_READ, POLLIN, entries, n);
     select_set(out, "writefds", &head, PT_WAITF_NO_WRITE, POLLOUT, entries, n);
