@@ -34,13 +34,13 @@ static inline double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Waits until process pid is asleep in system call nr (its
- * /proc/PID/syscall begins with that number), so that a program that kills
- * a blocked child kills it inside the call, however loaded the machine,
- * rather than after a fixed time that may be too short.  A traced child
- * has written its call's record by then (the wrapper records before the
- * real call).  Dies after a minute. */
-static inline void wait_in_syscall(pid_t pid, long nr) {
+/* Waits until process pid is asleep in a system call nr for which
+ * match(nr, want) holds (its /proc/PID/syscall begins with that number), so
+ * that a program that kills a blocked child kills it inside the call,
+ * however loaded the machine, rather than after a fixed time that may be
+ * too short.  A traced child has written its call's record by then (the
+ * wrapper records before the real call).  Dies after a minute. */
+static inline void wait_in_syscall_where(pid_t pid, int (*match)(long nr, long want), long want) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
     for (int tries = 0; tries < 60000; tries++) {
@@ -50,11 +50,20 @@ static inline void wait_in_syscall(pid_t pid, long nr) {
         long now = -2;
         int got = fscanf(f, "%ld", &now);
         fclose(f);
-        if (got == 1 && now == nr)
+        if (got == 1 && match(now, want))
             return;
         sleep_ms(1);
     }
-    die("pid %d never blocked in system call %ld", (int)pid, nr);
+    die("pid %d never blocked in the system call it waits for (%ld)", (int)pid, want);
+}
+
+static inline int syscall_is(long nr, long want) {
+    return nr == want;
+}
+
+/* The same for one system call, nr. */
+static inline void wait_in_syscall(pid_t pid, long nr) {
+    wait_in_syscall_where(pid, syscall_is, nr);
 }
 
 #endif

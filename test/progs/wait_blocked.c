@@ -42,27 +42,10 @@ static void wait_in(const char *mode, int fd) {
     die("%s returned", mode);
 }
 
-static int is_wait_syscall(long nr) {
+static int is_wait_syscall(long nr, long unused) {
+    (void)unused;
     return nr == SYS_poll || nr == SYS_ppoll || nr == SYS_select || nr == SYS_pselect6 ||
            nr == SYS_epoll_wait || nr == SYS_epoll_pwait || nr == SYS_epoll_pwait2;
-}
-
-/* Until the child sleeps in one of the waits. */
-static void until_waiting(pid_t child) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/syscall", (int)child);
-    for (;;) {
-        FILE *f = fopen(path, "r");
-        long nr = -1;
-        if (f == NULL)
-            die("open %s", path);
-        if (fscanf(f, "%ld", &nr) != 1)
-            nr = -1;
-        fclose(f);
-        if (is_wait_syscall(nr))
-            return;
-        sleep_ms(2);
-    }
 }
 
 int main(int argc, char **argv) {
@@ -77,7 +60,7 @@ int main(int argc, char **argv) {
         die("fork");
     if (child == 0)
         wait_in(argv[1], fds[0]);
-    until_waiting(child);
+    wait_in_syscall_where(child, is_wait_syscall, 0);
     if (kill(child, SIGKILL))
         die("kill");
     int status;
