@@ -51,11 +51,33 @@ static ssize_t hooked_read(FILE *fp, void *buf, ssize_t size) {
     return pt_io_leave(&c, buf, PT_CALL(&c, orig_read(fp, buf, size)));
 }
 
+/* _IO_file_write returns how many bytes went out, never -1: it stops early
+ * only when a write(2) failed, with errno set.  That failure is what a
+ * lost-data diagnosis needs, so it is recorded as the kernel saw it: a flush
+ * that moved nothing is one record with -errno; one that moved some bytes
+ * first is two, the bytes that went out, then the rest failing with -errno. */
+static ssize_t flush_failed(struct pt_call *c, int fd, const void *buf, ssize_t size,
+                            ssize_t moved) {
+    int64_t failure = -(int64_t)(c->errno_out != 0 ? c->errno_out : EIO);
+    if (moved <= 0) {
+        pt_end_io(c->rec, buf, failure);
+        return PT_LEAVE(c, moved);
+    }
+    pt_end_io(c->rec, buf, moved);
+    struct pt_record *rest = pt_begin(PT_EV_STDIO_WRITE, fd, &c->fd, (uint64_t)(size - moved), 0);
+    pt_end(rest, failure);
+    return PT_LEAVE(c, moved);
+}
+
 static ssize_t hooked_write(FILE *fp, const void *buf, ssize_t size) {
+    int fd = fp->_fileno;
     struct pt_call c;
-    if (!pt_io_enter(&c, PT_EV_STDIO_WRITE, fp->_fileno, (uint64_t)size))
+    if (!pt_io_enter(&c, PT_EV_STDIO_WRITE, fd, (uint64_t)size))
         return PT_PASS(&c, orig_write(fp, buf, size));
-    return pt_io_leave(&c, buf, PT_CALL(&c, orig_write(fp, buf, size)));
+    ssize_t moved = PT_CALL(&c, orig_write(fp, buf, size));
+    if (moved < size)
+        return flush_failed(&c, fd, buf, size, moved);
+    return pt_io_leave(&c, buf, moved);
 }
 
 static int hooked_close(FILE *fp) {
