@@ -211,9 +211,10 @@ TEST(WaitFor, PopenWaitIsAWaitDeadlockOfPythonAndSeq) {
     EXPECT_EQ(pipe, ObjectIno(found[0]));
     EXPECT_TRUE(HasFd(found[0], 1)) << found[0].dump();
     const std::string &msg = found[0]["message"].as_string();
-    EXPECT_NE(std::string::npos, msg.find("pid " + std::to_string(seq) +
-                                          " (seq) is still blocked writing fd 1 (pipe:[" +
-                                          std::to_string(pipe) + "], full)"))
+    EXPECT_NE(std::string::npos,
+              msg.find("pid " + std::to_string(seq) + " (seq) is still blocked (pid " +
+                       std::to_string(seq) + " is running) writing fd 1 (pipe:[" +
+                       std::to_string(pipe) + "], full)"))
         << msg;
     EXPECT_NE(std::string::npos, msg.find("in wait() for pid " + std::to_string(seq))) << msg;
 
@@ -332,7 +333,7 @@ TEST(WaitFor, SubstitutionBackgroundServerIsTheHolder) {
     EXPECT_EQ(pipe, ObjectIno(p));
     EXPECT_TRUE(HasFd(p, 1)) << p.dump(); // the server's stdout
     const std::string &msg = p["message"].as_string();
-    EXPECT_NE(std::string::npos, msg.find("still blocked reading")) << msg;
+    EXPECT_NE(std::string::npos, msg.find("is running) reading")) << msg;
     EXPECT_NE(std::string::npos, msg.find("held by pid " + std::to_string(who["server"]) + " "))
         << msg;
     EXPECT_NE(std::string::npos,
@@ -507,7 +508,7 @@ TEST(WaitFor, SelectSiblingIsTheHolderNotTheWriter) {
     EXPECT_EQ(made[0]->ino, ObjectIno(p));
     EXPECT_TRUE(HasFd(p, made[0]->fds.at(1))) << p.dump();
     const std::string &msg = p["message"].as_string();
-    EXPECT_NE(std::string::npos, msg.find("is still blocked in select() on fd")) << msg;
+    EXPECT_NE(std::string::npos, msg.find("is running) in select() on fd")) << msg;
     // The helper waits in pause(), untraced: alive, it may still close.
     EXPECT_NE(std::string::npos, msg.find("EOF comes only when every holder closes its copy"))
         << msg;

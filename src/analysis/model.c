@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "model.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,8 +61,46 @@ int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles
     return 0;
 }
 
-static void step(struct pt_model *m, const struct pt_merged *ev) {
-    struct pt_image *img = &m->images[ev->file_index];
+/* How long before the cut a call may have been interrupted by the signal
+ * the cut stands for: the signal reaches the traced processes and the
+ * viewer at once, but the viewer may read its clock later. */
+#define CUT_SLACK_NS 250000000ull
+
+/* With a cut (pt_model.cut), what a record was at the cut: NULL when it
+ * came after, else a copy in *as_of when it had not returned by then.  A
+ * call that failed with EINTR just before the cut is the signal arriving
+ * in that process: it was still in the call, and what the process did
+ * next came after the signal. */
+static const struct pt_record *record_at_cut(const struct pt_model *m, struct pt_image *img,
+                                             const struct pt_record *r, struct pt_record *as_of) {
+    if (r->t_start > m->cut || (img->cut_at != 0 && r->t_start >= img->cut_at))
+        return NULL;
+    int interrupted =
+        r->state == PT_DONE && r->result == -EINTR && r->t_end + CUT_SLACK_NS >= m->cut;
+    if (r->state != PT_DONE || (r->t_end <= m->cut && !interrupted))
+        return r;
+    if (interrupted && (img->cut_at == 0 || r->t_end < img->cut_at))
+        img->cut_at = r->t_end;
+    *as_of = *r;
+    as_of->state = PT_BEGUN;
+    as_of->t_end = 0;
+    as_of->result = 0;
+    return as_of;
+}
+
+static void step(struct pt_model *m, const struct pt_merged *given) {
+    struct pt_image *img = &m->images[given->file_index];
+    struct pt_merged cut_ev;
+    struct pt_record as_of;
+    const struct pt_merged *ev = given;
+    if (m->cut != 0) {
+        const struct pt_record *at = record_at_cut(m, img, given->ev.rec, &as_of);
+        if (at == NULL)
+            return;
+        cut_ev = *given;
+        cut_ev.ev.rec = at;
+        ev = &cut_ev;
+    }
     const struct pt_record *r = ev->ev.rec;
     if (!img->started)
         pt_image_start(m, img, r->type);

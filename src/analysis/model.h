@@ -225,6 +225,7 @@ struct pt_image {
     struct pt_pending *pending;
     size_t npending;
     int stdio_unhooked; /* at any time */
+    uint64_t cut_at;    /* with pt_model.cut: when the signal reached it (0: not seen) */
 };
 
 /* The images one pid went through by exec, and how it ended: the one
@@ -289,6 +290,10 @@ struct pt_model {
     void *observer_ctx;
     int oom;
     int ending; /* closing the fds of dead processes */
+    /* Not 0: the run as it stood at this CLOCK_MONOTONIC time (a Ctrl-C
+     * seen by `pipetrace run`): later records are left out, calls that
+     * returned after it count as still in progress (see pt_model_build). */
+    uint64_t cut;
 };
 
 /* Sets up the images of files (already opened and scanned).  0 or -1 (out

@@ -98,8 +98,8 @@ static int add_processes(struct pt_waitfor *g, const struct pt_model *m) {
         if (!alive_at_end(m, p) && !killed_stuck)
             continue;
         const struct pt_image *last = &m->images[p->last_image];
-        n.live =
-            pt_wf_still_running(p->pid, m->images[p->first_image].start, last->file->hdr->boot_id);
+        n.live = m->cut != 0 || pt_wf_still_running(p->pid, m->images[p->first_image].start,
+                                                    last->file->hdr->boot_id);
         if (add_node(g, &n) < 0)
             return -1;
     }
@@ -141,7 +141,8 @@ static int add_ghosts(struct pt_waitfor *g, const struct pt_model *m) {
             .untraced_path = untraced_path(parent, f->child_pid),
             .drops_cloexec = 1, /* it may have exec'd: only what survives exec */
         };
-        n.live = pt_wf_still_running(f->child_pid, f->t + 1, parent->file->hdr->boot_id);
+        n.live =
+            m->cut != 0 || pt_wf_still_running(f->child_pid, f->t + 1, parent->file->hdr->boot_id);
         if (add_node(g, &n) < 0)
             return -1;
     }
@@ -257,9 +258,12 @@ int pt_waitfor_build(struct pt_waitfor *g, const struct pt_model *m) {
     g->model = m;
     if (add_processes(g, m) < 0 || add_ghosts(g, m) < 0)
         return -1;
-    for (size_t i = 0; i < g->nnodes; i++)
+    g->at_cut = m->cut != 0;
+    for (size_t i = 0; i < g->nnodes; i++) {
+        g->live_trace |= g->nodes[i].live && !g->at_cut;
         if (add_edges(g, i) < 0)
             return -1;
+    }
     mark_stuck(g);
     return 0;
 }

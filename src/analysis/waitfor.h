@@ -43,7 +43,7 @@ struct pt_wf_node {
     const struct pt_fork *ghost; /* for a child with no trace file: its fork */
     const char *untraced_path;   /* what it ran, when an untraced record says */
     int drops_cloexec;           /* it exec'd since its fds were known */
-    int live;                    /* still running when the viewer looked */
+    int live;                    /* still running when the viewer looked (or at the cut) */
     int killed;                  /* killed by a signal while blocked, at the end */
     enum pt_wf_call call;
     struct pt_record rec; /* the blocked call (call != PT_WF_NONE) */
@@ -70,6 +70,9 @@ struct pt_waitfor {
     size_t nnodes;
     struct pt_wf_edge *edges;
     size_t nedges;
+    int live_trace; /* some node still runs: the trace is being written */
+    int at_cut;     /* the model stops at a cut (pt_model.cut): every node
+                       counts as live, as it was then */
 };
 
 /* Builds the graph of the model's end state and marks the stuck nodes.

@@ -50,11 +50,28 @@ static void who(struct text *t, const struct pt_waitfor *g, size_t node) {
     put(t, "pid %" PRId32 " (%s)", n->pid, pt_wf_name(g, n));
 }
 
-/* "still blocked" for a process that runs on, else when it stopped. */
-static const char *when(const struct pt_wf_node *n) {
-    return n->live     ? "is still blocked"
-           : n->killed ? "was blocked until it was killed"
-                       : "was blocked when the trace ended";
+/* "still blocked" for a process that runs on (its pid checked in /proc),
+ * else when it stopped.  While the trace is still being written, a process
+ * that is gone with no end recorded was killed before it could record it
+ * (SIGKILL, or a signal whose default action ends it). */
+static void when(struct text *t, const struct pt_waitfor *g, const struct pt_wf_node *n) {
+    if (g->at_cut)
+        put(t, "was still blocked at the interrupt");
+    else if (n->live)
+        put(t, "is still blocked (pid %" PRId32 " is running)", n->pid);
+    else if (n->killed)
+        put(t, "was blocked until it was killed");
+    else if (g->live_trace)
+        put(t, "was blocked until it was gone, killed before it could record its end");
+    else
+        put(t, "was blocked when the trace ended");
+}
+
+/* What a holder that is not blocked is doing, as far as the trace says. */
+static const char *idle_state(const struct pt_waitfor *g, const struct pt_wf_node *h) {
+    if (h->live)
+        return g->at_cut ? "alive at the interrupt" : "alive";
+    return g->live_trace ? "gone, killed before it could record its end" : "alive at the end";
 }
 
 static const char *wait_name(const struct pt_wf_node *n) {
@@ -98,7 +115,9 @@ static void blocked_in(struct text *t, const struct pt_waitfor *g, size_t node) 
 static void edge_text(struct text *t, const struct pt_waitfor *g, const struct pt_wf_edge *e) {
     const struct pt_wf_node *n = &g->nodes[e->from];
     who(t, g, e->from);
-    put(t, " %s ", when(n));
+    put(t, " ");
+    when(t, g, n);
+    put(t, " ");
     if (e->obj.ino == 0) {
         put(t, "in %s for ", wait_name(n));
         who(t, g, e->to);
@@ -125,10 +144,10 @@ static void holder_state(struct text *t, const struct pt_waitfor *g, const struc
         put(t, "itself blocked ");
         blocked_in(t, g, e->to);
     } else if (h->ghost != NULL) {
-        put(t, "%s, a child of pid %" PRId32 " that made no traced call",
-            h->live ? "alive" : "alive at the end", h->ppid);
+        put(t, "%s, a child of pid %" PRId32 " that made no traced call", idle_state(g, h),
+            h->ppid);
     } else {
-        put(t, "%s and not writing", h->live ? "alive" : "alive at the end");
+        put(t, "%s and not writing", idle_state(g, h));
     }
 }
 
@@ -168,7 +187,9 @@ static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t 
         return;
     struct text t = {.len = 0};
     who(&t, g, node);
-    put(&t, " %s ", when(n));
+    put(&t, " ");
+    when(&t, g, n);
+    put(&t, " ");
     blocked_in(&t, g, node);
     /* Every holder stuck: nothing can end it.  A holder alive and not
      * writing (asleep, or busy elsewhere) may still close its copy. */
@@ -355,7 +376,9 @@ static int killed_reader(struct pt_check *c, const struct pt_waitfor *g, size_t 
             if (p == NULL)
                 return 1;
             who(&t, g, node);
-            put(&t, " %s ", when(n));
+            put(&t, " ");
+            when(&t, g, n);
+            put(&t, " ");
             blocked_in(&t, g, node);
             put(&t, ", waiting for data or EOF; the write end was still held by ");
             pt_problem_pid(p, n->pid);
