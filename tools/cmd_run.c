@@ -17,10 +17,15 @@
 #include "commands.h"
 #include "find_lib.h"
 #include "run_dir.h"
+#include "run_kill.h"
 #include "run_report.h"
+#include "run_wait.h"
+#include "trace/names.h"
 
 const char cmd_run_usage[] =
-    "usage: pipetrace run [-o DIR] [--append] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
+    "usage: pipetrace run [-o DIR] [--append] [--data=N|full|0] [--all-fds]\n"
+    "                     [--timeout=DURATION [--timeout-signal=SIG] [--kill-after=DURATION]]\n"
+    "                     -- CMD [ARGS...]\n"
     "\n"
     "Runs CMD with pipetrace's preload library and writes one trace file per\n"
     "process image into DIR.  Exits with CMD's exit status (128+N if a signal\n"
@@ -36,6 +41,16 @@ const char cmd_run_usage[] =
     "  --data=full       capture everything;  --data=0  capture nothing\n"
     "  --all-fds         trace regular files and ttys too, not only pipes,\n"
     "                    FIFOs and sockets\n"
+    "  --timeout=DURATION  when CMD still runs after DURATION (5, 1.5s, 2m, 1h),\n"
+    "                    print on stderr what every traced process is blocked in\n"
+    "                    and waits for, then end every process CMD started and\n"
+    "                    exit 124, as timeout(1) does\n"
+    "  --timeout-signal=SIG  the signal sent at the timeout (default TERM)\n"
+    "  --kill-after=DURATION  then SIGKILL to what is left (default 2s)\n"
+    "\n"
+    "Ctrl-C while traced processes are blocked prints the same diagnosis, of\n"
+    "the moment it was pressed; CMD gets the SIGINT as it would untraced.  A\n"
+    "second Ctrl-C within a second does not wait for it.\n"
     "\n"
     "Environment: PIPETRACE_LIB overrides where libpipetrace.so is looked for.\n";
 
@@ -44,8 +59,54 @@ struct run_options {
     const char *data; /* NULL: leave the library's default */
     int all_fds;
     int append;
+    struct run_limits limits;
     char **command;
 };
+
+/* "5", "1.5s", "2m", "1h", "1d" as timeout(1) reads them; -1 when bad. */
+static double parse_duration(const char *s) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno != 0 || !(v >= 0) || v > 1e9)
+        return -1;
+    static const struct {
+        char unit;
+        double scale;
+    } units[] = {{'\0', 1}, {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (*end == units[i].unit && (*end == '\0' || end[1] == '\0'))
+            return v * units[i].scale;
+    return -1;
+}
+
+/* "TERM", "SIGTERM", "term" or a number; -1 when none. */
+static int parse_signal(const char *s) {
+    if (strspn(s, "0123456789") == strlen(s) && *s != '\0' && strlen(s) < 4) {
+        int n = atoi(s);
+        return n > 0 && n < NSIG ? n : -1;
+    }
+    const char *bare = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
+    for (int sig = 1; sig < NSIG; sig++) {
+        const char *name = pt_signal_name(sig);
+        if (name != NULL && strcasecmp(name + 3, bare) == 0)
+            return sig;
+    }
+    return -1;
+}
+
+static int parse_limit_option(int c, const char *value, struct run_limits *l) {
+    if (c == 'T' && (l->timeout_s = parse_duration(value)) < 0)
+        return cli_usage_error("run", "--timeout wants a duration (5, 1.5s, 2m, 1h), not '%s'",
+                               value);
+    if (c == 'S' && (l->timeout_signal = parse_signal(value)) < 0)
+        return cli_usage_error("run", "--timeout-signal wants a signal (TERM, INT, 9), not '%s'",
+                               value);
+    if (c == 'K' && (l->kill_after_s = parse_duration(value)) < 0)
+        return cli_usage_error("run", "--kill-after wants a duration (5, 1.5s, 2m), not '%s'",
+                               value);
+    return 0;
+}
 
 static int valid_data_limit(const char *s) {
     if (strcmp(s, "full") == 0)
@@ -57,11 +118,20 @@ static int valid_data_limit(const char *s) {
 
 static int parse_run_options(int argc, char **argv, struct run_options *o) {
     static const struct option longopts[] = {
-        {"output", required_argument, NULL, 'o'}, {"data", required_argument, NULL, 'd'},
-        {"all-fds", no_argument, NULL, 'a'},      {"append", no_argument, NULL, 'A'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'},
+        {"data", required_argument, NULL, 'd'},
+        {"all-fds", no_argument, NULL, 'a'},
+        {"append", no_argument, NULL, 'A'},
+        {"help", no_argument, NULL, 'h'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"timeout-signal", required_argument, NULL, 'S'},
+        {"kill-after", required_argument, NULL, 'K'},
+        {NULL, 0, NULL, 0},
     };
-    *o = (struct run_options){.dir = DEFAULT_TRACE_DIR};
+    *o = (struct run_options){
+        .dir = DEFAULT_TRACE_DIR,
+        .limits = {.timeout_signal = SIGTERM, .kill_after_s = 2},
+    };
     opterr = 0;
     optind = 1;
     int c;
@@ -80,6 +150,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
             break;
         case 'A':
             o->append = 1;
+            break;
+        case 'T':
+        case 'S':
+        case 'K':
+            if (parse_limit_option(c, optarg, &o->limits) != 0)
+                return EXIT_BAD_INPUT;
             break;
         case 'h':
             fputs(cmd_run_usage, stdout);
@@ -121,11 +197,14 @@ static int set_environment(const struct run_options *o, const char *lib, const c
     return 0;
 }
 
-/* Runs in the child: never returns. */
-static void exec_command(char **command, const struct sigaction *old_int,
-                         const struct sigaction *old_quit) {
-    sigaction(SIGINT, old_int, NULL);
-    sigaction(SIGQUIT, old_quit, NULL);
+/* Runs in the child: never returns.  It gets the signal mask and the
+ * SIGINT and SIGQUIT handling run was started with. */
+static void exec_command(char **command, const struct sigaction old_actions[3],
+                         const sigset_t *old_mask) {
+    sigaction(SIGINT, &old_actions[0], NULL);
+    sigaction(SIGQUIT, &old_actions[1], NULL);
+    sigaction(SIGCHLD, &old_actions[2], NULL);
+    sigprocmask(SIG_SETMASK, old_mask, NULL);
     execvp(command[0], command);
     int err = errno;
     if (err == ENOENT)
@@ -135,19 +214,30 @@ static void exec_command(char **command, const struct sigaction *old_int,
     _exit(err == ENOENT ? 127 : 126);
 }
 
-static int exit_status_of(int status) {
-    if (WIFSIGNALED(status))
-        return 128 + WTERMSIG(status);
-    return WEXITSTATUS(status);
-}
-
-/* Like a shell, the parent ignores ^C and ^\ while it waits: they reach the
- * whole foreground group, and the child decides what they mean. */
-static int spawn_and_wait(char **command) {
-    struct sigaction ignore = {.sa_handler = SIG_IGN}, old_int, old_quit;
+/* Like a shell, the parent ignores ^\ while it waits: it reaches the whole
+ * foreground group, and the child decides what it means.  ^C is taken by
+ * run_wait (for the diagnosis) unless run was started with it ignored, and
+ * otherwise left to the child in the same way. */
+static int spawn_and_wait(char **command, struct run_limits *limits, const char *dir) {
+    struct sigaction ignore = {.sa_handler = SIG_IGN}, dfl = {.sa_handler = SIG_DFL};
+    struct sigaction old[3]; /* SIGINT, SIGQUIT, SIGCHLD as run got them */
     sigemptyset(&ignore.sa_mask);
-    sigaction(SIGINT, &ignore, &old_int);
-    sigaction(SIGQUIT, &ignore, &old_quit);
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGQUIT, &ignore, &old[1]);
+    sigaction(SIGINT, NULL, &old[0]);
+    sigaction(SIGCHLD, NULL, &old[2]);
+    limits->watch_sigint = old[0].sa_handler != SIG_IGN;
+    /* Taken by sigwaitinfo, so blocked and not ignored (an ignored signal
+     * is dropped before anyone can wait for it). */
+    sigaction(SIGINT, limits->watch_sigint ? &dfl : &ignore, NULL);
+    sigaction(SIGCHLD, &dfl, NULL);
+    sigset_t wanted, old_mask;
+    run_wait_signals(limits, &wanted);
+    sigprocmask(SIG_BLOCK, &wanted, &old_mask);
+    if (limits->timeout_s > 0 && run_adopt_orphans() < 0)
+        cli_error("warning: processes that leave their parent will not be ended at the "
+                  "timeout: %s",
+                  strerror(errno));
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -155,15 +245,8 @@ static int spawn_and_wait(char **command) {
         return EXIT_BAD_INPUT;
     }
     if (pid == 0)
-        exec_command(command, &old_int, &old_quit);
-    int status;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            cli_error("waiting for %s: %s", command[0], strerror(errno));
-            return EXIT_BAD_INPUT;
-        }
-    }
-    return exit_status_of(status);
+        exec_command(command, old, &old_mask);
+    return run_wait(pid, limits, &wanted, dir);
 }
 
 int cmd_run(int argc, char **argv) {
@@ -180,7 +263,7 @@ int cmd_run(int argc, char **argv) {
         cli_error("out of memory");
         return EXIT_BAD_INPUT;
     }
-    rc = spawn_and_wait(o.command);
+    rc = spawn_and_wait(o.command, &o.limits, dir);
     run_report_end(&report, dir);
     run_report_free(&report);
     return rc;

@@ -1,0 +1,393 @@
+// When a traced run hangs (issue 13): `pipetrace run --timeout` and Ctrl-C
+// print what every process is blocked in and waits for, the timeout ends
+// the whole tree with timeout(1)'s status, a Ctrl-C reaches the program as
+// it would untraced; `check` on a live trace tells running processes from
+// processes killed before they could record their end.
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "test/analysis_cli.h"
+#include "test/harness.h"
+#include "test/json.h"
+
+namespace {
+
+using analysis_cli::ProblemsOfKind;
+
+// /proc/PID/stat's state, process group and name; false when it is gone.
+bool ProcStat(int pid, char *state, int *pgrp) {
+    std::string stat;
+    try {
+        stat = harness::ReadFile("/proc/" + std::to_string(pid) + "/stat");
+    } catch (const std::exception &) {
+        return false;
+    }
+    size_t paren = stat.rfind(')');
+    int ppid = 0;
+    return paren != std::string::npos &&
+           sscanf(stat.c_str() + paren + 1, " %c %d %d", state, &ppid, pgrp) == 3;
+}
+
+bool Alive(int pid) {
+    char state = 0;
+    int pgrp = 0;
+    return ProcStat(pid, &state, &pgrp) && state != 'Z' && state != 'X';
+}
+
+// The pids of group pgid that are not zombies.
+std::vector<int> GroupMembers(int pgid) {
+    std::vector<int> out;
+    DIR *d = opendir("/proc");
+    while (struct dirent *ent = d ? readdir(d) : nullptr) {
+        if (ent->d_name[0] < '0' || ent->d_name[0] > '9')
+            continue;
+        char state = 0;
+        int pgrp = 0;
+        int pid = atoi(ent->d_name);
+        if (ProcStat(pid, &state, &pgrp) && pgrp == pgid && state != 'Z' && state != 'X')
+            out.push_back(pid);
+    }
+    if (d)
+        closedir(d);
+    return out;
+}
+
+std::string Cli() {
+    return harness::CliPath();
+}
+
+std::string Example(const std::string &name) {
+    return harness::SourcePath("examples/" + name);
+}
+
+// A command in a process group of its own, as a shell runs a foreground
+// job, with stdin from /dev/null and stderr into a file.
+class Job {
+  public:
+    Job(const std::vector<std::string> &argv, const std::string &tag)
+        : err_(harness::FreshPath(tag + "_err")) {
+        harness::WriteFile(err_, ""); // readable before the child opens it
+        pid_ = fork();
+        if (pid_ == 0) {
+            setpgid(0, 0);
+            setenv("PIPETRACE_LIB", harness::LibPath().c_str(), 1);
+            setenv("PATH", "/usr/bin:/bin", 1);
+            int in = open("/dev/null", O_RDONLY);
+            int err = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            int out = open("/dev/null", O_WRONLY);
+            dup2(in, 0);
+            dup2(out, 1);
+            dup2(err, 2);
+            std::vector<char *> args;
+            for (const std::string &a : argv)
+                args.push_back(const_cast<char *>(a.c_str()));
+            args.push_back(nullptr);
+            execvp(args[0], args.data());
+            _exit(127);
+        }
+        setpgid(pid_, pid_);
+    }
+    ~Job() {
+        if (pid_ > 0) {
+            kill(-pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+
+    int pid() const { return pid_; }
+    std::string Stderr() const { return harness::ReadFile(err_); }
+
+    // Polls until pred holds (a bound on a hang, not a timing); false if
+    // the job ended first.
+    bool WaitUntil(const std::function<bool()> &pred) {
+        for (int i = 0; i < 1200; i++) {
+            if (pred())
+                return true;
+            if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+                pid_ = -1;
+                return false;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
+
+    // The job's wait status, after waiting for it (SIGKILL to the group
+    // after a minute: a bound, for a run that does not end).
+    int Wait() {
+        if (pid_ <= 0)
+            return status_;
+        for (int i = 0; i < 1200; i++) {
+            if (waitpid(pid_, &status_, WNOHANG) == pid_) {
+                pid_ = -1;
+                return status_;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        kill(-pid_, SIGKILL);
+        waitpid(pid_, &status_, 0);
+        pid_ = -1;
+        return status_;
+    }
+
+  private:
+    std::string err_;
+    pid_t pid_ = -1;
+    int status_ = -1;
+};
+
+// Whether pid sleeps in system call nr now (/proc/PID/syscall).
+bool InSyscall(int pid, long nr) {
+    std::string text;
+    try {
+        text = harness::ReadFile("/proc/" + std::to_string(pid) + "/syscall");
+    } catch (const std::exception &) {
+        return false;
+    }
+    return !text.empty() && atol(text.c_str()) == nr;
+}
+
+// The first child of pid (/proc/PID/task/PID/children), or 0.
+int ChildOf(int pid) {
+    std::string text;
+    try {
+        text = harness::ReadFile("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
+                                 "/children");
+    } catch (const std::exception &) {
+        return 0;
+    }
+    return atoi(text.c_str());
+}
+
+// check's text is wrapped at 80 columns: its lines joined again.
+std::string Unwrapped(const std::string &text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); i++) {
+        if (text.compare(i, 5, "\n    ") == 0) {
+            out += ' ';
+            i += 4;
+            while (i + 1 < text.size() && text[i + 1] == ' ')
+                i++;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+bool Has(const std::string &text, const std::string &part) {
+    return Unwrapped(text).find(part) != std::string::npos;
+}
+
+// --- --timeout --------------------------------------------------------------
+
+// bug_hung_pipeline: the parent waits for its child, which reads a pipe
+// whose write end the parent kept.  At the timeout run names both, with
+// the reader's blocked-read, and ends them: 124, nothing of the job left.
+// The trace must show the hang when the timeout comes; on a machine too
+// loaded for that in 1 s the run is repeated with a longer one.
+TEST(RunTimeout, PrintsTheCulpritThenEndsTheTreeWith124) {
+    for (const char *timeout : {"1s", "5s", "30s"}) {
+        std::string dir = harness::FreshDir("timeout");
+        harness::RunOptions opts;
+        opts.env.push_back({"PIPETRACE_LIB", harness::LibPath()});
+        harness::RunResult r =
+            harness::Run({Cli(), "run", "-o", dir, std::string("--timeout=") + timeout, "--",
+                          harness::ProgPath("bug_hung_pipeline")},
+                         opts);
+        ASSERT_TRUE(r.exited) << r.Describe();
+        ASSERT_EQ(124, r.exit_code) << r.Describe();
+        EXPECT_TRUE(GroupMembers(r.pid).empty()) << "left running after the timeout";
+        harness::Trace t = harness::LoadTrace(dir);
+        ASSERT_TRUE(t.ok) << t.error;
+        auto reads = t.Select([](const harness::Event &e) {
+            return e.IsRead() && e.state == "unfinished" && e.kind == "pipe";
+        });
+        if (reads.empty())
+            continue; // the timeout came before the hang
+        int reader = reads[0]->pid;
+        const harness::Process *p = t.FindProcess(reader);
+        ASSERT_NE(nullptr, p);
+        int parent = p->ppid;
+        for (int pid : {reader, parent})
+            EXPECT_FALSE(Alive(pid)) << pid;
+        const std::string &err = r.err;
+        EXPECT_TRUE(Has(err, std::string("pipetrace: timed out after ") +
+                                 std::string(timeout).substr(0, std::string(timeout).size() - 1) +
+                                 "s: 2 of 2 running traced processes blocked"))
+            << err;
+        std::string pipe = "pipe:[" + std::to_string(reads[0]->ino) + "]";
+        EXPECT_TRUE(Has(err, "pid " + std::to_string(reader) +
+                                 " (bug_hung_pipeline) blocked in read(fd " +
+                                 std::to_string(reads[0]->fd) + ", " + pipe + ") for "))
+            << err;
+        EXPECT_TRUE(Has(err, "waits for data or EOF from the write end held by pid " +
+                                 std::to_string(parent) + " (bug_hung_pipeline) fd "))
+            << err;
+        EXPECT_TRUE(Has(err, "pid " + std::to_string(parent) +
+                                 " (bug_hung_pipeline) blocked in wait() for "))
+            << err;
+        EXPECT_TRUE(Has(err, "error: blocked-read: pid " + std::to_string(reader))) << err;
+        return;
+    }
+    FAIL() << "the hang never showed in the trace before the timeout";
+}
+
+// A program that ends before the timeout: its own status, nothing said.
+TEST(RunTimeout, AProgramThatEndsInTimeKeepsItsStatus) {
+    std::string dir = harness::FreshDir("timeout_ok");
+    harness::RunOptions opts;
+    opts.env.push_back({"PIPETRACE_LIB", harness::LibPath()});
+    harness::RunResult r = harness::Run(
+        {Cli(), "run", "-o", dir, "--timeout=10m", "--", "sh", "-c", "seq 3 | sort -r; exit 3"},
+        opts);
+    ASSERT_TRUE(r.exited) << r.Describe();
+    EXPECT_EQ(3, r.exit_code);
+    EXPECT_EQ("3\n2\n1\n", r.out);
+    EXPECT_EQ("", r.err);
+}
+
+TEST(RunTimeout, BadValuesAreRefused) {
+    for (const char *bad : {"--timeout=soon", "--timeout=-1", "--timeout=2x",
+                            "--timeout-signal=NOPE", "--kill-after=1y"}) {
+        harness::RunResult r = harness::Run({Cli(), "run", bad, "--", "true"});
+        EXPECT_TRUE(r.exited && r.exit_code == 2) << bad << ": " << r.Describe();
+        EXPECT_TRUE(Has(r.err, "pipetrace run: ")) << r.err;
+    }
+}
+
+// A program that ignores the timeout signal gets SIGKILL after the grace
+// period: the tree is gone all the same.
+TEST(RunTimeout, WhatIgnoresTheSignalIsKilled) {
+    std::string dir = harness::FreshDir("timeout_kill");
+    harness::RunOptions opts;
+    opts.env.push_back({"PIPETRACE_LIB", harness::LibPath()});
+    harness::RunResult r =
+        harness::Run({Cli(), "run", "-o", dir, "--timeout=0.2", "--timeout-signal=USR1",
+                      "--kill-after=0.1", "--", "sh", "-c", "trap '' USR1; sleep 600 | cat"},
+                     opts);
+    ASSERT_TRUE(r.exited) << r.Describe();
+    EXPECT_EQ(124, r.exit_code) << r.Describe();
+    EXPECT_TRUE(GroupMembers(r.pid).empty());
+}
+
+// --- Ctrl-C -----------------------------------------------------------------
+
+// The untraced reference: SIGINT to the group of examples/hung_pipeline.py
+// while it hangs (parent in wait4, child in read).
+int UntracedInterruptStatus(std::string *err) {
+    Job job({"python3", Example("hung_pipeline.py")}, "sigint_untraced");
+    int child = 0;
+    EXPECT_TRUE(job.WaitUntil([&] {
+        child = ChildOf(job.pid());
+        return child != 0 && InSyscall(job.pid(), SYS_wait4) && InSyscall(child, SYS_read);
+    }));
+    kill(-job.pid(), SIGINT);
+    int status = job.Wait();
+    *err = job.Stderr();
+    return status;
+}
+
+// Ctrl-C (SIGINT to the foreground group) while the pipeline hangs: run
+// prints both blocked processes and the blocked-read as they were at the
+// signal; python3 raises KeyboardInterrupt in both, prints its traceback
+// and dies of SIGINT as untraced, which run passes on as 130, the status
+// a shell gives the untraced run.
+TEST(RunInterrupt, PrintsTheDiagnosisAndThePythonProgramStillSeesKeyboardInterrupt) {
+    std::string untraced_err;
+    int untraced = UntracedInterruptStatus(&untraced_err);
+    ASSERT_TRUE(WIFSIGNALED(untraced) && WTERMSIG(untraced) == SIGINT) << untraced;
+    EXPECT_TRUE(Has(untraced_err, "KeyboardInterrupt")) << untraced_err;
+
+    std::string dir = harness::FreshDir("sigint");
+    Job job({Cli(), "run", "-o", dir, "--", "python3", Example("hung_pipeline.py")}, "sigint");
+    ASSERT_TRUE(job.WaitUntil([&] {
+        return harness::BlockedCalls(dir, "read") >= 1 && harness::BlockedCalls(dir, "wait") >= 1;
+    })) << job.Stderr();
+    kill(-job.pid(), SIGINT);
+    int status = job.Wait();
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(128 + SIGINT, WEXITSTATUS(status));
+    std::string err = job.Stderr();
+    // Both processes' tracebacks, as untraced.
+    size_t first = err.find("KeyboardInterrupt");
+    ASSERT_NE(std::string::npos, first) << err;
+    EXPECT_NE(std::string::npos, err.find("KeyboardInterrupt", first + 1)) << err;
+    EXPECT_NE(std::string::npos, err.find("Traceback (most recent call last)")) << err;
+    EXPECT_TRUE(Has(err, "pipetrace: interrupted: 2 of 2 running traced processes blocked")) << err;
+    EXPECT_TRUE(Has(err, "blocked in read(fd ")) << err;
+    EXPECT_TRUE(Has(err, "blocked in wait() for ")) << err;
+    EXPECT_TRUE(Has(err, "error: blocked-read: ")) << err;
+    EXPECT_TRUE(Has(err, "was still blocked at the interrupt reading fd ")) << err;
+    EXPECT_TRUE(GroupMembers(job.pid()).empty());
+}
+
+// --- check on a live trace ----------------------------------------------------
+
+// A reader blocked on a pipe whose write end is held by its parent (in
+// waitpid for it) and by a sibling that wrote, then sleeps: the sibling is SIGKILLed and
+// stays a zombie (nobody waits for it).  check, with the reader still
+// running, says so ("still blocked (pid N is running)") and names the
+// sibling as gone, killed before it could record its end.
+TEST(LiveCheck, RunningAndKilledProcessesAreToldApart) {
+    const char *script = R"(
+import os, sys, time
+r, w = os.pipe()
+reader = os.fork()
+if reader == 0:
+    os.close(w)
+    while os.read(r, 100):
+        pass
+    os._exit(0)
+sleeper = os.fork()
+if sleeper == 0:
+    os.write(w, b"y")
+    time.sleep(600)
+    os._exit(0)
+sys.stderr.write("sleeper=%d\n" % sleeper)
+sys.stderr.flush()
+os.write(w, b"x")
+os.waitpid(reader, 0)
+)";
+    std::string dir = harness::FreshDir("live_check");
+    Job job({Cli(), "run", "-o", dir, "--", "python3", "-c", script}, "live_check");
+    int sleeper = 0;
+    ASSERT_TRUE(job.WaitUntil([&] {
+        std::string err = job.Stderr();
+        size_t at = err.find("sleeper=");
+        if (at != std::string::npos)
+            sleeper = atoi(err.c_str() + at + 8);
+        return sleeper != 0 && harness::BlockedCalls(dir, "read") >= 1 &&
+               harness::BlockedCalls(dir, "wait") >= 1;
+    })) << job.Stderr();
+    kill(sleeper, SIGKILL);
+    char state = 0;
+    int pgrp = 0;
+    ASSERT_TRUE(job.WaitUntil([&] { return ProcStat(sleeper, &state, &pgrp) && state == 'Z'; }));
+
+    analysis_cli::Output o = analysis_cli::Viewer("check", dir);
+    auto found = ProblemsOfKind(o.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << o.json.dump();
+    int reader = static_cast<int>(found[0]["pids"][0].as_int());
+    const std::string &msg = found[0]["message"].as_string();
+    EXPECT_TRUE(Has(msg, "pid " + std::to_string(reader) + " (python3 -c")) << msg;
+    EXPECT_TRUE(
+        Has(msg, ") is still blocked (pid " + std::to_string(reader) + " is running) reading fd"))
+        << msg;
+    EXPECT_TRUE(Has(msg, "; pid " + std::to_string(sleeper) + " (python3 -c")) << msg;
+    EXPECT_TRUE(Has(msg, "gone, killed before it could record its end")) << msg;
+}
+
+} // namespace

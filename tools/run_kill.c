@@ -1,0 +1,112 @@
+/* Ending what `pipetrace run --timeout` started (run_kill.h).  The tree is
+ * read from /proc: each process's parent and state.  Processes that run
+ * adopted as the subreaper are its children there, so nothing escapes by
+ * leaving its parent. */
+#define _GNU_SOURCE
+#include "run_kill.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+int run_adopt_orphans(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+struct proc {
+    pid_t pid, ppid;
+    int live; /* not a zombie */
+};
+
+/* Parent and state from /proc/PID/stat; 0, or -1 when it is gone. */
+static int read_proc(pid_t pid, struct proc *p) {
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return -1;
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    const char *close_paren = strrchr(buf, ')'); /* the name may hold ") " */
+    char state;
+    int ppid;
+    if (close_paren == NULL || sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
+        return -1;
+    *p = (struct proc){pid, ppid, state != 'Z' && state != 'X'};
+    return 0;
+}
+
+/* Every process in /proc; *n set.  NULL when out of memory. */
+static struct proc *list_procs(size_t *n) {
+    *n = 0;
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return NULL;
+    size_t cap = 256;
+    struct proc *v = malloc(cap * sizeof *v);
+    for (struct dirent *e; v != NULL && (e = readdir(d)) != NULL;) {
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        struct proc p;
+        if (read_proc((pid_t)atoi(e->d_name), &p) < 0)
+            continue;
+        if (*n == cap) {
+            struct proc *grown = realloc(v, 2 * cap * sizeof *v);
+            if (grown == NULL) {
+                free(v);
+                v = NULL;
+                break;
+            }
+            v = grown;
+            cap *= 2;
+        }
+        v[(*n)++] = p;
+    }
+    closedir(d);
+    return v;
+}
+
+static int by_pid(const void *a, const void *b) {
+    const struct proc *x = a, *y = b;
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Whether pid's chain of parents reaches ancestor (v sorted by pid). */
+static int descends_from(const struct proc *v, size_t n, pid_t pid, pid_t ancestor) {
+    for (size_t steps = 0; steps < n && pid > 1; steps++) {
+        struct proc key = {.pid = pid};
+        const struct proc *p = bsearch(&key, v, n, sizeof *v, by_pid);
+        if (p == NULL)
+            return 0;
+        if (p->ppid == ancestor)
+            return 1;
+        pid = p->ppid;
+    }
+    return 0;
+}
+
+int run_signal_tree(int sig, pid_t spare) {
+    size_t n;
+    struct proc *v = list_procs(&n);
+    if (v == NULL)
+        return 0;
+    qsort(v, n, sizeof *v, by_pid);
+    pid_t self = getpid();
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!v[i].live || v[i].pid == spare || v[i].pid == self ||
+            (spare != 0 && descends_from(v, n, v[i].pid, spare)) ||
+            !descends_from(v, n, v[i].pid, self))
+            continue;
+        kill(v[i].pid, sig);
+        found++;
+    }
+    free(v);
+    return found;
+}
