@@ -72,4 +72,175 @@ TEST(StdioFlush, APrintfThatMetAFullPipeSaysEagain) {
     })) << t.Head(80);
 }
 
+// --- lost-data ------------------------------------------------------------------
+
+struct Checked {
+    std::string dir;
+    harness::RunResult run;
+    json::Value check, summary;
+    std::string check_text; // for failure messages
+
+    // "corpus: NAME=PID" on the program's stderr.
+    int Announced(const std::string &name) const {
+        std::string key = "corpus: " + name + "=";
+        size_t at = run.err.find(key);
+        return at == std::string::npos ? -1 : std::stoi(run.err.substr(at + key.size()));
+    }
+    // The pids of processes whose summary name is `name`.
+    std::vector<int> Pids(const std::string &name) const {
+        std::vector<int> out;
+        for (const json::Value &p : summary["processes"].as_array())
+            if (p["name"].as_string() == name)
+                out.push_back(static_cast<int>(p["pid"].as_int()));
+        return out;
+    }
+    int Pid(const std::string &name) const {
+        std::vector<int> v = Pids(name);
+        EXPECT_EQ(1u, v.size()) << name << " in\n" << summary["processes"].dump();
+        return v.empty() ? -1 : v[0];
+    }
+    // Whether `pid` held pipe `inode` as `fd`.
+    bool Held(int pid, int fd, int64_t inode) const {
+        for (const json::Value &p : summary["pipes"].as_array())
+            for (const json::Value &h : p["holders"].as_array())
+                if (p["inode"].as_int() == inode && h["pid"].as_int() == pid &&
+                    h["fd"].as_int() == fd)
+                    return true;
+        return false;
+    }
+    const json::Value *Pipe(int64_t inode) const {
+        for (const json::Value &p : summary["pipes"].as_array())
+            if (p["inode"].as_int() == inode)
+                return &p;
+        return nullptr;
+    }
+    std::vector<json::Value> Errors() const {
+        std::vector<json::Value> out;
+        for (const json::Value &p : check["problems"].as_array())
+            if (p["severity"].as_string() == "error")
+                out.push_back(p);
+        return out;
+    }
+};
+
+Checked RunChecked(const std::string &tag, const std::vector<std::string> &argv) {
+    Checked t;
+    t.dir = harness::FreshDir(tag);
+    harness::RunOptions opts = TracedOptions(t.dir);
+    opts.timeout_s = 60;
+    t.run = harness::Run(argv, opts);
+    t.check = json::parse(harness::Run({harness::CliPath(), "check", "--json", t.dir}).out);
+    t.summary = json::parse(harness::Run({harness::CliPath(), "summary", "--json", t.dir}).out);
+    t.check_text = harness::Run({harness::CliPath(), "check", t.dir}).out;
+    return t;
+}
+
+bool HasFd(const json::Value &problem, int fd) {
+    for (const json::Value &f : problem["fds"].as_array())
+        if (f.as_int() == fd)
+            return true;
+    return false;
+}
+
+// The one problem of `kind`, checked: culprit first, its fd, the pipe.
+void ExpectCulprit(const Checked &t, const std::string &kind, int pid, int fd) {
+    auto found = ProblemsOfKind(t.check, kind);
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    const json::Value &p = found[0];
+    EXPECT_EQ("error", p["severity"].as_string());
+    EXPECT_EQ(pid, p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasFd(p, fd)) << p.dump();
+    EXPECT_TRUE(t.Held(pid, fd, p["object"]["inode"].as_int())) << p.dump();
+}
+
+void ExpectSilent(const Checked &t) {
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    EXPECT_TRUE(t.Errors().empty()) << t.check_text;
+}
+
+std::string Message(const Checked &t, const std::string &kind) {
+    auto found = ProblemsOfKind(t.check, kind);
+    return found.empty() ? "" : found[0]["message"].as_string();
+}
+
+// A non-blocking write of 200 KiB moves 64 KiB; the rest is never written.
+TEST(LostData, AShortWriteWhoseRestWasDroppedNamesTheWriter) {
+    Checked t = RunChecked("short_write", {CorpusBin("c_short_write"), "bug"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    int writer = t.Announced("parent"), reader = t.Announced("reader");
+    ExpectCulprit(t, "lost-data", writer, 4);
+    EXPECT_TRUE(HasPid(ProblemsOfKind(t.check, "lost-data")[0], reader)) << t.check_text;
+    EXPECT_NE(std::string::npos, Message(t, "lost-data").find("dropped 139264 bytes"))
+        << t.check_text;
+}
+
+TEST(LostData, AWriterThatWritesTheRestIsSilent) {
+    ExpectSilent(RunChecked("short_write_fixed", {CorpusBin("c_short_write"), "fixed"}));
+}
+
+// Python drops each 4 KiB record that meets a full pipe: 84 of 100.
+TEST(LostData, PythonRecordsDroppedOnEagainAreCounted) {
+    Checked t = RunChecked("eagain_drop", {"python3", CorpusDir() + "/py_eagain_drop.py", "bug"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    int writer = t.Announced("parent");
+    auto found = ProblemsOfKind(t.check, "lost-data");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    int fd = static_cast<int>(found[0]["fds"][0].as_int());
+    ExpectCulprit(t, "lost-data", writer, fd);
+    // 409600 bytes meant, what the reader got is the rest.
+    const json::Value *pipe = t.Pipe(found[0]["object"]["inode"].as_int());
+    ASSERT_NE(nullptr, pipe);
+    int64_t got = (*pipe)["bytes_read"].as_int();
+    EXPECT_LT(0, got);
+    EXPECT_NE(std::string::npos,
+              Message(t, "lost-data").find("dropped " + std::to_string(409600 - got) + " bytes"))
+        << t.check_text;
+}
+
+TEST(LostData, PythonThatWaitsAndWritesTheRestIsSilent) {
+    ExpectSilent(
+        RunChecked("eagain_drop_fixed", {"python3", CorpusDir() + "/py_eagain_drop.py", "fixed"}));
+}
+
+// A read loop ended by EINTR: the 5000 bytes sent after it stay in the pipe.
+TEST(LostData, AReaderThatStoppedOnEintrIsNamed) {
+    Checked t = RunChecked("eintr_reader", {CorpusBin("c_eintr_reader"), "bug"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    int reader = t.Announced("parent"), writer = t.Announced("writer");
+    ExpectCulprit(t, "lost-data", reader, 3);
+    EXPECT_TRUE(HasPid(ProblemsOfKind(t.check, "lost-data")[0], writer)) << t.check_text;
+    EXPECT_NE(std::string::npos, Message(t, "lost-data").find("EINTR")) << t.check_text;
+    EXPECT_NE(std::string::npos, Message(t, "lost-data").find("5000 were still unread"))
+        << t.check_text;
+}
+
+TEST(LostData, AReaderThatRetriesEintrIsSilent) {
+    ExpectSilent(RunChecked("eintr_reader_fixed", {CorpusBin("c_eintr_reader"), "fixed"}));
+}
+
+// printf into a non-blocking stdout: stdio's flushes fail with EAGAIN.
+TEST(LostData, AFailedStdioFlushNamesThePrinter) {
+    Checked t = RunChecked("stdio_flush", {CorpusBin("c_stdio_flush"), "bug"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    ExpectCulprit(t, "lost-data", t.Announced("reporter"), 1);
+    EXPECT_NE(std::string::npos, Message(t, "lost-data").find("stdio")) << t.check_text;
+}
+
+TEST(LostData, ABlockingStdoutIsSilent) {
+    ExpectSilent(RunChecked("stdio_flush_fixed", {CorpusBin("c_stdio_flush"), "fixed"}));
+}
+
+// The normal ends of pipelines lose nothing check should report.
+TEST(LostData, PipelinesThatStopEarlyAreSilent) {
+    for (const char *sh : {"bash", "dash"}) {
+        Checked t = RunChecked(std::string("pipelines_") + sh,
+                               {sh, "-c",
+                                "yes | head -n 1; seq 1 200000 | head -c 10 >/dev/null; "
+                                "python3 -c 'import os,sys; os.write(1, b\"x\" * 300000)' | "
+                                "head -c 5 >/dev/null; true"});
+        ExpectSilent(t);
+        EXPECT_TRUE(ProblemsOfKind(t.check, "lost-data").empty()) << t.check_text;
+    }
+}
+
 } // namespace

@@ -28,6 +28,7 @@ struct pt_check_image;  /* per image state (check_stream.c) */
 struct pt_check_pipe;   /* per pipe state */
 struct pt_check_ebadf;  /* per image closes (check_ebadf.c) */
 struct pt_check_eagain; /* per image EAGAIN runs (check_eagain.c) */
+struct pt_check_lost;   /* unfinished writes, failed reads (check_lost.c) */
 
 struct pt_check_epipe {
     size_t image;
@@ -42,6 +43,7 @@ struct pt_check {
     size_t npipes;
     struct pt_check_ebadf *ebadf;   /* one per image */
     struct pt_check_eagain *eagain; /* one per image */
+    struct pt_check_lost *lost;     /* lost-data (check_lost.c) */
     struct pt_check_epipe *epipes;  /* failed writes, explained at the end */
     size_t nepipes;
     int oom;
@@ -70,6 +72,13 @@ int pt_check_eagain_attach(struct pt_check *c);
 void pt_check_eagain_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
 void pt_check_eagain_finish(struct pt_check *c);
 void pt_check_eagain_free(struct pt_check *c);
+
+/* check_lost.c: writes whose rest was never written, reads that ended
+ * on an error, failed stdio flushes; judged at the end. */
+int pt_check_lost_attach(struct pt_check *c);
+void pt_check_lost_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
+void pt_check_lost_finish(struct pt_check *c);
+void pt_check_lost_free(struct pt_check *c);
 
 /* check_epipe.c: a write that failed with EPIPE, kept while streaming; a
  * write its process was killed in by SIGPIPE, found at the end; and the

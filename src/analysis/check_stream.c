@@ -223,6 +223,7 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
     int io = pt_event_moves_data(r->type);
     pt_check_ebadf_observe(c, img, r);
     pt_check_eagain_observe(c, img, r);
+    pt_check_lost_observe(c, img, r);
     if (io) {
         read_before_write(c, img, r);
         interleave(c, img, r);
@@ -246,7 +247,8 @@ int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *
     c->model = m;
     c->out = out;
     c->images = calloc(m->nfiles ? m->nfiles : 1, sizeof *c->images);
-    if (c->images == NULL || pt_check_ebadf_attach(c) < 0 || pt_check_eagain_attach(c) < 0) {
+    if (c->images == NULL || pt_check_ebadf_attach(c) < 0 || pt_check_eagain_attach(c) < 0 ||
+        pt_check_lost_attach(c) < 0) {
         pt_check_free(c);
         return -1;
     }
@@ -257,6 +259,7 @@ int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *
 
 void pt_check_finish(struct pt_check *c) {
     pt_check_eagain_finish(c);
+    pt_check_lost_finish(c);
     for (size_t i = 0; i < c->npipes; i++)
         if (c->pipes[i].first_writer != 0 && !c->pipes[i].read_again)
             gave_up(c, &c->pipes[i]);
@@ -266,6 +269,7 @@ void pt_check_finish(struct pt_check *c) {
 void pt_check_free(struct pt_check *c) {
     pt_check_ebadf_free(c);
     pt_check_eagain_free(c);
+    pt_check_lost_free(c);
     free(c->images);
     free(c->pipes);
     free(c->epipes);
