@@ -47,7 +47,7 @@ void chrome_problems(struct chrome *c) {
             for (size_t j = 0; j < problems.v[i].npids; j++)
                 problem_event(c, &problems.v[i], problems.v[i].pids[j]);
     }
-    if (!ok || problems.oom)
+    if (!ok)
         c->oom = 1;
     pt_check_free(&check);
     pt_problems_free(&problems);

@@ -121,8 +121,6 @@ int graph_marks_build(struct graph_marks *m, struct graph *g, const struct pt_di
         if (rc == 0 && pt_leaks_find(&model, &leaks) == 0)
             rc = add_leaks(m, g, &model, &leaks);
     }
-    if (problems.oom)
-        rc = -1;
     pt_leaks_free(&leaks);
     pt_check_free(&check);
     pt_problems_free(&problems);

@@ -10,6 +10,7 @@
 #include "decode.h"
 #include "model_impl.h"
 #include "trace/events.h"
+#include "trace/xalloc.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -24,26 +25,19 @@ static int done_ok(const struct pt_record *r) {
 /* --- counting ------------------------------------------------------------ */
 
 /* The image's counts for a call type, made on first use. */
-static struct pt_stat *stat_of(struct pt_model *m, struct pt_image *img, unsigned type) {
+static struct pt_stat *stat_of(struct pt_image *img, unsigned type) {
     if (img->stat_slot[type] != 0)
         return &img->stats[img->stat_slot[type] - 1];
-    struct pt_stat *v = realloc(img->stats, (img->nstats + 1) * sizeof *v);
-    if (v == NULL) {
-        m->oom = 1;
-        return NULL;
-    }
-    img->stats = v;
-    memset(&v[img->nstats], 0, sizeof *v);
+    img->stats = pt_xreallocarray(img->stats, img->nstats + 1, sizeof *img->stats);
+    memset(&img->stats[img->nstats], 0, sizeof *img->stats);
     img->stat_slot[type] = (uint8_t)++img->nstats;
-    return &v[img->nstats - 1];
+    return &img->stats[img->nstats - 1];
 }
 
-static void count(struct pt_model *m, struct pt_image *img, const struct pt_record *r) {
+static void count(struct pt_image *img, const struct pt_record *r) {
     if (r->type > PT_EV_MAX)
         return;
-    struct pt_stat *s = stat_of(m, img, r->type);
-    if (s == NULL)
-        return;
+    struct pt_stat *s = stat_of(img, r->type);
     s->calls++;
     if (r->state != PT_DONE)
         return;
@@ -55,17 +49,12 @@ static void count(struct pt_model *m, struct pt_image *img, const struct pt_reco
         s->ns += r->t_end - r->t_start;
 }
 
-static void keep_pending(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+static void keep_pending(struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
     if (r->state != PT_BEGUN || pt_event_exec_succeeded(r) || img->npending >= MAX_PENDING)
         return;
-    struct pt_pending *v = realloc(img->pending, (img->npending + 1) * sizeof *v);
-    if (v == NULL) {
-        m->oom = 1;
-        return;
-    }
-    img->pending = v;
-    v[img->npending++] = (struct pt_pending){*r, ev->ev.offset};
+    img->pending = pt_xreallocarray(img->pending, img->npending + 1, sizeof *img->pending);
+    img->pending[img->npending++] = (struct pt_pending){*r, ev->ev.offset};
 }
 
 /* --- I/O ----------------------------------------------------------------- */
@@ -317,17 +306,14 @@ static void apply_untraced(struct pt_model *m, struct pt_image *img, const struc
     const struct pt_record *r = ev->ev.rec;
     if (r->result < 0) /* written for an exec that then failed: no child ran */
         return;
-    struct pt_untraced *v = realloc(img->untraced, (img->nuntraced + 1) * sizeof *v);
+    /* The path's length is the record's: as much memory as the file says. */
     char *path = pt_decode_first_string(&ev->ev);
-    if (v == NULL || path == NULL) {
-        if (v != NULL)
-            img->untraced = v;
-        free(path);
+    if (path == NULL) {
         m->oom = 1;
         return;
     }
-    img->untraced = v;
-    v[img->nuntraced++] = (struct pt_untraced){
+    img->untraced = pt_xreallocarray(img->untraced, img->nuntraced + 1, sizeof *img->untraced);
+    img->untraced[img->nuntraced++] = (struct pt_untraced){
         .pid = r->result > 0 && r->result <= INT32_MAX ? (int32_t)r->result : 0,
         .reason = (unsigned)(uint32_t)r->arg,
         .err = (int)(r->arg >> 32),
@@ -345,18 +331,15 @@ static void apply_module(struct pt_model *m, struct pt_image *img, const struct 
     for (size_t i = 0; i < img->nmodules; i++)
         if (img->modules[i].base == base)
             return;
-    struct pt_module *v = realloc(img->modules, (img->nmodules + 1) * sizeof *v);
-    char *copy = malloc(len + 1);
-    if (v != NULL)
-        img->modules = v;
-    if (v == NULL || copy == NULL) {
-        free(copy);
+    char *copy = malloc(len + 1); /* len is the record's: not pt_xmalloc */
+    if (copy == NULL) {
         m->oom = 1;
         return;
     }
     memcpy(copy, path, len);
     copy[len] = '\0';
-    v[img->nmodules++] = (struct pt_module){base, copy};
+    img->modules = pt_xreallocarray(img->modules, img->nmodules + 1, sizeof *img->modules);
+    img->modules[img->nmodules++] = (struct pt_module){base, copy};
 }
 
 static const char *module_name(const struct pt_image *img, uint64_t base) {
@@ -381,10 +364,11 @@ static char *format_site(const struct pt_image *img, const struct pt_decoded_sit
     if (s->symbol_len > 0 && n > 0 && (size_t)n < sizeof buf)
         snprintf(buf + n, sizeof buf - (size_t)n, " (%.*s)",
                  (int)(s->symbol_len > 200 ? 200 : s->symbol_len), s->symbol);
-    return strdup(buf);
+    return pt_xstrdup(buf);
 }
 
 static void apply_callsite(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    (void)m;
     struct pt_decoded_site s;
     if (!pt_decode_callsite(&ev->ev, &s))
         return;
@@ -393,8 +377,6 @@ static void apply_callsite(struct pt_model *m, struct pt_image *img, const struc
         if (o == NULL || o->rec_offset != ev->ev.rec->arg || o->site != NULL)
             continue;
         o->site = format_site(img, &s);
-        if (o->site == NULL)
-            m->oom = 1;
     }
 }
 
@@ -473,8 +455,8 @@ static apply_fn *const apply_class[PT_CLASS_COUNT] = {
 void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_event_info *row = pt_event_info(ev->ev.rec->type);
     apply_fn *apply = apply_class[row->cls];
-    count(m, img, ev->ev.rec);
-    keep_pending(m, img, ev);
+    count(img, ev->ev.rec);
+    keep_pending(img, ev);
     if (row->flags & PT_EVF_SPAWNS_UNNAMED)
         pt_image_spawned_unnamed(m, img, ev->ev.rec);
     if (apply != NULL)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "model_impl.h"
+#include "trace/xalloc.h"
 
 static int is_pipe_kind(uint8_t kind) {
     return kind == PT_OBJ_PIPE || kind == PT_OBJ_FIFO;
@@ -12,16 +13,7 @@ static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fde
     struct pt_pipe *p = pt_pipe_get(m, e->obj, e->kind);
     if (p == NULL)
         return PT_NO_IMAGE;
-    if (p->nholders == p->cap_holders) {
-        size_t cap = p->cap_holders ? p->cap_holders * 2 : 4;
-        struct pt_holder *v = realloc(p->holders, cap * sizeof *v);
-        if (v == NULL) {
-            m->oom = 1;
-            return PT_NO_IMAGE;
-        }
-        p->holders = v;
-        p->cap_holders = cap;
-    }
+    PT_GROW(p->holders, p->nholders + 1, p->cap_holders);
     /* An fd with unknown access could be either end. */
     int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
     p->holders[p->nholders] = (struct pt_holder){
@@ -42,10 +34,6 @@ struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, ui
         return NULL;
     pt_fd_close(m, img, fd, t);
     struct pt_fdent *e = pt_fdtable_put(&img->fds, fd);
-    if (e == NULL) {
-        m->oom = 1;
-        return NULL;
-    }
     e->kind = kind;
     e->obj = obj;
     e->flags = flags & (PT_FDF_RDONLY | PT_FDF_WRONLY | PT_FDF_NONBLOCK | PT_FDF_CLOEXEC);

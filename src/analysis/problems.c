@@ -7,17 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/xalloc.h"
+
 struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, const char *fix) {
-    if (ps->len == ps->cap) {
-        size_t cap = ps->cap ? ps->cap * 2 : 8;
-        struct pt_problem *v = realloc(ps->v, cap * sizeof *v);
-        if (v == NULL) {
-            ps->oom = 1;
-            return NULL;
-        }
-        ps->v = v;
-        ps->cap = cap;
-    }
+    PT_GROW(ps->v, ps->len + 1, ps->cap);
     struct pt_problem *p = &ps->v[ps->len++];
     memset(p, 0, sizeof *p);
     p->kind = kind;

@@ -59,11 +59,10 @@ struct pt_problem {
 struct pt_problems {
     struct pt_problem *v;
     size_t len, cap;
-    int oom;
 };
 
-/* A new problem, of severity error until told otherwise (NULL when out of
- * memory; then oom is set). */
+/* A new problem, of severity error until told otherwise; never NULL (memory
+ * running out ends the viewer, trace/xalloc.h). */
 struct pt_problem *pt_problem_add(struct pt_problems *ps, const char *kind, const char *fix);
 void pt_problem_pid(struct pt_problem *p, int32_t pid); /* once each */
 void pt_problem_fd(struct pt_problem *p, int fd);
