@@ -130,6 +130,12 @@ enum pt_event_type {
     PT_EV_READ_CHK = 5,    /* __read_chk, what _FORTIFY_SOURCE makes of read */
     PT_EV_STDIO_READ = 6,  /* a stdio FILE refilled its buffer from fd */
     PT_EV_STDIO_WRITE = 7, /* a stdio FILE flushed its buffer to fd */
+    /* Socket I/O: as read and write, but arg packs the bytes asked for with
+     * the call's MSG_* flags and its variant (PT_SOCKIO_*, below). */
+    PT_EV_SEND = 8,     /* send; sendto (variant) */
+    PT_EV_RECV = 9,     /* recv, __recv_chk; recvfrom, __recvfrom_chk (variant) */
+    PT_EV_SENDMSG = 10, /* sendmsg; bytes asked = total of the iov lengths */
+    PT_EV_RECVMSG = 11, /* recvmsg */
 
     /* fd creation.  fd = first new fd (or the old one for dup*), result =
      * return value, arg = flags (O_* as passed). */
@@ -182,6 +188,18 @@ enum pt_event_type {
 
     PT_EV_MAX = 63
 };
+
+/* The arg of a socket I/O record (PT_EV_SEND..PT_EV_RECVMSG): bits 0-31
+ * the bytes asked for (saturated at 0xffffffff; the kernel moves at most
+ * INT_MAX per call anyway), bits 32-62 the MSG_* flags passed (MSG_PEEK,
+ * MSG_DONTWAIT, ...), bit 63 the variant: sendto rather than send, recvfrom
+ * rather than recv. */
+#define PT_SOCKIO_ASKED(arg) ((uint64_t)(arg)&0xffffffffu)
+#define PT_SOCKIO_FLAGS(arg) ((uint32_t)((uint64_t)(arg) >> 32) & 0x7fffffffu)
+#define PT_SOCKIO_VARIANT (1ull << 63)
+#define PT_SOCKIO_ARG(asked, flags, variant)                                                       \
+    (((uint64_t)(asked) > 0xffffffffu ? 0xffffffffu : (uint64_t)(asked)) |                         \
+     ((uint64_t)((uint32_t)(flags)&0x7fffffffu) << 32) | ((variant) ? PT_SOCKIO_VARIANT : 0))
 
 /* pt_record.obj_kind */
 enum pt_obj_kind {

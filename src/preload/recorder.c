@@ -46,10 +46,14 @@ static uint32_t room_before_call(uint8_t type, uint32_t payload_max) {
     case PT_EV_READV:
     case PT_EV_READ_CHK:
     case PT_EV_STDIO_READ:
+    case PT_EV_RECV:
+    case PT_EV_RECVMSG:
         return payload_max < PT_READ_ROOM ? payload_max : PT_READ_ROOM;
     case PT_EV_WRITE:
     case PT_EV_WRITEV:
     case PT_EV_STDIO_WRITE:
+    case PT_EV_SEND:
+    case PT_EV_SENDMSG:
         return payload_max < PT_WRITE_ROOM ? payload_max : PT_WRITE_ROOM;
     default:
         return payload_max;

@@ -9,7 +9,9 @@
 #include "safemem.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <sys/uio.h>
 
 #include "src/writer/sys.h"
 
@@ -82,4 +84,17 @@ int pt_strv_readable(struct pt_memo *memo, char *const *v) {
         if (!pt_str_readable(memo, *v))
             return 0;
     }
+}
+
+int pt_iov_readable(const struct iovec *iov, int iovcnt) {
+    struct pt_memo memo = {{0}, 0, 0};
+    return iovcnt >= 0 && iovcnt <= IOV_MAX &&
+           pt_mem_readable(&memo, iov, (size_t)iovcnt * sizeof *iov);
+}
+
+uint64_t pt_iov_total(const struct iovec *iov, int iovcnt) {
+    uint64_t total = 0;
+    for (int i = 0; i < iovcnt && iov; i++)
+        total += iov[i].iov_len;
+    return total;
 }

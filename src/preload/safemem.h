@@ -32,4 +32,12 @@ int pt_str_readable(struct pt_memo *memo, const char *s);
  * strings can be read.  A NULL array is fine: Linux takes it as empty. */
 int pt_strv_readable(struct pt_memo *memo, char *const *v);
 
+struct iovec;
+
+/* Whether an iovec array of iovcnt entries (0..IOV_MAX) can be read. */
+int pt_iov_readable(const struct iovec *iov, int iovcnt);
+
+/* The sum of the lengths of an iovec array known to be readable. */
+uint64_t pt_iov_total(const struct iovec *iov, int iovcnt);
+
 #endif

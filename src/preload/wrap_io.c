@@ -62,31 +62,18 @@ PT_EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen) {
  * record says the bytes asked for once the call returned. */
 #define BLIND_ROOM_MAX 4096
 
-static uint64_t iov_total(const struct iovec *iov, int iovcnt) {
-    uint64_t total = 0;
-    for (int i = 0; i < iovcnt && iov; i++)
-        total += iov[i].iov_len;
-    return total;
-}
-
-static int iov_readable(const struct iovec *iov, int iovcnt) {
-    struct pt_memo memo = {{0}, 0, 0};
-    return iovcnt >= 0 && iovcnt <= IOV_MAX &&
-           pt_mem_readable(&memo, iov, (size_t)iovcnt * sizeof *iov);
-}
-
 static void vector_begin(struct pt_call *c, uint8_t type, int fd, const struct iovec *iov,
                          int iovcnt, int *asked_known) {
-    *asked_known = pt_config.data_limit > BLIND_ROOM_MAX && iov_readable(iov, iovcnt);
-    uint64_t asked = *asked_known ? iov_total(iov, iovcnt) : 0;
+    *asked_known = pt_config.data_limit > BLIND_ROOM_MAX && pt_iov_readable(iov, iovcnt);
+    uint64_t asked = *asked_known ? pt_iov_total(iov, iovcnt) : 0;
     c->rec = pt_begin(type, fd, &c->fd, asked, pt_capture_room(*asked_known ? asked : UINT64_MAX));
 }
 
 static ssize_t vector_leave(struct pt_call *c, const struct iovec *iov, int iovcnt, int asked_known,
                             ssize_t n) {
     if (c->rec) {
-        if (!asked_known && (n >= 0 || iov_readable(iov, iovcnt)))
-            c->rec->arg = iov_total(iov, iovcnt);
+        if (!asked_known && (n >= 0 || pt_iov_readable(iov, iovcnt)))
+            c->rec->arg = pt_iov_total(iov, iovcnt);
         pt_capture_iov(c->rec, iov, iovcnt, n);
         pt_end_captured(c->rec, pt_outcome(c, n));
     }

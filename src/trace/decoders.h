@@ -13,6 +13,9 @@
 pt_decode_fn pt_args_io, pt_args_pair, pt_args_dup, pt_args_dup2, pt_args_dup3, pt_args_fcntl,
     pt_args_open, pt_args_close, pt_args_close_range, pt_args_mkfifo, pt_args_unknown;
 
+/* decode_sock.c: socket calls */
+pt_decode_fn pt_args_sockio;
+
 /* decode_process.c: processes */
 pt_decode_fn pt_args_fork, pt_args_spawn, pt_args_exec, pt_args_exit, pt_args_wait, pt_args_popen,
     pt_args_pclose, pt_args_system, pt_args_untraced;

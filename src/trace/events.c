@@ -2,6 +2,8 @@
  * add its row here and its decoder in decode_*.c. */
 #include "events.h"
 
+#include <sys/socket.h>
+
 #include "decoders.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -29,6 +31,16 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
                           .flags = IN | DESC | PT_EVF_STDIO, .decode = pt_args_io},
     [PT_EV_STDIO_WRITE] = {"write", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA,
                            .flags = OUT | DESC | PT_EVF_STDIO, .decode = pt_args_io},
+
+    /* socket I/O: as above, arg packs the bytes asked with MSG_* flags */
+    [PT_EV_SEND] = {"send", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA,
+                    .flags = OUT | DESC | PT_EVF_SOCKIO, .decode = pt_args_sockio},
+    [PT_EV_RECV] = {"recv", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA,
+                    .flags = IN | DESC | PT_EVF_SOCKIO, .decode = pt_args_sockio},
+    [PT_EV_SENDMSG] = {"sendmsg", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA,
+                       .flags = OUT | DESC | PT_EVF_SOCKIO, .decode = pt_args_sockio},
+    [PT_EV_RECVMSG] = {"recvmsg", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA,
+                       .flags = IN | DESC | PT_EVF_SOCKIO, .decode = pt_args_sockio},
 
     /* making, copying, changing and closing fds */
     [PT_EV_PIPE] = {"pipe", PT_CLASS_PAIR, .payload = PT_PAYLOAD_PAIR, .makes_kind = PT_OBJ_PIPE,
@@ -128,6 +140,30 @@ int pt_event_reads(unsigned type) {
 
 int pt_event_writes(unsigned type) {
     return (pt_event_info(type)->flags & PT_EVF_OUT) != 0;
+}
+
+uint64_t pt_event_asked(const struct pt_record *r) {
+    return (pt_event_info(r->type)->flags & PT_EVF_SOCKIO) ? PT_SOCKIO_ASKED(r->arg) : r->arg;
+}
+
+int pt_event_peeks(const struct pt_record *r) {
+    return (pt_event_info(r->type)->flags & PT_EVF_SOCKIO) && (PT_SOCKIO_FLAGS(r->arg) & MSG_PEEK);
+}
+
+const char *pt_sockio_variant_name(const struct pt_record *r) {
+    int variant = (r->arg & PT_SOCKIO_VARIANT) != 0;
+    switch (r->type) {
+    case PT_EV_SEND:
+        return variant ? "sendto" : "send";
+    case PT_EV_RECV:
+        return variant ? "recvfrom" : "recv";
+    case PT_EV_SENDMSG:
+        return variant ? "sendmmsg" : "sendmsg";
+    case PT_EV_RECVMSG:
+        return variant ? "recvmmsg" : "recvmsg";
+    default:
+        return pt_event_name(r->type);
+    }
 }
 
 uint64_t pt_event_open_flags(const struct pt_record *r) {

@@ -72,6 +72,8 @@ enum {
                                         does not say its pid (system, popen):
                                         the child is this process's next child
                                         image that no fork record names */
+    PT_EVF_SOCKIO = 1u << 10,        /* socket I/O: arg packs the bytes asked
+                                        with MSG_* flags (PT_SOCKIO_*) */
 };
 
 /* How the result of a record reads. */
@@ -134,6 +136,17 @@ int pt_event_via_stdio(unsigned type);
 int pt_event_moves_data(unsigned type);
 int pt_event_reads(unsigned type);
 int pt_event_writes(unsigned type);
+
+/* The bytes an I/O record's call asked for (its arg, or the part of it
+ * that says so for socket I/O). */
+uint64_t pt_event_asked(const struct pt_record *r);
+
+/* True for a recv that only looked (MSG_PEEK): the bytes stay queued. */
+int pt_event_peeks(const struct pt_record *r);
+
+/* The function a socket I/O record was made by: "send", "sendto",
+ * "recvfrom", ... (the row's name for other types). */
+const char *pt_sockio_variant_name(const struct pt_record *r);
 
 /* The O_* flags a call that makes fds made them with (0 when it takes
  * none), as its row says where they are. */

@@ -1,0 +1,162 @@
+/* send, recv and their variants: the bytes that cross a socket.
+ *
+ * The skeleton of read and write (call.h), with the call's MSG_* flags and
+ * variant packed into arg beside the bytes asked for (format.h,
+ * PT_SOCKIO_*).  A socket the fd cache does not trace (there is none by
+ * default: sockets are traced) passes straight through. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "safemem.h"
+#include "wrappers.h"
+
+/* glibc's report of a buffer overflow caught by _FORTIFY_SOURCE. */
+extern void __chk_fail(void) __attribute__((noreturn));
+
+/* pt_io_enter with the packed arg: 1 when the call is recorded. */
+static inline int sock_enter(struct pt_call *c, uint8_t type, int fd, size_t len, int flags,
+                             int variant) {
+    if (!pt_enter_fd(c, fd))
+        return 0;
+    c->rec = pt_begin(type, fd, &c->fd, PT_SOCKIO_ARG(len, flags, variant), pt_capture_room(len));
+    return 1;
+}
+
+/* A datagram longer than the buffer comes back whole in the result under
+ * MSG_TRUNC: only the buffer's bytes are captured. */
+static ssize_t recv_leave(struct pt_call *c, const void *buf, size_t len, ssize_t n) {
+    if (__builtin_expect(n > 0 && (size_t)n > len, 0)) {
+        if (c->rec) {
+            pt_capture(c->rec, buf, (int64_t)len);
+            pt_end_captured(c->rec, n);
+        }
+        return PT_LEAVE(c, n);
+    }
+    return pt_io_leave(c, buf, n);
+}
+
+PT_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags) {
+    __auto_type real = PT_REAL(send);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_sendto, fd, buf, len, flags, NULL, 0);
+    struct pt_call c;
+    if (!sock_enter(&c, PT_EV_SEND, fd, len, flags, 0))
+        return PT_PASS(&c, real(fd, buf, len, flags));
+    return pt_io_leave(&c, buf, PT_CALL(&c, real(fd, buf, len, flags)));
+}
+
+PT_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
+                         const struct sockaddr *addr, socklen_t addrlen) {
+    __auto_type real = PT_REAL(sendto);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_sendto, fd, buf, len, flags, addr, addrlen);
+    struct pt_call c;
+    if (!sock_enter(&c, PT_EV_SEND, fd, len, flags, 1))
+        return PT_PASS(&c, real(fd, buf, len, flags, addr, addrlen));
+    return pt_io_leave(&c, buf, PT_CALL(&c, real(fd, buf, len, flags, addr, addrlen)));
+}
+
+PT_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags) {
+    __auto_type real = PT_REAL(recv);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_recvfrom, fd, buf, len, flags, NULL, NULL);
+    struct pt_call c;
+    if (!sock_enter(&c, PT_EV_RECV, fd, len, flags, 0))
+        return PT_PASS(&c, real(fd, buf, len, flags));
+    return recv_leave(&c, buf, len, PT_CALL(&c, real(fd, buf, len, flags)));
+}
+
+PT_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
+                           socklen_t *addrlen) {
+    __auto_type real = PT_REAL(recvfrom);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_recvfrom, fd, buf, len, flags, addr, addrlen);
+    struct pt_call c;
+    if (!sock_enter(&c, PT_EV_RECV, fd, len, flags, 1))
+        return PT_PASS(&c, real(fd, buf, len, flags, addr, addrlen));
+    return recv_leave(&c, buf, len, PT_CALL(&c, real(fd, buf, len, flags, addr, addrlen)));
+}
+
+/* What __recv_chk and __recvfrom_chk do before they receive, for when it
+ * has to be done here. */
+static ssize_t raw_recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+                                struct sockaddr *addr, socklen_t *addrlen) {
+    if (len > buflen)
+        __chk_fail();
+    return (ssize_t)syscall(SYS_recvfrom, fd, buf, len, flags, addr, addrlen);
+}
+
+PT_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int flags) {
+    __auto_type real = PT_REAL(__recv_chk);
+    if (__builtin_expect(!real, 0))
+        return raw_recvfrom_chk(fd, buf, len, buflen, flags, NULL, NULL);
+    struct pt_call c;
+    if (!sock_enter(&c, PT_EV_RECV, fd, len, flags, 0))
+        return PT_PASS(&c, real(fd, buf, len, buflen, flags));
+    return recv_leave(&c, buf, len, PT_CALL(&c, real(fd, buf, len, buflen, flags)));
+}
+
+PT_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
+                                 struct sockaddr *addr, socklen_t *addrlen) {
+    __auto_type real = PT_REAL(__recvfrom_chk);
+    if (__builtin_expect(!real, 0))
+        return raw_recvfrom_chk(fd, buf, len, buflen, flags, addr, addrlen);
+    struct pt_call c;
+    if (!sock_enter(&c, PT_EV_RECV, fd, len, flags, 1))
+        return PT_PASS(&c, real(fd, buf, len, buflen, flags, addr, addrlen));
+    return recv_leave(&c, buf, len, PT_CALL(&c, real(fd, buf, len, buflen, flags, addr, addrlen)));
+}
+
+/* sendmsg and recvmsg: the msghdr and its iovec array are the caller's
+ * memory, read only once the kernel has (after a call that succeeded) or
+ * said it can be (after one that failed), as readv's are (wrap_io.c).  The
+ * record is begun with the bytes asked unknown (0) and room for the
+ * capture the data limit allows. */
+static int msg_readable(const struct msghdr *msg) {
+    struct pt_memo memo = {{0}, 0, 0};
+    return pt_mem_readable(&memo, msg, sizeof *msg) && msg->msg_iovlen <= IOV_MAX &&
+           pt_iov_readable(msg->msg_iov, (int)msg->msg_iovlen);
+}
+
+static void msg_begin(struct pt_call *c, uint8_t type, int fd, int flags) {
+    c->rec = pt_begin(type, fd, &c->fd, PT_SOCKIO_ARG(0, flags, 0), pt_capture_room(UINT64_MAX));
+}
+
+static ssize_t msg_leave(struct pt_call *c, const struct msghdr *msg, int flags, ssize_t n) {
+    if (c->rec) {
+        if (n >= 0 || msg_readable(msg)) {
+            int iovcnt = (int)msg->msg_iovlen;
+            c->rec->arg = PT_SOCKIO_ARG(pt_iov_total(msg->msg_iov, iovcnt), flags, 0);
+            pt_capture_iov(c->rec, msg->msg_iov, iovcnt, n);
+        }
+        pt_end_captured(c->rec, pt_outcome(c, n));
+    }
+    return PT_LEAVE(c, n);
+}
+
+PT_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
+    __auto_type real = PT_REAL(sendmsg);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_sendmsg, fd, msg, flags);
+    struct pt_call c;
+    if (!pt_enter_fd(&c, fd))
+        return PT_PASS(&c, real(fd, msg, flags));
+    msg_begin(&c, PT_EV_SENDMSG, fd, flags);
+    return msg_leave(&c, msg, flags, PT_CALL(&c, real(fd, msg, flags)));
+}
+
+PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
+    __auto_type real = PT_REAL(recvmsg);
+    if (__builtin_expect(!real, 0))
+        return (ssize_t)syscall(SYS_recvmsg, fd, msg, flags);
+    struct pt_call c;
+    if (!pt_enter_fd(&c, fd))
+        return PT_PASS(&c, real(fd, msg, flags));
+    msg_begin(&c, PT_EV_RECVMSG, fd, flags);
+    return msg_leave(&c, msg, flags, PT_CALL(&c, real(fd, msg, flags)));
+}

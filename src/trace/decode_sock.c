@@ -1,0 +1,54 @@
+/* Socket calls: send, recv and their variants (format.h, PT_EV_SEND..). */
+#define _GNU_SOURCE
+#include <sys/socket.h>
+
+#include "decoders.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+    uint32_t bit;
+    const char *name;
+} msg_flag_names[] = {
+    {MSG_OOB, "MSG_OOB"},
+    {MSG_PEEK, "MSG_PEEK"},
+    {MSG_DONTROUTE, "MSG_DONTROUTE"},
+    {MSG_TRUNC, "MSG_TRUNC"},
+    {MSG_DONTWAIT, "MSG_DONTWAIT"},
+    {MSG_EOR, "MSG_EOR"},
+    {MSG_WAITALL, "MSG_WAITALL"},
+    {MSG_NOSIGNAL, "MSG_NOSIGNAL"},
+    {MSG_MORE, "MSG_MORE"},
+    {MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC"},
+};
+
+/* The name of flags that are one known MSG_* bit (or none), else NULL. */
+static const char *msg_flags_name(uint32_t flags) {
+    if (flags == 0)
+        return "0";
+    for (size_t i = 0; i < COUNT(msg_flag_names); i++)
+        if (flags == msg_flag_names[i].bit)
+            return msg_flag_names[i].name;
+    return NULL;
+}
+
+/* send(3<socket:[7]>, "ping", 4, MSG_NOSIGNAL) = 4: as read and write, the
+ * bytes asked and the flags from the packed arg.  The JSON says which
+ * function it was (send or sendto, ...). */
+void pt_args_sockio(const struct pt_event *ev, struct pt_fields *out) {
+    const struct pt_record *r = ev->rec;
+    pt_field_record_fd(out, "fd", PT_SHOW_TEXT, r);
+    struct pt_field *data = pt_field_add(out, "data", PT_FIELD_DATA, PT_SHOW_BOTH);
+    data->v.data.p = ev->payload;
+    data->v.data.len = r->data_len;
+    data->v.data.cut = pt_event_data_cut(r);
+    data->at_exit = (uint8_t)pt_event_reads(r->type);
+    pt_field_uint(out, "count", PT_SHOW_BOTH, PT_SOCKIO_ASKED(r->arg));
+    uint32_t flags = PT_SOCKIO_FLAGS(r->arg);
+    const char *name = msg_flags_name(flags);
+    if (name != NULL)
+        pt_field_name(out, "msg_flags", PT_SHOW_BOTH, name);
+    else
+        pt_field_hex(out, "msg_flags", PT_SHOW_BOTH, flags);
+    pt_field_name(out, "variant", PT_SHOW_JSON, pt_sockio_variant_name(r));
+}
