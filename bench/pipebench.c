@@ -5,6 +5,8 @@
  * Modes (each prints one line of key=value pairs on stdout):
  *   pingpong  parent and forked child exchange 1-byte messages over two
  *             pipes; ns per round trip
+ *   sockpingpong  the same over one socketpair, with send() and recv():
+ *             what a socket worker protocol costs
  *   stream    parent writes --bytes into a pipe in 4 KiB and (separately)
  *             64 KiB chunks, the child reads; GB/s for each chunk size
  *   small     parent streams 16-byte write()s, the child reads with a large
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -161,6 +164,56 @@ static void run_pingpong(const struct options *o) {
     close(to_parent[0]);
     wait_child(pid);
     printf("mode=pingpong rounds=%ld ns_per_round=%.1f\n", o->rounds,
+           (t1 - t0) / (double)o->rounds);
+}
+
+/* --- sockpingpong -------------------------------------------------------- */
+
+static void send_byte(int fd, char c) {
+    while (send(fd, &c, 1, 0) != 1)
+        if (errno != EINTR)
+            die("send");
+}
+
+static void recv_byte(int fd) {
+    char c;
+    for (;;) {
+        ssize_t n = recv(fd, &c, 1, 0);
+        if (n == 1)
+            return;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0)
+            errno = EPIPE;
+        die("recv");
+    }
+}
+
+static void run_sockpingpong(const struct options *o) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        die("socketpair");
+    pid_t pid = fork_or_die();
+    if (pid == 0) {
+        close(sv[0]);
+        for (long i = 0; i <= o->rounds; i++) { /* + the handshake */
+            recv_byte(sv[1]);
+            send_byte(sv[1], 'b');
+        }
+        _exit(0);
+    }
+    close(sv[1]);
+    send_byte(sv[0], 'a');
+    recv_byte(sv[0]);
+    double t0 = now_ns();
+    for (long i = 0; i < o->rounds; i++) {
+        send_byte(sv[0], 'a');
+        recv_byte(sv[0]);
+    }
+    double t1 = now_ns();
+    close(sv[0]);
+    wait_child(pid);
+    printf("mode=sockpingpong rounds=%ld ns_per_round=%.1f\n", o->rounds,
            (t1 - t0) / (double)o->rounds);
 }
 
@@ -346,9 +399,9 @@ static void run_spawn(const struct options *o) {
 
 static void usage(FILE *f) {
     fprintf(f, "usage: pipebench MODE [options]\n"
-               "modes: pingpong stream small stdio spawn\n"
+               "modes: pingpong sockpingpong stream small stdio spawn\n"
                "options:\n"
-               "  --rounds=N   pingpong round trips (default 200000)\n"
+               "  --rounds=N   (sock)pingpong round trips (default 200000)\n"
                "  --bytes=N    stream volume in bytes (default 1073741824);\n"
                "               suffixes k, m, g (binary) are accepted\n"
                "  --chunk=N    stream only this chunk size (default: 4k and 64k)\n"
@@ -432,6 +485,8 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (strcmp(mode, "pingpong") == 0)
         run_pingpong(&o);
+    else if (strcmp(mode, "sockpingpong") == 0)
+        run_sockpingpong(&o);
     else if (strcmp(mode, "stream") == 0)
         run_stream(&o);
     else if (strcmp(mode, "small") == 0)
