@@ -145,11 +145,7 @@ int cmd_leaks(int argc, char **argv) {
     if (rc != 0)
         return rc;
     struct pt_leaks l;
-    if (pt_leaks_find(&a.model, &l) < 0) {
-        cli_error("out of memory");
-        analysis_free(&a);
-        return EXIT_BAD_INPUT;
-    }
+    pt_leaks_find(&a.model, &l);
     if (o.json) {
         fputs("{\"leaks\":", stdout);
         json_list(stdout, &a.model, l.leaks, l.nleaks, 0);

@@ -8,21 +8,16 @@
 
 #include "cli_util.h"
 #include "trace/events.h"
+#include "trace/xalloc.h"
 
 #define BIT(type) ((uint64_t)1 << (type))
 
 /* --- lists ---------------------------------------------------------------- */
 
-static int append(void **v, size_t *n, size_t size, const void *item) {
-    void *grown = realloc(*v, (*n + 1) * size);
-    if (grown == NULL) {
-        cli_error("out of memory");
-        return -1;
-    }
-    memcpy((char *)grown + *n * size, item, size);
-    *v = grown;
+static void append(void **v, size_t *n, size_t size, const void *item) {
+    *v = pt_xreallocarray(*v, *n + 1, size);
+    memcpy((char *)*v + *n * size, item, size);
     (*n)++;
-    return 0;
 }
 
 /* Calls fn on each comma-separated word of list (empty words are errors). */
@@ -53,8 +48,10 @@ static int add_pid(struct dump_filter *f, const char *s, size_t len, const char 
     }
     int32_t pid = (int32_t)v;
     if (strcmp(opt, "--tree") == 0)
-        return append((void **)&f->trees, &f->ntrees, sizeof pid, &pid);
-    return append((void **)&f->pids, &f->npids, sizeof pid, &pid);
+        append((void **)&f->trees, &f->ntrees, sizeof pid, &pid);
+    else
+        append((void **)&f->pids, &f->npids, sizeof pid, &pid);
+    return 0;
 }
 
 int dump_filter_add_pids(struct dump_filter *f, const char *list, int tree) {
@@ -65,8 +62,10 @@ int dump_filter_add_pids(struct dump_filter *f, const char *list, int tree) {
 
 static int add_pipe(struct dump_filter *f, const char *s, size_t len, const char *opt) {
     struct pipe_spec spec;
-    if (pipe_spec_parse(s, len, &spec) == 0)
-        return append((void **)&f->pipes, &f->npipes, sizeof spec, &spec);
+    if (pipe_spec_parse(s, len, &spec) == 0) {
+        append((void **)&f->pipes, &f->npipes, sizeof spec, &spec);
+        return 0;
+    }
     if (s[0] == '#')
         cli_usage_error("dump", "%s: '%.*s' is not a pipe id", opt, (int)len, s);
     else
@@ -158,7 +157,8 @@ int dump_filter_add_exe(struct dump_filter *f, const char *word) {
         cli_usage_error("dump", "--exe wants a program name");
         return -1;
     }
-    return append((void **)&f->exes, &f->nexes, sizeof word, &word);
+    append((void **)&f->exes, &f->nexes, sizeof word, &word);
+    return 0;
 }
 
 /* --- the whole ------------------------------------------------------------- */

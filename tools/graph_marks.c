@@ -13,9 +13,9 @@
 
 /* A blocked-read problem names the reader first, then every holder of the
  * write end (src/analysis/check_end.c). */
-static int add_holds(struct graph_marks *m, const struct graph *g, const struct pt_problem *p) {
+static void add_holds(struct graph_marks *m, const struct graph *g, const struct pt_problem *p) {
     if (strcmp(p->kind, "blocked-read") != 0 || p->npids < 2)
-        return 0;
+        return;
     size_t reader = graph_node_of(g, p->pids[0]);
     for (size_t i = 1; i < p->npids && reader != GRAPH_OUTSIDE; i++) {
         size_t holder = graph_node_of(g, p->pids[i]);
@@ -24,16 +24,13 @@ static int add_holds(struct graph_marks *m, const struct graph *g, const struct 
         PT_GROW(m->holds, m->nholds + 1, m->cap_holds);
         m->holds[m->nholds++] = (struct graph_hold){holder, reader, p->object_kind, p->object};
     }
-    return 0;
 }
 
-static int add_leaks(struct graph_marks *m, const struct graph *g, const struct pt_model *model,
-                     const struct pt_leaks *found) {
+static void add_leaks(struct graph_marks *m, const struct graph *g, const struct pt_model *model,
+                      const struct pt_leaks *found) {
     if (found->nleaks == 0)
-        return 0;
-    m->leaks = calloc(found->nleaks, sizeof *m->leaks);
-    if (m->leaks == NULL)
-        return -1;
+        return;
+    m->leaks = pt_xcalloc(found->nleaks, sizeof *m->leaks);
     for (size_t i = 0; i < found->nleaks; i++) {
         const struct pt_leak *l = &found->leaks[i];
         size_t node = graph_node_of(g, model->images[l->image].pid);
@@ -42,7 +39,6 @@ static int add_leaks(struct graph_marks *m, const struct graph *g, const struct 
         m->leaks[m->nleaks++] = (struct graph_leak){node, l->fd.fd, l->fd.kind, l->fd.obj,
                                                     (l->fd.flags & PT_FDF_WRONLY) != 0};
     }
-    return 0;
 }
 
 static enum graph_end graph_end_of(enum pt_end_kind end) {
@@ -59,17 +55,16 @@ static void set_untraced(struct graph_node *n, const char *path, unsigned reason
 
 /* A traced process: its end, and its last program when that left no
  * trace file. */
-static int take_process(struct graph_node *n, const struct pt_process *p) {
+static void take_process(struct graph_node *n, const struct pt_process *p) {
     n->end = graph_end_of(p->end);
     n->code = p->end == PT_END_SIGNAL ? p->exit_signal : p->exit_code;
     set_untraced(n, p->untraced ? p->exe : NULL, p->untraced);
     if (p->recorded)
-        return 0;
+        return;
     char label[128];
     flows_short_strings(p->argv, p->argc, p->exe, 40, label, sizeof label);
     free(n->last_program);
     n->last_program = pt_xstrdup(label);
-    return 0;
 }
 
 /* A process that left no trace file at all: its parent's untraced record
@@ -82,18 +77,17 @@ static void take_untraced(struct graph *g, const struct pt_untraced *u) {
     g->nodes[i].code = u->end == PT_END_SIGNAL ? u->exit_signal : u->exit_code;
 }
 
-static int take_processes(struct graph *g, const struct pt_model *model) {
+static void take_processes(struct graph *g, const struct pt_model *model) {
     for (size_t i = 0; i < g->node_count; i++) {
         struct graph_node *n = &g->nodes[i];
         const struct pt_process *p =
             n->last_file != SIZE_MAX ? pt_model_process(model, n->pid) : NULL;
-        if (p != NULL && take_process(n, p) < 0)
-            return -1;
+        if (p != NULL)
+            take_process(n, p);
     }
     for (size_t i = 0; i < model->nfiles; i++)
         for (size_t k = 0; k < model->images[i].nuntraced; k++)
             take_untraced(g, &model->images[i].untraced[k]);
-    return 0;
 }
 
 int graph_marks_build(struct graph_marks *m, struct graph *g, const struct pt_dir *d) {
@@ -107,19 +101,18 @@ int graph_marks_build(struct graph_marks *m, struct graph *g, const struct pt_di
                      pt_check_attach(&check, &model, &problems) == 0 && pt_model_build(&model) == 0
                  ? 0
                  : -1;
-    if (rc == 0)
-        rc = take_processes(g, &model);
     if (rc == 0) {
+        take_processes(g, &model);
         for (size_t i = 0; i < d->count; i++)
             pt_file_scan(&d->files[i]);
         rc = pt_coverage_find(&m->coverage, &model, d);
     }
     if (rc == 0) {
         pt_check_finish(&check);
-        for (size_t i = 0; i < problems.len && rc == 0; i++)
-            rc = add_holds(m, g, &problems.v[i]);
-        if (rc == 0 && pt_leaks_find(&model, &leaks) == 0)
-            rc = add_leaks(m, g, &model, &leaks);
+        for (size_t i = 0; i < problems.len; i++)
+            add_holds(m, g, &problems.v[i]);
+        pt_leaks_find(&model, &leaks);
+        add_leaks(m, g, &model, &leaks);
     }
     pt_leaks_free(&leaks);
     pt_check_free(&check);

@@ -18,6 +18,7 @@
 #include "check.h"
 #include "trace/events.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 /* The EAGAINs of one fd in one thread since the last wait. */
 struct spin_run {
@@ -42,18 +43,6 @@ struct pt_check_eagain {
     size_t ntotals, cap_totals;
 };
 
-static int grow(void **v, size_t *cap, size_t len, size_t size) {
-    if (len < *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 8;
-    void *nv = realloc(*v, n * size);
-    if (nv == NULL)
-        return -1;
-    *v = nv;
-    *cap = n;
-    return 0;
-}
-
 static void add_total(struct pt_check *c, size_t image, const struct spin_run *run) {
     struct pt_check_eagain *st = &c->eagain[image];
     struct spin_total *t = NULL;
@@ -61,10 +50,7 @@ static void add_total(struct pt_check *c, size_t image, const struct spin_run *r
         if (st->totals[i].image == image && st->totals[i].fd == run->fd)
             t = &st->totals[i];
     if (t == NULL) {
-        if (grow((void **)&st->totals, &st->cap_totals, st->ntotals, sizeof *st->totals) < 0) {
-            c->oom = 1;
-            return;
-        }
+        PT_GROW(st->totals, st->ntotals + 1, st->cap_totals);
         t = &st->totals[st->ntotals++];
         *t = (struct spin_total){.image = image, .fd = run->fd, .first = run->first};
     }
@@ -112,10 +98,7 @@ static void eagain(struct pt_check *c, struct pt_image *img, const struct pt_rec
         run->t_last = r->t_start;
         return;
     }
-    if (grow((void **)&st->runs, &st->cap_runs, st->nruns, sizeof *st->runs) < 0) {
-        c->oom = 1;
-        return;
-    }
+    PT_GROW(st->runs, st->nruns + 1, st->cap_runs);
     st->runs[st->nruns++] = (struct spin_run){.fd = r->fd,
                                               .tid = r->tid,
                                               .count = 1,
@@ -147,8 +130,6 @@ static void report(struct pt_check *c, const struct spin_total *t) {
         c->out, "eagain-spin",
         "Wait for the fd to become ready (poll, select or epoll) before retrying a non-blocking "
         "call, or use a blocking fd.");
-    if (p == NULL)
-        return;
     p->severity = PT_SEV_WARNING; /* CPU burnt, nothing lost */
     pt_problem_about(p, img->pid, &t->first);
     char runs[128] = "";
@@ -176,8 +157,8 @@ void pt_check_eagain_finish(struct pt_check *c) {
 }
 
 int pt_check_eagain_attach(struct pt_check *c) {
-    c->eagain = calloc(c->model->nfiles ? c->model->nfiles : 1, sizeof *c->eagain);
-    return c->eagain != NULL ? 0 : -1;
+    c->eagain = pt_xcalloc(c->model->nfiles ? c->model->nfiles : 1, sizeof *c->eagain);
+    return 0;
 }
 
 void pt_check_eagain_free(struct pt_check *c) {

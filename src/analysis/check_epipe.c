@@ -20,6 +20,7 @@
 #include "check.h"
 #include "trace/events.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 /* The holder of the read end that went away last (at or before `until`)
  * among processes other than the writer: the reader that actually went
@@ -113,8 +114,6 @@ static void report(struct pt_check *c, const struct epipe_case *e) {
     const struct pt_record *r = e->rec;
     struct pt_problem *p =
         pt_problem_add(c->out, "epipe", e->reader_failed[0] ? fix_reader : fix_writer);
-    if (p == NULL)
-        return;
     pt_problem_about(p, e->img->pid, r);
     if (e->reader != NULL)
         pt_problem_pid(p, c->model->images[e->reader->image].pid);
@@ -162,13 +161,8 @@ void pt_check_epipe_write(struct pt_check *c, const struct pt_image *img,
         if (c->epipes[i].image == img->index &&
             pt_objkey_eq(pt_objkey_of(&c->epipes[i].rec), pt_objkey_of(r)))
             return;
-    struct pt_check_epipe *v = realloc(c->epipes, (c->nepipes + 1) * sizeof *v);
-    if (v == NULL) {
-        c->oom = 1;
-        return;
-    }
-    c->epipes = v;
-    v[c->nepipes++] = (struct pt_check_epipe){img->index, *r};
+    c->epipes = pt_xreallocarray(c->epipes, c->nepipes + 1, sizeof *c->epipes);
+    c->epipes[c->nepipes++] = (struct pt_check_epipe){img->index, *r};
 }
 
 void pt_check_epipe_killed(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "trace/events.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 struct pt_check_image {
     uint64_t stderr_t; /* the last write to fd 2 that wrote bytes, or 0 */
@@ -43,16 +44,11 @@ struct pt_check_pipe {
 
 static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe *p) {
     if (p->id > c->npipes) {
-        size_t n = p->id + 16;
-        struct pt_check_pipe *v = realloc(c->pipes, n * sizeof *v);
-        if (v == NULL) {
-            c->oom = 1;
-            return NULL;
-        }
-        memset(v + c->npipes, 0, (n - c->npipes) * sizeof *v);
+        size_t n = pt_grow_cap(c->npipes, p->id);
+        c->pipes = pt_xreallocarray(c->pipes, n, sizeof *c->pipes);
+        memset(c->pipes + c->npipes, 0, (n - c->npipes) * sizeof *c->pipes);
         for (size_t i = c->npipes; i < n; i++)
-            v[i].eof_image = PT_NO_IMAGE;
-        c->pipes = v;
+            c->pipes[i].eof_image = PT_NO_IMAGE;
         c->npipes = n;
     }
     return &c->pipes[p->id - 1];
@@ -89,8 +85,6 @@ static void gave_up(struct pt_check *c, const struct pt_check_pipe *cp) {
         c->out, "eagain-spin",
         "Make the reader wait until the pipe is readable (poll/select) or use a blocking "
         "read; do not assume the writer runs first after fork.");
-    if (p == NULL)
-        return;
     p->severity = PT_SEV_WARNING;
     const struct pt_record *r = &cp->first_write;
     size_t wi = pt_model_image_of(c->model, cp->first_writer, r->t_start);
@@ -166,8 +160,6 @@ static void report_interleave(struct pt_check *c, struct pt_image *img, const st
         c->out, "interleaved-write",
         "Write at most PIPE_BUF (4096) bytes per call when several writers share a pipe at "
         "the same time, give each writer its own pipe, or take turns (a lock).");
-    if (p == NULL)
-        return;
     pt_problem_pid(p, other->pid);
     pt_problem_about(p, img->pid, r);
     pt_problem_fd(p, other->ev.fd);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "trace/events.h"
+#include "trace/xalloc.h"
 
 /* An fd whose use the trace would have seen: pipes, FIFOs, sockets and
  * fds of unknown kind always; files and ttys only with PIPETRACE_ALL_FDS. */
@@ -100,7 +101,6 @@ struct clears {
         uint64_t t;
     } * v;
     size_t len, cap;
-    int oom;
 };
 
 static void scan_clears(const struct pt_model *m, struct clears *cl, size_t i) {
@@ -113,16 +113,7 @@ static void scan_clears(const struct pt_model *m, struct clears *cl, size_t i) {
         if (r->type != PT_EV_FCNTL || r->state != PT_DONE || r->result != 0 ||
             (int)(uint32_t)r->arg != F_SETFD || ((r->arg >> 32) & FD_CLOEXEC))
             continue;
-        if (cl->len == cl->cap) {
-            size_t cap = cl->cap ? cl->cap * 2 : 16;
-            struct clear *v = realloc(cl->v, cap * sizeof *v);
-            if (v == NULL) {
-                cl->oom = 1;
-                return;
-            }
-            cl->v = v;
-            cl->cap = cap;
-        }
+        PT_GROW(cl->v, cl->len + 1, cl->cap);
         cl->v[cl->len++] = (struct clear){i, r->fd, r->t_start};
     }
 }
@@ -184,13 +175,9 @@ static int rank_of(const struct pt_model *m, const struct pt_fdent *e, size_t im
     return write_end ? 1 : 2;
 }
 
-static int push(struct pt_leak **v, size_t *n, struct pt_leak l) {
-    struct pt_leak *nv = realloc(*v, (*n + 1) * sizeof *nv);
-    if (nv == NULL)
-        return -1;
-    *v = nv;
-    nv[(*n)++] = l;
-    return 0;
+static void push(struct pt_leak **v, size_t *n, struct pt_leak l) {
+    *v = pt_xreallocarray(*v, *n + 1, sizeof **v);
+    (*v)[(*n)++] = l;
 }
 
 static int by_rank(const void *a, const void *b) {
@@ -202,7 +189,7 @@ static int by_rank(const void *a, const void *b) {
     return x->fd.fd - y->fd.fd;
 }
 
-static int find(const struct pt_model *m, struct clears *cl, struct pt_leaks *out) {
+static void find(const struct pt_model *m, struct clears *cl, struct pt_leaks *out) {
     for (size_t i = 0; i < m->nfiles; i++) {
         const struct pt_image *img = &m->images[i];
         int exited = img->end == PT_END_EXIT || img->end == PT_END_SIGNAL;
@@ -214,30 +201,22 @@ static int find(const struct pt_model *m, struct clears *cl, struct pt_leaks *ou
                                 .dup_dropped_cloexec = dup_dropped_cloexec(e)};
             if (is_leak(img, e) && !reopened(m, img, e)) {
                 int passed = passed_on_purpose(m, cl, img, e);
-                if (push(passed ? &out->passed : &out->leaks, passed ? &out->npassed : &out->nleaks,
-                         l) < 0)
-                    return -1;
+                push(passed ? &out->passed : &out->leaks, passed ? &out->npassed : &out->nleaks, l);
             }
-            if (exited && e->created_here && push(&out->open_at_exit, &out->nopen, l) < 0)
-                return -1;
+            if (exited && e->created_here)
+                push(&out->open_at_exit, &out->nopen, l);
         }
     }
-    return cl->oom ? -1 : 0;
 }
 
-int pt_leaks_find(const struct pt_model *m, struct pt_leaks *out) {
+void pt_leaks_find(const struct pt_model *m, struct pt_leaks *out) {
     memset(out, 0, sizeof *out);
-    struct clears cl = {.scanned = calloc(m->nfiles ? m->nfiles : 1, 1)};
-    int rc = cl.scanned != NULL ? find(m, &cl, out) : -1;
+    struct clears cl = {.scanned = pt_xcalloc(m->nfiles ? m->nfiles : 1, 1)};
+    find(m, &cl, out);
     free(cl.scanned);
     free(cl.v);
-    if (rc < 0) {
-        pt_leaks_free(out);
-        return -1;
-    }
     if (out->nleaks > 1)
         qsort(out->leaks, out->nleaks, sizeof *out->leaks, by_rank);
-    return 0;
 }
 
 void pt_leaks_free(struct pt_leaks *l) {

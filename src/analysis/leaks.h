@@ -32,8 +32,7 @@ struct pt_leaks {
     size_t nopen;
 };
 
-/* 0, or -1 when out of memory. */
-int pt_leaks_find(const struct pt_model *m, struct pt_leaks *out);
+void pt_leaks_find(const struct pt_model *m, struct pt_leaks *out);
 void pt_leaks_free(struct pt_leaks *l);
 
 #ifdef __cplusplus

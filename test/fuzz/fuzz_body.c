@@ -95,8 +95,8 @@ static void analyse(struct pt_dir *d) {
     if (pt_model_init(&m, d->files, d->count) == 0 && pt_check_attach(&c, &m, &problems) == 0) {
         pt_model_build(&m);
         pt_check_finish(&c);
-        if (pt_leaks_find(&m, &leaks) == 0)
-            pt_leaks_free(&leaks);
+        pt_leaks_find(&m, &leaks);
+        pt_leaks_free(&leaks);
         for (size_t i = 0; i < m.nfiles; i++) {
             char text[2048];
             for (size_t j = 0; j < m.images[i].final.len; j++)

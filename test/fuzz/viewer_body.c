@@ -50,8 +50,8 @@ static void answers(FILE *out, struct pt_dir *d) {
             analysis_json_gaps(out, &a);
         }
         struct pt_leaks leaks;
-        if (pt_leaks_find(&a.model, &leaks) == 0)
-            pt_leaks_free(&leaks);
+        pt_leaks_find(&a.model, &leaks);
+        pt_leaks_free(&leaks);
     }
     *d = a.dir;
     memset(&a.dir, 0, sizeof a.dir);
