@@ -12,6 +12,7 @@ int cmd_graph(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 extern const char cmd_run_usage[];
 extern const char cmd_dump_usage[];
@@ -22,6 +23,7 @@ extern const char cmd_graph_usage[];
 extern const char cmd_summary_usage[];
 extern const char cmd_check_usage[];
 extern const char cmd_leaks_usage[];
+extern const char cmd_watch_usage[];
 
 /* Where traces go and are read from when no directory is given. */
 #define DEFAULT_TRACE_DIR "pipetrace.data"

@@ -12,8 +12,11 @@ static const char usage[] =
     "Records what programs do with pipes (LD_PRELOAD tracing), then shows it.\n"
     "\n"
     "commands:\n"
-    "  run [-o DIR] [--append] [--data=N|full|0] [--all-fds] -- CMD [ARGS...]\n"
+    "  run [-o DIR] [--append] [--data=N|full|0] [--all-fds]\n"
+    "      [--timeout=DURATION] -- CMD [ARGS...]\n"
     "                  run CMD traced, traces into DIR (default ./" DEFAULT_TRACE_DIR ")\n"
+    "  watch [--interval=SECONDS] [DIR]\n"
+    "                  the run as it runs: processes, calls, pipes (live)\n"
     "  dump [--json] [-v] [-p PID] [--tree=PID] [--pipe=PIPE] [-e LIST]\n"
     "       [--exe=WORD] [DIR]\n"
     "                  print the traced calls in time order, strace-like\n"
@@ -54,6 +57,7 @@ static const struct command commands[] = {
     {"summary", cmd_summary, cmd_summary_usage},
     {"check", cmd_check, cmd_check_usage},
     {"leaks", cmd_leaks, cmd_leaks_usage},
+    {"watch", cmd_watch, cmd_watch_usage},
 };
 
 static const struct command *find_command(const char *name) {

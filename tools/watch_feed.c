@@ -1,0 +1,296 @@
+/* `pipetrace watch`'s reading of a live trace directory (watch.h).
+ *
+ * Each refresh costs what the run added since the last one, not the size
+ * of the trace: the directory is listed again only when its mtime changed
+ * (a new file), each file's header is read for its tail, the records
+ * between the file's offset and its tail are read once, and the few calls
+ * still in progress (a record begun, or reserved and not yet complete) are
+ * read again until they complete.  Files are read with pread, never
+ * mapped: a writer may grow them at any time. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "run_dir.h"
+#include "trace/events.h"
+#include "trace/xalloc.h"
+#include "watch.h"
+
+/* Records are read in chunks of this size. */
+#define CHUNK (1u << 20)
+/* The command line shown for a process is cut here. */
+#define COMMAND_MAX 512
+
+static ssize_t read_at(struct watch *w, int fd, void *buf, size_t len, uint64_t off) {
+    ssize_t n;
+    do
+        n = pread(fd, buf, len, (off_t)off);
+    while (n < 0 && errno == EINTR);
+    if (n > 0)
+        w->bytes_read += (uint64_t)n;
+    return n;
+}
+
+/* --- a new file ---------------------------------------------------------- */
+
+/* argv joined by spaces from the string area (exe, then argc strings). */
+static char *command_of(const char *area, size_t len, uint32_t argc) {
+    char *out = pt_xcalloc(1, COMMAND_MAX + 1);
+    size_t pos = strnlen(area, len) + 1, n = 0;
+    const char *exe = area;
+    for (uint32_t i = 0; i < argc && pos < len; i++) {
+        const char *arg = area + pos;
+        size_t alen = strnlen(arg, len - pos);
+        for (size_t k = 0; k < alen && n < COMMAND_MAX; k++)
+            out[n++] = arg[k] == '\n' ? ' ' : arg[k];
+        if (n < COMMAND_MAX && i + 1 < argc)
+            out[n++] = ' ';
+        pos += alen + 1;
+    }
+    if (n == 0)
+        snprintf(out, COMMAND_MAX + 1, "%.*s", (int)strnlen(exe, len), exe);
+    return out;
+}
+
+/* The header and strings of a file just found; 0, or -1 when it is not
+ * (yet) a trace file: a file is created before its header is written. */
+static int read_header(struct watch *w, struct watch_file *f) {
+    struct pt_file_header h;
+    if (read_at(w, f->fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+        memcmp(h.magic, PT_MAGIC, PT_MAGIC_LEN) != 0 || h.byte_order != PT_BYTE_ORDER ||
+        h.version != PT_VERSION || h.data_offset < sizeof h || h.data_offset % PT_ALIGN != 0)
+        return -1;
+    size_t len = h.strings_size < (1u << 20) ? h.strings_size : (1u << 20);
+    char *area = pt_xcalloc(1, len + 1);
+    ssize_t got = read_at(w, f->fd, area, len, sizeof h);
+    f->command = command_of(area, got > 0 ? (size_t)got : 0, h.argc);
+    free(area);
+    f->pid = h.pid;
+    f->ppid = h.ppid;
+    f->start_ns = h.start_mono_ns;
+    memcpy(f->boot_id, h.boot_id, sizeof f->boot_id);
+    f->data_offset = f->offset = h.data_offset;
+    if (w->t_first == 0 || h.start_mono_ns < w->t_first)
+        w->t_first = h.start_mono_ns;
+    return 0;
+}
+
+static uint64_t name_hash(const char *s) {
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The files already open, by name: open addressing, index + 1. */
+static int known(const struct watch *w, const char *name) {
+    if (w->name_cap == 0)
+        return 0;
+    for (size_t i = name_hash(name) & (w->name_cap - 1);; i = (i + 1) & (w->name_cap - 1)) {
+        size_t at = w->name_hash[i];
+        if (at == 0)
+            return 0;
+        if (strcmp(w->files[at - 1].name, name) == 0)
+            return 1;
+    }
+}
+
+static void index_name(struct watch *w, size_t file) {
+    if (2 * (w->nfiles + 1) > w->name_cap) {
+        free(w->name_hash);
+        w->name_cap = w->name_cap ? 2 * w->name_cap : 64;
+        w->name_hash = pt_xcalloc(w->name_cap, sizeof *w->name_hash);
+        for (size_t k = 0; k < w->nfiles; k++)
+            if (k != file)
+                index_name(w, k);
+    }
+    size_t i = name_hash(w->files[file].name) & (w->name_cap - 1);
+    while (w->name_hash[i] != 0)
+        i = (i + 1) & (w->name_cap - 1);
+    w->name_hash[i] = file + 1;
+}
+
+static void add_file(struct watch *w, const char *name) {
+    int fd = openat(w->dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    struct watch_file f = {.fd = fd, .image = (unsigned)strtoul(strchr(name, '.') + 1, NULL, 10)};
+    if (read_header(w, &f) < 0) {
+        close(fd); /* not written yet: tried again at the next listing */
+        free(f.command);
+        w->dir_mtime_ns = -1;
+        return;
+    }
+    f.name = pt_xstrdup(name);
+    PT_GROW(w->files, w->nfiles + 1, w->cap_files);
+    w->files[w->nfiles] = f;
+    index_name(w, w->nfiles);
+    w->nfiles++;
+    watch_add_image(w, w->nfiles - 1);
+}
+
+/* New files, when the directory changed since the last listing. */
+static void scan_dir(struct watch *w) {
+    struct stat st;
+    if (fstat(w->dfd, &st) < 0)
+        return;
+    int64_t mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    if (mtime == w->dir_mtime_ns)
+        return;
+    w->dir_mtime_ns = mtime;
+    int lfd = openat(w->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = lfd >= 0 ? fdopendir(lfd) : NULL;
+    if (d == NULL) {
+        if (lfd >= 0)
+            close(lfd);
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (run_is_trace_name(e->d_name) && !known(w, e->d_name))
+            add_file(w, e->d_name);
+    closedir(d);
+}
+
+/* --- records ------------------------------------------------------------- */
+
+static void keep_call(struct watch_file *f, const struct pt_record *r, uint64_t offset) {
+    PT_GROW(f->calls, f->ncalls + 1, f->cap_calls);
+    f->calls[f->ncalls++] = (struct watch_call){*r, offset};
+}
+
+/* A record read for the first time. */
+static void take_record(struct watch *w, size_t file, const struct pt_record *r, uint64_t offset) {
+    struct watch_file *f = &w->files[file];
+    if (r->state == PT_DONE) {
+        watch_account(w, file, r);
+        return;
+    }
+    if (pt_event_info(r->type)->cls != PT_CLASS_EXIT)
+        keep_call(f, r, offset); /* begun, or not complete yet */
+    if (r->state == PT_BEGUN)
+        watch_account(w, file, r);
+}
+
+/* Reads the calls in progress again: those that completed are accounted
+ * and dropped. */
+static void recheck_calls(struct watch *w, size_t file) {
+    struct watch_file *f = &w->files[file];
+    if (f->exited)
+        f->ncalls = 0; /* an image that ended has no call in progress */
+    size_t kept = 0;
+    for (size_t i = 0; i < f->ncalls; i++) {
+        struct watch_call c = f->calls[i];
+        struct pt_record now;
+        if (read_at(w, f->fd, &now, sizeof now, c.offset) != (ssize_t)sizeof now) {
+            f->calls[kept++] = c;
+            continue;
+        }
+        if (now.state == PT_DONE) {
+            watch_account(w, file, &now);
+            continue;
+        }
+        if (now.state == PT_BEGUN && c.rec.state != PT_BEGUN)
+            watch_account(w, file, &now);
+        c.rec = now;
+        f->calls[kept++] = c;
+    }
+    f->ncalls = kept;
+}
+
+/* Walks the records in buf (file offset base, len bytes) up to tail;
+ * returns the offset reached.  A record whose header is in buf is taken
+ * even if its payload is not (the payload is not needed). */
+static uint64_t walk_chunk(struct watch *w, size_t file, const uint8_t *buf, size_t len,
+                           uint64_t base, uint64_t tail) {
+    uint64_t pos = base;
+    while (pos + PT_ALIGN <= tail && pos - base + PT_ALIGN <= len) {
+        const uint8_t *p = buf + (pos - base);
+        uint64_t word;
+        memcpy(&word, p, sizeof word);
+        if (word == 0) { /* space reserved and abandoned */
+            pos += PT_ALIGN;
+            continue;
+        }
+        if (pos - base + PT_RECORD_SIZE > len)
+            break; /* the header is in the next chunk */
+        struct pt_record r;
+        memcpy(&r, p, sizeof r);
+        if (r.size < PT_RECORD_SIZE || r.size % PT_ALIGN != 0 || pos + r.size > tail) {
+            w->files[file].broken = 1;
+            return pos;
+        }
+        take_record(w, file, &r, pos);
+        pos += r.size;
+    }
+    return pos;
+}
+
+/* What a file gained since the last refresh. */
+static void read_file(struct watch *w, size_t file, uint8_t *buf) {
+    struct watch_file *f = &w->files[file];
+    if (f->broken)
+        return;
+    recheck_calls(w, file);
+    struct pt_file_header h;
+    if (read_at(w, f->fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
+        return;
+    uint64_t tail = h.tail;
+    while (f->offset < tail && !f->broken) {
+        uint64_t want = tail - f->offset < CHUNK ? tail - f->offset : CHUNK;
+        ssize_t got = read_at(w, f->fd, buf, (size_t)want, f->offset);
+        if (got <= 0)
+            return;
+        uint64_t reached = walk_chunk(w, file, buf, (size_t)got, f->offset, tail);
+        if (reached == f->offset)
+            return; /* nothing whole yet */
+        f->offset = reached;
+    }
+}
+
+/* --- the directory ------------------------------------------------------- */
+
+int watch_open(struct watch *w, const char *dir) {
+    memset(w, 0, sizeof *w);
+    w->dir = dir;
+    w->dir_mtime_ns = -1;
+    w->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (w->dfd < 0) {
+        cli_error("%s: cannot open the trace directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int watch_refresh(struct watch *w) {
+    scan_dir(w);
+    uint8_t *buf = pt_xmalloc(CHUNK);
+    for (size_t i = 0; i < w->nfiles; i++)
+        read_file(w, i, buf);
+    free(buf);
+    return watch_update_procs(w);
+}
+
+void watch_close(struct watch *w) {
+    for (size_t i = 0; i < w->nfiles; i++) {
+        close(w->files[i].fd);
+        free(w->files[i].name);
+        free(w->files[i].command);
+        free(w->files[i].calls);
+    }
+    free(w->files);
+    free(w->name_hash);
+    watch_state_free(w);
+    if (w->dfd >= 0)
+        close(w->dfd);
+    memset(w, 0, sizeof *w);
+}
