@@ -94,6 +94,12 @@ struct Checked {
                 out.push_back(static_cast<int>(p["pid"].as_int()));
         return out;
     }
+    int Ppid(int pid) const {
+        for (const json::Value &p : summary["processes"].as_array())
+            if (p["pid"].as_int() == pid)
+                return static_cast<int>(p["ppid"].as_int());
+        return -1;
+    }
     int Pid(const std::string &name) const {
         std::vector<int> v = Pids(name);
         EXPECT_EQ(1u, v.size()) << name << " in\n" << summary["processes"].dump();
@@ -241,6 +247,83 @@ TEST(LostData, PipelinesThatStopEarlyAreSilent) {
         ExpectSilent(t);
         EXPECT_TRUE(ProblemsOfKind(t.check, "lost-data").empty()) << t.check_text;
     }
+}
+
+// --- stolen-input -----------------------------------------------------------------
+
+// The culprit child first, its fd 0, the pipe seq writes, the parent named.
+void ExpectStolen(const Checked &t, int child, int parent) {
+    auto found = ProblemsOfKind(t.check, "stolen-input");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    const json::Value &p = found[0];
+    EXPECT_EQ("error", p["severity"].as_string());
+    EXPECT_EQ(child, p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasPid(p, parent)) << p.dump();
+    EXPECT_TRUE(HasFd(p, 0)) << p.dump();
+    EXPECT_TRUE(t.Held(t.Pid("seq"), 1, p["object"]["inode"].as_int())) << p.dump();
+    EXPECT_NE(std::string::npos, p["fix"].as_string().find("/dev/null")) << p.dump();
+}
+
+// bash: `seq 1 5 | while read -r item; do python3 remote_cmd.py ...; done`.
+TEST(StolenInput, ACommandInABashReadLoopIsNamed) {
+    Checked t = RunChecked("sh_stolen", {"bash", CorpusDir() + "/sh_stolen_input.sh", "bug"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    // The loop is a subshell of the script's bash: the command's parent.
+    int child = t.Pid("python3 remote_cmd.py");
+    ExpectStolen(t, child, t.Ppid(child));
+    EXPECT_EQ(2u, t.Pids("bash sh_stolen_input.sh").size());
+    EXPECT_NE(std::string::npos, Message(t, "stolen-input").find("took 8 of the 10 bytes"))
+        << t.check_text;
+}
+
+TEST(StolenInput, ACommandReadingDevNullIsSilent) {
+    Checked t =
+        RunChecked("sh_stolen_fixed", {"bash", CorpusDir() + "/sh_stolen_input.sh", "fixed"});
+    ExpectSilent(t);
+    EXPECT_EQ(5u, t.Pids("python3 remote_cmd.py").size()) << t.summary["processes"].dump();
+}
+
+// C: read(2) per line, system("wc -l") per item: wc swallows the rest.
+TEST(StolenInput, ACommandRunBySystemIsNamed) {
+    Checked t =
+        RunChecked("c_stolen", {"sh", "-c", "seq 1 20 | \"$CORPUS_BIN\"/c_stolen_input bug"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    ExpectStolen(t, t.Pid("wc"), t.Pid("c_stolen_input"));
+}
+
+TEST(StolenInput, SystemWithDevNullIsSilent) {
+    ExpectSilent(RunChecked("c_stolen_fixed",
+                            {"sh", "-c", "seq 1 20 | \"$CORPUS_BIN\"/c_stolen_input fixed"}));
+}
+
+TEST(StolenInput, CatInADashReadLoopIsNamed) {
+    Checked t = RunChecked("dash_stolen",
+                           {"dash", "-c", "seq 1 5 | while read i; do cat >/dev/null; done"});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    int cat = t.Pid("cat");
+    ExpectStolen(t, cat, t.Ppid(cat));
+}
+
+// Handing stdin on and stopping, children that read nothing, xargs.
+TEST(StolenInput, CorrectShellPatternsAreSilent) {
+    const char *patterns[] = {
+        "seq 1 5 | while read i; do echo $i | cat >/dev/null; done",
+        "seq 1 10 | xargs -n 2 echo >/dev/null",
+        "seq 1 5 | { read a; cat; } >/dev/null",
+        "seq 5 | (head -n1; cat) >/dev/null",
+        "seq 1 5 | while read i; do python3 -c pass; done",
+        "seq 1 5 | while read i; do cat </dev/null; done",
+        "printf 'a\\nb\\n' | { read x; sort; }",
+        "seq 1 100 | { while read l; do [ $l = 3 ] && break; done; cat >/dev/null; }",
+    };
+    for (const char *sh : {"bash", "dash"})
+        for (const char *pattern : patterns) {
+            Checked t = RunChecked(std::string("stolen_ok_") + sh, {sh, "-c", pattern});
+            ExpectSilent(t);
+            EXPECT_TRUE(ProblemsOfKind(t.check, "stolen-input").empty())
+                << sh << ": " << pattern << "\n"
+                << t.check_text;
+        }
 }
 
 } // namespace

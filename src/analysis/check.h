@@ -29,6 +29,7 @@ struct pt_check_pipe;   /* per pipe state */
 struct pt_check_ebadf;  /* per image closes (check_ebadf.c) */
 struct pt_check_eagain; /* per image EAGAIN runs (check_eagain.c) */
 struct pt_check_lost;   /* unfinished writes, failed reads (check_lost.c) */
+struct pt_check_stolen; /* who read each pipe, when (check_stolen.c) */
 
 struct pt_check_epipe {
     size_t image;
@@ -44,6 +45,7 @@ struct pt_check {
     struct pt_check_ebadf *ebadf;   /* one per image */
     struct pt_check_eagain *eagain; /* one per image */
     struct pt_check_lost *lost;     /* lost-data (check_lost.c) */
+    struct pt_check_stolen *stolen; /* stolen-input (check_stolen.c) */
     struct pt_check_epipe *epipes;  /* failed writes, explained at the end */
     size_t nepipes;
     int oom;
@@ -79,6 +81,12 @@ int pt_check_lost_attach(struct pt_check *c);
 void pt_check_lost_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
 void pt_check_lost_finish(struct pt_check *c);
 void pt_check_lost_free(struct pt_check *c);
+
+/* check_stolen.c: the reads of each pipe by process, judged at the end. */
+int pt_check_stolen_attach(struct pt_check *c);
+void pt_check_stolen_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
+void pt_check_stolen_finish(struct pt_check *c);
+void pt_check_stolen_free(struct pt_check *c);
 
 /* check_epipe.c: a write that failed with EPIPE, kept while streaming; a
  * write its process was killed in by SIGPIPE, found at the end; and the
