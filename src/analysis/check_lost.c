@@ -30,6 +30,7 @@
 #include "check.h"
 #include "trace/events.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 /* The failed or short writes of one thread on one fd, not yet retried. */
 struct chain {
@@ -75,20 +76,6 @@ struct pt_check_lost {
     size_t nreads, cap_reads;
 };
 
-static int grow(struct pt_check *c, void **v, size_t *cap, size_t len, size_t size) {
-    if (len < *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 8;
-    void *nv = realloc(*v, n * size);
-    if (nv == NULL) {
-        c->oom = 1;
-        return -1;
-    }
-    *v = nv;
-    *cap = n;
-    return 0;
-}
-
 static int on_pipe(const struct pt_record *r) {
     return r->obj_kind == PT_OBJ_PIPE || r->obj_kind == PT_OBJ_FIFO;
 }
@@ -111,8 +98,7 @@ static void add_total(struct pt_check *c, enum lost_shape shape, size_t image,
             return;
         }
     }
-    if (grow(c, (void **)&st->totals, &st->cap_totals, st->ntotals, sizeof *st->totals) < 0)
-        return;
+    PT_GROW(st->totals, st->ntotals + 1, st->cap_totals);
     st->totals[st->ntotals++] = (struct lost_total){.shape = shape,
                                                     .image = image,
                                                     .fd = first->fd,
@@ -157,8 +143,7 @@ static void chain_dropped(struct pt_check *c, size_t i, const char *ended) {
     struct pt_check_lost *st = c->lost;
     struct chain ch = st->chains[i];
     st->chains[i] = st->chains[--st->nchains];
-    if (grow(c, (void **)&st->dropped, &st->cap_dropped, st->ndropped, sizeof *st->dropped) < 0)
-        return;
+    PT_GROW(st->dropped, st->ndropped + 1, st->cap_dropped);
     ch.ended = ended;
     st->dropped[st->ndropped++] = ch;
 }
@@ -207,8 +192,7 @@ static void write_call(struct pt_check *c, struct pt_image *img, const struct pt
     }
     if (!failed_or_short(r) || !on_pipe(r))
         return;
-    if (grow(c, (void **)&st->chains, &st->cap_chains, st->nchains, sizeof *st->chains) < 0)
-        return;
+    PT_GROW(st->chains, st->nchains + 1, st->cap_chains);
     st->chains[st->nchains++] = (struct chain){.image = img->index,
                                                .tid = r->tid,
                                                .fd = r->fd,
@@ -245,8 +229,7 @@ static void read_call(struct pt_check *c, struct pt_image *img, const struct pt_
     if (pp == NULL)
         return;
     if (f == NULL) {
-        if (grow(c, (void **)&st->reads, &st->cap_reads, st->nreads, sizeof *st->reads) < 0)
-            return;
+        PT_GROW(st->reads, st->nreads + 1, st->cap_reads);
         f = &st->reads[st->nreads++];
     }
     *f = (struct read_failure){.image = img->index, .rec = *r, .written_then = pp->bytes_written};
@@ -392,8 +375,8 @@ void pt_check_lost_finish(struct pt_check *c) {
 }
 
 int pt_check_lost_attach(struct pt_check *c) {
-    c->lost = calloc(1, sizeof *c->lost);
-    return c->lost != NULL ? 0 : -1;
+    c->lost = pt_xcalloc(1, sizeof *c->lost);
+    return 0;
 }
 
 void pt_check_lost_free(struct pt_check *c) {

@@ -21,6 +21,7 @@
 #include "check.h"
 #include "trace/events.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 /* What one process did with one pipe. */
 struct pipe_user {
@@ -49,11 +50,7 @@ static struct stolen_pipe *pipe_of(struct pt_check *c, unsigned id) {
     struct pt_check_stolen *st = c->stolen;
     if (id > st->npipes) {
         size_t n = id + 16;
-        struct stolen_pipe *v = realloc(st->pipes, n * sizeof *v);
-        if (v == NULL) {
-            c->oom = 1;
-            return NULL;
-        }
+        struct stolen_pipe *v = pt_xreallocarray(st->pipes, n, sizeof *v);
         memset(v + st->npipes, 0, (n - st->npipes) * sizeof *v);
         st->pipes = v;
         st->npipes = n;
@@ -61,20 +58,11 @@ static struct stolen_pipe *pipe_of(struct pt_check *c, unsigned id) {
     return &st->pipes[id - 1];
 }
 
-static struct pipe_user *user_of(struct pt_check *c, struct stolen_pipe *sp, int32_t pid) {
+static struct pipe_user *user_of(struct stolen_pipe *sp, int32_t pid) {
     for (size_t i = 0; i < sp->nusers; i++)
         if (sp->users[i].pid == pid)
             return &sp->users[i];
-    if (sp->nusers == sp->cap) {
-        size_t n = sp->cap ? sp->cap * 2 : 4;
-        struct pipe_user *v = realloc(sp->users, n * sizeof *v);
-        if (v == NULL) {
-            c->oom = 1;
-            return NULL;
-        }
-        sp->users = v;
-        sp->cap = n;
-    }
+    PT_GROW(sp->users, sp->nusers + 1, sp->cap);
     struct pipe_user *u = &sp->users[sp->nusers++];
     memset(u, 0, sizeof *u);
     u->pid = pid;
@@ -87,7 +75,7 @@ void pt_check_stolen_observe(struct pt_check *c, struct pt_image *img, const str
         return;
     const struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
     struct stolen_pipe *sp = pp ? pipe_of(c, pp->id) : NULL;
-    struct pipe_user *u = sp ? user_of(c, sp, img->pid) : NULL;
+    struct pipe_user *u = sp ? user_of(sp, img->pid) : NULL;
     if (u == NULL)
         return;
     if (pt_event_writes(r->type)) {
@@ -214,8 +202,8 @@ void pt_check_stolen_finish(struct pt_check *c) {
 }
 
 int pt_check_stolen_attach(struct pt_check *c) {
-    c->stolen = calloc(1, sizeof *c->stolen);
-    return c->stolen != NULL ? 0 : -1;
+    c->stolen = pt_xcalloc(1, sizeof *c->stolen);
+    return 0;
 }
 
 void pt_check_stolen_free(struct pt_check *c) {
