@@ -69,6 +69,11 @@ const struct {
     {PT_EV_EPOLL_CREATE, "epoll_create"},
     {PT_EV_EPOLL_CTL, "epoll_ctl"},
     {PT_EV_EPOLL_WAIT, "epoll_wait"},
+    {PT_EV_SPLICE, "splice"},
+    {PT_EV_TEE, "tee"},
+    {PT_EV_VMSPLICE, "vmsplice"},
+    {PT_EV_SENDFILE, "sendfile"},
+    {PT_EV_COPY_FILE_RANGE, "copy_file_range"},
 };
 
 TEST(EventTable, EveryTypeOfTheFormatHasARow) {
@@ -120,6 +125,15 @@ TEST(EventTable, RowsAgreeWithThemselves) {
         }
         if (row->flags & PT_EVF_HIDDEN) {
             EXPECT_TRUE(row->flags & PT_EVF_META);
+        }
+        // A move inside the kernel names its other fd in its payload, or
+        // (vmsplice) captures as writev; only such a move may leave its
+        // bytes where they were (tee).
+        if (row->cls == PT_CLASS_XFER) {
+            EXPECT_TRUE(row->payload == PT_PAYLOAD_XFER || row->payload == PT_PAYLOAD_DATA);
+        }
+        if (row->flags & PT_EVF_PEEKS) {
+            EXPECT_EQ(row->cls, PT_CLASS_XFER);
         }
         // A wait's set is read from its payload.
         if (row->cls == PT_CLASS_POLL) {

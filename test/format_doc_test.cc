@@ -77,6 +77,14 @@ const std::vector<Field> kEpollCtlPayload = {
     FIELD(pt_epoll_ctl_payload, data),
 };
 
+const std::vector<Field> kXferPayload = {
+    FIELD(pt_xfer_payload, fd_out),       FIELD(pt_xfer_payload, kind_out),
+    FIELD(pt_xfer_payload, fd_flags_out), FIELD(pt_xfer_payload, reserved),
+    FIELD(pt_xfer_payload, ino_out),      FIELD(pt_xfer_payload, dev_out),
+    FIELD(pt_xfer_payload, flags),        FIELD(pt_xfer_payload, off_in),
+    FIELD(pt_xfer_payload, off_out),
+};
+
 std::string FormatMd() {
     const char *srcdir = getenv("TEST_SRCDIR");
     const char *ws = getenv("TEST_WORKSPACE");
@@ -138,6 +146,16 @@ TEST(FormatDoc, WaitPayloadTablesAreTheStructs) {
                                           " (`PT_WAIT_STORED_MAX`)"));
     EXPECT_NE(std::string::npos, doc.find("-2 (`PT_TIMEOUT_UNKNOWN`)"));
     EXPECT_EQ(PT_TIMEOUT_UNKNOWN, -2);
+}
+
+TEST(FormatDoc, XferPayloadTableIsTheStruct) {
+    std::string doc = FormatMd();
+    ASSERT_FALSE(doc.empty()) << "docs/FORMAT.md not in the runfiles";
+    EXPECT_EQ(kXferPayload, TableAfter(doc, "#### `struct pt_xfer_payload`"));
+    EXPECT_NE(std::string::npos, doc.find("-1 (`PT_XFER_OFF_NONE`)"));
+    EXPECT_NE(std::string::npos, doc.find("-2 (`PT_XFER_OFF_UNKNOWN`)"));
+    EXPECT_EQ(PT_XFER_OFF_NONE, -1);
+    EXPECT_EQ(PT_XFER_OFF_UNKNOWN, -2);
 }
 
 } // namespace

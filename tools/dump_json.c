@@ -115,11 +115,15 @@ void dump_json_process(FILE *out, const struct pt_file *f) {
 
 /* --- call lines: fields every record has -------------------------------- */
 
+static void json_object_value(FILE *out, unsigned kind, uint64_t ino, uint32_t dev) {
+    fputs("{\"kind\":", out);
+    esc_json_str(out, pt_obj_kind_name(kind));
+    fprintf(out, ",\"ino\":%" PRIu64 ",\"dev\":%" PRIu32 "}", ino, dev);
+}
+
 static void json_object(FILE *out, const struct pt_record *r) {
     json_key(out, "object");
-    fputs("{\"kind\":", out);
-    esc_json_str(out, pt_obj_kind_name(r->obj_kind));
-    fprintf(out, ",\"ino\":%" PRIu64 ",\"dev\":%" PRIu32 "}", r->obj_ino, r->obj_dev);
+    json_object_value(out, r->obj_kind, r->obj_ino, r->obj_dev);
 }
 
 static void json_fd_flags(FILE *out, const struct pt_record *r) {
@@ -303,6 +307,9 @@ static void json_value(FILE *out, const struct pt_field *f) {
         break;
     case PT_FIELD_WAITSET:
         json_waitset(out, f);
+        break;
+    case PT_FIELD_OBJECT:
+        json_object_value(out, f->v.fd.kind, f->v.fd.ino, f->v.fd.dev);
         break;
     }
 }

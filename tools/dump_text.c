@@ -290,6 +290,12 @@ static void print_field(FILE *out, const struct pt_field *f) {
     case PT_FIELD_WAITSET:
         print_waitset(out, f);
         break;
+    case PT_FIELD_OBJECT: {
+        char name[64];
+        pt_object_name(f->v.fd.kind, f->v.fd.ino, f->v.fd.dev, name, sizeof name);
+        fputs(name, out);
+        break;
+    }
     }
 }
 

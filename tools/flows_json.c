@@ -5,6 +5,7 @@
 #include "analysis_cli.h"
 #include "escape.h"
 #include "flows_print.h"
+#include "trace/events.h"
 #include "trace/names.h"
 
 static void json_end(FILE *out, const struct flows *fl, const char *key, size_t file) {
@@ -64,6 +65,24 @@ static void json_checks(FILE *out, const struct flows_pipe *p) {
             p->concurrent_reads, p->concurrent_writes, p->given_up);
 }
 
+/* "fed_by": where bytes that entered the pipe inside the kernel came from. */
+static void json_feeds(FILE *out, const struct flows_pipe *p) {
+    fputs(",\"fed_by\":[", out);
+    for (size_t i = 0; i < p->nfeeds; i++) {
+        const struct flows_feed *f = &p->feeds[i];
+        char name[64];
+        pt_object_name(f->kind, f->from.ino, f->from.dev, name, sizeof name);
+        fputs(i ? ",{\"from\":" : "{\"from\":", out);
+        esc_json_str(out, name);
+        fputs(",\"from_kind\":", out);
+        esc_json_str(out, pt_obj_kind_name(f->kind));
+        fputs(",\"call\":", out);
+        esc_json_str(out, pt_event_name(f->type));
+        fprintf(out, ",\"bytes\":%" PRIu64 ",\"calls\":%" PRIu64 "}", f->bytes, f->calls);
+    }
+    putc(']', out);
+}
+
 static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {
     char name[48];
     flows_object_name(p->kind, p->obj.ino, name, sizeof name);
@@ -86,6 +105,7 @@ static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe
         json_pair(out, fl, &p->pairs[i]);
     }
     putc(']', out);
+    json_feeds(out, p);
     json_checks(out, p);
     putc('}', out);
 }

@@ -4,6 +4,8 @@
 #include "analysis/flows_label.h"
 #include "analysis_cli.h"
 #include "flows_print.h"
+#include "trace/events.h"
+#include "trace/names.h"
 
 int flows_pipe_shown(const struct flows_pipe *p) {
     return p->write_calls + p->read_calls + p->eof_reads + p->unfinished_reads +
@@ -89,6 +91,21 @@ static void print_warnings(FILE *out, const struct flows_pipe *p) {
                 p->inferred_writes, p->inferred_bytes);
 }
 
+/* Bytes that entered the pipe from another fd inside the kernel: a
+ * splice moved them out of where they were, a tee copied them (they stay
+ * in that pipe for its own readers). */
+static void print_feeds(FILE *out, const struct flows_pipe *p) {
+    for (size_t i = 0; i < p->nfeeds; i++) {
+        const struct flows_feed *f = &p->feeds[i];
+        char name[64];
+        pt_object_name(f->kind, f->from.ino, f->from.dev, name, sizeof name);
+        fprintf(out, "  %s %s by %s: %" PRIu64 " bytes in %" PRIu64 " call%s%s\n",
+                f->type == PT_EV_TEE ? "copied from" : "moved from", name, pt_event_name(f->type),
+                f->bytes, f->calls, plural(f->calls),
+                f->type == PT_EV_TEE ? " (left there for its readers)" : "");
+    }
+}
+
 static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {
     char name[48];
     flows_object_name(p->kind, p->obj.ino, name, sizeof name);
@@ -99,6 +116,7 @@ static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pip
             p->read_calls, plural(p->read_calls), p->eof_reads > 0 ? ", EOF seen" : "");
     for (size_t i = 0; i < p->pair_count; i++)
         print_pair(out, fl, &p->pairs[i]);
+    print_feeds(out, p);
     print_data_check(out, p);
     print_warnings(out, p);
 }

@@ -137,6 +137,18 @@ enum pt_event_type {
     PT_EV_SENDMSG = 10, /* sendmsg; bytes asked = total of the iov lengths */
     PT_EV_RECVMSG = 11, /* recvmsg */
 
+    /* Bytes moved inside the kernel, from one fd to another, never through
+     * the process's memory: fd and obj_* are the fd the bytes leave (the
+     * call's in-fd), payload struct pt_xfer_payload the fd they enter;
+     * arg = bytes asked for, result = bytes moved.  There is no capture. */
+    PT_EV_SPLICE = 12,
+    PT_EV_TEE = 13,      /* copies from a pipe without consuming it */
+    PT_EV_VMSPLICE = 14, /* fd = the pipe; arg = bytes asked (at most
+                            2^32-1) | SPLICE_F_* << 32; payload = the
+                            capture, as writev's.  Into the pipe from memory,
+                            or from it into memory when fd is its read end */
+    PT_EV_SENDFILE = 15, /* sendfile, sendfile64: fd = in_fd */
+
     /* fd creation.  fd = first new fd (or the old one for dup*), result =
      * return value, arg = flags (O_* as passed). */
     PT_EV_PIPE = 16,       /* payload: struct pt_pipe_payload */
@@ -186,6 +198,8 @@ enum pt_event_type {
                                 payload struct pt_wait_payload, then the ready
                                 events (struct pt_wait_epoll_event) */
 
+    PT_EV_COPY_FILE_RANGE = 53, /* as PT_EV_SPLICE */
+
     PT_EV_MAX = 63
 };
 
@@ -230,6 +244,32 @@ struct pt_pipe_payload {
     int32_t fds[2];  /* the pair returned (-1, -1 on failure) */
     uint64_t ino[2]; /* identity of each end (equal for a pipe) */
 };
+
+/* The payload of a call that moves bytes from one fd to another
+ * (PT_EV_SPLICE, _TEE, _SENDFILE, _COPY_FILE_RANGE): the fd they enter and
+ * its object, as the record's header says the fd they leave. */
+struct pt_xfer_payload {
+    int32_t fd_out;
+    uint8_t kind_out;     /* PT_OBJ_* */
+    uint8_t fd_flags_out; /* PT_FDF_* */
+    uint16_t reserved;
+    uint64_t ino_out;
+    uint32_t dev_out;
+    uint32_t flags;  /* SPLICE_F_* as passed (splice, tee, vmsplice's are in
+                        arg's high half instead); copy_file_range's flags;
+                        0 for sendfile */
+    int64_t off_in;  /* where the call left the offset given for the in fd
+                        (splice, sendfile, copy_file_range), or one of
+                        PT_XFER_OFF_* */
+    int64_t off_out; /* the same for the out fd */
+};
+
+/* pt_xfer_payload.off_in / off_out when not an offset: NONE, NULL was
+ * passed (the fd's own position is used); UNKNOWN, an offset was passed and
+ * the call failed or had not returned (the recorder reads it only after the
+ * kernel accepted it). */
+#define PT_XFER_OFF_NONE (-1)
+#define PT_XFER_OFF_UNKNOWN (-2)
 
 /* Where an fd-creating call was made: the return address into the caller,
  * the module it lies in, and the nearest exported symbol (may be empty). */
@@ -392,6 +432,16 @@ PT_ASSERT_FIELD(struct pt_record, data_len, 60, 4);
 PT_STATIC_ASSERT(sizeof(struct pt_pipe_payload) == 24, "pipe payload");
 PT_ASSERT_FIELD(struct pt_pipe_payload, fds, 0, 8);
 PT_ASSERT_FIELD(struct pt_pipe_payload, ino, 8, 16);
+PT_STATIC_ASSERT(sizeof(struct pt_xfer_payload) == 40, "xfer payload");
+PT_ASSERT_FIELD(struct pt_xfer_payload, fd_out, 0, 4);
+PT_ASSERT_FIELD(struct pt_xfer_payload, kind_out, 4, 1);
+PT_ASSERT_FIELD(struct pt_xfer_payload, fd_flags_out, 5, 1);
+PT_ASSERT_FIELD(struct pt_xfer_payload, reserved, 6, 2);
+PT_ASSERT_FIELD(struct pt_xfer_payload, ino_out, 8, 8);
+PT_ASSERT_FIELD(struct pt_xfer_payload, dev_out, 16, 4);
+PT_ASSERT_FIELD(struct pt_xfer_payload, flags, 20, 4);
+PT_ASSERT_FIELD(struct pt_xfer_payload, off_in, 24, 8);
+PT_ASSERT_FIELD(struct pt_xfer_payload, off_out, 32, 8);
 PT_STATIC_ASSERT(sizeof(struct pt_callsite_payload) == 24, "callsite payload");
 PT_ASSERT_FIELD(struct pt_callsite_payload, addr, 0, 8);
 PT_ASSERT_FIELD(struct pt_callsite_payload, module_base, 8, 8);

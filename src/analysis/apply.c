@@ -11,6 +11,7 @@
 #include "model_impl.h"
 #include "trace/events.h"
 #include "trace/xalloc.h"
+#include "trace/xfer.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -43,7 +44,7 @@ static void count(struct pt_image *img, const struct pt_record *r) {
         return;
     if (r->result < 0)
         s->errors++;
-    else if (pt_event_moves_data(r->type))
+    else if (pt_event_moves_data(r->type) || pt_event_info(r->type)->cls == PT_CLASS_XFER)
         s->bytes += (uint64_t)r->result;
     if (r->t_end >= r->t_start)
         s->ns += r->t_end - r->t_start;
@@ -59,9 +60,13 @@ static void keep_pending(struct pt_image *img, const struct pt_merged *ev) {
 
 /* --- I/O ----------------------------------------------------------------- */
 
-static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
-    const struct pt_record *r = ev->ev.rec;
-    int writes = pt_event_writes(r->type);
+/* One fd's share of a call that moved bytes (xfer.h): a splice is a read
+ * of its in fd and a write of its out fd.  tee's read leaves the bytes in
+ * the pipe: they are counted when a later read or splice takes them. */
+static void apply_side(struct pt_model *m, struct pt_image *img, const struct pt_io_side *side,
+                       uint64_t offset) {
+    const struct pt_record *r = &side->rec;
+    int writes = side->is_write;
     struct pt_fdent *e = pt_fd_seen(m, img, r);
     if (e != NULL)
         e->used = 1;
@@ -69,9 +74,9 @@ static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_m
         return;
     struct pt_pipe *p = pt_pipe_get(m, pt_objkey_of(r), r->obj_kind);
     struct pt_pipe_use *u = p ? pt_pipe_use_of(p, img->index) : NULL;
-    if (u != NULL && r->state == PT_BEGUN && writes)
-        pt_pipe_begun_write(m, p, img, r, ev->ev.offset);
-    if (u == NULL || !done_ok(r))
+    if (u != NULL && r->state == PT_BEGUN && writes && side->other < 0)
+        pt_pipe_begun_write(m, p, img, r, offset);
+    if (u == NULL || !done_ok(r) || (!writes && !side->consumes))
         return;
     uint64_t n = (uint64_t)r->result;
     if (writes) {
@@ -87,6 +92,13 @@ static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_m
         if (n == 0 && r->arg > 0)
             u->eof = 1;
     }
+}
+
+static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    struct pt_io_side sides[2];
+    int n = pt_event_sides(&ev->ev, sides);
+    for (int i = 0; i < n; i++)
+        apply_side(m, img, &sides[i], ev->ev.offset);
 }
 
 /* --- creating fds --------------------------------------------------------- */
@@ -434,6 +446,7 @@ typedef void apply_fn(struct pt_model *m, struct pt_image *img, const struct pt_
  * first call). */
 static apply_fn *const apply_class[PT_CLASS_COUNT] = {
     [PT_CLASS_IO] = apply_io,
+    [PT_CLASS_XFER] = apply_io,
     [PT_CLASS_PAIR] = apply_pipe,
     [PT_CLASS_OPEN] = apply_open,
     [PT_CLASS_POPEN] = apply_popen,

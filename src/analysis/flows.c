@@ -8,6 +8,7 @@
 #include "flows_internal.h"
 #include "trace/events.h"
 #include "trace/xalloc.h"
+#include "trace/xfer.h"
 
 int flows_is_pipe_io(const struct pt_record *r, int *is_write) {
     if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
@@ -92,6 +93,35 @@ static int number(struct flows *fl, const struct pt_merged *m, int is_write) {
     return 0;
 }
 
+/* Where the bytes of a call that moved them from one fd to another came
+ * from, added to what feeds the pipe they entered. */
+static int note_feed(struct flows_pipe *p, const struct pt_io_side *from, uint8_t type,
+                     uint64_t bytes) {
+    struct pt_objkey key = pt_objkey_of(&from->rec);
+    struct flows_feed *f = NULL;
+    for (size_t i = 0; i < p->nfeeds && f == NULL; i++)
+        if (pt_objkey_eq(p->feeds[i].from, key) && p->feeds[i].kind == from->rec.obj_kind &&
+            p->feeds[i].type == type)
+            f = &p->feeds[i];
+    if (f == NULL) {
+        PT_GROW(p->feeds, p->nfeeds + 1, p->cap_feeds);
+        f = &p->feeds[p->nfeeds++];
+        *f = (struct flows_feed){.from = key, .kind = from->rec.obj_kind, .type = type};
+    }
+    f->bytes += bytes;
+    f->calls++;
+    return 0;
+}
+
+/* The view of m as one of its sides: the record as a read or a write of
+ * that side's fd alone. */
+static void side_view(const struct pt_merged *m, const struct pt_io_side *side,
+                      struct pt_merged *view) {
+    *view = *m;
+    view->ev.rec = &side->rec;
+    view->ev.payload = side->payload;
+}
+
 /* A held call's record, found again in its file. */
 static int held_record(const struct flows *fl, const struct flows_held *h, struct pt_merged *m) {
     const struct pt_file *f = &fl->files[h->file_index];
@@ -106,15 +136,36 @@ static int held_record(const struct flows *fl, const struct flows_held *h, struc
     return 1;
 }
 
+/* Numbers one side of a call; a write out of another fd (a splice's,
+ * tee's, sendfile's) also says where its bytes came from. */
+static int number_side(struct flows *fl, const struct pt_merged *m, int which) {
+    struct pt_io_side sides[2];
+    struct pt_merged view;
+    int n = pt_event_sides(&m->ev, sides);
+    if (which >= n)
+        return 0;
+    const struct pt_io_side *side = &sides[which];
+    side_view(m, side, &view);
+    if (number(fl, &view, side->is_write) < 0)
+        return -1;
+    if (!side->is_write || side->other < 0)
+        return 0;
+    struct flows_pipe *p = pipe_of(fl, &side->rec);
+    if (p == NULL ||
+        note_feed(p, &sides[side->other], m->ev.rec->type, (uint64_t)side->rec.result) < 0) {
+        fl->oom = 1;
+        return -1;
+    }
+    return 0;
+}
+
 static int release(struct flows *fl, uint64_t now) {
     struct flows_held h;
     struct pt_merged m;
-    int is_write = 0;
     while (flows_order_pop(&fl->order, now, &h)) {
         if (!held_record(fl, &h, &m))
             continue;
-        flows_is_pipe_io(m.ev.rec, &is_write);
-        if (number(fl, &m, is_write) < 0)
+        if (number_side(fl, &m, h.side) < 0)
             return -1;
     }
     return 0;
@@ -148,19 +199,45 @@ static int note_idle(struct flows *fl, const struct pt_merged *m, int is_write) 
     return 0;
 }
 
-int flows_add(struct flows *fl, const struct pt_merged *m) {
-    const struct pt_record *r = m->ev.rec;
-    int is_write = 0;
-    if (release(fl, r->t_start) < 0)
-        return -1;
-    if (!flows_is_pipe_io(r, &is_write))
-        return pt_event_info(r->type)->flags & PT_EVF_MAKES_PIPE ? flows_note_made(fl, m) : 0;
-    if (r->state != PT_DONE || r->result <= 0)
-        return note_idle(fl, m, is_write);
-    if (flows_order_push(&fl->order, m, is_write) < 0) {
+static int on_pipe(const struct pt_record *r) {
+    return r->obj_kind == PT_OBJ_PIPE || r->obj_kind == PT_OBJ_FIFO;
+}
+
+/* One side of a call that moves bytes.  tee's read takes nothing out of
+ * the pipe: its bytes are numbered when a later read or splice takes
+ * them, and tee's write says where they came from.  A two-fd call that
+ * never returned counts as waiting on its in fd (which of the two pipes
+ * it waited on, empty or full, the record cannot say). */
+static int add_side(struct flows *fl, const struct pt_merged *m, const struct pt_io_side *side,
+                    int which) {
+    const struct pt_record *r = &side->rec;
+    struct pt_merged view;
+    if (!on_pipe(r) || (!side->is_write && !side->consumes))
+        return 0;
+    if (r->state != PT_DONE || r->result <= 0) {
+        if (r->state != PT_DONE && side->is_write && side->other >= 0)
+            return 0;
+        side_view(m, side, &view);
+        return note_idle(fl, &view, side->is_write);
+    }
+    if (flows_order_push(&fl->order, m, which) < 0) {
         fl->oom = 1;
         return -1;
     }
+    return 0;
+}
+
+int flows_add(struct flows *fl, const struct pt_merged *m) {
+    const struct pt_record *r = m->ev.rec;
+    struct pt_io_side sides[2];
+    if (release(fl, r->t_start) < 0)
+        return -1;
+    int n = pt_event_sides(&m->ev, sides);
+    if (n == 0)
+        return pt_event_info(r->type)->flags & PT_EVF_MAKES_PIPE ? flows_note_made(fl, m) : 0;
+    for (int i = 0; i < n; i++)
+        if (add_side(fl, m, &sides[i], i) < 0)
+            return -1;
     return 0;
 }
 

@@ -67,6 +67,15 @@ struct flows_pair {
     uint64_t last_write, last_read; /* seq of the last call counted */
 };
 
+/* Bytes that entered a pipe from another fd inside the kernel (splice,
+ * tee, sendfile, copy_file_range): where from, by which call. */
+struct flows_feed {
+    struct pt_objkey from;
+    uint8_t kind; /* PT_OBJ_* of what they came from: a pipe, a file... */
+    uint8_t type; /* PT_EV_* of the calls */
+    uint64_t bytes, calls;
+};
+
 struct flows_last_call {
     int valid;
     uint64_t t_end;
@@ -92,6 +101,9 @@ struct flows_pipe {
     uint64_t inferred_writes, inferred_bytes;
     struct flows_begun *begun; /* writes that had not returned */
     size_t nbegun, cap_begun;
+    struct flows_feed *feeds; /* what fed it from other fds, in order of
+                                 first appearance */
+    size_t nfeeds, cap_feeds;
     uint64_t last_read_end; /* t_end of the last read that got bytes */
     uint64_t settled;       /* stream offset below which all is matched */
     struct flows_pair *pairs;

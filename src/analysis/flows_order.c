@@ -11,7 +11,9 @@ static int before(const struct flows_held *a, const struct flows_held *b) {
         return a->t_start < b->t_start;
     if (a->file_index != b->file_index)
         return a->file_index < b->file_index;
-    return a->offset < b->offset;
+    if (a->offset != b->offset)
+        return a->offset < b->offset;
+    return a->side < b->side; /* a splice's read before its write */
 }
 
 static void swap(struct flows_held *a, struct flows_held *b) {
@@ -50,10 +52,10 @@ void flows_order_free(struct flows_order *o) {
     *o = (struct flows_order){0};
 }
 
-int flows_order_push(struct flows_order *o, const struct pt_merged *m, int is_write) {
+int flows_order_push(struct flows_order *o, const struct pt_merged *m, int side) {
     PT_GROW(o->heap, o->len + 1, o->cap);
     o->heap[o->len] = (struct flows_held){m->ev.rec->t_end, m->ev.rec->t_start, m->ev.offset,
-                                          (uint32_t)m->file_index, is_write};
+                                          (uint32_t)m->file_index, side};
     sift_up(o, o->len++);
     return 0;
 }

@@ -22,7 +22,7 @@ extern "C" {
 struct flows_held {
     uint64_t t_end, t_start, offset;
     uint32_t file_index;
-    int is_write;
+    int side; /* which of the record's sides (pt_event_sides) */
 };
 
 struct flows_order {
@@ -33,9 +33,9 @@ struct flows_order {
 void flows_order_init(struct flows_order *o);
 void flows_order_free(struct flows_order *o);
 
-/* Holds m (a write when is_write) until it is safe to release.  0, or -1
- * when out of memory. */
-int flows_order_push(struct flows_order *o, const struct pt_merged *m, int is_write);
+/* Holds one side of m (pt_event_sides: a splice is two) until it is safe
+ * to release.  0, or -1 when out of memory. */
+int flows_order_push(struct flows_order *o, const struct pt_merged *m, int side);
 
 /* The earliest-ending held record if it ended at or before `now` (pass
  * UINT64_MAX at the end of the trace to drain); 0 if there is none. */

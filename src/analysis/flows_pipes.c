@@ -50,6 +50,7 @@ void flows_pipes_free(struct flows *fl) {
         flows_queue_free(&p->reads);
         free(p->pairs);
         free(p->begun);
+        free(p->feeds);
         free(p);
     }
     free(fl->pipes);

@@ -54,6 +54,7 @@ static uint32_t room_before_call(uint8_t type, uint32_t payload_max) {
     case PT_EV_STDIO_WRITE:
     case PT_EV_SEND:
     case PT_EV_SENDMSG:
+    case PT_EV_VMSPLICE:
         return payload_max < PT_WRITE_ROOM ? payload_max : PT_WRITE_ROOM;
     default:
         return payload_max;
@@ -135,6 +136,15 @@ void pt_end(struct pt_record *rec, int64_t result) {
     rec->t_end = end;
     rec->result = result;
     __atomic_store_n(&rec->state, PT_DONE, __ATOMIC_RELEASE);
+}
+
+void pt_end_payload(struct pt_record *rec, int64_t result, uint32_t at, const void *bytes,
+                    uint32_t len) {
+    if (!owner_of(rec))
+        return;
+    if ((uint64_t)at + len <= rec->data_len)
+        memcpy((uint8_t *)(rec + 1) + at, bytes, len);
+    pt_end(rec, result);
 }
 
 static uint32_t capture_wanted(int64_t moved) {

@@ -29,6 +29,12 @@ void pt_publish_begun(struct pt_record *rec);
 /* Completes rec with result (>= 0, or -errno).  NULL rec is fine. */
 void pt_end(struct pt_record *rec, int64_t result);
 
+/* Completes rec as pt_end does, first writing len bytes at `at` into its
+ * payload (what only the call's return tells: where it left an offset).
+ * Nothing is written into a record this image does not own. */
+void pt_end_payload(struct pt_record *rec, int64_t result, uint32_t at, const void *bytes,
+                    uint32_t len);
+
 /* Room to reserve for the capture of a call moving up to `count` bytes. */
 uint32_t pt_capture_room(uint64_t count);
 

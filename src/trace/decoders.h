@@ -16,6 +16,9 @@ pt_decode_fn pt_args_io, pt_args_pair, pt_args_dup, pt_args_dup2, pt_args_dup3, 
 /* decode_sock.c: socket calls */
 pt_decode_fn pt_args_sockio;
 
+/* decode_xfer.c: bytes moved inside the kernel */
+pt_decode_fn pt_args_splice, pt_args_tee, pt_args_vmsplice, pt_args_sendfile;
+
 /* decode_process.c: processes */
 pt_decode_fn pt_args_fork, pt_args_spawn, pt_args_exec, pt_args_exit, pt_args_wait, pt_args_popen,
     pt_args_pclose, pt_args_system, pt_args_untraced;

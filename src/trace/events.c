@@ -42,6 +42,19 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
     [PT_EV_RECVMSG] = {"recvmsg", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA,
                        .flags = IN | DESC | PT_EVF_SOCKIO, .decode = pt_args_sockio},
 
+    /* bytes moved inside the kernel: a read of one fd and a write of
+     * another (xfer.h), or vmsplice's between memory and a pipe */
+    [PT_EV_SPLICE] = {"splice", PT_CLASS_XFER, .payload = PT_PAYLOAD_XFER, .flags = DESC,
+                      .decode = pt_args_splice},
+    [PT_EV_TEE] = {"tee", PT_CLASS_XFER, .payload = PT_PAYLOAD_XFER, .flags = DESC | PT_EVF_PEEKS,
+                   .decode = pt_args_tee},
+    [PT_EV_VMSPLICE] = {"vmsplice", PT_CLASS_XFER, .payload = PT_PAYLOAD_DATA, .flags = DESC,
+                        .decode = pt_args_vmsplice},
+    [PT_EV_SENDFILE] = {"sendfile", PT_CLASS_XFER, .payload = PT_PAYLOAD_XFER, .flags = DESC,
+                        .decode = pt_args_sendfile},
+    [PT_EV_COPY_FILE_RANGE] = {"copy_file_range", PT_CLASS_XFER, .payload = PT_PAYLOAD_XFER,
+                               .flags = DESC, .decode = pt_args_splice},
+
     /* making, copying, changing and closing fds */
     [PT_EV_PIPE] = {"pipe", PT_CLASS_PAIR, .payload = PT_PAYLOAD_PAIR, .makes_kind = PT_OBJ_PIPE,
                     .flags = DESC | PT_EVF_MAKES_PIPE, .decode = pt_args_pair},

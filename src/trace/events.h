@@ -25,6 +25,11 @@ struct pt_fields;
 enum pt_event_class {
     PT_CLASS_UNKNOWN = 0, /* a type this version does not know */
     PT_CLASS_IO,          /* moves bytes through fd (PT_EVF_IN / PT_EVF_OUT) */
+    PT_CLASS_XFER,        /* moves bytes from one fd to another inside the
+                             kernel (payload: the other fd), or between
+                             memory and a pipe the way its fd is open
+                             (vmsplice): its reads and writes through
+                             pt_event_sides() (xfer.h) */
     PT_CLASS_PAIR,        /* makes two connected fds (payload: the pair) */
     PT_CLASS_OPEN,        /* opens a named object: result = the new fd */
     PT_CLASS_POPEN,       /* fd = the parent's end of a pipe to a child libc
@@ -74,6 +79,8 @@ enum {
                                         image that no fork record names */
     PT_EVF_SOCKIO = 1u << 10,        /* socket I/O: arg packs the bytes asked
                                         with MSG_* flags (PT_SOCKIO_*) */
+    PT_EVF_PEEKS = 1u << 11,         /* PT_CLASS_XFER: its read leaves the bytes
+                                        in the pipe (tee) */
 };
 
 /* How the result of a record reads. */
@@ -94,6 +101,7 @@ enum pt_payload_kind {
     PT_PAYLOAD_MODULE,    /* struct pt_module_payload + path */
     PT_PAYLOAD_WAIT,      /* struct pt_wait_payload + its entries */
     PT_PAYLOAD_EPOLL_CTL, /* struct pt_epoll_ctl_payload */
+    PT_PAYLOAD_XFER,      /* struct pt_xfer_payload */
 };
 
 /* Where a call that makes fds keeps the O_* flags they were made with. */

@@ -40,6 +40,8 @@ enum pt_field_kind {
     PT_FIELD_BOOL,          /* v.u: text and JSON true / false */
     PT_FIELD_WAITSET,       /* v.wait, a wait's set or what was ready, in
                                the form v.wait.form says */
+    PT_FIELD_OBJECT,        /* v.fd without the fd: text pipe:[88121], JSON
+                               {"kind","ino","dev"} as a record's object */
 };
 
 /* pt_field.v.wait.form: how a wait's entries (format.h) read */

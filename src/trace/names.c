@@ -406,3 +406,35 @@ static const char *const wait_call_names[] = {
 const char *pt_wait_call_name(unsigned call) {
     return call < COUNT(wait_call_names) ? wait_call_names[call] : NULL;
 }
+
+/* Every combination of the four SPLICE_F_* bits, spelled out once. */
+#define MOVE "SPLICE_F_MOVE"
+#define NONBLOCK "SPLICE_F_NONBLOCK"
+#define MORE "SPLICE_F_MORE"
+#define GIFT "SPLICE_F_GIFT"
+static const char *const splice_flag_names[16] = {
+    NULL,
+    MOVE,
+    NONBLOCK,
+    MOVE "|" NONBLOCK,
+    MORE,
+    MOVE "|" MORE,
+    NONBLOCK "|" MORE,
+    MOVE "|" NONBLOCK "|" MORE,
+    GIFT,
+    MOVE "|" GIFT,
+    NONBLOCK "|" GIFT,
+    MOVE "|" NONBLOCK "|" GIFT,
+    MORE "|" GIFT,
+    MOVE "|" MORE "|" GIFT,
+    NONBLOCK "|" MORE "|" GIFT,
+    MOVE "|" NONBLOCK "|" MORE "|" GIFT,
+};
+
+const char *pt_splice_flags_name(uint64_t flags) {
+    return flags < 16 ? splice_flag_names[flags] : NULL;
+}
+#undef MOVE
+#undef NONBLOCK
+#undef MORE
+#undef GIFT

@@ -47,6 +47,10 @@ void pt_format_open_flags(uint64_t flags, int with_access, char *buf, size_t len
  * ...); none when the flags are not known (PT_FDF_KNOWN clear). */
 size_t pt_fd_flag_names(unsigned fd_flags, const char **names, size_t max);
 
+/* SPLICE_F_* bits as one name ("SPLICE_F_MOVE|SPLICE_F_MORE"); NULL for
+ * 0 or for bits no SPLICE_F_* names. */
+const char *pt_splice_flags_name(uint64_t flags);
+
 /* "SIGPIPE"; NULL if unknown. */
 const char *pt_signal_name(int sig);
 
