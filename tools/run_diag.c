@@ -149,29 +149,39 @@ static size_t count_blocked(const struct pt_waitfor *g) {
     return n;
 }
 
-int run_diagnose(const char *dir, const char *why, uint64_t cut, FILE *out) {
+/* The diagnosis of a built graph; returns the number of blocked processes. */
+static int print_diagnosis(FILE *out, struct analysis *a, const struct pt_waitfor *g,
+                           const char *why, uint64_t cut, int always) {
+    uint64_t now = cut ? cut : now_ns();
+    size_t blocked = count_blocked(g);
+    if (blocked == 0) {
+        if (always)
+            fprintf(out,
+                    "pipetrace: %s: none of %zu running traced processes is blocked in a "
+                    "call that waits\n",
+                    why, g->nnodes);
+        return 0;
+    }
+    fprintf(out, "pipetrace: %s: %zu of %zu running traced processes blocked:\n", why, blocked,
+            g->nnodes);
+    for (size_t i = 0; i < g->nnodes; i++)
+        if (g->nodes[i].call != PT_WF_NONE)
+            print_node(out, g, i, now);
+    print_hangs(out, a);
+    return (int)blocked;
+}
+
+int run_diagnose(const char *dir, const char *why, uint64_t cut, int always, FILE *out) {
     struct analysis a;
     struct pt_waitfor g = {0};
     int rc = -1;
-    if (load(&a, dir, cut) < 0)
-        goto done;
-    if (pt_waitfor_build(&g, &a.model) < 0) {
-        cli_error("out of memory");
-        goto done;
+    if (load(&a, dir, cut) == 0) {
+        if (pt_waitfor_build(&g, &a.model) == 0)
+            rc = print_diagnosis(out, &a, &g, why, cut, always);
+        else
+            cli_error("out of memory");
     }
-    uint64_t now = cut ? cut : now_ns();
-    size_t blocked = count_blocked(&g);
-    rc = (int)blocked;
-    if (blocked == 0)
-        goto done;
-    fprintf(out, "pipetrace: %s: %zu of %zu running traced processes blocked:\n", why, blocked,
-            g.nnodes);
-    for (size_t i = 0; i < g.nnodes; i++)
-        if (g.nodes[i].call != PT_WF_NONE)
-            print_node(out, &g, i, now);
-    print_hangs(out, &a);
     fflush(out);
-done:
     pt_waitfor_free(&g);
     analysis_free(&a);
     return rc;

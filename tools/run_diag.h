@@ -12,9 +12,10 @@
  * it waits for), then check's hang problems (blocked-read, deadlocks).
  * cut: 0 to read the trace as it is now (the processes still run), else
  * the CLOCK_MONOTONIC time of a signal that may already have ended them:
- * the run as it stood then.  Prints nothing when nothing was blocked.
+ * the run as it stood then.  When nothing was blocked, prints one line
+ * saying so if always, else nothing.
  * Returns the number of blocked processes, or -1 when the trace could not
  * be read (said on stderr). */
-int run_diagnose(const char *dir, const char *why, uint64_t cut, FILE *out);
+int run_diagnose(const char *dir, const char *why, uint64_t cut, int always, FILE *out);
 
 #endif /* PIPETRACE_TOOLS_RUN_DIAG_H */

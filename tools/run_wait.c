@@ -78,7 +78,7 @@ static pid_t start_diagnosis(const struct waiter *w, const char *why, uint64_t c
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    run_diagnose(w->dir, why, cut, stderr);
+    run_diagnose(w->dir, why, cut, cut == 0, stderr); /* a timeout always says why */
     _exit(0);
 }
 

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -125,8 +126,9 @@ static void add_file(struct watch *w, const char *name) {
         return;
     }
     struct watch_file f = {.fd = fd, .image = (unsigned)strtoul(strchr(name, '.') + 1, NULL, 10)};
-    if (read_header(w, &f) < 0) {
-        close(fd); /* not written yet: tried again at the next listing */
+    int ok = read_header(w, &f) == 0;
+    if (!ok && st.st_size < (off_t)sizeof(struct pt_file_header)) {
+        close(fd); /* its header is not written yet: tried again at the next listing */
         free(f.command);
         w->dir_mtime_ns = -1;
         return;
@@ -136,7 +138,13 @@ static void add_file(struct watch *w, const char *name) {
     w->files[w->nfiles] = f;
     index_name(w, w->nfiles);
     w->nfiles++;
-    watch_add_image(w, w->nfiles - 1);
+    if (ok) {
+        watch_add_image(w, w->nfiles - 1);
+        return;
+    }
+    w->files[w->nfiles - 1].broken = 1; /* known, never read */
+    fprintf(stderr, "pipetrace: warning: %s/%s: not a trace file (bad header), skipped\n", w->dir,
+            name);
 }
 
 /* New files, when the directory changed since the last listing. */
@@ -227,6 +235,10 @@ static uint64_t walk_chunk(struct watch *w, size_t file, const uint8_t *buf, siz
         memcpy(&r, p, sizeof r);
         if (r.size < PT_RECORD_SIZE || r.size % PT_ALIGN != 0 || pos + r.size > tail) {
             w->files[file].broken = 1;
+            fprintf(stderr,
+                    "pipetrace: warning: %s/%s: damaged at offset %llu (record size %u), read no "
+                    "further\n",
+                    w->dir, w->files[file].name, (unsigned long long)pos, r.size);
             return pos;
         }
         take_record(w, file, &r, pos);

@@ -222,6 +222,11 @@ static void draw_screen(struct watch_view *v, struct watch *w, uint64_t now, dou
 /* Running processes, and pipes that moved bytes since the last frame. */
 static void draw_lines(struct watch_view *v, struct watch *w, uint64_t now, double dt) {
     double at = w->t_first && now > w->t_first ? seconds(now - w->t_first) : 0.0;
+    if (w->nprocs == 0) { /* the run has not written a trace file yet */
+        if (v->last_frame_ns == 0)
+            fprintf(v->out, "[0.00s] waiting for trace files in %s\n", w->dir);
+        return;
+    }
     fprintf(v->out, "[%.2fs] %zu processes, %zu running, %zu pipes\n", at, w->nprocs,
             watch_running(w), w->npipes);
     struct tree t;
