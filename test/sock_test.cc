@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test/analysis_cli.h"
 #include "test/harness.h"
 
 namespace {
@@ -101,6 +102,130 @@ TEST(SockIo, BlockedRecvIsUnfinished) {
     EXPECT_EQ(recvs[0]->fd, fd);
     EXPECT_EQ(recvs[0]->kind, "socket");
     EXPECT_EQ(recvs[0]->raw["count"].as_int(), 100);
+}
+
+// --- socket pairs as channels ------------------------------------------------
+
+// The socket channels of `flows --json` or `summary --json` (kind socket).
+std::vector<json::Value> SocketChannels(const json::Value &out) {
+    std::vector<json::Value> v;
+    for (const json::Value &p : out["pipes"].as_array())
+        if (p["kind"].as_string() == "socket")
+            v.push_back(p);
+    return v;
+}
+
+// The channel of `channels` that carried `bytes`, or null.
+const json::Value *Carrying(const std::vector<json::Value> &channels, int64_t bytes) {
+    const json::Value *found = nullptr;
+    for (const json::Value &c : channels)
+        if (c["bytes_written"].as_int() == bytes)
+            found = found ? nullptr : &c; // two would be ambiguous
+    return found;
+}
+
+// One channel moved `bytes` from writer to reader, every byte matched and
+// every captured byte equal on both sides.
+void ExpectChannel(const json::Value *c, int64_t bytes, int writer, int reader) {
+    ASSERT_NE(c, nullptr) << "no channel carried " << bytes << " bytes";
+    EXPECT_EQ((*c)["bytes_read"].as_int(), bytes) << c->dump();
+    EXPECT_NE((*c)["inode"].as_int(), (*c)["peer_inode"].as_int()) << c->dump();
+    const json::Value &pairs = (*c)["pairs"];
+    ASSERT_EQ(pairs.size(), 1u) << c->dump();
+    EXPECT_EQ(pairs[0]["writer"]["pid"].as_int(), writer) << c->dump();
+    EXPECT_EQ(pairs[0]["reader"]["pid"].as_int(), reader) << c->dump();
+    EXPECT_EQ(pairs[0]["bytes"].as_int(), bytes) << c->dump();
+    EXPECT_EQ((*c)["data"]["mismatches"].as_int(), 0) << c->dump();
+}
+
+struct PairRun {
+    json::Value flows, summary;
+    int parent = 0, child = 0;
+};
+
+// Runs argv traced (and untraced: same output), then flows and summary.
+PairRun RunPair(const std::vector<std::string> &argv, const std::string &tag,
+                const std::string &want_out) {
+    PairRun pr;
+    harness::RunOptions plain;
+    plain.env.push_back({"PATH", "/usr/bin:/bin"});
+    RunResult untraced = harness::Run(argv, plain);
+    EXPECT_TRUE(untraced.exited && untraced.exit_code == 0) << untraced.Describe();
+    EXPECT_EQ(untraced.out, want_out);
+    std::string dir = FreshDir(tag);
+    RunResult r = analysis_cli::RunTraced(argv, dir);
+    EXPECT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    EXPECT_EQ(r.out, untraced.out);
+    auto flows = analysis_cli::Viewer("flows", dir);
+    EXPECT_EQ(flows.error, "");
+    auto summary = analysis_cli::Viewer("summary", dir);
+    EXPECT_EQ(summary.error, "");
+    pr.flows = flows.json;
+    pr.summary = summary.json;
+    Trace t = harness::LoadTrace(dir);
+    auto made = t.Select([](const Event &e) { return e.call == "socketpair"; });
+    if (!made.empty()) {
+        pr.parent = made[0]->pid;
+        auto forks =
+            t.Select([&](const Event &e) { return e.call == "fork" && e.pid == pr.parent; });
+        if (!forks.empty())
+            pr.child = static_cast<int>(forks[0]->result);
+    }
+    return pr;
+}
+
+// Every fd on a channel's ends is a holder: the sending end's as its write
+// end, the receiving end's as its read end.
+void ExpectHolders(const json::Value &summary_channel, int pid, const std::string &end) {
+    size_t n = 0;
+    for (const json::Value &h : summary_channel["holders"].as_array())
+        if (h["pid"].as_int() == pid && h["end"].as_string() == end)
+            n++;
+    EXPECT_GE(n, 1u) << "pid " << pid << " " << end << " " << summary_channel.dump();
+}
+
+TEST(SockChannels, CProtocolAcrossForkMatchesByteForByte) {
+    PairRun pr =
+        RunPair({ProgPath("sock_proto")}, "sock_proto", "requests 60 bytes 28550 answers 240\n");
+    ASSERT_NE(pr.parent, 0);
+    ASSERT_NE(pr.child, 0);
+    auto flows = SocketChannels(pr.flows);
+    ASSERT_EQ(flows.size(), 2u) << pr.flows.dump();
+    ExpectChannel(Carrying(flows, 28550), 28550, pr.parent, pr.child);
+    ExpectChannel(Carrying(flows, 240), 240, pr.child, pr.parent);
+    // summary lists the same two directions, each naming the other's ends.
+    auto listed = SocketChannels(pr.summary);
+    ASSERT_EQ(listed.size(), 2u) << pr.summary.dump();
+    EXPECT_EQ(listed[0]["inode"].as_int(), listed[1]["peer_inode"].as_int());
+    EXPECT_EQ(listed[1]["inode"].as_int(), listed[0]["peer_inode"].as_int());
+    const json::Value *requests = Carrying(listed, 28550);
+    ASSERT_NE(requests, nullptr) << pr.summary.dump();
+    EXPECT_EQ((*requests)["bytes_read"].as_int(), 28550);
+    EXPECT_EQ((*requests)["call"].as_string(), "socketpair");
+    ExpectHolders(*requests, pr.parent, "write");
+    ExpectHolders(*requests, pr.child, "read");
+}
+
+TEST(SockChannels, PythonSendallRecvAcrossFork) {
+    PairRun pr = RunPair({"/usr/bin/python3", harness::SourcePath("test/sock/py_socketpair.py")},
+                         "sock_py", "100000 0\n");
+    ASSERT_NE(pr.parent, 0);
+    ASSERT_NE(pr.child, 0);
+    auto flows = SocketChannels(pr.flows);
+    ExpectChannel(Carrying(flows, 100000), 100000, pr.parent, pr.child);
+    ExpectChannel(Carrying(flows, 6), 6, pr.child, pr.parent);
+}
+
+TEST(SockChannels, PythonAsyncioStreamPair) {
+    PairRun pr = RunPair({"/usr/bin/python3", harness::SourcePath("test/sock/py_asyncio_pair.py")},
+                         "sock_asyncio", "100000\n");
+    auto flows = SocketChannels(pr.flows);
+    // One process on both ends (the loop's own wake-up pair is a channel too).
+    const json::Value *data = Carrying(flows, 100000);
+    ASSERT_NE(data, nullptr) << pr.flows.dump();
+    int pid = static_cast<int>((*data)["pairs"][0]["writer"]["pid"].as_int());
+    ExpectChannel(data, 100000, pid, pid);
+    ExpectChannel(Carrying(flows, 6), 6, pid, pid);
 }
 
 } // namespace

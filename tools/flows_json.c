@@ -84,8 +84,8 @@ static void json_feeds(FILE *out, const struct flows_pipe *p) {
 }
 
 static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {
-    char name[48];
-    flows_object_name(p->kind, p->obj.ino, name, sizeof name);
+    char name[64];
+    flows_pipe_name(p, name, sizeof name);
     fputs("{\"id\":", out);
     esc_json_str(out, name);
     fputs(",\"kind\":", out);
@@ -99,6 +99,8 @@ static void json_pipe(FILE *out, const struct flows *fl, const struct flows_pipe
             p->obj.ino, p->obj.dev, p->bytes_written, p->bytes_read, p->write_calls, p->read_calls,
             p->eof_reads, p->unfinished_reads, p->unfinished_writes, p->inferred_writes,
             p->inferred_bytes);
+    if (p->kind == PT_OBJ_SOCKET)
+        fprintf(out, ",\"peer_inode\":%" PRIu64, p->peer.ino);
     fputs(",\"pairs\":[", out);
     for (size_t i = 0; i < p->pair_count; i++) {
         fputs(i ? "," : "", out);

@@ -107,8 +107,8 @@ static void print_feeds(FILE *out, const struct flows_pipe *p) {
 }
 
 static void print_pipe(FILE *out, const struct flows *fl, const struct flows_pipe *p) {
-    char name[48];
-    flows_object_name(p->kind, p->obj.ino, name, sizeof name);
+    char name[64];
+    flows_pipe_name(p, name, sizeof name);
     fprintf(out,
             "%s: %" PRIu64 " bytes written in %" PRIu64 " call%s, %" PRIu64 " read in %" PRIu64
             " call%s%s\n",

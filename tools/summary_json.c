@@ -179,9 +179,11 @@ static void json_holders(FILE *out, const struct pt_model *m, const struct pt_pi
 
 static void json_pipe(FILE *out, const struct pt_model *m, const struct pt_pipe *p) {
     const struct pt_origin *c = p->created;
-    fprintf(out,
-            "{\"id\":%u,\"inode\":%" PRIu64 ",\"dev\":%" PRIu32 ",\"kind\":\"%s\",\"created_by\":",
-            p->number, p->obj.ino, p->obj.dev, pt_obj_kind_name(p->kind));
+    fprintf(out, "{\"id\":%u,\"inode\":%" PRIu64 ",\"dev\":%" PRIu32 ",\"kind\":\"%s\",", p->number,
+            p->obj.ino, p->obj.dev, pt_obj_kind_name(p->kind));
+    if (p->kind == PT_OBJ_SOCKET)
+        fprintf(out, "\"peer_inode\":%" PRIu64 ",", p->peer.ino);
+    fputs("\"created_by\":", out);
     if (c != NULL)
         fprintf(out, "%" PRId32 ",\"call\":\"%s\",\"flags\":", c->pid,
                 pt_event_name(c->call) ? pt_event_name(c->call) : "?");

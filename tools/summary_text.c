@@ -109,7 +109,10 @@ static void pipes(FILE *out, const struct analysis *a) {
         const struct pt_pipe *p = m->pipes[i];
         if (!pt_pipe_shown(p))
             continue;
-        fprintf(out, "  #%u %s:[%" PRIu64 "] ", p->number, pt_obj_kind_name(p->kind), p->obj.ino);
+        fprintf(out, "  #%u %s:[%" PRIu64 "]", p->number, pt_obj_kind_name(p->kind), p->obj.ino);
+        if (p->kind == PT_OBJ_SOCKET && p->peer.ino != 0) /* one direction of a pair */
+            fprintf(out, "->[%" PRIu64 "]", p->peer.ino);
+        putc(' ', out);
         if (p->created != NULL) {
             char call[160];
             pt_origin_call_text(p->created, call, sizeof call);

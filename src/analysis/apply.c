@@ -60,6 +60,17 @@ static void keep_pending(struct pt_image *img, const struct pt_merged *ev) {
 
 /* --- I/O ----------------------------------------------------------------- */
 
+/* The pipe a record's bytes move through, or the socket channel (one
+ * direction of a connected pair, sockpeer.h); NULL for neither. */
+static struct pt_pipe *channel_of(struct pt_model *m, const struct pt_record *r) {
+    struct pt_objkey channel;
+    if ((r->obj_kind == PT_OBJ_PIPE || r->obj_kind == PT_OBJ_FIFO) && r->obj_ino != 0)
+        return pt_pipe_get(m, pt_objkey_of(r), r->obj_kind);
+    if (pt_sock_channel(&m->peers, r, &channel))
+        return pt_pipe_get(m, channel, PT_OBJ_SOCKET);
+    return NULL;
+}
+
 /* One fd's share of a call that moved bytes (xfer.h): a splice is a read
  * of its in fd and a write of its out fd.  tee's read leaves the bytes in
  * the pipe: they are counted when a later read or splice takes them. */
@@ -70,9 +81,7 @@ static void apply_side(struct pt_model *m, struct pt_image *img, const struct pt
     struct pt_fdent *e = pt_fd_seen(m, img, r);
     if (e != NULL)
         e->used = 1;
-    if ((r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO) || r->obj_ino == 0)
-        return;
-    struct pt_pipe *p = pt_pipe_get(m, pt_objkey_of(r), r->obj_kind);
+    struct pt_pipe *p = channel_of(m, r);
     struct pt_pipe_use *u = p ? pt_pipe_use_of(p, img->index) : NULL;
     if (u != NULL && r->state == PT_BEGUN && writes && side->other < 0)
         pt_pipe_begun_write(m, p, img, r, offset);
@@ -89,7 +98,7 @@ static void apply_side(struct pt_model *m, struct pt_image *img, const struct pt
         p->bytes_read += n;
         if (n > 0 && r->t_end > p->last_read_end)
             p->last_read_end = r->t_end;
-        if (n == 0 && r->arg > 0)
+        if (n == 0 && pt_event_asked(r) > 0)
             u->eof = 1;
     }
 }
@@ -129,6 +138,7 @@ static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt
     uint64_t flags = pt_event_open_flags(r);
     uint8_t kind = pt_event_info(r->type)->makes_kind;
     int one_way = kind == PT_OBJ_PIPE; /* a socket pair's ends are not */
+    pt_sockpeers_note(&m->peers, &ev->ev); /* before the ends become holders */
     uint8_t base = open_fd_flags(flags);
     for (int end = 0; end < 2; end++) {
         struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, pp.fds[end], flags, NULL);
@@ -139,9 +149,12 @@ static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt
             pt_fd_open(m, img, pp.fds[end], kind, obj, base | access, o, r->t_start);
         if (e != NULL)
             e->created_here = 1;
-        struct pt_pipe *p = one_way ? pt_pipe_get(m, obj, kind) : NULL;
-        if (p != NULL && p->created == NULL)
+        /* A socket end names the channel it sends on. */
+        struct pt_pipe *p = pt_pipe_get(m, obj, kind);
+        if (p != NULL && p->created == NULL && (one_way || kind == PT_OBJ_SOCKET))
             p->created = o;
+        if (p != NULL && !one_way)
+            p->peer = (struct pt_objkey){pp.ino[1 - end], r->obj_dev};
     }
 }
 

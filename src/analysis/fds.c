@@ -9,22 +9,37 @@ static int is_pipe_kind(uint8_t kind) {
     return kind == PT_OBJ_PIPE || kind == PT_OBJ_FIFO;
 }
 
-static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fdent *e) {
-    struct pt_pipe *p = pt_pipe_get(m, e->obj, e->kind);
+/* e as a holder of the pipe (or socket channel) key, of the ends given. */
+static size_t add_holder(struct pt_model *m, struct pt_image *img, struct pt_fdent *e,
+                         struct pt_objkey key, int read_end, int write_end) {
+    struct pt_pipe *p = pt_pipe_get(m, key, e->kind);
     if (p == NULL)
         return PT_NO_IMAGE;
     PT_GROW(p->holders, p->nholders + 1, p->cap_holders);
-    /* An fd with unknown access could be either end. */
-    int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
     p->holders[p->nholders] = (struct pt_holder){
         .image = img->index,
         .fd = e->fd,
-        .read_end = !known || (e->flags & PT_FDF_RDONLY),
-        .write_end = !known || (e->flags & PT_FDF_WRONLY),
+        .read_end = read_end,
+        .write_end = write_end,
         .t_from = e->t_open,
         .origin = e->origin,
     };
     return p->nholders++;
+}
+
+/* A pipe end's fd holds one pipe; an fd with unknown access could be
+ * either end.  A socket end's holds two channels (sockpeer.h): it sends on
+ * the one named by its own end and receives on the one named by its peer. */
+static void add_holders(struct pt_model *m, struct pt_image *img, struct pt_fdent *e) {
+    struct pt_objkey peer;
+    if (is_pipe_kind(e->kind)) {
+        int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
+        e->holder = add_holder(m, img, e, e->obj, !known || (e->flags & PT_FDF_RDONLY),
+                               !known || (e->flags & PT_FDF_WRONLY));
+    } else if (e->kind == PT_OBJ_SOCKET && pt_sockpeers_find(&m->peers, e->obj, &peer)) {
+        e->holder = add_holder(m, img, e, e->obj, 0, 1);
+        e->holder_in = add_holder(m, img, e, peer, 1, 0);
+    }
 }
 
 struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, uint8_t kind,
@@ -40,20 +55,28 @@ struct pt_fdent *pt_fd_open(struct pt_model *m, struct pt_image *img, int fd, ui
     e->origin = origin;
     e->t_open = t;
     e->holder = PT_NO_IMAGE;
-    if (is_pipe_kind(kind) && obj.ino != 0)
-        e->holder = add_holder(m, img, e);
+    e->holder_in = PT_NO_IMAGE;
+    if (obj.ino != 0)
+        add_holders(m, img, e);
     return e;
+}
+
+static void end_holding(struct pt_model *m, struct pt_objkey key, size_t holder, uint64_t t) {
+    struct pt_pipe *p = holder != PT_NO_IMAGE ? pt_model_pipe(m, key) : NULL;
+    if (p != NULL && holder < p->nholders) {
+        p->holders[holder].t_to = t ? t : 1;
+        p->holders[holder].gone_with_process = m->ending;
+    }
 }
 
 void pt_fd_close(struct pt_model *m, struct pt_image *img, int fd, uint64_t t) {
     struct pt_fdent *e = pt_fdtable_find(&img->fds, fd);
     if (e == NULL)
         return;
-    struct pt_pipe *p = e->holder != PT_NO_IMAGE ? pt_model_pipe(m, e->obj) : NULL;
-    if (p != NULL && e->holder < p->nholders) {
-        p->holders[e->holder].t_to = t ? t : 1;
-        p->holders[e->holder].gone_with_process = m->ending;
-    }
+    end_holding(m, e->obj, e->holder, t);
+    struct pt_objkey peer;
+    if (e->holder_in != PT_NO_IMAGE && pt_sockpeers_find(&m->peers, e->obj, &peer))
+        end_holding(m, peer, e->holder_in, t);
     pt_fdtable_remove(&img->fds, fd);
 }
 

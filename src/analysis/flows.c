@@ -36,12 +36,22 @@ int flows_init(struct flows *fl, const struct pt_file *files, size_t count,
 
 void flows_free(struct flows *fl) {
     flows_order_free(&fl->order);
+    pt_sockpeers_free(&fl->peers);
     free(fl->made);
     flows_pipes_free(fl);
 }
 
+/* The pipe, or the socket channel (sockpeer.h), a record's bytes move
+ * through; NULL for a socket whose other end the trace did not see made. */
 static struct flows_pipe *pipe_of(struct flows *fl, const struct pt_record *r) {
-    return flows_pipe_get(fl, pt_objkey_of(r), r->obj_kind);
+    if (r->obj_kind != PT_OBJ_SOCKET)
+        return flows_pipe_get(fl, pt_objkey_of(r), r->obj_kind);
+    struct pt_objkey channel;
+    if (!pt_sock_channel(&fl->peers, r, &channel))
+        return NULL;
+    struct flows_pipe *p = flows_pipe_get(fl, channel, PT_OBJ_SOCKET);
+    pt_sockpeers_find(&fl->peers, channel, &p->peer);
+    return p;
 }
 
 /* Several processes (or threads) whose calls overlap in time: the order
@@ -177,7 +187,7 @@ static int keep_begun(struct flows_pipe *p, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     PT_GROW(p->begun, p->nbegun + 1, p->cap_begun);
     p->begun[p->nbegun++] =
-        (struct flows_begun){m->file_index, m->ev.offset, r->t_start, r->arg, r->tid};
+        (struct flows_begun){m->file_index, m->ev.offset, r->t_start, pt_event_asked(r), r->tid};
     return 0;
 }
 
@@ -199,8 +209,12 @@ static int note_idle(struct flows *fl, const struct pt_merged *m, int is_write) 
     return 0;
 }
 
-static int on_pipe(const struct pt_record *r) {
-    return r->obj_kind == PT_OBJ_PIPE || r->obj_kind == PT_OBJ_FIFO;
+/* Bytes through a pipe, or through a socket channel the trace can name
+ * (not a MSG_PEEK, which takes nothing). */
+static int on_pipe(const struct flows *fl, const struct pt_record *r) {
+    struct pt_objkey channel;
+    return r->obj_kind == PT_OBJ_PIPE || r->obj_kind == PT_OBJ_FIFO ||
+           pt_sock_channel(&fl->peers, r, &channel);
 }
 
 /* One side of a call that moves bytes.  tee's read takes nothing out of
@@ -212,7 +226,7 @@ static int add_side(struct flows *fl, const struct pt_merged *m, const struct pt
                     int which) {
     const struct pt_record *r = &side->rec;
     struct pt_merged view;
-    if (!on_pipe(r) || (!side->is_write && !side->consumes))
+    if (!on_pipe(fl, r) || (!side->is_write && !side->consumes))
         return 0;
     if (r->state != PT_DONE || r->result <= 0) {
         if (r->state != PT_DONE && side->is_write && side->other >= 0)
@@ -232,6 +246,8 @@ int flows_add(struct flows *fl, const struct pt_merged *m) {
     struct pt_io_side sides[2];
     if (release(fl, r->t_start) < 0)
         return -1;
+    if (pt_sockpeers_note(&fl->peers, &m->ev))
+        return 0;
     int n = pt_event_sides(&m->ev, sides);
     if (n == 0)
         return pt_event_info(r->type)->flags & PT_EVF_MAKES_PIPE ? flows_note_made(fl, m) : 0;

@@ -35,6 +35,7 @@
 #include "analysis/flows_hist.h"
 #include "analysis/flows_order.h"
 #include "analysis/flows_queue.h"
+#include "analysis/sockpeer.h"
 #include "trace/merge.h"
 #include "trace/objkey.h"
 #include "trace/reader.h"
@@ -84,8 +85,9 @@ struct flows_last_call {
 };
 
 struct flows_pipe {
-    struct pt_objkey obj;
-    uint8_t kind; /* PT_OBJ_PIPE or PT_OBJ_FIFO */
+    struct pt_objkey obj;  /* a socket channel's: its sending end (sockpeer.h) */
+    uint8_t kind;          /* PT_OBJ_PIPE, PT_OBJ_FIFO or PT_OBJ_SOCKET */
+    struct pt_objkey peer; /* a socket channel's receiving end; 0 otherwise */
     uint64_t bytes_written, bytes_read;
     uint64_t write_calls, read_calls;             /* that moved bytes */
     uint64_t eof_reads;                           /* reads that returned 0 */
@@ -143,7 +145,8 @@ struct flows {
     struct pt_objkey *made; /* pipes made in the trace (pipe, pipe2, popen,
                                open of a FIFO), sorted at the end */
     size_t nmade, made_cap;
-    int oom; /* set when memory ran out */
+    struct pt_sockpeers peers; /* the socket pairs made in the trace */
+    int oom;                   /* set when memory ran out */
 };
 
 /* 0, or -1 when out of memory.  hooks may be NULL. */

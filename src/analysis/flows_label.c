@@ -1,6 +1,8 @@
 /* Short names for processes, pipes and durations. */
 #include "analysis/flows_label.h"
 
+#include "analysis/flows.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,6 +71,13 @@ void flows_short_argv(const struct pt_file *f, size_t max, char *buf, size_t len
 
 void flows_object_name(uint8_t kind, uint64_t ino, char *buf, size_t len) {
     pt_object_name(kind, ino, 0, buf, len);
+}
+
+void flows_pipe_name(const struct flows_pipe *p, char *buf, size_t len) {
+    if (p->kind == PT_OBJ_SOCKET && p->peer.ino != 0)
+        snprintf(buf, len, "socket:[%" PRIu64 "]->[%" PRIu64 "]", p->obj.ino, p->peer.ino);
+    else
+        flows_object_name(p->kind, p->obj.ino, buf, len);
 }
 
 void flows_format_ns(uint64_t ns, char *buf, size_t len) {

@@ -23,6 +23,12 @@ void flows_short_strings(const char *const *argv, size_t argc, const char *exe, 
 /* "pipe:[85296]" or "fifo:[1234]". */
 void flows_object_name(uint8_t kind, uint64_t ino, char *buf, size_t len);
 
+struct flows_pipe;
+
+/* A pipe's name as flows_object_name gives it; a socket channel's names
+ * both ends, sender first: "socket:[85296]->[85297]". */
+void flows_pipe_name(const struct flows_pipe *p, char *buf, size_t len);
+
 /* A duration for people: "850ns", "12.3us", "1.25ms", "2.10s". */
 void flows_format_ns(uint64_t ns, char *buf, size_t len);
 

@@ -97,6 +97,7 @@ static void predict_from(struct pt_model *m, struct pt_image *img, struct pt_fdt
         e->used = 0;
         e->created_here = 0;
         e->holder = PT_NO_IMAGE;
+        e->holder_in = PT_NO_IMAGE;
         e->flags &= (uint8_t)~PT_FDF_CLOEXEC & 0xff;
         if (how == PT_ORIGIN_FORK && !then_exec)
             e->flags |= s->flags & PT_FDF_CLOEXEC;

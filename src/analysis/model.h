@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/sockpeer.h"
 #include "pipetrace/format.h"
 #include "trace/merge.h"
 #include "trace/objkey.h"
@@ -64,7 +65,10 @@ struct pt_fdent {
     int used;         /* read, written, dup'd, closed, fcntl'd in this image */
     int created_here; /* created (or dup'd) by this image */
     int inherited;    /* came into this image at its start */
-    size_t holder;    /* index into the pipe's holders, or PT_NO_IMAGE */
+    size_t holder;    /* index into the pipe's holders, or PT_NO_IMAGE; a
+                         socket end's: into those of the channel it sends on */
+    size_t holder_in; /* a socket end's: into the holders of the channel it
+                         receives on (sockpeer.h), or PT_NO_IMAGE */
     uint64_t t_open;
 };
 
@@ -86,7 +90,9 @@ struct pt_pipe_use {
     int eof; /* a read returned 0 */
 };
 
-/* One fd of one image that referred to an end of the pipe, for a time. */
+/* One fd of one image that referred to an end of the pipe, for a time.
+ * A socket channel's holders are the fds on its sending end (write_end)
+ * and on its receiving end (read_end). */
 struct pt_holder {
     size_t image;
     int fd;
@@ -106,12 +112,15 @@ struct pt_begun_write {
 };
 
 struct pt_pipe {
-    unsigned id;               /* 1, 2, ... in the order first seen (internal) */
-    unsigned number;           /* #1, #2, ... over the pipes worth showing (made in
-                                  the trace or used in it), in the order first seen;
-                                  0 for the others (pt_pipe_shown) */
-    struct pt_objkey obj;      /* what tells it from every other pipe */
-    uint8_t kind;              /* PT_OBJ_PIPE or PT_OBJ_FIFO */
+    unsigned id;          /* 1, 2, ... in the order first seen (internal) */
+    unsigned number;      /* #1, #2, ... over the pipes worth showing (made in
+                             the trace or used in it), in the order first seen;
+                             0 for the others (pt_pipe_shown) */
+    struct pt_objkey obj; /* what tells it from every other pipe */
+    uint8_t kind;         /* PT_OBJ_PIPE, PT_OBJ_FIFO, or PT_OBJ_SOCKET for
+                             one direction of a connected socket pair: obj
+                             is its sending end, peer its receiving end */
+    struct pt_objkey peer;
     struct pt_origin *created; /* NULL when created outside the trace */
     uint64_t bytes_written, bytes_read;
     /* A process killed right after its write returned leaves the record
@@ -288,6 +297,7 @@ struct pt_model {
     uint64_t dropped; /* sum of the headers' dropped counts */
     pt_model_observer observer;
     void *observer_ctx;
+    struct pt_sockpeers peers; /* which socket end is connected to which */
     int oom;
     int ending; /* closing the fds of dead processes */
     /* Not 0: the run as it stood at this CLOCK_MONOTONIC time (a Ctrl-C

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model_impl.h"
+#include "trace/events.h"
 #include "trace/xalloc.h"
 
 static size_t hash_key(struct pt_objkey obj, size_t cap) {
@@ -134,7 +135,7 @@ void pt_pipe_begun_write(struct pt_model *m, struct pt_pipe *p, const struct pt_
     (void)m;
     PT_GROW(p->begun, p->nbegun + 1, p->cap_begun);
     p->begun[p->nbegun++] =
-        (struct pt_begun_write){img->index, r->type, r->t_start, r->arg, offset};
+        (struct pt_begun_write){img->index, r->type, r->t_start, pt_event_asked(r), offset};
 }
 
 /* The inferred write is no longer a call in progress (check must not call
@@ -197,4 +198,5 @@ void pt_pipes_free(struct pt_model *m) {
     }
     free(m->pipes);
     free(m->pipe_hash);
+    pt_sockpeers_free(&m->peers);
 }
