@@ -137,7 +137,7 @@ static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt
         return;
     uint64_t flags = pt_event_open_flags(r);
     uint8_t kind = pt_event_info(r->type)->makes_kind;
-    int one_way = kind == PT_OBJ_PIPE; /* a socket pair's ends are not */
+    int one_way = kind == PT_OBJ_PIPE;     /* a socket pair's ends are not */
     pt_sockpeers_note(&m->peers, &ev->ev); /* before the ends become holders */
     uint8_t base = open_fd_flags(flags);
     for (int end = 0; end < 2; end++) {
