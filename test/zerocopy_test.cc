@@ -70,7 +70,8 @@ TEST(ZeroCopy, PythonSpliceCountsBothPipes) {
     const char *script = "import os\n"
                          "r1, w1 = os.pipe()\n"
                          "r2, w2 = os.pipe()\n"
-                         "os.write(w1, b'hello')\n"
+                         "os.write(w1, b'hel')\n"
+                         "os.write(w1, b'lo')\n"
                          "assert os.splice(r1, w2, 5) == 5\n"
                          "assert os.read(r2, 5) == b'hello'\n";
     harness::RunResult run = RunTraced({"/usr/bin/python3", "-c", script}, dir);
@@ -92,6 +93,13 @@ TEST(ZeroCopy, PythonSpliceCountsBothPipes) {
     EXPECT_EQ("pipe", raw["object_out"]["kind"].as_string());
     EXPECT_NE(splices[0]->ino, static_cast<uint64_t>(raw["object_out"]["ino"].as_int()));
     EXPECT_EQ("not captured: moved inside the kernel", raw["capture"].as_string());
+    // follow carries the bytes across: the splice captured nothing, but the
+    // writes into the pipe it took them from did.
+    std::string carried = harness::FreshPath("zc_follow");
+    harness::RunResult follow = harness::Run(
+        {harness::CliPath(), "follow", raw["object_out"]["ino"].dump(), "-o", carried, dir});
+    EXPECT_TRUE(follow.exited && follow.exit_code == 0) << follow.Describe();
+    EXPECT_EQ("hello", harness::ReadFile(carried));
     harness::RunResult text = harness::Run({harness::CliPath(), "dump", dir});
     EXPECT_NE(std::string::npos, text.out.find(", NULL, 5, 0) = 5 (not captured: moved inside "
                                                "the kernel)\n"))

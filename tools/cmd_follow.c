@@ -87,6 +87,7 @@ static int parse_follow_options(int argc, char **argv, struct follow_options *o)
 struct follow_pass {
     const struct flows_pipe *target; /* from the first pass */
     struct follow_out out;
+    struct follow_carry carry; /* what a splice into the pipe brought */
 };
 
 static void on_io(void *ctx, const struct flows_pipe *p, const struct pt_merged *m, uint64_t offset,
@@ -95,17 +96,31 @@ static void on_io(void *ctx, const struct flows_pipe *p, const struct pt_merged 
     if (!pt_objkey_eq(p->obj, fp->target->obj) || is_write != fp->out.from_writes)
         return;
     const struct pt_record *r = m->ev.rec;
-    follow_call(&fp->out, m->file_index, offset, m->ev.payload, r->data_len, (uint64_t)r->result);
+    const uint8_t *data = m->ev.payload;
+    uint64_t len = r->data_len, carried;
+    const uint8_t *c = follow_carry_take(&fp->carry, m->file_index, m->ev.offset, &carried);
+    if (c != NULL && is_write && len == 0) {
+        data = c;
+        len = carried;
+    }
+    follow_call(&fp->out, m->file_index, offset, data, len, (uint64_t)r->result);
+}
+
+static void on_segment(void *ctx, const struct flows_segment *s) {
+    struct follow_pass *fp = ctx;
+    follow_carry_segment(&fp->carry, s);
 }
 
 static int show_bytes(const struct pt_dir *d, const struct flows_pipe *target, FILE *out,
                       enum follow_form form, struct follow_out *result) {
     struct follow_pass fp = {.target = target};
-    struct flows_hooks hooks = {.ctx = &fp, .io = on_io};
+    struct flows_hooks hooks = {.ctx = &fp, .io = on_io, .segment = on_segment};
     struct flows fl;
     follow_begin(&fp.out, out, form, d->files, target->write_calls > 0);
+    follow_carry_init(&fp.carry, d->files);
     int rc = flows_run(&fl, d->files, d->count, &hooks);
     flows_free(&fl);
+    follow_carry_free(&fp.carry);
     if (rc < 0) {
         cli_error("out of memory");
         return EXIT_BAD_INPUT;
