@@ -228,4 +228,62 @@ TEST(SockChannels, PythonAsyncioStreamPair) {
     ExpectChannel(Carrying(flows, 6), 6, pid, pid);
 }
 
+// --- a blocked recv in the wait-for graph ---------------------------------------
+
+// Runs sock_io MODE until its recv blocks, then `check --json`; *pid is the
+// pid the program printed after `word`.
+json::Value CheckHang(const std::string &mode, const std::string &word, int *pid) {
+    std::string dir = FreshDir("sock_" + mode);
+    RunResult r = analysis_cli::RunTracedUntilBlocked({ProgPath("sock_io"), mode}, dir, "recv", 1);
+    EXPECT_TRUE(r.killed_on_purpose) << r.Describe();
+    *pid = 0;
+    sscanf(r.out.c_str(), (word + " %d").c_str(), pid);
+    EXPECT_NE(*pid, 0) << r.out;
+    auto check = analysis_cli::Viewer("check", dir);
+    EXPECT_EQ(check.error, "");
+    return check.json;
+}
+
+bool HasFd(const json::Value &problem, int fd) {
+    for (const json::Value &f : problem["fds"].as_array())
+        if (f.as_int() == fd)
+            return true;
+    return false;
+}
+
+// The worker blocked in recv holds the other end itself (inherited from
+// the parent that made the pair): EOF can never come.
+TEST(SockHang, RecvWhosePeerTheReaderHoldsIsBlockedRead) {
+    int worker = 0;
+    json::Value check = CheckHang("hang_self", "worker", &worker);
+    auto blocked = analysis_cli::ProblemsOfKind(check, "blocked-read");
+    ASSERT_EQ(blocked.size(), 1u) << check.dump();
+    const json::Value &p = blocked[0];
+    EXPECT_TRUE(analysis_cli::HasPid(p, worker)) << p.dump();
+    EXPECT_TRUE(HasFd(p, 4)) << p.dump(); // the end it reads
+    EXPECT_TRUE(HasFd(p, 3)) << p.dump(); // the other end it holds
+    EXPECT_EQ(p["object"]["kind"].as_string(), "socket") << p.dump();
+    std::string msg = p["message"].as_string();
+    EXPECT_NE(
+        msg.find("other end of the socket pair was still held by pid " + std::to_string(worker)),
+        std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("(the reader itself)"), std::string::npos) << msg;
+}
+
+// The parent blocked in recv; its own child holds the other end (and made
+// no traced call: it is known from the fork alone).
+TEST(SockHang, RecvWhosePeerAChildHoldsNamesTheChild) {
+    int holder = 0;
+    json::Value check = CheckHang("hang_child", "holder", &holder);
+    auto blocked = analysis_cli::ProblemsOfKind(check, "blocked-read");
+    ASSERT_EQ(blocked.size(), 1u) << check.dump();
+    const json::Value &p = blocked[0];
+    EXPECT_TRUE(analysis_cli::HasPid(p, holder)) << p.dump();
+    EXPECT_TRUE(HasFd(p, 4)) << p.dump();
+    EXPECT_TRUE(HasFd(p, 3)) << p.dump();
+    std::string msg = p["message"].as_string();
+    EXPECT_NE(msg.find("pid " + std::to_string(holder) + " "), std::string::npos) << msg;
+}
+
 } // namespace

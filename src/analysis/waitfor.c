@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "check.h"
 #include "trace/events.h"
@@ -34,7 +35,12 @@ static enum pt_wf_call call_of(const struct pt_record *r) {
     int nonblock = (r->fd_flags & PT_FDF_KNOWN) && (r->fd_flags & PT_FDF_NONBLOCK);
     switch (row->cls) {
     case PT_CLASS_IO:
-        if (!is_pipe(r->obj_kind) || r->obj_ino == 0 || nonblock)
+        /* A socket's send or recv waits like a pipe's write or read (on
+         * the holders of its peer end, pt_wf_to_holders), unless
+         * MSG_DONTWAIT made it one that cannot wait. */
+        if ((row->flags & PT_EVF_SOCKIO) && (PT_SOCKIO_FLAGS(r->arg) & MSG_DONTWAIT))
+            nonblock = 1;
+        if ((!is_pipe(r->obj_kind) && r->obj_kind != PT_OBJ_SOCKET) || r->obj_ino == 0 || nonblock)
             return PT_WF_NONE; /* a non-blocking call was cut short, not stuck */
         return pt_event_reads(r->type) ? PT_WF_READ : PT_WF_WRITE;
     case PT_CLASS_WAIT:
@@ -171,13 +177,19 @@ static int add_edge(struct pt_waitfor *g, const struct pt_wf_edge *e) {
 int pt_wf_to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey obj, uint8_t kind,
                      int for_input) {
     uint8_t end = for_input ? PT_FDF_WRONLY : PT_FDF_RDONLY;
+    /* A socket's data and room come from whoever holds its peer end (a
+     * socket pair's other end, sockpeer.h); one whose peer the trace did
+     * not see made waits on no one the trace knows. */
+    struct pt_objkey held = obj;
+    if (kind == PT_OBJ_SOCKET && !pt_sockpeers_find(&g->model->peers, obj, &held))
+        return 0;
     for (size_t k = 0; k < g->nnodes; k++) {
         const struct pt_wf_node *h = &g->nodes[k];
         const struct pt_fdtable *t = fds_of(g, h);
         for (size_t i = 0; i < t->len; i++) {
             const struct pt_fdent *e = &t->v[i];
             int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
-            if (!pt_objkey_eq(e->obj, obj) || (known && !(e->flags & end)) ||
+            if (!pt_objkey_eq(e->obj, held) || (known && !(e->flags & end)) ||
                 (h->drops_cloexec && (e->flags & PT_FDF_CLOEXEC)))
                 continue;
             struct pt_wf_edge edge = {from, k, fd, obj, kind, for_input, e->fd, e->origin};

@@ -3,10 +3,11 @@
  * the epoll_ctl calls the image made on that epoll fd before it.  A fd
  * waited on for input (POLLIN) waits on the holders of its pipe's write
  * end, one waited on for room (POLLOUT) on the holders of the read end.
- * A fd that is not a pipe end (a socket, an eventfd, a terminal) could
- * wake the wait for reasons the trace does not show: the wait is then
- * never called stuck; except a socketpair end whose peer only the waiter
- * holds (an event loop's self-pipe). */
+ * A socket pair's end waits on the holders of its other end, as a pipe's.
+ * Any other fd (a socket connected elsewhere, an eventfd, a terminal)
+ * could wake the wait for reasons the trace does not show: the wait is
+ * then never called stuck.  A socketpair end whose peer only the waiter
+ * holds (an event loop's self-pipe) is left out. */
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,11 @@ int pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset) {
         int room = (set[i].events & POLLOUT) != 0;
         if (e != NULL && wakes_only_itself(g, from, e))
             continue;
-        if (e == NULL || (e->kind != PT_OBJ_PIPE && e->kind != PT_OBJ_FIFO) || e->obj.ino == 0) {
+        struct pt_objkey peer;
+        int paired = e != NULL && e->kind == PT_OBJ_SOCKET &&
+                     pt_sockpeers_find(&g->model->peers, e->obj, &peer);
+        if (e == NULL || (e->kind != PT_OBJ_PIPE && e->kind != PT_OBJ_FIFO && !paired) ||
+            e->obj.ino == 0) {
             n->other_waker = 1;
             continue;
         }

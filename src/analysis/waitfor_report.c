@@ -128,7 +128,10 @@ static void edge_text(struct text *t, const struct pt_waitfor *g, const struct p
             pt_obj_kind_name(e->kind), e->obj.ino);
     else
         blocked_in(t, g, e->from);
-    put(t, ", whose %s end ", e->for_input ? "write" : "read");
+    if (e->kind == PT_OBJ_SOCKET)
+        put(t, ", whose other end ");
+    else
+        put(t, ", whose %s end ", e->for_input ? "write" : "read");
     who(t, g, e->to);
     put(t, " holds as fd %d", e->holder_fd);
 }
@@ -173,16 +176,33 @@ static void holder_how(struct text *t, const struct pt_waitfor *g, const struct 
 
 static void cycle_text(struct text *t, const struct pt_waitfor *g, const size_t *cycle, size_t len);
 
+/* What a blocked reader needs closed, for pipes and for socket pairs. */
+#define PIPE_FIX                                                                                   \
+    "Close the write end in every process that does not write to the pipe (the parent "            \
+    "after fork, the child before exec, or create it with O_CLOEXEC), so the reader "              \
+    "sees EOF."
+#define SOCKET_FIX                                                                                 \
+    "Close the other end of the socket pair in every process that does not send on it (the "       \
+    "worker after fork, the child before exec, or create the pair with SOCK_CLOEXEC), or "         \
+    "shutdown(SHUT_WR) it when done sending, so the receiver sees EOF."
+
+/* "the write end was still held by ", or a socket's "the other end
+ * (socket:[N]) was still held by ". */
+static void other_end(struct text *t, const struct pt_wf_node *n) {
+    if (n->call != PT_WF_READ || n->rec.obj_kind != PT_OBJ_SOCKET) {
+        put(t, "the write end was still held by ");
+        return;
+    }
+    put(t, "the other end of the socket pair was still held by ");
+}
+
 /* A reader whose EOF can never come; cycle (len > 1) when it is part of a
  * deadlock with a holder, which is then spelled out too. */
 static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t node,
                          const size_t *cycle, size_t len) {
     const struct pt_wf_node *n = &g->nodes[node];
-    struct pt_problem *p = hang_problem(
-        c, "blocked-read",
-        "Close the write end in every process that does not write to the pipe (the parent "
-        "after fork, the child before exec, or create it with O_CLOEXEC), so the reader "
-        "sees EOF.");
+    int on_socket = n->call == PT_WF_READ && n->rec.obj_kind == PT_OBJ_SOCKET;
+    struct pt_problem *p = hang_problem(c, "blocked-read", on_socket ? SOCKET_FIX : PIPE_FIX);
     if (p == NULL)
         return;
     struct text t = {.len = 0};
@@ -193,8 +213,9 @@ static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t 
     blocked_in(&t, g, node);
     /* Every holder stuck: nothing can end it.  A holder alive and not
      * writing (asleep, or busy elsewhere) may still close its copy. */
-    put(&t, ", waiting for data or EOF; %s: the write end was still held by ",
+    put(&t, ", waiting for data or EOF; %s: ",
         n->stuck ? "EOF can never come" : "EOF comes only when every holder closes its copy");
+    other_end(&t, n);
     pt_problem_pid(p, n->pid);
     const struct pt_wf_edge *first = n->nedges ? &g->edges[n->first_edge] : NULL;
     if (n->call == PT_WF_POLL && first != NULL) { /* the set's first pipe */
@@ -356,7 +377,11 @@ static void deadlocks(struct pt_check *c, const struct pt_waitfor *g, int *repor
 static int killed_reader(struct pt_check *c, const struct pt_waitfor *g, size_t node) {
     const struct pt_wf_node *n = &g->nodes[node];
     const struct pt_model *m = g->model;
-    const struct pt_pipe *pp = pt_model_pipe(m, pt_objkey_of(&n->rec));
+    /* The pipe it read, or the socket channel that feeds its end. */
+    struct pt_objkey channel = pt_objkey_of(&n->rec);
+    if (n->rec.obj_kind == PT_OBJ_SOCKET && !pt_sockpeers_find(&m->peers, channel, &channel))
+        return 0;
+    const struct pt_pipe *pp = pt_model_pipe(m, channel);
     uint64_t died = m->images[n->image].t_end;
     if (pp == NULL || died == 0)
         return 0;
@@ -370,9 +395,7 @@ static int killed_reader(struct pt_check *c, const struct pt_waitfor *g, size_t 
             continue;
         if (p == NULL) {
             p = hang_problem(c, "blocked-read",
-                             "Close the write end in every process that does not write to the "
-                             "pipe (the parent after fork, the child before exec, or create it "
-                             "with O_CLOEXEC), so the reader sees EOF.");
+                             n->rec.obj_kind == PT_OBJ_SOCKET ? SOCKET_FIX : PIPE_FIX);
             if (p == NULL)
                 return 1;
             who(&t, g, node);
@@ -380,7 +403,8 @@ static int killed_reader(struct pt_check *c, const struct pt_waitfor *g, size_t 
             when(&t, g, n);
             put(&t, " ");
             blocked_in(&t, g, node);
-            put(&t, ", waiting for data or EOF; the write end was still held by ");
+            put(&t, ", waiting for data or EOF; ");
+            other_end(&t, n);
             pt_problem_pid(p, n->pid);
             pt_problem_fd(p, n->rec.fd);
             p->object_kind = n->rec.obj_kind;

@@ -10,7 +10,13 @@
  *            empty pair with EAGAIN, each errno checked here.  Prints "ok".
  *   blocked  a child recv()s on a stream pair whose other end the parent
  *            holds and never writes; once it is blocked in the call the
- *            parent SIGKILLs it, and prints "child PID fd FD signal S". */
+ *            parent SIGKILLs it, and prints "child PID fd FD signal S".
+ *   hang_self   a worker child recv()s to the end of the stream, but kept
+ *            the parent's end it inherited: it hangs, and the parent in
+ *            waitpid with it (the test kills them).  Prints "worker PID".
+ *   hang_child  the parent recv()s to the end of the stream on one end;
+ *            its own child holds the other end and sleeps: the parent
+ *            hangs.  Prints "holder PID". */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <sys/socket.h>
@@ -107,10 +113,62 @@ static int blocked(void) {
     return 0;
 }
 
+static void recv_to_end(int fd) {
+    char buf[256];
+    while (recv(fd, buf, sizeof buf, 0) > 0) {
+    }
+}
+
+static int hang_self(void) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+        die("socketpair");
+    fflush(stdout);
+    pid_t worker = fork();
+    if (worker < 0)
+        die("fork");
+    if (worker == 0) {
+        recv_to_end(sv[1]); /* sv[0], still open here, keeps the stream open */
+        _exit(0);
+    }
+    printf("worker %d\n", (int)worker);
+    fflush(stdout);
+    close(sv[1]);
+    if (send(sv[0], "request", 7, 0) != 7)
+        die("send");
+    close(sv[0]);
+    waitpid(worker, NULL, 0);
+    return 0;
+}
+
+static int hang_child(void) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+        die("socketpair");
+    fflush(stdout);
+    pid_t holder = fork();
+    if (holder < 0)
+        die("fork");
+    if (holder == 0) {
+        close(sv[1]);
+        for (;;)
+            pause(); /* holds sv[0] and never sends on it */
+    }
+    printf("holder %d\n", (int)holder);
+    fflush(stdout);
+    close(sv[0]);
+    recv_to_end(sv[1]);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "calls") == 0)
         return calls();
     if (argc == 2 && strcmp(argv[1], "blocked") == 0)
         return blocked();
-    die("usage: sock_io calls|blocked");
+    if (argc == 2 && strcmp(argv[1], "hang_self") == 0)
+        return hang_self();
+    if (argc == 2 && strcmp(argv[1], "hang_child") == 0)
+        return hang_child();
+    die("usage: sock_io calls|blocked|hang_self|hang_child");
 }
