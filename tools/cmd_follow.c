@@ -111,23 +111,18 @@ static void on_segment(void *ctx, const struct flows_segment *s) {
     follow_carry_segment(&fp->carry, s);
 }
 
-static int show_bytes(const struct pt_dir *d, const struct flows_pipe *target, FILE *out,
-                      enum follow_form form, struct follow_out *result) {
+static void show_bytes(const struct pt_dir *d, const struct flows_pipe *target, FILE *out,
+                       enum follow_form form, struct follow_out *result) {
     struct follow_pass fp = {.target = target};
     struct flows_hooks hooks = {.ctx = &fp, .io = on_io, .segment = on_segment};
     struct flows fl;
     follow_begin(&fp.out, out, form, d->files, target->write_calls > 0);
     follow_carry_init(&fp.carry, d->files);
-    int rc = flows_run(&fl, d->files, d->count, &hooks);
+    flows_run(&fl, d->files, d->count, &hooks);
     flows_free(&fl);
     follow_carry_free(&fp.carry);
-    if (rc < 0) {
-        cli_error("out of memory");
-        return EXIT_BAD_INPUT;
-    }
     follow_end(&fp.out);
     *result = fp.out;
-    return 0;
 }
 
 /* --- the first pass: which pipe ------------------------------------------ */
@@ -179,11 +174,8 @@ static int find_target(const struct pt_dir *d, struct pipe_spec *spec, struct fl
     if (rc != 0)
         return rc;
     struct flows fl;
-    const struct flows_pipe *p = NULL;
-    if (flows_run(&fl, d->files, d->count, NULL) < 0)
-        cli_error("out of memory");
-    else
-        p = find_one(&fl, spec);
+    flows_run(&fl, d->files, d->count, NULL);
+    const struct flows_pipe *p = find_one(&fl, spec);
     if (p != NULL)
         *target = *p; /* the totals; its pointers are not used */
     flows_free(&fl);
@@ -239,12 +231,12 @@ static int follow_to_file(const struct follow_options *o, const struct pt_dir *d
         return EXIT_BAD_INPUT;
     }
     struct follow_out r;
-    int rc = show_bytes(d, target, f, FOLLOW_RAW, &r);
-    if (fclose(f) != 0 && rc == 0) {
+    show_bytes(d, target, f, FOLLOW_RAW, &r);
+    if (fclose(f) != 0) {
         cli_error("writing %s: %s", o->output, strerror(errno));
         return 1;
     }
-    return rc != 0 ? rc : report_file(o, target, &r);
+    return report_file(o, target, &r);
 }
 
 static int follow_to_terminal(const struct follow_options *o, const struct pt_dir *d,
@@ -256,8 +248,8 @@ static int follow_to_terminal(const struct follow_options *o, const struct pt_di
            " call(s); shown as %s\n",
            name, target->bytes_written, target->write_calls, target->bytes_read, target->read_calls,
            target->write_calls > 0 ? "written" : "read (no traced writer)");
-    int rc = show_bytes(d, target, stdout, o->hex ? FOLLOW_HEX : FOLLOW_TEXT, &r);
-    return rc != 0 ? rc : finish_stdout();
+    show_bytes(d, target, stdout, o->hex ? FOLLOW_HEX : FOLLOW_TEXT, &r);
+    return finish_stdout();
 }
 
 int cmd_follow(int argc, char **argv) {

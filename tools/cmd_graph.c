@@ -55,7 +55,8 @@ int cmd_graph(int argc, char **argv) {
         return rc;
     struct graph g;
     struct graph_marks marks;
-    if (graph_build(&g, d.files, d.count) < 0 || graph_marks_build(&marks, &g, &d) < 0) {
+    graph_build(&g, d.files, d.count);
+    if (graph_marks_build(&marks, &g, &d) < 0) {
         cli_error("out of memory");
         rc = EXIT_BAD_INPUT;
     } else {

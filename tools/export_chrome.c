@@ -50,23 +50,20 @@ static void on_segment(void *ctx, const struct flows_segment *s) {
     flow_end(c, "f", s, s->read);
 }
 
-static int stream_events(struct chrome *c) {
+static void stream_events(struct chrome *c) {
     struct flows_hooks hooks = {.ctx = c, .segment = on_segment};
     struct flows fl;
     struct pt_merge merge;
     struct pt_merged m;
     flows_init(&fl, c->d->files, c->d->count, &hooks);
     pt_merge_init(&merge, c->d->files, c->d->count);
-    int rc = 0;
-    while (rc == 0 && pt_merge_next(&merge, &m)) {
+    while (pt_merge_next(&merge, &m)) {
         chrome_record(c, m.file, &m.ev);
-        rc = flows_add(&fl, &m);
+        flows_add(&fl, &m);
     }
     pt_merge_free(&merge);
-    if (rc == 0)
-        rc = flows_finish(&fl);
+    flows_finish(&fl);
     flows_free(&fl);
-    return rc;
 }
 
 int export_chrome(FILE *out, const struct pt_dir *d) {
@@ -75,9 +72,9 @@ int export_chrome(FILE *out, const struct pt_dir *d) {
     c.t_last = trace_t_last(d);
     fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", out);
     chrome_name_processes(&c);
-    int rc = stream_events(&c);
+    stream_events(&c);
     chrome_problems(&c);
     fputs("\n]}\n", out);
     free(c.threads);
-    return rc < 0 || c.oom ? -1 : 0;
+    return c.oom ? -1 : 0;
 }

@@ -23,15 +23,14 @@ uint64_t flows_pair_median(const struct flows_pair *pair) {
     return flows_hist_median(&pair->latency);
 }
 
-int flows_init(struct flows *fl, const struct pt_file *files, size_t count,
-               const struct flows_hooks *hooks) {
+void flows_init(struct flows *fl, const struct pt_file *files, size_t count,
+                const struct flows_hooks *hooks) {
     memset(fl, 0, sizeof *fl);
     fl->files = files;
     fl->file_count = count;
     if (hooks != NULL)
         fl->hooks = *hooks;
     flows_order_init(&fl->order);
-    return 0;
 }
 
 void flows_free(struct flows *fl) {
@@ -66,11 +65,9 @@ static int overlaps(struct flows_last_call *last, const struct pt_merged *m) {
 
 /* A completed call that moved bytes, in completion order: numbers its
  * bytes and matches what can be matched. */
-static int number(struct flows *fl, const struct pt_merged *m, int is_write) {
+static void number(struct flows *fl, const struct pt_merged *m, int is_write) {
     const struct pt_record *r = m->ev.rec;
     struct flows_pipe *p = pipe_of(fl, r);
-    if (p == NULL)
-        return -1;
     uint64_t *total = is_write ? &p->bytes_written : &p->bytes_read;
     struct flows_call c = {
         .file = m->file_index,
@@ -96,17 +93,14 @@ static int number(struct flows *fl, const struct pt_merged *m, int is_write) {
         if (r->t_end > p->last_read_end)
             p->last_read_end = r->t_end;
     }
-    if (flows_queue_push(is_write ? &p->writes : &p->reads, &c) < 0 || flows_match(fl, p, 0) < 0) {
-        fl->oom = 1;
-        return -1;
-    }
-    return 0;
+    flows_queue_push(is_write ? &p->writes : &p->reads, &c);
+    flows_match(fl, p, 0);
 }
 
 /* Where the bytes of a call that moved them from one fd to another came
  * from, added to what feeds the pipe they entered. */
-static int note_feed(struct flows_pipe *p, const struct pt_io_side *from, uint8_t type,
-                     uint64_t bytes) {
+static void note_feed(struct flows_pipe *p, const struct pt_io_side *from, uint8_t type,
+                      uint64_t bytes) {
     struct pt_objkey key = pt_objkey_of(&from->rec);
     struct flows_feed *f = NULL;
     for (size_t i = 0; i < p->nfeeds && f == NULL; i++)
@@ -120,7 +114,6 @@ static int note_feed(struct flows_pipe *p, const struct pt_io_side *from, uint8_
     }
     f->bytes += bytes;
     f->calls++;
-    return 0;
 }
 
 /* The view of m as one of its sides: the record as a read or a write of
@@ -148,65 +141,48 @@ static int held_record(const struct flows *fl, const struct flows_held *h, struc
 
 /* Numbers one side of a call; a write out of another fd (a splice's,
  * tee's, sendfile's) also says where its bytes came from. */
-static int number_side(struct flows *fl, const struct pt_merged *m, int which) {
+static void number_side(struct flows *fl, const struct pt_merged *m, int which) {
     struct pt_io_side sides[2];
     struct pt_merged view;
     int n = pt_event_sides(&m->ev, sides);
     if (which >= n)
-        return 0;
+        return;
     const struct pt_io_side *side = &sides[which];
     side_view(m, side, &view);
-    if (number(fl, &view, side->is_write) < 0)
-        return -1;
-    if (!side->is_write || side->other < 0)
-        return 0;
-    struct flows_pipe *p = pipe_of(fl, &side->rec);
-    if (p == NULL ||
-        note_feed(p, &sides[side->other], m->ev.rec->type, (uint64_t)side->rec.result) < 0) {
-        fl->oom = 1;
-        return -1;
-    }
-    return 0;
+    number(fl, &view, side->is_write);
+    if (side->is_write && side->other >= 0)
+        note_feed(pipe_of(fl, &side->rec), &sides[side->other], m->ev.rec->type,
+                  (uint64_t)side->rec.result);
 }
 
-static int release(struct flows *fl, uint64_t now) {
+static void release(struct flows *fl, uint64_t now) {
     struct flows_held h;
     struct pt_merged m;
-    while (flows_order_pop(&fl->order, now, &h)) {
-        if (!held_record(fl, &h, &m))
-            continue;
-        if (number_side(fl, &m, h.side) < 0)
-            return -1;
-    }
-    return 0;
+    while (flows_order_pop(&fl->order, now, &h))
+        if (held_record(fl, &h, &m))
+            number_side(fl, &m, h.side);
 }
 
 /* A write that never returned may yet have moved its bytes: kept until
  * the end decides (flows_infer.c). */
-static int keep_begun(struct flows_pipe *p, const struct pt_merged *m) {
+static void keep_begun(struct flows_pipe *p, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     PT_GROW(p->begun, p->nbegun + 1, p->cap_begun);
     p->begun[p->nbegun++] =
         (struct flows_begun){m->file_index, m->ev.offset, r->t_start, pt_event_asked(r), r->tid};
-    return 0;
 }
 
 /* A call that never returned (blocked when the trace ended), or returned
  * 0 or an error: it moved no bytes. */
-static int note_idle(struct flows *fl, const struct pt_merged *m, int is_write) {
+static void note_idle(struct flows *fl, const struct pt_merged *m, int is_write) {
     const struct pt_record *r = m->ev.rec;
     struct flows_pipe *p = pipe_of(fl, r);
-    if (p == NULL)
-        return -1;
     if (r->state != PT_DONE)
         (is_write ? &p->unfinished_writes : &p->unfinished_reads)[0]++;
     else if (r->result == 0 && !is_write)
         p->eof_reads++;
-    if (r->state == PT_BEGUN && is_write && keep_begun(p, m) < 0) {
-        fl->oom = 1;
-        return -1;
-    }
-    return 0;
+    if (r->state == PT_BEGUN && is_write)
+        keep_begun(p, m);
 }
 
 /* Bytes through a pipe, or through a socket channel the trace can name
@@ -222,61 +198,50 @@ static int on_pipe(const struct flows *fl, const struct pt_record *r) {
  * them, and tee's write says where they came from.  A two-fd call that
  * never returned counts as waiting on its in fd (which of the two pipes
  * it waited on, empty or full, the record cannot say). */
-static int add_side(struct flows *fl, const struct pt_merged *m, const struct pt_io_side *side,
-                    int which) {
+static void add_side(struct flows *fl, const struct pt_merged *m, const struct pt_io_side *side,
+                     int which) {
     const struct pt_record *r = &side->rec;
     struct pt_merged view;
     if (!on_pipe(fl, r) || (!side->is_write && !side->consumes))
-        return 0;
+        return;
     if (r->state != PT_DONE || r->result <= 0) {
         if (r->state != PT_DONE && side->is_write && side->other >= 0)
-            return 0;
+            return;
         side_view(m, side, &view);
-        return note_idle(fl, &view, side->is_write);
+        note_idle(fl, &view, side->is_write);
+        return;
     }
-    if (flows_order_push(&fl->order, m, which) < 0) {
-        fl->oom = 1;
-        return -1;
-    }
-    return 0;
+    flows_order_push(&fl->order, m, which);
 }
 
-int flows_add(struct flows *fl, const struct pt_merged *m) {
+void flows_add(struct flows *fl, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     struct pt_io_side sides[2];
-    if (release(fl, r->t_start) < 0)
-        return -1;
+    release(fl, r->t_start);
     if (pt_sockpeers_note(&fl->peers, &m->ev))
-        return 0;
+        return;
     int n = pt_event_sides(&m->ev, sides);
-    if (n == 0)
-        return pt_event_info(r->type)->flags & PT_EVF_MAKES_PIPE ? flows_note_made(fl, m) : 0;
+    if (n == 0 && (pt_event_info(r->type)->flags & PT_EVF_MAKES_PIPE))
+        flows_note_made(fl, m);
     for (int i = 0; i < n; i++)
-        if (add_side(fl, m, &sides[i], i) < 0)
-            return -1;
-    return 0;
+        add_side(fl, m, &sides[i], i);
 }
 
-int flows_finish(struct flows *fl) {
-    if (release(fl, UINT64_MAX) < 0 || flows_infer_writes(fl) < 0)
-        return -1;
+void flows_finish(struct flows *fl) {
+    release(fl, UINT64_MAX);
+    flows_infer_writes(fl);
     for (size_t i = 0; i < fl->pipe_count; i++)
-        if (flows_match(fl, fl->pipes[i], 1) < 0) {
-            fl->oom = 1;
-            return -1;
-        }
-    return 0;
+        flows_match(fl, fl->pipes[i], 1);
 }
 
-int flows_run(struct flows *fl, const struct pt_file *files, size_t count,
-              const struct flows_hooks *hooks) {
+void flows_run(struct flows *fl, const struct pt_file *files, size_t count,
+               const struct flows_hooks *hooks) {
     struct pt_merge merge;
     struct pt_merged m;
     flows_init(fl, files, count, hooks);
     pt_merge_init(&merge, files, count);
-    int rc = 0;
-    while (rc == 0 && pt_merge_next(&merge, &m))
-        rc = flows_add(fl, &m);
+    while (pt_merge_next(&merge, &m))
+        flows_add(fl, &m);
     pt_merge_free(&merge);
-    return rc == 0 ? flows_finish(fl) : -1;
+    flows_finish(fl);
 }

@@ -146,26 +146,25 @@ struct flows {
                                open of a FIFO), sorted at the end */
     size_t nmade, made_cap;
     struct pt_sockpeers peers; /* the socket pairs made in the trace */
-    int oom;                   /* set when memory ran out */
 };
 
-/* 0, or -1 when out of memory.  hooks may be NULL. */
-int flows_init(struct flows *fl, const struct pt_file *files, size_t count,
-               const struct flows_hooks *hooks);
+/* hooks may be NULL.  Memory running out ends the viewer (trace/xalloc.h):
+ * none of these fails. */
+void flows_init(struct flows *fl, const struct pt_file *files, size_t count,
+                const struct flows_hooks *hooks);
 
-/* Feeds every record pt_merge hands out, in that order.  0, or -1 when out
- * of memory (the analysis is then incomplete). */
-int flows_add(struct flows *fl, const struct pt_merged *m);
+/* Feeds every record pt_merge hands out, in that order. */
+void flows_add(struct flows *fl, const struct pt_merged *m);
 
 /* Matches what is left; call once after the last flows_add. */
-int flows_finish(struct flows *fl);
+void flows_finish(struct flows *fl);
 
 void flows_free(struct flows *fl);
 
-/* Runs the whole analysis over files: merge, add, finish.  0, or -1 when
- * out of memory.  fl must be freed with flows_free either way. */
-int flows_run(struct flows *fl, const struct pt_file *files, size_t count,
-              const struct flows_hooks *hooks);
+/* Runs the whole analysis over files: merge, add, finish.  fl must be
+ * freed with flows_free. */
+void flows_run(struct flows *fl, const struct pt_file *files, size_t count,
+               const struct flows_hooks *hooks);
 
 /* True for a record of a call that moves bytes through a pipe or FIFO;
  * *is_write says which way. */

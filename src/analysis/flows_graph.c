@@ -26,35 +26,29 @@ static struct graph_node *add_node(struct graph *g, int32_t pid, int32_t ppid) {
     return n;
 }
 
-static int add_files(struct graph *g, const struct pt_file *files, size_t count) {
+static void add_files(struct graph *g, const struct pt_file *files, size_t count) {
     for (size_t i = 0; i < count; i++) {
         struct graph_node *n = add_node(g, files[i].hdr->pid, files[i].hdr->ppid);
-        if (n == NULL)
-            return -1;
         if (n->first_file == SIZE_MAX)
             n->first_file = i;
         n->last_file = i;
     }
-    return 0;
 }
 
 /* --- what the records say ----------------------------------------------- */
 
-static int note_untraced(struct graph *g, const struct pt_file *f, const struct pt_event *ev) {
+static void note_untraced(struct graph *g, const struct pt_file *f, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     if (r->result < 0) /* written for an exec that then failed: no child ran */
-        return 0;
+        return;
     int32_t pid = r->result > 0 ? (int32_t)r->result : f->hdr->pid;
     struct graph_node *n = add_node(g, pid, f->hdr->pid);
-    if (n == NULL)
-        return -1;
     size_t len = strnlen((const char *)ev->payload, r->data_len);
     free(n->untraced_path);
     n->untraced_path = pt_xreallocarray(NULL, len + 1, 1);
     memcpy(n->untraced_path, ev->payload, len);
     n->untraced_path[len] = '\0';
     n->untraced_reason = (unsigned)r->arg;
-    return n->untraced_path != NULL ? 0 : -1;
 }
 
 static void note_blocked(struct graph *g, const struct pt_file *f, const struct pt_record *r) {
@@ -66,67 +60,61 @@ static void note_blocked(struct graph *g, const struct pt_file *f, const struct 
     n->blocked_kind = r->obj_kind;
 }
 
-static int note_record(struct graph *g, const struct pt_merged *m) {
+static void note_record(struct graph *g, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     if (pt_event_info(r->type)->cls == PT_CLASS_UNTRACED)
-        return note_untraced(g, m->file, &m->ev);
-    note_blocked(g, m->file, r);
-    return 0;
+        note_untraced(g, m->file, &m->ev);
+    else
+        note_blocked(g, m->file, r);
 }
 
 /* --- edges from the flows ------------------------------------------------ */
 
-static int add_edge(struct graph *g, size_t from, size_t to, const struct flows_pipe *p,
-                    uint64_t bytes) {
+static void add_edge(struct graph *g, size_t from, size_t to, const struct flows_pipe *p,
+                     uint64_t bytes) {
     for (size_t i = 0; i < g->edge_count; i++) {
         struct graph_edge *e = &g->edges[i];
         if (e->from == from && e->to == to && pt_objkey_eq(e->obj, p->obj)) {
             e->bytes += bytes;
-            return 0;
+            return;
         }
     }
     PT_GROW(g->edges, g->edge_count + 1, g->edge_cap);
     g->edges[g->edge_count++] =
         (struct graph_edge){.from = from, .to = to, .obj = p->obj, .kind = p->kind, .bytes = bytes};
-    return 0;
 }
 
 static size_t node_of_file(const struct graph *g, const struct pt_file *files, size_t file) {
     return file == FLOWS_NO_FILE ? GRAPH_OUTSIDE : graph_node_of(g, files[file].hdr->pid);
 }
 
-static int add_edges(struct graph *g, const struct flows *fl) {
+static void add_edges(struct graph *g, const struct flows *fl) {
     for (size_t i = 0; i < fl->pipe_count; i++) {
         const struct flows_pipe *p = fl->pipes[i];
         for (size_t j = 0; j < p->pair_count; j++) {
             const struct flows_pair *pair = &p->pairs[j];
-            if (add_edge(g, node_of_file(g, fl->files, pair->writer),
-                         node_of_file(g, fl->files, pair->reader), p, pair->bytes) < 0)
-                return -1;
+            add_edge(g, node_of_file(g, fl->files, pair->writer),
+                     node_of_file(g, fl->files, pair->reader), p, pair->bytes);
         }
     }
-    return 0;
 }
 
-int graph_build(struct graph *g, const struct pt_file *files, size_t count) {
+void graph_build(struct graph *g, const struct pt_file *files, size_t count) {
     memset(g, 0, sizeof *g);
-    if (add_files(g, files, count) < 0)
-        return -1;
+    add_files(g, files, count);
     struct flows fl;
     struct pt_merge merge;
     struct pt_merged m;
     flows_init(&fl, files, count, NULL);
-    int rc = 0;
     pt_merge_init(&merge, files, count);
-    while (rc == 0 && pt_merge_next(&merge, &m))
-        rc = note_record(g, &m) < 0 ? -1 : flows_add(&fl, &m);
+    while (pt_merge_next(&merge, &m)) {
+        note_record(g, &m);
+        flows_add(&fl, &m);
+    }
     pt_merge_free(&merge);
-    if (rc == 0)
-        rc = flows_finish(&fl);
-    if (rc == 0)
-        rc = add_edges(g, &fl);
+    flows_finish(&fl);
+    add_edges(g, &fl);
     flows_free(&fl);
-    return rc;
 }
 
 void graph_free(struct graph *g) {

@@ -55,8 +55,8 @@ struct graph {
     size_t edge_count, edge_cap;
 };
 
-/* 0, or -1 when out of memory.  g must be freed either way. */
-int graph_build(struct graph *g, const struct pt_file *files, size_t count);
+/* g must be freed with graph_free. */
+void graph_build(struct graph *g, const struct pt_file *files, size_t count);
 void graph_free(struct graph *g);
 
 /* The node of pid, or GRAPH_OUTSIDE. */

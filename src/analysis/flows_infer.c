@@ -16,30 +16,25 @@
 #include "trace/payload.h"
 #include "trace/xalloc.h"
 
-static int add_made(struct flows *fl, struct pt_objkey obj) {
+static void add_made(struct flows *fl, struct pt_objkey obj) {
     if (obj.ino == 0)
-        return 0;
+        return;
     PT_GROW(fl->made, fl->nmade + 1, fl->made_cap);
     fl->made[fl->nmade++] = obj;
-    return 0;
 }
 
-int flows_note_made(struct flows *fl, const struct pt_merged *m) {
+void flows_note_made(struct flows *fl, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     struct pt_pipe_payload pp;
-    int rc = 0;
     if (r->state != PT_DONE)
-        return 0;
+        return;
     const struct pt_event_info *row = pt_event_info(r->type);
     if (!(row->flags & PT_EVF_MAKES_PIPE))
-        return 0;
+        return;
     if (row->payload == PT_PAYLOAD_PAIR && pt_payload_pair(&m->ev, &pp))
-        rc = add_made(fl, (struct pt_objkey){pp.ino[0], r->obj_dev});
+        add_made(fl, (struct pt_objkey){pp.ino[0], r->obj_dev});
     else if (row->payload != PT_PAYLOAD_PAIR && r->obj_ino != 0)
-        rc = add_made(fl, pt_objkey_of(r));
-    if (rc < 0)
-        fl->oom = 1;
-    return rc;
+        add_made(fl, pt_objkey_of(r));
 }
 
 static int cmp_key(const void *a, const void *b) {
@@ -55,8 +50,8 @@ static int made_here(const struct flows *fl, struct pt_objkey obj) {
 
 /* The write's bytes go at the end of the pipe's write stream, where the
  * reads that no finished write matched wait. */
-static int infer(struct flows *fl, struct flows_pipe *p, const struct flows_begun *b,
-                 uint64_t bytes) {
+static void infer(struct flows *fl, struct flows_pipe *p, const struct flows_begun *b,
+                  uint64_t bytes) {
     struct flows_call c = {
         .file = b->file,
         .rec_offset = b->offset,
@@ -75,31 +70,26 @@ static int infer(struct flows *fl, struct flows_pipe *p, const struct flows_begu
     p->inferred_bytes += bytes;
     if (p->unfinished_writes > 0)
         p->unfinished_writes--;
-    return flows_queue_push(&p->writes, &c) < 0 || flows_match(fl, p, 0) < 0 ? -1 : 0;
+    flows_queue_push(&p->writes, &c);
+    flows_match(fl, p, 0);
 }
 
-static int infer_pipe(struct flows *fl, struct flows_pipe *p) {
+static void infer_pipe(struct flows *fl, struct flows_pipe *p) {
     if (p->nbegun == 0 || p->bytes_read <= p->bytes_written || !made_here(fl, p->obj))
-        return 0;
+        return;
     uint64_t surplus = p->bytes_read - p->bytes_written;
     for (size_t i = 0; i < p->nbegun && surplus > 0; i++) {
         const struct flows_begun *b = &p->begun[i];
         if (b->t_start > p->last_read_end || b->asked == 0 || b->asked > surplus)
             continue; /* part of it read: still blocked (see pipes.c) */
-        if (infer(fl, p, b, b->asked) < 0)
-            return -1;
+        infer(fl, p, b, b->asked);
         surplus -= b->asked;
     }
-    return 0;
 }
 
-int flows_infer_writes(struct flows *fl) {
+void flows_infer_writes(struct flows *fl) {
     if (fl->nmade > 0) /* qsort(NULL, 0, ...) is undefined */
         qsort(fl->made, fl->nmade, sizeof *fl->made, cmp_key);
     for (size_t i = 0; i < fl->pipe_count; i++)
-        if (infer_pipe(fl, fl->pipes[i]) < 0) {
-            fl->oom = 1;
-            return -1;
-        }
-    return 0;
+        infer_pipe(fl, fl->pipes[i]);
 }

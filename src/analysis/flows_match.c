@@ -76,8 +76,8 @@ static void account(struct flows_pair *pair, const struct flows_segment *s) {
 
 /* Hands len bytes from w to r (either may be NULL: nobody) and advances
  * both. */
-static int emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w, struct flows_call *r,
-                uint64_t len) {
+static void emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w, struct flows_call *r,
+                 uint64_t len) {
     struct flows_segment s = {
         .pipe = p,
         .offset = w != NULL ? w->pos : r->pos,
@@ -86,8 +86,6 @@ static int emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w, st
         .read = r,
     };
     struct flows_pair *pair = find_pair(p, call_file(w), call_file(r));
-    if (pair == NULL)
-        return -1;
     account(pair, &s);
     if (w != NULL && r != NULL)
         check_data(fl, p, &s);
@@ -97,57 +95,54 @@ static int emit(struct flows *fl, struct flows_pipe *p, struct flows_call *w, st
         flows_queue_pop(&p->writes);
     if (r != NULL && (r->pos += len) == r->end)
         flows_queue_pop(&p->reads);
-    return 0;
 }
 
 static uint64_t min64(uint64_t a, uint64_t b) {
     return a < b ? a : b;
 }
 
-/* Bytes below p->settled were already matched to nobody. */
+/* Bytes below p->settled were already matched to nobody: 1 if it
+ * matched some of them. */
 static int settle_stale(struct flows *fl, struct flows_pipe *p, struct flows_call *w,
-                        struct flows_call *r, int *progress) {
-    *progress = 1;
+                        struct flows_call *r) {
     if (w != NULL && w->pos < p->settled)
-        return emit(fl, p, w, NULL, min64(w->end, p->settled) - w->pos);
-    if (r != NULL && r->pos < p->settled)
-        return emit(fl, p, NULL, r, min64(r->end, p->settled) - r->pos);
-    *progress = 0;
-    return 0;
+        emit(fl, p, w, NULL, min64(w->end, p->settled) - w->pos);
+    else if (r != NULL && r->pos < p->settled)
+        emit(fl, p, NULL, r, min64(r->end, p->settled) - r->pos);
+    else
+        return 0;
+    return 1;
 }
 
-/* Gives up on the oldest call of a side that waits for too long a match. */
+/* Gives up on the oldest call of a side that waits for too long a match:
+ * 1 if it did. */
 static int give_up(struct flows *fl, struct flows_pipe *p, int final) {
     struct flows_call *w = flows_queue_front(&p->writes);
     struct flows_call *r = flows_queue_front(&p->reads);
     struct flows_call *c = w != NULL ? w : r;
     int overflow = p->writes.len > FLOWS_PENDING_MAX || p->reads.len > FLOWS_PENDING_MAX;
     if (c == NULL || !(final || overflow))
-        return 1;
+        return 0;
     uint64_t len = c->end - c->pos;
     if (!final)
         p->given_up += len;
     if (c->end > p->settled)
         p->settled = c->end;
-    return emit(fl, p, w, w != NULL ? NULL : r, len) < 0 ? -1 : 0;
+    emit(fl, p, w, w != NULL ? NULL : r, len);
+    return 1;
 }
 
-int flows_match(struct flows *fl, struct flows_pipe *p, int final) {
+void flows_match(struct flows *fl, struct flows_pipe *p, int final) {
     for (;;) {
         struct flows_call *w = flows_queue_front(&p->writes);
         struct flows_call *r = flows_queue_front(&p->reads);
-        int progress;
-        if (settle_stale(fl, p, w, r, &progress) < 0)
-            return -1;
-        if (progress)
+        if (settle_stale(fl, p, w, r))
             continue;
         if (w != NULL && r != NULL) {
-            if (emit(fl, p, w, r, min64(w->end - w->pos, r->end - r->pos)) < 0)
-                return -1;
+            emit(fl, p, w, r, min64(w->end - w->pos, r->end - r->pos));
             continue;
         }
-        int rc = give_up(fl, p, final);
-        if (rc != 0)
-            return rc < 0 ? -1 : 0;
+        if (!give_up(fl, p, final))
+            return;
     }
 }

@@ -52,12 +52,11 @@ void flows_order_free(struct flows_order *o) {
     *o = (struct flows_order){0};
 }
 
-int flows_order_push(struct flows_order *o, const struct pt_merged *m, int side) {
+void flows_order_push(struct flows_order *o, const struct pt_merged *m, int side) {
     PT_GROW(o->heap, o->len + 1, o->cap);
     o->heap[o->len] = (struct flows_held){m->ev.rec->t_end, m->ev.rec->t_start, m->ev.offset,
                                           (uint32_t)m->file_index, side};
     sift_up(o, o->len++);
-    return 0;
 }
 
 int flows_order_pop(struct flows_order *o, uint64_t now, struct flows_held *out) {

@@ -34,8 +34,8 @@ void flows_order_init(struct flows_order *o);
 void flows_order_free(struct flows_order *o);
 
 /* Holds one side of m (pt_event_sides: a splice is two) until it is safe
- * to release.  0, or -1 when out of memory. */
-int flows_order_push(struct flows_order *o, const struct pt_merged *m, int side);
+ * to release. */
+void flows_order_push(struct flows_order *o, const struct pt_merged *m, int side);
 
 /* The earliest-ending held record if it ended at or before `now` (pass
  * UINT64_MAX at the end of the trace to drain); 0 if there is none. */

@@ -21,12 +21,11 @@ static void grow(struct flows_queue *q) {
     q->head = 0;
 }
 
-int flows_queue_push(struct flows_queue *q, const struct flows_call *c) {
+void flows_queue_push(struct flows_queue *q, const struct flows_call *c) {
     if (q->len == q->cap)
         grow(q);
     q->items[(q->head + q->len) % q->cap] = *c;
     q->len++;
-    return 0;
 }
 
 struct flows_call *flows_queue_front(struct flows_queue *q) {

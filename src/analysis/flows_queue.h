@@ -37,8 +37,7 @@ struct flows_queue {
 
 void flows_queue_free(struct flows_queue *q);
 
-/* 0, or -1 when out of memory. */
-int flows_queue_push(struct flows_queue *q, const struct flows_call *c);
+void flows_queue_push(struct flows_queue *q, const struct flows_call *c);
 
 /* The oldest call, or NULL when empty. */
 struct flows_call *flows_queue_front(struct flows_queue *q);
