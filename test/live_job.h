@@ -161,6 +161,101 @@ inline int ChildOf(int pid) {
     return atoi(text.c_str());
 }
 
+// A command as a terminal runs it: a session of its own whose controlling
+// terminal is a pseudo-terminal, the command its foreground process group.
+// Bytes written to the master are typed (0x03 is Ctrl-C: the line
+// discipline sends SIGINT to the foreground group).
+class PtyJob {
+  public:
+    explicit PtyJob(const std::vector<std::string> &argv) {
+        master_ = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master_ < 0 || grantpt(master_) != 0 || unlockpt(master_) != 0)
+            return;
+        std::string slave = ptsname(master_);
+        pid_ = fork();
+        if (pid_ == 0) {
+            setsid();
+            int fd = open(slave.c_str(), O_RDWR); // becomes the controlling terminal
+            if (fd < 0)
+                _exit(126);
+            dup2(fd, 0);
+            dup2(fd, 1);
+            dup2(fd, 2);
+            if (fd > 2)
+                close(fd);
+            setenv("PIPETRACE_LIB", harness::LibPath().c_str(), 1);
+            setenv("PATH", "/usr/bin:/bin", 1);
+            std::vector<char *> args;
+            for (const std::string &a : argv)
+                args.push_back(const_cast<char *>(a.c_str()));
+            args.push_back(nullptr);
+            execvp(args[0], args.data());
+            _exit(127);
+        }
+        fcntl(master_, F_SETFL, O_NONBLOCK);
+    }
+    ~PtyJob() {
+        if (pid_ > 0) {
+            kill(-pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+        if (master_ >= 0)
+            close(master_);
+    }
+
+    int pid() const { return pid_; }
+
+    // What the terminal showed so far.
+    const std::string &Screen() {
+        char buf[4096];
+        ssize_t n;
+        while (master_ >= 0 && (n = read(master_, buf, sizeof buf)) > 0)
+            screen_.append(buf, static_cast<size_t>(n));
+        return screen_;
+    }
+
+    void Type(const std::string &keys) {
+        if (write(master_, keys.data(), keys.size()) < 0)
+            perror("write to the pty master");
+    }
+
+    // Polls until pred holds (a bound on a hang, not a timing).
+    bool WaitUntil(const std::function<bool()> &pred) {
+        for (int i = 0; i < 1200; i++) {
+            Screen();
+            if (pred())
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
+
+    // The wait status, reading the screen meanwhile (SIGKILL after a minute).
+    int Wait() {
+        int status = -1;
+        for (int i = 0; i < 1200 && pid_ > 0; i++) {
+            Screen();
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                Screen();
+                return status;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        if (pid_ > 0) {
+            kill(-pid_, SIGKILL);
+            waitpid(pid_, &status, 0);
+            pid_ = -1;
+        }
+        return status;
+    }
+
+  private:
+    int master_ = -1;
+    pid_t pid_ = -1;
+    std::string screen_;
+};
+
 } // namespace live_job
 
 #endif // PIPETRACE_TEST_LIVE_JOB_H

@@ -204,6 +204,59 @@ TEST(RunInterrupt, PrintsTheDiagnosisAndThePythonProgramStillSeesKeyboardInterru
     EXPECT_TRUE(GroupMembers(job.pid()).empty());
 }
 
+// The same through a terminal: the program is the terminal's foreground
+// process group and its stdout a tty, traced as untraced (run changes
+// neither); Ctrl-C typed on the terminal interrupts it the same way, and
+// run adds its diagnosis.
+const char kForegroundHang[] = R"(
+import os, sys
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(w)
+    while os.read(r, 100):
+        pass
+    os._exit(0)
+print("foreground=%d tty=%d" % (os.tcgetpgrp(0) == os.getpgrp(), os.isatty(1)), flush=True)
+os.waitpid(pid, 0)
+)";
+
+TEST(RunInterrupt, CtrlCOnATerminalReachesTheProgramAsUntraced) {
+    live_job::PtyJob untraced({"python3", "-c", kForegroundHang});
+    ASSERT_TRUE(untraced.WaitUntil([&] {
+        int child = ChildOf(untraced.pid());
+        return Has(untraced.Screen(), "foreground=") && child != 0 &&
+               InSyscall(untraced.pid(), SYS_wait4) && InSyscall(child, SYS_read);
+    })) << untraced.Screen();
+    untraced.Type("\x03");
+    int untraced_status = untraced.Wait();
+    ASSERT_TRUE(WIFSIGNALED(untraced_status) && WTERMSIG(untraced_status) == SIGINT)
+        << untraced_status << untraced.Screen();
+
+    std::string dir = harness::FreshDir("sigint_pty");
+    live_job::PtyJob traced({Cli(), "run", "-o", dir, "--", "python3", "-c", kForegroundHang});
+    ASSERT_TRUE(traced.WaitUntil([&] {
+        return Has(traced.Screen(), "foreground=") && harness::BlockedCalls(dir, "read") >= 1 &&
+               harness::BlockedCalls(dir, "wait") >= 1;
+    })) << traced.Screen();
+    traced.Type("\x03");
+    int status = traced.Wait();
+    ASSERT_TRUE(WIFEXITED(status)) << status << traced.Screen();
+    EXPECT_EQ(128 + SIGINT, WEXITSTATUS(status)) << traced.Screen();
+
+    const std::string seen = untraced.Screen(), traced_seen = traced.Screen();
+    EXPECT_TRUE(Has(seen, "foreground=1 tty=1")) << seen;
+    EXPECT_TRUE(Has(traced.Screen(), "foreground=1 tty=1")) << traced.Screen();
+    for (const std::string *screen : {&seen, &traced_seen}) {
+        size_t first = screen->find("KeyboardInterrupt");
+        ASSERT_NE(std::string::npos, first) << *screen;
+        EXPECT_NE(std::string::npos, screen->find("KeyboardInterrupt", first + 1)) << *screen;
+    }
+    EXPECT_TRUE(Has(traced.Screen(), "pipetrace: interrupted: 2 of 2 running traced processes "
+                                     "blocked"))
+        << traced.Screen();
+}
+
 // --- check on a live trace ----------------------------------------------------
 
 // A reader blocked on a pipe whose write end is held by its parent (in

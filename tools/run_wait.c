@@ -67,6 +67,18 @@ void run_wait_signals(const struct run_limits *l, sigset_t *set) {
         sigaddset(set, SIGINT);
 }
 
+static void write_all(int fd, const char *p, size_t len) {
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
 /* The diagnosis, printed by a child of run on run's stderr.  It dies of
  * the next Ctrl-C like any foreground process. */
 static pid_t start_diagnosis(const struct waiter *w, const char *why, uint64_t cut) {
@@ -78,7 +90,15 @@ static pid_t start_diagnosis(const struct waiter *w, const char *why, uint64_t c
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    run_diagnose(w->dir, why, cut, cut == 0, stderr); /* a timeout always says why */
+    /* Written at once, so that the lines the program prints as it dies
+     * (a traceback) do not cut into it. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    run_diagnose(w->dir, why, cut, cut == 0,
+                 mem != NULL ? mem : stderr); /* a timeout always says why */
+    if (mem != NULL && fclose(mem) == 0)
+        write_all(STDERR_FILENO, text, len);
     _exit(0);
 }
 
