@@ -69,6 +69,7 @@ bool Has(const std::string &text, const std::string &part) {
 // The trace must show the hang when the timeout comes; on a machine too
 // loaded for that in 1 s the run is repeated with a longer one.
 TEST(RunTimeout, PrintsTheCulpritThenEndsTheTreeWith124) {
+    std::string tried;
     for (const char *timeout : {"1s", "5s", "30s"}) {
         std::string dir = harness::FreshDir("timeout");
         harness::RunOptions opts;
@@ -85,8 +86,10 @@ TEST(RunTimeout, PrintsTheCulpritThenEndsTheTreeWith124) {
         auto reads = t.Select([](const harness::Event &e) {
             return e.IsRead() && e.state == "unfinished" && e.kind == "pipe";
         });
-        if (reads.empty())
-            continue; // the timeout came before the hang
+        if (reads.empty()) { // the timeout came before the hang
+            tried += std::string("--- ") + timeout + ":\n" + r.Describe() + t.Head() + "\n";
+            continue;
+        }
         int reader = reads[0]->pid;
         const harness::Process *p = t.FindProcess(reader);
         ASSERT_NE(nullptr, p);
@@ -112,7 +115,24 @@ TEST(RunTimeout, PrintsTheCulpritThenEndsTheTreeWith124) {
         EXPECT_TRUE(Has(err, "error: blocked-read: pid " + std::to_string(reader))) << err;
         return;
     }
-    FAIL() << "the hang never showed in the trace before the timeout";
+    FAIL() << "the hang never showed in the trace before the timeout:\n" << tried;
+}
+
+// A pipeline that works but is slow: at the timeout, tail waits for sort,
+// which is busy; that is no hang, so no check verdict is printed, only
+// what each process is doing.  Every process of it is ended.
+TEST(RunTimeout, ABusyPipelineIsNoHang) {
+    std::string dir = harness::FreshDir("timeout_busy");
+    harness::RunOptions opts;
+    opts.env.push_back({"PIPETRACE_LIB", harness::LibPath()});
+    harness::RunResult r = harness::Run({Cli(), "run", "-o", dir, "--timeout=0.5", "--", "sh", "-c",
+                                         "seq 1 1000000000 | sort | tail -n 1"},
+                                        opts);
+    ASSERT_TRUE(r.exited) << r.Describe();
+    EXPECT_EQ(124, r.exit_code) << r.Describe();
+    EXPECT_TRUE(Has(r.err, "pipetrace: timed out after 0.5s: ")) << r.err;
+    EXPECT_FALSE(Has(r.err, "error: ")) << r.err;
+    EXPECT_TRUE(GroupMembers(r.pid).empty());
 }
 
 // A program that ends before the timeout: its own status, nothing said.
@@ -247,11 +267,11 @@ TEST(RunInterrupt, CtrlCOnATerminalReachesTheProgramAsUntraced) {
     const std::string seen = untraced.Screen(), traced_seen = traced.Screen();
     EXPECT_TRUE(Has(seen, "foreground=1 tty=1")) << seen;
     EXPECT_TRUE(Has(traced.Screen(), "foreground=1 tty=1")) << traced.Screen();
-    for (const std::string *screen : {&seen, &traced_seen}) {
-        size_t first = screen->find("KeyboardInterrupt");
-        ASSERT_NE(std::string::npos, first) << *screen;
-        EXPECT_NE(std::string::npos, screen->find("KeyboardInterrupt", first + 1)) << *screen;
-    }
+    // The session ends with the process it started, and the terminal with
+    // it: the forked child's traceback may come after that and be lost,
+    // traced or not; the parent's is there.
+    for (const std::string *screen : {&seen, &traced_seen})
+        EXPECT_TRUE(Has(*screen, "KeyboardInterrupt")) << *screen;
     EXPECT_TRUE(Has(traced.Screen(), "pipetrace: interrupted: 2 of 2 running traced processes "
                                      "blocked"))
         << traced.Screen();

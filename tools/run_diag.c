@@ -122,19 +122,25 @@ static void print_node(FILE *out, const struct pt_waitfor *g, size_t i, uint64_t
     putc('\n', out);
 }
 
-static int is_hang(const struct pt_problem *p) {
-    return strcmp(p->kind, "blocked-read") == 0 || strcmp(p->kind, "pipe-deadlock") == 0 ||
-           strcmp(p->kind, "wait-deadlock") == 0;
+/* A hang check reports about a process that can never go on.  A reader
+ * whose writer is merely slow (a sort still reading its input) is left
+ * out: while the run goes on, that is no verdict yet. */
+static int is_stuck_hang(const struct pt_problem *p, const struct pt_waitfor *g) {
+    if (strcmp(p->kind, "blocked-read") != 0 && strcmp(p->kind, "pipe-deadlock") != 0 &&
+        strcmp(p->kind, "wait-deadlock") != 0)
+        return 0;
+    size_t node = p->npids > 0 ? pt_waitfor_node(g, p->pids[0]) : (size_t)-1;
+    return node != (size_t)-1 && g->nodes[node].stuck;
 }
 
-/* check's text for the hang problems only: the rest can wait for check. */
-static void print_hangs(FILE *out, struct analysis *a) {
+/* check's text for the hangs only: the rest can wait for check. */
+static void print_hangs(FILE *out, struct analysis *a, const struct pt_waitfor *g) {
     struct pt_problems all = a->problems, hangs = {0};
     hangs.v = calloc(all.len ? all.len : 1, sizeof *hangs.v);
     if (hangs.v == NULL)
         return;
     for (size_t i = 0; i < all.len; i++)
-        if (is_hang(&all.v[i]))
+        if (is_stuck_hang(&all.v[i], g))
             hangs.v[hangs.len++] = all.v[i];
     a->problems = hangs;
     analysis_text_problems(out, a);
@@ -167,7 +173,7 @@ static int print_diagnosis(FILE *out, struct analysis *a, const struct pt_waitfo
     for (size_t i = 0; i < g->nnodes; i++)
         if (g->nodes[i].call != PT_WF_NONE)
             print_node(out, g, i, now);
-    print_hangs(out, a);
+    print_hangs(out, a, g);
     return (int)blocked;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 int run_adopt_orphans(void) {
@@ -20,7 +21,8 @@ int run_adopt_orphans(void) {
 
 struct proc {
     pid_t pid, ppid;
-    int live; /* not a zombie */
+    char state; /* /proc/PID/stat's: R, S, T (stopped), Z (zombie)... */
+    int live;   /* not a zombie */
 };
 
 /* Parent and state from /proc/PID/stat; 0, or -1 when it is gone. */
@@ -38,7 +40,7 @@ static int read_proc(pid_t pid, struct proc *p) {
     int ppid;
     if (close_paren == NULL || sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
         return -1;
-    *p = (struct proc){pid, ppid, state != 'Z' && state != 'X'};
+    *p = (struct proc){pid, ppid, state, state != 'Z' && state != 'X'};
     return 0;
 }
 
@@ -91,22 +93,66 @@ static int descends_from(const struct proc *v, size_t n, pid_t pid, pid_t ancest
     return 0;
 }
 
+/* The live descendants of this process but spare and its own; *n set.
+ * NULL when there are none or out of memory. */
+static pid_t *tree_members(pid_t spare, size_t *n) {
+    size_t nprocs;
+    struct proc *v = list_procs(&nprocs);
+    *n = 0;
+    if (v == NULL)
+        return NULL;
+    qsort(v, nprocs, sizeof *v, by_pid);
+    pid_t self = getpid();
+    pid_t *out = malloc((nprocs + 1) * sizeof *out);
+    for (size_t i = 0; out != NULL && i < nprocs; i++)
+        if (v[i].live && v[i].pid != spare && v[i].pid != self &&
+            !(spare != 0 && descends_from(v, nprocs, v[i].pid, spare)) &&
+            descends_from(v, nprocs, v[i].pid, self))
+            out[(*n)++] = v[i].pid;
+    free(v);
+    return out;
+}
+
+static void signal_all(const pid_t *pids, size_t n, int sig) {
+    for (size_t i = 0; i < n; i++)
+        kill(pids[i], sig);
+}
+
+/* Whether pid has stopped, or is gone. */
+static int stopped(pid_t pid) {
+    struct proc p;
+    return read_proc(pid, &p) < 0 || !p.live || p.state == 'T' || p.state == 't';
+}
+
+/* Stops every member first and waits (briefly: a bound, not a timing)
+ * until each has, so that none runs on while its peers die: a reader
+ * whose writer was killed first would see EOF, and the trace would no
+ * longer show the hang the diagnosis described. */
+static void freeze(const pid_t *pids, size_t n) {
+    signal_all(pids, n, SIGSTOP);
+    for (int tries = 0; tries < 1000; tries++) {
+        size_t i = 0;
+        while (i < n && stopped(pids[i]))
+            i++;
+        if (i == n)
+            return;
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+}
+
 int run_signal_tree(int sig, pid_t spare) {
     size_t n;
-    struct proc *v = list_procs(&n);
-    if (v == NULL)
+    pid_t *pids = tree_members(spare, &n);
+    if (pids == NULL)
         return 0;
-    qsort(v, n, sizeof *v, by_pid);
-    pid_t self = getpid();
-    int found = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!v[i].live || v[i].pid == spare || v[i].pid == self ||
-            (spare != 0 && descends_from(v, n, v[i].pid, spare)) ||
-            !descends_from(v, n, v[i].pid, self))
-            continue;
-        kill(v[i].pid, sig);
-        found++;
+    if (sig != 0 && sig != SIGKILL && sig != SIGSTOP && sig != SIGCONT) {
+        freeze(pids, n);
+        signal_all(pids, n, sig); /* taken as they go on, all at once */
+        signal_all(pids, n, SIGCONT);
+    } else {
+        signal_all(pids, n, sig);
     }
-    free(v);
-    return found;
+    free(pids);
+    return (int)n;
 }

@@ -10,7 +10,9 @@
 int run_adopt_orphans(void);
 
 /* Sends sig to every live (not zombie) descendant of this process except
- * the process spare (0: none).  Returns how many it found. */
+ * the process spare and its own (0: none).  Any signal but SIGKILL is sent
+ * to a frozen tree (every member stopped first, continued after), so that
+ * all take it together.  Returns how many it found. */
 int run_signal_tree(int sig, pid_t spare);
 
 #endif /* PIPETRACE_TOOLS_RUN_KILL_H */

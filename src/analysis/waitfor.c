@@ -245,13 +245,34 @@ static int add_edges(struct pt_waitfor *g, size_t from) {
 
 /* --- stuck --------------------------------------------------------------- */
 
+/* Whether the target of e is itself in the call that ends e's wait: a
+ * reader's holder blocked writing that very pipe (data is coming), or a
+ * writer's holder blocked reading it (room is coming).  Both cannot really
+ * wait at once; a trace read while they run can catch both calls begun,
+ * and neither is stuck. */
+static int target_acts(const struct pt_waitfor *g, const struct pt_wf_edge *e) {
+    const struct pt_wf_node *t = &g->nodes[e->to];
+    if (e->obj.ino == 0 || e->to == e->from)
+        return 0;
+    enum pt_wf_call acting = e->for_input ? PT_WF_WRITE : PT_WF_READ;
+    return t->call == acting && pt_objkey_eq(pt_objkey_of(&t->rec), e->obj);
+}
+
+static int may_be_stuck(const struct pt_waitfor *g, const struct pt_wf_node *n) {
+    if (n->call == PT_WF_NONE || n->nedges == 0 || n->other_waker)
+        return 0;
+    for (size_t e = n->first_edge; e < n->first_edge + n->nedges; e++)
+        if (target_acts(g, &g->edges[e]))
+            return 0;
+    return 1;
+}
+
 /* The largest set of blocked nodes each of whose targets is in the set:
- * start from every blocked node with a target, drop those with a target
- * outside, until nothing changes. */
+ * start from every blocked node with a target, none of which is acting
+ * on its wait, drop those with a target outside, until nothing changes. */
 static void mark_stuck(struct pt_waitfor *g) {
     for (size_t i = 0; i < g->nnodes; i++)
-        g->nodes[i].stuck =
-            g->nodes[i].call != PT_WF_NONE && g->nodes[i].nedges > 0 && !g->nodes[i].other_waker;
+        g->nodes[i].stuck = may_be_stuck(g, &g->nodes[i]);
     for (int changed = 1; changed;) {
         changed = 0;
         for (size_t i = 0; i < g->nnodes; i++) {
