@@ -173,6 +173,42 @@ TEST(RunTimeout, WhatIgnoresTheSignalIsKilled) {
     EXPECT_TRUE(GroupMembers(r.pid).empty());
 }
 
+// The signals the command starts with (blocked, ignored, caught) are the
+// ones run was started with, with or without --timeout, including SIGINT
+// and SIGCHLD ignored and a signal blocked, which run itself handles
+// differently while it waits.
+TEST(RunTimeout, TheCommandStartsWithRunsSignalState) {
+    const std::string starter = "import os, signal, sys\n"
+                                "signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR2])\n"
+                                "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                                "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+                                "os.execvp(sys.argv[1], sys.argv[1:])\n";
+    const std::vector<std::string> show = {"grep", "-E", "^Sig(Blk|Ign|Cgt)", "/proc/self/status"};
+    std::vector<std::string> plain = {"python3", "-c", starter};
+    plain.insert(plain.end(), show.begin(), show.end());
+    harness::RunResult untraced = harness::Run(plain);
+    ASSERT_TRUE(untraced.exited && untraced.exit_code == 0) << untraced.Describe();
+    // The starter's state took: SIGUSR2 blocked, SIGINT and SIGCHLD ignored.
+    ASSERT_NE(std::string::npos, untraced.out.find("SigBlk:\t0000000000000800")) << untraced.out;
+    size_t ign = untraced.out.find("SigIgn:\t");
+    ASSERT_NE(std::string::npos, ign) << untraced.out;
+    ASSERT_EQ(0x10002u, std::stoull(untraced.out.substr(ign + 8, 16), nullptr, 16) & 0x10002u)
+        << untraced.out;
+    for (const char *timeout : {"", "--timeout=10m"}) {
+        std::vector<std::string> argv = {
+            "python3", "-c", starter, Cli(), "run", "-o", harness::FreshDir("sigstate")};
+        if (*timeout)
+            argv.push_back(timeout);
+        argv.push_back("--");
+        argv.insert(argv.end(), show.begin(), show.end());
+        harness::RunOptions opts;
+        opts.env.push_back({"PIPETRACE_LIB", harness::LibPath()});
+        harness::RunResult traced = harness::Run(argv, opts);
+        ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+        EXPECT_EQ(untraced.out, traced.out) << timeout;
+    }
+}
+
 // --- Ctrl-C -----------------------------------------------------------------
 
 // The untraced reference: SIGINT to the group of examples/hung_pipeline.py
