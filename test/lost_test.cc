@@ -326,4 +326,95 @@ TEST(StolenInput, CorrectShellPatternsAreSilent) {
         }
 }
 
+// --- ioctl and shared-nonblock ----------------------------------------------------
+
+// `{ WRITER; seq 1 100000; } | (sleep 0.5; wc -c)`: the status printer and
+// seq share the pipe's write end.
+std::vector<std::string> SharedStdout(const std::string &writer) {
+    return {"sh", "-c", "{ " + writer + " \"$1\"; seq 1 100000; } | (sleep 0.5; wc -c)", "sh"};
+}
+
+// The printer first, its fd 1 on the shared pipe, seq as the one that failed.
+void ExpectSharedNonblock(const Checked &t, const std::string &printer) {
+    auto found = ProblemsOfKind(t.check, "shared-nonblock");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    const json::Value &p = found[0];
+    int culprit = t.Pid(printer), seq = t.Pid("seq");
+    EXPECT_EQ("error", p["severity"].as_string());
+    EXPECT_EQ(culprit, p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasPid(p, seq)) << p.dump();
+    EXPECT_EQ(1, p["fds"][0].as_int()) << p.dump();
+    EXPECT_TRUE(t.Held(culprit, 1, p["object"]["inode"].as_int())) << p.dump();
+    EXPECT_TRUE(t.Held(seq, 1, p["object"]["inode"].as_int())) << p.dump();
+}
+
+std::vector<std::string> WithMode(std::vector<std::string> argv, const std::string &mode) {
+    argv.push_back(mode);
+    return argv;
+}
+
+TEST(SharedNonblock, PythonSetBlockingOnAnInheritedStdoutIsNamed) {
+    auto argv = SharedStdout("python3 \"$CORPUS_DIR\"/py_set_blocking.py");
+    Checked t = RunChecked("py_set_blocking", WithMode(argv, "bug"));
+    ASSERT_TRUE(t.run.exited) << t.run.Describe();
+    ExpectSharedNonblock(t, "python3 py_set_blocking.py");
+    EXPECT_NE(std::string::npos, Message(t, "shared-nonblock").find("ioctl(FIONBIO)"))
+        << t.check_text;
+    // seq's lost output blames the one that set the flag, not seq.
+    for (const json::Value &p : ProblemsOfKind(t.check, "lost-data"))
+        EXPECT_NE(std::string::npos, p["fix"].as_string().find("Another process")) << p.dump();
+}
+
+TEST(SharedNonblock, PythonThatRestoresTheFlagIsSilent) {
+    auto argv = SharedStdout("python3 \"$CORPUS_DIR\"/py_set_blocking.py");
+    ExpectSilent(RunChecked("py_set_blocking_fixed", WithMode(argv, "fixed")));
+}
+
+TEST(SharedNonblock, CIoctlFionbioIsNamed) {
+    auto argv = SharedStdout("\"$CORPUS_BIN\"/c_fionbio_shared");
+    Checked t = RunChecked("fionbio", WithMode(argv, "bug"));
+    ExpectSharedNonblock(t, "c_fionbio_shared");
+}
+
+TEST(SharedNonblock, CIoctlThatRestoresTheFlagIsSilent) {
+    auto argv = SharedStdout("\"$CORPUS_BIN\"/c_fionbio_shared");
+    ExpectSilent(RunChecked("fionbio_fixed", WithMode(argv, "fixed")));
+}
+
+TEST(SharedNonblock, CFcntlSetflIsNamed) {
+    auto argv = SharedStdout("\"" + harness::ProgPath("lost_setfl") + "\"");
+    Checked t = RunChecked("setfl", WithMode(argv, "bug"));
+    ExpectSharedNonblock(t, "lost_setfl");
+    EXPECT_NE(std::string::npos, Message(t, "shared-nonblock").find("fcntl(F_SETFL"))
+        << t.check_text;
+}
+
+TEST(SharedNonblock, CFcntlThatRestoresTheFlagIsSilent) {
+    auto argv = SharedStdout("\"" + harness::ProgPath("lost_setfl") + "\"");
+    ExpectSilent(RunChecked("setfl_fixed", WithMode(argv, "fixed")));
+}
+
+// ioctl(FIONBIO) is recorded like fcntl and later records carry the flag;
+// requests that change no flag are not recorded at all.
+TEST(Ioctl, FionbioIsRecordedAndOtherRequestsAreNot) {
+    std::string dir = harness::FreshDir("ioctl");
+    harness::RunResult run =
+        harness::Run({"sh", "-c", "\"$CORPUS_BIN\"/c_fionbio_shared bug | cat; \"$0\" | cat",
+                      harness::ProgPath("lost_setfl")},
+                     TracedOptions(dir));
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    auto ioctls = t.Select([](const harness::Event &e) { return e.call == "ioctl"; });
+    ASSERT_EQ(1u, ioctls.size()) << t.Head(80);
+    EXPECT_EQ(1, ioctls[0]->fd);
+    EXPECT_EQ("FIONBIO", ioctls[0]->raw["request"].as_string()) << ioctls[0]->raw.dump();
+    EXPECT_EQ(1, ioctls[0]->raw["value"].as_int()) << ioctls[0]->raw.dump();
+    int printer = ioctls[0]->pid;
+    auto writes = t.Select(
+        [&](const harness::Event &e) { return e.pid == printer && e.IsWrite() && e.fd == 1; });
+    ASSERT_EQ(1u, writes.size()) << t.Head(80);
+    EXPECT_TRUE(writes[0]->HasFdFlag("O_NONBLOCK")) << writes[0]->raw.dump();
+}
+
 } // namespace

@@ -197,6 +197,11 @@ enum pt_event_type {
     PT_EV_EPOLL_WAIT = 51,   /* epoll_wait, epoll_pwait(2): fd = the epoll fd;
                                 payload struct pt_wait_payload, then the ready
                                 events (struct pt_wait_epoll_event) */
+    PT_EV_IOCTL = 54,        /* ioctl(FIONBIO / FIOCLEX / FIONCLEX), the requests
+                                that change an fd's flags as fcntl does (no
+                                other request is recorded): arg = request |
+                                value << 32, value 1 when FIONBIO turned
+                                O_NONBLOCK on, else 0 */
 
     PT_EV_COPY_FILE_RANGE = 53, /* as PT_EV_SPLICE */
 

@@ -205,9 +205,9 @@ static void apply_dup(struct pt_model *m, struct pt_image *img, const struct pt_
 
 static void apply_fcntl(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     const struct pt_record *r = ev->ev.rec;
-    int cmd = (int)(uint32_t)r->arg;
-    uint32_t value = (uint32_t)(r->arg >> 32);
-    if (!done_ok(r))
+    int cmd;
+    uint32_t value; /* an ioctl(FIONBIO/FIOCLEX/FIONCLEX) reads as its fcntl */
+    if (!done_ok(r) || !pt_event_fcntl_equivalent(r, &cmd, &value))
         return;
     if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) {
         dup_fd(m, img, ev, (int)r->result, cmd == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0);

@@ -24,12 +24,13 @@ extern "C" {
 #define PT_SPIN_WAIT_NS 100000     /* a call this long between them waited */
 #define PT_PIPE_BUF 4096
 
-struct pt_check_image;  /* per image state (check_stream.c) */
-struct pt_check_pipe;   /* per pipe state */
-struct pt_check_ebadf;  /* per image closes (check_ebadf.c) */
-struct pt_check_eagain; /* per image EAGAIN runs (check_eagain.c) */
-struct pt_check_lost;   /* unfinished writes, failed reads (check_lost.c) */
-struct pt_check_stolen; /* who read each pipe, when (check_stolen.c) */
+struct pt_check_image;    /* per image state (check_stream.c) */
+struct pt_check_pipe;     /* per pipe state */
+struct pt_check_ebadf;    /* per image closes (check_ebadf.c) */
+struct pt_check_eagain;   /* per image EAGAIN runs (check_eagain.c) */
+struct pt_check_lost;     /* unfinished writes, failed reads (check_lost.c) */
+struct pt_check_stolen;   /* who read each pipe, when (check_stolen.c) */
+struct pt_check_nonblock; /* O_NONBLOCK on shared ends (check_nonblock.c) */
 
 struct pt_check_epipe {
     size_t image;
@@ -42,11 +43,12 @@ struct pt_check {
     struct pt_check_image *images; /* one per image */
     struct pt_check_pipe *pipes;   /* by pipe id - 1 */
     size_t npipes;
-    struct pt_check_ebadf *ebadf;   /* one per image */
-    struct pt_check_eagain *eagain; /* one per image */
-    struct pt_check_lost *lost;     /* lost-data (check_lost.c) */
-    struct pt_check_stolen *stolen; /* stolen-input (check_stolen.c) */
-    struct pt_check_epipe *epipes;  /* failed writes, explained at the end */
+    struct pt_check_ebadf *ebadf;       /* one per image */
+    struct pt_check_eagain *eagain;     /* one per image */
+    struct pt_check_lost *lost;         /* lost-data (check_lost.c) */
+    struct pt_check_stolen *stolen;     /* stolen-input (check_stolen.c) */
+    struct pt_check_nonblock *nonblock; /* shared-nonblock (check_nonblock.c) */
+    struct pt_check_epipe *epipes;      /* failed writes, explained at the end */
     size_t nepipes;
     int oom;
 };
@@ -87,6 +89,16 @@ int pt_check_stolen_attach(struct pt_check *c);
 void pt_check_stolen_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
 void pt_check_stolen_finish(struct pt_check *c);
 void pt_check_stolen_free(struct pt_check *c);
+
+/* check_nonblock.c: O_NONBLOCK turned on for an end others share, and
+ * their EAGAINs, judged at the end. */
+int pt_check_nonblock_attach(struct pt_check *c);
+void pt_check_nonblock_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
+void pt_check_nonblock_finish(struct pt_check *c);
+/* The process whose O_NONBLOCK made pid's call on r's pipe fail with
+ * EAGAIN, when another one did; else 0. */
+int32_t pt_check_nonblock_setter(const struct pt_check *c, int32_t pid, const struct pt_record *r);
+void pt_check_nonblock_free(struct pt_check *c);
 
 /* check_epipe.c: a write that failed with EPIPE, kept while streaming; a
  * write its process was killed in by SIGPIPE, found at the end; and the

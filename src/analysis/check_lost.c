@@ -305,6 +305,9 @@ static const char fix_reader[] =
 static const char fix_stdio_again[] =
     "Do not make the fd under a stdio stream non-blocking (stdio drops its buffer on EAGAIN "
     "instead of retrying); and check fflush() or ferror() before exiting.";
+static const char fix_stdio_shared[] =
+    "Another process made this shared fd non-blocking (see shared-nonblock): fix that one; "
+    "stdio, written for a blocking fd, drops its buffer on EAGAIN instead of retrying.";
 static const char fix_stdio[] = "Check fflush(), ferror() or fclose() before exiting and report "
                                 "the error: stdio dropped the bytes it could not write.";
 
@@ -319,8 +322,10 @@ static const char *call_outcome(const struct pt_record *r, char *buf, size_t len
 static void report(struct pt_check *c, const struct lost_total *t) {
     const struct pt_image *img = &c->model->images[t->image];
     const struct pt_record *r = &t->first;
+    int32_t setter = r->result == -EAGAIN ? pt_check_nonblock_setter(c, img->pid, r) : 0;
     const char *fix = t->shape == LOST_WRITER   ? fix_writer
                       : t->shape == LOST_READER ? fix_reader
+                      : setter != 0             ? fix_stdio_shared
                       : r->result == -EAGAIN    ? fix_stdio_again
                                                 : fix_stdio;
     struct pt_problem *p = pt_problem_add(c->out, "lost-data", fix);

@@ -91,7 +91,7 @@ static const struct pt_origin *last_made(const struct pt_origin *o) {
     return NULL;
 }
 
-/* The fcntl(F_SETFD) calls without FD_CLOEXEC of the images looked at:
+/* The fcntl(F_SETFD) calls without FD_CLOEXEC (and ioctl(FIONCLEX)) of the images looked at:
  * each image's records are walked once, the first time a leak asks. */
 struct clears {
     uint8_t *scanned; /* per image */
@@ -110,8 +110,10 @@ static void scan_clears(const struct pt_model *m, struct clears *cl, size_t i) {
     pt_file_walk(&c, m->images[i].file);
     while (pt_file_next(&c, &ev)) {
         const struct pt_record *r = ev.rec;
-        if (r->type != PT_EV_FCNTL || r->state != PT_DONE || r->result != 0 ||
-            (int)(uint32_t)r->arg != F_SETFD || ((r->arg >> 32) & FD_CLOEXEC))
+        int cmd;
+        uint32_t value; /* fcntl(F_SETFD), or ioctl(FIONCLEX) */
+        if (!pt_event_fcntl_equivalent(r, &cmd, &value) || r->state != PT_DONE || r->result != 0 ||
+            cmd != F_SETFD || (value & FD_CLOEXEC))
             continue;
         PT_GROW(cl->v, cl->len + 1, cl->cap);
         cl->v[cl->len++] = (struct clear){i, r->fd, r->t_start};

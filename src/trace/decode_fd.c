@@ -2,6 +2,7 @@
  * closing fds. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sys/ioctl.h>
 
 #include "decoders.h"
 #include "names.h"
@@ -94,6 +95,23 @@ void pt_args_fcntl(const struct pt_event *ev, struct pt_fields *out) {
         pt_field_name(out, "value", PT_SHOW_TEXT, value & FD_CLOEXEC ? "FD_CLOEXEC" : "0");
     else if (cmd != F_GETFD && cmd != F_GETFL && cmd != F_GETPIPE_SZ)
         pt_field_uint(out, "value", PT_SHOW_TEXT, value);
+}
+
+/* ioctl(fd, FIONBIO, [1]), ioctl(fd, FIOCLEX): arg = request | value << 32. */
+void pt_args_ioctl(const struct pt_event *ev, struct pt_fields *out) {
+    const struct pt_record *r = ev->rec;
+    unsigned long request = (uint32_t)r->arg;
+    pt_field_record_fd(out, "fd", PT_SHOW_TEXT, r);
+    const char *name = request == FIONBIO    ? "FIONBIO"
+                       : request == FIOCLEX  ? "FIOCLEX"
+                       : request == FIONCLEX ? "FIONCLEX"
+                                             : NULL;
+    if (name != NULL)
+        pt_field_name(out, "request", PT_SHOW_BOTH, name);
+    else
+        pt_field_hex(out, "request", PT_SHOW_BOTH, request);
+    if (request == FIONBIO)
+        pt_field_uint(out, "value", PT_SHOW_BOTH, r->arg >> 32);
 }
 
 /* open("path", flags) of a FIFO */

@@ -2,6 +2,8 @@
  * add its row here and its decoder in decode_*.c. */
 #include "events.h"
 
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "decoders.h"
@@ -109,6 +111,7 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
                          .flags = DESC, .decode = pt_args_epoll_ctl},
     [PT_EV_EPOLL_WAIT] = {"epoll_wait", PT_CLASS_POLL, .payload = PT_PAYLOAD_WAIT, .flags = DESC,
                           .decode = pt_args_epoll_wait},
+    [PT_EV_IOCTL] = {"ioctl", PT_CLASS_FCNTL, .flags = DESC, .decode = pt_args_ioctl},
 
     /* the recorder's notes */
     [PT_EV_UNTRACED_CHILD] = {"untraced_child", PT_CLASS_UNTRACED, .result = PT_RESULT_NONE,
@@ -188,6 +191,27 @@ uint64_t pt_event_open_flags(const struct pt_record *r) {
     default:
         return 0;
     }
+}
+
+int pt_event_fcntl_equivalent(const struct pt_record *r, int *cmd, uint32_t *value) {
+    if (r->type == PT_EV_FCNTL) {
+        *cmd = (int)(uint32_t)r->arg;
+        *value = (uint32_t)(r->arg >> 32);
+        return 1;
+    }
+    if (r->type != PT_EV_IOCTL)
+        return 0;
+    unsigned long request = (uint32_t)r->arg;
+    if (request == FIONBIO) {
+        *cmd = F_SETFL;
+        *value = (r->arg >> 32) ? O_NONBLOCK : 0;
+    } else if (request == FIOCLEX || request == FIONCLEX) {
+        *cmd = F_SETFD;
+        *value = request == FIOCLEX ? FD_CLOEXEC : 0;
+    } else {
+        return 0;
+    }
+    return 1;
 }
 
 /* --- a record's state ----------------------------------------------------- */

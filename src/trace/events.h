@@ -160,6 +160,12 @@ const char *pt_sockio_variant_name(const struct pt_record *r);
  * none), as its row says where they are. */
 uint64_t pt_event_open_flags(const struct pt_record *r);
 
+/* The fcntl an fcntl or ioctl record amounts to: its command and value
+ * (ioctl FIONBIO: F_SETFL with or without O_NONBLOCK, which changes only
+ * that bit as the model reads it; FIOCLEX / FIONCLEX: F_SETFD).  0 for
+ * any other record. */
+int pt_event_fcntl_equivalent(const struct pt_record *r, int *cmd, uint32_t *value);
+
 /* --- a record's state, as every printer shows it ----------------------- */
 
 /* True for an exec record left begun because the exec succeeded. */
