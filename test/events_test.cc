@@ -74,6 +74,7 @@ const struct {
     {PT_EV_VMSPLICE, "vmsplice"},
     {PT_EV_SENDFILE, "sendfile"},
     {PT_EV_COPY_FILE_RANGE, "copy_file_range"},
+    {PT_EV_IOCTL, "ioctl"},
 };
 
 TEST(EventTable, EveryTypeOfTheFormatHasARow) {
