@@ -11,7 +11,8 @@
 
 /* decode_fd.c: calls on fds */
 pt_decode_fn pt_args_io, pt_args_pair, pt_args_dup, pt_args_dup2, pt_args_dup3, pt_args_fcntl,
-    pt_args_ioctl, pt_args_open, pt_args_close, pt_args_close_range, pt_args_mkfifo, pt_args_unknown;
+    pt_args_ioctl, pt_args_open, pt_args_close, pt_args_close_range, pt_args_mkfifo,
+    pt_args_unknown;
 
 /* decode_sock.c: socket calls */
 pt_decode_fn pt_args_sockio;
