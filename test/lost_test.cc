@@ -186,7 +186,8 @@ TEST(LostData, AWriterThatWritesTheRestIsSilent) {
 
 // Python drops each 4 KiB record that meets a full pipe: 84 of 100.
 TEST(LostData, PythonRecordsDroppedOnEagainAreCounted) {
-    Checked t = RunChecked("eagain_drop", {"python3", CorpusDir() + "/py_eagain_drop.py", "bug"});
+    Checked t =
+        RunChecked("eagain_drop", {"/usr/bin/python3", CorpusDir() + "/py_eagain_drop.py", "bug"});
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
     int writer = t.Announced("parent");
     auto found = ProblemsOfKind(t.check, "lost-data");
@@ -204,8 +205,8 @@ TEST(LostData, PythonRecordsDroppedOnEagainAreCounted) {
 }
 
 TEST(LostData, PythonThatWaitsAndWritesTheRestIsSilent) {
-    ExpectSilent(
-        RunChecked("eagain_drop_fixed", {"python3", CorpusDir() + "/py_eagain_drop.py", "fixed"}));
+    ExpectSilent(RunChecked("eagain_drop_fixed",
+                            {"/usr/bin/python3", CorpusDir() + "/py_eagain_drop.py", "fixed"}));
 }
 
 // A read loop ended by EINTR: the 5000 bytes sent after it stay in the pipe.
@@ -415,6 +416,59 @@ TEST(Ioctl, FionbioIsRecordedAndOtherRequestsAreNot) {
         [&](const harness::Event &e) { return e.pid == printer && e.IsWrite() && e.fd == 1; });
     ASSERT_EQ(1u, writes.size()) << t.Head(80);
     EXPECT_TRUE(writes[0]->HasFdFlag("O_NONBLOCK")) << writes[0]->raw.dump();
+}
+
+// --- fix text that fits the evidence: output still buffered ----------------------
+
+// The parent waits for the filter's answer with the filter's input still
+// open; the filter read its line and wrote nothing: its answer sits in its
+// stdio buffer.  The blocked-read says so instead of blaming a leak.
+void ExpectBuffered(const std::vector<std::string> &argv, const std::string &tag,
+                    const std::string &filter) {
+    std::string dir = harness::FreshDir(tag);
+    harness::RunOptions opts = TracedOptions(dir);
+    opts.kill_when = [&] { return harness::BlockedCalls(dir, "read") >= 2; };
+    harness::Run(argv, opts);
+    Checked t;
+    t.check = json::parse(harness::Run({harness::CliPath(), "check", "--json", dir}).out);
+    t.summary = json::parse(harness::Run({harness::CliPath(), "summary", "--json", dir}).out);
+    t.check_text = harness::Run({harness::CliPath(), "check", dir}).out;
+    auto found = ProblemsOfKind(t.check, "blocked-read");
+    ASSERT_FALSE(found.empty()) << t.check_text;
+    int pid = t.Pid(filter);
+    const json::Value &p = found[0];
+    EXPECT_TRUE(HasPid(p, pid)) << p.dump();
+    EXPECT_NE(std::string::npos,
+              p["message"].as_string().find("output still buffered in pid " + std::to_string(pid)))
+        << t.check_text;
+    EXPECT_NE(std::string::npos, p["fix"].as_string().find("stdio buffer")) << p.dump();
+    EXPECT_EQ(std::string::npos, p["fix"].as_string().find("Close the write end")) << p.dump();
+}
+
+TEST(BufferedOutput, PythonWaitingForTrsAnswerSaysItIsBuffered) {
+    ExpectBuffered({"/usr/bin/python3", CorpusDir() + "/py_buffered_tr.py", "bug"}, "buffered_tr",
+                   "tr");
+}
+
+TEST(BufferedOutput, BashCoprocWaitingForSedsAnswerSaysItIsBuffered) {
+    ExpectBuffered({"bash", "-c",
+                    "coproc sed s/a/b/; echo abc >&${COPROC[1]}; "
+                    "read -r answer <&${COPROC[0]}; echo \"$answer\""},
+                   "buffered_sed", "sed");
+}
+
+// A writer that leaked nothing but never wrote is still told to close.
+TEST(BufferedOutput, AHolderThatReadNothingKeepsTheLeakFix) {
+    std::string dir = harness::FreshDir("sleep_holder");
+    harness::RunOptions opts = TracedOptions(dir);
+    opts.kill_when = [&] { return harness::BlockedCalls(dir, "read") >= 1; };
+    harness::Run({"bash", "-c", "{ sleep 30 & } | cat"}, opts);
+    json::Value check = json::parse(harness::Run({harness::CliPath(), "check", "--json", dir}).out);
+    auto found = ProblemsOfKind(check, "blocked-read");
+    ASSERT_FALSE(found.empty()) << check.dump();
+    EXPECT_EQ(std::string::npos, found[0]["message"].as_string().find("buffered")) << check.dump();
+    EXPECT_NE(std::string::npos, found[0]["fix"].as_string().find("Close the write end"))
+        << check.dump();
 }
 
 } // namespace

@@ -138,6 +138,27 @@ static void edge_text(struct text *t, const struct pt_waitfor *g, const struct p
 
 /* --- a wait for EOF that can never end -------------------------------------- */
 
+/* The bytes a holder of the write end read, when what it answers is most
+ * likely still in its stdio buffer rather than held by a leaked fd: the
+ * end is its stdout (which stdio buffers fully on a pipe), it read input,
+ * it has not written to this pipe once, and it is blocked reading more (a
+ * holder still running may simply not have answered yet).  0 otherwise. */
+static uint64_t buffered_after(const struct pt_waitfor *g, const struct pt_wf_edge *e) {
+    const struct pt_wf_node *h = &g->nodes[e->to];
+    if (e->to == e->from || e->holder_fd != 1 || h->image == PT_NO_IMAGE || h->call != PT_WF_READ)
+        return 0;
+    const struct pt_image *img = &g->model->images[h->image];
+    uint64_t read = 0;
+    for (unsigned type = 0; type <= PT_EV_MAX; type++)
+        if (pt_event_reads(type))
+            read += pt_image_stat(img, type)->bytes;
+    const struct pt_pipe *pp = pt_model_pipe(g->model, e->obj);
+    for (size_t i = 0; pp != NULL && i < pp->nuses; i++)
+        if (pp->uses[i].image == h->image && pp->uses[i].calls_written > 0)
+            return 0;
+    return read;
+}
+
 /* Why a holder will not close: what it is doing instead. */
 static void holder_state(struct text *t, const struct pt_waitfor *g, const struct pt_wf_edge *e) {
     const struct pt_wf_node *h = &g->nodes[e->to];
@@ -152,6 +173,13 @@ static void holder_state(struct text *t, const struct pt_waitfor *g, const struc
     } else {
         put(t, "%s and not writing", idle_state(g, h));
     }
+    uint64_t read = buffered_after(g, e);
+    if (read > 0)
+        put(t,
+            "; output still buffered in pid %" PRId32 ": it read %" PRIu64 " bytes and has "
+            "not written to this pipe yet, so its answer is most likely in its stdio buffer "
+            "(stdout to a pipe is fully buffered), not held by a leaked fd",
+            h->pid, read);
 }
 
 static void holder_how(struct text *t, const struct pt_waitfor *g, const struct pt_wf_edge *e) {
@@ -181,6 +209,10 @@ static void cycle_text(struct text *t, const struct pt_waitfor *g, const size_t 
     "Close the write end in every process that does not write to the pipe (the parent "            \
     "after fork, the child before exec, or create it with O_CLOEXEC), so the reader "              \
     "sees EOF."
+#define BUFFERED_FIX                                                                               \
+    "The output is still in the writer's stdio buffer: close its input when done sending, so "     \
+    "it flushes and exits, or make it flush each answer (stdbuf -oL, python -u, fflush after "     \
+    "each line) when it must answer while its input stays open."
 #define SOCKET_FIX                                                                                 \
     "Close the other end of the socket pair in every process that does not send on it (the "       \
     "worker after fork, the child before exec, or create the pair with SOCK_CLOEXEC), or "         \
@@ -202,7 +234,14 @@ static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t 
                          const size_t *cycle, size_t len) {
     const struct pt_wf_node *n = &g->nodes[node];
     int on_socket = n->call == PT_WF_READ && n->rec.obj_kind == PT_OBJ_SOCKET;
-    struct pt_problem *p = hang_problem(c, "blocked-read", on_socket ? SOCKET_FIX : PIPE_FIX);
+    int buffered = 0;
+    for (size_t i = 0; i < n->nedges; i++)
+        buffered |= g->edges[n->first_edge + i].for_input &&
+                    buffered_after(g, &g->edges[n->first_edge + i]) > 0;
+    struct pt_problem *p = hang_problem(c, "blocked-read",
+                                        on_socket  ? SOCKET_FIX
+                                        : buffered ? BUFFERED_FIX
+                                                   : PIPE_FIX);
     if (p == NULL)
         return;
     struct text t = {.len = 0};
