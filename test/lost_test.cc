@@ -471,4 +471,40 @@ TEST(BufferedOutput, AHolderThatReadNothingKeepsTheLeakFix) {
         << check.dump();
 }
 
+// --- processes known only from a fork record (ghosts.c, issue 18) -------------------
+
+// The helper forks and execs a static program the library cannot enter: it
+// leaves no trace file, yet it holds the write end the reader waits on, and
+// the blocked-read names it by pid and fd.  (The child that blocks without
+// exec'ing is waitfor_test's ASilentForkChildIsAHolder.)
+TEST(ForkRecordOnly, AChildThatExecdAStaticProgramIsAHolder) {
+    std::string dir = harness::FreshDir("static_holder");
+    harness::RunOptions opts = TracedOptions(dir);
+    opts.kill_when = [&] {
+        return harness::BlockedCalls(dir, "read") >= 1 && harness::BlockedCalls(dir, "wait") >= 1;
+    };
+    Checked t;
+    t.run = harness::Run({CorpusBin("c_fork_static_holder"), "bug"}, opts);
+    ASSERT_TRUE(t.run.killed_on_purpose) << t.run.Describe();
+    t.check = json::parse(harness::Run({harness::CliPath(), "check", "--json", dir}).out);
+    t.summary = json::parse(harness::Run({harness::CliPath(), "summary", "--json", dir}).out);
+    int reader = t.Announced("reader"), helper = t.Announced("helper");
+    int parent = t.Announced("parent");
+    auto found = ProblemsOfKind(t.check, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << t.check.dump();
+    const json::Value &p = found[0];
+    EXPECT_EQ(reader, p["pids"][0].as_int()) << p.dump();
+    EXPECT_TRUE(HasPid(p, helper)) << p.dump();
+    // The helper's fd is the parent's write end, inherited through fork.
+    const json::Value *pipe = t.Pipe(p["object"]["inode"].as_int());
+    ASSERT_NE(nullptr, pipe) << p.dump();
+    int write_end = -1;
+    for (const json::Value &h : (*pipe)["holders"].as_array())
+        if (h["pid"].as_int() == parent && h["end"].as_string() == "write")
+            write_end = static_cast<int>(h["fd"].as_int());
+    ASSERT_NE(-1, write_end) << pipe->dump();
+    EXPECT_TRUE(t.Held(helper, write_end, p["object"]["inode"].as_int())) << pipe->dump();
+    EXPECT_TRUE(HasFd(p, write_end)) << p.dump();
+}
+
 } // namespace
