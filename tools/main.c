@@ -15,7 +15,7 @@ static const char usage[] =
     "  run [-o DIR] [--append] [--data=N|full|0] [--all-fds]\n"
     "      [--timeout=DURATION] -- CMD [ARGS...]\n"
     "                  run CMD traced, traces into DIR (default ./" DEFAULT_TRACE_DIR ")\n"
-    "  watch [--interval=SECONDS] [DIR]\n"
+    "  watch [--interval=SECONDS] [DIR]   (or: top)\n"
     "                  the run as it runs: processes, calls, pipes (live)\n"
     "  dump [--json] [-v] [-p PID] [--tree=PID] [--pipe=PIPE] [-e LIST]\n"
     "       [--exe=WORD] [DIR]\n"
@@ -58,6 +58,7 @@ static const struct command commands[] = {
     {"check", cmd_check, cmd_check_usage},
     {"leaks", cmd_leaks, cmd_leaks_usage},
     {"watch", cmd_watch, cmd_watch_usage},
+    {"top", cmd_watch, cmd_watch_usage}, /* what people try first */
 };
 
 static const struct command *find_command(const char *name) {

@@ -4,6 +4,7 @@
  * lines, one block per refresh, that a script or a log can read. */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -74,11 +75,10 @@ static const char *state_name(enum proc_state s) {
 
 /* --- the process tree ---------------------------------------------------- */
 
-static const struct watch *sort_ctx;
-
-static int by_ppid_pid(const void *a, const void *b) {
-    const struct watch_proc *x = &sort_ctx->procs[*(const size_t *)a];
-    const struct watch_proc *y = &sort_ctx->procs[*(const size_t *)b];
+static int by_ppid_pid(const void *a, const void *b, void *ctx) {
+    const struct watch *w = ctx;
+    const struct watch_proc *x = &w->procs[*(const size_t *)a];
+    const struct watch_proc *y = &w->procs[*(const size_t *)b];
     if (x->ppid != y->ppid)
         return x->ppid < y->ppid ? -1 : 1;
     return (x->pid > y->pid) - (x->pid < y->pid);
@@ -115,8 +115,7 @@ static void build_tree(const struct watch *w, struct tree *t) {
     size_t *by_parent = pt_xcalloc(w->nprocs + 1, sizeof *by_parent);
     for (size_t i = 0; i < w->nprocs; i++)
         by_parent[i] = i;
-    sort_ctx = w;
-    qsort(by_parent, w->nprocs, sizeof *by_parent, by_ppid_pid);
+    qsort_r(by_parent, w->nprocs, sizeof *by_parent, by_ppid_pid, (void *)(uintptr_t)w);
     for (size_t k = 0; k < w->nprocs; k++) /* roots: parent not traced */
         if (watch_find_proc(w, w->procs[by_parent[k]].ppid) == NULL)
             visit(w, by_parent, by_parent[k], 0, t);
