@@ -348,8 +348,16 @@ os.waitpid(reader, 0)
         size_t at = err.find("sleeper=");
         if (at != std::string::npos)
             sleeper = atoi(err.c_str() + at + 8);
-        return sleeper != 0 && harness::BlockedCalls(dir, "read") >= 1 &&
-               harness::BlockedCalls(dir, "wait") >= 1;
+        if (sleeper == 0 || harness::BlockedCalls(dir, "read") < 1 ||
+            harness::BlockedCalls(dir, "wait") < 1)
+            return false;
+        // The sleeper's write is in: it holds the write end in its own
+        // trace file (a fork child killed before any traced call would be
+        // known from its parent's fork only, without the O_CLOEXEC pipe).
+        harness::Trace t = harness::LoadTrace(dir);
+        return t.Count([&](const harness::Event &e) {
+            return e.pid == sleeper && e.IsWrite() && e.state == "done";
+        }) > 0;
     })) << job.Stderr();
     kill(sleeper, SIGKILL);
     char state = 0;
