@@ -313,6 +313,72 @@ TEST(RunInterrupt, CtrlCOnATerminalReachesTheProgramAsUntraced) {
         << traced.Screen();
 }
 
+// A second Ctrl-C does not wait for the diagnosis.  run's stderr is a
+// pipe nobody reads, filled by the program before it hangs, so that the
+// diagnosis the first Ctrl-C starts blocks writing it (a diagnosis that
+// takes long, made certain): run, its program gone, waits for it.  The
+// second Ctrl-C ends it, and run exits at once with the program's status.
+TEST(RunInterrupt, ASecondCtrlCDoesNotWaitForTheDiagnosis) {
+    std::string dir = harness::FreshDir("sigint_twice");
+    int err[2];
+    ASSERT_EQ(0, pipe2(err, O_CLOEXEC));
+    std::string script =
+        "head -c 65536 /dev/zero >&2; exec " + harness::ProgPath("bug_hung_pipeline");
+    std::vector<std::string> argv = {Cli(), "run", "-o", dir, "--", "sh", "-c", script};
+    pid_t run = fork();
+    if (run == 0) {
+        setpgid(0, 0);
+        setenv("PIPETRACE_LIB", harness::LibPath().c_str(), 1);
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(err[1], 2);
+        std::vector<char *> args;
+        for (const std::string &a : argv)
+            args.push_back(const_cast<char *>(a.c_str()));
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    setpgid(run, run);
+    close(err[1]);
+    auto wait_for = [](const std::function<bool()> &pred) {
+        for (int i = 0; i < 1200; i++, std::this_thread::sleep_for(std::chrono::milliseconds(50)))
+            if (pred())
+                return true;
+        return false;
+    };
+    EXPECT_TRUE(wait_for([&] {
+        return harness::BlockedCalls(dir, "read") >= 1 && harness::BlockedCalls(dir, "wait") >= 1;
+    }));
+    kill(-run, SIGINT);
+    // The program dies of it; run's one child left is the diagnosis,
+    // blocked writing into the full pipe.
+    int diag = 0;
+    EXPECT_TRUE(wait_for([&] {
+        diag = ChildOf(run);
+        std::string children;
+        try {
+            children = harness::ReadFile("/proc/" + std::to_string(run) + "/task/" +
+                                         std::to_string(run) + "/children");
+        } catch (const std::exception &) {
+        }
+        return diag != 0 && children.find(' ') == children.size() - 1 && InSyscall(diag, SYS_write);
+    }));
+    EXPECT_TRUE(Alive(run)); // waiting for it
+    kill(-run, SIGINT);
+    int status = -1;
+    EXPECT_TRUE(wait_for([&] { return waitpid(run, &status, WNOHANG) == run; }));
+    if (!WIFEXITED(status) && !WIFSIGNALED(status)) {
+        kill(-run, SIGKILL);
+        waitpid(run, &status, 0);
+    }
+    close(err[0]);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(128 + SIGINT, WEXITSTATUS(status));
+    EXPECT_FALSE(Alive(diag));
+}
+
 // --- check on a live trace ----------------------------------------------------
 
 // A reader blocked on a pipe whose write end is held by its parent (in
