@@ -128,6 +128,27 @@ TEST(Watch, AFinishedTraceIsShownOnceAndWatchEnds) {
     EXPECT_NE(std::string::npos, w.out.find("have ended")) << w.out;
 }
 
+// On a terminal: the screen drawn in place with ANSI codes, the tree with
+// the shell's children indented under it, ended processes dim.
+TEST(Watch, OnATerminalTheScreenIsRedrawnWithAnsiCodes) {
+    std::string dir = harness::FreshDir("watch_tty");
+    harness::RunOptions opts;
+    opts.env.push_back({"PIPETRACE_LIB", harness::LibPath()});
+    harness::RunResult r = harness::Run(
+        {harness::CliPath(), "run", "-o", dir, "--", "sh", "-c", "seq 1000 | wc -l"}, opts);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    live_job::PtyJob watch({harness::CliPath(), "watch", dir});
+    int status = watch.Wait();
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    const std::string &screen = watch.Screen();
+    EXPECT_NE(std::string::npos, screen.find("\033[2J\033[H")) << screen;
+    EXPECT_NE(std::string::npos, screen.find("COMMAND")) << screen;
+    EXPECT_NE(std::string::npos, screen.find("\033[2m")) << screen;      // ended: dim
+    EXPECT_NE(std::string::npos, screen.find("    seq 1000")) << screen; // under sh
+    EXPECT_NE(std::string::npos, screen.find("3.8 KiB")) << screen;      // 3893 bytes
+    EXPECT_NE(std::string::npos, screen.find("all 3 traced processes have ended")) << screen;
+}
+
 TEST(Watch, AMissingDirectoryIsOneLineAndStatus2) {
     harness::RunResult w = harness::Run({harness::CliPath(), "watch", harness::FreshPath("none")});
     EXPECT_TRUE(w.exited && w.exit_code == 2) << w.Describe();
