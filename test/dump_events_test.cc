@@ -196,6 +196,11 @@ std::string EveryType() {
           WaitPayload(PT_WAIT_CALL_EPOLL_PWAIT, 0, 1024, 200, ready));
     p.Add(Kind(Failed(At(k++, PT_EV_EPOLL_WAIT, 9, 0, 0), EINVAL), PT_OBJ_EPOLL),
           WaitPayload<pt_wait_epoll_event>(PT_WAIT_CALL_EPOLL_WAIT, 0, 0, 0, {}));
+    // signals sent: arg = target | signal << 32
+    p.Add(At(k++, PT_EV_KILL, -1, 0, 601 | (uint64_t)SIGKILL << 32));
+    p.Add(At(k++, PT_EV_KILL, -1, 0, (uint32_t)-600 | (uint64_t)SIGTERM << 32));
+    p.Add(Failed(At(k++, PT_EV_KILL, -1, 0, 99999 | (uint64_t)SIGTERM << 32), ESRCH));
+    p.Add(Begun(At(k++, PT_EV_KILL, -1, 0, 600 | (uint64_t)77 << 32)));
     // a type this version does not know
     p.Add(At(k++, 60, 3, 1, 77, 11), Text("raw"));
     p.Add(Begun(At(k++, 60, 3, 0, 78, 11)));
@@ -309,9 +314,13 @@ const char kText[] =
 [600] 0.000087 epoll_wait(9<anon_inode:[eventpoll]>, [], 16, 0) = 0
 [600] 0.000088 epoll_wait(9<anon_inode:[eventpoll]>, [{events=EPOLLIN, data=0x3}, {events=EPOLLIN|EPOLLHUP, data=0x7f0012345678}, ...], 1024, 0) = 200
 [600] 0.000089 epoll_wait(9<anon_inode:[eventpoll]>, ?, 0, 0) = -1 EINVAL (Invalid argument)
-[600] 0.000090 unknown(60)(3<pipe:[11]>, 77) = 1
-[600] 0.000091 unknown(60)(3<pipe:[11]>, 78 <unfinished ...>) = ?
-[600] 0.000092 exit(3) = ?
+[600] 0.000090 kill(601, SIGKILL) = 0
+[600] 0.000091 kill(-600, SIGTERM) = 0
+[600] 0.000092 kill(99999, SIGTERM) = -1 ESRCH (No such process)
+[600] 0.000093 kill(600, 77 <unfinished ...>) = ?
+[600] 0.000094 unknown(60)(3<pipe:[11]>, 77) = 1
+[600] 0.000095 unknown(60)(3<pipe:[11]>, 78 <unfinished ...>) = ?
+[600] 0.000096 exit(3) = ?
 [601] 0.000100 execve("/bin/true", ["true"]) = 0
 )TEXT";
 
@@ -411,9 +420,13 @@ const char kJson[] =
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000087000,"t_start_ns":1000087000,"t_end_ns":1000087010,"call":"epoll_wait","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","events":[],"maxevents":16,"timeout_ms":0,"count":0,"cut":false,"variant":"epoll_wait"}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000088000,"t_start_ns":1000088000,"t_end_ns":1000088010,"call":"epoll_wait","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":200,"errno":null,"state":"done","events":[{"events":["EPOLLIN"],"data":3},{"events":["EPOLLIN","EPOLLHUP"],"data":139638282147448}],"maxevents":1024,"timeout_ms":0,"count":200,"cut":true,"variant":"epoll_pwait"}
 {"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000089000,"t_start_ns":1000089000,"t_end_ns":1000089010,"call":"epoll_wait","fd":9,"object":{"kind":"epoll","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":-22,"errno":"EINVAL","state":"done","events":null,"maxevents":0,"timeout_ms":0,"count":0,"cut":false,"variant":"epoll_wait"}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000090000,"t_start_ns":1000090000,"t_end_ns":1000090010,"call":"unknown(60)","fd":3,"object":{"kind":"pipe","ino":11,"dev":14},"fd_flags":null,"arg":77,"result":1,"errno":null,"state":"done","data":"raw","data_len":3,"data_cut":false}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000091000,"t_start_ns":1000091000,"t_end_ns":null,"call":"unknown(60)","fd":3,"object":{"kind":"pipe","ino":11,"dev":14},"fd_flags":null,"arg":78,"result":null,"errno":null,"state":"unfinished","data":"","data_len":0,"data_cut":false}
-{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000092000,"t_start_ns":1000092000,"t_end_ns":1000092010,"call":"exit","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":3,"result":0,"errno":null,"state":"done","status":3}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000090000,"t_start_ns":1000090000,"t_end_ns":1000090010,"call":"kill","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":38654706265,"result":0,"errno":null,"state":"done","target":601,"signal":"SIGKILL"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000091000,"t_start_ns":1000091000,"t_end_ns":1000091010,"call":"kill","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":68719476136,"result":0,"errno":null,"state":"done","target":-600,"signal":"SIGTERM"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000092000,"t_start_ns":1000092000,"t_end_ns":1000092010,"call":"kill","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":64424609439,"result":-3,"errno":"ESRCH","state":"done","target":99999,"signal":"SIGTERM"}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000093000,"t_start_ns":1000093000,"t_end_ns":null,"call":"kill","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":330712482392,"result":null,"errno":null,"state":"unfinished","target":600,"signal":77}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000094000,"t_start_ns":1000094000,"t_end_ns":1000094010,"call":"unknown(60)","fd":3,"object":{"kind":"pipe","ino":11,"dev":14},"fd_flags":null,"arg":77,"result":1,"errno":null,"state":"done","data":"raw","data_len":3,"data_cut":false}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000095000,"t_start_ns":1000095000,"t_end_ns":null,"call":"unknown(60)","fd":3,"object":{"kind":"pipe","ino":11,"dev":14},"fd_flags":null,"arg":78,"result":null,"errno":null,"state":"unfinished","data":"","data_len":0,"data_cut":false}
+{"type":"call","pid":600,"tid":600,"image":"600.0","t":0.000096000,"t_start_ns":1000096000,"t_end_ns":1000096010,"call":"exit","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":3,"result":0,"errno":null,"state":"done","status":3}
 {"type":"call","pid":601,"tid":601,"image":"601.0","t":0.000100000,"t_start_ns":1000100000,"t_end_ns":null,"call":"execve","fd":-1,"object":{"kind":"unknown","ino":0,"dev":14},"fd_flags":null,"arg":0,"result":0,"errno":null,"state":"done","path":"/bin/true","argv":["true"]}
 )JSON";
 

@@ -75,6 +75,7 @@ const struct {
     {PT_EV_SENDFILE, "sendfile"},
     {PT_EV_COPY_FILE_RANGE, "copy_file_range"},
     {PT_EV_IOCTL, "ioctl"},
+    {PT_EV_KILL, "kill"},
 };
 
 TEST(EventTable, EveryTypeOfTheFormatHasARow) {

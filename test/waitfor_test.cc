@@ -440,6 +440,31 @@ TEST(WaitFor, ADrainAfterKillAndReapIsSilent) {
     ExpectNoHang(h.dir());
 }
 
+// The same drain before the reap (CPython's Popen.kill() then
+// communicate()): only the recorded kill, sent before the read began,
+// tells it from a read that waited until someone killed the writer.
+TEST(WaitFor, ADrainAfterKillBeforeReapIsSilent) {
+    Hang h({Corpus("c_kill_drain"), "before-reap"}, "kill_drain_before_reap");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    harness::Trace t = harness::LoadTrace(h.dir());
+    ASSERT_TRUE(t.ok);
+    std::vector<const harness::Event *> kills =
+        t.Select([](const harness::Event &e) { return e.call == "kill"; });
+    ASSERT_EQ(kills.size(), 1u);
+    EXPECT_EQ(kills[0]->raw["signal"].as_string(), "SIGTERM");
+    int target = static_cast<int>(kills[0]->raw["target"].as_int());
+    EXPECT_NE(target, kills[0]->pid);
+    EXPECT_FALSE(t.Select([&](const harness::Event &e) { return e.pid == target; }).empty())
+        << "the kill names the child";
+    ExpectNoHang(h.dir());
+}
+
+TEST(WaitFor, PopenKillThenCommunicateIsSilent) {
+    Hang h({"python3", Script("py_kill_communicate.py")}, "kill_communicate");
+    EXPECT_FALSE(h.WaitUntil([](const harness::Trace &) { return false; }));
+    ExpectNoHang(h.dir());
+}
+
 // subprocess.run(capture_output=True) of `sh -c 'echo started; sleep 30 &'`:
 // the background sleep, a child of sh that made no traced call, holds the
 // captured stdout and stderr; communicate() waits in poll() for their EOF.

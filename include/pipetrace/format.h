@@ -203,6 +203,11 @@ enum pt_event_type {
                                 value << 32, value 1 when FIONBIO turned
                                 O_NONBLOCK on, else 0 */
 
+    /* signals sent (not kill(pid, 0), a probe) */
+    PT_EV_KILL = 52, /* kill, killpg: arg = the pid asked for as kill takes
+                        it (0 the caller's group, -1 every process, -PGID a
+                        group; int32) | the signal << 32 */
+
     PT_EV_COPY_FILE_RANGE = 53, /* as PT_EV_SPLICE */
 
     PT_EV_MAX = 63

@@ -119,6 +119,7 @@ static struct pt_origin *created(struct pt_model *m, struct pt_image *img,
     struct pt_origin *o = pt_origin_new(m, how, img, fd, r->t_start, prev);
     if (o != NULL) {
         o->call = r->type;
+        o->tid = r->tid;
         o->flags = flags;
         o->rec_offset = ev->ev.offset;
     }
@@ -444,6 +445,10 @@ static void apply_wait(struct pt_model *m, struct pt_image *img, const struct pt
     pt_image_waited(m, img, ev->ev.rec);
 }
 
+static void apply_signal(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    pt_image_sent_signal(m, img, ev->ev.rec);
+}
+
 static void apply_coverage(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
     (void)m;
     if (ev->ev.rec->arg & PT_HDR_STDIO_UNHOOKED)
@@ -472,6 +477,7 @@ static apply_fn *const apply_class[PT_CLASS_COUNT] = {
     [PT_CLASS_EXEC] = apply_exec,
     [PT_CLASS_EXIT] = apply_exit,
     [PT_CLASS_WAIT] = apply_wait,
+    [PT_CLASS_SIGNAL] = apply_signal,
     [PT_CLASS_UNTRACED] = apply_untraced,
     [PT_CLASS_CALLSITE] = apply_callsite,
     [PT_CLASS_MODULE] = apply_module,

@@ -55,6 +55,10 @@ static int killed_holding(const struct pt_model *m, const struct pt_holder *h, u
      * EOF at once, as a drain after a kill does. */
     if (h->t_to != 0 && h->t_to < t)
         return 0;
+    /* Sent a signal before the read began: the reader drained a pipe
+     * whose writer was being killed on purpose, it did not hang. */
+    if (pt_model_signalled_before(m, img->pid, t))
+        return 0;
     if (img->end == PT_END_SIGNAL)
         return 1;
     for (size_t i = 0; img->end == PT_END_NONE && i < img->npending; i++)

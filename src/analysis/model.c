@@ -169,6 +169,7 @@ void pt_model_free(struct pt_model *m) {
         pt_fdtable_free(&m->forks[i].fds);
     free(m->forks);
     free(m->waits);
+    free(m->kills);
     free(m->fork_by_pid);
     while (m->origins != NULL) {
         struct pt_origin *next = m->origins->all_next;

@@ -43,6 +43,7 @@ struct pt_origin {
     enum pt_origin_how how;
     int32_t pid;      /* the process the step happened in */
     int32_t from_pid; /* fork/spawn: the parent */
+    int32_t tid;      /* created, dup: the thread that made it (0 unknown) */
     size_t image;     /* the image it happened in */
     int fd;           /* the fd number after the step */
     unsigned call;    /* PT_EV_* of the call (created, dup) */
@@ -179,6 +180,15 @@ struct pt_wait {
     uint64_t t;
 };
 
+/* A signal one traced process sent (kill, killpg) that may end another. */
+struct pt_kill {
+    int32_t from_pid;
+    int32_t target; /* as kill takes it: a pid, 0 the sender's group, -1
+                       every process, -PGID a group */
+    int sig;
+    uint64_t t;
+};
+
 struct pt_module {
     uint64_t base;
     char *path;
@@ -289,6 +299,8 @@ struct pt_model {
     size_t nforks, cap_forks;
     struct pt_wait *waits; /* waits for pids with no trace file */
     size_t nwaits, cap_waits;
+    struct pt_kill *kills;
+    size_t nkills, cap_kills;
     size_t *fork_by_pid; /* open addressing on child pid: latest fork + 1 */
     size_t fork_hash_cap;
     struct pt_origin *origins; /* every step, for freeing */
@@ -340,6 +352,11 @@ const struct pt_stat *pt_image_stat(const struct pt_image *img, unsigned type);
 
 /* The image's exe, "" if none. */
 const char *pt_image_exe(const struct pt_image *img);
+
+/* Whether a traced process sent pid, before or at time t, a signal that
+ * may have ended it (a kill to its group or to every process counts: the
+ * trace does not know process groups). */
+int pt_model_signalled_before(const struct pt_model *m, int32_t pid, uint64_t t);
 
 /* The pid holding: its image's, or the ghost's (ghosts.c). */
 int32_t pt_holder_pid(const struct pt_model *m, const struct pt_holder *h);

@@ -51,6 +51,8 @@ void pt_image_spawned_unnamed(struct pt_model *m, struct pt_image *img, const st
 void pt_image_waited(struct pt_model *m, struct pt_image *img, const struct pt_record *r);
 /* A wait (or pclose) that reaped pid with status at time t. */
 void pt_image_waited_for(struct pt_model *m, int32_t pid, int status, uint64_t t);
+/* kill, killpg: keeps a signal that may end its target (pt_model_kills). */
+void pt_image_sent_signal(struct pt_model *m, struct pt_image *img, const struct pt_record *r);
 void pt_model_finish(struct pt_model *m);
 
 /* ghosts.c: fork children with no trace file, as untraced children and

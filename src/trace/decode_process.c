@@ -84,6 +84,19 @@ void pt_args_system(const struct pt_event *ev, struct pt_fields *out) {
     pt_field_first_string(out, "command", PT_SHOW_BOTH, ev, &pos);
 }
 
+/* kill(pid, SIGTERM): arg = pid | signal << 32 */
+void pt_args_kill(const struct pt_event *ev, struct pt_fields *out) {
+    int32_t pid;
+    int sig;
+    pt_kill_target(ev->rec, &pid, &sig);
+    pt_field_int(out, "target", PT_SHOW_BOTH, pid);
+    const char *name = pt_signal_name(sig);
+    if (name != NULL)
+        pt_field_name(out, "signal", PT_SHOW_BOTH, name);
+    else
+        pt_field_int(out, "signal", PT_SHOW_BOTH, sig);
+}
+
 /* untraced_child("path", reason): arg = PT_UNTRACED_* (| errno << 32) */
 void pt_args_untraced(const struct pt_event *ev, struct pt_fields *out) {
     const char *reason = pt_untraced_reason_name((unsigned)ev->rec->arg);

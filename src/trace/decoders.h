@@ -22,7 +22,7 @@ pt_decode_fn pt_args_splice, pt_args_tee, pt_args_vmsplice, pt_args_sendfile;
 
 /* decode_process.c: processes */
 pt_decode_fn pt_args_fork, pt_args_spawn, pt_args_exec, pt_args_exit, pt_args_wait, pt_args_popen,
-    pt_args_pclose, pt_args_system, pt_args_untraced;
+    pt_args_pclose, pt_args_system, pt_args_kill, pt_args_untraced;
 
 /* decode_wait.c: waits for readiness and epoll's set */
 pt_decode_fn pt_args_poll, pt_args_select, pt_args_epoll_create, pt_args_epoll_ctl,

@@ -95,6 +95,7 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
                      .decode = pt_args_popen},
     [PT_EV_PCLOSE] = {"pclose", PT_CLASS_PCLOSE, .result = PT_RESULT_STATUS, .flags = DESC | PROC,
                       .decode = pt_args_pclose},
+    [PT_EV_KILL] = {"kill", PT_CLASS_SIGNAL, .flags = PROC, .decode = pt_args_kill},
     [PT_EV_SYSTEM] = {"system", PT_CLASS_OTHER, .result = PT_RESULT_STATUS,
                       .payload = PT_PAYLOAD_STRINGS, .flags = PROC | PT_EVF_SPAWNS_UNNAMED,
                       .decode = pt_args_system},
@@ -212,6 +213,11 @@ int pt_event_fcntl_equivalent(const struct pt_record *r, int *cmd, uint32_t *val
         return 0;
     }
     return 1;
+}
+
+void pt_kill_target(const struct pt_record *r, int32_t *pid, int *sig) {
+    *pid = (int32_t)(uint32_t)r->arg;
+    *sig = (int)(uint32_t)(r->arg >> 32);
 }
 
 /* --- a record's state ----------------------------------------------------- */

@@ -50,6 +50,7 @@ enum pt_event_class {
                              (waitset.h); arg = the timeout in ms, -1 forever */
     PT_CLASS_EPOLL_CTL,   /* changes an epoll fd's set: fd = the epoll fd,
                              pt_epoll_ctl_args() (waitset.h) */
+    PT_CLASS_SIGNAL,      /* sends a signal: pt_kill_target() */
     PT_CLASS_OTHER,       /* shown, counted; changes nothing the model follows */
     PT_CLASS_UNTRACED,    /* note: a child the library cannot follow */
     PT_CLASS_INHERITED,   /* note: an fd open when the image began */
@@ -155,6 +156,10 @@ int pt_event_peeks(const struct pt_record *r);
 /* The function a socket I/O record was made by: "send", "sendto",
  * "recvfrom", ... (the row's name for other types). */
 const char *pt_sockio_variant_name(const struct pt_record *r);
+
+/* A PT_CLASS_SIGNAL record's target, as kill takes it (0 the sender's
+ * group, -1 every process, -PGID a group), and the signal. */
+void pt_kill_target(const struct pt_record *r, int32_t *pid, int *sig);
 
 /* The O_* flags a call that makes fds made them with (0 when it takes
  * none), as its row says where they are. */

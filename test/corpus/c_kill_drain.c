@@ -1,13 +1,16 @@
 /* c_kill_drain (benign): a parent reads a child's progress lines, decides it
  * has seen enough, kills the child, reaps it, and then drains the pipe to
  * EOF, which comes at once because the only writer is dead.  Nothing stays
- * blocked. */
+ * blocked.  With "before-reap" it drains before it reaps, as CPython's
+ * Popen.kill() then communicate() does: the kill is all that tells the
+ * drain from a read that hung until someone killed the writer. */
 #include <signal.h>
 #include <sys/wait.h>
 
 #include "corpus.h"
 
-int main(void) {
+int main(int argc, char **argv) {
+    int reap_first = !(argc > 1 && strcmp(argv[1], "before-reap") == 0);
     int p[2];
     if (pipe(p) != 0)
         corpus_die("pipe");
@@ -31,10 +34,13 @@ int main(void) {
     if (n <= 0)
         corpus_die("read");
     kill(child, SIGTERM);
-    waitpid(child, NULL, 0);
+    if (reap_first)
+        waitpid(child, NULL, 0);
     size_t rest = 0;
     while ((n = read(p[0], buf, sizeof buf)) > 0)
         rest += (size_t)n;
+    if (!reap_first)
+        waitpid(child, NULL, 0);
     printf("cancelled; %zu bytes drained after the kill\n", rest);
     return 0;
 }
