@@ -250,25 +250,35 @@ TEST(Ebadf, NodeStartUpIsSilent) {
 
 // A close that hit a number reused by a new pipe, then a write on that
 // pipe's fd: the error names the process, fd 4 and the last pipe it made
-// (the one the stale close closed), with both closes as evidence.
+// (the one the stale close closed), with both closes as evidence.  It
+// says "double close", and is an error, only when the trace shows one
+// (one thread closed the number twice and another made the pipe in
+// between); in one thread the same calls may be one close on purpose and a
+// stale handle: a warning.
 void ExpectStaleClose(const std::string &tag, const std::vector<std::string> &bug,
-                      const std::vector<std::string> &fixed, const std::string &name) {
+                      const std::vector<std::string> &fixed, const std::string &name,
+                      bool across_threads) {
     Traced t = Trace(tag, bug);
     auto found = ProblemsOfKind(t.check, "ebadf");
     ASSERT_EQ(1u, found.size()) << t.check_text;
     const json::Value &p = found[0];
     int pid = t.Pid(name);
-    EXPECT_EQ("error", p["severity"].as_string());
+    EXPECT_EQ(across_threads ? "error" : "warning", p["severity"].as_string());
     EXPECT_EQ(pid, p["pids"][0].as_int()) << p.dump();
     EXPECT_EQ(4, p["fds"][0].as_int()) << p.dump();
     ASSERT_FALSE(p["object"].is_null()) << p.dump();
     EXPECT_EQ(t.LastPipeMadeBy(pid), p["object"]["inode"].as_int()) << p.dump();
-    EXPECT_NE(std::string::npos, p["message"].as_string().find("double close")) << p.dump();
+    const std::string message = p["message"].as_string();
+    EXPECT_EQ(across_threads, message.find("double close") != std::string::npos) << message;
+    EXPECT_EQ(!across_threads, message.find("stale copy of the number") != std::string::npos)
+        << message;
+    EXPECT_NE(std::string::npos, message.find("pipe:[" + std::to_string(t.LastPipeMadeBy(pid))))
+        << message;
     ASSERT_EQ(3u, p["evidence"].size()) << p.dump();
     EXPECT_EQ("write", p["evidence"][0]["call"].as_string());
     EXPECT_EQ("close", p["evidence"][1]["call"].as_string());
     EXPECT_EQ("close", p["evidence"][2]["call"].as_string());
-    EXPECT_EQ(1, t.check_exit);
+    EXPECT_EQ(across_threads ? 1 : 0, t.check_exit);
 
     Traced ok = Trace(tag + "_fixed", fixed);
     ASSERT_TRUE(ok.run.exited && ok.run.exit_code == 0) << ok.run.Describe();
@@ -277,19 +287,45 @@ void ExpectStaleClose(const std::string &tag, const std::vector<std::string> &bu
 
 TEST(Ebadf, ADoubleCloseAcrossThreadsNamesTheReusedPipe) {
     std::string prog = harness::ProgPath("corpus/c_thread_double_close");
-    ExpectStaleClose("thread_double_close", {prog, "bug"}, {prog, "fixed"},
-                     "c_thread_double_close");
+    ExpectStaleClose("thread_double_close", {prog, "bug"}, {prog, "fixed"}, "c_thread_double_close",
+                     true);
 }
 
 TEST(Ebadf, AStaleCloseNamesTheReusedPipe) {
     std::string prog = harness::ProgPath("corpus/c_stale_close");
-    ExpectStaleClose("stale_close", {prog, "bug"}, {prog, "fixed"}, "c_stale_close");
+    ExpectStaleClose("stale_close", {prog, "bug"}, {prog, "fixed"}, "c_stale_close", false);
 }
 
 TEST(Ebadf, AFileObjectThatOutlivedItsFdNamesTheReusedPipe) {
     std::string script = CorpusDir() + "/py_stale_close.py";
     ExpectStaleClose("py_stale_close", {"python3", script, "bug"}, {"python3", script, "fixed"},
-                     "python3 py_stale_close.py");
+                     "python3 py_stale_close.py", false);
+}
+
+// CPython's test_subprocess closes a Popen's stdin fd under its file object
+// on purpose (os.close(p.stdin.fileno())) and lets the file object's flush
+// fail with EBADF.  On one thread that cannot be told from a stale close, so
+// it is a warning: check exits 0, and -W makes it count.
+TEST(Ebadf, AFdClosedOnPurposeUnderItsFileObjectIsAWarning) {
+    const char *prog =
+        "import os, subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, '-c', 'import sys; sys.stdin.read()'],\n"
+        "                     stdin=subprocess.PIPE, bufsize=1)\n"
+        "p.stdin.write(b'line')\n"
+        "os.close(p.stdin.fileno())\n"
+        "try:\n"
+        "    p.stdin.close()\n"
+        "except OSError:\n"
+        "    pass\n"
+        "p.stdin = None\n"
+        "sys.exit(p.wait())\n";
+    Traced t = Trace("closed_on_purpose", {"python3", "-c", prog});
+    ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
+    auto found = ProblemsOfKind(t.check, "ebadf");
+    ASSERT_EQ(1u, found.size()) << t.check_text;
+    EXPECT_EQ("warning", found[0]["severity"].as_string()) << found[0].dump();
+    EXPECT_EQ(std::string::npos, found[0]["message"].as_string().find("double close"));
+    EXPECT_EQ(0, t.check_exit) << t.check_text;
 }
 
 // --- eagain-spin: a busy loop, not the read -> EAGAIN -> poll -> read pattern ------
