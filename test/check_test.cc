@@ -70,8 +70,12 @@ TEST_P(Detector, BugIsFoundWithItsSeverityAndExitStatus) {
     }
     auto found = ProblemsOfKind(o.json, c.kind);
     ASSERT_FALSE(found.empty()) << o.json.dump();
+    // The first finding is the bug's; later ones may be milder (bug_ebadf's
+    // write after its own close is a warning beside the read on a write end).
+    EXPECT_EQ(c.severity, found[0]["severity"].as_string()) << found[0].dump();
     for (const json::Value &p : found) {
-        EXPECT_EQ(c.severity, p["severity"].as_string()) << p.dump();
+        std::string severity = p["severity"].as_string();
+        EXPECT_TRUE(severity == "error" || severity == "warning" || severity == "note") << p.dump();
         EXPECT_FALSE(p["message"].as_string().empty());
         EXPECT_FALSE(p["pids"].as_array().empty());
         EXPECT_FALSE(p["fds"].as_array().empty());
