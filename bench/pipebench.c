@@ -9,6 +9,10 @@
  *             what a socket worker protocol costs
  *   stream    parent writes --bytes into a pipe in 4 KiB and (separately)
  *             64 KiB chunks, the child reads; GB/s for each chunk size
+ *   splice    the stream through a pump: parent writes --bytes into pipe A
+ *             in 4 KiB and (separately) 64 KiB chunks, a child splice()s A
+ *             into pipe B as much as each call takes (up to the chunk), a
+ *             second child reads B; GB/s for each chunk size
  *   small     parent streams 16-byte write()s, the child reads with a large
  *             buffer; million write calls per second
  *   stdio     the same byte volume as `small`, written with 16-byte fwrite()s
@@ -22,6 +26,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -301,6 +306,115 @@ static void run_stream(const struct options *o) {
     printf("\n");
 }
 
+/* --- splice ------------------------------------------------------------- */
+
+/* Moves what `from` holds into `to` until `from` has no writer left. */
+static void splice_pump(int from, int to, size_t chunk) {
+    for (;;) {
+        ssize_t n = splice(from, NULL, to, NULL, chunk, SPLICE_F_MOVE);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            die("splice");
+        if (n == 0)
+            return;
+    }
+}
+
+/* Reads fd to EOF with a chunk-byte buffer; returns the bytes read. */
+static long long drain(int fd, size_t chunk) {
+    char *buf = malloc(chunk);
+    if (buf == NULL)
+        die("malloc");
+    long long got = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf, chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            die("read");
+        if (n == 0)
+            break;
+        got += n;
+    }
+    free(buf);
+    return got;
+}
+
+/* writer -> A -> splice pump -> B -> reader, which acknowledges the end.
+ * Returns the elapsed nanoseconds. */
+static double timed_splice(long long total, size_t chunk) {
+    int a[2], b[2], ack[2];
+    make_pipe(a);
+    make_pipe(b);
+    make_pipe(ack);
+    pid_t pump = fork_or_die();
+    if (pump == 0) {
+        close(a[1]);
+        close(b[0]);
+        close(ack[0]);
+        close(ack[1]);
+        splice_pump(a[0], b[1], chunk);
+        _exit(0);
+    }
+    pid_t reader = fork_or_die();
+    if (reader == 0) {
+        close(a[0]);
+        close(a[1]);
+        close(b[1]);
+        close(ack[0]);
+        write_all(ack[1], "r", 1); /* ready */
+        long long got = drain(b[0], chunk);
+        if (got != total) {
+            fprintf(stderr, "pipebench: reader got %lld of %lld bytes\n", got, total);
+            _exit(1);
+        }
+        write_all(ack[1], "d", 1); /* done */
+        _exit(0);
+    }
+    close(a[0]);
+    close(b[0]);
+    close(b[1]);
+    close(ack[1]);
+    char *buf = malloc(chunk);
+    if (buf == NULL)
+        die("malloc");
+    memset(buf, 'x', chunk);
+    read_byte(ack[0]);
+
+    double t0 = now_ns();
+    for (long long left = total; left > 0;) {
+        size_t n = left < (long long)chunk ? (size_t)left : chunk;
+        write_all(a[1], buf, n);
+        left -= (long long)n;
+    }
+    close(a[1]);
+    read_byte(ack[0]);
+    double t1 = now_ns();
+
+    close(ack[0]);
+    wait_child(pump);
+    wait_child(reader);
+    free(buf);
+    return t1 - t0;
+}
+
+static void run_splice(const struct options *o) {
+    long sizes[2] = {4096, 65536};
+    int n_sizes = o->chunk != 0 ? 1 : 2;
+    if (o->chunk != 0)
+        sizes[0] = o->chunk;
+    printf("mode=splice bytes=%lld", o->bytes);
+    for (int i = 0; i < n_sizes; i++) {
+        double ns = timed_splice(o->bytes, (size_t)sizes[i]);
+        if (sizes[i] % 1024 == 0)
+            printf(" gbps_%ldk=%.3f", sizes[i] / 1024, (double)o->bytes / ns);
+        else
+            printf(" gbps_%ld=%.3f", sizes[i], (double)o->bytes / ns);
+    }
+    printf("\n");
+}
+
 static void run_small(const struct options *o) {
     double ns = timed_stream((long long)o->small * 16, 16, 65536);
     printf("mode=small writes=%ld mcalls_per_s=%.3f\n", o->small, (double)o->small / ns * 1e3);
@@ -399,12 +513,13 @@ static void run_spawn(const struct options *o) {
 
 static void usage(FILE *f) {
     fprintf(f, "usage: pipebench MODE [options]\n"
-               "modes: pingpong sockpingpong stream small stdio spawn\n"
+               "modes: pingpong sockpingpong stream splice small stdio spawn\n"
                "options:\n"
                "  --rounds=N   (sock)pingpong round trips (default 200000)\n"
-               "  --bytes=N    stream volume in bytes (default 1073741824);\n"
+               "  --bytes=N    stream and splice volume in bytes (default 1073741824);\n"
                "               suffixes k, m, g (binary) are accepted\n"
-               "  --chunk=N    stream only this chunk size (default: 4k and 64k)\n"
+               "  --chunk=N    stream and splice only this chunk size (default: 4k\n"
+               "               and 64k)\n"
                "  --writes=N   16-byte writes in small and stdio (default 4000000)\n"
                "  --count=N    spawns of each kind (default 2000)\n"
                "  --pin[=CPU]  pin both processes to one CPU (default: the first\n"
@@ -489,6 +604,8 @@ int main(int argc, char **argv) {
         run_sockpingpong(&o);
     else if (strcmp(mode, "stream") == 0)
         run_stream(&o);
+    else if (strcmp(mode, "splice") == 0)
+        run_splice(&o);
     else if (strcmp(mode, "small") == 0)
         run_small(&o);
     else if (strcmp(mode, "stdio") == 0)

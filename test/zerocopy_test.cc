@@ -445,9 +445,8 @@ tb::Bytes Xfer(int32_t fd_out, uint8_t kind, uint64_t ino, uint32_t flags, int64
     x.flags = flags;
     x.off_in = off_in;
     x.off_out = off_out;
-    tb::Bytes out;
-    tb::Append(&out, &x, sizeof x);
-    return out;
+    const uint8_t *bytes = reinterpret_cast<const uint8_t *>(&x);
+    return tb::Bytes(bytes, bytes + sizeof x);
 }
 
 // Each call in the states a trace holds it: returned, failed, never

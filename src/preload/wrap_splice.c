@@ -45,27 +45,28 @@ static int64_t offset_before(const void *off) {
 static void xfer_begin(struct pt_call *c, uint8_t type, int fd_in, int fd_out,
                        const struct pt_fdinfo *out, uint64_t len, unsigned flags,
                        const void *off_in, const void *off_out) {
-    struct pt_xfer_payload x;
-    memset(&x, 0, sizeof x);
-    x.fd_out = fd_out;
-    x.kind_out = out->kind;
-    x.fd_flags_out = out->flags;
-    x.ino_out = out->ino;
-    x.dev_out = out->dev;
-    x.flags = flags;
-    x.off_in = offset_before(off_in);
-    x.off_out = offset_before(off_out);
-    c->rec = pt_begin_unpublished(type, fd_in, &c->fd, len, sizeof x);
+    c->rec = pt_begin_unpublished(type, fd_in, &c->fd, len, sizeof(struct pt_xfer_payload));
     if (!c->rec)
         return;
-    memcpy(c->rec + 1, &x, sizeof x);
-    c->rec->data_len = sizeof x;
+    *(struct pt_xfer_payload *)(c->rec + 1) = (struct pt_xfer_payload){
+        .fd_out = fd_out,
+        .kind_out = out->kind,
+        .fd_flags_out = out->flags,
+        .ino_out = out->ino,
+        .dev_out = out->dev,
+        .flags = flags,
+        .off_in = offset_before(off_in),
+        .off_out = offset_before(off_out),
+    };
+    c->rec->data_len = sizeof(struct pt_xfer_payload);
     pt_publish_begun(c->rec);
 }
 
 /* The offsets the call left, once it succeeded; yields n. */
 static ssize_t xfer_leave(struct pt_call *c, ssize_t n, const int64_t *off_in,
                           const int64_t *off_out) {
+    if (!off_in && !off_out) /* the payload already says NONE for both */
+        return PT_FINISH(c, n);
     int64_t offs[2] = {PT_XFER_OFF_NONE, PT_XFER_OFF_NONE};
     if (off_in)
         offs[0] = n >= 0 ? *off_in : PT_XFER_OFF_UNKNOWN;
