@@ -203,6 +203,26 @@ TEST(ZeroCopy, SendfileFromFileIntoPipe) {
                   .as_int());
 }
 
+// A splice blocked on a pipe whose only write end its own process holds:
+// check names the hang as it does a blocked read.
+TEST(ZeroCopy, BlockedSpliceIsABlockedRead) {
+    std::string dir = harness::FreshDir("zc_stuck");
+    harness::RunResult run =
+        analysis_cli::RunTracedUntilBlocked({harness::ProgPath("zc_stuck")}, dir, "splice", 1);
+    ASSERT_TRUE(run.killed_on_purpose) << run.Describe();
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    std::vector<const harness::Event *> blocked = t.Select(
+        [](const harness::Event &e) { return e.call == "splice" && e.state == "unfinished"; });
+    ASSERT_EQ(1u, blocked.size()) << t.Head();
+    EXPECT_EQ("pipe", blocked[0]->raw["object_out"]["kind"].as_string());
+    analysis_cli::Output check = Viewer("check", dir);
+    ASSERT_TRUE(check.error.empty()) << check.error;
+    std::vector<json::Value> found = analysis_cli::ProblemsOfKind(check.json, "blocked-read");
+    ASSERT_EQ(1u, found.size()) << check.json.dump();
+    EXPECT_TRUE(analysis_cli::HasPid(found[0], blocked[0]->pid)) << found[0].dump();
+}
+
 // --- strace's view of the same run -------------------------------------
 
 // "12 write(4<pipe:[77]>, ..." -> the fd's pipe inode at `pos` in line, or

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "trace/events.h"
+#include "trace/xfer.h"
 
 /* --- nodes --------------------------------------------------------------- */
 
@@ -43,6 +44,10 @@ static enum pt_wf_call call_of(const struct pt_record *r) {
         if ((!is_pipe(r->obj_kind) && r->obj_kind != PT_OBJ_SOCKET) || r->obj_ino == 0 || nonblock)
             return PT_WF_NONE; /* a non-blocking call was cut short, not stuck */
         return pt_event_reads(r->type) ? PT_WF_READ : PT_WF_WRITE;
+    case PT_CLASS_XFER: /* as flows counts it: on the fd its bytes leave */
+        if (!is_pipe(r->obj_kind) || r->obj_ino == 0 || nonblock)
+            return PT_WF_NONE;
+        return r->type == PT_EV_VMSPLICE && pt_vmsplice_writes(r) ? PT_WF_WRITE : PT_WF_READ;
     case PT_CLASS_WAIT:
     case PT_CLASS_PCLOSE:
         return PT_WF_WAIT;

@@ -22,7 +22,7 @@ static void side_of(struct pt_io_side *s, const struct pt_event *ev, int is_writ
 
 /* vmsplice moves bytes into a pipe from memory through its write end, and
  * out of it into memory through its read end. */
-static int vmsplice_writes(const struct pt_record *r) {
+int pt_vmsplice_writes(const struct pt_record *r) {
     return !((r->fd_flags & PT_FDF_KNOWN) && (r->fd_flags & PT_FDF_RDONLY));
 }
 
@@ -58,7 +58,7 @@ int pt_event_sides(const struct pt_event *ev, struct pt_io_side out[2]) {
         return 0;
     if (row->payload == PT_PAYLOAD_XFER)
         return two_sides(ev, out);
-    side_of(&out[0], ev, vmsplice_writes(r));
+    side_of(&out[0], ev, pt_vmsplice_writes(r));
     out[0].rec.arg = pt_vmsplice_count(r->arg);
     return 1;
 }

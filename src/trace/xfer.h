@@ -35,6 +35,10 @@ struct pt_io_side {
  * of the in fd first, then the write of the out fd). */
 int pt_event_sides(const struct pt_event *ev, struct pt_io_side out[2]);
 
+/* Whether a vmsplice record moved bytes into its pipe (through the write
+ * end) rather than out of it (through the read end). */
+int pt_vmsplice_writes(const struct pt_record *r);
+
 /* vmsplice's arg: the bytes asked for and its SPLICE_F_* flags. */
 static inline uint64_t pt_vmsplice_count(uint64_t arg) {
     return (uint32_t)arg;
