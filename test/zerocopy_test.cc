@@ -203,6 +203,37 @@ TEST(ZeroCopy, SendfileFromFileIntoPipe) {
                   .as_int());
 }
 
+// Bad offset and iovec pointers fail with EFAULT, bad fds with EBADF, and
+// a call that succeeded leaves the caller's errno alone, traced (with and
+// without every fd) as untraced.
+TEST(ZeroCopy, EdgesBehaveAsUntraced) {
+    std::string file = DataFile(64);
+    std::vector<std::string> argv = {harness::ProgPath("zc_edges"), file};
+    harness::RunResult plain = harness::Run(argv);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    ASSERT_NE(std::string::npos, plain.out.find("splice-bad-off -1 14\n")) << plain.out;
+    for (bool all_fds : {false, true}) {
+        std::string dir = harness::FreshDir("zc_edges");
+        harness::RunOptions opts;
+        opts.env = harness::PreloadEnv(dir);
+        if (all_fds)
+            opts.env.push_back({"PIPETRACE_ALL_FDS", "1"});
+        harness::RunResult traced = harness::Run(argv, opts);
+        ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+        EXPECT_EQ(plain.out, traced.out) << "all_fds " << all_fds;
+        harness::Trace t = harness::LoadTrace(dir);
+        ASSERT_TRUE(t.ok) << t.error;
+        // Every call on a pipe was recorded; with every fd, the file-to-file
+        // copy_file_range too.
+        EXPECT_EQ(all_fds ? 1u : 0u, t.Count([](const harness::Event &e) {
+            return e.call == "copy_file_range" && e.err == "EFAULT";
+        })) << t.Head(60);
+        EXPECT_EQ(1u, t.Count([](const harness::Event &e) {
+            return e.call == "vmsplice" && e.err == "EFAULT";
+        })) << t.Head(60);
+    }
+}
+
 // A splice blocked on a pipe whose only write end its own process holds:
 // check names the hang as it does a blocked read.
 TEST(ZeroCopy, BlockedSpliceIsABlockedRead) {
