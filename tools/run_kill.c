@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/procstat.h"
+#include "trace/xalloc.h"
+
 int run_adopt_orphans(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 }
@@ -25,49 +28,31 @@ struct proc {
     int live;   /* not a zombie */
 };
 
-/* Parent and state from /proc/PID/stat; 0, or -1 when it is gone. */
+/* Parent and state; 0, or -1 when it is gone. */
 static int read_proc(pid_t pid, struct proc *p) {
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "re");
-    if (f == NULL)
+    struct pt_procstat st;
+    if (pt_procstat_read(pid, &st) < 0)
         return -1;
-    size_t len = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[len] = '\0';
-    const char *close_paren = strrchr(buf, ')'); /* the name may hold ") " */
-    char state;
-    int ppid;
-    if (close_paren == NULL || sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
-        return -1;
-    *p = (struct proc){pid, ppid, state, state != 'Z' && state != 'X'};
+    *p = (struct proc){pid, st.ppid, st.state, pt_procstat_live(&st)};
     return 0;
 }
 
-/* Every process in /proc; *n set.  NULL when out of memory. */
+/* Every process in /proc; *n set.  NULL when /proc cannot be read or
+ * lists none. */
 static struct proc *list_procs(size_t *n) {
     *n = 0;
     DIR *d = opendir("/proc");
     if (d == NULL)
         return NULL;
-    size_t cap = 256;
-    struct proc *v = malloc(cap * sizeof *v);
-    for (struct dirent *e; v != NULL && (e = readdir(d)) != NULL;) {
+    size_t cap = 0;
+    struct proc *v = NULL;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
         if (!isdigit((unsigned char)e->d_name[0]))
             continue;
         struct proc p;
         if (read_proc((pid_t)atoi(e->d_name), &p) < 0)
             continue;
-        if (*n == cap) {
-            struct proc *grown = realloc(v, 2 * cap * sizeof *v);
-            if (grown == NULL) {
-                free(v);
-                v = NULL;
-                break;
-            }
-            v = grown;
-            cap *= 2;
-        }
+        PT_GROW(v, *n + 1, cap);
         v[(*n)++] = p;
     }
     closedir(d);
@@ -94,7 +79,7 @@ static int descends_from(const struct proc *v, size_t n, pid_t pid, pid_t ancest
 }
 
 /* The live descendants of this process but spare and its own; *n set.
- * NULL when there are none or out of memory. */
+ * NULL when /proc lists none. */
 static pid_t *tree_members(pid_t spare, size_t *n) {
     size_t nprocs;
     struct proc *v = list_procs(&nprocs);
@@ -103,8 +88,8 @@ static pid_t *tree_members(pid_t spare, size_t *n) {
         return NULL;
     qsort(v, nprocs, sizeof *v, by_pid);
     pid_t self = getpid();
-    pid_t *out = malloc((nprocs + 1) * sizeof *out);
-    for (size_t i = 0; out != NULL && i < nprocs; i++)
+    pid_t *out = pt_xmalloc((nprocs + 1) * sizeof *out);
+    for (size_t i = 0; i < nprocs; i++)
         if (v[i].live && v[i].pid != spare && v[i].pid != self &&
             !(spare != 0 && descends_from(v, nprocs, v[i].pid, spare)) &&
             descends_from(v, nprocs, v[i].pid, self))
