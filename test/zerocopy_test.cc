@@ -100,6 +100,13 @@ TEST(ZeroCopy, PythonSpliceCountsBothPipes) {
         {harness::CliPath(), "follow", raw["object_out"]["ino"].dump(), "-o", carried, dir});
     EXPECT_TRUE(follow.exited && follow.exit_code == 0) << follow.Describe();
     EXPECT_EQ("hello", harness::ReadFile(carried));
+    // dump --pipe shows the splice on both of its pipes.
+    for (uint64_t ino :
+         {splices[0]->ino, static_cast<uint64_t>(raw["object_out"]["ino"].as_int())}) {
+        harness::RunResult on =
+            harness::Run({harness::CliPath(), "dump", "--pipe=" + std::to_string(ino), dir});
+        EXPECT_NE(std::string::npos, on.out.find(" splice(")) << ino << "\n" << on.out;
+    }
     harness::RunResult text = harness::Run({harness::CliPath(), "dump", dir});
     EXPECT_NE(std::string::npos, text.out.find(", NULL, 5, 0) = 5 (not captured: moved inside "
                                                "the kernel)\n"))

@@ -19,6 +19,7 @@
 #include "trace/payload.h"
 #include "trace/waitset.h"
 #include "trace/xalloc.h"
+#include "trace/xfer.h"
 
 #define BIT(type) ((uint64_t)1 << (type))
 #define ACC_MASK (PT_FDF_RDONLY | PT_FDF_WRONLY)
@@ -314,6 +315,14 @@ static int waits_on(const struct pipe_spec *want, struct fd_table *t, const stru
     return 0;
 }
 
+/* A splice, tee, sendfile or copy_file_range whose bytes entered the pipe
+ * (the record's own fd is the one they left). */
+static int moves_into(const struct pipe_spec *want, const struct pt_event *ev) {
+    struct pt_xfer_payload x;
+    return pt_payload_xfer(ev, &x) && x.kind_out != PT_OBJ_UNKNOWN &&
+           pipe_spec_matches(want, x.kind_out, (struct pt_objkey){x.ino_out, x.dev_out});
+}
+
 static int on_pipe(const struct dump_filter *f, struct fd_table *t, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     struct pt_pipe_payload p;
@@ -327,7 +336,7 @@ static int on_pipe(const struct dump_filter *f, struct fd_table *t, const struct
         for (int end = 0; have_pair && end < 2; end++)
             if (pipe_spec_matches(want, pair_kind, (struct pt_objkey){p.ino[end], r->obj_dev}))
                 return 1;
-        if (waits_on(want, t, ev))
+        if (waits_on(want, t, ev) || moves_into(want, ev))
             return 1;
     }
     return 0;
