@@ -241,6 +241,33 @@ TEST(ZeroCopy, EdgesBehaveAsUntraced) {
     }
 }
 
+// pv (Debian's pv) moves a pipeline's bytes with splice: traced, it prints
+// what it prints untraced, and summary counts every byte on both pipes.
+TEST(ZeroCopy, PvSplicesAPipelineAsUntraced) {
+    if (access("/usr/bin/pv", X_OK) != 0)
+        GTEST_SKIP() << "pv is not installed";
+    std::vector<std::string> argv = {"/bin/sh", "-c", "seq 1 200000 | pv -q | sha1sum"};
+    harness::RunResult plain = harness::Run(argv);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    std::string dir = harness::FreshDir("zc_pv");
+    harness::RunResult traced = RunTraced(argv, dir, 60);
+    ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+    EXPECT_EQ(plain.out, traced.out);
+    EXPECT_EQ(plain.err, traced.err);
+    analysis_cli::Output summary = Viewer("summary", dir);
+    ASSERT_TRUE(summary.error.empty()) << summary.error;
+    std::map<int64_t, PipeBytes> pipes = SummaryPipes(summary.json);
+    ASSERT_EQ(2u, pipes.size()) << summary.json.dump();
+    const int64_t bytes = 1288895; // seq 1 200000 | wc -c
+    for (const auto &[inode, b] : pipes)
+        EXPECT_EQ((PipeBytes{bytes, bytes}), b) << "pipe:[" << inode << "]";
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    EXPECT_LT(0u, t.Count([](const harness::Event &e) { return e.call == "splice"; }))
+        << "pv no longer splices?\n"
+        << t.Head(60);
+}
+
 // A splice blocked on a pipe whose only write end its own process holds:
 // check names the hang as it does a blocked read.
 TEST(ZeroCopy, BlockedSpliceIsABlockedRead) {
