@@ -105,9 +105,7 @@ int graph_marks_build(struct graph_marks *m, struct graph *g, const struct pt_di
         take_processes(g, &model);
         for (size_t i = 0; i < d->count; i++)
             pt_file_scan(&d->files[i]);
-        rc = pt_coverage_find(&m->coverage, &model, d);
-    }
-    if (rc == 0) {
+        pt_coverage_find(&m->coverage, &model, d);
         pt_check_finish(&check);
         for (size_t i = 0; i < problems.len; i++)
             add_holds(m, g, &problems.v[i]);

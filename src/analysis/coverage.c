@@ -8,16 +8,12 @@
 #include <string.h>
 
 #include "trace/names.h"
+#include "trace/xalloc.h"
 
 static struct pt_gap *add_gap(struct pt_coverage *c, enum pt_gap_kind kind, int32_t pid,
                               const char *file) {
-    struct pt_gap *v = realloc(c->v, (c->len + 1) * sizeof *v);
-    if (v == NULL) {
-        c->oom = 1;
-        return NULL;
-    }
-    c->v = v;
-    struct pt_gap *g = &v[c->len++];
+    c->v = pt_xreallocarray(c->v, c->len + 1, sizeof *c->v);
+    struct pt_gap *g = &c->v[c->len++];
     memset(g, 0, sizeof *g);
     g->kind = kind;
     g->pid = pid;
@@ -57,8 +53,7 @@ static void skipped_files(struct pt_coverage *c, const struct pt_dir *d) {
     for (size_t i = 0; i < d->nskipped; i++) {
         const struct pt_skipped *s = &d->skipped[i];
         struct pt_gap *g = add_gap(c, PT_GAP_FILE_NOT_READ, pid_of_name(s->name), s->name);
-        if (g != NULL)
-            say(g, "trace file %s not read: %s", s->name, reason_of(s));
+        say(g, "trace file %s not read: %s", s->name, reason_of(s));
     }
 }
 
@@ -99,8 +94,6 @@ static void untraced_gaps(struct pt_coverage *c, const struct pt_image *img) {
             continue;
         struct pt_gap *g = add_gap(c, failed ? PT_GAP_NOT_STARTED : PT_GAP_UNTRACED,
                                    u->pid ? u->pid : img->pid, NULL);
-        if (g == NULL)
-            return;
         g->err = u->err;
         const char *why = pt_untraced_reason_name(u->reason);
         if (failed)
@@ -112,7 +105,7 @@ static void untraced_gaps(struct pt_coverage *c, const struct pt_image *img) {
     }
 }
 
-int pt_coverage_find(struct pt_coverage *c, const struct pt_model *m, const struct pt_dir *d) {
+void pt_coverage_find(struct pt_coverage *c, const struct pt_model *m, const struct pt_dir *d) {
     memset(c, 0, sizeof *c);
     if (d != NULL)
         skipped_files(c, d);
@@ -121,10 +114,9 @@ int pt_coverage_find(struct pt_coverage *c, const struct pt_model *m, const stru
         untraced_gaps(c, &m->images[i]);
         c->dropped += m->images[i].file->hdr->dropped;
     }
-    return c->oom ? -1 : 0;
 }
 
-int pt_coverage_of_files(struct pt_coverage *c, const struct pt_dir *d) {
+void pt_coverage_of_files(struct pt_coverage *c, const struct pt_dir *d) {
     memset(c, 0, sizeof *c);
     skipped_files(c, d);
     for (size_t i = 0; i < d->count; i++) {
@@ -132,7 +124,6 @@ int pt_coverage_of_files(struct pt_coverage *c, const struct pt_dir *d) {
         file_gaps(c, f, (f->hdr->flags & PT_HDR_STDIO_UNHOOKED) != 0);
         c->dropped += f->hdr->dropped;
     }
-    return c->oom ? -1 : 0;
 }
 
 void pt_coverage_free(struct pt_coverage *c) {

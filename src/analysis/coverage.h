@@ -41,19 +41,18 @@ struct pt_coverage {
     struct pt_gap *v;
     size_t len;
     uint64_t dropped; /* over all files */
-    int oom;
 };
 
 /* The gaps of a built model whose files' damage is known (pt_file_scan),
- * and of the files the directory skipped.  0, or -1 when out of memory. */
-int pt_coverage_find(struct pt_coverage *c, const struct pt_model *m, const struct pt_dir *d);
+ * and of the files the directory skipped. */
+void pt_coverage_find(struct pt_coverage *c, const struct pt_model *m, const struct pt_dir *d);
 void pt_coverage_free(struct pt_coverage *c);
 
 /* The gaps the files alone show, for commands that build no model (flows):
  * files not read or damaged, stops, dropped events, stdio not hooked when
  * the image began (not untraced children, nor stdio unhooked later: the
  * model finds those). */
-int pt_coverage_of_files(struct pt_coverage *c, const struct pt_dir *d);
+void pt_coverage_of_files(struct pt_coverage *c, const struct pt_dir *d);
 
 /* True when nothing is missing. */
 int pt_coverage_complete(const struct pt_coverage *c);

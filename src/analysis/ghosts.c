@@ -28,22 +28,16 @@ static int listed(const struct pt_image *parent, int32_t pid) {
     return 0;
 }
 
-static void add_untraced(struct pt_model *m, struct pt_image *parent, const struct pt_fork *f) {
+/* The path is the parent's, which the reader already holds. */
+static void add_untraced(struct pt_image *parent, const struct pt_fork *f) {
     if (listed(parent, f->child_pid))
         return;
-    struct pt_untraced *v = realloc(parent->untraced, (parent->nuntraced + 1) * sizeof *v);
-    char *path = strdup(pt_image_exe(parent));
-    if (v != NULL)
-        parent->untraced = v;
-    if (v == NULL || path == NULL) {
-        free(path);
-        m->oom = 1;
-        return;
-    }
-    v[parent->nuntraced++] = (struct pt_untraced){
+    parent->untraced =
+        pt_xreallocarray(parent->untraced, parent->nuntraced + 1, sizeof *parent->untraced);
+    parent->untraced[parent->nuntraced++] = (struct pt_untraced){
         .pid = f->child_pid,
         .reason = PT_UNTRACED_SILENT,
-        .path = path,
+        .path = pt_xstrdup(pt_image_exe(parent)),
         .t = f->t,
     };
 }
@@ -71,7 +65,7 @@ void pt_model_ghosts(struct pt_model *m) {
         if (f->taken || pt_model_image_of(m, f->child_pid, UINT64_MAX) != PT_NO_IMAGE ||
             reaped(m, f->child_pid, f->t))
             continue;
-        add_untraced(m, &m->images[f->parent_image], f);
+        add_untraced(&m->images[f->parent_image], f);
         for (size_t k = 0; k < f->fds.len; k++) {
             const struct pt_fdent *e = &f->fds.v[k];
             if ((e->kind == PT_OBJ_PIPE || e->kind == PT_OBJ_FIFO) && e->obj.ino != 0 &&

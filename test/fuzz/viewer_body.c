@@ -43,12 +43,11 @@ static void answers(FILE *out, struct pt_dir *d) {
         pt_check_finish(&a.check);
         for (size_t i = 0; i < a.dir.count; i++)
             pt_file_scan(&a.dir.files[i]);
-        if (pt_coverage_find(&a.coverage, &a.model, &a.dir) == 0) {
-            summary_text(out, &a);
-            summary_json(out, &a);
-            analysis_text_problems(out, &a);
-            analysis_json_gaps(out, &a);
-        }
+        pt_coverage_find(&a.coverage, &a.model, &a.dir);
+        summary_text(out, &a);
+        summary_json(out, &a);
+        analysis_text_problems(out, &a);
+        analysis_json_gaps(out, &a);
         struct pt_leaks leaks;
         pt_leaks_find(&a.model, &leaks);
         pt_leaks_free(&leaks);
@@ -62,10 +61,9 @@ static void byte_flows(FILE *out, const struct pt_dir *d) {
     struct flows fl;
     struct pt_coverage cov = {0};
     flows_run(&fl, d->files, d->count, NULL);
-    if (pt_coverage_of_files(&cov, d) == 0) {
-        flows_print_text(out, &fl, &cov);
-        flows_print_json(out, &fl, &cov);
-    }
+    pt_coverage_of_files(&cov, d);
+    flows_print_text(out, &fl, &cov);
+    flows_print_json(out, &fl, &cov);
     pt_coverage_free(&cov);
     flows_free(&fl);
     struct graph g;
