@@ -286,4 +286,79 @@ TEST(SockHang, RecvWhosePeerAChildHoldsNamesTheChild) {
     EXPECT_NE(msg.find("pid " + std::to_string(holder) + " "), std::string::npos) << msg;
 }
 
+// --- fds passed over a socket (SCM_RIGHTS) ---------------------------------------
+
+// The corpus case c_fdpass: a client hands its pipe's write end to an
+// unrelated server (a sibling started by the shell), which keeps it; the
+// client's reader hangs.  check must name the server as the holder and
+// say how the fd got there, through the socket.
+TEST(SockFdPass, HandedOffWriteEndIsFollowedAcrossProcesses) {
+    std::string dir = FreshDir("sock_fdpass");
+    std::string work = FreshDir("sock_fdpass_cwd");
+    harness::RunOptions opts;
+    opts.env = harness::PreloadEnv(dir);
+    opts.env.push_back({"PATH", "/usr/bin:/bin"});
+    opts.env.push_back({"CORPUS_BIN", harness::ProgPath("corpus")});
+    opts.cwd = work;
+    // Killed once the client waits for its reader (it has handed the fd
+    // over and closed its copy) and the server has recorded receiving it.
+    opts.kill_when = [&] {
+        if (harness::BlockedCalls(dir, "wait") < 1)
+            return false;
+        Trace t = harness::LoadTrace(dir);
+        return t.Count([](const Event &e) {
+            return e.call == "scm_rights" && Str(e, "direction") == "received";
+        }) > 0;
+    };
+    RunResult r = harness::Run(
+        {"sh", "-c", "\"$CORPUS_BIN\"/c_fdpass_server bug & \"$CORPUS_BIN\"/c_fdpass_client bug"},
+        opts);
+    ASSERT_TRUE(r.killed_on_purpose) << r.Describe();
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    auto sent = t.Select(
+        [](const Event &e) { return e.call == "scm_rights" && Str(e, "direction") == "sent"; });
+    auto got = t.Select(
+        [](const Event &e) { return e.call == "scm_rights" && Str(e, "direction") == "received"; });
+    ASSERT_EQ(sent.size(), 1u) << t.Head(80);
+    ASSERT_EQ(got.size(), 1u) << t.Head(80);
+    int client = sent[0]->pid, server = got[0]->pid;
+    EXPECT_NE(client, server);
+    int sent_fd = static_cast<int>(sent[0]->raw["passed_0"].as_int());
+    int got_fd = static_cast<int>(got[0]->raw["passed_0"].as_int());
+    // The pipe the client made is the one passed.
+    auto pipes = t.Select([&](const Event &e) { return e.call == "pipe" && e.pid == client; });
+    ASSERT_EQ(pipes.size(), 1u);
+    EXPECT_EQ(pipes[0]->fds.at(1), sent_fd);
+
+    auto check = analysis_cli::Viewer("check", dir);
+    ASSERT_EQ(check.error, "");
+    auto blocked = analysis_cli::ProblemsOfKind(check.json, "blocked-read");
+    ASSERT_EQ(blocked.size(), 1u) << check.json.dump();
+    const json::Value &p = blocked[0];
+    EXPECT_TRUE(analysis_cli::HasPid(p, server)) << p.dump();
+    EXPECT_TRUE(HasFd(p, got_fd)) << p.dump();
+    std::string msg = p["message"].as_string();
+    std::string chain = "passed by pid " + std::to_string(client) + " fd " +
+                        std::to_string(sent_fd) + " over socket:[";
+    EXPECT_NE(msg.find(chain), std::string::npos) << msg;
+    EXPECT_NE(msg.find("(SCM_RIGHTS) to pid " + std::to_string(server) + " as fd " +
+                       std::to_string(got_fd)),
+              std::string::npos)
+        << msg;
+
+    // summary's holders show the step too, as JSON.
+    auto summary = analysis_cli::Viewer("summary", dir);
+    ASSERT_EQ(summary.error, "");
+    bool found = false;
+    for (const json::Value &pipe : summary.json["pipes"].as_array())
+        for (const json::Value &h : pipe["holders"].as_array())
+            if (h["pid"].as_int() == server && h["fd"].as_int() == got_fd)
+                for (const json::Value &step : h["how"].as_array())
+                    found |= step["step"].as_string() == "passed" &&
+                             step["from_pid"].as_int() == client &&
+                             step["from_fd"].as_int() == sent_fd;
+    EXPECT_TRUE(found) << summary.json.dump();
+}
+
 } // namespace

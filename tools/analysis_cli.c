@@ -256,6 +256,8 @@ static const char *how_name(enum pt_origin_how how) {
         return "exec";
     case PT_ORIGIN_OUTSIDE:
         return "outside";
+    case PT_ORIGIN_PASSED:
+        return "passed";
     default:
         return "unknown";
     }
@@ -292,6 +294,11 @@ static void json_step(FILE *out, const struct pt_model *m, const struct pt_origi
     }
     if (o->how == PT_ORIGIN_FORK || o->how == PT_ORIGIN_SPAWN)
         fprintf(out, ",\"from_pid\":%" PRId32, o->from_pid);
+    if (o->how == PT_ORIGIN_PASSED) {
+        fputs(",\"from_pid\":", out);
+        fprintf(out, o->from_pid ? "%" PRId32 : "null", o->from_pid);
+        fprintf(out, ",\"from_fd\":%d,\"socket_inode\":%" PRIu64, o->from_fd, o->via_ino);
+    }
     if (o->how == PT_ORIGIN_EXEC && o->image < m->nfiles) {
         fputs(",\"exe\":", out);
         esc_json_str(out, pt_image_exe(&m->images[o->image]));

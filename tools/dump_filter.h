@@ -52,7 +52,8 @@ void dump_filter_free(struct dump_filter *f);
     "                socketpair, dup, dup2, dup3,\n"                                               \
     "                fcntl, open, close, close_range, fork, vfork, execve,\n"                      \
     "                posix_spawn, exit, wait, popen, pclose, system, mkfifo,\n"                    \
-    "                untraced_child, inherited_fd, callsite, module, coverage)\n"                  \
+    "                untraced_child, inherited_fd, callsite, module, coverage,\n"                  \
+    "                scm_rights)\n"                                                                \
     "                or classes: %read, %write, %desc (calls on fds),\n"                           \
     "                %process, %meta (the recorder's notes), all; !LIST: all but\n"
 

@@ -210,6 +210,12 @@ enum pt_event_type {
 
     PT_EV_COPY_FILE_RANGE = 53, /* as PT_EV_SPLICE */
 
+    /* fds handed to another process over a socket (SCM_RIGHTS): a note
+     * written right after the sendmsg or recvmsg that carried them.  fd =
+     * the socket, arg = file offset of that call's record, result = the
+     * fds the message carried; payload struct pt_fdpass_payload. */
+    PT_EV_FDPASS = 55,
+
     PT_EV_MAX = 63
 };
 
@@ -376,6 +382,37 @@ enum {
                                      kernel accepted it) */
 };
 
+/* The payload of PT_EV_FDPASS: `stored` entries of struct pt_fdpass_fd
+ * follow, at most PT_FDPASS_STORED_MAX; `count` says how many fds the
+ * message carried. */
+struct pt_fdpass_payload {
+    uint32_t count;
+    uint16_t stored;
+    uint8_t received; /* 0: sent (the sender's fd numbers); 1: received (the
+                         new fds of the receiver) */
+    uint8_t flags;    /* PT_FDPASSF_* */
+};
+
+/* One fd passed, and the object it names. */
+struct pt_fdpass_fd {
+    int32_t fd;
+    uint8_t kind;     /* PT_OBJ_* */
+    uint8_t fd_flags; /* PT_FDF_* of the fd in the process that wrote it */
+    uint16_t reserved;
+    uint64_t ino;
+    uint32_t dev;
+    uint32_t reserved2;
+};
+
+#define PT_FDPASS_STORED_MAX 64
+
+/* pt_fdpass_payload.flags */
+enum {
+    PT_FDPASSF_CTRUNC = 1u << 0, /* received: the control buffer was too small
+                                    (MSG_CTRUNC), the kernel closed fds that
+                                    did not fit */
+};
+
 enum pt_untraced_reason {
     PT_UNTRACED_STATIC = 1,  /* no PT_INTERP: LD_PRELOAD has no effect */
     PT_UNTRACED_SETID = 2,   /* set-user-ID / set-group-ID / capabilities */
@@ -482,6 +519,20 @@ PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, fd, 4, 4);
 PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, events, 8, 4);
 PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, flags, 12, 4);
 PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, data, 16, 8);
+
+PT_STATIC_ASSERT(sizeof(struct pt_fdpass_payload) == 8, "fdpass payload");
+PT_ASSERT_FIELD(struct pt_fdpass_payload, count, 0, 4);
+PT_ASSERT_FIELD(struct pt_fdpass_payload, stored, 4, 2);
+PT_ASSERT_FIELD(struct pt_fdpass_payload, received, 6, 1);
+PT_ASSERT_FIELD(struct pt_fdpass_payload, flags, 7, 1);
+PT_STATIC_ASSERT(sizeof(struct pt_fdpass_fd) == 24, "fdpass fd");
+PT_ASSERT_FIELD(struct pt_fdpass_fd, fd, 0, 4);
+PT_ASSERT_FIELD(struct pt_fdpass_fd, kind, 4, 1);
+PT_ASSERT_FIELD(struct pt_fdpass_fd, fd_flags, 5, 1);
+PT_ASSERT_FIELD(struct pt_fdpass_fd, reserved, 6, 2);
+PT_ASSERT_FIELD(struct pt_fdpass_fd, ino, 8, 8);
+PT_ASSERT_FIELD(struct pt_fdpass_fd, dev, 16, 4);
+PT_ASSERT_FIELD(struct pt_fdpass_fd, reserved2, 20, 4);
 
 PT_STATIC_ASSERT(PT_DATA_ALIGN % PT_ALIGN == 0, "data_offset alignment");
 

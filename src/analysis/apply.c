@@ -482,6 +482,7 @@ static apply_fn *const apply_class[PT_CLASS_COUNT] = {
     [PT_CLASS_CALLSITE] = apply_callsite,
     [PT_CLASS_MODULE] = apply_module,
     [PT_CLASS_COVERAGE] = apply_coverage,
+    [PT_CLASS_FDPASS] = pt_model_fdpass,
 };
 
 void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {

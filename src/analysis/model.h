@@ -35,6 +35,8 @@ enum pt_origin_how {
     PT_ORIGIN_EXEC,    /* carried across exec */
     PT_ORIGIN_OUTSIDE, /* open when the first traced image began */
     PT_ORIGIN_UNKNOWN, /* first seen in use; how it got here is unknown */
+    PT_ORIGIN_PASSED,  /* received over a socket (SCM_RIGHTS) from from_pid's
+                          fd from_fd (prev: that fd's history) */
 };
 
 /* One step in the history of an fd.  Steps are shared: a fork child's fds
@@ -50,6 +52,9 @@ struct pt_origin {
     uint64_t flags;   /* O_* flags passed (pipe2, dup3) */
     uint64_t t;
     uint64_t rec_offset; /* of the call's record in the image's file */
+    int from_fd;         /* passed: the sender's fd number (-1 unknown) */
+    uint64_t via_ino;    /* passed: the socket it came over (the sender's end,
+                            or the receiver's when the sender is unknown) */
     char *site;          /* "module+0xoff (function)", or NULL */
     struct pt_origin *prev;
     struct pt_origin *all_next; /* every step, for freeing */
@@ -277,6 +282,17 @@ struct pt_fork {
     size_t prev_same_pid; /* the fork before it of the same child pid */
 };
 
+/* One fd in flight over a socket (fdpass.c). */
+struct pt_passing {
+    struct pt_objkey obj;     /* what the fd names */
+    int received;             /* 1: a receive waiting for its send */
+    int32_t pid;              /* sent: the sender */
+    int fd;                   /* sent: the sender's fd number */
+    uint64_t via_ino;         /* sent: the sender's socket */
+    struct pt_origin *origin; /* sent: the sender's fd history; received:
+                                 the receiver's new step */
+};
+
 struct pt_model;
 
 /* Called for every event before the model applies it, so a detector can
@@ -309,7 +325,10 @@ struct pt_model {
     uint64_t dropped; /* sum of the headers' dropped counts */
     pt_model_observer observer;
     void *observer_ctx;
-    struct pt_sockpeers peers; /* which socket end is connected to which */
+    struct pt_sockpeers peers;  /* which socket end is connected to which */
+    struct pt_passing *passing; /* fds sent and not yet received, or received
+                                   before their send was seen (fdpass.c) */
+    size_t npassing, cap_passing;
     int oom;
     int ending; /* closing the fds of dead processes */
     /* Not 0: the run as it stood at this CLOCK_MONOTONIC time (a Ctrl-C

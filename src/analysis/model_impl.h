@@ -59,6 +59,9 @@ void pt_model_finish(struct pt_model *m);
  * holders. */
 void pt_model_ghosts(struct pt_model *m);
 
+/* fdpass.c: fds passed over sockets, as steps of their history */
+void pt_model_fdpass(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev);
+
 /* apply.c */
 void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev);
 

@@ -20,6 +20,7 @@ struct pt_origin *pt_origin_new(struct pt_model *m, enum pt_origin_how how,
     o->pid = img ? img->pid : 0;
     o->image = img ? img->index : PT_NO_IMAGE;
     o->fd = fd;
+    o->from_fd = -1;
     o->t = t;
     o->prev = prev;
     o->all_next = m->origins;
@@ -109,6 +110,18 @@ static void describe_step(const struct pt_model *m, const struct pt_origin *o, c
     case PT_ORIGIN_UNKNOWN:
         add(buf, len, used, "first seen as fd %d in pid %" PRId32 " (origin not recorded)", o->fd,
             o->pid);
+        break;
+    case PT_ORIGIN_PASSED:
+        if (o->from_pid != 0)
+            add(buf, len, used,
+                "passed by pid %" PRId32 " fd %d over socket:[%" PRIu64
+                "] (SCM_RIGHTS) to pid %" PRId32 " as fd %d",
+                o->from_pid, o->from_fd, o->via_ino, o->pid, o->fd);
+        else
+            add(buf, len, used,
+                "received over socket:[%" PRIu64 "] (SCM_RIGHTS) by pid %" PRId32
+                " as fd %d from a sender the trace did not see",
+                o->via_ino, o->pid, o->fd);
         break;
     }
 }

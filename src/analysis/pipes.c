@@ -199,4 +199,5 @@ void pt_pipes_free(struct pt_model *m) {
     free(m->pipes);
     free(m->pipe_hash);
     pt_sockpeers_free(&m->peers);
+    free(m->passing);
 }

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -127,7 +128,80 @@ static void msg_begin(struct pt_call *c, uint8_t type, int fd, int flags) {
     c->rec = pt_begin(type, fd, &c->fd, PT_SOCKIO_ARG(0, flags, 0), pt_capture_room(UINT64_MAX));
 }
 
-static ssize_t msg_leave(struct pt_call *c, const struct msghdr *msg, int flags, ssize_t n) {
+/* --- fds passed (SCM_RIGHTS) ------------------------------------------------
+ *
+ * After a sendmsg or recvmsg that succeeded, its control data is the
+ * kernel's word (it read the sender's, it wrote the receiver's): the fds of
+ * its SCM_RIGHTS messages are noted in a PT_EV_FDPASS record after the
+ * call's, each with the object it names.  A receiver's new fds are learned
+ * afresh by the fd cache (their numbers may have been other objects'). */
+
+/* Calls f(fd, ctx) for each SCM_RIGHTS fd of msg; returns how many. */
+static uint32_t each_passed_fd(struct msghdr *msg, void (*f)(int fd, void *ctx), void *ctx) {
+    uint32_t count = 0;
+    if (msg->msg_control == NULL || msg->msg_controllen < sizeof(struct cmsghdr))
+        return 0;
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+            cm->cmsg_len < CMSG_LEN(0))
+            continue;
+        size_t nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < nfds; i++, count++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(cm) + i * sizeof fd, sizeof fd);
+            if (f != NULL)
+                f(fd, ctx);
+        }
+    }
+    return count;
+}
+
+struct passed {
+    struct pt_fdpass_payload *head;
+    struct pt_fdpass_fd *v;
+    int received;
+};
+
+static void note_one(int fd, void *ctx) {
+    struct passed *p = ctx;
+    struct pt_fdinfo info;
+    if (p->received)
+        pt_fdcache_forget(fd); /* a new fd: what the cache knew of its number is gone */
+    pt_fdcache_lookup(fd, &info);
+    if (p->head == NULL || p->head->stored >= PT_FDPASS_STORED_MAX)
+        return;
+    p->v[p->head->stored++] = (struct pt_fdpass_fd){
+        .fd = fd, .kind = info.kind, .fd_flags = info.flags, .ino = info.ino, .dev = info.dev};
+}
+
+static void note_passed_fds(struct pt_call *c, int fd, struct msghdr *msg, int received) {
+    uint32_t count = each_passed_fd(msg, NULL, NULL);
+    if (count == 0)
+        return;
+    uint32_t stored = count < PT_FDPASS_STORED_MAX ? count : PT_FDPASS_STORED_MAX;
+    struct pt_record *rec =
+        c->rec ? pt_instant(PT_EV_FDPASS, fd, &c->fd, pt_record_offset(c->rec), count,
+                            (uint32_t)(sizeof(struct pt_fdpass_payload) +
+                                       stored * sizeof(struct pt_fdpass_fd)))
+               : NULL;
+    struct passed p = {NULL, NULL, received};
+    if (rec != NULL) {
+        p.head = (struct pt_fdpass_payload *)(rec + 1);
+        *p.head = (struct pt_fdpass_payload){.count = count, .received = (uint8_t)received};
+        if (received && (msg->msg_flags & MSG_CTRUNC))
+            p.head->flags |= PT_FDPASSF_CTRUNC;
+        p.v = (struct pt_fdpass_fd *)(p.head + 1);
+    }
+    each_passed_fd(msg, note_one, &p);
+    if (rec != NULL) {
+        rec->data_len =
+            (uint32_t)(sizeof *p.head + (size_t)p.head->stored * sizeof(struct pt_fdpass_fd));
+        pt_commit_captured(rec);
+    }
+}
+
+static ssize_t msg_leave(struct pt_call *c, int fd, struct msghdr *msg, int flags, ssize_t n,
+                         int received) {
     if (c->rec) {
         if (n >= 0 || msg_readable(msg)) {
             int iovcnt = (int)msg->msg_iovlen;
@@ -136,6 +210,8 @@ static ssize_t msg_leave(struct pt_call *c, const struct msghdr *msg, int flags,
         }
         pt_end_captured(c->rec, pt_outcome(c, n));
     }
+    if (n >= 0)
+        note_passed_fds(c, fd, msg, received);
     return PT_LEAVE(c, n);
 }
 
@@ -147,7 +223,8 @@ PT_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, msg, flags));
     msg_begin(&c, PT_EV_SENDMSG, fd, flags);
-    return msg_leave(&c, msg, flags, PT_CALL(&c, real(fd, msg, flags)));
+    /* The kernel only reads it: the cast lets one walker serve both. */
+    return msg_leave(&c, fd, (struct msghdr *)msg, flags, PT_CALL(&c, real(fd, msg, flags)), 0);
 }
 
 PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
@@ -158,5 +235,5 @@ PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, msg, flags));
     msg_begin(&c, PT_EV_RECVMSG, fd, flags);
-    return msg_leave(&c, msg, flags, PT_CALL(&c, real(fd, msg, flags)));
+    return msg_leave(&c, fd, msg, flags, PT_CALL(&c, real(fd, msg, flags)), 1);
 }

@@ -2,7 +2,10 @@
 #define _GNU_SOURCE
 #include <sys/socket.h>
 
+#include <string.h>
+
 #include "decoders.h"
+#include "payload.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -51,4 +54,32 @@ void pt_args_sockio(const struct pt_event *ev, struct pt_fields *out) {
     else
         pt_field_hex(out, "msg_flags", PT_SHOW_BOTH, flags);
     pt_field_name(out, "variant", PT_SHOW_JSON, pt_sockio_variant_name(r));
+}
+
+/* scm_rights(5<socket:[7]>, sent, 1, [4<pipe:[9]>]): the fds a sendmsg
+ * sent (the sender's numbers) or a recvmsg received (the new ones), each
+ * with its object. */
+void pt_args_fdpass(const struct pt_event *ev, struct pt_fields *out) {
+    static const char *const keys[] = {"passed_0", "passed_1", "passed_2", "passed_3",
+                                       "passed_4", "passed_5", "passed_6"};
+    struct pt_fdpass_payload head;
+    const uint8_t *fds;
+    pt_field_record_fd(out, "fd", PT_SHOW_TEXT, ev->rec);
+    if (!pt_payload_fdpass(ev, &head, &fds)) {
+        pt_field_null(out, "direction", PT_SHOW_BOTH);
+        return;
+    }
+    pt_field_name(out, "direction", PT_SHOW_BOTH, head.received ? "received" : "sent");
+    pt_field_uint(out, "count", PT_SHOW_BOTH, head.count);
+    for (size_t i = 0; i < head.stored && i < sizeof keys / sizeof keys[0]; i++) {
+        struct pt_fdpass_fd e;
+        memcpy(&e, fds + i * sizeof e, sizeof e);
+        struct pt_field *f = pt_field_add(out, keys[i], PT_FIELD_FD, PT_SHOW_BOTH);
+        f->v.fd.fd = e.fd;
+        f->v.fd.kind = e.kind;
+        f->v.fd.ino = e.ino;
+        f->v.fd.dev = e.dev;
+    }
+    if (head.flags & PT_FDPASSF_CTRUNC)
+        pt_field_name(out, "truncated", PT_SHOW_BOTH, "MSG_CTRUNC");
 }

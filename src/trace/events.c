@@ -126,6 +126,8 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
     [PT_EV_MODULE] = {"module", PT_CLASS_MODULE, .result = PT_RESULT_NONE,
                       .payload = PT_PAYLOAD_MODULE, .flags = META | PT_EVF_HIDDEN,
                       .decode = pt_args_module},
+    [PT_EV_FDPASS] = {"scm_rights", PT_CLASS_FDPASS, .result = PT_RESULT_NONE,
+                      .payload = PT_PAYLOAD_FDPASS, .flags = DESC | META, .decode = pt_args_fdpass},
     [PT_EV_COVERAGE] = {"coverage", PT_CLASS_COVERAGE, .result = PT_RESULT_NONE, .flags = META,
                         .decode = pt_args_coverage},
 };

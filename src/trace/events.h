@@ -57,6 +57,8 @@ enum pt_event_class {
     PT_CLASS_CALLSITE,    /* note: where the call of another record was made */
     PT_CLASS_MODULE,      /* note: a loaded ELF object */
     PT_CLASS_COVERAGE,    /* note: what the recorder sees changed */
+    PT_CLASS_FDPASS,      /* note: fds a sendmsg or recvmsg carried over a
+                             socket (SCM_RIGHTS), pt_payload_fdpass() */
     PT_CLASS_COUNT
 };
 
@@ -102,6 +104,7 @@ enum pt_payload_kind {
     PT_PAYLOAD_MODULE,    /* struct pt_module_payload + path */
     PT_PAYLOAD_WAIT,      /* struct pt_wait_payload + its entries */
     PT_PAYLOAD_EPOLL_CTL, /* struct pt_epoll_ctl_payload */
+    PT_PAYLOAD_FDPASS,    /* struct pt_fdpass_payload + its fds */
     PT_PAYLOAD_XFER,      /* struct pt_xfer_payload */
 };
 

@@ -10,6 +10,17 @@ int pt_payload_pair(const struct pt_event *ev, struct pt_pipe_payload *out) {
     return 1;
 }
 
+int pt_payload_fdpass(const struct pt_event *ev, struct pt_fdpass_payload *head,
+                      const uint8_t **fds) {
+    if (ev->rec->data_len < sizeof *head)
+        return 0;
+    memcpy(head, ev->payload, sizeof *head);
+    if ((ev->rec->data_len - sizeof *head) / sizeof(struct pt_fdpass_fd) < head->stored)
+        return 0;
+    *fds = ev->payload + sizeof *head;
+    return 1;
+}
+
 int pt_strings_next(const uint8_t *p, size_t len, size_t *pos, const uint8_t **s, size_t *slen) {
     if (*pos >= len)
         return 0;

@@ -17,6 +17,12 @@ extern "C" {
  * short to hold one. */
 int pt_payload_pair(const struct pt_event *ev, struct pt_pipe_payload *out);
 
+/* An fdpass record's head and its stored fds (*fds points into the
+ * payload, which need not be aligned: copy entries out with memcpy); 0 if
+ * the payload is too short for the head or for the entries it says. */
+int pt_payload_fdpass(const struct pt_event *ev, struct pt_fdpass_payload *head,
+                      const uint8_t **fds);
+
 /* Walks NUL-separated strings in the len bytes at p (exec's path and argv,
  * open's path, ...).  Start with *pos = 0; each call stores the next string
  * in *s / *slen and returns 1, or returns 0 when none are left.  A last
