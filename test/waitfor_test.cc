@@ -694,9 +694,10 @@ TEST(WaitFor, AWriteEndPassedOverASocketIsSaidSo) {
     EXPECT_TRUE(HasPid(p, server)) << p.dump();
     EXPECT_EQ(made[0]->ino, ObjectIno(p));
     const std::string &msg = p["message"].as_string();
-    EXPECT_NE(std::string::npos, msg.find("the pipe was made by pid " + std::to_string(client) +
-                                          ", so this copy was passed over a socket (SCM_RIGHTS)"))
+    // The hand-off is recorded (the scm_rights notes): the chain says it.
+    EXPECT_NE(std::string::npos, msg.find("passed by pid " + std::to_string(client) + " fd "))
         << msg;
+    EXPECT_NE(std::string::npos, msg.find("(SCM_RIGHTS) to pid " + std::to_string(server))) << msg;
 }
 
 // --- the model's rules, on traces built record by record --------------------
