@@ -1,6 +1,11 @@
 // Socket I/O (issue 11): send, recv and their variants recorded like read
 // and write, with the bytes, the capture, the MSG_* flags, the variant, the
 // errno of a failed call and a call left unfinished when it blocked.
+#include <unistd.h>
+
+#include <map>
+#include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -359,6 +364,83 @@ TEST(SockFdPass, HandedOffWriteEndIsFollowedAcrossProcesses) {
                              step["from_pid"].as_int() == client &&
                              step["from_fd"].as_int() == sent_fd;
     EXPECT_TRUE(found) << summary.json.dump();
+}
+
+// --- byte totals against strace -------------------------------------------------
+
+struct StraceTotals {
+    std::map<uint64_t, int64_t> sent, received; // per socket inode
+};
+
+// Sums strace -f -y's results per socket inode, the calls that moved bytes
+// out of (write, send...) and into (read, recv...) the process.
+StraceTotals ParseStrace(const std::string &text) {
+    static const std::set<std::string> out = {"write", "writev", "send", "sendto", "sendmsg"};
+    static const std::set<std::string> in = {"read", "readv", "recv", "recvfrom", "recvmsg"};
+    static const std::regex call(R"(^(\d+)\s+(\w+)\(\d+<socket:\[(\d+)\]>)");
+    static const std::regex resumed(R"(^(\d+)\s+<\.\.\. (\w+) resumed>)");
+    static const std::regex result(R"(= (-?\d+)\s*$)");
+    StraceTotals totals;
+    std::map<std::string, std::pair<std::string, uint64_t>> pending; // pid -> call, inode
+    for (const std::string &line : harness::Lines(text)) {
+        std::smatch m, r;
+        std::string name;
+        uint64_t ino = 0;
+        if (std::regex_search(line, m, call)) {
+            name = m[2];
+            ino = std::stoull(m[3]);
+            if (line.find("<unfinished ...>") != std::string::npos) {
+                pending[m[1]] = {name, ino};
+                continue;
+            }
+        } else if (std::regex_search(line, m, resumed) && pending.count(m[1])) {
+            name = pending[m[1]].first;
+            ino = pending[m[1]].second;
+            pending.erase(m[1]);
+        } else {
+            continue;
+        }
+        if (!std::regex_search(line, r, result) || std::stoll(r[1]) <= 0)
+            continue;
+        if (out.count(name))
+            totals.sent[ino] += std::stoll(r[1]);
+        else if (in.count(name))
+            totals.received[ino] += std::stoll(r[1]);
+    }
+    return totals;
+}
+
+// The same run seen by strace and by pipetrace: every socket channel's
+// bytes written equal strace's total sent on its sending end, its bytes
+// read strace's total received on its receiving end.
+TEST(SockStrace, ChannelTotalsEqualStraces) {
+    const std::string strace = "/usr/bin/strace";
+    if (access(strace.c_str(), X_OK) != 0)
+        GTEST_SKIP() << "strace is not installed";
+    std::string dir = FreshDir("sock_strace");
+    std::string log = harness::FreshPath("sock_strace_log");
+    std::vector<std::string> argv = {
+        strace, "-f", "-qq", "-e", "signal=none",
+        "-y",   "-s", "0",   "-e", "trace=%network,read,write,readv,writev",
+        "-o",   log,  "env"};
+    for (const auto &kv : harness::PreloadEnv(dir))
+        argv.push_back(kv.first + "=" + kv.second);
+    argv.push_back(ProgPath("sock_proto"));
+    RunResult r = harness::Run(argv);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    ASSERT_EQ(r.out, "requests 60 bytes 28550 answers 240\n");
+    StraceTotals st = ParseStrace(harness::ReadFile(log));
+    auto flows = analysis_cli::Viewer("flows", dir);
+    ASSERT_EQ(flows.error, "");
+    auto channels = SocketChannels(flows.json);
+    ASSERT_EQ(channels.size(), 2u) << flows.json.dump();
+    for (const json::Value &c : channels) {
+        uint64_t from = static_cast<uint64_t>(c["inode"].as_int());
+        uint64_t to = static_cast<uint64_t>(c["peer_inode"].as_int());
+        EXPECT_GT(st.sent[from], 0) << from;
+        EXPECT_EQ(c["bytes_written"].as_int(), st.sent[from]) << c.dump();
+        EXPECT_EQ(c["bytes_read"].as_int(), st.received[to]) << c.dump();
+    }
 }
 
 } // namespace
