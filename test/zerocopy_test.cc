@@ -286,6 +286,12 @@ TEST(ZeroCopy, BlockedSpliceIsABlockedRead) {
     std::vector<json::Value> found = analysis_cli::ProblemsOfKind(check.json, "blocked-read");
     ASSERT_EQ(1u, found.size()) << check.json.dump();
     EXPECT_TRUE(analysis_cli::HasPid(found[0], blocked[0]->pid)) << found[0].dump();
+    // graph marks the pump blocked on the pipe it splices from.
+    harness::RunResult graph = harness::Run({harness::CliPath(), "graph", "--format=text", dir});
+    EXPECT_NE(std::string::npos, graph.out.find(std::to_string(blocked[0]->pid) +
+                                                " zc_stuck [no exit seen] [BLOCKED reading pipe:[" +
+                                                std::to_string(blocked[0]->ino) + "]]"))
+        << graph.out;
 }
 
 // --- strace's view of the same run -------------------------------------

@@ -13,6 +13,10 @@
 int flows_is_pipe_io(const struct pt_record *r, int *is_write) {
     if (r->obj_kind != PT_OBJ_PIPE && r->obj_kind != PT_OBJ_FIFO)
         return 0;
+    if (pt_event_info(r->type)->cls == PT_CLASS_XFER) { /* its own fd: the bytes leave it */
+        *is_write = r->type == PT_EV_VMSPLICE && pt_vmsplice_writes(r);
+        return 1;
+    }
     if (!pt_event_moves_data(r->type))
         return 0;
     *is_write = pt_event_writes(r->type);

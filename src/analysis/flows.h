@@ -166,8 +166,9 @@ void flows_free(struct flows *fl);
 void flows_run(struct flows *fl, const struct pt_file *files, size_t count,
                const struct flows_hooks *hooks);
 
-/* True for a record of a call that moves bytes through a pipe or FIFO;
- * *is_write says which way. */
+/* True for a record of a call that moves bytes through a pipe or FIFO on
+ * its own fd (a splice's, tee's, sendfile's: the fd its bytes leave, so a
+ * read); *is_write says which way. */
 int flows_is_pipe_io(const struct pt_record *r, int *is_write);
 
 /* The latency median of a pair, in ns. */
