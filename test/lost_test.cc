@@ -174,7 +174,7 @@ TEST(LostData, AShortWriteWhoseRestWasDroppedNamesTheWriter) {
     Checked t = RunChecked("short_write", {CorpusBin("c_short_write"), "bug"});
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
     int writer = t.Announced("parent"), reader = t.Announced("reader");
-    ExpectCulprit(t, "lost-data", writer, 4);
+    ASSERT_NO_FATAL_FAILURE(ExpectCulprit(t, "lost-data", writer, 4));
     EXPECT_TRUE(HasPid(ProblemsOfKind(t.check, "lost-data")[0], reader)) << t.check_text;
     EXPECT_NE(std::string::npos, Message(t, "lost-data").find("dropped 139264 bytes"))
         << t.check_text;
@@ -193,7 +193,7 @@ TEST(LostData, PythonRecordsDroppedOnEagainAreCounted) {
     auto found = ProblemsOfKind(t.check, "lost-data");
     ASSERT_EQ(1u, found.size()) << t.check_text;
     int fd = static_cast<int>(found[0]["fds"][0].as_int());
-    ExpectCulprit(t, "lost-data", writer, fd);
+    ASSERT_NO_FATAL_FAILURE(ExpectCulprit(t, "lost-data", writer, fd));
     // 409600 bytes meant, what the reader got is the rest.
     const json::Value *pipe = t.Pipe(found[0]["object"]["inode"].as_int());
     ASSERT_NE(nullptr, pipe);
@@ -214,7 +214,7 @@ TEST(LostData, AReaderThatStoppedOnEintrIsNamed) {
     Checked t = RunChecked("eintr_reader", {CorpusBin("c_eintr_reader"), "bug"});
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
     int reader = t.Announced("parent"), writer = t.Announced("writer");
-    ExpectCulprit(t, "lost-data", reader, 3);
+    ASSERT_NO_FATAL_FAILURE(ExpectCulprit(t, "lost-data", reader, 3));
     EXPECT_TRUE(HasPid(ProblemsOfKind(t.check, "lost-data")[0], writer)) << t.check_text;
     EXPECT_NE(std::string::npos, Message(t, "lost-data").find("EINTR")) << t.check_text;
     EXPECT_NE(std::string::npos, Message(t, "lost-data").find("5000 were still unread"))
@@ -229,7 +229,7 @@ TEST(LostData, AReaderThatRetriesEintrIsSilent) {
 TEST(LostData, AFailedStdioFlushNamesThePrinter) {
     Checked t = RunChecked("stdio_flush", {CorpusBin("c_stdio_flush"), "bug"});
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
-    ExpectCulprit(t, "lost-data", t.Announced("reporter"), 1);
+    ASSERT_NO_FATAL_FAILURE(ExpectCulprit(t, "lost-data", t.Announced("reporter"), 1));
     EXPECT_NE(std::string::npos, Message(t, "lost-data").find("stdio")) << t.check_text;
 }
 
@@ -271,7 +271,7 @@ TEST(StolenInput, ACommandInABashReadLoopIsNamed) {
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
     // The loop is a subshell of the script's bash: the command's parent.
     int child = t.Pid("python3 remote_cmd.py");
-    ExpectStolen(t, child, t.Ppid(child));
+    ASSERT_NO_FATAL_FAILURE(ExpectStolen(t, child, t.Ppid(child)));
     EXPECT_EQ(2u, t.Pids("bash sh_stolen_input.sh").size());
     EXPECT_NE(std::string::npos, Message(t, "stolen-input").find("took 8 of the 10 bytes"))
         << t.check_text;
@@ -289,7 +289,7 @@ TEST(StolenInput, ACommandRunBySystemIsNamed) {
     Checked t =
         RunChecked("c_stolen", {"sh", "-c", "seq 1 20 | \"$CORPUS_BIN\"/c_stolen_input bug"});
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
-    ExpectStolen(t, t.Pid("wc"), t.Pid("c_stolen_input"));
+    ASSERT_NO_FATAL_FAILURE(ExpectStolen(t, t.Pid("wc"), t.Pid("c_stolen_input")));
 }
 
 TEST(StolenInput, SystemWithDevNullIsSilent) {
@@ -302,7 +302,7 @@ TEST(StolenInput, CatInADashReadLoopIsNamed) {
                            {"dash", "-c", "seq 1 5 | while read i; do cat >/dev/null; done"});
     ASSERT_TRUE(t.run.exited && t.run.exit_code == 0) << t.run.Describe();
     int cat = t.Pid("cat");
-    ExpectStolen(t, cat, t.Ppid(cat));
+    ASSERT_NO_FATAL_FAILURE(ExpectStolen(t, cat, t.Ppid(cat)));
 }
 
 // Handing stdin on and stopping, children that read nothing, xargs.
@@ -358,7 +358,7 @@ TEST(SharedNonblock, PythonSetBlockingOnAnInheritedStdoutIsNamed) {
     auto argv = SharedStdout("python3 \"$CORPUS_DIR\"/py_set_blocking.py");
     Checked t = RunChecked("py_set_blocking", WithMode(argv, "bug"));
     ASSERT_TRUE(t.run.exited) << t.run.Describe();
-    ExpectSharedNonblock(t, "python3 py_set_blocking.py");
+    ASSERT_NO_FATAL_FAILURE(ExpectSharedNonblock(t, "python3 py_set_blocking.py"));
     EXPECT_NE(std::string::npos, Message(t, "shared-nonblock").find("ioctl(FIONBIO)"))
         << t.check_text;
     // seq's lost output blames the one that set the flag, not seq.
@@ -374,7 +374,7 @@ TEST(SharedNonblock, PythonThatRestoresTheFlagIsSilent) {
 TEST(SharedNonblock, CIoctlFionbioIsNamed) {
     auto argv = SharedStdout("\"$CORPUS_BIN\"/c_fionbio_shared");
     Checked t = RunChecked("fionbio", WithMode(argv, "bug"));
-    ExpectSharedNonblock(t, "c_fionbio_shared");
+    ASSERT_NO_FATAL_FAILURE(ExpectSharedNonblock(t, "c_fionbio_shared"));
 }
 
 TEST(SharedNonblock, CIoctlThatRestoresTheFlagIsSilent) {
@@ -385,7 +385,7 @@ TEST(SharedNonblock, CIoctlThatRestoresTheFlagIsSilent) {
 TEST(SharedNonblock, CFcntlSetflIsNamed) {
     auto argv = SharedStdout("\"" + harness::ProgPath("lost_setfl") + "\"");
     Checked t = RunChecked("setfl", WithMode(argv, "bug"));
-    ExpectSharedNonblock(t, "lost_setfl");
+    ASSERT_NO_FATAL_FAILURE(ExpectSharedNonblock(t, "lost_setfl"));
     EXPECT_NE(std::string::npos, Message(t, "shared-nonblock").find("fcntl(F_SETFL"))
         << t.check_text;
 }
