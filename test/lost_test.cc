@@ -1,6 +1,8 @@
 // Where the bytes went (issue 18): a failed stdio flush recorded with its
 // errno; check's lost-data, stolen-input and shared-nonblock, each bug named
 // by pid, fd and pipe and each correct twin silent.
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
@@ -393,6 +395,16 @@ TEST(SharedNonblock, CFcntlSetflIsNamed) {
 TEST(SharedNonblock, CFcntlThatRestoresTheFlagIsSilent) {
     auto argv = SharedStdout("\"" + harness::ProgPath("lost_setfl") + "\"");
     ExpectSilent(RunChecked("setfl_fixed", WithMode(argv, "fixed")));
+}
+
+// node turns its stdout non-blocking with ioctl(FIONBIO) at start and
+// restores it with fcntl(F_SETFL) at exit: seq, next in the pipe, is fine.
+TEST(SharedNonblock, NodeThatRestoresItsStdoutIsSilent) {
+    if (access("/usr/bin/node", X_OK) != 0)
+        GTEST_SKIP() << "node is not installed";
+    Checked t = RunChecked("node_stdout", WithMode(SharedStdout("node -e 'console.log(1)'"), ""));
+    ExpectSilent(t);
+    EXPECT_TRUE(ProblemsOfKind(t.check, "shared-nonblock").empty()) << t.check_text;
 }
 
 // ioctl(FIONBIO) is recorded like fcntl and later records carry the flag;
