@@ -252,6 +252,9 @@ enum {
     PT_FDF_WRONLY = 1u << 1,   /* opened for writing only (a pipe's write end) */
     PT_FDF_NONBLOCK = 1u << 2, /* O_NONBLOCK */
     PT_FDF_CLOEXEC = 1u << 3,  /* FD_CLOEXEC */
+    PT_FDF_INJECTED = 1u << 4, /* a fault injected into the call (PIPETRACE_INJECT):
+                                  a result >= 0 is a short transfer, else the
+                                  injected -EINTR, -EAGAIN or -EPIPE */
     PT_FDF_DATA_CUT = 1u << 6, /* capture shorter than the bytes moved */
     PT_FDF_KNOWN = 1u << 7,    /* the flags above are known */
 };

@@ -13,10 +13,19 @@
 /* The variables that make a child traced the same way as its parent.  The
  * directory is passed on absolute, so a child that changed directory still
  * records into the same trace. */
-enum { VAR_DIR, VAR_DATA, VAR_ALL_FDS, VAR_FOLLOW, VAR_VERBOSE, VAR_COUNT };
+enum {
+    VAR_DIR,
+    VAR_DATA,
+    VAR_ALL_FDS,
+    VAR_FOLLOW,
+    VAR_VERBOSE,
+    VAR_INJECT,
+    VAR_INJECT_SEED,
+    VAR_COUNT
+};
 static const char *const var_names[VAR_COUNT] = {"PIPETRACE_DIR", "PIPETRACE_DATA",
                                                  "PIPETRACE_ALL_FDS", "PIPETRACE_FOLLOW",
-                                                 "PIPETRACE_VERBOSE"};
+                                                 "PIPETRACE_VERBOSE", "PIPETRACE_INJECT", "PIPETRACE_INJECT_SEED"};
 static char vars[VAR_COUNT][PT_PATH_MAX + 32];
 static char preload_entry[PT_PATH_MAX + 16]; /* "LD_PRELOAD=<our library>" */
 static const char *our_library;              /* inside preload_entry */

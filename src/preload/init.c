@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "env.h"
 #include "inherit.h"
+#include "inject.h"
 #include "recorder.h"
 #include "src/writer/sys.h"
 #include "state.h"
@@ -100,6 +101,8 @@ static void read_config(char **envp) {
         pt_config.disabled = 1;
     const char *verbose = env_lookup(envp, "PIPETRACE_VERBOSE");
     pt_config.verbose = verbose && strcmp(verbose, "1") == 0;
+    pt_inject_configure(env_lookup(envp, "PIPETRACE_INJECT"),
+                        env_lookup(envp, "PIPETRACE_INJECT_SEED"));
 }
 
 /* The argument strings lie one after the other where the kernel put them;
@@ -122,6 +125,7 @@ static void begin_image(int fork_child, int parent_pid) {
     pt_self.start_mono_ns = pt_now_ns();
     pt_self.start_real_ns = pt_now_real_ns();
     pt_tls_tid = pt_self.pid;
+    pt_inject_bind_process(pt_self.pid, pt_self.args_start);
 }
 
 /* Runs in the child of every fork, including those glibc makes internally
@@ -175,8 +179,10 @@ static void initialize(int argc, char **argv, char **envp) {
 /* glibc passes argc, argv and envp to ELF constructors. */
 __attribute__((constructor)) static void pt_constructor(int argc, char **argv, char **envp) {
     initialize(argc, argv, envp);
-    if (!pt_self.args_start)
+    if (!pt_self.args_start) {
         note_args(argc, argv);
+        pt_inject_bind_process(pt_self.pid, pt_self.args_start);
+    }
 }
 
 void pt_early_init(void) {

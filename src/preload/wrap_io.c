@@ -24,7 +24,7 @@ PT_EXPORT ssize_t read(int fd, void *buf, size_t count) {
     struct pt_call c;
     if (!pt_io_enter(&c, PT_EV_READ, fd, count))
         return PT_PASS(&c, real(fd, buf, count));
-    return pt_io_leave(&c, buf, PT_CALL(&c, real(fd, buf, count)));
+    return pt_io_leave(&c, buf, PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, count))));
 }
 
 PT_EXPORT ssize_t write(int fd, const void *buf, size_t count) {
@@ -34,7 +34,7 @@ PT_EXPORT ssize_t write(int fd, const void *buf, size_t count) {
     struct pt_call c;
     if (!pt_io_enter(&c, PT_EV_WRITE, fd, count))
         return PT_PASS(&c, real(fd, buf, count));
-    return pt_io_leave(&c, buf, PT_CALL(&c, real(fd, buf, count)));
+    return pt_io_leave(&c, buf, PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, count))));
 }
 
 /* What __read_chk does before it reads, for when it has to be done here. */
@@ -51,7 +51,7 @@ PT_EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen) {
     struct pt_call c;
     if (!pt_io_enter(&c, PT_EV_READ_CHK, fd, count))
         return PT_PASS(&c, real(fd, buf, count, buflen));
-    return pt_io_leave(&c, buf, PT_CALL(&c, real(fd, buf, count, buflen)));
+    return pt_io_leave(&c, buf, PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, count), buflen)));
 }
 
 /* The iovec array is the caller's memory, and a bad one must fail with
@@ -80,6 +80,35 @@ static ssize_t vector_leave(struct pt_call *c, const struct iovec *iov, int iovc
     return PT_LEAVE(c, n);
 }
 
+/* A fault for a vector call.  An array the kernel could not read gets
+ * none (the call fails as it would untraced).  Under a short transfer the
+ * real call gets a copy of the array's head, cut to the short count; the
+ * count is drawn within the first CUT_MAX entries so the copy fits on the
+ * stack.  The record and capture still go by the caller's array. */
+#define CUT_MAX 16
+
+static void vector_inject(struct pt_call *c, uint8_t type, const struct iovec **iov, int *iovcnt,
+                          struct iovec *cut) {
+    c->fault = PT_FAULT_NONE;
+    if (__builtin_expect(!pt_inject_armed, 1) || !pt_iov_readable(*iov, *iovcnt))
+        return;
+    int head_cnt = *iovcnt < CUT_MAX ? *iovcnt : CUT_MAX;
+    uint64_t total = pt_iov_total(*iov, *iovcnt), head = pt_iov_total(*iov, head_cnt);
+    pt_io_inject(c, type, total < head + 1 ? total : head + 1, 0);
+    if (c->fault != PT_FAULT_SHORT)
+        return;
+    uint64_t left = c->short_count;
+    int used = 0;
+    for (; used < head_cnt && left > 0; used++) {
+        cut[used] = (*iov)[used];
+        if (cut[used].iov_len > left)
+            cut[used].iov_len = left;
+        left -= cut[used].iov_len;
+    }
+    *iov = cut;
+    *iovcnt = used;
+}
+
 PT_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
     __auto_type real = PT_REAL(readv);
     if (__builtin_expect(!real, 0))
@@ -89,7 +118,12 @@ PT_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, iov, iovcnt));
     vector_begin(&c, PT_EV_READV, fd, iov, iovcnt, &asked_known);
-    return vector_leave(&c, iov, iovcnt, asked_known, PT_CALL(&c, real(fd, iov, iovcnt)));
+    struct iovec cut[CUT_MAX];
+    const struct iovec *passed = iov;
+    int passed_cnt = iovcnt;
+    vector_inject(&c, PT_EV_READV, &passed, &passed_cnt, cut);
+    return vector_leave(&c, iov, iovcnt, asked_known,
+                        PT_IO_CALL(&c, real(fd, passed, passed_cnt)));
 }
 
 PT_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
@@ -101,5 +135,10 @@ PT_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, iov, iovcnt));
     vector_begin(&c, PT_EV_WRITEV, fd, iov, iovcnt, &asked_known);
-    return vector_leave(&c, iov, iovcnt, asked_known, PT_CALL(&c, real(fd, iov, iovcnt)));
+    struct iovec cut[CUT_MAX];
+    const struct iovec *passed = iov;
+    int passed_cnt = iovcnt;
+    vector_inject(&c, PT_EV_WRITEV, &passed, &passed_cnt, cut);
+    return vector_leave(&c, iov, iovcnt, asked_known,
+                        PT_IO_CALL(&c, real(fd, passed, passed_cnt)));
 }

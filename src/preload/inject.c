@@ -1,0 +1,145 @@
+/* Fault injection's decisions (inject.h).  Runs inside wrappers: no
+ * allocation, no stdio, no locks; the counters are atomics. */
+#define _GNU_SOURCE
+#include "inject.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "call.h"
+#include "src/writer/sys.h"
+
+int pt_inject_armed;
+
+static struct pt_inject_spec specs[PT_INJECT_SPECS_MAX];
+static int spec_count;
+static uint64_t seed;
+/* Per spec: whether it applies to this image, and its matching calls so
+ * far in this process. */
+static uint8_t applies[PT_INJECT_SPECS_MAX];
+static uint64_t matched[PT_INJECT_SPECS_MAX];
+
+void pt_inject_configure(const char *text, const char *seed_text) {
+    spec_count = 0;
+    pt_inject_armed = 0;
+    if (!text || !*text)
+        return;
+    const char *error;
+    int where;
+    int n = pt_inject_parse(text, specs, PT_INJECT_SPECS_MAX, &error, &where);
+    spec_count = n > 0 ? n : 0;
+    pt_inject_parse_seed(seed_text, &seed);
+}
+
+static int exe_matches(const char *want, const char *argv0) {
+    if (!*want)
+        return 1;
+    if (!argv0)
+        return 0;
+    const char *base = strrchr(argv0, '/');
+    base = base ? base + 1 : argv0;
+    return strcmp(base, want) == 0;
+}
+
+void pt_inject_bind_process(int pid, const char *argv0) {
+    int any = 0;
+    for (int i = 0; i < spec_count; i++) {
+        applies[i] = (!specs[i].pid || specs[i].pid == pid) && exe_matches(specs[i].exe, argv0);
+        matched[i] = 0;
+        any |= applies[i];
+    }
+    pt_inject_armed = any;
+}
+
+/* splitmix64's finalizer: a well-mixed 64-bit value from any input. */
+static uint64_t mix(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static uint64_t draw(int spec, uint64_t call, uint64_t salt) {
+    return mix(seed ^ mix(((uint64_t)spec << 56) ^ (salt << 48) ^ call));
+}
+
+static int aims_at(const struct pt_inject_spec *s, uint8_t type, const struct pt_fdinfo *fd) {
+    return (s->types >> type & 1) && (s->kinds >> fd->kind & 1) && (!s->ino || s->ino == fd->ino);
+}
+
+/* Whether the fault can be had on this call at all: a short transfer
+ * needs 2 bytes or more, EAGAIN a non-blocking call, EPIPE a write. */
+static int possible(int fault, uint8_t type, const struct pt_fdinfo *fd, uint64_t count,
+                    int msg_flags) {
+    switch (fault) {
+    case PT_FAULT_SHORT:
+        return count >= 2;
+    case PT_FAULT_EAGAIN:
+        return (msg_flags & MSG_DONTWAIT) ||
+               ((fd->flags & PT_FDF_KNOWN) && (fd->flags & PT_FDF_NONBLOCK));
+    case PT_FAULT_EPIPE:
+        return type == PT_EV_WRITE || type == PT_EV_WRITEV || type == PT_EV_SEND ||
+               type == PT_EV_SENDMSG;
+    default:
+        return 1;
+    }
+}
+
+static int hits(const struct pt_inject_spec *s, int spec, uint64_t call) {
+    switch (s->freq) {
+    case PT_FREQ_EVERY:
+        return call % s->n == 0;
+    case PT_FREQ_NTH:
+        return call == s->n;
+    case PT_FREQ_P:
+        return (uint32_t)draw(spec, call, 0) < s->threshold || s->threshold == UINT32_MAX;
+    default:
+        return call % 2 == 1;
+    }
+}
+
+/* Counts a call as matching a spec only when its fault is possible on it,
+ * so that `nth=1:calls=write` with epipe means the first write, whatever
+ * reads came first. */
+int pt_inject_pick(uint8_t type, const struct pt_fdinfo *fd, uint64_t count, int msg_flags,
+                   uint64_t *short_count) {
+    for (int i = 0; i < spec_count; i++) {
+        const struct pt_inject_spec *s = &specs[i];
+        if (!applies[i] || !aims_at(s, type, fd) || !possible(s->fault, type, fd, count, msg_flags))
+            continue;
+        uint64_t call = __atomic_add_fetch(&matched[i], 1, __ATOMIC_RELAXED);
+        if (!hits(s, i, call))
+            continue;
+        if (s->fault == PT_FAULT_SHORT)
+            *short_count = 1 + draw(i, call, 1) % (count - 1);
+        return s->fault;
+    }
+    return PT_FAULT_NONE;
+}
+
+int pt_inject_fail_errno(int fault) {
+    return fault == PT_FAULT_EINTR ? EINTR : fault == PT_FAULT_EAGAIN ? EAGAIN : EPIPE;
+}
+
+void pt_inject_fail(int fault, int msg_flags) {
+    if (fault == PT_FAULT_EPIPE && !(msg_flags & MSG_NOSIGNAL))
+        PT_SYS3(SYS_tgkill, pt_sys_getpid(), pt_sys_gettid(), SIGPIPE);
+}
+
+void pt_io_inject_chosen(struct pt_call *c, uint8_t type, uint64_t count) {
+    c->fault = pt_inject_pick(type, &c->fd, count, c->msg_flags, &c->short_count);
+    if (c->fault && c->rec)
+        c->rec->fd_flags |= PT_FDF_INJECTED;
+}
+
+long pt_io_injected_failure(struct pt_call *c) {
+    int err = pt_inject_fail_errno(c->fault);
+    c->errno_out = err;
+    if (c->rec)
+        c->rec->result = -(int64_t)err;
+    pt_inject_fail(c->fault, c->msg_flags);
+    return -1;
+}

@@ -1,0 +1,44 @@
+/* Fault injection inside the traced process (PIPETRACE_INJECT).
+ *
+ * The configuration is parsed once, at start-up, into a static table
+ * (inject_spec.h).  When no spec applies to this image, pt_inject_armed is
+ * 0 and the I/O skeleton (call.h) pays one predictable branch on it.
+ * Decisions are per process and deterministic: a counter of matching calls
+ * per spec and a hash of (seed, spec, counter), nothing time-dependent, so a
+ * single-threaded program replays the same faults on the same calls. */
+#ifndef PIPETRACE_PRELOAD_INJECT_H
+#define PIPETRACE_PRELOAD_INJECT_H
+
+#include <stdint.h>
+
+#include "fdcache.h"
+#include "inject_spec.h"
+
+/* 1 when some spec may hit a call of this image. */
+extern int pt_inject_armed;
+
+/* Reads PIPETRACE_INJECT and PIPETRACE_INJECT_SEED (text may be NULL).
+ * A spec that does not parse disables injection: the program is run as
+ * untraced programs are (pipetrace run refuses such a spec up front). */
+void pt_inject_configure(const char *text, const char *seed_text);
+
+/* Which specs apply to this image (pid=, exe=) and fresh counters: at
+ * start-up and in each fork child.  argv0 may be NULL (unknown). */
+void pt_inject_bind_process(int pid, const char *argv0);
+
+/* The fault for a call of `type` on fd (what the fd cache says of it)
+ * asking for `count` bytes, with MSG_* `msg_flags` (0 for read and write):
+ * PT_FAULT_NONE, or the fault, with *short_count the count to pass for
+ * PT_FAULT_SHORT. */
+int pt_inject_pick(uint8_t type, const struct pt_fdinfo *fd, uint64_t count, int msg_flags,
+                   uint64_t *short_count);
+
+/* The errno an injected failure (EINTR, EAGAIN, EPIPE) fails with. */
+int pt_inject_fail_errno(int fault);
+
+/* Makes an injected failure happen: for EPIPE, raises a real SIGPIPE at
+ * the calling thread unless MSG_NOSIGNAL was asked, as the kernel would;
+ * the program's disposition decides what follows. */
+void pt_inject_fail(int fault, int msg_flags);
+
+#endif /* PIPETRACE_PRELOAD_INJECT_H */
