@@ -185,6 +185,9 @@ static void json_common(FILE *out, const struct pt_merged *m, uint64_t t0) {
     json_fd_flags(out, r);
     fprintf(out, ",\"arg\":%" PRIu64, r->arg);
     json_result(out, r);
+    const char *injected = pt_event_injected(r);
+    if (injected)
+        json_str_field(out, "injected", injected);
 }
 
 /* --- call lines: fields by type ----------------------------------------- */

@@ -384,5 +384,8 @@ void dump_text_event(FILE *out, const struct pt_merged *m, uint64_t t0) {
     print_trailers(out, &fields, unfinished);
     if (row->flags & PT_EVF_STDIO)
         fputs(" [stdio]", out);
+    const char *injected = pt_event_injected(r);
+    if (injected)
+        fprintf(out, " [injected %s]", injected);
     putc('\n', out);
 }

@@ -31,9 +31,9 @@ static void json_calls(FILE *out, const struct pt_image *img) {
             continue;
         fprintf(out,
                 "%s{\"call\":\"%s\",\"calls\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"bytes\":%" PRIu64
-                ",\"seconds\":%.9f}",
+                ",\"seconds\":%.9f,\"injected\":%" PRIu64 "}",
                 first ? "" : ",", pt_event_name(t), s->calls, s->errors, s->bytes,
-                (double)s->ns / 1e9);
+                (double)s->ns / 1e9, s->injected);
         first = 0;
     }
     putc(']', out);

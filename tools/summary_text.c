@@ -146,8 +146,11 @@ static void calls(FILE *out, const struct analysis *a) {
             const struct pt_stat *s = pt_image_stat(img, t);
             if (s->calls == 0 || !summary_counted_call(t) || pt_event_name(t) == NULL)
                 continue;
-            fprintf(out, "    %-14s %8" PRIu64 " %7" PRIu64 " %14" PRIu64 " %12.6f\n",
+            fprintf(out, "    %-14s %8" PRIu64 " %7" PRIu64 " %14" PRIu64 " %12.6f",
                     pt_event_name(t), s->calls, s->errors, s->bytes, (double)s->ns / 1e9);
+            if (s->injected)
+                fprintf(out, "  (%" PRIu64 " injected)", s->injected);
+            putc('\n', out);
         }
     }
 }

@@ -40,6 +40,8 @@ static void count(struct pt_image *img, const struct pt_record *r) {
         return;
     struct pt_stat *s = stat_of(img, r->type);
     s->calls++;
+    if (r->fd_flags & PT_FDF_INJECTED)
+        s->injected++;
     if (r->state != PT_DONE)
         return;
     if (r->result < 0)

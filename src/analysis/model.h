@@ -156,6 +156,7 @@ enum pt_end_kind {
 
 struct pt_stat {
     uint64_t calls, errors, bytes, ns;
+    uint64_t injected; /* calls with a fault injected (PT_FDF_INJECTED) */
 };
 
 /* pt_untraced.reason of a fork child that made no traced call (so left no

@@ -98,15 +98,16 @@ static inline int64_t pt_outcome(const struct pt_call *c, int64_t r) {
 
 /* The fault, if any, injected into a recorded I/O call whose record is
  * begun; the record is marked injected before the call is made (inject.c). */
-void pt_io_inject_chosen(struct pt_call *c, uint8_t type, uint64_t count);
+void pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, uint64_t count);
 
 /* Decides whether this call gets a fault: nothing but a branch on a
  * static flag when no injection was asked. */
-static inline void pt_io_inject(struct pt_call *c, uint8_t type, uint64_t count, int msg_flags) {
+static inline void pt_io_inject(struct pt_call *c, uint8_t type, int fd, uint64_t count,
+                                int msg_flags) {
     c->fault = PT_FAULT_NONE;
     if (__builtin_expect(pt_inject_armed, 0)) {
         c->msg_flags = msg_flags;
-        pt_io_inject_chosen(c, type, count);
+        pt_io_inject_chosen(c, type, fd, count);
     }
 }
 
@@ -122,8 +123,9 @@ long pt_io_injected_failure(struct pt_call *c);
 
 /* The real call, or the injected failure that replaces it. */
 #define PT_IO_CALL(c, call)                                                                        \
-    (__builtin_expect((c)->fault > PT_FAULT_SHORT, 0) ? (__typeof__(call))pt_io_injected_failure(c) \
-                                                        : PT_CALL(c, call))
+    (__builtin_expect((c)->fault > PT_FAULT_SHORT, 0)                                              \
+         ? (__typeof__(call))pt_io_injected_failure(c)                                             \
+         : PT_CALL(c, call))
 
 /* A call moving up to `count` bytes on fd (read, write, stdio's refills
  * and flushes): 1 when it is recorded, its record begun and its fault
@@ -132,7 +134,7 @@ static inline int pt_io_enter(struct pt_call *c, uint8_t type, int fd, uint64_t 
     if (!pt_enter_fd(c, fd))
         return 0;
     c->rec = pt_begin(type, fd, &c->fd, count, pt_capture_room(count));
-    pt_io_inject(c, type, count, 0);
+    pt_io_inject(c, type, fd, count, 0);
     return 1;
 }
 

@@ -23,9 +23,9 @@ enum {
     VAR_INJECT_SEED,
     VAR_COUNT
 };
-static const char *const var_names[VAR_COUNT] = {"PIPETRACE_DIR", "PIPETRACE_DATA",
-                                                 "PIPETRACE_ALL_FDS", "PIPETRACE_FOLLOW",
-                                                 "PIPETRACE_VERBOSE", "PIPETRACE_INJECT", "PIPETRACE_INJECT_SEED"};
+static const char *const var_names[VAR_COUNT] = {
+    "PIPETRACE_DIR",     "PIPETRACE_DATA",   "PIPETRACE_ALL_FDS",    "PIPETRACE_FOLLOW",
+    "PIPETRACE_VERBOSE", "PIPETRACE_INJECT", "PIPETRACE_INJECT_SEED"};
 static char vars[VAR_COUNT][PT_PATH_MAX + 32];
 static char preload_entry[PT_PATH_MAX + 16]; /* "LD_PRELOAD=<our library>" */
 static const char *our_library;              /* inside preload_entry */

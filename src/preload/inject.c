@@ -72,11 +72,21 @@ static int aims_at(const struct pt_inject_spec *s, uint8_t type, const struct pt
 
 /* Whether the fault can be had on this call at all: a short transfer
  * needs 2 bytes or more, EAGAIN a non-blocking call, EPIPE a write. */
-static int possible(int fault, uint8_t type, const struct pt_fdinfo *fd, uint64_t count,
+static int byte_stream(int fdnum, const struct pt_fdinfo *fd) {
+    if (fd->kind != PT_OBJ_SOCKET)
+        return 1;
+    int type = 0;
+    socklen_t len = sizeof type;
+    return pt_syscall6(SYS_getsockopt, fdnum, SOL_SOCKET, SO_TYPE, (long)&type, (long)&len, 0) ==
+               0 &&
+           type == SOCK_STREAM;
+}
+
+static int possible(int fault, uint8_t type, int fdnum, const struct pt_fdinfo *fd, uint64_t count,
                     int msg_flags) {
     switch (fault) {
     case PT_FAULT_SHORT:
-        return count >= 2;
+        return count >= 2 && byte_stream(fdnum, fd);
     case PT_FAULT_EAGAIN:
         return (msg_flags & MSG_DONTWAIT) ||
                ((fd->flags & PT_FDF_KNOWN) && (fd->flags & PT_FDF_NONBLOCK));
@@ -104,11 +114,12 @@ static int hits(const struct pt_inject_spec *s, int spec, uint64_t call) {
 /* Counts a call as matching a spec only when its fault is possible on it,
  * so that `nth=1:calls=write` with epipe means the first write, whatever
  * reads came first. */
-int pt_inject_pick(uint8_t type, const struct pt_fdinfo *fd, uint64_t count, int msg_flags,
-                   uint64_t *short_count) {
+int pt_inject_pick(uint8_t type, int fdnum, const struct pt_fdinfo *fd, uint64_t count,
+                   int msg_flags, uint64_t *short_count) {
     for (int i = 0; i < spec_count; i++) {
         const struct pt_inject_spec *s = &specs[i];
-        if (!applies[i] || !aims_at(s, type, fd) || !possible(s->fault, type, fd, count, msg_flags))
+        if (!applies[i] || !aims_at(s, type, fd) ||
+            !possible(s->fault, type, fdnum, fd, count, msg_flags))
             continue;
         uint64_t call = __atomic_add_fetch(&matched[i], 1, __ATOMIC_RELAXED);
         if (!hits(s, i, call))
@@ -129,8 +140,8 @@ void pt_inject_fail(int fault, int msg_flags) {
         PT_SYS3(SYS_tgkill, pt_sys_getpid(), pt_sys_gettid(), SIGPIPE);
 }
 
-void pt_io_inject_chosen(struct pt_call *c, uint8_t type, uint64_t count) {
-    c->fault = pt_inject_pick(type, &c->fd, count, c->msg_flags, &c->short_count);
+void pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, uint64_t count) {
+    c->fault = pt_inject_pick(type, fd, &c->fd, count, c->msg_flags, &c->short_count);
     if (c->fault && c->rec)
         c->rec->fd_flags |= PT_FDF_INJECTED;
 }

@@ -141,7 +141,7 @@ static int parse_option(struct pt_inject_spec *spec, struct span key, struct spa
     if (span_is(key, "calls")) {
         if (!parse_names(value, call_names, &spec->types))
             return fail(error, "unknown call in calls= (read, write, readv, writev, send, recv, "
-                            "sendmsg, recvmsg)");
+                               "sendmsg, recvmsg)");
     } else if (span_is(key, "fds")) {
         if (!parse_names(value, kind_names, &n))
             return fail(error, "unknown fd kind in fds= (pipe, fifo, socket)");

@@ -34,14 +34,14 @@ enum pt_fault {
 enum pt_inject_freq { PT_FREQ_DEFAULT = 0, PT_FREQ_EVERY, PT_FREQ_NTH, PT_FREQ_P };
 
 struct pt_inject_spec {
-    uint8_t fault;       /* PT_FAULT_* */
-    uint8_t freq;        /* PT_FREQ_* */
-    uint8_t kinds;       /* bit per PT_OBJ_* kind the spec aims at */
-    uint64_t types;      /* bit per PT_EV_* I/O type the spec aims at */
-    uint64_t n;          /* every=N / nth=N */
-    uint32_t threshold;  /* p: a hit when a 32-bit draw is below it */
-    uint64_t ino;        /* 0: any object */
-    int32_t pid;         /* 0: any process */
+    uint8_t fault;               /* PT_FAULT_* */
+    uint8_t freq;                /* PT_FREQ_* */
+    uint8_t kinds;               /* bit per PT_OBJ_* kind the spec aims at */
+    uint64_t types;              /* bit per PT_EV_* I/O type the spec aims at */
+    uint64_t n;                  /* every=N / nth=N */
+    uint32_t threshold;          /* p: a hit when a 32-bit draw is below it */
+    uint64_t ino;                /* 0: any object */
+    int32_t pid;                 /* 0: any process */
     char exe[PT_INJECT_EXE_MAX]; /* "" : any image */
 };
 

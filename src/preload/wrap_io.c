@@ -87,14 +87,14 @@ static ssize_t vector_leave(struct pt_call *c, const struct iovec *iov, int iovc
  * stack.  The record and capture still go by the caller's array. */
 #define CUT_MAX 16
 
-static void vector_inject(struct pt_call *c, uint8_t type, const struct iovec **iov, int *iovcnt,
-                          struct iovec *cut) {
+static void vector_inject(struct pt_call *c, uint8_t type, int fd, const struct iovec **iov,
+                          int *iovcnt, struct iovec *cut) {
     c->fault = PT_FAULT_NONE;
     if (__builtin_expect(!pt_inject_armed, 1) || !pt_iov_readable(*iov, *iovcnt))
         return;
     int head_cnt = *iovcnt < CUT_MAX ? *iovcnt : CUT_MAX;
     uint64_t total = pt_iov_total(*iov, *iovcnt), head = pt_iov_total(*iov, head_cnt);
-    pt_io_inject(c, type, total < head + 1 ? total : head + 1, 0);
+    pt_io_inject(c, type, fd, total < head + 1 ? total : head + 1, 0);
     if (c->fault != PT_FAULT_SHORT)
         return;
     uint64_t left = c->short_count;
@@ -121,9 +121,8 @@ PT_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
     struct iovec cut[CUT_MAX];
     const struct iovec *passed = iov;
     int passed_cnt = iovcnt;
-    vector_inject(&c, PT_EV_READV, &passed, &passed_cnt, cut);
-    return vector_leave(&c, iov, iovcnt, asked_known,
-                        PT_IO_CALL(&c, real(fd, passed, passed_cnt)));
+    vector_inject(&c, PT_EV_READV, fd, &passed, &passed_cnt, cut);
+    return vector_leave(&c, iov, iovcnt, asked_known, PT_IO_CALL(&c, real(fd, passed, passed_cnt)));
 }
 
 PT_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
@@ -138,7 +137,6 @@ PT_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
     struct iovec cut[CUT_MAX];
     const struct iovec *passed = iov;
     int passed_cnt = iovcnt;
-    vector_inject(&c, PT_EV_WRITEV, &passed, &passed_cnt, cut);
-    return vector_leave(&c, iov, iovcnt, asked_known,
-                        PT_IO_CALL(&c, real(fd, passed, passed_cnt)));
+    vector_inject(&c, PT_EV_WRITEV, fd, &passed, &passed_cnt, cut);
+    return vector_leave(&c, iov, iovcnt, asked_known, PT_IO_CALL(&c, real(fd, passed, passed_cnt)));
 }

@@ -2,6 +2,7 @@
  * add its row here and its decoder in decode_*.c. */
 #include "events.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -240,4 +241,22 @@ int pt_event_data_cut(const struct pt_record *r) {
     if (r->fd_flags & PT_FDF_DATA_CUT)
         return 1;
     return r->state == PT_DONE && r->result > 0 && r->data_len < (uint64_t)r->result;
+}
+
+/* The preload marks the record before the call and sets a failure's result
+ * before a SIGPIPE may end the process, so even an unfinished record says
+ * which fault it was. */
+const char *pt_event_injected(const struct pt_record *r) {
+    if (!(r->fd_flags & PT_FDF_INJECTED))
+        return NULL;
+    switch (r->result) {
+    case -EINTR:
+        return "eintr";
+    case -EAGAIN:
+        return "eagain";
+    case -EPIPE:
+        return "epipe";
+    default:
+        return r->result >= 0 ? "short" : "injected";
+    }
 }

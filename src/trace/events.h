@@ -190,6 +190,10 @@ int64_t pt_event_result(const struct pt_record *r);
 /* True when the capture holds fewer bytes than the call moved. */
 int pt_event_data_cut(const struct pt_record *r);
 
+/* The fault injected into the call (PT_FDF_INJECTED): "short", "eintr",
+ * "eagain" or "epipe", read from its result; NULL for a call left alone. */
+const char *pt_event_injected(const struct pt_record *r);
+
 #ifdef __cplusplus
 }
 #endif
