@@ -20,12 +20,13 @@
 #include "run_kill.h"
 #include "run_report.h"
 #include "run_wait.h"
+#include "src/preload/inject_spec.h"
 #include "trace/names.h"
 
 const char cmd_run_usage[] =
     "usage: pipetrace run [-o DIR] [--append] [--data=N|full|0] [--all-fds]\n"
     "                     [--timeout=DURATION [--timeout-signal=SIG] [--kill-after=DURATION]]\n"
-    "                     -- CMD [ARGS...]\n"
+    "                     [--inject=SPEC[,SPEC...] [--seed=S]] -- CMD [ARGS...]\n"
     "\n"
     "Runs CMD with pipetrace's preload library and writes one trace file per\n"
     "process image into DIR.  Exits with CMD's exit status (128+N if a signal\n"
@@ -47,6 +48,13 @@ const char cmd_run_usage[] =
     "                    exit 124, as timeout(1) does\n"
     "  --timeout-signal=SIG  the signal sent at the timeout (default TERM)\n"
     "  --kill-after=DURATION  then SIGKILL to what is left (default 2s)\n"
+    "  --inject=SPEC[,SPEC...]  inject faults into pipe, FIFO and socket I/O:\n"
+    "                    SPEC = short|eintr|eagain|epipe[:calls=read+write...]\n"
+    "                    [:fds=pipe+fifo+socket][:ino=N][:pid=N][:exe=NAME]\n"
+    "                    [:every=N|:nth=N|:p=0.1] (default: calls 1, 3, 5...);\n"
+    "                    see pipetrace(1).  Injected calls are marked in the trace\n"
+    "  --seed=S          seed of p= draws (default 0): the same seed, the same\n"
+    "                    faults on the same calls\n"
     "\n"
     "Ctrl-C while traced processes are blocked prints the same diagnosis, of\n"
     "the moment it was pressed; CMD gets the SIGINT as it would untraced.  A\n"
@@ -59,6 +67,8 @@ struct run_options {
     const char *data; /* NULL: leave the library's default */
     int all_fds;
     int append;
+    const char *inject; /* NULL: no fault injection */
+    const char *seed;
     struct run_limits limits;
     char **command;
 };
@@ -116,6 +126,22 @@ static int valid_data_limit(const char *s) {
     return strtoull(s, NULL, 10) < UINT32_MAX; /* UINT32_MAX means "full" */
 }
 
+/* A spec the library would not understand is refused here: inside the
+ * traced program a bad one only disables injection, silently. */
+static int check_inject(const struct run_options *o) {
+    uint64_t seed;
+    if (o->seed != NULL && !pt_inject_parse_seed(o->seed, &seed))
+        return cli_usage_error("run", "--seed wants a number, not '%s'", o->seed);
+    if (o->inject == NULL)
+        return 0;
+    struct pt_inject_spec specs[PT_INJECT_SPECS_MAX];
+    const char *error;
+    int where;
+    if (pt_inject_parse(o->inject, specs, PT_INJECT_SPECS_MAX, &error, &where) < 0)
+        return cli_usage_error("run", "--inject: %s, at '%s'", error, o->inject + where);
+    return 0;
+}
+
 static int parse_run_options(int argc, char **argv, struct run_options *o) {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -126,6 +152,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
         {"timeout", required_argument, NULL, 'T'},
         {"timeout-signal", required_argument, NULL, 'S'},
         {"kill-after", required_argument, NULL, 'K'},
+        {"inject", required_argument, NULL, 'I'},
+        {"seed", required_argument, NULL, 'E'},
         {NULL, 0, NULL, 0},
     };
     *o = (struct run_options){
@@ -151,6 +179,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
         case 'A':
             o->append = 1;
             break;
+        case 'I':
+            o->inject = optarg;
+            break;
+        case 'E':
+            o->seed = optarg;
+            break;
         case 'T':
         case 'S':
         case 'K':
@@ -168,6 +202,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o) {
     }
     if (o->data != NULL && !valid_data_limit(o->data))
         return cli_usage_error("run", "--data wants a byte count, 'full' or 0, not '%s'", o->data);
+    if (check_inject(o) != 0)
+        return EXIT_BAD_INPUT;
     if (optind >= argc)
         return cli_usage_error("run", "no command to run");
     o->command = argv + optind;
@@ -190,7 +226,9 @@ static int set_preload(const char *lib) {
 static int set_environment(const struct run_options *o, const char *lib, const char *dir) {
     if (set_preload(lib) < 0 || setenv("PIPETRACE_DIR", dir, 1) < 0 ||
         (o->data != NULL && setenv("PIPETRACE_DATA", o->data, 1) < 0) ||
-        (o->all_fds && setenv("PIPETRACE_ALL_FDS", "1", 1) < 0)) {
+        (o->all_fds && setenv("PIPETRACE_ALL_FDS", "1", 1) < 0) ||
+        (o->inject != NULL && setenv("PIPETRACE_INJECT", o->inject, 1) < 0) ||
+        (o->seed != NULL && setenv("PIPETRACE_INJECT_SEED", o->seed, 1) < 0)) {
         cli_error("cannot set the environment: %s", strerror(errno));
         return -1;
     }
