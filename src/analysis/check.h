@@ -31,6 +31,7 @@ struct pt_check_eagain;   /* per image EAGAIN runs (check_eagain.c) */
 struct pt_check_lost;     /* unfinished writes, failed reads (check_lost.c) */
 struct pt_check_stolen;   /* who read each pipe, when (check_stolen.c) */
 struct pt_check_nonblock; /* O_NONBLOCK on shared ends (check_nonblock.c) */
+struct pt_check_eintr;    /* last call after an injected EINTR (check_eintr.c) */
 
 struct pt_check_epipe {
     size_t image;
@@ -48,6 +49,7 @@ struct pt_check {
     struct pt_check_lost *lost;         /* lost-data (check_lost.c) */
     struct pt_check_stolen *stolen;     /* stolen-input (check_stolen.c) */
     struct pt_check_nonblock *nonblock; /* shared-nonblock (check_nonblock.c) */
+    struct pt_check_eintr *eintr;       /* eintr-unhandled (check_eintr.c) */
     struct pt_check_epipe *epipes;      /* failed writes, explained at the end */
     size_t nepipes;
     int oom;
@@ -99,6 +101,13 @@ void pt_check_nonblock_finish(struct pt_check *c);
  * EAGAIN, when another one did; else 0. */
 int32_t pt_check_nonblock_setter(const struct pt_check *c, int32_t pid, const struct pt_record *r);
 void pt_check_nonblock_free(struct pt_check *c);
+
+/* check_eintr.c: an injected EINTR after which the thread never called on
+ * that fd again, judged at the end. */
+int pt_check_eintr_attach(struct pt_check *c);
+void pt_check_eintr_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
+void pt_check_eintr_finish(struct pt_check *c);
+void pt_check_eintr_free(struct pt_check *c);
 
 /* check_epipe.c: a write that failed with EPIPE, kept while streaming; a
  * write its process was killed in by SIGPIPE, found at the end; and the

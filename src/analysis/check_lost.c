@@ -258,6 +258,10 @@ void pt_check_lost_observe(struct pt_check *c, struct pt_image *img, const struc
     }
     if (!pt_event_moves_data(r->type))
         return;
+    /* An injected EINTR the program did not retry is eintr-unhandled's
+     * (check_eintr.c): reported once, as what it is. */
+    if (r->result == -EINTR && pt_event_injected(r))
+        return;
     if (pt_event_reads(r->type)) {
         read_call(c, img, r);
         return;
@@ -311,11 +315,14 @@ static const char fix_stdio_shared[] =
 static const char fix_stdio[] = "Check fflush(), ferror() or fclose() before exiting and report "
                                 "the error: stdio dropped the bytes it could not write.";
 
+/* With "(injected)" after a fault pipetrace injected: the trigger the
+ * program met, not its bug; what it did next is. */
 static const char *call_outcome(const struct pt_record *r, char *buf, size_t len) {
+    const char *injected = pt_event_injected(r) ? " (injected by pipetrace)" : "";
     if (r->result >= 0)
-        snprintf(buf, len, "moved %" PRId64 " of %" PRIu64 " bytes", r->result, r->arg);
+        snprintf(buf, len, "moved %" PRId64 " of %" PRIu64 " bytes%s", r->result, r->arg, injected);
     else
-        snprintf(buf, len, "failed with %s", pt_errno_name((int)-r->result));
+        snprintf(buf, len, "failed with %s%s", pt_errno_name((int)-r->result), injected);
     return buf;
 }
 
@@ -333,7 +340,7 @@ static void report(struct pt_check *c, const struct lost_total *t) {
         return;
     pt_problem_about(p, img->pid, r);
     const struct pt_pipe *pp = pt_model_pipe(c->model, pt_objkey_of(r));
-    char others[512], outcome[96];
+    char others[512], outcome[128];
     other_side(c, p, pp, img->pid, t->shape != LOST_READER, others, sizeof others);
     call_outcome(r, outcome, sizeof outcome);
     const char *name = pt_event_name(r->type);

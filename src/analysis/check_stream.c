@@ -218,12 +218,15 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
     pt_check_lost_observe(c, img, r);
     pt_check_stolen_observe(c, img, r);
     pt_check_nonblock_observe(c, img, r);
+    pt_check_eintr_observe(c, img, r);
     if (io) {
         read_before_write(c, img, r);
         interleave(c, img, r);
         eof_read(c, img, r);
     }
-    if (pt_event_writes(r->type) && r->state == PT_DONE && r->result == -EPIPE)
+    /* An injected EPIPE is the trigger, not a reader that went away. */
+    if (pt_event_writes(r->type) && r->state == PT_DONE && r->result == -EPIPE &&
+        !pt_event_injected(r))
         pt_check_epipe_write(c, img, r);
     if (pt_event_writes(r->type) && r->fd == 2 && r->state == PT_DONE && r->result > 0)
         ci->stderr_t = r->t_start;
@@ -243,7 +246,7 @@ int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *
     c->images = calloc(m->nfiles ? m->nfiles : 1, sizeof *c->images);
     if (c->images == NULL || pt_check_ebadf_attach(c) < 0 || pt_check_eagain_attach(c) < 0 ||
         pt_check_lost_attach(c) < 0 || pt_check_stolen_attach(c) < 0 ||
-        pt_check_nonblock_attach(c) < 0) {
+        pt_check_nonblock_attach(c) < 0 || pt_check_eintr_attach(c) < 0) {
         pt_check_free(c);
         return -1;
     }
@@ -257,6 +260,7 @@ void pt_check_finish(struct pt_check *c) {
     pt_check_lost_finish(c);
     pt_check_stolen_finish(c);
     pt_check_nonblock_finish(c);
+    pt_check_eintr_finish(c);
     for (size_t i = 0; i < c->npipes; i++)
         if (c->pipes[i].first_writer != 0 && !c->pipes[i].read_again)
             gave_up(c, &c->pipes[i]);
@@ -269,6 +273,7 @@ void pt_check_free(struct pt_check *c) {
     pt_check_lost_free(c);
     pt_check_stolen_free(c);
     pt_check_nonblock_free(c);
+    pt_check_eintr_free(c);
     free(c->images);
     free(c->pipes);
     free(c->epipes);

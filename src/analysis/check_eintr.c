@@ -1,0 +1,94 @@
+/* eintr-unhandled: an EINTR that pipetrace injected (run --inject=eintr)
+ * ended a loop or the process.  Untraced, EINTR comes only when a signal
+ * handler installed without SA_RESTART interrupts a call; a program that
+ * takes it for an end of file or a fatal error stops early on a signal it
+ * meant to survive.  An injected EINTR comes with no signal at all, so a
+ * thread that never called on that fd again, in a process that went on to
+ * exit or exec, gave up because of the EINTR and nothing else.  EINTRs
+ * that a real signal caused are left alone: a handler that sets a "stop"
+ * flag and lets the loop end is a correct program. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "trace/events.h"
+#include "trace/names.h"
+#include "trace/xalloc.h"
+
+/* The last data call of one thread on one fd. */
+struct last_call {
+    size_t image;
+    struct pt_record rec; /* a copy: its file may be unmapped by the end */
+};
+
+struct pt_check_eintr {
+    struct last_call *v;
+    size_t len, cap;
+};
+
+static int injected_eintr(const struct pt_record *r) {
+    const char *fault = pt_event_injected(r);
+    return fault != NULL && strcmp(fault, "eintr") == 0;
+}
+
+void pt_check_eintr_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
+    struct pt_check_eintr *st = c->eintr;
+    if (st == NULL || !pt_event_moves_data(r->type) || r->fd < 0)
+        return;
+    for (size_t i = 0; i < st->len; i++)
+        if (st->v[i].image == img->index && st->v[i].rec.tid == r->tid &&
+            st->v[i].rec.fd == r->fd) {
+            st->v[i].rec = *r;
+            return;
+        }
+    if (!injected_eintr(r))
+        return; /* only a thread and fd that met an injected EINTR matter */
+    PT_GROW(st->v, st->len + 1, st->cap);
+    st->v[st->len++] = (struct last_call){.image = img->index, .rec = *r};
+}
+
+static const char fix[] =
+    "Retry a read or write that fails with EINTR (a signal handler installed without "
+    "SA_RESTART makes any of them fail so): it is neither an end of file nor an error. Loop "
+    "until the call moves bytes, returns 0 at end of file, or fails with another errno.";
+
+static void report(struct pt_check *c, const struct last_call *l) {
+    const struct pt_image *img = &c->model->images[l->image];
+    const struct pt_record *r = &l->rec;
+    struct pt_problem *p = pt_problem_add(c->out, "eintr-unhandled", fix);
+    if (p == NULL)
+        return;
+    pt_problem_about(p, img->pid, r);
+    char object[64];
+    pt_object_name(r->obj_kind, r->obj_ino, r->obj_dev, object, sizeof object);
+    const char *name = pt_event_name(r->type);
+    pt_problem_message(p,
+                       "pid %" PRId32 " (%s) gave up on %s (fd %d) after an injected EINTR: "
+                       "%s() failed with EINTR (pipetrace injected it; no signal arrived) and "
+                       "the thread never called on fd %d again before the process %s",
+                       img->pid, pt_short_exe(img), object, r->fd, name ? name : "?", r->fd,
+                       img->end == PT_END_EXEC ? "exec'd" : "exited");
+}
+
+void pt_check_eintr_finish(struct pt_check *c) {
+    struct pt_check_eintr *st = c->eintr;
+    for (size_t i = 0; st != NULL && i < st->len; i++) {
+        const struct pt_image *img = &c->model->images[st->v[i].image];
+        if (injected_eintr(&st->v[i].rec) && st->v[i].rec.state == PT_DONE &&
+            (img->end == PT_END_EXIT || img->end == PT_END_EXEC))
+            report(c, &st->v[i]);
+    }
+}
+
+int pt_check_eintr_attach(struct pt_check *c) {
+    c->eintr = pt_xcalloc(1, sizeof *c->eintr);
+    return 0;
+}
+
+void pt_check_eintr_free(struct pt_check *c) {
+    if (c->eintr != NULL)
+        free(c->eintr->v);
+    free(c->eintr);
+    c->eintr = NULL;
+}
