@@ -182,10 +182,8 @@ int run_diagnose(const char *dir, const char *why, uint64_t cut, int always, FIL
     struct pt_waitfor g = {0};
     int rc = -1;
     if (load(&a, dir, cut) == 0) {
-        if (pt_waitfor_build(&g, &a.model) == 0)
-            rc = print_diagnosis(out, &a, &g, why, cut, always);
-        else
-            cli_error("out of memory");
+        pt_waitfor_build(&g, &a.model);
+        rc = print_diagnosis(out, &a, &g, why, cut, always);
     }
     fflush(out);
     pt_waitfor_free(&g);

@@ -52,7 +52,6 @@ struct pt_check {
     struct pt_check_eintr *eintr;       /* eintr-unhandled (check_eintr.c) */
     struct pt_check_epipe *epipes;      /* failed writes, explained at the end */
     size_t nepipes;
-    int oom;
 };
 
 /* 0 or -1 (out of memory). */

@@ -7,17 +7,14 @@
 
 #include "check.h"
 #include "trace/events.h"
+#include "trace/xalloc.h"
 #include "trace/xfer.h"
 
 /* --- nodes --------------------------------------------------------------- */
 
-static int add_node(struct pt_waitfor *g, const struct pt_wf_node *n) {
-    struct pt_wf_node *v = realloc(g->nodes, (g->nnodes + 1) * sizeof *v);
-    if (v == NULL)
-        return -1;
-    g->nodes = v;
-    v[g->nnodes++] = *n;
-    return 0;
+static void add_node(struct pt_waitfor *g, const struct pt_wf_node *n) {
+    g->nodes = pt_xreallocarray(g->nodes, g->nnodes + 1, sizeof *g->nodes);
+    g->nodes[g->nnodes++] = *n;
 }
 
 /* A process whose last image neither exited nor was reaped. */
@@ -99,7 +96,7 @@ static uint64_t frozen_at(const struct pt_model *m) {
     return t;
 }
 
-static int add_processes(struct pt_waitfor *g, const struct pt_model *m) {
+static void add_processes(struct pt_waitfor *g, const struct pt_model *m) {
     uint64_t frozen = frozen_at(m);
     for (size_t i = 0; i < m->nprocesses; i++) {
         const struct pt_process *p = &m->processes[i];
@@ -111,10 +108,8 @@ static int add_processes(struct pt_waitfor *g, const struct pt_model *m) {
         const struct pt_image *last = &m->images[p->last_image];
         n.live = m->cut != 0 || pt_wf_still_running(p->pid, m->images[p->first_image].start,
                                                     last->file->hdr->boot_id);
-        if (add_node(g, &n) < 0)
-            return -1;
+        add_node(g, &n);
     }
-    return 0;
 }
 
 /* --- children that left no trace file ------------------------------------ */
@@ -137,7 +132,7 @@ static const char *untraced_path(const struct pt_image *parent, int32_t pid) {
 /* A fork child that never made a traced call (a background `sleep`, a
  * helper blocked in pause()) exists only in its parent's fork record; it
  * holds what its parent held then until it is reaped. */
-static int add_ghosts(struct pt_waitfor *g, const struct pt_model *m) {
+static void add_ghosts(struct pt_waitfor *g, const struct pt_model *m) {
     for (size_t i = 0; i < m->nforks; i++) {
         const struct pt_fork *f = &m->forks[i];
         if (f->taken || pt_model_image_of(m, f->child_pid, UINT64_MAX) != PT_NO_IMAGE ||
@@ -154,10 +149,8 @@ static int add_ghosts(struct pt_waitfor *g, const struct pt_model *m) {
         };
         n.live =
             m->cut != 0 || pt_wf_still_running(f->child_pid, f->t + 1, parent->file->hdr->boot_id);
-        if (add_node(g, &n) < 0)
-            return -1;
+        add_node(g, &n);
     }
-    return 0;
 }
 
 /* --- edges --------------------------------------------------------------- */
@@ -168,26 +161,22 @@ static const struct pt_fdtable *fds_of(const struct pt_waitfor *g, const struct 
     return n->ghost ? &n->ghost->fds : &g->model->images[n->image].final;
 }
 
-static int add_edge(struct pt_waitfor *g, const struct pt_wf_edge *e) {
-    struct pt_wf_edge *v = realloc(g->edges, (g->nedges + 1) * sizeof *v);
-    if (v == NULL)
-        return -1;
-    g->edges = v;
-    v[g->nedges++] = *e;
-    return 0;
+static void add_edge(struct pt_waitfor *g, const struct pt_wf_edge *e) {
+    g->edges = pt_xreallocarray(g->edges, g->nedges + 1, sizeof *g->edges);
+    g->edges[g->nedges++] = *e;
 }
 
 /* Edges from node `from` to every node holding the other end of obj: the
  * write end for a wait for input, the read end for a wait for room. */
-int pt_wf_to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey obj, uint8_t kind,
-                     int for_input) {
+void pt_wf_to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey obj, uint8_t kind,
+                      int for_input) {
     uint8_t end = for_input ? PT_FDF_WRONLY : PT_FDF_RDONLY;
     /* A socket's data and room come from whoever holds its peer end (a
      * socket pair's other end, sockpeer.h); one whose peer the trace did
      * not see made waits on no one the trace knows. */
     struct pt_objkey held = obj;
     if (kind == PT_OBJ_SOCKET && !pt_sockpeers_find(&g->model->peers, obj, &held))
-        return 0;
+        return;
     for (size_t k = 0; k < g->nnodes; k++) {
         const struct pt_wf_node *h = &g->nodes[k];
         const struct pt_fdtable *t = fds_of(g, h);
@@ -198,16 +187,14 @@ int pt_wf_to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey
                 (h->drops_cloexec && (e->flags & PT_FDF_CLOEXEC)))
                 continue;
             struct pt_wf_edge edge = {from, k, fd, obj, kind, for_input, e->fd, e->origin};
-            if (add_edge(g, &edge) < 0)
-                return -1;
+            add_edge(g, &edge);
         }
     }
-    return 0;
 }
 
 /* A wait for a child: the pid asked for (a begun wait's arg), else every
  * child still there; pclose names its child. */
-static int to_children(struct pt_waitfor *g, size_t from) {
+static void to_children(struct pt_waitfor *g, size_t from) {
     const struct pt_wf_node *n = &g->nodes[from];
     int64_t want = -1;
     if (n->rec.type == PT_EV_PCLOSE)
@@ -219,33 +206,29 @@ static int to_children(struct pt_waitfor *g, size_t from) {
         if (c->ppid != n->pid || k == from || (want > 0 && c->pid != want))
             continue;
         struct pt_wf_edge edge = {from, k, -1, {0, 0}, 0, 0, -1, NULL};
-        if (add_edge(g, &edge) < 0)
-            return -1;
+        add_edge(g, &edge);
     }
-    return 0;
 }
 
-static int add_edges(struct pt_waitfor *g, size_t from) {
+static void add_edges(struct pt_waitfor *g, size_t from) {
     struct pt_wf_node *n = &g->nodes[from];
     n->first_edge = g->nedges;
-    int rc = 0;
     switch (n->call) {
     case PT_WF_READ:
     case PT_WF_WRITE:
-        rc = pt_wf_to_holders(g, from, n->rec.fd, pt_objkey_of(&n->rec), n->rec.obj_kind,
-                              n->call == PT_WF_READ);
+        pt_wf_to_holders(g, from, n->rec.fd, pt_objkey_of(&n->rec), n->rec.obj_kind,
+                         n->call == PT_WF_READ);
         break;
     case PT_WF_WAIT:
-        rc = to_children(g, from);
+        to_children(g, from);
         break;
     case PT_WF_POLL:
-        rc = pt_wf_poll_edges(g, from, n->offset);
+        pt_wf_poll_edges(g, from, n->offset);
         break;
     default:
         break;
     }
     g->nodes[from].nedges = g->nedges - g->nodes[from].first_edge;
-    return rc;
 }
 
 /* --- stuck --------------------------------------------------------------- */
@@ -291,19 +274,17 @@ static void mark_stuck(struct pt_waitfor *g) {
     }
 }
 
-int pt_waitfor_build(struct pt_waitfor *g, const struct pt_model *m) {
+void pt_waitfor_build(struct pt_waitfor *g, const struct pt_model *m) {
     memset(g, 0, sizeof *g);
     g->model = m;
-    if (add_processes(g, m) < 0 || add_ghosts(g, m) < 0)
-        return -1;
+    add_processes(g, m);
+    add_ghosts(g, m);
     g->at_cut = m->cut != 0;
     for (size_t i = 0; i < g->nnodes; i++) {
         g->live_trace |= g->nodes[i].live && !g->at_cut;
-        if (add_edges(g, i) < 0)
-            return -1;
+        add_edges(g, i);
     }
     mark_stuck(g);
-    return 0;
 }
 
 void pt_waitfor_free(struct pt_waitfor *g) {

@@ -75,9 +75,8 @@ struct pt_waitfor {
                        counts as live, as it was then */
 };
 
-/* Builds the graph of the model's end state and marks the stuck nodes.
- * 0 or -1 (out of memory). */
-int pt_waitfor_build(struct pt_waitfor *g, const struct pt_model *m);
+/* Builds the graph of the model's end state and marks the stuck nodes. */
+void pt_waitfor_build(struct pt_waitfor *g, const struct pt_model *m);
 void pt_waitfor_free(struct pt_waitfor *g);
 
 /* The node of pid, or (size_t)-1. */

@@ -6,12 +6,12 @@
 
 /* waitfor.c: edges from node `from` (waiting on its fd) to every node
  * holding the other end of obj: the write end for input, else the read
- * end.  0 or -1 (out of memory). */
-int pt_wf_to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey obj, uint8_t kind,
-                     int for_input);
+ * end. */
+void pt_wf_to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey obj, uint8_t kind,
+                      int for_input);
 
 /* waitfor_poll.c: the edges of a node blocked in a poll-class call whose
- * record is at offset in its image's file.  0 or -1. */
-int pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset);
+ * record is at offset in its image's file. */
+void pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset);
 
 #endif /* PIPETRACE_ANALYSIS_WAITFOR_IMPL_H */

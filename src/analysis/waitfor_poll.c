@@ -106,14 +106,14 @@ static int wakes_only_itself(const struct pt_waitfor *g, size_t self, const stru
     return 1;
 }
 
-int pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset) {
+void pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset) {
     struct pt_wf_node *n = &g->nodes[from];
     const struct pt_image *img = &g->model->images[n->image];
     struct pt_waitfd set[PT_WAIT_STORED_MAX];
     int count = wait_set(img, n, offset, set, PT_WAIT_STORED_MAX);
     if (count <= 0) {
         n->other_waker = 1; /* nothing known to wait on */
-        return 0;
+        return;
     }
     uint32_t total = 0;
     int cut = 0;
@@ -134,10 +134,9 @@ int pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset) {
             n->other_waker = 1;
             continue;
         }
-        if (input && pt_wf_to_holders(g, from, set[i].fd, e->obj, e->kind, 1) < 0)
-            return -1;
-        if (room && pt_wf_to_holders(g, from, set[i].fd, e->obj, e->kind, 0) < 0)
-            return -1;
+        if (input)
+            pt_wf_to_holders(g, from, set[i].fd, e->obj, e->kind, 1);
+        if (room)
+            pt_wf_to_holders(g, from, set[i].fd, e->obj, e->kind, 0);
     }
-    return 0;
 }

@@ -13,6 +13,7 @@
 #include "check.h"
 #include "trace/events.h"
 #include "trace/names.h"
+#include "trace/xalloc.h"
 #include "waitfor.h"
 
 #define TEXT_MAX 8192
@@ -40,8 +41,7 @@ static void put(struct text *t, const char *fmt, ...) {
  * error whatever else it did. */
 static struct pt_problem *hang_problem(struct pt_check *c, const char *kind, const char *fix) {
     struct pt_problem *p = pt_problem_add(c->out, kind, fix);
-    if (p != NULL)
-        p->severity = PT_SEV_ERROR;
+    p->severity = PT_SEV_ERROR;
     return p;
 }
 
@@ -242,8 +242,6 @@ static void blocked_read(struct pt_check *c, const struct pt_waitfor *g, size_t 
                                         on_socket  ? SOCKET_FIX
                                         : buffered ? BUFFERED_FIX
                                                    : PIPE_FIX);
-    if (p == NULL)
-        return;
     struct text t = {.len = 0};
     who(&t, g, node);
     put(&t, " ");
@@ -321,13 +319,11 @@ static size_t find_cycle(const struct pt_waitfor *g, size_t start, size_t *cycle
         cycle[len++] = at;
         at = next_edge(g, at)->to;
     } while (at != node);
-    size_t *rot = malloc(len * sizeof *rot);
-    if (rot != NULL) {
-        for (size_t i = 0; i < len; i++)
-            rot[i] = cycle[(low + i) % len];
-        memcpy(cycle, rot, len * sizeof *rot);
-        free(rot);
-    }
+    size_t *rot = pt_xreallocarray(NULL, len, sizeof *rot);
+    for (size_t i = 0; i < len; i++)
+        rot[i] = cycle[(low + i) % len];
+    memcpy(cycle, rot, len * sizeof *rot);
+    free(rot);
     return len;
 }
 
@@ -360,8 +356,6 @@ static void report_cycle(struct pt_check *c, const struct pt_waitfor *g, const s
                  : "Read a child's output while waiting for it (communicate(), a thread or "
                    "poll), not after it has exited: it cannot exit while its output pipe is "
                    "full.");
-    if (p == NULL)
-        return;
     struct text t = {.len = 0};
     put(&t, "deadlock: ");
     cycle_text(&t, g, cycle, len);
@@ -384,14 +378,8 @@ static void report_cycle(struct pt_check *c, const struct pt_waitfor *g, const s
 
 /* Every cycle among the stuck nodes, once; marks the nodes reported. */
 static void deadlocks(struct pt_check *c, const struct pt_waitfor *g, int *reported) {
-    int *seen = calloc(g->nnodes ? g->nnodes : 1, sizeof *seen);
-    size_t *cycle = malloc((g->nnodes ? g->nnodes : 1) * sizeof *cycle);
-    if (seen == NULL || cycle == NULL) {
-        c->oom = 1;
-        free(seen);
-        free(cycle);
-        return;
-    }
+    int *seen = pt_xcalloc(g->nnodes ? g->nnodes : 1, sizeof *seen);
+    size_t *cycle = pt_xreallocarray(NULL, g->nnodes ? g->nnodes : 1, sizeof *cycle);
     for (size_t i = 0; i < g->nnodes; i++) {
         if (!g->nodes[i].stuck || seen[i])
             continue;
@@ -435,8 +423,6 @@ static int killed_reader(struct pt_check *c, const struct pt_waitfor *g, size_t 
         if (p == NULL) {
             p = hang_problem(c, "blocked-read",
                              n->rec.obj_kind == PT_OBJ_SOCKET ? SOCKET_FIX : PIPE_FIX);
-            if (p == NULL)
-                return 1;
             who(&t, g, node);
             put(&t, " ");
             when(&t, g, n);
@@ -477,17 +463,8 @@ static int waits_for_input(const struct pt_waitfor *g, const struct pt_wf_node *
 
 void pt_waitfor_report(struct pt_check *c) {
     struct pt_waitfor g;
-    if (pt_waitfor_build(&g, c->model) < 0) {
-        c->oom = 1;
-        pt_waitfor_free(&g);
-        return;
-    }
-    int *reported = calloc(g.nnodes ? g.nnodes : 1, sizeof *reported);
-    if (reported == NULL) {
-        c->oom = 1;
-        pt_waitfor_free(&g);
-        return;
-    }
+    pt_waitfor_build(&g, c->model);
+    int *reported = pt_xcalloc(g.nnodes ? g.nnodes : 1, sizeof *reported);
     deadlocks(c, &g, reported);
     for (size_t i = 0; i < g.nnodes; i++) {
         const struct pt_wf_node *n = &g.nodes[i];
