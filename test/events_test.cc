@@ -70,6 +70,8 @@ const struct {
     {PT_EV_EPOLL_CTL, "epoll_ctl"},
     {PT_EV_EPOLL_WAIT, "epoll_wait"},
     {PT_EV_FDPASS, "scm_rights"},
+    {PT_EV_CONNECT, "connect"},
+    {PT_EV_ACCEPT, "accept"},
     {PT_EV_SPLICE, "splice"},
     {PT_EV_TEE, "tee"},
     {PT_EV_VMSPLICE, "vmsplice"},

@@ -233,6 +233,37 @@ TEST(SockChannels, PythonAsyncioStreamPair) {
     ExpectChannel(Carrying(flows, 6), 6, pid, pid);
 }
 
+// A Unix stream server and its client (connect, accept4): the kernel's
+// word on each end's peer pairs them, as a socketpair's ends are.
+TEST(SockChannels, UnixServerAndClientTracedTogether) {
+    std::string dir = FreshDir("sock_unix");
+    RunResult r = analysis_cli::RunTraced({ProgPath("sock_unix")}, dir);
+    ASSERT_TRUE(r.exited && r.exit_code == 0) << r.Describe();
+    int server = 0, client = 0, bytes = 0, answer = 0;
+    ASSERT_EQ(sscanf(r.out.c_str(), "server %d client %d bytes %d answer %d", &server, &client,
+                     &bytes, &answer),
+              4)
+        << r.out;
+    ASSERT_EQ(bytes, 5000);
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    auto accepts = t.Select([](const Event &e) { return e.call == "accept"; });
+    auto connects = t.Select([](const Event &e) { return e.call == "connect"; });
+    ASSERT_EQ(accepts.size(), 1u) << t.Head(60);
+    ASSERT_EQ(connects.size(), 1u) << t.Head(60);
+    EXPECT_EQ(accepts[0]->pid, server);
+    EXPECT_EQ(connects[0]->pid, client);
+    EXPECT_EQ(accepts[0]->raw["peer_ino"].as_int(), connects[0]->raw["ino"].as_int());
+    EXPECT_EQ(connects[0]->raw["peer_ino"].as_int(), accepts[0]->raw["ino"].as_int());
+    EXPECT_NE(connects[0]->raw["ino"].as_int(), 0);
+    auto flows = analysis_cli::Viewer("flows", dir);
+    ASSERT_EQ(flows.error, "");
+    auto channels = SocketChannels(flows.json);
+    ASSERT_EQ(channels.size(), 2u) << flows.json.dump();
+    ExpectChannel(Carrying(channels, 5000), 5000, client, server);
+    ExpectChannel(Carrying(channels, answer), answer, server, client);
+}
+
 // --- a blocked recv in the wait-for graph ---------------------------------------
 
 // Runs sock_io MODE until its recv blocks, then `check --json`; *pid is the

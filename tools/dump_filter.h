@@ -49,7 +49,7 @@ void dump_filter_free(struct dump_filter *f);
 #define DUMP_FILTER_CALLS_HELP                                                                     \
     "                names as dump prints them (read, write, readv, writev,\n"                     \
     "                __read_chk, send, recv, sendmsg, recvmsg, pipe, pipe2,\n"                     \
-    "                socketpair, dup, dup2, dup3,\n"                                               \
+    "                socketpair, connect, accept, dup, dup2, dup3,\n"                              \
     "                fcntl, open, close, close_range, fork, vfork, execve,\n"                      \
     "                posix_spawn, exit, wait, popen, pclose, system, mkfifo,\n"                    \
     "                untraced_child, inherited_fd, callsite, module, coverage,\n"                  \

@@ -161,6 +161,11 @@ enum pt_event_type {
     PT_EV_OPEN = 23,       /* open of a FIFO; payload: path */
     PT_EV_CLOSE = 24,
     PT_EV_CLOSE_RANGE = 25, /* fd = first, arg = last | flags << 32 */
+    /* A Unix stream connection made: payload struct pt_sockpeer_payload,
+     * the connected socket and the kernel's word on its peer. */
+    PT_EV_CONNECT = 26, /* fd = the socket; result 0 or -errno */
+    PT_EV_ACCEPT = 27,  /* accept, accept4: fd = the listening socket, result =
+                           the new fd, arg = accept4's flags */
 
     /* processes.  result = child pid for fork-like calls. */
     PT_EV_FORK = 32,
@@ -385,6 +390,17 @@ enum {
                                      kernel accepted it) */
 };
 
+/* The payload of PT_EV_CONNECT and PT_EV_ACCEPT (once the call returned
+ * a connection): the connected socket and its peer's inode as the kernel
+ * tells it (sock_diag's UNIX_DIAG_PEER; 0 when it could not be asked, or
+ * for a socket that is not AF_UNIX).  Both live on sockfs: obj_dev. */
+struct pt_sockpeer_payload {
+    int32_t fd;        /* the connected socket (accept: the new fd) */
+    uint32_t reserved; /* 0 */
+    uint64_t ino;      /* its inode */
+    uint64_t peer_ino; /* its peer's inode, 0 if unknown */
+};
+
 /* The payload of PT_EV_FDPASS: `stored` entries of struct pt_fdpass_fd
  * follow, at most PT_FDPASS_STORED_MAX; `count` says how many fds the
  * message carried. */
@@ -523,6 +539,11 @@ PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, events, 8, 4);
 PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, flags, 12, 4);
 PT_ASSERT_FIELD(struct pt_epoll_ctl_payload, data, 16, 8);
 
+PT_STATIC_ASSERT(sizeof(struct pt_sockpeer_payload) == 24, "sockpeer payload");
+PT_ASSERT_FIELD(struct pt_sockpeer_payload, fd, 0, 4);
+PT_ASSERT_FIELD(struct pt_sockpeer_payload, reserved, 4, 4);
+PT_ASSERT_FIELD(struct pt_sockpeer_payload, ino, 8, 8);
+PT_ASSERT_FIELD(struct pt_sockpeer_payload, peer_ino, 16, 8);
 PT_STATIC_ASSERT(sizeof(struct pt_fdpass_payload) == 8, "fdpass payload");
 PT_ASSERT_FIELD(struct pt_fdpass_payload, count, 0, 4);
 PT_ASSERT_FIELD(struct pt_fdpass_payload, stored, 4, 2);

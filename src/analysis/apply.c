@@ -10,6 +10,7 @@
 #include "decode.h"
 #include "model_impl.h"
 #include "trace/events.h"
+#include "trace/payload.h"
 #include "trace/xalloc.h"
 #include "trace/xfer.h"
 
@@ -159,6 +160,24 @@ static void apply_pipe(struct pt_model *m, struct pt_image *img, const struct pt
         if (p != NULL && !one_way)
             p->peer = (struct pt_objkey){pp.ino[1 - end], r->obj_dev};
     }
+}
+
+/* A Unix connection made: its two ends are paired (sockpeer.h); accept's
+ * new fd is created here. */
+static void apply_connect(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    const struct pt_record *r = ev->ev.rec;
+    struct pt_sockpeer_payload p;
+    if (!pt_sockpeers_note(&m->peers, &ev->ev) || r->type != PT_EV_ACCEPT ||
+        !pt_payload_sockpeer(&ev->ev, &p) || p.ino == 0)
+        return;
+    struct pt_origin *o = created(m, img, ev, PT_ORIGIN_CREATED, p.fd, r->arg, NULL);
+    img->last_created[0] = o;
+    img->last_created[1] = NULL;
+    struct pt_objkey obj = {p.ino, r->obj_dev};
+    struct pt_fdent *e =
+        pt_fd_open(m, img, p.fd, PT_OBJ_SOCKET, obj, open_fd_flags(r->arg), o, r->t_start);
+    if (e != NULL)
+        e->created_here = 1;
 }
 
 /* newfd becomes a copy of oldfd; the copy never has FD_CLOEXEC unless the
@@ -485,6 +504,7 @@ static apply_fn *const apply_class[PT_CLASS_COUNT] = {
     [PT_CLASS_MODULE] = apply_module,
     [PT_CLASS_COVERAGE] = apply_coverage,
     [PT_CLASS_FDPASS] = pt_model_fdpass,
+    [PT_CLASS_CONNECT] = apply_connect,
 };
 
 void pt_model_apply(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {

@@ -57,9 +57,22 @@ int pt_sockpeers_find(const struct pt_sockpeers *s, struct pt_objkey end, struct
     return 1;
 }
 
+/* A connect or accept that made a Unix connection, with the kernel's word
+ * on the peer. */
+static int note_connection(struct pt_sockpeers *s, const struct pt_event *ev) {
+    struct pt_sockpeer_payload p;
+    if (ev->rec->state != PT_DONE || ev->rec->result < 0 || !pt_payload_sockpeer(ev, &p))
+        return 0;
+    pt_sockpeers_add(s, (struct pt_objkey){p.ino, ev->rec->obj_dev},
+                     (struct pt_objkey){p.peer_ino, ev->rec->obj_dev});
+    return 1;
+}
+
 int pt_sockpeers_note(struct pt_sockpeers *s, const struct pt_event *ev) {
     const struct pt_record *r = ev->rec;
     struct pt_pipe_payload pp;
+    if (r->type == PT_EV_CONNECT || r->type == PT_EV_ACCEPT)
+        return note_connection(s, ev);
     if (r->type != PT_EV_SOCKETPAIR || r->state != PT_DONE || r->result != 0 ||
         !pt_payload_pair(ev, &pp))
         return 0;

@@ -108,9 +108,10 @@ PT_EXPORT int socketpair(int domain, int type, int protocol, int fds[2]) {
     return PT_LEAVE(&c, r);
 }
 
-/* socket and accept make fds this tool learns lazily, on first use; all
- * they must do is drop what the cache knew about a number glibc closed
- * behind our back (syslog's socket, NSS lookups) before it was reused. */
+/* socket makes an fd this tool learns lazily, on first use; all it must
+ * do is drop what the cache knew about a number glibc closed behind our
+ * back (syslog's socket, NSS lookups) before it was reused.  (accept:
+ * wrap_sock.c.) */
 static int fresh_fd(int fd) {
     if (fd >= 0)
         pt_fdcache_forget(fd);
@@ -122,18 +123,4 @@ PT_EXPORT int socket(int domain, int type, int protocol) {
     if (__builtin_expect(!real, 0))
         return (int)syscall(SYS_socket, domain, type, protocol);
     return fresh_fd(real(domain, type, protocol));
-}
-
-PT_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
-    __auto_type real = PT_REAL(accept);
-    if (__builtin_expect(!real, 0))
-        return (int)syscall(SYS_accept, fd, addr, len);
-    return fresh_fd(real(fd, addr, len));
-}
-
-PT_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
-    __auto_type real = PT_REAL(accept4);
-    if (__builtin_expect(!real, 0))
-        return (int)syscall(SYS_accept4, fd, addr, len, flags);
-    return fresh_fd(real(fd, addr, len, flags));
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "safemem.h"
+#include "unix_peer.h"
 #include "wrappers.h"
 
 /* glibc's report of a buffer overflow caught by _FORTIFY_SOURCE. */
@@ -244,4 +245,77 @@ PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
         return PT_PASS(&c, real(fd, msg, flags));
     msg_begin(&c, PT_EV_RECVMSG, fd, flags);
     return msg_leave(&c, fd, msg, flags, PT_IO_CALL(&c, real(fd, msg, flags)), 1);
+}
+
+/* --- Unix connections made ------------------------------------------------------
+ *
+ * connect and accept are recorded begun (an accept that waits for a client
+ * shows unfinished), and once they made a connection the record says the
+ * connected socket and its peer's inode, from the kernel (unix_peer.h), so
+ * the viewer can pair the two ends as it pairs a socketpair's. */
+
+static void note_connected(struct pt_record *rec, int fd) {
+    if (rec == NULL)
+        return;
+    struct pt_fdinfo info;
+    pt_fdcache_lookup(fd, &info);
+    struct pt_sockpeer_payload *p = (struct pt_sockpeer_payload *)(rec + 1);
+    *p = (struct pt_sockpeer_payload){.fd = fd, .ino = info.kind == PT_OBJ_SOCKET ? info.ino : 0};
+    p->peer_ino = pt_unix_peer(p->ino);
+    rec->data_len = sizeof *p;
+}
+
+PT_EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len) {
+    __auto_type real = PT_REAL(connect);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_connect, fd, addr, len);
+    struct pt_call c;
+    if (!pt_enter_fd(&c, fd))
+        return PT_PASS(&c, real(fd, addr, len));
+    c.rec = pt_begin(PT_EV_CONNECT, fd, &c.fd, 0, sizeof(struct pt_sockpeer_payload));
+    int r = PT_CALL(&c, real(fd, addr, len));
+    if (r == 0 && addr->sa_family == AF_UNIX) /* the kernel read addr */
+        note_connected(c.rec, fd);
+    return PT_FINISH(&c, r);
+}
+
+/* accept and accept4: the new fd is forgotten by the cache first (glibc
+ * may have closed that number behind our back: syslog's socket, NSS). */
+static int accepted(struct pt_call *c, int fd) {
+    if (fd >= 0) {
+        pt_fdcache_forget(fd);
+        note_connected(c->rec, fd);
+    }
+    return PT_FINISH(c, fd);
+}
+
+PT_EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
+    __auto_type real = PT_REAL(accept);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_accept, fd, addr, len);
+    struct pt_call c;
+    if (!pt_enter_fd(&c, fd)) {
+        int r = PT_CALL(&c, real(fd, addr, len));
+        if (r >= 0)
+            pt_fdcache_forget(r);
+        return PT_LEAVE(&c, r);
+    }
+    c.rec = pt_begin(PT_EV_ACCEPT, fd, &c.fd, 0, sizeof(struct pt_sockpeer_payload));
+    return accepted(&c, PT_CALL(&c, real(fd, addr, len)));
+}
+
+PT_EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    __auto_type real = PT_REAL(accept4);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_accept4, fd, addr, len, flags);
+    struct pt_call c;
+    if (!pt_enter_fd(&c, fd)) {
+        int r = PT_CALL(&c, real(fd, addr, len, flags));
+        if (r >= 0)
+            pt_fdcache_forget(r);
+        return PT_LEAVE(&c, r);
+    }
+    c.rec = pt_begin(PT_EV_ACCEPT, fd, &c.fd, (uint64_t)(unsigned)flags,
+                     sizeof(struct pt_sockpeer_payload));
+    return accepted(&c, PT_CALL(&c, real(fd, addr, len, flags)));
 }

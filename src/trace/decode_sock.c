@@ -83,3 +83,19 @@ void pt_args_fdpass(const struct pt_event *ev, struct pt_fields *out) {
     if (head.flags & PT_FDPASSF_CTRUNC)
         pt_field_name(out, "truncated", PT_SHOW_BOTH, "MSG_CTRUNC");
 }
+
+/* connect(3<socket:[7]>) = 0, accept(3<socket:[5]>) = 4: the connection
+ * made, with the peer the kernel named (JSON "ino", "peer_ino"). */
+void pt_args_connect(const struct pt_event *ev, struct pt_fields *out) {
+    const struct pt_record *r = ev->rec;
+    struct pt_sockpeer_payload p;
+    pt_field_record_fd(out, "fd", PT_SHOW_TEXT, r);
+    if (r->type == PT_EV_ACCEPT && r->arg != 0)
+        pt_field_open_flags(out, "flags", PT_SHOW_BOTH, r->arg, 0);
+    if (!pt_payload_sockpeer(ev, &p))
+        return;
+    struct pt_field *f = pt_field_uint(out, "ino", PT_SHOW_JSON, p.ino);
+    f->at_exit = 1;
+    f = pt_field_uint(out, "peer_ino", PT_SHOW_JSON, p.peer_ino);
+    f->at_exit = 1;
+}

@@ -15,7 +15,7 @@ pt_decode_fn pt_args_io, pt_args_pair, pt_args_dup, pt_args_dup2, pt_args_dup3, 
     pt_args_unknown;
 
 /* decode_sock.c: socket calls */
-pt_decode_fn pt_args_sockio, pt_args_fdpass;
+pt_decode_fn pt_args_sockio, pt_args_fdpass, pt_args_connect;
 
 /* decode_xfer.c: bytes moved inside the kernel */
 pt_decode_fn pt_args_splice, pt_args_tee, pt_args_vmsplice, pt_args_sendfile;

@@ -77,6 +77,10 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
     [PT_EV_CLOSE] = {"close", PT_CLASS_CLOSE, .flags = DESC, .decode = pt_args_close},
     [PT_EV_CLOSE_RANGE] = {"close_range", PT_CLASS_CLOSE_RANGE, .flags = DESC,
                            .decode = pt_args_close_range},
+    [PT_EV_CONNECT] = {"connect", PT_CLASS_CONNECT, .payload = PT_PAYLOAD_SOCKPEER, .flags = DESC,
+                       .decode = pt_args_connect},
+    [PT_EV_ACCEPT] = {"accept", PT_CLASS_CONNECT, .payload = PT_PAYLOAD_SOCKPEER,
+                      .flags_at = PT_FLAGS_ARG, .flags = DESC, .decode = pt_args_connect},
     [PT_EV_MKFIFO] = {"mkfifo", PT_CLASS_OTHER, .payload = PT_PAYLOAD_STRINGS,
                       .decode = pt_args_mkfifo},
 

@@ -59,6 +59,8 @@ enum pt_event_class {
     PT_CLASS_COVERAGE,    /* note: what the recorder sees changed */
     PT_CLASS_FDPASS,      /* note: fds a sendmsg or recvmsg carried over a
                              socket (SCM_RIGHTS), pt_payload_fdpass() */
+    PT_CLASS_CONNECT,     /* connects a socket (connect; accept: result = the
+                             new fd): payload struct pt_sockpeer_payload */
     PT_CLASS_COUNT
 };
 
@@ -105,6 +107,7 @@ enum pt_payload_kind {
     PT_PAYLOAD_WAIT,      /* struct pt_wait_payload + its entries */
     PT_PAYLOAD_EPOLL_CTL, /* struct pt_epoll_ctl_payload */
     PT_PAYLOAD_FDPASS,    /* struct pt_fdpass_payload + its fds */
+    PT_PAYLOAD_SOCKPEER,  /* struct pt_sockpeer_payload */
     PT_PAYLOAD_XFER,      /* struct pt_xfer_payload */
 };
 

@@ -21,6 +21,13 @@ int pt_payload_fdpass(const struct pt_event *ev, struct pt_fdpass_payload *head,
     return 1;
 }
 
+int pt_payload_sockpeer(const struct pt_event *ev, struct pt_sockpeer_payload *out) {
+    if (ev->rec->data_len < sizeof *out)
+        return 0;
+    memcpy(out, ev->payload, sizeof *out);
+    return 1;
+}
+
 int pt_strings_next(const uint8_t *p, size_t len, size_t *pos, const uint8_t **s, size_t *slen) {
     if (*pos >= len)
         return 0;

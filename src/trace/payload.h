@@ -23,6 +23,10 @@ int pt_payload_pair(const struct pt_event *ev, struct pt_pipe_payload *out);
 int pt_payload_fdpass(const struct pt_event *ev, struct pt_fdpass_payload *head,
                       const uint8_t **fds);
 
+/* A connect or accept record's connected socket and its peer; 0 if the
+ * payload is too short (the call failed, or has not returned). */
+int pt_payload_sockpeer(const struct pt_event *ev, struct pt_sockpeer_payload *out);
+
 /* Walks NUL-separated strings in the len bytes at p (exec's path and argv,
  * open's path, ...).  Start with *pos = 0; each call stores the next string
  * in *s / *slen and returns 1, or returns 0 when none are left.  A last
