@@ -81,10 +81,12 @@ static void apply_side(struct pt_model *m, struct pt_image *img, const struct pt
                        uint64_t offset) {
     const struct pt_record *r = &side->rec;
     int writes = side->is_write;
+    /* The channel first: it may learn the socket's peer (a client that
+     * sent before its server's accept), which the fd's holders need. */
+    struct pt_pipe *p = channel_of(m, r);
     struct pt_fdent *e = pt_fd_seen(m, img, r);
     if (e != NULL)
         e->used = 1;
-    struct pt_pipe *p = channel_of(m, r);
     struct pt_pipe_use *u = p ? pt_pipe_use_of(p, img->index) : NULL;
     if (u != NULL && r->state == PT_BEGUN && writes && side->other < 0)
         pt_pipe_begun_write(m, p, img, r, offset);

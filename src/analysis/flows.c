@@ -35,6 +35,8 @@ void flows_init(struct flows *fl, const struct pt_file *files, size_t count,
     if (hooks != NULL)
         fl->hooks = *hooks;
     flows_order_init(&fl->order);
+    fl->peers.files = files; /* for a Unix connection's late accept */
+    fl->peers.nfiles = count;
 }
 
 void flows_free(struct flows *fl) {
@@ -191,7 +193,7 @@ static void note_idle(struct flows *fl, const struct pt_merged *m, int is_write)
 
 /* Bytes through a pipe, or through a socket channel the trace can name
  * (not a MSG_PEEK, which takes nothing). */
-static int on_pipe(const struct flows *fl, const struct pt_record *r) {
+static int on_pipe(struct flows *fl, const struct pt_record *r) {
     struct pt_objkey channel;
     return r->obj_kind == PT_OBJ_PIPE || r->obj_kind == PT_OBJ_FIFO ||
            pt_sock_channel(&fl->peers, r, &channel);

@@ -37,6 +37,8 @@ int pt_model_init(struct pt_model *m, const struct pt_file *files, size_t nfiles
     memset(m, 0, sizeof *m);
     m->files = files;
     m->nfiles = nfiles;
+    m->peers.files = files; /* for a Unix connection's late accept (sockpeer.h) */
+    m->peers.nfiles = nfiles;
     m->images = pt_xcalloc(nfiles, sizeof *m->images);
     m->t0 = UINT64_MAX;
     for (size_t i = 0; i < nfiles; i++) {

@@ -82,11 +82,25 @@ int pt_sockpeers_note(struct pt_sockpeers *s, const struct pt_event *ev) {
     return 1;
 }
 
-int pt_sock_channel(const struct pt_sockpeers *s, const struct pt_record *r,
-                    struct pt_objkey *channel) {
+/* Every connection the trace made, learned now. */
+static void scan_connections(struct pt_sockpeers *s) {
+    s->scanned = 1;
+    for (size_t i = 0; i < s->nfiles; i++) {
+        struct pt_cursor c;
+        struct pt_event ev;
+        pt_file_walk(&c, &s->files[i]);
+        while (pt_file_next(&c, &ev))
+            if (ev.rec->type == PT_EV_CONNECT || ev.rec->type == PT_EV_ACCEPT)
+                note_connection(s, &ev);
+    }
+}
+
+int pt_sock_channel(struct pt_sockpeers *s, const struct pt_record *r, struct pt_objkey *channel) {
     if (r->obj_kind != PT_OBJ_SOCKET || !pt_event_moves_data(r->type) || pt_event_peeks(r))
         return 0;
     struct pt_objkey own = pt_objkey_of(r), peer;
+    if (!pt_sockpeers_find(s, own, &peer) && !s->scanned && s->files != NULL)
+        scan_connections(s);
     if (!pt_sockpeers_find(s, own, &peer))
         return 0;
     *channel = pt_event_writes(r->type) ? own : peer;
@@ -96,5 +110,7 @@ int pt_sock_channel(const struct pt_sockpeers *s, const struct pt_record *r,
 void pt_sockpeers_free(struct pt_sockpeers *s) {
     free(s->v);
     free(s->hash);
-    *s = (struct pt_sockpeers){0};
+    s->v = NULL;
+    s->hash = NULL;
+    s->len = s->cap = s->hash_cap = 0;
 }

@@ -26,6 +26,10 @@ struct pt_sockpeers {
     size_t len, cap;
     size_t *hash;
     size_t hash_cap;
+    /* The trace, for pt_sock_channel's one look ahead (NULL: none). */
+    const struct pt_file *files;
+    size_t nfiles;
+    int scanned;
 };
 
 /* Records that a and b are the two ends of one connection. */
@@ -41,9 +45,11 @@ int pt_sockpeers_note(struct pt_sockpeers *s, const struct pt_event *ev);
  * the bytes travel on, named by the sending end (the record's own object
  * for a send, its peer for a receive).  0 when r is not such a record or
  * the other end is unknown (a socket connected to something outside the
- * trace). */
-int pt_sock_channel(const struct pt_sockpeers *s, const struct pt_record *r,
-                    struct pt_objkey *channel);
+ * trace).  A Unix client may send before its server's accept, the record
+ * that pairs them, begins: the first socket met with no known peer makes
+ * it look ahead once, through every connect and accept of the trace
+ * (s->files). */
+int pt_sock_channel(struct pt_sockpeers *s, const struct pt_record *r, struct pt_objkey *channel);
 
 void pt_sockpeers_free(struct pt_sockpeers *s);
 
