@@ -270,11 +270,20 @@ TEST(SockChannels, UnixServerAndClientTracedTogether) {
 
 // --- a blocked recv in the wait-for graph ---------------------------------------
 
-// Runs sock_io MODE until its recv blocks, then `check --json`; *pid is the
-// pid the program printed after `word`.
-json::Value CheckHang(const std::string &mode, const std::string &word, int *pid) {
+// Runs sock_io MODE until its recv blocks (and, with `also`, that call
+// too: the parent has sent, closed and printed by then), then `check
+// --json`; *pid is the pid the program printed after `word`.
+json::Value CheckHang(const std::string &mode, const std::string &word, int *pid,
+                      const std::string &also = "") {
     std::string dir = FreshDir("sock_" + mode);
-    RunResult r = analysis_cli::RunTracedUntilBlocked({ProgPath("sock_io"), mode}, dir, "recv", 1);
+    harness::RunOptions opts;
+    opts.env = harness::PreloadEnv(dir);
+    opts.env.push_back({"PATH", "/usr/bin:/bin"});
+    opts.kill_when = [&] {
+        return harness::BlockedCalls(dir, "recv") >= 1 &&
+               (also.empty() || harness::BlockedCalls(dir, also) >= 1);
+    };
+    RunResult r = harness::Run({ProgPath("sock_io"), mode}, opts);
     EXPECT_TRUE(r.killed_on_purpose) << r.Describe();
     *pid = 0;
     sscanf(r.out.c_str(), (word + " %d").c_str(), pid);
@@ -295,7 +304,7 @@ bool HasFd(const json::Value &problem, int fd) {
 // the parent that made the pair): EOF can never come.
 TEST(SockHang, RecvWhosePeerTheReaderHoldsIsBlockedRead) {
     int worker = 0;
-    json::Value check = CheckHang("hang_self", "worker", &worker);
+    json::Value check = CheckHang("hang_self", "worker", &worker, "wait");
     auto blocked = analysis_cli::ProblemsOfKind(check, "blocked-read");
     ASSERT_EQ(blocked.size(), 1u) << check.dump();
     const json::Value &p = blocked[0];
