@@ -77,10 +77,8 @@ static struct pt_pipe *channel_of(struct pt_model *m, const struct pt_record *r)
 /* One fd's share of a call that moved bytes (xfer.h): a splice is a read
  * of its in fd and a write of its out fd.  tee's read leaves the bytes in
  * the pipe: they are counted when a later read or splice takes them. */
-static void apply_side(struct pt_model *m, struct pt_image *img, const struct pt_io_side *side,
-                       uint64_t offset) {
-    const struct pt_record *r = &side->rec;
-    int writes = side->is_write;
+static void apply_side(struct pt_model *m, struct pt_image *img, const struct pt_record *r,
+                       int writes, int consumes, int two_fd, uint64_t offset) {
     /* The channel first: it may learn the socket's peer (a client that
      * sent before its server's accept), which the fd's holders need. */
     struct pt_pipe *p = channel_of(m, r);
@@ -88,9 +86,9 @@ static void apply_side(struct pt_model *m, struct pt_image *img, const struct pt
     if (e != NULL)
         e->used = 1;
     struct pt_pipe_use *u = p ? pt_pipe_use_of(p, img->index) : NULL;
-    if (u != NULL && r->state == PT_BEGUN && writes && side->other < 0)
+    if (u != NULL && r->state == PT_BEGUN && writes && !two_fd)
         pt_pipe_begun_write(m, p, img, r, offset);
-    if (u == NULL || !done_ok(r) || (!writes && !side->consumes))
+    if (u == NULL || !done_ok(r) || (!writes && !consumes))
         return;
     uint64_t n = (uint64_t)r->result;
     if (writes) {
@@ -108,11 +106,19 @@ static void apply_side(struct pt_model *m, struct pt_image *img, const struct pt
     }
 }
 
+/* A read or a write is its own one side (the common case: no copy);
+ * other records that move bytes are seen through pt_event_sides. */
 static void apply_io(struct pt_model *m, struct pt_image *img, const struct pt_merged *ev) {
+    const struct pt_record *r = ev->ev.rec;
+    if (pt_event_info(r->type)->cls == PT_CLASS_IO) {
+        apply_side(m, img, r, pt_event_writes(r->type), 1, 0, ev->ev.offset);
+        return;
+    }
     struct pt_io_side sides[2];
     int n = pt_event_sides(&ev->ev, sides);
     for (int i = 0; i < n; i++)
-        apply_side(m, img, &sides[i], ev->ev.offset);
+        apply_side(m, img, &sides[i].rec, sides[i].is_write, sides[i].consumes, sides[i].other >= 0,
+                   ev->ev.offset);
 }
 
 /* --- creating fds --------------------------------------------------------- */

@@ -145,9 +145,21 @@ static int held_record(const struct flows *fl, const struct flows_held *h, struc
     return 1;
 }
 
+/* A read or a write: its record is its one side, seen without a copy. */
+static int one_fd_io(const struct pt_record *r, int *is_write) {
+    const struct pt_event_info *row = pt_event_info(r->type);
+    *is_write = (row->flags & PT_EVF_OUT) != 0;
+    return row->cls == PT_CLASS_IO;
+}
+
 /* Numbers one side of a call; a write out of another fd (a splice's,
  * tee's, sendfile's) also says where its bytes came from. */
 static void number_side(struct flows *fl, const struct pt_merged *m, int which) {
+    int is_write;
+    if (one_fd_io(m->ev.rec, &is_write)) {
+        number(fl, m, is_write);
+        return;
+    }
     struct pt_io_side sides[2];
     struct pt_merged view;
     int n = pt_event_sides(&m->ev, sides);
@@ -204,33 +216,39 @@ static int on_pipe(struct flows *fl, const struct pt_record *r) {
  * them, and tee's write says where they came from.  A two-fd call that
  * never returned counts as waiting on its in fd (which of the two pipes
  * it waited on, empty or full, the record cannot say). */
-static void add_side(struct flows *fl, const struct pt_merged *m, const struct pt_io_side *side,
-                     int which) {
-    const struct pt_record *r = &side->rec;
-    struct pt_merged view;
-    if (!on_pipe(fl, r) || (!side->is_write && !side->consumes))
+static void add_side(struct flows *fl, const struct pt_merged *view, int is_write, int consumes,
+                     int two_fd, int which) {
+    const struct pt_record *r = view->ev.rec;
+    if (!on_pipe(fl, r) || (!is_write && !consumes))
         return;
     if (r->state != PT_DONE || r->result <= 0) {
-        if (r->state != PT_DONE && side->is_write && side->other >= 0)
+        if (r->state != PT_DONE && is_write && two_fd)
             return;
-        side_view(m, side, &view);
-        note_idle(fl, &view, side->is_write);
+        note_idle(fl, view, is_write);
         return;
     }
-    flows_order_push(&fl->order, m, which);
+    flows_order_push(&fl->order, view, which); /* held by its record's offset */
 }
 
 void flows_add(struct flows *fl, const struct pt_merged *m) {
     const struct pt_record *r = m->ev.rec;
     struct pt_io_side sides[2];
+    struct pt_merged view;
+    int is_write;
     release(fl, r->t_start);
     if (pt_sockpeers_note(&fl->peers, &m->ev))
         return;
+    if (one_fd_io(r, &is_write)) {
+        add_side(fl, m, is_write, 1, 0, 0);
+        return;
+    }
     int n = pt_event_sides(&m->ev, sides);
     if (n == 0 && (pt_event_info(r->type)->flags & PT_EVF_MAKES_PIPE))
         flows_note_made(fl, m);
-    for (int i = 0; i < n; i++)
-        add_side(fl, m, &sides[i], i);
+    for (int i = 0; i < n; i++) {
+        side_view(m, &sides[i], &view);
+        add_side(fl, &view, sides[i].is_write, sides[i].consumes, sides[i].other >= 0, i);
+    }
 }
 
 void flows_finish(struct flows *fl) {
