@@ -61,6 +61,10 @@ TEST(SockIo, EveryVariantRecordedWithBytesFlagsAndErrno) {
     } wants[] = {
         {"send", "send", "ping1", 5, "0"},
         {"send", "sendto", "ping22", 6, "0"},
+        {"sendmsg", "sendmmsg", "m1", 2, "0"},
+        {"sendmsg", "sendmmsg", "m333", 4, "0"},
+        {"recvmsg", "recvmmsg", "m1", 8, "MSG_WAITALL"},
+        {"recvmsg", "recvmmsg", "m333", 8, "MSG_WAITALL"},
         {"sendmsg", "sendmsg", "abcde", 5, "MSG_NOSIGNAL"},
         {"recv", "recvfrom", "ping22", 64, "0"},
         {"recvmsg", "recvmsg", "abcde", 10, "0"},

@@ -247,6 +247,63 @@ PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
     return msg_leave(&c, fd, msg, flags, PT_IO_CALL(&c, real(fd, msg, flags)), 1);
 }
 
+/* --- sendmmsg and recvmmsg ----------------------------------------------------
+ *
+ * One sendmsg or recvmsg record per message moved, with the variant bit
+ * (PT_SOCKIO_VARIANT) saying it came from the vector call: the first is
+ * begun before the call (a recvmmsg that waits shows unfinished), the
+ * others are written once it returned, each with its own msg_len.  fds
+ * passed in them are not noted. */
+static void mmsg_one(struct pt_record *rec, struct mmsghdr *m, int flags, int first) {
+    int iovcnt = (int)m->msg_hdr.msg_iovlen;
+    rec->arg = PT_SOCKIO_ARG(pt_iov_total(m->msg_hdr.msg_iov, iovcnt), flags, 1);
+    pt_capture_iov(rec, m->msg_hdr.msg_iov, iovcnt, (int64_t)m->msg_len);
+    if (first) {
+        pt_end_captured(rec, (int64_t)m->msg_len);
+    } else {
+        rec->result = (int64_t)m->msg_len;
+        pt_commit_captured(rec);
+    }
+}
+
+static int mmsg_leave(struct pt_call *c, uint8_t type, int fd, struct mmsghdr *v, int flags,
+                      int r) {
+    if (c->rec != NULL && r <= 0)
+        pt_end_captured(c->rec, r < 0 ? pt_outcome(c, r) : 0);
+    for (int i = 0; c->rec != NULL && i < r; i++) {
+        struct pt_record *rec =
+            i == 0 ? c->rec : pt_instant(type, fd, &c->fd, 0, 0, pt_capture_room(UINT64_MAX));
+        if (rec != NULL)
+            mmsg_one(rec, &v[i], flags, i == 0);
+    }
+    return PT_LEAVE(c, r);
+}
+
+PT_EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags) {
+    __auto_type real = PT_REAL(sendmmsg);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_sendmmsg, fd, v, n, flags);
+    struct pt_call c;
+    if (!pt_enter_fd(&c, fd))
+        return PT_PASS(&c, real(fd, v, n, flags));
+    c.rec =
+        pt_begin(PT_EV_SENDMSG, fd, &c.fd, PT_SOCKIO_ARG(0, flags, 1), pt_capture_room(UINT64_MAX));
+    return mmsg_leave(&c, PT_EV_SENDMSG, fd, v, flags, PT_CALL(&c, real(fd, v, n, flags)));
+}
+
+PT_EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags,
+                       struct timespec *timeout) {
+    __auto_type real = PT_REAL(recvmmsg);
+    if (__builtin_expect(!real, 0))
+        return (int)syscall(SYS_recvmmsg, fd, v, n, flags, timeout);
+    struct pt_call c;
+    if (!pt_enter_fd(&c, fd))
+        return PT_PASS(&c, real(fd, v, n, flags, timeout));
+    c.rec =
+        pt_begin(PT_EV_RECVMSG, fd, &c.fd, PT_SOCKIO_ARG(0, flags, 1), pt_capture_room(UINT64_MAX));
+    return mmsg_leave(&c, PT_EV_RECVMSG, fd, v, flags, PT_CALL(&c, real(fd, v, n, flags, timeout)));
+}
+
 /* --- Unix connections made ------------------------------------------------------
  *
  * connect and accept are recorded begun (an accept that waits for a client

@@ -2,9 +2,10 @@
  *
  *   calls    a SOCK_SEQPACKET pair (message boundaries kept, so each call
  *            moves a known count): the parent sends "ping1" with send,
- *            "ping22" with sendto and "ab"+"cde" with sendmsg; the child
- *            peeks at the first (recv MSG_PEEK, 5 bytes), then takes them
- *            with recv, recvfrom and recvmsg (iovs of 2 and 8), answers
+ *            "ping22" with sendto, "m1" and "m333" with one sendmmsg and
+ *            "ab"+"cde" with sendmsg; the child peeks at the first (recv
+ *            MSG_PEEK, 5 bytes), then takes them with recv, recvfrom,
+ *            recvmmsg and recvmsg (iovs of 2 and 8), answers
  *            "pong" with send, and the parent recv()s it.  Then recv on a
  *            pipe fails with ENOTSOCK and recv(MSG_DONTWAIT) on a new
  *            empty pair with EAGAIN, each errno checked here.  Prints "ok".
@@ -38,6 +39,13 @@ static void child_side(int fd) {
     expect_msg(recv(fd, buf, sizeof buf, MSG_PEEK), buf, "ping1");
     expect_msg(recv(fd, buf, sizeof buf, 0), buf, "ping1");
     expect_msg(recvfrom(fd, buf, sizeof buf, 0, NULL, NULL), buf, "ping22");
+    char in1[8], in2[8];
+    struct iovec i1 = {in1, sizeof in1}, i2 = {in2, sizeof in2};
+    struct mmsghdr vec[2] = {{.msg_hdr = {.msg_iov = &i1, .msg_iovlen = 1}},
+                             {.msg_hdr = {.msg_iov = &i2, .msg_iovlen = 1}}};
+    if (recvmmsg(fd, vec, 2, MSG_WAITALL, NULL) != 2 || vec[0].msg_len != 2 ||
+        vec[1].msg_len != 4 || memcmp(in2, "m333", 4) != 0)
+        die("recvmmsg");
     char a[2], b[8];
     struct iovec iov[2] = {{a, sizeof a}, {b, sizeof b}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
@@ -68,6 +76,11 @@ static int calls(void) {
     close(sv[1]);
     if (send(sv[0], "ping1", 5, 0) != 5 || sendto(sv[0], "ping22", 6, 0, NULL, 0) != 6)
         die("send");
+    struct iovec one = {"m1", 2}, two = {"m333", 4};
+    struct mmsghdr vec[2] = {{.msg_hdr = {.msg_iov = &one, .msg_iovlen = 1}},
+                             {.msg_hdr = {.msg_iov = &two, .msg_iovlen = 1}}};
+    if (sendmmsg(sv[0], vec, 2, 0) != 2)
+        die("sendmmsg");
     struct iovec iov[2] = {{"ab", 2}, {"cde", 3}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
     if (sendmsg(sv[0], &msg, MSG_NOSIGNAL) != 5)
