@@ -339,6 +339,27 @@ TEST(SockHang, RecvWhosePeerAChildHoldsNamesTheChild) {
     EXPECT_NE(msg.find("pid " + std::to_string(holder) + " "), std::string::npos) << msg;
 }
 
+// Both ends of a pair blocked in send, each on a buffer only the other
+// could drain: a deadlock, spelled out through the pair's other ends.
+TEST(SockHang, SendsBlockedOnEachOtherAreADeadlock) {
+    std::string dir = FreshDir("sock_send_deadlock");
+    RunResult r = analysis_cli::RunTracedUntilBlocked(
+        {"/usr/bin/python3", harness::SourcePath("test/sock/py_send_deadlock.py")}, dir, "send", 2);
+    EXPECT_TRUE(r.killed_on_purpose) << r.Describe();
+    int child = 0;
+    ASSERT_EQ(sscanf(r.out.c_str(), "child %d", &child), 1) << r.out;
+    auto check = analysis_cli::Viewer("check", dir);
+    ASSERT_EQ(check.error, "");
+    auto deadlocks = analysis_cli::ProblemsOfKind(check.json, "pipe-deadlock");
+    ASSERT_EQ(deadlocks.size(), 1u) << check.json.dump();
+    const json::Value &p = deadlocks[0];
+    EXPECT_TRUE(analysis_cli::HasPid(p, child)) << p.dump();
+    EXPECT_EQ(p["pids"].size(), 2u) << p.dump();
+    EXPECT_NE(p["message"].as_string().find("whose other end pid " + std::to_string(child)),
+              std::string::npos)
+        << p.dump();
+}
+
 // --- fds passed over a socket (SCM_RIGHTS) ---------------------------------------
 
 // The corpus case c_fdpass: a client hands its pipe's write end to an
