@@ -162,6 +162,23 @@ TEST(InjectEpipe, TheDefaultDispositionKillsTheWriterTheTwinSeesEpipe) {
     }
 }
 
+// --- EAGAIN ---------------------------------------------------------------------
+
+// eagain is injected only where the kernel could return it: a blocking
+// pipe never gets one (the program's output is unchanged, nothing marked).
+TEST(InjectEagain, ABlockingPipeNeverGetsOne) {
+    std::string dir = harness::FreshDir("eagain");
+    harness::RunResult run =
+        harness::Run({harness::CliPath(), "run", "-o", dir, "--inject=eagain:every=1", "--",
+                      Prog("inj_pingpong"), "50"},
+                     Plain());
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ("moved 3200\n", run.out);
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    EXPECT_EQ(0u, t.Count(Injected)) << t.Head(40);
+}
+
 // --- replay --------------------------------------------------------------------------
 
 // The injected calls of a run: which call (by its place in the process's

@@ -11,9 +11,8 @@
  * errno is what the caller gets back, whatever recording did in between.  A
  * call that fails with -1 and errno is recorded as -errno (pt_outcome).
  * Wrappers of calls that move bytes on an fd are two lines over
- * pt_io_enter and pt_io_leave, with the real call made by PT_IO_CALL and
- * its count passed through pt_io_count: that is where an injected fault
- * (inject.h) takes effect. */
+ * pt_io_enter and pt_io_leave, with the real call made by PT_IO_CALL: that
+ * is where an injected fault (inject.h) takes effect. */
 #ifndef PIPETRACE_PRELOAD_CALL_H
 #define PIPETRACE_PRELOAD_CALL_H
 
@@ -31,9 +30,8 @@ struct pt_call {
     int errno_out;         /* the real call's */
     struct pt_record *rec; /* NULL while nothing is recorded */
     struct pt_fdinfo fd;   /* what the call's fd names (pt_enter_fd) */
-    int fault;             /* PT_FAULT_* injected into this call (I/O calls) */
+    int fault;             /* PT_FAULT_* injected (set only when injection is on) */
     int msg_flags;         /* MSG_* of a socket call, for the fault */
-    uint64_t short_count;  /* the count passed under PT_FAULT_SHORT */
 };
 
 static inline void pt_enter(struct pt_call *c) {
@@ -96,45 +94,33 @@ static inline int64_t pt_outcome(const struct pt_call *c, int64_t r) {
         PT_LEAVE((c), pt_finished_);                                                               \
     })
 
-/* The fault, if any, injected into a recorded I/O call whose record is
- * begun; the record is marked injected before the call is made (inject.c). */
-void pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, uint64_t count);
-
-/* Decides whether this call gets a fault: nothing but a branch on a
- * static flag when no injection was asked. */
-static inline void pt_io_inject(struct pt_call *c, uint8_t type, int fd, uint64_t count,
-                                int msg_flags) {
-    c->fault = PT_FAULT_NONE;
-    if (__builtin_expect(pt_inject_armed, 0)) {
-        c->msg_flags = msg_flags;
-        pt_io_inject_chosen(c, type, fd, count);
-    }
-}
-
-/* The count to pass to the real call: shortened under PT_FAULT_SHORT. */
-static inline uint64_t pt_io_count(const struct pt_call *c, uint64_t count) {
-    return __builtin_expect(c->fault == PT_FAULT_SHORT, 0) ? c->short_count : count;
-}
+/* Chooses the fault of a recorded I/O call whose record is begun
+ * (inject.c): marks the record injected before the call is made, and for a
+ * short transfer lowers *count to what the real call is asked for.
+ * Returns 1 when the call is to fail instead of being made. */
+int pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, size_t *count, int msg_flags);
 
 /* An injected failure in place of the real call: -1 with the errno the
  * fault says, the record given its result before a SIGPIPE may end the
  * process, as the kernel's EPIPE would have (inject.c). */
 long pt_io_injected_failure(struct pt_call *c);
 
-/* The real call, or the injected failure that replaces it. */
-#define PT_IO_CALL(c, call)                                                                        \
-    (__builtin_expect((c)->fault > PT_FAULT_SHORT, 0)                                              \
+/* The real call, or the fault injected into it.  `count` (an lvalue of
+ * type size_t that `call` passes) may be lowered first for a short
+ * transfer.  With no injection asked, one predictable branch on a static
+ * flag, then PT_CALL. */
+#define PT_IO_CALL(c, type, fd, count, msg_flags, call)                                            \
+    ((__builtin_expect(pt_inject_armed, 0) &&                                                      \
+      pt_io_inject_chosen((c), (type), (fd), &(count), (msg_flags)))                               \
          ? (__typeof__(call))pt_io_injected_failure(c)                                             \
-         : PT_CALL(c, call))
+         : PT_CALL((c), call))
 
 /* A call moving up to `count` bytes on fd (read, write, stdio's refills
- * and flushes): 1 when it is recorded, its record begun and its fault
- * chosen. */
+ * and flushes): 1 when it is recorded, its record begun. */
 static inline int pt_io_enter(struct pt_call *c, uint8_t type, int fd, uint64_t count) {
     if (!pt_enter_fd(c, fd))
         return 0;
     c->rec = pt_begin(type, fd, &c->fd, count, pt_capture_room(count));
-    pt_io_inject(c, type, fd, count, 0);
     return 1;
 }
 

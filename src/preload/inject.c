@@ -140,10 +140,19 @@ void pt_inject_fail(int fault, int msg_flags) {
         PT_SYS3(SYS_tgkill, pt_sys_getpid(), pt_sys_gettid(), SIGPIPE);
 }
 
-void pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, uint64_t count) {
-    c->fault = pt_inject_pick(type, fd, &c->fd, count, c->msg_flags, &c->short_count);
-    if (c->fault && c->rec)
+int pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, size_t *count, int msg_flags) {
+    uint64_t short_count = 0;
+    c->msg_flags = msg_flags;
+    c->fault = pt_inject_pick(type, fd, &c->fd, *count, msg_flags, &short_count);
+    if (c->fault == PT_FAULT_NONE)
+        return 0;
+    if (c->rec)
         c->rec->fd_flags |= PT_FDF_INJECTED;
+    if (c->fault == PT_FAULT_SHORT) {
+        *count = (size_t)short_count;
+        return 0;
+    }
+    return 1;
 }
 
 long pt_io_injected_failure(struct pt_call *c) {

@@ -24,7 +24,7 @@ PT_EXPORT ssize_t read(int fd, void *buf, size_t count) {
     struct pt_call c;
     if (!pt_io_enter(&c, PT_EV_READ, fd, count))
         return PT_PASS(&c, real(fd, buf, count));
-    return pt_io_leave(&c, buf, PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, count))));
+    return pt_io_leave(&c, buf, PT_IO_CALL(&c, PT_EV_READ, fd, count, 0, real(fd, buf, count)));
 }
 
 PT_EXPORT ssize_t write(int fd, const void *buf, size_t count) {
@@ -34,7 +34,7 @@ PT_EXPORT ssize_t write(int fd, const void *buf, size_t count) {
     struct pt_call c;
     if (!pt_io_enter(&c, PT_EV_WRITE, fd, count))
         return PT_PASS(&c, real(fd, buf, count));
-    return pt_io_leave(&c, buf, PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, count))));
+    return pt_io_leave(&c, buf, PT_IO_CALL(&c, PT_EV_WRITE, fd, count, 0, real(fd, buf, count)));
 }
 
 /* What __read_chk does before it reads, for when it has to be done here. */
@@ -51,7 +51,8 @@ PT_EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen) {
     struct pt_call c;
     if (!pt_io_enter(&c, PT_EV_READ_CHK, fd, count))
         return PT_PASS(&c, real(fd, buf, count, buflen));
-    return pt_io_leave(&c, buf, PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, count), buflen)));
+    return pt_io_leave(&c, buf,
+                       PT_IO_CALL(&c, PT_EV_READ_CHK, fd, count, 0, real(fd, buf, count, buflen)));
 }
 
 /* The iovec array is the caller's memory, and a bad one must fail with
@@ -80,34 +81,43 @@ static ssize_t vector_leave(struct pt_call *c, const struct iovec *iov, int iovc
     return PT_LEAVE(c, n);
 }
 
-/* A fault for a vector call.  An array the kernel could not read gets
- * none (the call fails as it would untraced).  Under a short transfer the
- * real call gets a copy of the array's head, cut to the short count; the
- * count is drawn within the first CUT_MAX entries so the copy fits on the
- * stack.  The record and capture still go by the caller's array. */
+/* The fault of a vector call (asked only with injection on).  An array
+ * the kernel could not read gets none (the call fails as it would
+ * untraced).  Under a short transfer the real call gets a copy of the
+ * array's head, cut to the short count; the count is drawn within the first
+ * CUT_MAX entries so the copy fits on the stack.  The record and capture
+ * still go by the caller's array.  1 when the call is to fail instead. */
 #define CUT_MAX 16
 
-static void vector_inject(struct pt_call *c, uint8_t type, int fd, const struct iovec **iov,
-                          int *iovcnt, struct iovec *cut) {
-    c->fault = PT_FAULT_NONE;
-    if (__builtin_expect(!pt_inject_armed, 1) || !pt_iov_readable(*iov, *iovcnt))
-        return;
+static int vector_inject(struct pt_call *c, uint8_t type, int fd, const struct iovec **iov,
+                         int *iovcnt, struct iovec *cut) {
+    if (!pt_iov_readable(*iov, *iovcnt))
+        return 0;
     int head_cnt = *iovcnt < CUT_MAX ? *iovcnt : CUT_MAX;
     uint64_t total = pt_iov_total(*iov, *iovcnt), head = pt_iov_total(*iov, head_cnt);
-    pt_io_inject(c, type, fd, total < head + 1 ? total : head + 1, 0);
+    size_t count = (size_t)(total < head + 1 ? total : head + 1);
+    if (pt_io_inject_chosen(c, type, fd, &count, 0))
+        return 1;
     if (c->fault != PT_FAULT_SHORT)
-        return;
-    uint64_t left = c->short_count;
+        return 0;
     int used = 0;
-    for (; used < head_cnt && left > 0; used++) {
+    for (; used < head_cnt && count > 0; used++) {
         cut[used] = (*iov)[used];
-        if (cut[used].iov_len > left)
-            cut[used].iov_len = left;
-        left -= cut[used].iov_len;
+        if (cut[used].iov_len > count)
+            cut[used].iov_len = count;
+        count -= cut[used].iov_len;
     }
     *iov = cut;
     *iovcnt = used;
+    return 0;
 }
+
+/* The real vector call, or the fault injected into it. */
+#define PT_VECTOR_CALL(c, type, fd, iov, iovcnt, cut, call)                                        \
+    ((__builtin_expect(pt_inject_armed, 0) &&                                                      \
+      vector_inject((c), (type), (fd), &(iov), &(iovcnt), (cut)))                                  \
+         ? (ssize_t)pt_io_injected_failure(c)                                                      \
+         : PT_CALL((c), call))
 
 PT_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
     __auto_type real = PT_REAL(readv);
@@ -121,8 +131,9 @@ PT_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
     struct iovec cut[CUT_MAX];
     const struct iovec *passed = iov;
     int passed_cnt = iovcnt;
-    vector_inject(&c, PT_EV_READV, fd, &passed, &passed_cnt, cut);
-    return vector_leave(&c, iov, iovcnt, asked_known, PT_IO_CALL(&c, real(fd, passed, passed_cnt)));
+    return vector_leave(
+        &c, iov, iovcnt, asked_known,
+        PT_VECTOR_CALL(&c, PT_EV_READV, fd, passed, passed_cnt, cut, real(fd, passed, passed_cnt)));
 }
 
 PT_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
@@ -137,6 +148,7 @@ PT_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
     struct iovec cut[CUT_MAX];
     const struct iovec *passed = iov;
     int passed_cnt = iovcnt;
-    vector_inject(&c, PT_EV_WRITEV, fd, &passed, &passed_cnt, cut);
-    return vector_leave(&c, iov, iovcnt, asked_known, PT_IO_CALL(&c, real(fd, passed, passed_cnt)));
+    return vector_leave(&c, iov, iovcnt, asked_known,
+                        PT_VECTOR_CALL(&c, PT_EV_WRITEV, fd, passed, passed_cnt, cut,
+                                       real(fd, passed, passed_cnt)));
 }

@@ -26,7 +26,6 @@ static inline int sock_enter(struct pt_call *c, uint8_t type, int fd, size_t len
     if (!pt_enter_fd(c, fd))
         return 0;
     c->rec = pt_begin(type, fd, &c->fd, PT_SOCKIO_ARG(len, flags, variant), pt_capture_room(len));
-    pt_io_inject(c, type, fd, len, flags);
     return 1;
 }
 
@@ -50,7 +49,8 @@ PT_EXPORT ssize_t send(int fd, const void *buf, size_t len, int flags) {
     struct pt_call c;
     if (!sock_enter(&c, PT_EV_SEND, fd, len, flags, 0))
         return PT_PASS(&c, real(fd, buf, len, flags));
-    return pt_io_leave(&c, buf, PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, len), flags)));
+    return pt_io_leave(&c, buf,
+                       PT_IO_CALL(&c, PT_EV_SEND, fd, len, flags, real(fd, buf, len, flags)));
 }
 
 PT_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
@@ -61,8 +61,9 @@ PT_EXPORT ssize_t sendto(int fd, const void *buf, size_t len, int flags,
     struct pt_call c;
     if (!sock_enter(&c, PT_EV_SEND, fd, len, flags, 1))
         return PT_PASS(&c, real(fd, buf, len, flags, addr, addrlen));
-    return pt_io_leave(&c, buf,
-                       PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, len), flags, addr, addrlen)));
+    return pt_io_leave(
+        &c, buf,
+        PT_IO_CALL(&c, PT_EV_SEND, fd, len, flags, real(fd, buf, len, flags, addr, addrlen)));
 }
 
 PT_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags) {
@@ -72,7 +73,8 @@ PT_EXPORT ssize_t recv(int fd, void *buf, size_t len, int flags) {
     struct pt_call c;
     if (!sock_enter(&c, PT_EV_RECV, fd, len, flags, 0))
         return PT_PASS(&c, real(fd, buf, len, flags));
-    return recv_leave(&c, buf, len, PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, len), flags)));
+    return recv_leave(&c, buf, len,
+                      PT_IO_CALL(&c, PT_EV_RECV, fd, len, flags, real(fd, buf, len, flags)));
 }
 
 PT_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr,
@@ -83,8 +85,9 @@ PT_EXPORT ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sock
     struct pt_call c;
     if (!sock_enter(&c, PT_EV_RECV, fd, len, flags, 1))
         return PT_PASS(&c, real(fd, buf, len, flags, addr, addrlen));
-    return recv_leave(&c, buf, len,
-                      PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, len), flags, addr, addrlen)));
+    return recv_leave(
+        &c, buf, len,
+        PT_IO_CALL(&c, PT_EV_RECV, fd, len, flags, real(fd, buf, len, flags, addr, addrlen)));
 }
 
 /* What __recv_chk and __recvfrom_chk do before they receive, for when it
@@ -103,8 +106,9 @@ PT_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buflen, int f
     struct pt_call c;
     if (!sock_enter(&c, PT_EV_RECV, fd, len, flags, 0))
         return PT_PASS(&c, real(fd, buf, len, buflen, flags));
-    return recv_leave(&c, buf, len,
-                      PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, len), buflen, flags)));
+    return recv_leave(
+        &c, buf, len,
+        PT_IO_CALL(&c, PT_EV_RECV, fd, len, flags, real(fd, buf, len, buflen, flags)));
 }
 
 PT_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, int flags,
@@ -115,9 +119,9 @@ PT_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buflen, i
     struct pt_call c;
     if (!sock_enter(&c, PT_EV_RECV, fd, len, flags, 1))
         return PT_PASS(&c, real(fd, buf, len, buflen, flags, addr, addrlen));
-    return recv_leave(
-        &c, buf, len,
-        PT_IO_CALL(&c, real(fd, buf, pt_io_count(&c, len), buflen, flags, addr, addrlen)));
+    return recv_leave(&c, buf, len,
+                      PT_IO_CALL(&c, PT_EV_RECV, fd, len, flags,
+                                 real(fd, buf, len, buflen, flags, addr, addrlen)));
 }
 
 /* sendmsg and recvmsg: the msghdr and its iovec array are the caller's
@@ -133,8 +137,6 @@ static int msg_readable(const struct msghdr *msg) {
 
 static void msg_begin(struct pt_call *c, uint8_t type, int fd, int flags) {
     c->rec = pt_begin(type, fd, &c->fd, PT_SOCKIO_ARG(0, flags, 0), pt_capture_room(UINT64_MAX));
-    /* The bytes asked are not known here: no short transfer, failures only. */
-    pt_io_inject(c, type, fd, 0, flags);
 }
 
 /* --- fds passed (SCM_RIGHTS) ------------------------------------------------
@@ -231,9 +233,11 @@ PT_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
     struct pt_call c;
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, msg, flags));
+    size_t none = 0; /* bytes asked not known before the call: failures only */
     msg_begin(&c, PT_EV_SENDMSG, fd, flags);
     /* The kernel only reads it: the cast lets one walker serve both. */
-    return msg_leave(&c, fd, (struct msghdr *)msg, flags, PT_IO_CALL(&c, real(fd, msg, flags)), 0);
+    return msg_leave(&c, fd, (struct msghdr *)msg, flags,
+                     PT_IO_CALL(&c, PT_EV_SENDMSG, fd, none, flags, real(fd, msg, flags)), 0);
 }
 
 PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
@@ -243,8 +247,10 @@ PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
     struct pt_call c;
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, msg, flags));
+    size_t none = 0; /* bytes asked not known before the call: failures only */
     msg_begin(&c, PT_EV_RECVMSG, fd, flags);
-    return msg_leave(&c, fd, msg, flags, PT_IO_CALL(&c, real(fd, msg, flags)), 1);
+    return msg_leave(&c, fd, msg, flags,
+                     PT_IO_CALL(&c, PT_EV_RECVMSG, fd, none, flags, real(fd, msg, flags)), 1);
 }
 
 /* --- sendmmsg and recvmmsg ----------------------------------------------------
