@@ -100,6 +100,36 @@ TEST(InjectShort, AWriterIgnoringTheRestIsFoundItsLoopingTwinIsSilent) {
     }
 }
 
+// The same in Python: os.write once (its count ignored) loses the rest;
+// the twin loops on the count os.write returns, and is silent.
+TEST(InjectShort, APythonWriterIgnoringOsWritesCountIsFoundItsTwinIsSilent) {
+    const std::string bug = "import os\nos.write(1, b'q' * 5000)\n";
+    const std::string ok = "import os\ndata = memoryview(b'q' * 5000)\n"
+                           "while data:\n    data = data[os.write(1, data):]\n";
+    for (std::string mode : {"bug", "ok"}) {
+        SCOPED_TRACE(mode);
+        std::string dir = harness::FreshDir("pyshort_" + mode);
+        std::string script = harness::FreshPath("py_" + mode);
+        harness::WriteFile(script, mode == "bug" ? bug : ok);
+        harness::RunResult run =
+            RunSh(dir, "python3 " + script + " | wc -c", "short:calls=write:exe=python3");
+        ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+        analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+        ASSERT_TRUE(check.error.empty()) << check.error;
+        auto lost = ProblemsOfKind(check.json, "lost-data");
+        if (mode == "bug") {
+            EXPECT_NE("5000\n", run.out);
+            ASSERT_EQ(1u, lost.size()) << check.run.out;
+            EXPECT_NE(std::string::npos,
+                      lost[0]["message"].as_string().find("(injected by pipetrace)"))
+                << check.run.out;
+        } else {
+            EXPECT_EQ("5000\n", run.out);
+            EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
+        }
+    }
+}
+
 // --- EINTR ------------------------------------------------------------------------
 
 // A reader that takes EINTR for the end stops early; its retrying twin reads
