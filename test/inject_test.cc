@@ -164,6 +164,29 @@ TEST(InjectEintr, AReaderStoppingOnEintrIsFoundItsRetryingTwinIsSilent) {
     }
 }
 
+// CPython retries a call that failed with EINTR itself (PEP 475: it runs
+// the signal handlers, and retries when none raised), so a Python loop on
+// os.read never sees an injected EINTR: the reader is silent under
+// --inject=eintr and reads every byte, as it does untraced.
+TEST(InjectEintr, PythonRetriesEintrItselfItsReaderIsSilent) {
+    const std::string reader = "import os\nn = 0\nwhile True:\n    b = os.read(0, 512)\n"
+                               "    if not b:\n        break\n    n += len(b)\nprint('read', n)\n";
+    std::string script = harness::FreshPath("py_reader");
+    harness::WriteFile(script, reader);
+    std::string dir = harness::FreshDir("pyeintr");
+    harness::RunResult run =
+        RunSh(dir, "head -c 20000 /dev/zero | python3 " + script, "eintr:calls=read:exe=python3");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ("read 20000\n", run.out);
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    EXPECT_GT(t.Count([](const harness::Event &e) { return InjectedKind(e) == "eintr"; }), 5u)
+        << t.Head(60);
+    analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+    ASSERT_TRUE(check.error.empty()) << check.error;
+    EXPECT_TRUE(ProblemsOfKind(check.json, "eintr-unhandled").empty()) << check.run.out;
+}
+
 // --- EPIPE ------------------------------------------------------------------------
 
 // An injected EPIPE comes with a real SIGPIPE: the writer that leaves it to
@@ -188,6 +211,42 @@ TEST(InjectEpipe, TheDefaultDispositionKillsTheWriterTheTwinSeesEpipe) {
             EXPECT_NE(std::string::npos, run.out.find("status 0")) << run.Describe();
             EXPECT_NE(std::string::npos, run.err.find("reader gone")) << run.Describe();
             EXPECT_EQ("EPIPE", hit[0]->err);
+        }
+    }
+}
+
+// Python ignores SIGPIPE, so an injected EPIPE reaches it as
+// BrokenPipeError: the writer with no handler dies with a traceback and
+// status 1; the twin that catches it stops writing and exits 0.
+TEST(InjectEpipe, APythonWriterWithoutAHandlerDiesOfBrokenPipeItsTwinExitsCleanly) {
+    const std::string bug = "import os\nfor i in range(10):\n    os.write(1, b'p' * 100)\n";
+    const std::string ok = "import os, sys\ntry:\n    for i in range(10):\n"
+                           "        os.write(1, b'p' * 100)\nexcept BrokenPipeError:\n"
+                           "    sys.stderr.write('reader gone\\n')\n";
+    for (std::string mode : {"bug", "ok"}) {
+        SCOPED_TRACE(mode);
+        std::string dir = harness::FreshDir("pyepipe_" + mode);
+        std::string script = harness::FreshPath("pyepipe_" + mode);
+        harness::WriteFile(script, mode == "bug" ? bug : ok);
+        harness::RunResult run =
+            RunSh(dir, "(python3 " + script + "; echo status $? >&2) | cat >/dev/null",
+                  "epipe:nth=3:exe=python3");
+        ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+        harness::Trace t = harness::LoadTrace(dir);
+        ASSERT_TRUE(t.ok) << t.error;
+        auto hit = t.Select([&](const harness::Event &e) { return InjectedKind(e) == "epipe"; });
+        ASSERT_EQ(1u, hit.size()) << t.Head(60);
+        EXPECT_EQ("EPIPE", hit[0]->err);
+        EXPECT_EQ(2u, t.Count([&](const harness::Event &e) {
+            return e.pid == hit[0]->pid && e.call == "write" && e.result == 100;
+        })) << "the writes before the injected one went through, none after";
+        if (mode == "bug") {
+            EXPECT_NE(std::string::npos, run.err.find("BrokenPipeError")) << run.Describe();
+            EXPECT_NE(std::string::npos, run.err.find("status 1")) << run.Describe();
+        } else {
+            EXPECT_EQ(std::string::npos, run.err.find("Traceback")) << run.Describe();
+            EXPECT_NE(std::string::npos, run.err.find("reader gone")) << run.Describe();
+            EXPECT_NE(std::string::npos, run.err.find("status 0")) << run.Describe();
         }
     }
 }
