@@ -268,6 +268,44 @@ TEST(InjectEagain, ABlockingPipeNeverGetsOne) {
     EXPECT_EQ(0u, t.Count(Injected)) << t.Head(40);
 }
 
+// On a non-blocking pipe, an injected EAGAIN is a real path: every byte is
+// in the pipe before the first read, so untraced neither program sees one.
+// The reader that takes EAGAIN for the end stops short and check warns
+// eagain-unhandled; the twin that polls and reads again gets every byte
+// and is silent.
+TEST(InjectEagain, AReaderTakingEagainForTheEndIsFoundItsPollingTwinIsSilent) {
+    for (std::string mode : {"bug", "ok"}) {
+        SCOPED_TRACE(mode);
+        harness::RunResult plain = harness::Run({Prog("inj_nonblock"), mode}, Plain());
+        ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+        EXPECT_EQ("read 20000\n", plain.out);
+        std::string dir = harness::FreshDir("nonblock_" + mode);
+        harness::RunResult run =
+            harness::Run({harness::CliPath(), "run", "-o", dir, "--inject=eagain:calls=read:nth=2",
+                          "--", Prog("inj_nonblock"), mode},
+                         Plain());
+        ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+        harness::Trace t = harness::LoadTrace(dir);
+        ASSERT_TRUE(t.ok) << t.error;
+        auto hit = t.Select([&](const harness::Event &e) { return InjectedKind(e) == "eagain"; });
+        ASSERT_EQ(1u, hit.size()) << t.Head(60);
+        EXPECT_EQ("EAGAIN", hit[0]->err);
+        EXPECT_NE(std::string::npos, DumpText(dir).find("[injected eagain]")) << DumpText(dir);
+        analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+        ASSERT_TRUE(check.error.empty()) << check.error;
+        auto unhandled = ProblemsOfKind(check.json, "eagain-unhandled");
+        if (mode == "bug") {
+            EXPECT_EQ("read 512\n", run.out);
+            ASSERT_EQ(1u, unhandled.size()) << check.run.out;
+            EXPECT_TRUE(HasPid(unhandled[0], hit[0]->pid)) << check.run.out;
+            EXPECT_EQ("warning", unhandled[0]["severity"].as_string()) << check.run.out;
+        } else {
+            EXPECT_EQ("read 20000\n", run.out);
+            EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
+        }
+    }
+}
+
 // --- replay --------------------------------------------------------------------------
 
 // The injected calls of a run: which call (by its place in the process's

@@ -6,7 +6,14 @@
  * thread that never called on that fd again, in a process that went on to
  * exit or exec, gave up because of the EINTR and nothing else.  EINTRs
  * that a real signal caused are left alone: a handler that sets a "stop"
- * flag and lets the loop end is a correct program. */
+ * flag and lets the loop end is a correct program.
+ *
+ * eagain-unhandled, the same for an injected EAGAIN (run --inject=eagain,
+ * non-blocking fds only): the thread took it for an end and never called
+ * on the fd again, where a correct loop waits (poll) and calls again.  A
+ * warning: a program that only wanted what was there already may stop on
+ * an EAGAIN by design. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +34,15 @@ struct pt_check_eintr {
     size_t len, cap;
 };
 
-static int injected_eintr(const struct pt_record *r) {
+/* An injected failure the program must handle by calling again: EINTR
+ * (always) or EAGAIN (after a wait). */
+static int injected_retryable(const struct pt_record *r) {
     const char *fault = pt_event_injected(r);
-    return fault != NULL && strcmp(fault, "eintr") == 0;
+    return fault != NULL && (strcmp(fault, "eintr") == 0 || strcmp(fault, "eagain") == 0);
+}
+
+static int is_eagain(const struct pt_record *r) {
+    return r->result == -EAGAIN;
 }
 
 void pt_check_eintr_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r) {
@@ -42,8 +55,8 @@ void pt_check_eintr_observe(struct pt_check *c, struct pt_image *img, const stru
             st->v[i].rec = *r;
             return;
         }
-    if (!injected_eintr(r))
-        return; /* only a thread and fd that met an injected EINTR matter */
+    if (!injected_retryable(r))
+        return; /* only a thread and fd that met an injected EINTR or EAGAIN matter */
     PT_GROW(st->v, st->len + 1, st->cap);
     st->v[st->len++] = (struct last_call){.image = img->index, .rec = *r};
 }
@@ -53,21 +66,32 @@ static const char fix[] =
     "SA_RESTART makes any of them fail so): it is neither an end of file nor an error. Loop "
     "until the call moves bytes, returns 0 at end of file, or fails with another errno.";
 
+static const char fix_eagain[] =
+    "On EAGAIN from a non-blocking fd, wait until it is ready (poll, select or epoll) and call "
+    "again: EAGAIN says only that nothing can be moved yet, not that the data has ended. The "
+    "end of a pipe's data is a read that returns 0.";
+
 static void report(struct pt_check *c, const struct last_call *l) {
     const struct pt_image *img = &c->model->images[l->image];
     const struct pt_record *r = &l->rec;
-    struct pt_problem *p = pt_problem_add(c->out, "eintr-unhandled", fix);
+    int eagain = is_eagain(r);
+    struct pt_problem *p = pt_problem_add(c->out, eagain ? "eagain-unhandled" : "eintr-unhandled",
+                                          eagain ? fix_eagain : fix);
     if (p == NULL)
         return;
+    if (eagain)
+        p->severity = PT_SEV_WARNING; /* stopping at "nothing more yet" can be meant */
     pt_problem_about(p, img->pid, r);
     char object[64];
     pt_object_name(r->obj_kind, r->obj_ino, r->obj_dev, object, sizeof object);
     const char *name = pt_event_name(r->type);
     pt_problem_message(p,
-                       "pid %" PRId32 " (%s) gave up on %s (fd %d) after an injected EINTR: "
-                       "%s() failed with EINTR (pipetrace injected it; no signal arrived) and "
+                       "pid %" PRId32 " (%s) gave up on %s (fd %d) after an injected %s: "
+                       "%s() failed with %s (pipetrace injected it; %s) and "
                        "the thread never called on fd %d again before the process %s",
-                       img->pid, pt_short_exe(img), object, r->fd, name ? name : "?", r->fd,
+                       img->pid, pt_short_exe(img), object, r->fd, eagain ? "EAGAIN" : "EINTR",
+                       name ? name : "?", eagain ? "EAGAIN" : "EINTR",
+                       eagain ? "the fd may have been ready" : "no signal arrived", r->fd,
                        img->end == PT_END_EXEC ? "exec'd" : "exited");
 }
 
@@ -75,7 +99,7 @@ void pt_check_eintr_finish(struct pt_check *c) {
     struct pt_check_eintr *st = c->eintr;
     for (size_t i = 0; st != NULL && i < st->len; i++) {
         const struct pt_image *img = &c->model->images[st->v[i].image];
-        if (injected_eintr(&st->v[i].rec) && st->v[i].rec.state == PT_DONE &&
+        if (injected_retryable(&st->v[i].rec) && st->v[i].rec.state == PT_DONE &&
             (img->end == PT_END_EXIT || img->end == PT_END_EXEC))
             report(c, &st->v[i]);
     }
