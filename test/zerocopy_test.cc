@@ -294,6 +294,37 @@ TEST(ZeroCopy, BlockedSpliceIsABlockedRead) {
         << graph.out;
 }
 
+// A sendfile from a file into a full pipe names the file as its fd and the
+// pipe only in its payload: the wait-for graph reads the out side, so the
+// sendfile is a blocked write of the pipe, here in a deadlock with the
+// pipe's reader, itself blocked writing a full pipe only the sender reads.
+TEST(ZeroCopy, SendfileIntoAFullPipeIsABlockedWrite) {
+    std::string dir = harness::FreshDir("zc_stuck_sendfile");
+    std::string file = DataFile(8192);
+    harness::RunOptions opts;
+    opts.env = harness::PreloadEnv(dir);
+    opts.kill_when = [&] {
+        return harness::BlockedCalls(dir, "sendfile") >= 1 &&
+               harness::BlockedCalls(dir, "write") >= 1;
+    };
+    harness::RunResult run = harness::Run({harness::ProgPath("zc_stuck"), "sendfile", file}, opts);
+    ASSERT_TRUE(run.killed_on_purpose) << run.Describe();
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    std::vector<const harness::Event *> blocked = t.Select(
+        [](const harness::Event &e) { return e.call == "sendfile" && e.state == "unfinished"; });
+    ASSERT_EQ(1u, blocked.size()) << t.Head();
+    int64_t pipe_ino = blocked[0]->raw["object_out"]["ino"].as_int();
+    analysis_cli::Output check = Viewer("check", dir);
+    ASSERT_TRUE(check.error.empty()) << check.error;
+    std::vector<json::Value> found = analysis_cli::ProblemsOfKind(check.json, "pipe-deadlock");
+    ASSERT_EQ(1u, found.size()) << check.json.dump();
+    EXPECT_TRUE(analysis_cli::HasPid(found[0], blocked[0]->pid)) << found[0].dump();
+    std::string message = found[0]["message"].as_string();
+    EXPECT_NE(std::string::npos, message.find(" (pipe:[" + std::to_string(pipe_ino) + "], full)"))
+        << message;
+}
+
 // --- strace's view of the same run -------------------------------------
 
 // "12 write(4<pipe:[77]>, ..." -> the fd's pipe inode at `pos` in line, or

@@ -55,11 +55,37 @@ static enum pt_wf_call call_of(const struct pt_record *r) {
     }
 }
 
+/* A two-fd call whose in fd is no pipe (sendfile from a file, a splice
+ * from a socket) can only be stuck on its out fd, which the record names
+ * in its payload alone: *side becomes the write of that fd when it is a
+ * pipe, so that the wait is on the holders of its read end. */
+static enum pt_wf_call xfer_out_call(const struct pt_image *img, const struct pt_pending *pend,
+                                     struct pt_record *side) {
+    const struct pt_record *r = &pend->rec;
+    struct pt_event ev;
+    struct pt_io_side sides[2];
+    if (pt_event_info(r->type)->cls != PT_CLASS_XFER || is_pipe(r->obj_kind) ||
+        !pt_wf_event_at(img->file, pend->offset, &ev) || ev.rec->type != r->type ||
+        pt_event_sides(&ev, sides) != 2)
+        return PT_WF_NONE;
+    const struct pt_record *out = &sides[1].rec;
+    int nonblock = (out->fd_flags & PT_FDF_KNOWN) && (out->fd_flags & PT_FDF_NONBLOCK);
+    if (!is_pipe(out->obj_kind) || out->obj_ino == 0 || nonblock)
+        return PT_WF_NONE;
+    *side = *out;
+    side->state = r->state; /* the side of the pending record, as it was */
+    return PT_WF_WRITE;
+}
+
 /* The latest call the image was stuck in when the trace ended. */
 static void blocked_call(const struct pt_image *img, struct pt_wf_node *n) {
     for (size_t i = 0; i < img->npending; i++) {
+        struct pt_record side;
         const struct pt_record *r = &img->pending[i].rec;
         enum pt_wf_call call = call_of(r);
+        if (call == PT_WF_NONE &&
+            (call = xfer_out_call(img, &img->pending[i], &side)) != PT_WF_NONE)
+            r = &side;
         if (call != PT_WF_NONE && (n->call == PT_WF_NONE || r->t_start >= n->rec.t_start)) {
             n->call = call;
             n->rec = *r;

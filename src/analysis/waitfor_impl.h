@@ -10,6 +10,10 @@
 void pt_wf_to_holders(struct pt_waitfor *g, size_t from, int fd, struct pt_objkey obj, uint8_t kind,
                       int for_input);
 
+/* waitfor_poll.c: the record at offset in f, as an event (payload
+ * included); 0 when there is none there. */
+int pt_wf_event_at(const struct pt_file *f, uint64_t offset, struct pt_event *ev);
+
 /* waitfor_poll.c: the edges of a node blocked in a poll-class call whose
  * record is at offset in its image's file. */
 void pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset);

@@ -18,8 +18,7 @@
 #include "trace/waitset.h"
 #include "waitfor_impl.h"
 
-/* The record at offset in f, as an event (payload included). */
-static int event_at(const struct pt_file *f, uint64_t offset, struct pt_event *ev) {
+int pt_wf_event_at(const struct pt_file *f, uint64_t offset, struct pt_event *ev) {
     struct pt_cursor c;
     pt_file_walk_range(&c, f, offset, f->tail);
     return pt_file_next(&c, ev) && ev->offset == offset;
@@ -65,7 +64,7 @@ static int wait_set(const struct pt_image *img, const struct pt_wf_node *n, uint
                     struct pt_waitfd *out, size_t max) {
     struct pt_event ev;
     int32_t epfd = -1;
-    if (!event_at(img->file, offset, &ev))
+    if (!pt_wf_event_at(img->file, offset, &ev))
         return -1;
     int count = pt_waitset(&ev, out, max, &epfd);
     if (count == 0 && epfd >= 0)
@@ -97,7 +96,7 @@ static int wakes_only_itself(const struct pt_waitfor *g, size_t self, const stru
     struct pt_pipe_payload pair;
     if (e->kind != PT_OBJ_SOCKET || root == NULL || root->how != PT_ORIGIN_CREATED ||
         root->call != PT_EV_SOCKETPAIR ||
-        !event_at(g->model->images[root->image].file, root->rec_offset, &ev) ||
+        !pt_wf_event_at(g->model->images[root->image].file, root->rec_offset, &ev) ||
         !pt_decode_pipe(&ev, &pair))
         return 0;
     for (int end = 0; end < 2; end++)
@@ -118,7 +117,7 @@ void pt_wf_poll_edges(struct pt_waitfor *g, size_t from, uint64_t offset) {
     uint32_t total = 0;
     int cut = 0;
     struct pt_event ev;
-    if (event_at(img->file, offset, &ev) && pt_waitset_total(&ev, &total, &cut) == 0 && cut)
+    if (pt_wf_event_at(img->file, offset, &ev) && pt_waitset_total(&ev, &total, &cut) == 0 && cut)
         n->other_waker = 1; /* fds the record could not hold */
     for (int i = 0; i < count; i++) {
         const struct pt_fdent *e = pt_fdtable_find(&img->final, set[i].fd);
