@@ -339,6 +339,37 @@ TEST(SockHang, RecvWhosePeerAChildHoldsNamesTheChild) {
     EXPECT_NE(msg.find("pid " + std::to_string(holder) + " "), std::string::npos) << msg;
 }
 
+// A fork child that made no traced call exists only in its parent's fork
+// record: summary still lists it among the holders of the pair's ends it
+// kept (ghosts.c), as check already names it.
+TEST(SockHang, ASilentChildIsAHolderOfBothChannels) {
+    std::string dir = FreshDir("sock_hang_silent");
+    harness::RunOptions opts;
+    opts.env = harness::PreloadEnv(dir);
+    opts.kill_when = [&] { return harness::BlockedCalls(dir, "recv") >= 1; };
+    RunResult r = harness::Run({ProgPath("sock_io"), "hang_silent"}, opts);
+    ASSERT_TRUE(r.killed_on_purpose) << r.Describe();
+    int holder = 0;
+    ASSERT_EQ(sscanf(r.out.c_str(), "holder %d", &holder), 1) << r.out;
+    auto summary = analysis_cli::Viewer("summary", dir);
+    ASSERT_EQ(summary.error, "");
+    // Each channel of the pair: the child holds its sending end (fd 3 for
+    // the one fd 3 names) and its receiving end (fd 4 for that one).
+    std::set<std::string> held;
+    int channels = 0;
+    for (const json::Value &p : summary.json["pipes"].as_array()) {
+        if (p["kind"].as_string() != "socket")
+            continue;
+        channels++;
+        for (const json::Value &h : p["holders"].as_array())
+            if (h["pid"].as_int() == holder)
+                held.insert(std::to_string(h["fd"].as_int()) + " " + h["end"].as_string());
+    }
+    EXPECT_EQ(channels, 2) << summary.json.dump();
+    EXPECT_EQ(held, (std::set<std::string>{"3 read", "3 write", "4 read", "4 write"}))
+        << summary.json.dump();
+}
+
 // Both ends of a pair blocked in send, each on a buffer only the other
 // could drain: a deadlock, spelled out through the pair's other ends.
 TEST(SockHang, SendsBlockedOnEachOtherAreADeadlock) {

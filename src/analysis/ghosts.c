@@ -6,7 +6,7 @@
  * exec: they may have run another program), so every answer about who
  * held a pipe must see them: each becomes an untraced child of its parent
  * (reason PT_UNTRACED_SILENT) and a holder (ghost_pid) of every pipe end
- * it holds. */
+ * and socket-pair end it holds. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,21 +42,38 @@ static void add_untraced(struct pt_image *parent, const struct pt_fork *f) {
     };
 }
 
-static void add_holder(struct pt_model *m, const struct pt_fork *f, const struct pt_fdent *e) {
-    struct pt_pipe *p = pt_model_pipe(m, e->obj);
+static void add_holder(struct pt_model *m, const struct pt_fork *f, const struct pt_fdent *e,
+                       struct pt_objkey key, int read_end, int write_end) {
+    struct pt_pipe *p = pt_model_pipe(m, key);
     if (p == NULL)
         return;
     PT_GROW(p->holders, p->nholders + 1, p->cap_holders);
-    int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
     p->holders[p->nholders++] = (struct pt_holder){
         .image = f->parent_image,
         .fd = e->fd,
-        .read_end = !known || (e->flags & PT_FDF_RDONLY),
-        .write_end = !known || (e->flags & PT_FDF_WRONLY),
+        .read_end = read_end,
+        .write_end = write_end,
         .t_from = f->t,
         .ghost_pid = f->child_pid,
         .origin = e->origin,
     };
+}
+
+/* As fds.c's holders: a pipe end holds its pipe (either end when its
+ * access is unknown); a socket end whose peer is known holds two channels,
+ * sending on the one its own end names and receiving on its peer's. */
+static void add_holders(struct pt_model *m, const struct pt_fork *f, const struct pt_fdent *e) {
+    struct pt_objkey peer;
+    if (e->obj.ino == 0 || (e->flags & PT_FDF_CLOEXEC))
+        return;
+    if (e->kind == PT_OBJ_PIPE || e->kind == PT_OBJ_FIFO) {
+        int known = e->flags & (PT_FDF_RDONLY | PT_FDF_WRONLY);
+        add_holder(m, f, e, e->obj, !known || (e->flags & PT_FDF_RDONLY),
+                   !known || (e->flags & PT_FDF_WRONLY));
+    } else if (e->kind == PT_OBJ_SOCKET && pt_sockpeers_find(&m->peers, e->obj, &peer)) {
+        add_holder(m, f, e, e->obj, 0, 1);
+        add_holder(m, f, e, peer, 1, 0);
+    }
 }
 
 void pt_model_ghosts(struct pt_model *m) {
@@ -66,12 +83,8 @@ void pt_model_ghosts(struct pt_model *m) {
             reaped(m, f->child_pid, f->t))
             continue;
         add_untraced(&m->images[f->parent_image], f);
-        for (size_t k = 0; k < f->fds.len; k++) {
-            const struct pt_fdent *e = &f->fds.v[k];
-            if ((e->kind == PT_OBJ_PIPE || e->kind == PT_OBJ_FIFO) && e->obj.ino != 0 &&
-                !(e->flags & PT_FDF_CLOEXEC))
-                add_holder(m, f, e);
-        }
+        for (size_t k = 0; k < f->fds.len; k++)
+            add_holders(m, f, &f->fds.v[k]);
     }
 }
 

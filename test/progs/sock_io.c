@@ -17,7 +17,9 @@
  *            waitpid with it (the test kills them).  Prints "worker PID".
  *   hang_child  the parent recv()s to the end of the stream on one end;
  *            its own child holds the other end and sleeps: the parent
- *            hangs.  Prints "holder PID". */
+ *            hangs.  Prints "holder PID".
+ *   hang_silent as hang_child, but the child makes no call at all (it
+ *            keeps both ends): it is known from the fork record alone. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <sys/socket.h>
@@ -174,6 +176,24 @@ static int hang_child(void) {
     return 0;
 }
 
+static int hang_silent(void) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+        die("socketpair");
+    fflush(stdout);
+    pid_t holder = fork();
+    if (holder < 0)
+        die("fork");
+    if (holder == 0)
+        for (;;)
+            pause(); /* holds both ends, never calls anything traced */
+    printf("holder %d\n", (int)holder);
+    fflush(stdout);
+    close(sv[0]);
+    recv_to_end(sv[1]);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "calls") == 0)
         return calls();
@@ -183,5 +203,7 @@ int main(int argc, char **argv) {
         return hang_self();
     if (argc == 2 && strcmp(argv[1], "hang_child") == 0)
         return hang_child();
+    if (argc == 2 && strcmp(argv[1], "hang_silent") == 0)
+        return hang_silent();
     die("usage: sock_io calls|blocked|hang_self|hang_child");
 }
