@@ -8,6 +8,15 @@
 #include "names.h"
 #include "payload.h"
 
+struct pt_field *pt_field_capture(struct pt_fields *f, const struct pt_event *ev, int at_exit) {
+    struct pt_field *data = pt_field_add(f, "data", PT_FIELD_DATA, PT_SHOW_BOTH);
+    data->v.data.p = ev->payload;
+    data->v.data.len = ev->rec->data_len;
+    data->v.data.cut = pt_event_data_cut(ev->rec);
+    data->at_exit = (uint8_t)(at_exit != 0);
+    return data;
+}
+
 struct pt_field *pt_field_first_string(struct pt_fields *f, const char *key, unsigned show,
                                        const struct pt_event *ev, size_t *pos) {
     const uint8_t *s;
@@ -23,11 +32,7 @@ struct pt_field *pt_field_first_string(struct pt_fields *f, const char *key, uns
 void pt_args_io(const struct pt_event *ev, struct pt_fields *out) {
     const struct pt_record *r = ev->rec;
     pt_field_record_fd(out, "fd", PT_SHOW_TEXT, r);
-    struct pt_field *data = pt_field_add(out, "data", PT_FIELD_DATA, PT_SHOW_BOTH);
-    data->v.data.p = ev->payload;
-    data->v.data.len = r->data_len;
-    data->v.data.cut = pt_event_data_cut(r);
-    data->at_exit = (uint8_t)pt_event_reads(r->type);
+    pt_field_capture(out, ev, pt_event_reads(r->type));
     pt_field_uint(out, "count", PT_SHOW_TEXT, r->arg);
 }
 

@@ -41,11 +41,7 @@ static const char *msg_flags_name(uint32_t flags) {
 void pt_args_sockio(const struct pt_event *ev, struct pt_fields *out) {
     const struct pt_record *r = ev->rec;
     pt_field_record_fd(out, "fd", PT_SHOW_TEXT, r);
-    struct pt_field *data = pt_field_add(out, "data", PT_FIELD_DATA, PT_SHOW_BOTH);
-    data->v.data.p = ev->payload;
-    data->v.data.len = r->data_len;
-    data->v.data.cut = pt_event_data_cut(r);
-    data->at_exit = (uint8_t)pt_event_reads(r->type);
+    pt_field_capture(out, ev, pt_event_reads(r->type));
     pt_field_uint(out, "count", PT_SHOW_BOTH, PT_SOCKIO_ASKED(r->arg));
     uint32_t flags = PT_SOCKIO_FLAGS(r->arg);
     const char *name = msg_flags_name(flags);

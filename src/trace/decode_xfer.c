@@ -104,11 +104,7 @@ void pt_args_sendfile(const struct pt_event *ev, struct pt_fields *out) {
 void pt_args_vmsplice(const struct pt_event *ev, struct pt_fields *out) {
     const struct pt_record *r = ev->rec;
     pt_field_record_fd(out, "fd", PT_SHOW_TEXT, r);
-    struct pt_field *data = pt_field_add(out, "data", PT_FIELD_DATA, PT_SHOW_BOTH);
-    data->v.data.p = ev->payload;
-    data->v.data.len = r->data_len;
-    data->v.data.cut = pt_event_data_cut(r);
-    data->at_exit = 1; /* the iovecs are read once the call returned */
+    pt_field_capture(out, ev, 1); /* the iovecs are read once the call returned */
     pt_field_uint(out, "count", PT_SHOW_BOTH, pt_vmsplice_count(r->arg));
     splice_flags_field(out, pt_vmsplice_flags(r->arg));
 }

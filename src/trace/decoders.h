@@ -31,6 +31,11 @@ pt_decode_fn pt_args_poll, pt_args_select, pt_args_epoll_create, pt_args_epoll_c
 /* decode_notes.c: the recorder's notes */
 pt_decode_fn pt_args_inherited, pt_args_callsite, pt_args_module, pt_args_coverage;
 
+/* Shared by decoders: the record's captured bytes as its "data" field,
+ * shown only once the call returned when at_exit (a read's bytes are known
+ * then; a write's when it begins). */
+struct pt_field *pt_field_capture(struct pt_fields *f, const struct pt_event *ev, int at_exit);
+
 /* Shared by decoders: the payload's first string as a STRING field (NULL
  * when there is none); *pos is left after it. */
 struct pt_field *pt_field_first_string(struct pt_fields *f, const char *key, unsigned show,
