@@ -670,6 +670,9 @@ TEST(WaitFor, AWriteEndPassedOverASocketIsSaidSo) {
     Hang h({"sh", "-c", "\"$0\"/c_fdpass_server bug & \"$0\"/c_fdpass_client bug", bin}, "fdpass",
            harness::FreshDir("fdpass_cwd")); // it makes ./fdpass.sock
     int server = 0, client = 0;
+    // The reader blocks in read() at once, before any hand-off: the hang is
+    // whole only once the server has recorded receiving the write end and
+    // the client, its own copy closed, waits for the reader.
     bool hung = h.WaitUntil([&](const harness::Trace &t) {
         for (const harness::Process *p : t.ProcessesNamed("c_fdpass_server"))
             server = p->pid;
@@ -678,7 +681,12 @@ TEST(WaitFor, AWriteEndPassedOverASocketIsSaidSo) {
                 client = p->pid;
         return server && client && t.Count([&](const harness::Event &e) {
             return Unfinished(e, "read") && e.kind == "pipe" && e.pid != client && e.pid != server;
-        }) > 0;
+        }) > 0 &&
+               BlockedIn(t, "wait").count(client) && t.Count([&](const harness::Event &e) {
+                   return e.pid == server && e.call == "scm_rights" && e.raw.has("direction") &&
+                          e.raw["direction"].is_string() &&
+                          e.raw["direction"].as_string() == "received";
+               }) > 0;
     });
     ASSERT_TRUE(hung) << harness::LoadTrace(h.dir()).Head(60);
     h.Kill();
