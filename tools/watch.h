@@ -34,8 +34,9 @@ struct watch_file {
     uint64_t offset;          /* the next byte not read yet */
     struct watch_call *calls; /* begun and not seen returning (or not complete) */
     size_t ncalls, cap_calls;
-    int exited; /* an exit record, or an exec that replaced it */
-    int broken; /* unreadable or damaged: read no further */
+    int exited;   /* an exit record, or an exec that replaced it */
+    int replaced; /* an exec replaced it: none of its calls returns */
+    int broken;   /* unreadable or damaged: read no further */
 };
 
 struct watch_proc {

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/waitfor.h"
 #include "cli_util.h"
 #include "run_dir.h"
 #include "trace/events.h"
@@ -190,11 +191,16 @@ static void take_record(struct watch *w, size_t file, const struct pt_record *r,
 }
 
 /* Reads the calls in progress again: those that completed are accounted
- * and dropped. */
+ * and dropped.  An exit record does not end them: stdio's flush at exit
+ * writes after it (the last buffer of `seq`, blocked on a full pipe).  The
+ * calls of an image replaced by exec, or of a process gone, are read a
+ * last time (gone is known before the read, so a call that returned just
+ * before the end counts) and dropped. */
 static void recheck_calls(struct watch *w, size_t file) {
     struct watch_file *f = &w->files[file];
-    if (f->exited)
-        f->ncalls = 0; /* an image that ended has no call in progress */
+    if (f->ncalls == 0)
+        return;
+    int over = f->replaced || !pt_wf_still_running(f->pid, f->start_ns, f->boot_id);
     size_t kept = 0;
     for (size_t i = 0; i < f->ncalls; i++) {
         struct watch_call c = f->calls[i];
@@ -207,6 +213,8 @@ static void recheck_calls(struct watch *w, size_t file) {
             watch_account(w, file, &now);
             continue;
         }
+        if (over)
+            continue;
         if (now.state == PT_BEGUN && c.rec.state != PT_BEGUN)
             watch_account(w, file, &now);
         c.rec = now;

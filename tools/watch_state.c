@@ -87,11 +87,11 @@ void watch_add_image(struct watch *w, size_t file) {
     }
     struct watch_file *latest = &w->files[p->file];
     if (f->image > latest->image) {
-        latest->exited = 1; /* it exec'd this one */
+        latest->exited = latest->replaced = 1; /* it exec'd this one */
         p->file = file;
         p->ended = 0;
     } else {
-        w->files[file].exited = 1; /* an earlier image found late */
+        w->files[file].exited = w->files[file].replaced = 1; /* an earlier image found late */
     }
 }
 
