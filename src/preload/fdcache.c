@@ -197,9 +197,7 @@ void pt_fdcache_identify(int fd, struct pt_fdinfo *info) {
     info->flags = flags_of(fd);
 }
 
-void pt_fdcache_lookup(int fd, struct pt_fdinfo *info) {
-    if (pt_fdcache_cached(fd, info))
-        return;
+void pt_fdcache_miss(int fd, struct pt_fdinfo *info) {
     pt_fdcache_identify(fd, info);
     if (info->kind != PT_OBJ_UNKNOWN)
         pt_fdcache_learn(fd, info);
@@ -216,9 +214,4 @@ int pt_fdcache_is_traced_kind(uint8_t kind) {
     default:
         return pt_config.all_fds;
     }
-}
-
-int pt_fdcache_traced(int fd, struct pt_fdinfo *info) {
-    pt_fdcache_lookup(fd, info);
-    return pt_fdcache_is_traced_kind(info->kind);
 }

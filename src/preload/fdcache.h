@@ -15,12 +15,21 @@ struct pt_fdinfo {
     uint8_t flags; /* PT_FDF_* */
 };
 
-/* Fills *info for fd, identifying it with fstat on a cache miss.  An fd that
- * is not open comes back as PT_OBJ_UNKNOWN and is not cached. */
-void pt_fdcache_lookup(int fd, struct pt_fdinfo *info);
-
 /* Looks only in the cache; returns 0 on a miss. */
 int pt_fdcache_cached(int fd, struct pt_fdinfo *info);
+
+/* pt_fdcache_lookup's miss: identifies fd and caches it when it is open. */
+void pt_fdcache_miss(int fd, struct pt_fdinfo *info);
+
+/* Fills *info for fd, identifying it with fstat on a cache miss.  An fd that
+ * is not open comes back as PT_OBJ_UNKNOWN and is not cached.  Inline in
+ * every wrapper, so that a hit costs one call whatever the link-time
+ * inliner decides (a two-fd wrapper inlined elsewhere once turned this
+ * into two calls in write's path). */
+static inline void pt_fdcache_lookup(int fd, struct pt_fdinfo *info) {
+    if (!pt_fdcache_cached(fd, info))
+        pt_fdcache_miss(fd, info);
+}
 
 void pt_fdcache_learn(int fd, const struct pt_fdinfo *info);
 void pt_fdcache_forget(int fd);
@@ -54,6 +63,9 @@ int pt_fdcache_is_traced_kind(uint8_t kind);
 
 /* Whether calls on fd are traced: pt_fdcache_lookup, then the kind.  A closed fd
  * is (a call on it is worth seeing). */
-int pt_fdcache_traced(int fd, struct pt_fdinfo *info);
+static inline int pt_fdcache_traced(int fd, struct pt_fdinfo *info) {
+    pt_fdcache_lookup(fd, info);
+    return pt_fdcache_is_traced_kind(info->kind);
+}
 
 #endif /* PIPETRACE_PRELOAD_FDCACHE_H */

@@ -27,7 +27,8 @@
 
 /* Whether a call from fd_in to fd_out is recorded: recording is on and
  * either fd names an object we trace.  c->fd and *out say what each is. */
-static int xfer_enter(struct pt_call *c, int fd_in, int fd_out, struct pt_fdinfo *out) {
+static inline __attribute__((always_inline)) int xfer_enter(struct pt_call *c, int fd_in,
+                                                            int fd_out, struct pt_fdinfo *out) {
     pt_enter(c);
     if (!pt_recording_on()) {
         c->fd.kind = PT_OBJ_UNKNOWN;
@@ -42,9 +43,9 @@ static int64_t offset_before(const void *off) {
     return off ? PT_XFER_OFF_UNKNOWN : PT_XFER_OFF_NONE;
 }
 
-static void xfer_begin(struct pt_call *c, uint8_t type, int fd_in, int fd_out,
-                       const struct pt_fdinfo *out, uint64_t len, unsigned flags,
-                       const void *off_in, const void *off_out) {
+static inline __attribute__((always_inline)) void
+xfer_begin(struct pt_call *c, uint8_t type, int fd_in, int fd_out, const struct pt_fdinfo *out,
+           uint64_t len, unsigned flags, const void *off_in, const void *off_out) {
     c->rec = pt_begin_unpublished(type, fd_in, &c->fd, len, sizeof(struct pt_xfer_payload));
     if (!c->rec)
         return;
@@ -62,9 +63,11 @@ static void xfer_begin(struct pt_call *c, uint8_t type, int fd_in, int fd_out,
     pt_publish_begun(c->rec);
 }
 
-/* The offsets the call left, once it succeeded; yields n. */
-static ssize_t xfer_leave(struct pt_call *c, ssize_t n, const int64_t *off_in,
-                          const int64_t *off_out) {
+/* The offsets the call left, once it succeeded; yields n.  Inlined, so
+ * that a call given no offsets (the common pipe-to-pipe splice, tee) ends
+ * as write's does, with one pt_end and no array of offsets built. */
+static inline __attribute__((always_inline)) ssize_t
+xfer_leave(struct pt_call *c, ssize_t n, const int64_t *off_in, const int64_t *off_out) {
     if (!off_in && !off_out) /* the payload already says NONE for both */
         return PT_FINISH(c, n);
     int64_t offs[2] = {PT_XFER_OFF_NONE, PT_XFER_OFF_NONE};
