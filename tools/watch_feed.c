@@ -223,6 +223,28 @@ static void recheck_calls(struct watch *w, size_t file) {
     f->ncalls = kept;
 }
 
+/* Where the zero words from pos end.  Zeros are space reserved and
+ * abandoned, or a record reserved a moment ago whose writer (preempted
+ * between moving the tail and storing the size) has not filled it yet.
+ * Only zeros that something written follows are skipped: zeros that reach
+ * the tail give pos back, to be read again at the next refresh (skipped,
+ * the record filled in later would be lost: a write never counted). */
+static uint64_t past_zeros(const uint8_t *buf, size_t len, uint64_t base, uint64_t pos,
+                           uint64_t tail) {
+    uint64_t at = pos;
+    for (;;) {
+        if (at + PT_ALIGN > tail)
+            return pos;
+        if (at - base + PT_ALIGN > len)
+            return at; /* the chunk ends first: as before, skipped */
+        uint64_t word;
+        memcpy(&word, buf + (at - base), sizeof word);
+        if (word != 0)
+            return at;
+        at += PT_ALIGN;
+    }
+}
+
 /* Walks the records in buf (file offset base, len bytes) up to tail;
  * returns the offset reached.  A record whose header is in buf is taken
  * even if its payload is not (the payload is not needed). */
@@ -233,8 +255,11 @@ static uint64_t walk_chunk(struct watch *w, size_t file, const uint8_t *buf, siz
         const uint8_t *p = buf + (pos - base);
         uint64_t word;
         memcpy(&word, p, sizeof word);
-        if (word == 0) { /* space reserved and abandoned */
-            pos += PT_ALIGN;
+        if (word == 0) {
+            uint64_t next = past_zeros(buf, len, base, pos, tail);
+            if (next == pos)
+                return pos;
+            pos = next;
             continue;
         }
         if (pos - base + PT_RECORD_SIZE > len)
