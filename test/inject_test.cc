@@ -306,6 +306,49 @@ TEST(InjectEagain, AReaderTakingEagainForTheEndIsFoundItsPollingTwinIsSilent) {
     }
 }
 
+// --- delay ---------------------------------------------------------------------------
+
+// delay=DURATION sleeps before the real call and then makes it as asked:
+// the hit calls are marked "delay" (not "short": each moved all it was
+// asked), the output is what it is untraced, and check stays silent.
+// (No clock is asserted on: only the marks and the bytes.)
+TEST(InjectDelay, DelayedCallsAreMarkedAndMoveEverythingAsAsked) {
+    std::string dir = harness::FreshDir("delay");
+    harness::RunResult run =
+        harness::Run({harness::CliPath(), "run", "-o", dir, "--inject=delay=1ms:calls=write", "--",
+                      Prog("inj_pingpong"), "20"},
+                     Plain());
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ("moved 1280\n", run.out);
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    auto hit = t.Select([](const harness::Event &e) { return Injected(e); });
+    ASSERT_EQ(10u, hit.size()) << t.Head(60) << "every other write of 20";
+    for (const harness::Event *e : hit) {
+        EXPECT_EQ("write", e->call);
+        EXPECT_EQ("delay", InjectedKind(*e));
+        EXPECT_EQ(64, e->result);
+    }
+    EXPECT_NE(std::string::npos, DumpText(dir).find("= 64 [injected delay]")) << DumpText(dir);
+    analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+    ASSERT_TRUE(check.error.empty()) << check.error;
+    EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
+}
+
+// A delay wants a unit and stays under an hour.
+TEST(InjectDelay, ADurationWithoutAUnitIsRefusedUpFront) {
+    for (std::string spec : {"delay=10", "delay=10m", "delay=2h", "delay=3601s"}) {
+        SCOPED_TRACE(spec);
+        harness::RunResult run =
+            harness::Run({harness::CliPath(), "run", "-o", harness::FreshDir("baddelay"),
+                          "--inject=" + spec, "--", "/bin/true"},
+                         Plain());
+        ASSERT_TRUE(run.exited) << run.Describe();
+        EXPECT_EQ(2, run.exit_code);
+        EXPECT_NE(std::string::npos, run.err.find("delay=DURATION")) << run.err;
+    }
+}
+
 // --- replay --------------------------------------------------------------------------
 
 // The injected calls of a run: which call (by its place in the process's

@@ -260,6 +260,8 @@ enum {
     PT_FDF_INJECTED = 1u << 4, /* a fault injected into the call (PIPETRACE_INJECT):
                                   a result >= 0 is a short transfer, else the
                                   injected -EINTR, -EAGAIN or -EPIPE */
+    PT_FDF_DELAYED = 1u << 5,  /* with PT_FDF_INJECTED: the fault was a delay
+                                  before the call, made as asked (result real) */
     PT_FDF_DATA_CUT = 1u << 6, /* capture shorter than the bytes moved */
     PT_FDF_KNOWN = 1u << 7,    /* the flags above are known */
 };

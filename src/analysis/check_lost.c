@@ -318,7 +318,9 @@ static const char fix_stdio[] = "Check fflush(), ferror() or fclose() before exi
 /* With "(injected)" after a fault pipetrace injected: the trigger the
  * program met, not its bug; what it did next is. */
 static const char *call_outcome(const struct pt_record *r, char *buf, size_t len) {
-    const char *injected = pt_event_injected(r) ? " (injected by pipetrace)" : "";
+    const char *fault = pt_event_injected(r);
+    /* a delay changes only when the call ran, not what it did */
+    const char *injected = fault && strcmp(fault, "delay") != 0 ? " (injected by pipetrace)" : "";
     if (r->result >= 0)
         snprintf(buf, len, "moved %" PRId64 " of %" PRIu64 " bytes%s", r->result, r->arg, injected);
     else

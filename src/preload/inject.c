@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "call.h"
 #include "src/writer/sys.h"
@@ -115,7 +116,7 @@ static int hits(const struct pt_inject_spec *s, int spec, uint64_t call) {
  * so that `nth=1:calls=write` with epipe means the first write, whatever
  * reads came first. */
 int pt_inject_pick(uint8_t type, int fdnum, const struct pt_fdinfo *fd, uint64_t count,
-                   int msg_flags, uint64_t *short_count) {
+                   int msg_flags, uint64_t *amount) {
     for (int i = 0; i < spec_count; i++) {
         const struct pt_inject_spec *s = &specs[i];
         if (!applies[i] || !aims_at(s, type, fd) ||
@@ -125,7 +126,9 @@ int pt_inject_pick(uint8_t type, int fdnum, const struct pt_fdinfo *fd, uint64_t
         if (!hits(s, i, call))
             continue;
         if (s->fault == PT_FAULT_SHORT)
-            *short_count = 1 + draw(i, call, 1) % (count - 1);
+            *amount = 1 + draw(i, call, 1) % (count - 1);
+        else if (s->fault == PT_FAULT_DELAY)
+            *amount = s->delay_ns;
         return s->fault;
     }
     return PT_FAULT_NONE;
@@ -140,16 +143,28 @@ void pt_inject_fail(int fault, int msg_flags) {
         PT_SYS3(SYS_tgkill, pt_sys_getpid(), pt_sys_gettid(), SIGPIPE);
 }
 
+/* The injected delay: a raw nanosleep (async-signal-safe, no libc state).
+ * A signal that interrupts it ends it early, as it would end a slow
+ * call's wait; the real call is made either way. */
+static void sleep_ns(uint64_t ns) {
+    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    pt_syscall6(SYS_nanosleep, (long)&ts, 0, 0, 0, 0, 0);
+}
+
 int pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, size_t *count, int msg_flags) {
-    uint64_t short_count = 0;
+    uint64_t amount = 0;
     c->msg_flags = msg_flags;
-    c->fault = pt_inject_pick(type, fd, &c->fd, *count, msg_flags, &short_count);
+    c->fault = pt_inject_pick(type, fd, &c->fd, *count, msg_flags, &amount);
     if (c->fault == PT_FAULT_NONE)
         return 0;
     if (c->rec)
-        c->rec->fd_flags |= PT_FDF_INJECTED;
+        c->rec->fd_flags |= PT_FDF_INJECTED | (c->fault == PT_FAULT_DELAY ? PT_FDF_DELAYED : 0);
     if (c->fault == PT_FAULT_SHORT) {
-        *count = (size_t)short_count;
+        *count = (size_t)amount;
+        return 0;
+    }
+    if (c->fault == PT_FAULT_DELAY) {
+        sleep_ns(amount); /* raw: errno untouched */
         return 0;
     }
     return 1;

@@ -28,11 +28,11 @@ void pt_inject_bind_process(int pid, const char *argv0);
 
 /* The fault for a call of `type` on fd (what the fd cache says of it)
  * asking for `count` bytes, with MSG_* `msg_flags` (0 for read and write):
- * PT_FAULT_NONE, or the fault, with *short_count the count to pass for
- * PT_FAULT_SHORT.  A short transfer is made only on a byte stream (a pipe,
- * FIFO or stream socket): a datagram cut short would lose its tail. */
+ * PT_FAULT_NONE, or the fault, with *amount the count to pass for
+ * PT_FAULT_SHORT, the nanoseconds to sleep for PT_FAULT_DELAY.  A short transfer is made only on a
+ * byte stream (a pipe, FIFO or stream socket): a datagram cut short would lose its tail. */
 int pt_inject_pick(uint8_t type, int fdnum, const struct pt_fdinfo *fd, uint64_t count,
-                   int msg_flags, uint64_t *short_count);
+                   int msg_flags, uint64_t *amount);
 
 /* The errno an injected failure (EINTR, EAGAIN, EPIPE) fails with. */
 int pt_inject_fail_errno(int fault);

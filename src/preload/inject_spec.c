@@ -32,10 +32,10 @@ static const struct name_bits kind_names[] = {
     {NULL, 0},
 };
 
-static const char *const fault_names[] = {"", "short", "eintr", "eagain", "epipe"};
+static const char *const fault_names[] = {"", "short", "eintr", "eagain", "epipe", "delay"};
 
 const char *pt_fault_name(int fault) {
-    if (fault < 0 || fault > PT_FAULT_EPIPE)
+    if (fault < 0 || fault > PT_FAULT_DELAY)
         return "";
     return fault_names[fault];
 }
@@ -69,6 +69,30 @@ static int parse_u64(struct span sp, uint64_t *out) {
     }
     *out = v;
     return 1;
+}
+
+/* "10ms", "500us", "1s", "2000ns": a duration in nanoseconds, at most an
+ * hour (a delay, not a hang). */
+static int parse_duration(struct span sp, uint64_t *ns) {
+    static const struct {
+        const char *unit;
+        uint64_t ns;
+    } units[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+    int digits = 0;
+    while (digits < sp.len && sp.s[digits] >= '0' && sp.s[digits] <= '9')
+        digits++;
+    struct span number = {sp.s, digits}, unit = {sp.s + digits, sp.len - digits};
+    uint64_t n;
+    if (!digits || !parse_u64(number, &n))
+        return 0;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (span_is(unit, units[i].unit)) {
+            if (n > 3600000000000ull / units[i].ns)
+                return 0;
+            *ns = n * units[i].ns;
+            return 1;
+        }
+    return 0;
 }
 
 /* "0.25", "1", ".5": a probability as a 32-bit threshold (1 = always). */
@@ -108,7 +132,14 @@ static int parse_names(struct span sp, const struct name_bits *names, uint64_t *
     return 1;
 }
 
-static int parse_fault(struct span sp) {
+/* WHAT: a fault's name, or delay=DURATION (its sleep in *delay_ns). */
+static int parse_fault(struct span sp, uint64_t *delay_ns) {
+    static const char delay[] = "delay=";
+    int prefix = (int)sizeof delay - 1;
+    if (sp.len > prefix && memcmp(sp.s, delay, (size_t)prefix) == 0)
+        return parse_duration((struct span){sp.s + prefix, sp.len - prefix}, delay_ns)
+                   ? PT_FAULT_DELAY
+                   : PT_FAULT_NONE;
     for (int f = PT_FAULT_SHORT; f <= PT_FAULT_EPIPE; f++)
         if (span_is(sp, fault_names[f]))
             return f;
@@ -178,10 +209,14 @@ static int parse_one(const char *text, int len, struct pt_inject_spec *spec, con
     int i = 0;
     while (i < len && text[i] != ':')
         i++;
-    int fault = parse_fault((struct span){text, i});
+    uint64_t delay_ns = 0;
+    int fault = parse_fault((struct span){text, i}, &delay_ns);
     if (!fault)
-        return fail_at(where, 0, error, "unknown fault (short, eintr, eagain, epipe)");
+        return fail_at(where, 0, error,
+                       "unknown fault (short, eintr, eagain, epipe, delay=DURATION with ns, us, "
+                       "ms or s, at most 1 hour)");
     set_defaults(spec, fault);
+    spec->delay_ns = delay_ns;
     while (i < len) {
         int start = ++i, eq = -1;
         while (i < len && text[i] != ':') {

@@ -4,7 +4,8 @@
  * caller's.
  *
  *     SPEC[,SPEC...]           SPEC = WHAT[:KEY=VALUE]...
- *     WHAT   short | eintr | eagain | epipe
+ *     WHAT   short | eintr | eagain | epipe | delay=DURATION
+ *            (DURATION: a whole number with ns, us, ms or s: delay=10ms)
  *     calls= read+write+readv+writev+send+recv+sendmsg+recvmsg (default all)
  *     fds=   pipe+fifo+socket (default all three)
  *     ino=N  only the pipe, FIFO or socket with that inode
@@ -29,6 +30,7 @@ enum pt_fault {
     PT_FAULT_EAGAIN = 3, /* -1/EAGAIN, on a non-blocking fd only */
     PT_FAULT_EPIPE = 4,  /* a real SIGPIPE (unless MSG_NOSIGNAL), then -1/EPIPE;
                             on writes only */
+    PT_FAULT_DELAY = 5,  /* a sleep of delay_ns, then the real call as asked */
 };
 
 enum pt_inject_freq { PT_FREQ_DEFAULT = 0, PT_FREQ_EVERY, PT_FREQ_NTH, PT_FREQ_P };
@@ -39,6 +41,7 @@ struct pt_inject_spec {
     uint8_t kinds;               /* bit per PT_OBJ_* kind the spec aims at */
     uint64_t types;              /* bit per PT_EV_* I/O type the spec aims at */
     uint64_t n;                  /* every=N / nth=N */
+    uint64_t delay_ns;           /* PT_FAULT_DELAY's sleep */
     uint32_t threshold;          /* p: a hit when a 32-bit draw is below it */
     uint64_t ino;                /* 0: any object */
     int32_t pid;                 /* 0: any process */

@@ -253,6 +253,8 @@ int pt_event_data_cut(const struct pt_record *r) {
 const char *pt_event_injected(const struct pt_record *r) {
     if (!(r->fd_flags & PT_FDF_INJECTED))
         return NULL;
+    if (r->fd_flags & PT_FDF_DELAYED)
+        return "delay";
     switch (r->result) {
     case -EINTR:
         return "eintr";
