@@ -130,6 +130,38 @@ TEST(InjectShort, APythonWriterIgnoringOsWritesCountIsFoundItsTwinIsSilent) {
     }
 }
 
+// --- short reads -------------------------------------------------------------------
+
+// A reader that takes each read for one whole 64-byte record goes wrong
+// after a short read: the next read begins mid-record.  Its twin fills
+// each record with as many reads as it takes and reads the same 60
+// records as untraced.  (check does not name this bug yet: a reader that
+// asks for the same size after a short read is also what a correct
+// stream copier does.)
+TEST(InjectShort, AReaderTakingEachReadForAWholeRecordMisreadsItsTwinDoesNot) {
+    const std::string records = "yes R$(printf '%062d' 0) | head -n 60 | ";
+    for (std::string mode : {"bug", "ok"}) {
+        SCOPED_TRACE(mode);
+        harness::RunResult plain =
+            harness::Run({"/bin/sh", "-c", records + Prog("inj_records") + " " + mode}, Plain());
+        ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+        EXPECT_EQ("records 60 bad 0\n", plain.out);
+        std::string dir = harness::FreshDir("records_" + mode);
+        harness::RunResult run = RunSh(dir, records + Prog("inj_records") + " " + mode,
+                                       "short:calls=read:nth=2:exe=inj_records");
+        ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+        harness::Trace t = harness::LoadTrace(dir);
+        ASSERT_TRUE(t.ok) << t.error;
+        auto hit = t.Select([](const harness::Event &e) { return InjectedKind(e) == "short"; });
+        ASSERT_EQ(1u, hit.size()) << t.Head(60);
+        EXPECT_EQ("read", hit[0]->call);
+        if (mode == "bug")
+            EXPECT_NE(std::string::npos, run.out.find("records 61 bad ")) << run.out;
+        else
+            EXPECT_EQ("records 60 bad 0\n", run.out);
+    }
+}
+
 // --- EINTR ------------------------------------------------------------------------
 
 // A reader that takes EINTR for the end stops early; its retrying twin reads

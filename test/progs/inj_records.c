@@ -1,0 +1,51 @@
+/* inj_records bug|ok: reads stdin as 64-byte records, each starting with
+ * 'R', and prints how many it read and how many did not start with 'R'.
+ * bug takes each read for one whole record, so after a short read the
+ * next one begins mid-record; ok fills each record with as many reads as
+ * it takes. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <unistd.h>
+
+#include "test/progs/progs.h"
+
+enum { RECORD = 64 };
+
+/* One read, taken for a whole record: the bug. */
+static ssize_t read_once(char *rec) {
+    ssize_t n;
+    while ((n = read(0, rec, RECORD)) < 0 && errno == EINTR)
+        ;
+    return n;
+}
+
+/* Reads until the record is full or the input ends. */
+static ssize_t read_whole(char *rec) {
+    ssize_t have = 0;
+    while (have < RECORD) {
+        ssize_t n = read(0, rec + have, (size_t)(RECORD - have));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        have += n;
+    }
+    return have;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2)
+        die("usage: inj_records bug|ok");
+    int whole = strcmp(argv[1], "ok") == 0;
+    char rec[RECORD];
+    long records = 0, bad = 0;
+    for (;;) {
+        ssize_t n = whole ? read_whole(rec) : read_once(rec);
+        if (n <= 0)
+            break;
+        records++;
+        bad += rec[0] != 'R';
+    }
+    printf("records %ld bad %ld\n", records, bad);
+    return 0;
+}
