@@ -16,6 +16,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "test/harness.h"
@@ -60,39 +61,70 @@ inline std::vector<int> GroupMembers(int pgid) {
     return out;
 }
 
-// A command in a process group of its own, as a shell runs a foreground
-// job, with stdin from /dev/null and stdout and stderr into files.
+// How a child of the test is started: its argv, environment additions,
+// working directory (empty: the test's) and where its three stdio fds go
+// (empty: /dev/null).
+struct Spawn {
+    std::vector<std::string> argv;
+    std::vector<std::pair<std::string, std::string>> env;
+    std::string cwd, out, err;
+};
+
+// Starts s in a process group of its own, as a shell runs a foreground job,
+// with stdin from /dev/null.  Returns its pid, which is also the group's.
+inline pid_t SpawnInGroup(const Spawn &s) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        if (!s.cwd.empty() && chdir(s.cwd.c_str()) != 0)
+            _exit(126);
+        for (const auto &kv : s.env)
+            setenv(kv.first.c_str(), kv.second.c_str(), 1);
+        int in = open("/dev/null", O_RDONLY);
+        int out = s.out.empty() ? open("/dev/null", O_WRONLY)
+                                : open(s.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int err = s.err.empty() ? open("/dev/null", O_WRONLY)
+                                : open(s.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(err, 2);
+        std::vector<char *> args;
+        for (const std::string &a : s.argv)
+            args.push_back(const_cast<char *>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        _exit(127);
+    }
+    setpgid(pid, pid); // both sides, so that neither races the other
+    return pid;
+}
+
+// SIGKILL to the group led by pid (our child), and back only once none of
+// it runs any more: a killed process still runs until the signal lands.
+inline void KillGroup(pid_t pid) {
+    kill(-pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    for (int i = 0; i < 1000 && !GroupMembers(pid).empty(); i++) // a bound, not a timing
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+// A command in a process group of its own, with stdin from /dev/null and
+// stdout and stderr into files.
 class Job {
   public:
     Job(const std::vector<std::string> &argv, const std::string &tag)
         : out_(harness::FreshPath(tag + "_out")), err_(harness::FreshPath(tag + "_err")) {
         harness::WriteFile(out_, ""); // readable before the child opens them
         harness::WriteFile(err_, "");
-        pid_ = fork();
-        if (pid_ == 0) {
-            setpgid(0, 0);
-            setenv("PIPETRACE_LIB", harness::LibPath().c_str(), 1);
-            setenv("PATH", "/usr/bin:/bin", 1);
-            int in = open("/dev/null", O_RDONLY);
-            int err = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            int out = open(out_.c_str(), O_WRONLY | O_TRUNC);
-            dup2(in, 0);
-            dup2(out, 1);
-            dup2(err, 2);
-            std::vector<char *> args;
-            for (const std::string &a : argv)
-                args.push_back(const_cast<char *>(a.c_str()));
-            args.push_back(nullptr);
-            execvp(args[0], args.data());
-            _exit(127);
-        }
-        setpgid(pid_, pid_);
+        pid_ = SpawnInGroup({argv,
+                             {{"PIPETRACE_LIB", harness::LibPath()}, {"PATH", "/usr/bin:/bin"}},
+                             "",
+                             out_,
+                             err_});
     }
     ~Job() {
-        if (pid_ > 0) {
-            kill(-pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
+        if (pid_ > 0)
+            KillGroup(pid_);
     }
 
     int pid() const { return pid_; }

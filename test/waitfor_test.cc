@@ -3,8 +3,6 @@
 // calls are in the trace, and the culprit checked by pid, fd and pipe; the
 // fixed twins silent.  Plus two traces built record by record for the
 // model's rules that the hangs depend on.
-#include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +21,7 @@
 #include "test/analysis_cli.h"
 #include "test/harness.h"
 #include "test/json.h"
+#include "test/live_job.h"
 #include "test/trace_builder.h"
 
 namespace {
@@ -33,8 +32,6 @@ using analysis_cli::ProblemsOfKind;
 
 // A traced program running in a process group of its own, its stderr in a
 // file (the corpus programs announce "corpus: NAME=PID" there).
-bool GroupRuns(pid_t pgid);
-
 class Hang {
   public:
     // cwd: where it runs (empty: here).
@@ -43,27 +40,7 @@ class Hang {
         std::vector<std::pair<std::string, std::string>> env = harness::PreloadEnv(dir_);
         env.push_back({"PATH", "/usr/bin:/bin"});
         env.push_back({"CORPUS_DIR", harness::SourcePath("test/corpus")});
-        pid_ = fork();
-        if (pid_ == 0) {
-            setpgid(0, 0);
-            if (!cwd.empty() && chdir(cwd.c_str()) != 0)
-                _exit(126);
-            for (const auto &kv : env)
-                setenv(kv.first.c_str(), kv.second.c_str(), 1);
-            int in = open("/dev/null", O_RDONLY);
-            int out = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            dup2(in, 0);
-            dup2(out, 2);
-            int null = open("/dev/null", O_WRONLY);
-            dup2(null, 1);
-            std::vector<char *> args;
-            for (const std::string &a : argv)
-                args.push_back(const_cast<char *>(a.c_str()));
-            args.push_back(nullptr);
-            execvp(args[0], args.data());
-            _exit(127);
-        }
-        setpgid(pid_, pid_);
+        pid_ = live_job::SpawnInGroup({argv, env, cwd, "", err_});
     }
     ~Hang() { Kill(); }
 
@@ -98,18 +75,10 @@ class Hang {
         return false;
     }
 
-    // SIGKILL to the whole group, and back only once none of it runs any
-    // more (a killed process is still running until the signal lands).
+    // SIGKILL to the whole group, and back once none of it runs any more.
     void Kill() {
-        if (pid_ <= 0)
-            return;
-        kill(-pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        for (int i = 0; i < 1000 && GroupRuns(pid_); i++) {
-            while (waitpid(-1, nullptr, WNOHANG) > 0) // orphans, when we reap them
-                ;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
+        if (pid_ > 0)
+            live_job::KillGroup(pid_);
         pid_ = -1;
     }
 
@@ -127,31 +96,6 @@ class Hang {
     std::string dir_, err_;
     pid_t pid_ = -1;
 };
-
-// A process of group pgid that is not a zombie.
-bool GroupRuns(pid_t pgid) {
-    DIR *d = opendir("/proc");
-    bool runs = false;
-    while (struct dirent *ent = d ? readdir(d) : nullptr) {
-        std::string stat;
-        try {
-            stat = harness::ReadFile(std::string("/proc/") + ent->d_name + "/stat");
-        } catch (const std::exception &) {
-            continue; // gone meanwhile
-        }
-        size_t paren = stat.rfind(')');
-        if (ent->d_name[0] < '0' || ent->d_name[0] > '9' || paren == std::string::npos)
-            continue;
-        char state = 0;
-        int ppid = 0, pgrp = 0;
-        if (sscanf(stat.c_str() + paren + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 &&
-            pgrp == pgid && state != 'Z' && state != 'X')
-            runs = true;
-    }
-    if (d)
-        closedir(d);
-    return runs;
-}
 
 bool Unfinished(const harness::Event &e, const std::string &call) {
     return e.state == "unfinished" && e.call == call;
