@@ -130,6 +130,101 @@ TEST(InjectShort, APythonWriterIgnoringOsWritesCountIsFoundItsTwinIsSilent) {
     }
 }
 
+// --- stdio's own reads and writes ---------------------------------------------------
+
+// stdio's flushes are hit when calls= names them: a short transfer is a
+// real partial write(2) that glibc's flush loop finishes (the output is
+// what it is untraced, the rest written as the next record); stdio's
+// refills get real short reads, which fgets reads on from.
+TEST(InjectStdio, ShortFlushesAndRefillsKeepTheOutputGlibcLoops) {
+    const std::string script = Prog("inj_stdio") + " write 3000 | " + Prog("inj_stdio") + " read";
+    harness::RunResult plain = harness::Run({"/bin/sh", "-c", script}, Plain());
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    EXPECT_EQ("read 96000 bytes 3000 lines\n", plain.out);
+    std::string dir = harness::FreshDir("stdio_short");
+    harness::RunResult run = RunSh(dir, script, "short:calls=stdio:every=1", "3");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ(plain.out, run.out);
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    for (std::string call : {"write", "read"}) {
+        SCOPED_TRACE(call);
+        auto hit = t.Select([&](const harness::Event &e) {
+            return e.via == "stdio" && e.call == call && InjectedKind(e) == "short";
+        });
+        ASSERT_GT(hit.size(), 5u) << t.Head(60);
+        EXPECT_GT(hit[0]->result, 0);
+        EXPECT_LT(hit[0]->result, hit[0]->arg) << "a real partial transfer";
+    }
+    EXPECT_EQ(0u, t.Count([](const harness::Event &e) { return e.via.empty() && Injected(e); }))
+        << "calls=stdio aims at stdio's calls only";
+    analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+    ASSERT_TRUE(check.error.empty()) << check.error;
+    EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
+}
+
+// Without calls= naming stdio, stdio is left alone: glibc cannot retry an
+// EINTR, so the default aims at the system calls only.
+TEST(InjectStdio, StdioIsHitOnlyWhenNamed) {
+    std::string dir = harness::FreshDir("stdio_default");
+    harness::RunResult run = RunSh(dir, Prog("inj_stdio") + " write 3000 | wc -c",
+                                   "eintr:every=1:exe=inj_stdio,short:every=1:exe=inj_stdio");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ("96000\n", run.out);
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    EXPECT_EQ(0u, t.Count([](const harness::Event &e) { return e.via == "stdio" && Injected(e); }))
+        << t.Head(60);
+}
+
+// An EINTR injected into a flush is what glibc gets from the kernel when a
+// signal handler without SA_RESTART interrupts write(2): the FILE's error
+// flag is set, the buffer dropped and printf/fflush fail with EINTR.  The
+// program sees it (it reports it and exits 1), and check names the lost
+// bytes and the injected EINTR.
+TEST(InjectStdio, AnEintrInAFlushFailsItAsTheKernelsWouldAndCheckSaysWhatWasLost) {
+    std::string dir = harness::FreshDir("stdio_eintr");
+    harness::RunResult run = RunSh(dir, Prog("inj_stdio") + " write 3000 | wc -c",
+                                   "eintr:calls=stdio_write:nth=2:exe=inj_stdio");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_NE(std::string::npos, run.err.find("inj_stdio: ")) << run.Describe();
+    EXPECT_NE(std::string::npos, run.err.find("Interrupted system call")) << run.Describe();
+    EXPECT_NE("96000\n", run.out);
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    int writer = PidOf(t, "inj_stdio");
+    auto hit = t.Select([](const harness::Event &e) { return InjectedKind(e) == "eintr"; });
+    ASSERT_EQ(1u, hit.size()) << t.Head(60);
+    EXPECT_EQ("stdio", hit[0]->via);
+    EXPECT_EQ("write", hit[0]->call);
+    EXPECT_EQ("EINTR", hit[0]->err);
+    EXPECT_EQ(writer, hit[0]->pid);
+    analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+    ASSERT_TRUE(check.error.empty()) << check.error;
+    auto lost = ProblemsOfKind(check.json, "lost-data");
+    ASSERT_EQ(1u, lost.size()) << check.run.out;
+    EXPECT_TRUE(HasPid(lost[0], writer)) << check.run.out;
+    EXPECT_NE(std::string::npos,
+              lost[0]["message"].as_string().find("failed with EINTR (injected by pipetrace)"))
+        << check.run.out;
+    EXPECT_TRUE(ProblemsOfKind(check.json, "eintr-unhandled").empty()) << check.run.out;
+}
+
+// An EINTR injected into a refill: fgets returns NULL with the error flag
+// set, as from the kernel; the reader that stops there is eintr-unhandled.
+TEST(InjectStdio, AnEintrInARefillEndsAnFgetsLoop) {
+    std::string dir = harness::FreshDir("stdio_eintr_read");
+    harness::RunResult run =
+        RunSh(dir, Prog("inj_stdio") + " write 3000 | " + Prog("inj_stdio") + " read",
+              "eintr:calls=stdio_read:nth=2");
+    ASSERT_TRUE(run.exited) << run.Describe();
+    EXPECT_EQ(1, run.exit_code) << run.Describe();
+    EXPECT_NE(std::string::npos, run.err.find("read failed after ")) << run.Describe();
+    analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+    ASSERT_TRUE(check.error.empty()) << check.error;
+    EXPECT_EQ(1u, ProblemsOfKind(check.json, "eintr-unhandled").size()) << check.run.out;
+}
+
 // --- short reads -------------------------------------------------------------------
 
 // A reader that takes each read for one whole 64-byte record goes wrong

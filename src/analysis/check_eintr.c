@@ -49,6 +49,10 @@ void pt_check_eintr_observe(struct pt_check *c, struct pt_image *img, const stru
     struct pt_check_eintr *st = c->eintr;
     if (st == NULL || !pt_event_moves_data(r->type) || r->fd < 0)
         return;
+    /* A stdio flush that failed lost its buffer whatever came next: that
+     * is lost-data's (check_lost.c), not a loop that gave up. */
+    if (r->type == PT_EV_STDIO_WRITE)
+        return;
     for (size_t i = 0; i < st->len; i++)
         if (st->v[i].image == img->index && st->v[i].rec.tid == r->tid &&
             st->v[i].rec.fd == r->fd) {

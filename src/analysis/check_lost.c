@@ -259,8 +259,10 @@ void pt_check_lost_observe(struct pt_check *c, struct pt_image *img, const struc
     if (!pt_event_moves_data(r->type))
         return;
     /* An injected EINTR the program did not retry is eintr-unhandled's
-     * (check_eintr.c): reported once, as what it is. */
-    if (r->result == -EINTR && pt_event_injected(r))
+     * (check_eintr.c): reported once, as what it is.  Not a stdio flush's:
+     * stdio cannot retry it, the buffer is gone whatever the program does
+     * next, and that loss is reported here. */
+    if (r->result == -EINTR && pt_event_injected(r) && !pt_event_via_stdio(r->type))
         return;
     if (pt_event_reads(r->type)) {
         read_call(c, img, r);
@@ -314,6 +316,10 @@ static const char fix_stdio_shared[] =
     "stdio, written for a blocking fd, drops its buffer on EAGAIN instead of retrying.";
 static const char fix_stdio[] = "Check fflush(), ferror() or fclose() before exiting and report "
                                 "the error: stdio dropped the bytes it could not write.";
+static const char fix_stdio_eintr[] =
+    "stdio does not retry a write that failed with EINTR: it sets the stream's error flag and "
+    "drops the buffer. Install signal handlers with SA_RESTART (sigaction), or write this fd "
+    "with write() in a loop that retries EINTR; check fflush() or ferror() before exiting.";
 
 /* With "(injected)" after a fault pipetrace injected: the trigger the
  * program met, not its bug; what it did next is. */
@@ -336,6 +342,7 @@ static void report(struct pt_check *c, const struct lost_total *t) {
                       : t->shape == LOST_READER ? fix_reader
                       : setter != 0             ? fix_stdio_shared
                       : r->result == -EAGAIN    ? fix_stdio_again
+                      : r->result == -EINTR     ? fix_stdio_eintr
                                                 : fix_stdio;
     struct pt_problem *p = pt_problem_add(c->out, "lost-data", fix);
     if (p == NULL)
@@ -357,9 +364,9 @@ static void report(struct pt_check *c, const struct lost_total *t) {
         pt_problem_message(p,
                            "pid %" PRId32 " (%s) lost %" PRIu64 " bytes of stdio output to "
                            "pipe:[%" PRIu64 "] (fd %d): %" PRIu64 " buffer flush%s failed (the "
-                           "first with %s) and stdio threw the bytes away; on the other side %s",
+                           "first %s) and stdio threw the bytes away; on the other side %s",
                            img->pid, pt_short_exe(img), t->bytes, r->obj_ino, t->fd, t->calls,
-                           t->calls == 1 ? "" : "es", pt_errno_name((int)-r->result), others);
+                           t->calls == 1 ? "" : "es", outcome, others);
     else
         pt_problem_message(p,
                            "pid %" PRId32 " (%s) stopped reading pipe:[%" PRIu64 "] (fd %d) when "

@@ -93,7 +93,7 @@ static int possible(int fault, uint8_t type, int fdnum, const struct pt_fdinfo *
                ((fd->flags & PT_FDF_KNOWN) && (fd->flags & PT_FDF_NONBLOCK));
     case PT_FAULT_EPIPE:
         return type == PT_EV_WRITE || type == PT_EV_WRITEV || type == PT_EV_SEND ||
-               type == PT_EV_SENDMSG;
+               type == PT_EV_SENDMSG || type == PT_EV_STDIO_WRITE;
     default:
         return 1;
     }

@@ -22,6 +22,9 @@ static const struct name_bits call_names[] = {
     {"recv", BIT(PT_EV_RECV)},
     {"sendmsg", BIT(PT_EV_SENDMSG)},
     {"recvmsg", BIT(PT_EV_RECVMSG)},
+    {"stdio_read", BIT(PT_EV_STDIO_READ)},
+    {"stdio_write", BIT(PT_EV_STDIO_WRITE)},
+    {"stdio", BIT(PT_EV_STDIO_READ) | BIT(PT_EV_STDIO_WRITE)},
     {NULL, 0},
 };
 
@@ -150,6 +153,10 @@ static void set_defaults(struct pt_inject_spec *spec, int fault) {
     memset(spec, 0, sizeof *spec);
     spec->fault = (uint8_t)fault;
     spec->freq = PT_FREQ_DEFAULT;
+    /* stdio only when named: it cannot retry an EINTR or EAGAIN (glibc sets
+     * the FILE's error flag and drops the buffer), so by default these
+     * would fail every stdio program in a way only a signal handler
+     * installed without SA_RESTART can make real. */
     static const char all_calls[] = "read+write+readv+writev+send+recv+sendmsg+recvmsg";
     parse_names((struct span){all_calls, (int)sizeof all_calls - 1}, call_names, &spec->types);
     spec->kinds = (uint8_t)(BIT(PT_OBJ_PIPE) | BIT(PT_OBJ_FIFO) | BIT(PT_OBJ_SOCKET));
@@ -172,7 +179,7 @@ static int parse_option(struct pt_inject_spec *spec, struct span key, struct spa
     if (span_is(key, "calls")) {
         if (!parse_names(value, call_names, &spec->types))
             return fail(error, "unknown call in calls= (read, write, readv, writev, send, recv, "
-                               "sendmsg, recvmsg)");
+                               "sendmsg, recvmsg, stdio_read, stdio_write, stdio)");
     } else if (span_is(key, "fds")) {
         if (!parse_names(value, kind_names, &n))
             return fail(error, "unknown fd kind in fds= (pipe, fifo, socket)");

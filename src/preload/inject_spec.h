@@ -6,7 +6,9 @@
  *     SPEC[,SPEC...]           SPEC = WHAT[:KEY=VALUE]...
  *     WHAT   short | eintr | eagain | epipe | delay=DURATION
  *            (DURATION: a whole number with ns, us, ms or s: delay=10ms)
- *     calls= read+write+readv+writev+send+recv+sendmsg+recvmsg (default all)
+ *     calls= read+write+readv+writev+send+recv+sendmsg+recvmsg (the default),
+ *            stdio_read, stdio_write, stdio (both): a FILE's refills and
+ *            flushes, only when named
  *     fds=   pipe+fifo+socket (default all three)
  *     ino=N  only the pipe, FIFO or socket with that inode
  *     pid=N  only that process;  exe=NAME  only images whose argv[0] ends

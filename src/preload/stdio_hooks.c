@@ -42,13 +42,20 @@ static file_read_fn orig_read;
 static file_write_fn orig_write;
 static file_close_fn orig_close;
 
-/* _IO_file_write loops until all is written; a short count with an error
- * means the bytes before the error did go out, and are recorded so. */
+/* _IO_file_read is one read(2), and its callers (underflow, xsgetn) set
+ * the FILE's end or error flag from what it returns: an injected fault
+ * (inject.h) is made here as the kernel would make it, a real read asked
+ * for fewer bytes, or -1 with errno, and stdio takes it from there. */
 static ssize_t hooked_read(FILE *fp, void *buf, ssize_t size) {
     struct pt_call c;
     if (!pt_io_enter(&c, PT_EV_STDIO_READ, fp->_fileno, (uint64_t)size))
         return PT_PASS(&c, orig_read(fp, buf, size));
-    return pt_io_leave(&c, buf, PT_CALL(&c, orig_read(fp, buf, size)));
+    size_t count = size > 0 ? (size_t)size : 0;
+    if (size < 0)
+        return pt_io_leave(&c, buf, PT_CALL(&c, orig_read(fp, buf, size)));
+    return pt_io_leave(&c, buf,
+                       PT_IO_CALL(&c, PT_EV_STDIO_READ, fp->_fileno, count, 0,
+                                  orig_read(fp, buf, (ssize_t)count)));
 }
 
 /* _IO_file_write returns how many bytes went out, never -1: it stops early
@@ -69,15 +76,52 @@ static ssize_t flush_failed(struct pt_call *c, int fd, const void *buf, ssize_t 
     return PT_LEAVE(c, moved);
 }
 
-static ssize_t hooked_write(FILE *fp, const void *buf, ssize_t size) {
-    int fd = fp->_fileno;
-    struct pt_call c;
-    if (!pt_io_enter(&c, PT_EV_STDIO_WRITE, fd, (uint64_t)size))
-        return PT_PASS(&c, orig_write(fp, buf, size));
-    ssize_t moved = PT_CALL(&c, orig_write(fp, buf, size));
+/* A flush of size bytes, its record begun: made, and recorded. */
+static ssize_t write_made(struct pt_call *c, FILE *fp, const void *buf, ssize_t size) {
+    ssize_t moved = PT_CALL(c, orig_write(fp, buf, size));
     if (moved < size)
-        return flush_failed(&c, fd, buf, size, moved);
-    return pt_io_leave(&c, buf, moved);
+        return flush_failed(c, fp->_fileno, buf, size, moved);
+    return pt_io_leave(c, buf, moved);
+}
+
+/* A flush with injection on.  _IO_file_write loops on write(2) until all
+ * is written and stops at the first failure, setting the FILE's error
+ * flag; this does the same with the faults in the loop: a short transfer
+ * writes the part asked (its record: asked size, moved the part) and the
+ * loop goes on with the rest as the next write(2), which may meet a fault
+ * of its own; an injected failure sets the error flag and ends the flush
+ * with the bytes written before it, errno the fault's. */
+static ssize_t write_injected(FILE *fp, const char *buf, ssize_t size) {
+    ssize_t done = 0;
+    for (;;) {
+        struct pt_call c;
+        ssize_t rest = size - done;
+        if (!pt_io_enter(&c, PT_EV_STDIO_WRITE, fp->_fileno, (uint64_t)rest))
+            return done + PT_PASS(&c, orig_write(fp, buf + done, rest));
+        size_t count = (size_t)rest;
+        if (pt_io_inject_chosen(&c, PT_EV_STDIO_WRITE, fp->_fileno, &count, 0)) {
+            pt_io_injected_failure(&c);
+            fp->_flags |= _IO_ERR_SEEN;
+            pt_end_io(c.rec, buf + done, -(int64_t)c.errno_out);
+            return PT_LEAVE(&c, done);
+        }
+        if (c.fault != PT_FAULT_SHORT || count >= (size_t)rest)
+            return done + write_made(&c, fp, buf + done, rest);
+        ssize_t moved = PT_CALL(&c, orig_write(fp, buf + done, (ssize_t)count));
+        if (moved < (ssize_t)count)
+            return done + flush_failed(&c, fp->_fileno, buf + done, rest, moved);
+        pt_io_leave(&c, buf + done, moved);
+        done += moved;
+    }
+}
+
+static ssize_t hooked_write(FILE *fp, const void *buf, ssize_t size) {
+    if (__builtin_expect(pt_inject_armed, 0) && size > 0)
+        return write_injected(fp, buf, size);
+    struct pt_call c;
+    if (!pt_io_enter(&c, PT_EV_STDIO_WRITE, fp->_fileno, (uint64_t)size))
+        return PT_PASS(&c, orig_write(fp, buf, size));
+    return write_made(&c, fp, buf, size);
 }
 
 static int hooked_close(FILE *fp) {
