@@ -443,4 +443,36 @@ os.waitpid(reader, 0)
     EXPECT_TRUE(Has(msg, "gone, killed before it could record its end")) << msg;
 }
 
+// check on the live trace of a healthy pipeline: the reader waits for a
+// writer that can still go on.  No verdict yet, so no error: a shell that
+// wrote a line and now waits for its sleep, and a stage that has not
+// written its first line yet (python in time.sleep, holding the pipe as its
+// stdout).  A running holder that never wrote where another process did is
+// still reported (WaitFor.SubstitutionBackgroundServerIsTheHolder).
+void ExpectLiveReaderNotReported(const std::string &tag, const std::string &pipeline,
+                                 size_t writes_before) {
+    std::string dir = harness::FreshDir(tag);
+    Job job({Cli(), "run", "-o", dir, "--", "sh", "-c", pipeline}, tag);
+    ASSERT_TRUE(job.WaitUntil([&] {
+        if (harness::BlockedCalls(dir, "read") < 1)
+            return false;
+        harness::Trace t = harness::LoadTrace(dir);
+        return t.ok && t.Count([](const harness::Event &e) {
+            return e.IsWrite() && e.state == "done" && e.kind == "pipe";
+        }) >= writes_before;
+    })) << job.Stderr();
+    analysis_cli::Output o = analysis_cli::Viewer("check", dir);
+    EXPECT_TRUE(ProblemsOfKind(o.json, "blocked-read").empty()) << o.json.dump();
+    EXPECT_EQ(0, o.run.exit_code) << o.json.dump();
+}
+
+TEST(LiveCheck, AReaderWaitingForAWriterThatWroteAndGoesOnIsNoError) {
+    ExpectLiveReaderNotReported("live_wrote", "(echo a; sleep 600; echo b) | cat", 1);
+}
+
+TEST(LiveCheck, AReaderWaitingForAStageBeforeItsFirstLineIsNoError) {
+    ExpectLiveReaderNotReported("live_first",
+                                "python3 -c 'import time; time.sleep(600); print(1)' | cat", 0);
+}
+
 } // namespace

@@ -461,6 +461,57 @@ static int waits_for_input(const struct pt_waitfor *g, const struct pt_wf_node *
     return 0;
 }
 
+/* Whether the node of pid wrote to pipe (in any of pid's images). */
+static int wrote_to(const struct pt_waitfor *g, const struct pt_pipe *pipe, int32_t pid) {
+    for (size_t i = 0; i < pipe->nuses; i++)
+        if (pipe->uses[i].calls_written > 0 && g->model->images[pipe->uses[i].image].pid == pid)
+            return 1;
+    return 0;
+}
+
+/* Whether node h can go on by itself now: it runs (no traced call in
+ * progress), or waits for a child that runs (`echo a; sleep 9; echo b`'s
+ * shell waiting for its sleep).  A process that is gone cannot. */
+static int goes_on(const struct pt_waitfor *g, size_t h) {
+    const struct pt_wf_node *n = &g->nodes[h];
+    if (!n->live)
+        return 0;
+    if (n->call == PT_WF_NONE)
+        return 1;
+    if (n->call != PT_WF_WAIT)
+        return 0;
+    for (size_t i = 0; i < n->nedges; i++) {
+        const struct pt_wf_node *child = &g->nodes[g->edges[n->first_edge + i].to];
+        if (child->live && child->call == PT_WF_NONE)
+            return 1;
+    }
+    return 0;
+}
+
+/* On a trace still being written, a reader waiting for a writer that can
+ * still go on is no verdict yet: the writer may still write or close.  A
+ * writer is a holder that wrote to the pipe, or, while nothing was written
+ * to it at all, one that holds it as its stdout or stderr (a pipeline stage
+ * still working out its first line).  A holder that never wrote where
+ * another process did (a background server left holding a command
+ * substitution's pipe) is the bug, and still told. */
+static int waits_on_running_writer(const struct pt_waitfor *g, size_t node) {
+    const struct pt_wf_node *n = &g->nodes[node];
+    if (!g->live_trace || g->at_cut)
+        return 0;
+    for (size_t i = 0; i < n->nedges; i++) {
+        const struct pt_wf_edge *e = &g->edges[n->first_edge + i];
+        const struct pt_pipe *pipe = pt_model_pipe(g->model, e->obj);
+        if (!e->for_input || e->to == node || pipe == NULL || !goes_on(g, e->to))
+            continue;
+        if (wrote_to(g, pipe, g->nodes[e->to].pid))
+            return 1;
+        if (pipe->bytes_written == 0 && (e->holder_fd == 1 || e->holder_fd == 2))
+            return 1;
+    }
+    return 0;
+}
+
 void pt_waitfor_report(struct pt_check *c) {
     struct pt_waitfor g;
     pt_waitfor_build(&g, c->model);
@@ -472,7 +523,7 @@ void pt_waitfor_report(struct pt_check *c) {
             continue;
         if (n->killed && n->image != PT_NO_IMAGE && killed_reader(c, &g, i))
             continue;
-        if (n->nedges > 0)
+        if (n->nedges > 0 && !waits_on_running_writer(&g, i))
             blocked_read(c, &g, i, NULL, 0);
     }
     free(reported);
