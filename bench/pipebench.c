@@ -19,6 +19,10 @@
  *             and read with 16-byte fread()s, default stdio buffering
  *   spawn     --count x fork+exec of /bin/true, then --count x posix_spawn;
  *             microseconds per spawn (includes waiting for the child)
+ *   calls     one process makes exactly --calls traced calls on a pipe
+ *             (pipe, then 16-byte write and read pairs, then a close) and
+ *             nothing else: what a short process costs on disk.  Its result
+ *             line must go to a file (a pipe on stdout would be traced too)
  *
  * Timing covers only the steady-state work: the child first reports that it
  * is ready, and the parent stops the clock when the child acknowledges that
@@ -46,6 +50,7 @@ struct options {
     long long bytes; /* stream volume */
     long small;      /* 16-byte writes in small and stdio */
     long count;      /* spawns of each kind */
+    long calls;      /* traced calls in the calls mode */
     long chunk;      /* stream: only this chunk size (0 = 4 KiB and 64 KiB) */
     int pin_cpu;     /* -1: do not pin */
 };
@@ -91,6 +96,22 @@ static void read_byte(int fd) {
         if (n == 0)
             errno = EPIPE;
         die("read");
+    }
+}
+
+/* Reads exactly len bytes (one read() when they are all in the pipe). */
+static void read_exact(int fd, char *buf, size_t len) {
+    while (len > 0) {
+        ssize_t n = read(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EPIPE;
+            die("read");
+        }
+        buf += n;
+        len -= (size_t)n;
     }
 }
 
@@ -509,11 +530,32 @@ static void run_spawn(const struct options *o) {
            (t1 - t0) / 1e3 / (double)o->count, (t2 - t1) / 1e3 / (double)o->count);
 }
 
+/* --- calls --------------------------------------------------------------- */
+
+/* Exactly o->calls calls on a pipe, none on any other fd that pipetrace
+ * traces: pipe() is the first, then write/read pairs of 16 bytes, and when
+ * one call is left over, close() of the write end.  The read end stays open
+ * until exit, which closes it without a call. */
+static void run_calls(const struct options *o) {
+    int fds[2];
+    make_pipe(fds);
+    long left = o->calls - 1;
+    char buf[16];
+    memcpy(buf, "0123456789abcde\n", sizeof buf);
+    for (; left >= 2; left -= 2) {
+        write_all(fds[1], buf, sizeof buf);
+        read_exact(fds[0], buf, sizeof buf);
+    }
+    if (left == 1 && close(fds[1]) != 0)
+        die("close");
+    printf("mode=calls calls=%ld\n", o->calls);
+}
+
 /* --- command line -------------------------------------------------------- */
 
 static void usage(FILE *f) {
     fprintf(f, "usage: pipebench MODE [options]\n"
-               "modes: pingpong sockpingpong stream splice small stdio spawn\n"
+               "modes: pingpong sockpingpong stream splice small stdio spawn calls\n"
                "options:\n"
                "  --rounds=N   (sock)pingpong round trips (default 200000)\n"
                "  --bytes=N    stream and splice volume in bytes (default 1073741824);\n"
@@ -522,6 +564,7 @@ static void usage(FILE *f) {
                "               and 64k)\n"
                "  --writes=N   16-byte writes in small and stdio (default 4000000)\n"
                "  --count=N    spawns of each kind (default 2000)\n"
+               "  --calls=N    traced calls the calls mode makes (default 10)\n"
                "  --pin[=CPU]  pin both processes to one CPU (default: the first\n"
                "               allowed CPU)\n");
 }
@@ -558,6 +601,7 @@ int main(int argc, char **argv) {
         .bytes = 1LL << 30,
         .small = 4000000,
         .count = 2000,
+        .calls = 10,
         .chunk = 0,
         .pin_cpu = -1,
     };
@@ -583,6 +627,8 @@ int main(int argc, char **argv) {
             o.small = (long)parse_size("--writes", v);
         else if ((v = option_value(a, "--count")) != NULL)
             o.count = (long)parse_size("--count", v);
+        else if ((v = option_value(a, "--calls")) != NULL)
+            o.calls = (long)parse_size("--calls", v);
         else if (strcmp(a, "--pin") == 0)
             o.pin_cpu = first_allowed_cpu();
         else if ((v = option_value(a, "--pin")) != NULL)
@@ -612,6 +658,8 @@ int main(int argc, char **argv) {
         run_stdio(&o);
     else if (strcmp(mode, "spawn") == 0)
         run_spawn(&o);
+    else if (strcmp(mode, "calls") == 0)
+        run_calls(&o);
     else {
         fprintf(stderr, "pipebench: unknown mode '%s'\n", mode);
         usage(stderr);
