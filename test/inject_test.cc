@@ -225,6 +225,45 @@ TEST(InjectStdio, AnEintrInARefillEndsAnFgetsLoop) {
     EXPECT_EQ(1u, ProblemsOfKind(check.json, "eintr-unhandled").size()) << check.run.out;
 }
 
+// --- short on sendmsg/recvmsg --------------------------------------------------------
+
+// A short sendmsg or recvmsg is a real partial transfer over the iovec, as
+// writev's and readv's are (sendmmsg and recvmmsg: the first message
+// alone, cut): the writer that loops on the rest delivers every byte, the
+// one that ignores the count loses the rest of each message hit.
+TEST(InjectShort, SendmsgAndRecvmsgMoveAPartOfTheirIovecTheLoopingWriterDeliversAll) {
+    for (std::string call : {"msg", "mmsg"}) {
+        for (std::string mode : {"bug", "ok"}) {
+            SCOPED_TRACE(call + " " + mode);
+            std::string dir = harness::FreshDir("msg_" + call + "_" + mode);
+            harness::RunResult run = harness::Run({harness::CliPath(), "run", "-o", dir,
+                                                   "--inject=short:calls=sendmsg+recvmsg",
+                                                   "--seed=5", "--", Prog("inj_msg"), mode, call},
+                                                  Plain());
+            ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+            harness::Trace t = harness::LoadTrace(dir);
+            ASSERT_TRUE(t.ok) << t.error;
+            for (std::string name : {"sendmsg", "recvmsg"}) {
+                auto hit = t.Select([&](const harness::Event &e) {
+                    return e.call == name && InjectedKind(e) == "short";
+                });
+                ASSERT_GT(hit.size(), 3u) << name << "\n" << t.Head(60);
+                for (const harness::Event *e : hit) {
+                    if (name == "recvmsg" && e->result == 0)
+                        continue; // the end of the stream, asked for less
+                    EXPECT_GT(e->result, 0) << name;
+                    EXPECT_LT(e->result, e->raw["count"].as_int())
+                        << name << ": a real partial transfer";
+                }
+            }
+            if (mode == "ok")
+                EXPECT_EQ("received 20000\n", run.out);
+            else
+                EXPECT_NE("received 20000\n", run.out);
+        }
+    }
+}
+
 // --- short reads -------------------------------------------------------------------
 
 // A reader that takes each read for one whole 64-byte record goes wrong

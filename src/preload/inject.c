@@ -8,9 +8,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "call.h"
+#include "safemem.h"
 #include "src/writer/sys.h"
 
 int pt_inject_armed;
@@ -177,4 +179,27 @@ long pt_io_injected_failure(struct pt_call *c) {
         c->rec->result = -(int64_t)err;
     pt_inject_fail(c->fault, c->msg_flags);
     return -1;
+}
+
+int pt_inject_iov(struct pt_call *c, uint8_t type, int fd, const struct iovec **iov, int *iovcnt,
+                  struct iovec *cut, int msg_flags) {
+    if (!pt_iov_readable(*iov, *iovcnt))
+        return 0;
+    int head_cnt = *iovcnt < PT_INJECT_CUT_MAX ? *iovcnt : PT_INJECT_CUT_MAX;
+    uint64_t total = pt_iov_total(*iov, *iovcnt), head = pt_iov_total(*iov, head_cnt);
+    size_t count = (size_t)(total < head + 1 ? total : head + 1);
+    if (pt_io_inject_chosen(c, type, fd, &count, msg_flags))
+        return 1;
+    if (c->fault != PT_FAULT_SHORT)
+        return 0;
+    int used = 0;
+    for (; used < head_cnt && count > 0; used++) {
+        cut[used] = (*iov)[used];
+        if (cut[used].iov_len > count)
+            cut[used].iov_len = count;
+        count -= cut[used].iov_len;
+    }
+    *iov = cut;
+    *iovcnt = used;
+    return 0;
 }

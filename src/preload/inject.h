@@ -34,6 +34,24 @@ void pt_inject_bind_process(int pid, const char *argv0);
 int pt_inject_pick(uint8_t type, int fdnum, const struct pt_fdinfo *fd, uint64_t count,
                    int msg_flags, uint64_t *amount);
 
+/* The most iovec entries a short transfer over an array is cut within: the
+ * cut copy lives on the caller's stack. */
+#define PT_INJECT_CUT_MAX 16
+
+struct pt_call;
+struct iovec;
+
+/* The fault of a call over the iovec array *iov of *iovcnt entries
+ * (readv, writev, sendmsg, recvmsg), its record begun; asked only with
+ * injection on.  An array the kernel could not read gets none (the call
+ * fails as it would untraced).  Under a short transfer *iov and *iovcnt
+ * are pointed at a copy of the array's head in cut[PT_INJECT_CUT_MAX], cut
+ * to the short count (drawn within the first PT_INJECT_CUT_MAX entries);
+ * the record and capture still go by the caller's array.  1 when the call
+ * is to fail instead of being made. */
+int pt_inject_iov(struct pt_call *c, uint8_t type, int fd, const struct iovec **iov, int *iovcnt,
+                  struct iovec *cut, int msg_flags);
+
 /* The errno an injected failure (EINTR, EAGAIN, EPIPE) fails with. */
 int pt_inject_fail_errno(int fault);
 

@@ -81,41 +81,10 @@ static ssize_t vector_leave(struct pt_call *c, const struct iovec *iov, int iovc
     return PT_LEAVE(c, n);
 }
 
-/* The fault of a vector call (asked only with injection on).  An array
- * the kernel could not read gets none (the call fails as it would
- * untraced).  Under a short transfer the real call gets a copy of the
- * array's head, cut to the short count; the count is drawn within the first
- * CUT_MAX entries so the copy fits on the stack.  The record and capture
- * still go by the caller's array.  1 when the call is to fail instead. */
-#define CUT_MAX 16
-
-static int vector_inject(struct pt_call *c, uint8_t type, int fd, const struct iovec **iov,
-                         int *iovcnt, struct iovec *cut) {
-    if (!pt_iov_readable(*iov, *iovcnt))
-        return 0;
-    int head_cnt = *iovcnt < CUT_MAX ? *iovcnt : CUT_MAX;
-    uint64_t total = pt_iov_total(*iov, *iovcnt), head = pt_iov_total(*iov, head_cnt);
-    size_t count = (size_t)(total < head + 1 ? total : head + 1);
-    if (pt_io_inject_chosen(c, type, fd, &count, 0))
-        return 1;
-    if (c->fault != PT_FAULT_SHORT)
-        return 0;
-    int used = 0;
-    for (; used < head_cnt && count > 0; used++) {
-        cut[used] = (*iov)[used];
-        if (cut[used].iov_len > count)
-            cut[used].iov_len = count;
-        count -= cut[used].iov_len;
-    }
-    *iov = cut;
-    *iovcnt = used;
-    return 0;
-}
-
 /* The real vector call, or the fault injected into it. */
 #define PT_VECTOR_CALL(c, type, fd, iov, iovcnt, cut, call)                                        \
     ((__builtin_expect(pt_inject_armed, 0) &&                                                      \
-      vector_inject((c), (type), (fd), &(iov), &(iovcnt), (cut)))                                  \
+      pt_inject_iov((c), (type), (fd), &(iov), &(iovcnt), (cut), 0))                               \
          ? (ssize_t)pt_io_injected_failure(c)                                                      \
          : PT_CALL((c), call))
 
@@ -128,7 +97,7 @@ PT_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt) {
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, iov, iovcnt));
     vector_begin(&c, PT_EV_READV, fd, iov, iovcnt, &asked_known);
-    struct iovec cut[CUT_MAX];
+    struct iovec cut[PT_INJECT_CUT_MAX];
     const struct iovec *passed = iov;
     int passed_cnt = iovcnt;
     return vector_leave(
@@ -145,7 +114,7 @@ PT_EXPORT ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, iov, iovcnt));
     vector_begin(&c, PT_EV_WRITEV, fd, iov, iovcnt, &asked_known);
-    struct iovec cut[CUT_MAX];
+    struct iovec cut[PT_INJECT_CUT_MAX];
     const struct iovec *passed = iov;
     int passed_cnt = iovcnt;
     return vector_leave(&c, iov, iovcnt, asked_known,

@@ -226,6 +226,46 @@ static ssize_t msg_leave(struct pt_call *c, int fd, struct msghdr *msg, int flag
     return PT_LEAVE(c, n);
 }
 
+/* The fault of a sendmsg or recvmsg (asked only with injection on), over
+ * its iovec array as readv's and writev's (inject.h).  Under a short
+ * transfer *msg is pointed at copy, the caller's header with the cut array:
+ * the name and control buffers stay the caller's.  1 when the call is to
+ * fail instead of being made. */
+static int msg_inject(struct pt_call *c, uint8_t type, int fd, struct msghdr **msg,
+                      struct msghdr *copy, struct iovec *cut, int flags) {
+    if (!msg_readable(*msg))
+        return 0;
+    const struct iovec *iov = (*msg)->msg_iov;
+    int iovcnt = (int)(*msg)->msg_iovlen;
+    if (pt_inject_iov(c, type, fd, &iov, &iovcnt, cut, flags))
+        return 1;
+    if (iov != (*msg)->msg_iov) {
+        *copy = **msg;
+        copy->msg_iov = (struct iovec *)iov;
+        copy->msg_iovlen = (size_t)iovcnt;
+        *msg = copy;
+    }
+    return 0;
+}
+
+/* What the kernel wrote into the header a short recvmsg was given, handed
+ * to the caller's. */
+static void msg_returned(struct msghdr *msg, const struct msghdr *passed) {
+    if (passed == msg)
+        return;
+    msg->msg_namelen = passed->msg_namelen;
+    msg->msg_controllen = passed->msg_controllen;
+    msg->msg_flags = passed->msg_flags;
+}
+
+/* The real sendmsg or recvmsg on `passed` (a struct msghdr * variable), or
+ * the fault injected into it. */
+#define PT_MSG_CALL(c, type, fd, passed, copy, cut, flags, call)                                   \
+    ((__builtin_expect(pt_inject_armed, 0) &&                                                      \
+      msg_inject((c), (type), (fd), &(passed), &(copy), (cut), (flags)))                           \
+         ? (ssize_t)pt_io_injected_failure(c)                                                      \
+         : PT_CALL((c), call))
+
 PT_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
     __auto_type real = PT_REAL(sendmsg);
     if (__builtin_expect(!real, 0))
@@ -233,11 +273,13 @@ PT_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
     struct pt_call c;
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, msg, flags));
-    size_t none = 0; /* bytes asked not known before the call: failures only */
     msg_begin(&c, PT_EV_SENDMSG, fd, flags);
     /* The kernel only reads it: the cast lets one walker serve both. */
-    return msg_leave(&c, fd, (struct msghdr *)msg, flags,
-                     PT_IO_CALL(&c, PT_EV_SENDMSG, fd, none, flags, real(fd, msg, flags)), 0);
+    struct msghdr *passed = (struct msghdr *)msg, copy;
+    struct iovec cut[PT_INJECT_CUT_MAX];
+    ssize_t n =
+        PT_MSG_CALL(&c, PT_EV_SENDMSG, fd, passed, copy, cut, flags, real(fd, passed, flags));
+    return msg_leave(&c, fd, (struct msghdr *)msg, flags, n, 0);
 }
 
 PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
@@ -247,10 +289,13 @@ PT_EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
     struct pt_call c;
     if (!pt_enter_fd(&c, fd))
         return PT_PASS(&c, real(fd, msg, flags));
-    size_t none = 0; /* bytes asked not known before the call: failures only */
     msg_begin(&c, PT_EV_RECVMSG, fd, flags);
-    return msg_leave(&c, fd, msg, flags,
-                     PT_IO_CALL(&c, PT_EV_RECVMSG, fd, none, flags, real(fd, msg, flags)), 1);
+    struct msghdr *passed = msg, copy;
+    struct iovec cut[PT_INJECT_CUT_MAX];
+    ssize_t n =
+        PT_MSG_CALL(&c, PT_EV_RECVMSG, fd, passed, copy, cut, flags, real(fd, passed, flags));
+    msg_returned(msg, passed);
+    return msg_leave(&c, fd, msg, flags, n, 1);
 }
 
 /* --- sendmmsg and recvmmsg ----------------------------------------------------
@@ -285,6 +330,44 @@ static int mmsg_leave(struct pt_call *c, uint8_t type, int fd, struct mmsghdr *v
     return PT_LEAVE(c, r);
 }
 
+/* The fault of a sendmmsg or recvmmsg (asked only with injection on),
+ * drawn over its first message: a failure before any message moves, or a
+ * short transfer of the first message alone (what the kernel returns when
+ * a signal ends the call after part of it moved): *v and *n are pointed at
+ * one, the first message with its array cut.  1 when the call is to fail. */
+static int mmsg_inject(struct pt_call *c, uint8_t type, int fd, struct mmsghdr **v, unsigned int *n,
+                       struct mmsghdr *one, struct iovec *cut, int flags) {
+    struct pt_memo memo = {{0}, 0, 0};
+    if (*n == 0 || !pt_mem_readable(&memo, *v, sizeof **v))
+        return 0;
+    struct msghdr *hdr = &(*v)->msg_hdr;
+    if (msg_inject(c, type, fd, &hdr, &one->msg_hdr, cut, flags))
+        return 1;
+    if (hdr != &(*v)->msg_hdr) {
+        one->msg_len = 0;
+        *v = one;
+        *n = 1;
+    }
+    return 0;
+}
+
+/* What the kernel wrote into the one message a short call was given,
+ * handed to the caller's first. */
+static void mmsg_returned(struct mmsghdr *v, const struct mmsghdr *passed) {
+    if (passed == v)
+        return;
+    v->msg_len = passed->msg_len;
+    msg_returned(&v->msg_hdr, &passed->msg_hdr);
+}
+
+/* The real sendmmsg or recvmmsg on `passed` and `count` (variables), or
+ * the fault injected into it. */
+#define PT_MMSG_CALL(c, type, fd, passed, count, one, cut, flags, call)                            \
+    ((__builtin_expect(pt_inject_armed, 0) &&                                                      \
+      mmsg_inject((c), (type), (fd), &(passed), &(count), &(one), (cut), (flags)))                 \
+         ? (int)pt_io_injected_failure(c)                                                          \
+         : PT_CALL((c), call))
+
 PT_EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags) {
     __auto_type real = PT_REAL(sendmmsg);
     if (__builtin_expect(!real, 0))
@@ -294,7 +377,13 @@ PT_EXPORT int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags) {
         return PT_PASS(&c, real(fd, v, n, flags));
     c.rec =
         pt_begin(PT_EV_SENDMSG, fd, &c.fd, PT_SOCKIO_ARG(0, flags, 1), pt_capture_room(UINT64_MAX));
-    return mmsg_leave(&c, PT_EV_SENDMSG, fd, v, flags, PT_CALL(&c, real(fd, v, n, flags)));
+    struct mmsghdr *passed = v, one;
+    unsigned int count = n;
+    struct iovec cut[PT_INJECT_CUT_MAX];
+    int r = PT_MMSG_CALL(&c, PT_EV_SENDMSG, fd, passed, count, one, cut, flags,
+                         real(fd, passed, count, flags));
+    mmsg_returned(v, passed);
+    return mmsg_leave(&c, PT_EV_SENDMSG, fd, v, flags, r);
 }
 
 PT_EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags,
@@ -307,7 +396,13 @@ PT_EXPORT int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags,
         return PT_PASS(&c, real(fd, v, n, flags, timeout));
     c.rec =
         pt_begin(PT_EV_RECVMSG, fd, &c.fd, PT_SOCKIO_ARG(0, flags, 1), pt_capture_room(UINT64_MAX));
-    return mmsg_leave(&c, PT_EV_RECVMSG, fd, v, flags, PT_CALL(&c, real(fd, v, n, flags, timeout)));
+    struct mmsghdr *passed = v, one;
+    unsigned int count = n;
+    struct iovec cut[PT_INJECT_CUT_MAX];
+    int r = PT_MMSG_CALL(&c, PT_EV_RECVMSG, fd, passed, count, one, cut, flags,
+                         real(fd, passed, count, flags, timeout));
+    mmsg_returned(v, passed);
+    return mmsg_leave(&c, PT_EV_RECVMSG, fd, v, flags, r);
 }
 
 /* --- Unix connections made ------------------------------------------------------
