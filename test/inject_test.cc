@@ -515,6 +515,62 @@ TEST(InjectDelay, ADurationWithoutAUnitIsRefusedUpFront) {
     }
 }
 
+// --- aiming at one process by a word of its argv --------------------------------------
+
+// The process of the trace whose argv[1] ends in word.
+int PidWithArg(const harness::Trace &t, const std::string &word) {
+    for (const harness::Process &p : t.processes)
+        if (p.argv.size() >= 2 && p.argv[1].size() >= word.size() &&
+            p.argv[1].compare(p.argv[1].size() - word.size(), word.size(), word) == 0)
+            return p.pid;
+    return 0;
+}
+
+// argv=WORD hits only the processes that have WORD as a whole argument:
+// of `inj_writer ok | inj_reader bug`, argv=bug hits the reader alone, not
+// the writer, and not the shell whose script only contains the word.
+TEST(InjectFilter, ArgvWordHitsOnlyTheProcessWithThatWord) {
+    std::string dir = harness::FreshDir("argv_word");
+    harness::RunResult run = RunSh(dir, Prog("inj_writer") + " ok | " + Prog("inj_reader") + " bug",
+                                   "eintr:nth=2:argv=bug");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ("read 512\n", run.out);
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    int reader = PidOf(t, "inj_reader");
+    ASSERT_NE(0, reader) << t.Head();
+    auto hit = t.Select([](const harness::Event &e) { return Injected(e); });
+    ASSERT_EQ(1u, hit.size()) << t.Head(60);
+    EXPECT_EQ(reader, hit[0]->pid);
+    EXPECT_EQ("read", hit[0]->call);
+}
+
+// An argument that is a path matches by its last component: of two Python
+// scripts in a pipeline, argv=reader.py hits the one running reader.py.
+TEST(InjectFilter, ArgvWordMatchesAPathByItsLastComponent) {
+    std::string dir = harness::FreshDir("argv_path");
+    std::string scripts = harness::FreshDir("argv_scripts");
+    harness::WriteFile(scripts + "/writer.py",
+                       "import os\nfor i in range(100):\n    os.write(1, b'w' * 64)\n");
+    harness::WriteFile(scripts + "/reader.py",
+                       "import os\nn = 0\nwhile True:\n    b = os.read(0, 64)\n"
+                       "    if not b:\n        break\n    n += len(b)\nprint('read', n)\n");
+    harness::RunResult run =
+        RunSh(dir, "python3 " + scripts + "/writer.py | python3 " + scripts + "/reader.py",
+              "short:calls=read+write:argv=reader.py");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ("read 6400\n", run.out);
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    int reader = PidWithArg(t, "/reader.py"), writer = PidWithArg(t, "/writer.py");
+    ASSERT_NE(0, reader) << t.Head();
+    ASSERT_NE(0, writer) << t.Head();
+    EXPECT_GT(t.Count([&](const harness::Event &e) { return Injected(e) && e.pid == reader; }), 10u)
+        << t.Head(60);
+    EXPECT_EQ(0u, t.Count([&](const harness::Event &e) { return Injected(e) && e.pid != reader; }))
+        << t.Head(60);
+}
+
 // --- replay --------------------------------------------------------------------------
 
 // The injected calls of a run: which call (by its place in the process's

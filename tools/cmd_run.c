@@ -52,6 +52,7 @@ const char cmd_run_usage[] =
     "                    SPEC = short|eintr|eagain|epipe|delay=10ms\n"
     "                    [:calls=read+write...]\n"
     "                    [:fds=pipe+fifo+socket][:ino=N][:pid=N][:exe=NAME]\n"
+    "                    [:argv=WORD]\n"
     "                    [:every=N|:nth=N|:p=0.1] (default: calls 1, 3, 5...);\n"
     "                    see pipetrace(1).  Injected calls are marked in the trace\n"
     "  --seed=S          seed of p= draws (default 0): the same seed, the same\n"

@@ -125,7 +125,7 @@ static void begin_image(int fork_child, int parent_pid) {
     pt_self.start_mono_ns = pt_now_ns();
     pt_self.start_real_ns = pt_now_real_ns();
     pt_tls_tid = pt_self.pid;
-    pt_inject_bind_process(pt_self.pid, pt_self.args_start);
+    pt_inject_bind_process(pt_self.pid, pt_self.args_start, pt_self.args_len);
 }
 
 /* Runs in the child of every fork, including those glibc makes internally
@@ -181,7 +181,7 @@ __attribute__((constructor)) static void pt_constructor(int argc, char **argv, c
     initialize(argc, argv, envp);
     if (!pt_self.args_start) {
         note_args(argc, argv);
-        pt_inject_bind_process(pt_self.pid, pt_self.args_start);
+        pt_inject_bind_process(pt_self.pid, pt_self.args_start, pt_self.args_len);
     }
 }
 

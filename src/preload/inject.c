@@ -37,20 +37,41 @@ void pt_inject_configure(const char *text, const char *seed_text) {
     pt_inject_parse_seed(seed_text, &seed);
 }
 
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 static int exe_matches(const char *want, const char *argv0) {
     if (!*want)
         return 1;
-    if (!argv0)
-        return 0;
-    const char *base = strrchr(argv0, '/');
-    base = base ? base + 1 : argv0;
-    return strcmp(base, want) == 0;
+    return argv0 && strcmp(base_name(argv0), want) == 0;
 }
 
-void pt_inject_bind_process(int pid, const char *argv0) {
+/* argv=WORD: some argument, argv[0] included, is WORD, or a path whose
+ * last component is WORD.  The strings are the kernel's, laid out one
+ * after the other; a last one not ended in NUL within args_len is not
+ * looked at. */
+static int argv_matches(const char *want, const char *args, uint32_t args_len) {
+    if (!*want)
+        return 1;
+    for (uint32_t at = 0; args && at < args_len;) {
+        const char *arg = args + at;
+        const char *nul = memchr(arg, '\0', args_len - at);
+        if (!nul)
+            return 0;
+        if (strcmp(arg, want) == 0 || strcmp(base_name(arg), want) == 0)
+            return 1;
+        at += (uint32_t)(nul - arg) + 1;
+    }
+    return 0;
+}
+
+void pt_inject_bind_process(int pid, const char *args, uint32_t args_len) {
     int any = 0;
     for (int i = 0; i < spec_count; i++) {
-        applies[i] = (!specs[i].pid || specs[i].pid == pid) && exe_matches(specs[i].exe, argv0);
+        applies[i] = (!specs[i].pid || specs[i].pid == pid) && exe_matches(specs[i].exe, args) &&
+                     argv_matches(specs[i].argv, args, args_len);
         matched[i] = 0;
         any |= applies[i];
     }

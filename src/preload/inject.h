@@ -22,9 +22,11 @@ extern int pt_inject_armed;
  * untraced programs are (pipetrace run refuses such a spec up front). */
 void pt_inject_configure(const char *text, const char *seed_text);
 
-/* Which specs apply to this image (pid=, exe=) and fresh counters: at
- * start-up and in each fork child.  argv0 may be NULL (unknown). */
-void pt_inject_bind_process(int pid, const char *argv0);
+/* Which specs apply to this image (pid=, exe=, argv=) and fresh counters:
+ * at start-up and in each fork child.  args: the image's argument strings
+ * one after the other, each ending in NUL, args_len bytes in all, as the
+ * kernel laid them out at exec (NULL: unknown). */
+void pt_inject_bind_process(int pid, const char *args, uint32_t args_len);
 
 /* The fault for a call of `type` on fd (what the fd cache says of it)
  * asking for `count` bytes, with MSG_* `msg_flags` (0 for read and write):

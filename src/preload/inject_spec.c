@@ -196,6 +196,11 @@ static int parse_option(struct pt_inject_spec *spec, struct span key, struct spa
             return fail(error, "exe= wants a program name (at most 63 bytes)");
         memcpy(spec->exe, value.s, (size_t)value.len);
         spec->exe[value.len] = '\0';
+    } else if (span_is(key, "argv")) {
+        if (value.len <= 0 || value.len >= PT_INJECT_EXE_MAX)
+            return fail(error, "argv= wants a word of the command line (at most 63 bytes)");
+        memcpy(spec->argv, value.s, (size_t)value.len);
+        spec->argv[value.len] = '\0';
     } else if (span_is(key, "every") || span_is(key, "nth")) {
         if (!parse_u64(value, &spec->n) || !spec->n)
             return fail(error, "every= and nth= want a count of 1 or more");
@@ -205,7 +210,7 @@ static int parse_option(struct pt_inject_spec *spec, struct span key, struct spa
             return fail(error, "p= wants a probability between 0 and 1 (p=0.1)");
         spec->freq = PT_FREQ_P;
     } else {
-        return fail(error, "unknown option (calls, fds, ino, pid, exe, every, nth, p)");
+        return fail(error, "unknown option (calls, fds, ino, pid, exe, argv, every, nth, p)");
     }
     return 1;
 }

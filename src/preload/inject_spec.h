@@ -12,7 +12,8 @@
  *     fds=   pipe+fifo+socket (default all three)
  *     ino=N  only the pipe, FIFO or socket with that inode
  *     pid=N  only that process;  exe=NAME  only images whose argv[0] ends
- *            in NAME
+ *            in NAME;  argv=WORD  only images with an argument (argv[0]
+ *            included) that is WORD, or a path ending in /WORD
  *     every=N  the N-th, 2N-th, ... matching call;  nth=N  the N-th only;
  *     p=0.25   each matching call with that probability (seeded, replayable)
  *     default frequency: calls 1, 3, 5, ... (every other, from the first) */
@@ -38,16 +39,17 @@ enum pt_fault {
 enum pt_inject_freq { PT_FREQ_DEFAULT = 0, PT_FREQ_EVERY, PT_FREQ_NTH, PT_FREQ_P };
 
 struct pt_inject_spec {
-    uint8_t fault;               /* PT_FAULT_* */
-    uint8_t freq;                /* PT_FREQ_* */
-    uint8_t kinds;               /* bit per PT_OBJ_* kind the spec aims at */
-    uint64_t types;              /* bit per PT_EV_* I/O type the spec aims at */
-    uint64_t n;                  /* every=N / nth=N */
-    uint64_t delay_ns;           /* PT_FAULT_DELAY's sleep */
-    uint32_t threshold;          /* p: a hit when a 32-bit draw is below it */
-    uint64_t ino;                /* 0: any object */
-    int32_t pid;                 /* 0: any process */
-    char exe[PT_INJECT_EXE_MAX]; /* "" : any image */
+    uint8_t fault;                /* PT_FAULT_* */
+    uint8_t freq;                 /* PT_FREQ_* */
+    uint8_t kinds;                /* bit per PT_OBJ_* kind the spec aims at */
+    uint64_t types;               /* bit per PT_EV_* I/O type the spec aims at */
+    uint64_t n;                   /* every=N / nth=N */
+    uint64_t delay_ns;            /* PT_FAULT_DELAY's sleep */
+    uint32_t threshold;           /* p: a hit when a 32-bit draw is below it */
+    uint64_t ino;                 /* 0: any object */
+    int32_t pid;                  /* 0: any process */
+    char exe[PT_INJECT_EXE_MAX];  /* "" : any image */
+    char argv[PT_INJECT_EXE_MAX]; /* "" : any image; else a word of its argv */
 };
 
 /* Parses text into specs[0..max); returns how many, or -1 with *error
