@@ -16,6 +16,7 @@
 #include <link.h>
 #include <string.h>
 
+#include "real.h"
 #include "recorder.h"
 #include "safemem.h"
 #include "src/writer/sys.h"
@@ -28,7 +29,7 @@
 static int (*find_object)(void *, struct dl_find_object *);
 
 void pt_callsite_init(void) {
-    find_object = (int (*)(void *, struct dl_find_object *))dlsym(RTLD_NEXT, "_dl_find_object");
+    find_object = (int (*)(void *, struct dl_find_object *))pt_real_symbol("_dl_find_object");
 }
 
 static uintptr_t modules_seen[MAX_MODULES];

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "next_symbol.h"
 #include "src/writer/sys.h"
 #include "state.h"
 
@@ -26,32 +27,44 @@ enum {
 static const char *const var_names[VAR_COUNT] = {
     "PIPETRACE_DIR",     "PIPETRACE_DATA",   "PIPETRACE_ALL_FDS",    "PIPETRACE_FOLLOW",
     "PIPETRACE_VERBOSE", "PIPETRACE_INJECT", "PIPETRACE_INJECT_SEED"};
-static char vars[VAR_COUNT][PT_PATH_MAX + 32];
-static char preload_entry[PT_PATH_MAX + 16]; /* "LD_PRELOAD=<our library>" */
-static const char *our_library;              /* inside preload_entry */
+/* "LD_PRELOAD=<our library>" and the "NAME=value" of each variable passed
+ * on, packed one after the other: a process touches the page or two they
+ * fill, not a page per variable (six page faults in every process). */
+#define ENTRY_ROOM (PT_PATH_MAX + 32)
+static char entries[(VAR_COUNT + 1) * ENTRY_ROOM];
+static const char *vars[VAR_COUNT];    /* in entries, or NULL */
+static const char *preload_entry = ""; /* in entries, or "" */
+static const char *our_library;        /* inside preload_entry */
 static int following = 1;
 
+/* The first letter inline: most variables differ there, and a call to
+ * strncmp for each was most of the start-up cost of this file. */
 static const char *lookup(char *const envp[], const char *name, size_t len) {
     for (char *const *e = envp; e && *e; e++)
-        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+        if ((*e)[0] == name[0] && strncmp(*e, name, len) == 0 && (*e)[len] == '=')
             return *e;
     return NULL;
 }
 
-static void keep(char *slot, size_t room, const char *name, const char *value) {
+/* "name=value" at *at, which moves past it; NULL when it is too long. */
+static const char *keep(char **at, const char *name, const char *value) {
     size_t name_len = strlen(name), value_len = strlen(value);
-    if (name_len + 1 + value_len + 1 > room) {
-        slot[0] = '\0';
-        return;
-    }
+    if (name_len + 1 + value_len + 1 > ENTRY_ROOM)
+        return NULL;
+    char *slot = *at;
     memcpy(slot, name, name_len);
     slot[name_len] = '=';
     memcpy(slot + name_len + 1, value, value_len + 1);
+    *at += name_len + 1 + value_len + 1;
+    return slot;
 }
 
 /* The path the loader knows this library by, which is what LD_PRELOAD
  * named (or NULL when it cannot be told). */
 static const char *loaded_path(void) {
+    const char *noted = pt_next_symbols_self_path();
+    if (noted && noted[0])
+        return noted; /* found at start-up, without dladdr's lock */
     Dl_info info;
     if (!dladdr((void *)pt_env_capture, &info) || !info.dli_fname || !info.dli_fname[0])
         return NULL;
@@ -67,17 +80,16 @@ void pt_env_capture_as(char **envp, const char *library) {
         following = 0; /* secure execution: pass nothing on */
         return;
     }
-    if (library)
-        keep(preload_entry, sizeof preload_entry, "LD_PRELOAD", library);
-    our_library = library && preload_entry[0] ? preload_entry + strlen("LD_PRELOAD=") : NULL;
+    char *at = entries;
+    const char *kept = library ? keep(&at, "LD_PRELOAD", library) : NULL;
+    preload_entry = kept ? kept : "";
+    our_library = kept ? kept + strlen("LD_PRELOAD=") : NULL;
     for (int i = 0; i < VAR_COUNT; i++) {
         const char *entry = lookup(envp, var_names[i], strlen(var_names[i]));
         const char *value = entry ? entry + strlen(var_names[i]) + 1 : NULL;
         if (i == VAR_DIR)
             value = pt_config.dir;
-        vars[i][0] = '\0';
-        if (value)
-            keep(vars[i], sizeof vars[i], var_names[i], value);
+        vars[i] = value ? keep(&at, var_names[i], value) : NULL;
     }
     const char *follow = lookup(envp, "PIPETRACE_FOLLOW", strlen("PIPETRACE_FOLLOW"));
     following = !(follow && strcmp(follow, "PIPETRACE_FOLLOW=0") == 0);
@@ -137,9 +149,9 @@ char *const *pt_env_fix(char *const envp[], char **out, char *preload_buf, size_
     if (!old_preload)
         out[n++] = (char *)new_preload;
     for (int i = 0; i < VAR_COUNT; i++) {
-        if (!vars[i][0] || lookup(envp, var_names[i], strlen(var_names[i])))
+        if (!vars[i] || lookup(envp, var_names[i], strlen(var_names[i])))
             continue;
-        out[n++] = vars[i];
+        out[n++] = (char *)vars[i];
         changed = 1;
     }
     out[n] = NULL;

@@ -126,8 +126,14 @@ void pt_fdcache_cloexec_range(unsigned first, unsigned last) {
 }
 
 /* A character device is a terminal when it answers a terminal's question
- * (what isatty asks): /dev/null, /dev/zero, /dev/urandom do not. */
-static uint8_t char_device_kind(int fd) {
+ * (what isatty asks): /dev/null, /dev/zero, /dev/urandom do not.  Those
+ * are the memory devices (major 1), never terminals, and /dev/null is an
+ * inherited fd of nearly every process a build runs: no question then. */
+#define MEMORY_DEVICES_MAJOR 1
+
+static uint8_t char_device_kind(const struct stat *st, int fd) {
+    if (major(st->st_rdev) == MEMORY_DEVICES_MAJOR)
+        return PT_OBJ_DEVICE;
     struct termios tio; /* larger than the kernel's: room to spare */
     return PT_SYS3(SYS_ioctl, fd, TCGETS, &tio) == 0 ? PT_OBJ_TTY : PT_OBJ_DEVICE;
 }
@@ -139,7 +145,7 @@ uint8_t pt_fdcache_kind(const struct stat *st, int fd) {
     case S_IFREG:
         return PT_OBJ_FILE;
     case S_IFCHR:
-        return char_device_kind(fd);
+        return char_device_kind(st, fd);
     case S_IFIFO:
         break;
     default:

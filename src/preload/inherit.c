@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "fdcache.h"
 #include "pipetrace/format.h"
@@ -120,8 +121,45 @@ static void probe_without_proc(void) {
     }
 }
 
+/* The usual process has its fds in the kernel's smallest table: fds 0 to
+ * 63.  Listing /proc/self/fd costs a path walk and an inode per fd in a
+ * new process (tens of microseconds); one poll of those 64 numbers tells
+ * which are open (POLLNVAL for the others), once it is certain that none
+ * is open above them.  select says so: the kernel looks at no fd beyond
+ * the table's size, so asking about fd 64 gives 0 (not EBADF) only when
+ * the table holds 64 fds, or when fd 64 is open and idle, which F_GETFD
+ * tells.  Any other answer, or a process born with a larger table (forked
+ * by one that had a high fd open), goes to /proc.  What poll does not see
+ * is an O_PATH fd (it cannot be polled): such an fd moves no data and holds
+ * no pipe open, and goes unrecorded here. */
+#define SMALL_TABLE 64
+
+static int table_is_small(void) {
+    uint64_t asked[2] = {0, 1}; /* fd 64: bit 0 of the second word */
+    struct timespec zero = {0, 0};
+    if (pt_syscall6(SYS_pselect6, SMALL_TABLE + 1, (long)asked, 0, 0, (long)&zero, 0) != 0)
+        return 0;
+    return PT_SYS3(SYS_fcntl, SMALL_TABLE, F_GETFD, 0) < 0;
+}
+
+static int scan_small_table(void) {
+    if (!table_is_small())
+        return -1;
+    struct pollfd probe[SMALL_TABLE];
+    for (int fd = 0; fd < SMALL_TABLE; fd++)
+        probe[fd] = (struct pollfd){.fd = fd, .events = 0, .revents = 0};
+    if (pt_syscall6(SYS_poll, (long)probe, SMALL_TABLE, 0, 0, 0, 0) < 0)
+        return -1;
+    for (int fd = 0; fd < SMALL_TABLE; fd++)
+        if (!(probe[fd].revents & POLLNVAL))
+            note(fd);
+    return 0;
+}
+
 void pt_scan_inherited(void) {
     inherited_count = 0;
+    if (scan_small_table() == 0)
+        return;
     int dirfd = pt_sys_openat(AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     if (dirfd >= 0) {
         scan_dir(dirfd);

@@ -1,7 +1,8 @@
 /* Start-up of the library in each process image, and the fork child reset.
  *
- * The constructor does only what cannot wait: resolve the real functions,
- * read the configuration, note when the image began and hook stdio.  The
+ * The constructor does only what cannot wait: note where the real
+ * functions are to be found (each is looked up on first use: real.c), read
+ * the configuration, note when the image began and hook stdio.  The
  * trace file itself is created by the first recorded call (recorder.c). */
 #define _GNU_SOURCE
 #include "init.h"
@@ -79,11 +80,13 @@ static void strip_trailing(char *dir) {
 }
 
 /* With -z initfirst our constructor runs before libc has set up environ,
- * so the variables are read from the envp the loader hands us. */
+ * so the variables are read from the envp the loader hands us.  The first
+ * letter is compared inline: a call to strncmp per variable per name was
+ * most of this function's cost in every process. */
 static const char *env_lookup(char **envp, const char *name) {
     size_t len = strlen(name);
     for (char **e = envp; e && *e; e++)
-        if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
+        if ((*e)[0] == name[0] && strncmp(*e, name, len) == 0 && (*e)[len] == '=')
             return *e + len + 1;
     return NULL;
 }
@@ -151,7 +154,7 @@ static void initialize(int argc, char **argv, char **envp) {
     if (__atomic_exchange_n(&initialized, 1, __ATOMIC_ACQ_REL))
         return;
     pt_tls_busy++;
-    pt_resolve_real();
+    pt_prepare_real();
     pt_callsite_init();
     int secure = secure_execution();
     if (secure)

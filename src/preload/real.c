@@ -1,9 +1,19 @@
-/* Resolution of the real libc functions behind the wrappers. */
+/* Resolution of the real libc functions behind the wrappers.
+ *
+ * Each slot is filled when a wrapper first needs it, from the hash tables
+ * of the objects loaded after ours (next_symbol.c: no lock, no allocation,
+ * safe in a signal handler), so that a process that calls none of them
+ * looks none up.  dlsym remains for what that lookup leaves alone: a
+ * versioned row (posix_spawn, not async-signal-safe itself), an indirect
+ * function, a name only a library opened later defines, and every slot at
+ * once when the start-up check finds the two lookups disagree. */
 #define _GNU_SOURCE
 #include "real.h"
 
 #include <dlfcn.h>
 #include <stddef.h>
+
+#include "next_symbol.h"
 
 struct pt_real_fns pt_real;
 
@@ -48,11 +58,26 @@ static void *look_up(const struct symbol *s) {
     return fn;
 }
 
+/* Whether pt_next_symbol may be trusted: set at start-up once it has
+ * found what dlsym finds. */
+static int next_symbols_agree;
+
+static void *look_up_quietly(const struct symbol *s) {
+    if (s->version || !__atomic_load_n(&next_symbols_agree, __ATOMIC_ACQUIRE))
+        return NULL;
+    void *fn = pt_next_symbol(s->name);
+    if (!fn && s->fallback)
+        fn = pt_next_symbol(s->fallback);
+    return fn;
+}
+
 static void resolve(const struct symbol *s) {
     void **slot = slot_of(s);
     if (__atomic_load_n(slot, __ATOMIC_ACQUIRE))
         return;
-    void *fn = look_up(s);
+    void *fn = look_up_quietly(s);
+    if (!fn && !resolving)
+        fn = look_up(s);
     if (fn)
         __atomic_store_n(slot, fn, __ATOMIC_RELEASE);
 }
@@ -62,9 +87,30 @@ void pt_resolve_real(void) {
         resolve(&symbols[i]);
 }
 
+/* One name through both lookups: a loader that orders or chooses
+ * otherwise than next_symbol.c expects shows here, and then every slot
+ * is filled by dlsym now, as before the lazy lookup existed. */
+void pt_prepare_real(void) {
+    void *self = (void *)pt_prepare_real;
+    if (pt_next_symbols_note(self) == 0) {
+        resolving++;
+        void *expected = dlsym(RTLD_NEXT, "write");
+        resolving--;
+        if (expected && pt_next_symbol("write") == expected)
+            __atomic_store_n(&next_symbols_agree, 1, __ATOMIC_RELEASE);
+    }
+    if (!__atomic_load_n(&next_symbols_agree, __ATOMIC_ACQUIRE))
+        pt_resolve_real();
+}
+
+void *pt_real_symbol(const char *name) {
+    void *fn = __atomic_load_n(&next_symbols_agree, __ATOMIC_ACQUIRE) ? pt_next_symbol(name) : NULL;
+    return fn ? fn : dlsym(RTLD_NEXT, name);
+}
+
 void *pt_resolve_slot(void **slot) {
     void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-    if (fn || resolving)
+    if (fn)
         return fn;
     for (size_t i = 0; i < SYMBOL_COUNT; i++)
         if (slot_of(&symbols[i]) == slot) {

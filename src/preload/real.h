@@ -1,14 +1,14 @@
 /* The libc functions the wrappers stand in front of (one slot per row of
- * wrappers.inc), resolved with dlsym(RTLD_NEXT) once, in the constructor,
- * or on first use when a wrapper runs before the constructor got to them:
- * another library's constructor, a thread racing ours, or a dlsym the
- * program interposed that calls back into a wrapper while we resolve.
+ * wrappers.inc), what dlsym(RTLD_NEXT) gives, each resolved when a wrapper
+ * first needs it (real.c says how), even before the constructor has run
+ * (another library's constructor, a thread racing ours).
  *
  * Every wrapper takes its function through PT_REAL (wrappers.h) and has a
- * path for NULL, which happens only in that last case (resolving again
- * would recurse forever): the raw system call where there is one, else a
- * failure with ENOSYS (popen, system, posix_spawn, daemon, pclose,
- * openpty, login_tty). */
+ * path for NULL, which happens only when dlsym is needed and this thread
+ * is inside dlsym already (a dlsym the program interposed that calls back
+ * into a wrapper: resolving again would recurse forever): the raw system
+ * call where there is one, else a failure with ENOSYS (popen, system,
+ * posix_spawn, daemon, pclose, openpty, login_tty). */
 #ifndef PIPETRACE_PRELOAD_REAL_H
 #define PIPETRACE_PRELOAD_REAL_H
 
@@ -42,8 +42,16 @@ struct pt_real_fns {
 
 extern struct pt_real_fns pt_real;
 
-/* Fills pt_real; safe to call more than once. */
+/* Start-up: prepares the lookup on first use (and falls back on filling
+ * every slot now when it cannot be trusted). */
+void pt_prepare_real(void);
+
+/* Fills every slot of pt_real now; safe to call more than once. */
 void pt_resolve_real(void);
+
+/* Any other symbol as dlsym(RTLD_NEXT) finds it, by the cheaper lookup
+ * where it can; start-up only (it may call dlsym). */
+void *pt_real_symbol(const char *name);
 
 /* Resolves one slot of pt_real now, if no resolution by this thread is
  * under way (see above); returns it, maybe NULL. */

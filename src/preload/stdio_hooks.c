@@ -23,6 +23,7 @@
 
 #include "call.h"
 #include "fdcache.h"
+#include "real.h"
 #include "recorder.h"
 #include "src/writer/sys.h"
 
@@ -184,17 +185,26 @@ static uintptr_t hook_for(uintptr_t word) {
     return (uintptr_t)hooked_close;
 }
 
+/* Thousands of words are looked at in every process: one compare against
+ * the span of the three functions (they sit together in libc's fileops)
+ * turns most of them away. */
 static void patch_range(uintptr_t *first, uintptr_t *last) {
+    uintptr_t lo = (uintptr_t)orig_read, hi = (uintptr_t)orig_read;
+    uintptr_t others[2] = {(uintptr_t)orig_write, (uintptr_t)orig_close};
+    for (int i = 0; i < 2; i++) {
+        lo = others[i] < lo ? others[i] : lo;
+        hi = others[i] > hi ? others[i] : hi;
+    }
     for (uintptr_t *slot = first; slot < last; slot++)
-        if (is_ours(*slot))
+        if (*slot - lo <= hi - lo && is_ours(*slot))
             *slot = hook_for(*slot);
 }
 
 int pt_hook_stdio(void) {
-    const uintptr_t *jumps = dlsym(RTLD_NEXT, "_IO_file_jumps");
-    orig_read = (file_read_fn)dlsym(RTLD_NEXT, "_IO_file_read");
-    orig_write = (file_write_fn)dlsym(RTLD_NEXT, "_IO_file_write");
-    orig_close = (file_close_fn)dlsym(RTLD_NEXT, "_IO_file_close");
+    const uintptr_t *jumps = pt_real_symbol("_IO_file_jumps");
+    orig_read = (file_read_fn)pt_real_symbol("_IO_file_read");
+    orig_write = (file_write_fn)pt_real_symbol("_IO_file_write");
+    orig_close = (file_close_fn)pt_real_symbol("_IO_file_close");
     if (!jumps || !orig_read || !orig_write || !orig_close)
         return -1;
     if (jumps[SLOT_READ] != (uintptr_t)orig_read || jumps[SLOT_WRITE] != (uintptr_t)orig_write ||

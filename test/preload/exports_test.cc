@@ -14,6 +14,7 @@
 #include <string>
 
 extern "C" {
+#include "src/preload/next_symbol.h"
 #include "src/preload/real.h"
 }
 
@@ -156,6 +157,41 @@ TEST(RealFunctions, OneSlotResolvesOnDemand) {
     pt_real.write = nullptr;
     EXPECT_EQ(pt_resolve_slot(reinterpret_cast<void **>(&pt_real.write)), write_fn);
     EXPECT_EQ(reinterpret_cast<void *>(pt_real.write), write_fn);
+}
+
+// The lookup that replaces dlsym on first use (next_symbol.c) finds what
+// dlsym(RTLD_NEXT) finds: every row's function, data (the stdio jump
+// table), a function of the loader itself, and for a name with several
+// versions the default one.
+TEST(NextSymbol, FindsWhatDlsymFinds) {
+    pt_prepare_real();
+    for (const RealRow &row : kRealRows) {
+        if (row.version)
+            continue; // dlvsym's, on first use
+        void *found = pt_next_symbol(row.name);
+        if (!found && row.fallback)
+            found = pt_next_symbol(row.fallback);
+        EXPECT_EQ(found, Expected(row)) << row.name;
+    }
+    for (const char *name : {"_IO_file_jumps", "_IO_file_write", "_dl_find_object", "posix_spawn",
+                             "environ", "malloc"}) {
+        void *expected = dlsym(RTLD_NEXT, name);
+        ASSERT_NE(expected, nullptr) << name;
+        EXPECT_EQ(pt_next_symbol(name), expected) << name;
+    }
+    EXPECT_EQ(pt_next_symbol("pt_no_such_function_anywhere"), nullptr);
+}
+
+// After start-up's preparation, every slot filled on demand holds what the
+// constructor used to fill it with.
+TEST(RealFunctions, EverySlotResolvesOnDemandAfterPreparation) {
+    pt_prepare_real();
+    for (const RealRow &row : kRealRows) {
+        void **slot = reinterpret_cast<void **>(reinterpret_cast<char *>(&pt_real) + row.slot);
+        *slot = nullptr;
+        EXPECT_EQ(pt_resolve_slot(slot), Expected(row)) << row.name;
+        EXPECT_EQ(*slot, Expected(row)) << row.name;
+    }
 }
 
 } // namespace
