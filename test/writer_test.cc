@@ -3,7 +3,11 @@
 // file-size limit and a crash between reservation and commit.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -297,6 +301,48 @@ TEST(Writer, MappingIsAccessibleOnlyWhereTheFileHasBlocks) {
     pt_writer_forget(&w);
 }
 
+// Whether any extent of fd's [from, to) is one the file system allocated
+// but has not written (what fallocate leaves); -1 when it cannot tell.
+int HasUnwrittenExtent(int fd, uint64_t from, uint64_t to) {
+    const unsigned kExtents = 64;
+    std::vector<char> buf(sizeof(struct fiemap) + kExtents * sizeof(struct fiemap_extent));
+    auto *map = reinterpret_cast<struct fiemap *>(buf.data());
+    map->fm_start = from;
+    map->fm_length = to - from;
+    map->fm_flags = 0;
+    map->fm_extent_count = kExtents;
+    if (ioctl(fd, FS_IOC_FIEMAP, map) != 0)
+        return -1;
+    for (unsigned i = 0; i < map->fm_mapped_extents; i++)
+        if (map->fm_extents[i].fe_flags & FIEMAP_EXTENT_UNWRITTEN)
+            return 1;
+    return 0;
+}
+
+// The room a file grows by is written ahead (zeros), not left to fallocate:
+// a record's first touch of a page fallocate left unwritten costs a fault
+// in which the file system prepares the block (2.4-2.8 us of CPU per page
+// on ext4 here); over zeros already written it costs a fraction of that
+// (issue 12).  On a file system that cannot say (tmpfs), skipped.
+TEST(Writer, RoomAheadOfTheRecordsIsWrittenNotPreallocated) {
+    std::string dir = FreshDir("ahead");
+    pt_image_info info = Info(18, nullptr, 0);
+    pt_writer w;
+    ASSERT_EQ(pt_writer_create(&w, dir.c_str(), &info), 0);
+    uint64_t first = w.allocated;
+    for (int i = 0; i < 100000 && w.allocated == first; i++)
+        ASSERT_NE(Put(&w, PT_EV_WRITE, i, i, std::string(40, 'r')), nullptr);
+    ASSERT_GT(w.allocated, first) << "the file grew";
+    int fd = open(w.path, O_RDONLY);
+    ASSERT_GE(fd, 0);
+    int unwritten = HasUnwrittenExtent(fd, 0, w.allocated);
+    close(fd);
+    pt_writer_forget(&w);
+    if (unwritten < 0)
+        GTEST_SKIP() << "no FIEMAP on this file system";
+    EXPECT_EQ(unwritten, 0) << "preallocated, unwritten room in the trace file";
+}
+
 TEST(Writer, UnusableDirectoryIsAnErrorAndLeavesNothing) {
     std::string dir = FreshDir("notdir");
     ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
@@ -460,7 +506,7 @@ TEST(Writer, StopsWhenItsFileWasReplaced) {
     int stored = 0;
     for (int i = 0; i < 5000; i++)
         stored += Put(&w, PT_EV_WRITE, i, i, std::string(40, 'r')) != nullptr;
-    EXPECT_GT(stored, 100);
+    EXPECT_GT(stored, 50); // what the room made at creation held (8 KiB)
     EXPECT_LT(stored, 5000);
     EXPECT_TRUE(w.stopped);
     EXPECT_EQ(pt_writer_header(&w)->stop_errno, ESTALE);

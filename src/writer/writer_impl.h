@@ -7,7 +7,7 @@
 #include "writer.h"
 
 #define PT_PAGE 4096u
-#define PT_FIRST_CHUNK (64u << 10) /* most processes record little */
+#define PT_FIRST_CHUNK (4u << 10) /* most processes record little */
 
 static inline uint64_t pt_round_up(uint64_t n, uint64_t to) {
     return (n + to - 1) / to * to;
@@ -16,7 +16,7 @@ static inline uint64_t pt_round_up(uint64_t n, uint64_t to) {
 /* RLIMIT_FSIZE: growing past it would raise SIGXFSZ in the traced program. */
 uint64_t pt_file_size_limit(void);
 
-/* Disk blocks for [off, off + len) of fd. */
+/* Disk space and page cache for [off, off + len) of fd (zeros written). */
 int pt_allocate(int fd, uint64_t off, uint64_t len);
 
 /* Maps the first segment of a new file whose first `first` bytes are

@@ -14,11 +14,13 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include "sys.h"
 #include "writer_impl.h"
 
-#define MAX_CHUNK (8u << 20)
+#define MIN_STEP (32u << 10)
+#define MAX_STEP (256u << 10)
 #define FIRST_ROOM (64u << 20) /* four times the largest capture of one call */
 #define LIMITED_FIRST_ROOM (4u << 20)
 #define LOCK_WAIT_YIELDS 100000
@@ -31,16 +33,29 @@ uint64_t pt_file_size_limit(void) {
     return lim.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)lim.rlim_cur;
 }
 
-/* Without fallocate support, writing zeros is what posix_fallocate would
- * do, and it still fails early on a full disk. */
+/* The file grows by writing zeros, not by fallocate: a write reserves the
+ * disk space as fallocate does (a full disk says ENOSPC here, never SIGBUS
+ * later through the mapping), and it also puts the pages in the page cache,
+ * so that the records' first touches of them are cheap.  A first touch of
+ * a page fallocate left unwritten costs a fault that allocates the page
+ * and asks the file system for it (2.4-2.8 us of CPU each on ext4 here);
+ * written ahead, in steps of up to 256 KiB with one pwritev each, the same
+ * page costs 0.8-1.0 us in all (issue 12: 6,949 page faults traced against
+ * 166 untraced on the 4 KiB stream). */
+#define ZERO_IOVECS 64
+
 int pt_allocate(int fd, uint64_t off, uint64_t len) {
-    static const uint8_t zeros[4096];
-    int r = pt_sys_fallocate(fd, 0, off, len);
-    if (r != -EOPNOTSUPP)
-        return r;
+    static const uint8_t zeros[PT_PAGE];
+    struct iovec iov[ZERO_IOVECS];
+    for (int i = 0; i < ZERO_IOVECS; i++)
+        iov[i] = (struct iovec){(void *)zeros, sizeof zeros};
     while (len) {
-        uint64_t n = len < sizeof zeros ? len : sizeof zeros;
-        long done = pt_sys_pwrite(fd, zeros, n, off);
+        uint64_t pages = (len + PT_PAGE - 1) / PT_PAGE;
+        int n = pages < ZERO_IOVECS ? (int)pages : ZERO_IOVECS;
+        uint64_t last = len - (uint64_t)(n - 1) * PT_PAGE;
+        iov[n - 1].iov_len = last < PT_PAGE ? last : PT_PAGE;
+        long done = pt_syscall6(SYS_pwritev, fd, (long)iov, n, (long)off, 0, 0);
+        iov[n - 1].iov_len = PT_PAGE;
         if (done < 0)
             return (int)done;
         if (done == 0)
@@ -237,12 +252,14 @@ int pt_reopen(const struct pt_writer *w) {
 
 /* --- growth --------------------------------------------------------------- */
 
+/* Steps as large as the file (each costs a reopen and a few system
+ * calls), from 32 KiB up to 256 KiB (writing them holds up one call). */
 static uint64_t next_allocation(const struct pt_writer *w, uint64_t have, uint64_t need) {
     if (w->finished)
         return pt_round_up(need, PT_PAGE);
-    uint64_t step = have < PT_FIRST_CHUNK ? PT_FIRST_CHUNK : have;
-    if (step > MAX_CHUNK)
-        step = MAX_CHUNK;
+    uint64_t step = have < MIN_STEP ? MIN_STEP : have;
+    if (step > MAX_STEP)
+        step = MAX_STEP;
     return pt_round_up(need > have + step ? need : have + step, PT_PAGE);
 }
 
