@@ -269,11 +269,12 @@ TEST(InjectShort, SendmsgAndRecvmsgMoveAPartOfTheirIovecTheLoopingWriterDelivers
 // A reader that takes each read for one whole 64-byte record goes wrong
 // after a short read: the next read begins mid-record.  Its twin fills
 // each record with as many reads as it takes and reads the same 60
-// records as untraced.  (check does not name this bug yet: a reader that
-// asks for the same size after a short read is also what a correct
-// stream copier does.)
+// records as untraced.  check names the bug (short-read-unhandled, a
+// warning: the writer wrote 64-byte messages, the reader asked 64 on every
+// read and asked 64 again right after the injected short read) and is
+// silent on the twin, whose next read asked for the rest.
 TEST(InjectShort, AReaderTakingEachReadForAWholeRecordMisreadsItsTwinDoesNot) {
-    const std::string records = "yes R$(printf '%062d' 0) | head -n 60 | ";
+    const std::string records = Prog("inj_records") + " write 60 | ";
     for (std::string mode : {"bug", "ok"}) {
         SCOPED_TRACE(mode);
         harness::RunResult plain =
@@ -282,18 +283,94 @@ TEST(InjectShort, AReaderTakingEachReadForAWholeRecordMisreadsItsTwinDoesNot) {
         EXPECT_EQ("records 60 bad 0\n", plain.out);
         std::string dir = harness::FreshDir("records_" + mode);
         harness::RunResult run = RunSh(dir, records + Prog("inj_records") + " " + mode,
-                                       "short:calls=read:nth=2:exe=inj_records");
+                                       "short:calls=read:nth=2:argv=" + mode);
         ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
         harness::Trace t = harness::LoadTrace(dir);
         ASSERT_TRUE(t.ok) << t.error;
         auto hit = t.Select([](const harness::Event &e) { return InjectedKind(e) == "short"; });
         ASSERT_EQ(1u, hit.size()) << t.Head(60);
         EXPECT_EQ("read", hit[0]->call);
-        if (mode == "bug")
+        analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+        ASSERT_TRUE(check.error.empty()) << check.error;
+        auto split = ProblemsOfKind(check.json, "short-read-unhandled");
+        if (mode == "bug") {
             EXPECT_NE(std::string::npos, run.out.find("records 61 bad ")) << run.out;
-        else
+            ASSERT_EQ(1u, split.size()) << check.run.out;
+            EXPECT_EQ("warning", split[0]["severity"].as_string());
+            EXPECT_TRUE(HasPid(split[0], hit[0]->pid)) << check.run.out;
+            std::string message = split[0]["message"].as_string();
+            std::string got = std::to_string(hit[0]->result);
+            for (std::string part :
+                 {std::string("(inj_records) reads pipe:["), std::string("(fd 0) as 64-byte"),
+                  "got " + got + " of 64 bytes (injected by pipetrace)",
+                  std::string("next read() asked 64 again"),
+                  "not the " + std::to_string(64 - hit[0]->result) + " left"})
+                EXPECT_NE(std::string::npos, message.find(part)) << part << "\n" << message;
+            EXPECT_EQ(2u, split[0]["pids"].as_array().size()) << "the reader and the writer";
+        } else {
             EXPECT_EQ("records 60 bad 0\n", run.out);
+            EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
+        }
     }
+}
+
+// The same in Python: os.read(0, 64) taken for a record misreads after an
+// injected short read and check names it; the twin that reads the rest of
+// the record is silent.
+TEST(InjectShort, APythonReaderTakingEachOsReadForARecordIsFoundItsTwinIsSilent) {
+    const std::string writer = "import os\nfor i in range(60):\n"
+                               "    os.write(1, (b'R%d' % i).ljust(63, b'.') + b'\\n')\n";
+    const std::string bug = "import os\nn = bad = 0\nwhile True:\n    rec = os.read(0, 64)\n"
+                            "    if not rec:\n        break\n    n += 1\n"
+                            "    bad += rec[:1] != b'R'\nprint('records', n, 'bad', bad)\n";
+    const std::string ok = "import os\nn = bad = 0\nwhile True:\n    rec = b''\n"
+                           "    while len(rec) < 64:\n        b = os.read(0, 64 - len(rec))\n"
+                           "        if not b:\n            break\n        rec += b\n"
+                           "    if not rec:\n        break\n    n += 1\n"
+                           "    bad += rec[:1] != b'R'\nprint('records', n, 'bad', bad)\n";
+    std::string scripts = harness::FreshDir("pyrecords");
+    harness::WriteFile(scripts + "/writer.py", writer);
+    for (std::string mode : {"bug", "ok"}) {
+        SCOPED_TRACE(mode);
+        harness::WriteFile(scripts + "/reader_" + mode + ".py", mode == "bug" ? bug : ok);
+        std::string script =
+            "python3 " + scripts + "/writer.py | python3 " + scripts + "/reader_" + mode + ".py";
+        std::string dir = harness::FreshDir("pyrecords_" + mode);
+        harness::RunResult run =
+            RunSh(dir, script, "short:calls=read:nth=2:argv=reader_" + mode + ".py");
+        ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+        analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+        ASSERT_TRUE(check.error.empty()) << check.error;
+        auto split = ProblemsOfKind(check.json, "short-read-unhandled");
+        if (mode == "bug") {
+            EXPECT_NE(std::string::npos, run.out.find("records 61 bad ")) << run.out;
+            ASSERT_EQ(1u, split.size()) << check.run.out;
+            EXPECT_NE(std::string::npos,
+                      split[0]["message"].as_string().find("(python3 reader_bug.py) reads pipe:["))
+                << check.run.out;
+        } else {
+            EXPECT_EQ("records 60 bad 0\n", run.out);
+            EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
+        }
+    }
+}
+
+// A copier whose buffer is not the writer's message size (cat asks for
+// 128 KiB) is not a message reader: short reads injected into it are
+// silent, as is a message reader that met no injected short read.
+TEST(InjectShort, ACopierAndAnUnhitReaderAreNotMessageReaders) {
+    std::string dir = harness::FreshDir("records_copier");
+    harness::RunResult run =
+        RunSh(dir, Prog("inj_records") + " write 60 | cat | " + Prog("inj_records") + " bug",
+              "short:calls=read:exe=cat");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    EXPECT_GT(t.Count([](const harness::Event &e) { return InjectedKind(e) == "short"; }), 0u)
+        << t.Head(60);
+    analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+    ASSERT_TRUE(check.error.empty()) << check.error;
+    EXPECT_TRUE(ProblemsOfKind(check.json, "short-read-unhandled").empty()) << check.run.out;
 }
 
 // --- EINTR ------------------------------------------------------------------------

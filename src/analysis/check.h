@@ -32,6 +32,7 @@ struct pt_check_lost;     /* unfinished writes, failed reads (check_lost.c) */
 struct pt_check_stolen;   /* who read each pipe, when (check_stolen.c) */
 struct pt_check_nonblock; /* O_NONBLOCK on shared ends (check_nonblock.c) */
 struct pt_check_eintr;    /* last call after an injected EINTR (check_eintr.c) */
+struct pt_check_split;    /* readers after an injected short read (check_split.c) */
 
 struct pt_check_epipe {
     size_t image;
@@ -50,6 +51,7 @@ struct pt_check {
     struct pt_check_stolen *stolen;     /* stolen-input (check_stolen.c) */
     struct pt_check_nonblock *nonblock; /* shared-nonblock (check_nonblock.c) */
     struct pt_check_eintr *eintr;       /* eintr-unhandled (check_eintr.c) */
+    struct pt_check_split *split;       /* short-read-unhandled (check_split.c) */
     struct pt_check_epipe *epipes;      /* failed writes, explained at the end */
     size_t nepipes;
 };
@@ -107,6 +109,13 @@ int pt_check_eintr_attach(struct pt_check *c);
 void pt_check_eintr_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
 void pt_check_eintr_finish(struct pt_check *c);
 void pt_check_eintr_free(struct pt_check *c);
+
+/* check_split.c: a reader taking each read for a whole message, after an
+ * injected short read; attach 0 or -1 (out of memory). */
+int pt_check_split_attach(struct pt_check *c);
+void pt_check_split_observe(struct pt_check *c, struct pt_image *img, const struct pt_record *r);
+void pt_check_split_finish(struct pt_check *c);
+void pt_check_split_free(struct pt_check *c);
 
 /* check_epipe.c: a write that failed with EPIPE, kept while streaming; a
  * write its process was killed in by SIGPIPE, found at the end; and the

@@ -219,6 +219,7 @@ static void observe(void *ctx, struct pt_model *m, const struct pt_merged *ev,
     pt_check_stolen_observe(c, img, r);
     pt_check_nonblock_observe(c, img, r);
     pt_check_eintr_observe(c, img, r);
+    pt_check_split_observe(c, img, r);
     if (io) {
         read_before_write(c, img, r);
         interleave(c, img, r);
@@ -246,7 +247,8 @@ int pt_check_attach(struct pt_check *c, struct pt_model *m, struct pt_problems *
     c->images = calloc(m->nfiles ? m->nfiles : 1, sizeof *c->images);
     if (c->images == NULL || pt_check_ebadf_attach(c) < 0 || pt_check_eagain_attach(c) < 0 ||
         pt_check_lost_attach(c) < 0 || pt_check_stolen_attach(c) < 0 ||
-        pt_check_nonblock_attach(c) < 0 || pt_check_eintr_attach(c) < 0) {
+        pt_check_nonblock_attach(c) < 0 || pt_check_eintr_attach(c) < 0 ||
+        pt_check_split_attach(c) < 0) {
         pt_check_free(c);
         return -1;
     }
@@ -261,6 +263,7 @@ void pt_check_finish(struct pt_check *c) {
     pt_check_stolen_finish(c);
     pt_check_nonblock_finish(c);
     pt_check_eintr_finish(c);
+    pt_check_split_finish(c);
     for (size_t i = 0; i < c->npipes; i++)
         if (c->pipes[i].first_writer != 0 && !c->pipes[i].read_again)
             gave_up(c, &c->pipes[i]);
@@ -274,6 +277,7 @@ void pt_check_free(struct pt_check *c) {
     pt_check_stolen_free(c);
     pt_check_nonblock_free(c);
     pt_check_eintr_free(c);
+    pt_check_split_free(c);
     free(c->images);
     free(c->pipes);
     free(c->epipes);
