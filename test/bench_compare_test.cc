@@ -255,8 +255,9 @@ TEST_F(BenchCompareTest, RealWorkloadsAreTimedAndTheirTracesSized) {
         ASSERT_EQ(t->header.size(), row.size()) << row[0];
         if (row[0].rfind("CPython", 0) == 0 && t->Cell(row, "note").rfind("skipped", 0) == 0)
             continue;
-        for (const char *column : {"untraced s", "pipetrace s", "×", "trace MB allocated",
-                                   "trace MB apparent", "trace files", "events"})
+        for (const char *column :
+             {"untraced s", "pipetrace s", "×", "untraced CPU s", "pipetrace CPU s", "CPU ×",
+              "trace MB allocated", "trace MB apparent", "trace files", "events"})
             EXPECT_TRUE(Matches(t->Cell(row, column), kNumber))
                 << row[0] << ": " << column << " " << t->Cell(row, column);
         EXPECT_TRUE(Matches(t->Cell(row, "target"), "≤ 1.05 (ok|MISSED)")) << row[0];
