@@ -430,6 +430,46 @@ TEST(InjectEintr, PythonRetriesEintrItselfItsReaderIsSilent) {
     EXPECT_TRUE(ProblemsOfKind(check.json, "eintr-unhandled").empty()) << check.run.out;
 }
 
+// A Python loop that stops on EINTR cannot be written with os.read (PEP
+// 475 retries it), but can with a C-level read, here through ctypes: the
+// loop that takes -1 for the end stops at the injected EINTR and check
+// names it; its twin retries on errno EINTR, reads everything, and is
+// silent.
+TEST(InjectEintr, APythonCLevelReadLoopStoppingOnEintrIsFoundItsTwinIsSilent) {
+    const std::string head = "import ctypes, errno\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+                             "buf = ctypes.create_string_buffer(512)\ntotal = 0\n"
+                             "while True:\n    n = libc.read(0, buf, 512)\n";
+    const std::string retry = "    if n < 0 and ctypes.get_errno() == errno.EINTR:\n"
+                              "        continue\n";
+    const std::string tail =
+        "    if n <= 0:\n        break\n    total += n\nprint('read', total)\n";
+    std::string scripts = harness::FreshDir("pyeintr_c");
+    for (std::string mode : {"bug", "ok"}) {
+        SCOPED_TRACE(mode);
+        std::string script = scripts + "/reader_" + mode + ".py";
+        harness::WriteFile(script, head + (mode == "ok" ? retry : "") + tail);
+        std::string dir = harness::FreshDir("pyeintr_c_" + mode);
+        harness::RunResult run = RunSh(dir, "head -c 20000 /dev/zero | python3 " + script,
+                                       "eintr:calls=read:nth=2:argv=reader_" + mode + ".py");
+        ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+        harness::Trace t = harness::LoadTrace(dir);
+        ASSERT_TRUE(t.ok) << t.error;
+        auto hit = t.Select([&](const harness::Event &e) { return InjectedKind(e) == "eintr"; });
+        ASSERT_EQ(1u, hit.size()) << t.Head(60);
+        analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+        ASSERT_TRUE(check.error.empty()) << check.error;
+        auto unhandled = ProblemsOfKind(check.json, "eintr-unhandled");
+        if (mode == "bug") {
+            EXPECT_EQ("read 512\n", run.out);
+            ASSERT_EQ(1u, unhandled.size()) << check.run.out;
+            EXPECT_TRUE(HasPid(unhandled[0], hit[0]->pid)) << check.run.out;
+        } else {
+            EXPECT_EQ("read 20000\n", run.out);
+            EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
+        }
+    }
+}
+
 // --- EPIPE ------------------------------------------------------------------------
 
 // An injected EPIPE comes with a real SIGPIPE: the writer that leaves it to
@@ -455,6 +495,12 @@ TEST(InjectEpipe, TheDefaultDispositionKillsTheWriterTheTwinSeesEpipe) {
             EXPECT_NE(std::string::npos, run.err.find("reader gone")) << run.Describe();
             EXPECT_EQ("EPIPE", hit[0]->err);
         }
+        // The injected EPIPE is the trigger, not the program's bug: check
+        // is silent on both (the writer killed by its SIGPIPE shows in
+        // its status, as a filter's death at a closed pipe does).
+        analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+        ASSERT_TRUE(check.error.empty()) << check.error;
+        EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
     }
 }
 
@@ -491,6 +537,9 @@ TEST(InjectEpipe, APythonWriterWithoutAHandlerDiesOfBrokenPipeItsTwinExitsCleanl
             EXPECT_NE(std::string::npos, run.err.find("reader gone")) << run.Describe();
             EXPECT_NE(std::string::npos, run.err.find("status 0")) << run.Describe();
         }
+        analysis_cli::Output check = analysis_cli::Viewer("check", dir);
+        ASSERT_TRUE(check.error.empty()) << check.error;
+        EXPECT_TRUE(check.json["problems"].as_array().empty()) << check.run.out;
     }
 }
 
@@ -721,6 +770,36 @@ TEST(InjectUnset, ABadSpecIsRefusedUpFront) {
     ASSERT_TRUE(run.exited) << run.Describe();
     EXPECT_EQ(2, run.exit_code);
     EXPECT_NE(std::string::npos, run.err.find("every=0")) << run.err;
+}
+
+// --- the README's and pipetrace(1)'s example, as printed -----------------------------
+
+// The example of README.md ("Shake the bugs out") and pipetrace(1)'s
+// EXAMPLES, step by step: the same scripts, flags and seed give the
+// printed 27 bytes, the lost-data of 4069 bytes, and a silent twin.
+TEST(InjectDocs, TheExampleWorksAsPrinted) {
+    std::string work = harness::FreshDir("doc_example");
+    harness::WriteFile(work + "/writer.py", "import os\nos.write(1, b\"x\" * 4096)\n");
+    harness::WriteFile(work + "/twin.py", "import os\ndata = memoryview(b\"x\" * 4096)\n"
+                                          "while data:\n    data = data[os.write(1, data):]\n");
+    const std::string spec = "short:calls=write:exe=python3";
+    std::string dir = work + "/t";
+    harness::RunResult run = RunSh(dir, "cd " + work + " && python3 writer.py | wc -c", spec, "1");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ("27\n", run.out);
+    EXPECT_NE(std::string::npos, DumpText(dir).find(", 4096) = 27 [injected short]"))
+        << DumpText(dir);
+    harness::RunResult check = harness::Run({harness::CliPath(), "check", dir}, Plain());
+    EXPECT_EQ(1, check.exit_code) << check.Describe();
+    EXPECT_NE(std::string::npos, check.out.find("(python3 writer.py) dropped 4069 bytes meant for"))
+        << check.out;
+    std::string dir2 = work + "/t2";
+    run = RunSh(dir2, "cd " + work + " && python3 twin.py | wc -c", spec, "1");
+    ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
+    EXPECT_EQ("4096\n", run.out);
+    check = harness::Run({harness::CliPath(), "check", dir2}, Plain());
+    EXPECT_EQ(0, check.exit_code) << check.Describe();
+    EXPECT_EQ("no problems found\n", check.out);
 }
 
 // --- real programs keep their output ------------------------------------------------
