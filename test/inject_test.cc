@@ -843,4 +843,12 @@ TEST(InjectRealPrograms, GzipKeepsItsOutputUnderShortTransfers) {
     SameOutputUnder("seq 1 30000 | gzip -c | cat | gzip -dc | md5sum", "short", {"short"});
 }
 
+// seq, sort and awk write through stdio: short flushes and refills
+// injected into every stdio call leave their output as it is untraced
+// (glibc's flush loop writes the rest; a short refill is just less read).
+TEST(InjectRealPrograms, StdioProgramsKeepTheirOutputUnderShortStdioTransfers) {
+    SameOutputUnder("seq 1 30000 | sort -r | md5sum; seq 1 30000 | awk '{s += $1} END {print s}'",
+                    "short:calls=stdio:every=1", {"short"});
+}
+
 } // namespace
