@@ -101,8 +101,8 @@ static inline int64_t pt_outcome(const struct pt_call *c, int64_t r) {
 int pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, size_t *count, int msg_flags);
 
 /* An injected failure in place of the real call: -1 with the errno the
- * fault says, the record given its result before a SIGPIPE may end the
- * process, as the kernel's EPIPE would have (inject.c). */
+ * fault says.  Before an EPIPE's SIGPIPE, which may end the process, the
+ * record is completed with -EPIPE and c->rec cleared (inject.c). */
 long pt_io_injected_failure(struct pt_call *c);
 
 /* The real call, or the fault injected into it.  `count` (an lvalue of

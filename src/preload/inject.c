@@ -193,11 +193,18 @@ int pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, size_t *count, 
     return 1;
 }
 
+/* A SIGPIPE raised at the thread may end the process or jump out of the
+ * call (a handler's longjmp): the record is completed before it, through
+ * the recorder (whatever the record's layout), and the caller's leave
+ * finds none to complete.  Other failures are completed by the leave, as
+ * a real call's. */
 long pt_io_injected_failure(struct pt_call *c) {
     int err = pt_inject_fail_errno(c->fault);
     c->errno_out = err;
-    if (c->rec)
-        c->rec->result = -(int64_t)err;
+    if (c->fault == PT_FAULT_EPIPE && !(c->msg_flags & MSG_NOSIGNAL) && c->rec) {
+        pt_end_captured(c->rec, -(int64_t)err);
+        c->rec = NULL;
+    }
     pt_inject_fail(c->fault, c->msg_flags);
     return -1;
 }
