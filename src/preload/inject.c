@@ -75,7 +75,10 @@ void pt_inject_bind_process(int pid, const char *args, uint32_t args_len) {
         matched[i] = 0;
         any |= applies[i];
     }
-    pt_inject_armed = any;
+    /* Stored only when it changes: in every fork child a store here would
+     * cost a copied page, for the usual process that injects nothing. */
+    if (pt_inject_armed != any)
+        pt_inject_armed = any;
 }
 
 /* splitmix64's finalizer: a well-mixed 64-bit value from any input. */

@@ -108,6 +108,24 @@ void *pt_real_symbol(const char *name) {
     return fn ? fn : dlsym(RTLD_NEXT, name);
 }
 
+/* What a fork child calls between the fork and its exec or exit.  Found in
+ * the child, each would be looked up again in every child, and the stored
+ * pointer would cost every child a copied page. */
+static const size_t child_slots[] = {
+    offsetof(struct pt_real_fns, execve), offsetof(struct pt_real_fns, execvpe),
+    offsetof(struct pt_real_fns, dup2),   offsetof(struct pt_real_fns, close),
+    offsetof(struct pt_real_fns, fcntl),  offsetof(struct pt_real_fns, _exit),
+};
+
+void pt_resolve_for_children(void) {
+    static int done;
+    if (__atomic_load_n(&done, __ATOMIC_RELAXED))
+        return;
+    for (size_t i = 0; i < sizeof child_slots / sizeof child_slots[0]; i++)
+        pt_resolve_slot((void **)((char *)&pt_real + child_slots[i]));
+    __atomic_store_n(&done, 1, __ATOMIC_RELAXED);
+}
+
 void *pt_resolve_slot(void **slot) {
     void *fn = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     if (fn)

@@ -53,6 +53,10 @@ void pt_resolve_real(void);
  * where it can; start-up only (it may call dlsym). */
 void *pt_real_symbol(const char *name);
 
+/* Before a fork: resolves the functions a child calls before its exec
+ * (once per image; as safe as the lookup on first use). */
+void pt_resolve_for_children(void);
+
 /* Resolves one slot of pt_real now, if no resolution by this thread is
  * under way (see above); returns it, maybe NULL. */
 void *pt_resolve_slot(void **slot);

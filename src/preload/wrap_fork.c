@@ -19,6 +19,7 @@
 static pid_t traced_fork(uint8_t type, pid_t (*real)(void), int run_child_reset) {
     struct pt_call c;
     pt_enter(&c);
+    pt_resolve_for_children();
     c.rec = pt_begin(type, -1, NULL, 0, 0);
     pid_t pid = PT_CALL(&c, real());
     if (pid == 0) {
