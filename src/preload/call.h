@@ -105,15 +105,36 @@ int pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, size_t *count, 
  * record is completed with -EPIPE and c->rec cleared (inject.c). */
 long pt_io_injected_failure(struct pt_call *c);
 
+/* pt_io_inject_chosen by value: the count to pass the real call (lowered
+ * for a short transfer), or PT_INJECT_FAILS when the call is to fail. */
+#define PT_INJECT_FAILS ((size_t)-1)
+size_t pt_io_inject_count(struct pt_call *c, uint8_t type, int fd, size_t count, int msg_flags);
+
 /* The real call, or the fault injected into it.  `count` (an lvalue of
  * type size_t that `call` passes) may be lowered first for a short
  * transfer.  With no injection asked, one predictable branch on a static
- * flag, then PT_CALL. */
+ * flag, then PT_CALL.  The injection path works on a copy of the call's
+ * state, copied back after: neither the call's state nor count has its
+ * address taken, so the compiler keeps them in registers on the path
+ * taken when nothing is injected. */
 #define PT_IO_CALL(c, type, fd, count, msg_flags, call)                                            \
-    ((__builtin_expect(pt_inject_armed, 0) &&                                                      \
-      pt_io_inject_chosen((c), (type), (fd), &(count), (msg_flags)))                               \
-         ? (__typeof__(call))pt_io_injected_failure(c)                                             \
-         : PT_CALL((c), call))
+    ({                                                                                             \
+        __typeof__(call) pt_io_result_;                                                            \
+        if (__builtin_expect(pt_inject_armed, 0)) {                                                \
+            struct pt_call pt_slow_ = *(c);                                                        \
+            size_t pt_asked_ = pt_io_inject_count(&pt_slow_, (type), (fd), (count), (msg_flags));  \
+            if (pt_asked_ == PT_INJECT_FAILS) {                                                    \
+                pt_io_result_ = (__typeof__(call))pt_io_injected_failure(&pt_slow_);               \
+            } else {                                                                               \
+                (count) = pt_asked_;                                                               \
+                pt_io_result_ = PT_CALL(&pt_slow_, call);                                          \
+            }                                                                                      \
+            *(c) = pt_slow_;                                                                       \
+        } else {                                                                                   \
+            pt_io_result_ = PT_CALL((c), call);                                                    \
+        }                                                                                          \
+        pt_io_result_;                                                                             \
+    })
 
 /* A call moving up to `count` bytes on fd (read, write, stdio's refills
  * and flushes): 1 when it is recorded, its record begun. */

@@ -196,6 +196,10 @@ int pt_io_inject_chosen(struct pt_call *c, uint8_t type, int fd, size_t *count, 
     return 1;
 }
 
+size_t pt_io_inject_count(struct pt_call *c, uint8_t type, int fd, size_t count, int msg_flags) {
+    return pt_io_inject_chosen(c, type, fd, &count, msg_flags) ? PT_INJECT_FAILS : count;
+}
+
 /* A SIGPIPE raised at the thread may end the process or jump out of the
  * call (a handler's longjmp): the record is completed before it, through
  * the recorder (whatever the record's layout), and the caller's leave
