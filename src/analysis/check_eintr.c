@@ -12,9 +12,17 @@
  * non-blocking fds only): the thread took it for an end and never called
  * on the fd again, where a correct loop waits (poll) and calls again.  A
  * warning: a program that only wanted what was there already may stop on
- * an EAGAIN by design. */
+ * an EAGAIN by design.
+ *
+ * epipe-unhandled, for an injected EPIPE (run --inject=epipe): the process
+ * died of the SIGPIPE that came with it, or exited with a failure status
+ * right after it, where the program meant to survive a reader going away
+ * would have stopped writing and ended as it should.  A warning: a filter
+ * in a shell pipeline dies of SIGPIPE by design. */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +49,11 @@ static int injected_retryable(const struct pt_record *r) {
     return fault != NULL && (strcmp(fault, "eintr") == 0 || strcmp(fault, "eagain") == 0);
 }
 
+static int injected_epipe(const struct pt_record *r) {
+    const char *fault = pt_event_injected(r);
+    return fault != NULL && strcmp(fault, "epipe") == 0;
+}
+
 static int is_eagain(const struct pt_record *r) {
     return r->result == -EAGAIN;
 }
@@ -59,8 +72,8 @@ void pt_check_eintr_observe(struct pt_check *c, struct pt_image *img, const stru
             st->v[i].rec = *r;
             return;
         }
-    if (!injected_retryable(r))
-        return; /* only a thread and fd that met an injected EINTR or EAGAIN matter */
+    if (!injected_retryable(r) && !injected_epipe(r))
+        return; /* only a thread and fd that met an injected fault matter */
     PT_GROW(st->v, st->len + 1, st->cap);
     st->v[st->len++] = (struct last_call){.image = img->index, .rec = *r};
 }
@@ -99,13 +112,55 @@ static void report(struct pt_check *c, const struct last_call *l) {
                        img->end == PT_END_EXEC ? "exec'd" : "exited");
 }
 
+static const char fix_epipe[] =
+    "If the reader may go away before the writer is done, ignore or handle SIGPIPE and take "
+    "EPIPE as the end of the output: stop writing and end as the program should. A filter in "
+    "a shell pipeline may rely on SIGPIPE to end it by design.";
+
+/* How an image ended after an injected EPIPE, when that ending is a
+ * failure: "was killed by its SIGPIPE", "exited with status 1"; NULL when
+ * it survived (or its end is not known). */
+static const char *epipe_ending(const struct pt_image *img, char *buf, size_t len) {
+    if (img->end == PT_END_SIGNAL && img->exit_signal == SIGPIPE)
+        return "was killed by the SIGPIPE that came with it (SIGPIPE neither ignored nor handled)";
+    if (img->end == PT_END_EXIT && img->exit_code != 0) {
+        snprintf(buf, len, "exited with status %d right after it", img->exit_code);
+        return buf;
+    }
+    return NULL;
+}
+
+static void report_epipe(struct pt_check *c, const struct last_call *l, const char *ending) {
+    const struct pt_image *img = &c->model->images[l->image];
+    const struct pt_record *r = &l->rec;
+    struct pt_problem *p = pt_problem_add(c->out, "epipe-unhandled", fix_epipe);
+    if (p == NULL)
+        return;
+    p->severity = PT_SEV_WARNING;
+    pt_problem_about(p, img->pid, r);
+    char object[64];
+    pt_object_name(r->obj_kind, r->obj_ino, r->obj_dev, object, sizeof object);
+    const char *name = pt_event_name(r->type);
+    pt_problem_message(p,
+                       "pid %" PRId32 " (%s) did not survive an injected EPIPE on %s (fd %d): "
+                       "%s() failed with EPIPE (pipetrace injected it; the reader had not "
+                       "gone) and the process %s",
+                       img->pid, pt_short_exe(img), object, r->fd, name ? name : "?", ending);
+}
+
 void pt_check_eintr_finish(struct pt_check *c) {
     struct pt_check_eintr *st = c->eintr;
     for (size_t i = 0; st != NULL && i < st->len; i++) {
         const struct pt_image *img = &c->model->images[st->v[i].image];
-        if (injected_retryable(&st->v[i].rec) && st->v[i].rec.state == PT_DONE &&
-            (img->end == PT_END_EXIT || img->end == PT_END_EXEC))
+        const struct pt_record *r = &st->v[i].rec;
+        char buf[64];
+        const char *ending;
+        if (r->state != PT_DONE)
+            continue;
+        if (injected_retryable(r) && (img->end == PT_END_EXIT || img->end == PT_END_EXEC))
             report(c, &st->v[i]);
+        else if (injected_epipe(r) && (ending = epipe_ending(img, buf, sizeof buf)) != NULL)
+            report_epipe(c, &st->v[i], ending);
     }
 }
 
