@@ -4,6 +4,7 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -66,30 +67,42 @@ static int secure_mode(int fd, const struct stat *st) {
     return new_euid != ids.ruid || new_egid != ids.rgid || (applies && caps);
 }
 
-static int has_interp(int fd, const Elf64_Ehdr *eh) {
-    Elf64_Phdr phdrs[PHDR_BUF / sizeof(Elf64_Phdr)];
-    size_t n = eh->e_phnum;
-    if (eh->e_phentsize != sizeof(Elf64_Phdr) || n > sizeof phdrs / sizeof phdrs[0])
+/* The program headers, from the bytes read with the ELF header when they
+ * follow it there (as in every usual program: one read per exec), else
+ * read on their own into the same buffer. */
+static int has_interp(int fd, const Elf64_Ehdr *eh, uint8_t *head, size_t room, long head_len) {
+    size_t n = eh->e_phnum, len = n * sizeof(Elf64_Phdr);
+    if (eh->e_phentsize != sizeof(Elf64_Phdr) || len > room)
         return 1; /* unusual: let the loader decide */
-    if (read_at(fd, phdrs, n * sizeof(Elf64_Phdr), (long)eh->e_phoff) !=
-        (long)(n * sizeof(Elf64_Phdr)))
-        return 1;
-    for (size_t i = 0; i < n; i++)
-        if (phdrs[i].p_type == PT_INTERP)
+    const uint8_t *phdrs = head + eh->e_phoff;
+    if (eh->e_phoff > (uint64_t)head_len || len > (uint64_t)head_len - eh->e_phoff) {
+        if (read_at(fd, head, len, (long)eh->e_phoff) != (long)len)
             return 1;
+        phdrs = head;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, phdrs + i * sizeof ph, sizeof ph);
+        if (ph.p_type == PT_INTERP)
+            return 1;
+    }
     return 0;
 }
 
 static int elf_reason(int fd) {
+    uint8_t head[sizeof(Elf64_Ehdr) + PHDR_BUF];
     Elf64_Ehdr eh;
-    long n = read_at(fd, &eh, sizeof eh, 0);
-    if (n >= 2 && memcmp(&eh, "#!", 2) == 0)
+    long n = read_at(fd, head, sizeof head, 0);
+    if (n >= 2 && memcmp(head, "#!", 2) == 0)
         return 0; /* a script: its interpreter is what runs */
-    if (n < (long)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+    if (n < (long)sizeof eh)
+        return PT_UNTRACED_NOT_ELF;
+    memcpy(&eh, head, sizeof eh);
+    if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
         return PT_UNTRACED_NOT_ELF;
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64)
         return PT_UNTRACED_FOREIGN;
-    return has_interp(fd, &eh) ? 0 : PT_UNTRACED_STATIC;
+    return has_interp(fd, &eh, head, sizeof head, n) ? 0 : PT_UNTRACED_STATIC;
 }
 
 /* Looks before it opens: opening a FIFO blocks until a writer comes (and

@@ -108,13 +108,15 @@ void *pt_real_symbol(const char *name) {
     return fn ? fn : dlsym(RTLD_NEXT, name);
 }
 
-/* What a fork child calls between the fork and its exec or exit.  Found in
- * the child, each would be looked up again in every child, and the stored
- * pointer would cost every child a copied page. */
+/* What a fork child calls between the fork and its exec or exit (a
+ * shell's subshell also writes: echo in a pipeline).  Found in the child,
+ * each would be looked up again in every child, and the stored pointer
+ * would cost every child a copied page. */
 static const size_t child_slots[] = {
     offsetof(struct pt_real_fns, execve), offsetof(struct pt_real_fns, execvpe),
     offsetof(struct pt_real_fns, dup2),   offsetof(struct pt_real_fns, close),
     offsetof(struct pt_real_fns, fcntl),  offsetof(struct pt_real_fns, _exit),
+    offsetof(struct pt_real_fns, write),  offsetof(struct pt_real_fns, read),
 };
 
 void pt_resolve_for_children(void) {
