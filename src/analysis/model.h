@@ -312,6 +312,7 @@ struct pt_model {
     size_t npipes, cap_pipes;
     size_t *pipe_hash; /* open addressing on the pipe's key: index + 1 */
     size_t hash_cap;
+    struct pt_pipe *last_pipe; /* pt_model_pipe's last answer (pipes.c) */
     struct pt_fork *forks;
     size_t nforks, cap_forks;
     struct pt_wait *waits; /* waits for pids with no trace file */
@@ -351,7 +352,22 @@ void pt_model_free(struct pt_model *m);
 /* --- queries ------------------------------------------------------------ */
 
 /* The pipe or FIFO with that key, or NULL. */
-struct pt_pipe *pt_model_pipe(const struct pt_model *m, struct pt_objkey obj);
+static inline struct pt_pipe *pt_model_pipe(const struct pt_model *m, struct pt_objkey obj);
+
+/* pt_model_pipe's hash probe (pipes.c); remembers what it finds. */
+struct pt_pipe *pt_model_pipe_find(const struct pt_model *m, struct pt_objkey obj);
+
+/* The model and every detector ask for the pipe of the call at hand, so
+ * the last pipe found is asked for again several times per event: it is
+ * kept (pipes are neither freed nor moved before the model is), and a hit
+ * costs one compare, inline, instead of a call and a hash probe.  Misses
+ * are not kept: a pipe made later under that key must be found. */
+static inline struct pt_pipe *pt_model_pipe(const struct pt_model *m, struct pt_objkey obj) {
+    struct pt_pipe *last = m->last_pipe;
+    if (last != NULL && pt_objkey_eq(last->obj, obj))
+        return last;
+    return pt_model_pipe_find(m, obj);
+}
 struct pt_fdent *pt_fdtable_find(const struct pt_fdtable *t, int fd);
 
 /* The image of pid that was current at time t (the latest that began at

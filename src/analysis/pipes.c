@@ -11,7 +11,7 @@ static size_t hash_key(struct pt_objkey obj, size_t cap) {
     return (size_t)(pt_objkey_hash(obj) >> 20) & (cap - 1);
 }
 
-struct pt_pipe *pt_model_pipe(const struct pt_model *m, struct pt_objkey obj) {
+static struct pt_pipe *pipe_lookup(const struct pt_model *m, struct pt_objkey obj) {
     if (m->hash_cap == 0)
         return NULL;
     for (size_t i = hash_key(obj, m->hash_cap);; i = (i + 1) & (m->hash_cap - 1)) {
@@ -21,6 +21,13 @@ struct pt_pipe *pt_model_pipe(const struct pt_model *m, struct pt_objkey obj) {
         if (pt_objkey_eq(m->pipes[slot - 1]->obj, obj))
             return m->pipes[slot - 1];
     }
+}
+
+struct pt_pipe *pt_model_pipe_find(const struct pt_model *m, struct pt_objkey obj) {
+    struct pt_pipe *p = pipe_lookup(m, obj);
+    if (p != NULL)
+        ((struct pt_model *)(uintptr_t)m)->last_pipe = p; /* the memo, not the model */
+    return p;
 }
 
 static void hash_insert(size_t *hash, size_t cap, struct pt_objkey obj, size_t slot) {
@@ -198,6 +205,7 @@ void pt_pipes_free(struct pt_model *m) {
     }
     free(m->pipes);
     free(m->pipe_hash);
+    m->last_pipe = NULL;
     pt_sockpeers_free(&m->peers);
     free(m->passing);
 }

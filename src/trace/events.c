@@ -18,7 +18,7 @@
 #define PROC PT_EVF_PROCESS
 #define META PT_EVF_META
 
-static const struct pt_event_info events[PT_EV_MAX + 1] = {
+const struct pt_event_info pt_event_rows[PT_EV_MAX + 1] = {
     /* I/O: arg = bytes asked for, result = bytes moved, payload = capture */
     [PT_EV_READ] = {"read", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA, .flags = IN | DESC,
                     .decode = pt_args_io},
@@ -137,33 +137,11 @@ static const struct pt_event_info events[PT_EV_MAX + 1] = {
                         .decode = pt_args_coverage},
 };
 
-static const struct pt_event_info unknown = {NULL, PT_CLASS_UNKNOWN, .payload = PT_PAYLOAD_DATA,
-                                             .decode = pt_args_unknown};
-
-const struct pt_event_info *pt_event_info(unsigned type) {
-    if (type < COUNT(events) && events[type].name != NULL)
-        return &events[type];
-    return &unknown;
-}
+const struct pt_event_info pt_event_unknown_row = {
+    NULL, PT_CLASS_UNKNOWN, .payload = PT_PAYLOAD_DATA, .decode = pt_args_unknown};
 
 const char *pt_event_name(unsigned type) {
     return pt_event_info(type)->name;
-}
-
-int pt_event_via_stdio(unsigned type) {
-    return (pt_event_info(type)->flags & PT_EVF_STDIO) != 0;
-}
-
-int pt_event_moves_data(unsigned type) {
-    return (pt_event_info(type)->flags & (PT_EVF_IN | PT_EVF_OUT)) != 0;
-}
-
-int pt_event_reads(unsigned type) {
-    return (pt_event_info(type)->flags & PT_EVF_IN) != 0;
-}
-
-int pt_event_writes(unsigned type) {
-    return (pt_event_info(type)->flags & PT_EVF_OUT) != 0;
 }
 
 uint64_t pt_event_asked(const struct pt_record *r) {

@@ -134,23 +134,43 @@ struct pt_event_info {
     pt_decode_fn *decode;
 };
 
+/* The rows (events.c), by type; NULL names mark numbers not in use. */
+extern const struct pt_event_info pt_event_rows[PT_EV_MAX + 1];
+extern const struct pt_event_info pt_event_unknown_row;
+
 /* The row of a record type; an unknown type (any number) gets a row whose
  * name is NULL, class PT_CLASS_UNKNOWN, and whose decoder shows what every
- * record has. */
-const struct pt_event_info *pt_event_info(unsigned type);
+ * record has.  Inline, as are the class tests below: the analysis asks
+ * them about every event several times over (a call each cost ~10% of
+ * `summary`). */
+static inline const struct pt_event_info *pt_event_info(unsigned type) {
+    if (type <= PT_EV_MAX && pt_event_rows[type].name != NULL)
+        return &pt_event_rows[type];
+    return &pt_event_unknown_row;
+}
 
 /* The call a record type stands for ("read", "pipe2", "__read_chk", ...);
  * stdio refills and flushes are "read" and "write".  NULL if unknown. */
 const char *pt_event_name(unsigned type);
 
 /* True for records made by a stdio FILE rather than by a direct call. */
-int pt_event_via_stdio(unsigned type);
+static inline int pt_event_via_stdio(unsigned type) {
+    return (pt_event_info(type)->flags & PT_EVF_STDIO) != 0;
+}
 
 /* True for records whose payload is bytes moved through fd (the capture):
  * reads (PT_EVF_IN) and writes (PT_EVF_OUT). */
-int pt_event_moves_data(unsigned type);
-int pt_event_reads(unsigned type);
-int pt_event_writes(unsigned type);
+static inline int pt_event_moves_data(unsigned type) {
+    return (pt_event_info(type)->flags & (PT_EVF_IN | PT_EVF_OUT)) != 0;
+}
+
+static inline int pt_event_reads(unsigned type) {
+    return (pt_event_info(type)->flags & PT_EVF_IN) != 0;
+}
+
+static inline int pt_event_writes(unsigned type) {
+    return (pt_event_info(type)->flags & PT_EVF_OUT) != 0;
+}
 
 /* The bytes an I/O record's call asked for (its arg, or the part of it
  * that says so for socket I/O). */
