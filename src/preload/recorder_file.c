@@ -145,9 +145,17 @@ static uint32_t read_args(void) {
     return len;
 }
 
+/* A fork child runs its parent's executable: the name read in this image
+ * (by the parent, for its own file) serves every fork child after it,
+ * which then makes one walk through /proc fewer when it starts its file. */
+static int exe_known;
+
 static void read_exe(void) {
+    if (exe_known)
+        return;
     long n = pt_sys_readlink("/proc/self/exe", header_exe, sizeof header_exe - 1);
     header_exe[n > 0 ? n : 0] = '\0';
+    exe_known = n > 0;
 }
 
 static void describe_image(struct pt_image_info *info) {
