@@ -42,15 +42,19 @@ struct pt_check_pipe {
     struct pt_record eof_rec; /* valid when eof_image is set */
 };
 
-static struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe *p) {
-    if (p->id > c->npipes) {
-        size_t n = pt_grow_cap(c->npipes, p->id);
-        c->pipes = pt_xreallocarray(c->pipes, n, sizeof *c->pipes);
-        memset(c->pipes + c->npipes, 0, (n - c->npipes) * sizeof *c->pipes);
-        for (size_t i = c->npipes; i < n; i++)
-            c->pipes[i].eof_image = PT_NO_IMAGE;
-        c->npipes = n;
-    }
+static void pipes_grow(struct pt_check *c, unsigned id) {
+    size_t n = pt_grow_cap(c->npipes, id);
+    c->pipes = pt_xreallocarray(c->pipes, n, sizeof *c->pipes);
+    memset(c->pipes + c->npipes, 0, (n - c->npipes) * sizeof *c->pipes);
+    for (size_t i = c->npipes; i < n; i++)
+        c->pipes[i].eof_image = PT_NO_IMAGE;
+    c->npipes = n;
+}
+
+/* Asked up to three times per event: the common case is inline. */
+static inline struct pt_check_pipe *pipe_state(struct pt_check *c, const struct pt_pipe *p) {
+    if (p->id > c->npipes)
+        pipes_grow(c, p->id);
     return &c->pipes[p->id - 1];
 }
 

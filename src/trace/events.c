@@ -18,7 +18,7 @@
 #define PROC PT_EVF_PROCESS
 #define META PT_EVF_META
 
-const struct pt_event_info pt_event_rows[PT_EV_MAX + 1] = {
+const struct pt_event_info pt_event_rows[PT_EVENT_ROWS] = {
     /* I/O: arg = bytes asked for, result = bytes moved, payload = capture */
     [PT_EV_READ] = {"read", PT_CLASS_IO, .payload = PT_PAYLOAD_DATA, .flags = IN | DESC,
                     .decode = pt_args_io},

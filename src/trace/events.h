@@ -134,8 +134,11 @@ struct pt_event_info {
     pt_decode_fn *decode;
 };
 
-/* The rows (events.c), by type; NULL names mark numbers not in use. */
-extern const struct pt_event_info pt_event_rows[PT_EV_MAX + 1];
+/* The rows (events.c), one for every value of a record's type byte, so
+ * that looking one up needs no bounds test; rows of numbers not in use are
+ * zero: no name, class PT_CLASS_UNKNOWN, no flags. */
+#define PT_EVENT_ROWS 256
+extern const struct pt_event_info pt_event_rows[PT_EVENT_ROWS];
 extern const struct pt_event_info pt_event_unknown_row;
 
 /* The row of a record type; an unknown type (any number) gets a row whose
@@ -144,9 +147,14 @@ extern const struct pt_event_info pt_event_unknown_row;
  * them about every event several times over (a call each cost ~10% of
  * `summary`). */
 static inline const struct pt_event_info *pt_event_info(unsigned type) {
-    if (type <= PT_EV_MAX && pt_event_rows[type].name != NULL)
+    if (type < PT_EVENT_ROWS && pt_event_rows[type].name != NULL)
         return &pt_event_rows[type];
     return &pt_event_unknown_row;
+}
+
+/* A type's PT_EVF_* flags: an unknown type has none, as its row says. */
+static inline uint32_t pt_event_flags(unsigned type) {
+    return type < PT_EVENT_ROWS ? pt_event_rows[type].flags : 0;
 }
 
 /* The call a record type stands for ("read", "pipe2", "__read_chk", ...);
@@ -155,21 +163,21 @@ const char *pt_event_name(unsigned type);
 
 /* True for records made by a stdio FILE rather than by a direct call. */
 static inline int pt_event_via_stdio(unsigned type) {
-    return (pt_event_info(type)->flags & PT_EVF_STDIO) != 0;
+    return (pt_event_flags(type) & PT_EVF_STDIO) != 0;
 }
 
 /* True for records whose payload is bytes moved through fd (the capture):
  * reads (PT_EVF_IN) and writes (PT_EVF_OUT). */
 static inline int pt_event_moves_data(unsigned type) {
-    return (pt_event_info(type)->flags & (PT_EVF_IN | PT_EVF_OUT)) != 0;
+    return (pt_event_flags(type) & (PT_EVF_IN | PT_EVF_OUT)) != 0;
 }
 
 static inline int pt_event_reads(unsigned type) {
-    return (pt_event_info(type)->flags & PT_EVF_IN) != 0;
+    return (pt_event_flags(type) & PT_EVF_IN) != 0;
 }
 
 static inline int pt_event_writes(unsigned type) {
-    return (pt_event_info(type)->flags & PT_EVF_OUT) != 0;
+    return (pt_event_flags(type) & PT_EVF_OUT) != 0;
 }
 
 /* The bytes an I/O record's call asked for (its arg, or the part of it
