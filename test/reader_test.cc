@@ -243,7 +243,19 @@ TEST(Reader, UnsupportedVersionIsAnError) {
     b.header().version = PT_VERSION + 1;
     std::string path = WriteFile(FreshDir("version"), "1.0.ptr", b.Build());
     std::string err = OpenError(path);
-    EXPECT_EQ(0u, err.find("pipetrace: " + path + ": unsupported trace format version 2")) << err;
+    EXPECT_EQ(0u,
+              err.find("pipetrace: " + path + ": unsupported trace format version " +
+                       std::to_string(PT_VERSION + 1) + " (this pipetrace reads versions 1 to " +
+                       std::to_string(PT_VERSION) + ")"))
+        << err;
+}
+
+TEST(Reader, VersionZeroIsAnError) {
+    TraceBuilder b = ThreeRecords();
+    b.header().version = 0;
+    std::string path = WriteFile(FreshDir("version0"), "1.0.ptr", b.Build());
+    EXPECT_EQ(0u,
+              OpenError(path).find("pipetrace: " + path + ": unsupported trace format version 0"));
 }
 
 TEST(Reader, ForeignByteOrderIsAnError) {

@@ -25,11 +25,10 @@ void follow_carry_free(struct follow_carry *c) {
 
 /* Whether the call is one side of a move from one fd to another. */
 static int is_xfer(const struct follow_carry *c, const struct flows_call *call) {
-    const uint8_t *map = pt_file_bytes(&c->files[call->file]);
-    if (map == NULL)
+    struct pt_event ev;
+    if (!pt_file_event_at(&c->files[call->file], call->rec_offset, &ev))
         return 0;
-    const struct pt_record *r = (const struct pt_record *)(map + call->rec_offset);
-    const struct pt_event_info *row = pt_event_info(r->type);
+    const struct pt_event_info *row = pt_event_info(ev.rec->type);
     return row->cls == PT_CLASS_XFER && row->payload == PT_PAYLOAD_XFER;
 }
 
@@ -56,10 +55,10 @@ void follow_carry_segment(struct follow_carry *c, const struct flows_segment *s)
     uint64_t n = captured_to > s->offset ? captured_to - s->offset : 0;
     if (n > s->len)
         n = s->len;
-    const uint8_t *map = n > 0 ? pt_file_bytes(&c->files[w->file]) : NULL;
-    if (map != NULL) {
+    struct pt_event ev;
+    if (n > 0 && pt_file_event_at(&c->files[w->file], w->rec_offset, &ev)) {
         PT_GROW(c->bytes, c->len + n, c->cap);
-        memcpy(c->bytes + c->len, map + w->rec_offset + PT_RECORD_SIZE + (s->offset - w->start), n);
+        memcpy(c->bytes + c->len, ev.payload + (s->offset - w->start), n);
         c->len += n;
     } else {
         n = 0;

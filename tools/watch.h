@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "pipetrace/format.h"
+#include "trace/reader.h"
 
 /* A call in progress: its record as last read, and where it is. */
 struct watch_call {
@@ -34,9 +35,12 @@ struct watch_file {
     uint64_t offset;          /* the next byte not read yet */
     struct watch_call *calls; /* begun and not seen returning (or not complete) */
     size_t ncalls, cap_calls;
-    int exited;   /* an exit record, or an exec that replaced it */
-    int replaced; /* an exec replaced it: none of its calls returns */
-    int broken;   /* unreadable or damaged: read no further */
+    int exited;                  /* an exit record, or an exec that replaced it */
+    int replaced;                /* an exec replaced it: none of its calls returns */
+    int broken;                  /* unreadable or damaged: read no further */
+    int compact;                 /* format 2: compact records and their channels */
+    struct pt_channel *channels; /* by number, as met */
+    uint32_t channels_cap;
 };
 
 struct watch_proc {

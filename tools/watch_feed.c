@@ -66,8 +66,10 @@ static int read_header(struct watch *w, struct watch_file *f) {
     struct pt_file_header h;
     if (read_at(w, f->fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
         memcmp(h.magic, PT_MAGIC, PT_MAGIC_LEN) != 0 || h.byte_order != PT_BYTE_ORDER ||
-        h.version != PT_VERSION || h.data_offset < sizeof h || h.data_offset % PT_ALIGN != 0)
+        h.version < PT_VERSION_MIN || h.version > PT_VERSION || h.data_offset < sizeof h ||
+        h.data_offset % PT_ALIGN != 0)
         return -1;
+    f->compact = h.version >= 2;
     size_t len = h.strings_size < (1u << 20) ? h.strings_size : (1u << 20);
     char *area = pt_xcalloc(1, len + 1);
     ssize_t got = read_at(w, f->fd, area, len, sizeof h);
@@ -177,6 +179,50 @@ static void keep_call(struct watch_file *f, const struct pt_record *r, uint64_t 
     f->calls[f->ncalls++] = (struct watch_call){*r, offset};
 }
 
+/* --- compact records (format 2) ------------------------------------------ */
+
+static void learn_channel(struct watch_file *f, const struct pt_channel_record *c) {
+    if (c->number >= f->channels_cap) {
+        uint32_t cap = f->channels_cap ? f->channels_cap : 64;
+        while (cap <= c->number)
+            cap *= 2;
+        f->channels = pt_xreallocarray(f->channels, cap, sizeof *f->channels);
+        memset(f->channels + f->channels_cap, 0, (cap - f->channels_cap) * sizeof *f->channels);
+        f->channels_cap = cap;
+    }
+    struct pt_channel *ch = &f->channels[c->number];
+    if (!ch->known)
+        *ch = (struct pt_channel){c->tid, c->fd, c->obj_ino, c->obj_dev, 1};
+}
+
+/* The full record compact record k stands for; 0 when its channel was not
+ * met (damage).  A value held in a note (a call over 78 hours long, a
+ * result beyond 32 bits) is not looked for: such a call shows as one
+ * still in progress. */
+static int expand(const struct watch_file *f, const struct pt_compact_record *k,
+                  struct pt_record *r) {
+    if (k->channel >= f->channels_cap || !f->channels[k->channel].known)
+        return 0;
+    pt_compact_expand(k, &f->channels[k->channel], f->start_ns, r);
+    return 1;
+}
+
+/* The record at offset read again: 0 when it cannot be (yet). */
+static int read_record(struct watch *w, const struct watch_file *f, uint64_t offset,
+                       struct pt_record *r) {
+    union {
+        struct pt_record full;
+        struct pt_compact_record compact;
+    } raw;
+    ssize_t got = read_at(w, f->fd, &raw, sizeof raw, offset);
+    if (f->compact && got >= (ssize_t)PT_COMPACT_SIZE && (raw.compact.type & PT_COMPACT))
+        return expand(f, &raw.compact, r);
+    if (got != (ssize_t)sizeof raw.full)
+        return 0;
+    *r = raw.full;
+    return 1;
+}
+
 /* A record read for the first time. */
 static void take_record(struct watch *w, size_t file, const struct pt_record *r, uint64_t offset) {
     struct watch_file *f = &w->files[file];
@@ -205,7 +251,7 @@ static void recheck_calls(struct watch *w, size_t file) {
     for (size_t i = 0; i < f->ncalls; i++) {
         struct watch_call c = f->calls[i];
         struct pt_record now;
-        if (read_at(w, f->fd, &now, sizeof now, c.offset) != (ssize_t)sizeof now) {
+        if (!read_record(w, f, c.offset, &now)) {
             f->calls[kept++] = c;
             continue;
         }
@@ -245,6 +291,39 @@ static uint64_t past_zeros(const uint8_t *buf, size_t len, uint64_t base, uint64
     }
 }
 
+static void say_damaged(struct watch *w, size_t file, uint64_t pos, uint32_t size) {
+    w->files[file].broken = 1;
+    fprintf(stderr,
+            "pipetrace: warning: %s/%s: damaged at offset %llu (record size %u), read no "
+            "further\n",
+            w->dir, w->files[file].name, (unsigned long long)pos, size);
+}
+
+/* The compact record (or channel) at p, file offset pos: the offset past
+ * it, or pos to read it again later (a channel not complete yet: the
+ * records naming it need it whole) or when it is damaged. */
+static uint64_t take_compact(struct watch *w, size_t file, const uint8_t *p, uint64_t pos,
+                             uint64_t tail) {
+    struct pt_compact_record k;
+    memcpy(&k, p, sizeof k);
+    if (k.size < PT_COMPACT_SIZE || k.size % PT_ALIGN != 0 || pos + k.size > tail) {
+        say_damaged(w, file, pos, k.size);
+        return pos;
+    }
+    if (k.type == (PT_EV_CHANNEL | PT_COMPACT)) {
+        struct pt_channel_record c;
+        memcpy(&c, p, sizeof c);
+        if (c.state != PT_DONE)
+            return pos;
+        learn_channel(&w->files[file], &c);
+    } else {
+        struct pt_record r;
+        if (expand(&w->files[file], &k, &r))
+            take_record(w, file, &r, pos);
+    }
+    return pos + k.size;
+}
+
 /* Walks the records in buf (file offset base, len bytes) up to tail;
  * returns the offset reached.  A record whose header is in buf is taken
  * even if its payload is not (the payload is not needed). */
@@ -262,19 +341,24 @@ static uint64_t walk_chunk(struct watch *w, size_t file, const uint8_t *buf, siz
             pos = next;
             continue;
         }
-        if (pos - base + PT_RECORD_SIZE > len)
+        int compact = w->files[file].compact && (p[4] & PT_COMPACT);
+        if (pos - base + (compact ? PT_COMPACT_SIZE : PT_RECORD_SIZE) > len)
             break; /* the header is in the next chunk */
+        if (compact) {
+            uint64_t next = take_compact(w, file, p, pos, tail);
+            if (next == pos)
+                return pos;
+            pos = next;
+            continue;
+        }
         struct pt_record r;
         memcpy(&r, p, sizeof r);
         if (r.size < PT_RECORD_SIZE || r.size % PT_ALIGN != 0 || pos + r.size > tail) {
-            w->files[file].broken = 1;
-            fprintf(stderr,
-                    "pipetrace: warning: %s/%s: damaged at offset %llu (record size %u), read no "
-                    "further\n",
-                    w->dir, w->files[file].name, (unsigned long long)pos, r.size);
+            say_damaged(w, file, pos, r.size);
             return pos;
         }
-        take_record(w, file, &r, pos);
+        if (!(w->files[file].compact && r.type == PT_EV_NOTE))
+            take_record(w, file, &r, pos);
         pos += r.size;
     }
     return pos;
@@ -331,6 +415,7 @@ void watch_close(struct watch *w) {
         free(w->files[i].name);
         free(w->files[i].command);
         free(w->files[i].calls);
+        free(w->files[i].channels);
     }
     free(w->files);
     free(w->name_hash);

@@ -1,4 +1,5 @@
-/* pipetrace on-disk trace format, version 1.
+/* pipetrace on-disk trace format, version 2 (a reader also reads version 1,
+ * which is version 2 without compact records).
  *
  * One file per process image.  The file starts with a fixed header
  * (struct pt_file_header), followed by the process description strings,
@@ -21,7 +22,10 @@ extern "C" {
 
 #define PT_MAGIC "PIPETRC\n"
 #define PT_MAGIC_LEN 8
-#define PT_VERSION 1
+#define PT_VERSION 2
+/* The oldest version a reader still reads: version 1 is version 2 without
+ * compact records, channels and notes. */
+#define PT_VERSION_MIN 1
 #define PT_BYTE_ORDER 0x01020304u
 
 /* Trace file names in the trace directory: "<pid>.<image>.ptr", where image
@@ -107,6 +111,86 @@ struct pt_record {
 };
 
 #define PT_RECORD_SIZE 64
+
+/* --- compact records (version 2) -------------------------------------------
+ *
+ * A record whose type byte has PT_COMPACT set is a compact I/O record: a
+ * 32-byte header (struct pt_compact_record) instead of the 64-byte one,
+ * then its payload.  It is what the recorder writes for read, write,
+ * readv, writev, __read_chk and stdio's reads and writes when every field
+ * fits; otherwise it writes the full record, so nothing is lost or rounded.
+ * size, type, state, obj_kind and fd_flags are where the full record has
+ * them, so the walk and the begun/done/torn protocol do not change.
+ *
+ * What the compact header leaves out comes from two internal records, never
+ *   handed out by a reader as events:
+ *   - PT_EV_CHANNEL | PT_COMPACT (struct pt_channel_record, 32 bytes): tid,
+ *     fd, obj_ino and obj_dev of a channel and its number.  A compact record
+ *     names its channel; the channel record always lies before every
+ *     record that names it.
+ *   - PT_EV_NOTE (full record, payload struct pt_note_payload): values of a
+ *     compact record that did not fit it (an end more than 2^48 - 2 ns after
+ *     the start, a result outside int32, bytes asked for known only after
+ *     the call and not below 2^32 - 1).  It lies after the record it
+ *     completes. */
+#define PT_COMPACT 0x80u
+#define PT_COMPACT_SIZE 32
+
+struct pt_compact_record {
+    uint32_t size;     /* as the full record's */
+    uint8_t type;      /* PT_EV_* | PT_COMPACT */
+    uint8_t state;     /* as the full record's */
+    uint8_t obj_kind;  /* as the full record's */
+    uint8_t fd_flags;  /* as the full record's */
+    uint16_t channel;  /* the PT_EV_CHANNEL record giving tid, fd, obj_ino, obj_dev */
+    uint16_t data_len; /* payload bytes that follow; size >= 32 + data_len */
+    uint32_t arg;      /* bytes asked for; PT_COMPACT_IN_NOTE: in a note */
+    uint32_t start_lo; /* t_start - header.start_mono_ns: bits 0-31 ... */
+    uint16_t start_hi; /* ... and bits 32-47 */
+    uint16_t span_hi;  /* span (below): bits 32-47 */
+    int32_t result;    /* return value; 0 when the span is PT_SPAN_IN_NOTE */
+    uint32_t span_lo;  /* span: bits 0-31 */
+};
+
+/* A channel: the thread, fd and object of the compact records naming its
+ * number.  Written complete (PT_DONE) before any of them. */
+struct pt_channel_record {
+    uint32_t size;    /* PT_COMPACT_SIZE */
+    uint8_t type;     /* PT_EV_CHANNEL | PT_COMPACT */
+    uint8_t state;    /* PT_DONE */
+    uint8_t obj_kind; /* PT_OBJ_* */
+    uint8_t reserved; /* 0 */
+    int32_t tid;
+    int32_t fd;
+    uint64_t obj_ino;
+    uint32_t obj_dev;
+    uint16_t number;
+    uint16_t reserved2; /* 0 */
+};
+
+/* The span of a compact record: 0 while t_end is 0 (the call has not
+ * returned), else t_end - t_start + 1, up to 2^48 - 2; PT_SPAN_IN_NOTE says
+ * a PT_EV_NOTE holds t_end and the result. */
+#define PT_SPAN_BITS 48
+#define PT_SPAN_IN_NOTE ((1ull << PT_SPAN_BITS) - 1)
+#define PT_START_LIMIT (1ull << 48) /* t_start - start_mono_ns stays below */
+#define PT_COMPACT_IN_NOTE 0xffffffffu
+
+/* The payload of PT_EV_NOTE: the compact record at file offset `offset`,
+ * with each field `fields` names (PT_NOTE_*) as given here. */
+struct pt_note_payload {
+    uint64_t offset;
+    uint32_t fields;
+    uint32_t reserved;
+    uint64_t arg;
+    uint64_t t_end;
+    int64_t result;
+};
+
+enum {
+    PT_NOTE_ARG = 1u << 0,
+    PT_NOTE_END = 1u << 1, /* t_end and result */
+};
 /* Records, their sizes and header.data_offset are multiples of PT_ALIGN: a
  * reader refuses a file whose data_offset is not, or lies inside the string
  * area, and accepts any other. */
@@ -220,6 +304,11 @@ enum pt_event_type {
      * the socket, arg = file offset of that call's record, result = the
      * fds the message carried; payload struct pt_fdpass_payload. */
     PT_EV_FDPASS = 55,
+
+    /* Internal records of version 2 (see compact records above): a reader
+     * uses them to expand compact records and never hands them out. */
+    PT_EV_CHANNEL = 56, /* only with PT_COMPACT: struct pt_channel_record */
+    PT_EV_NOTE = 57,    /* payload struct pt_note_payload */
 
     PT_EV_MAX = 63
 };
@@ -496,6 +585,40 @@ PT_ASSERT_FIELD(struct pt_record, arg, 40, 8);
 PT_ASSERT_FIELD(struct pt_record, obj_ino, 48, 8);
 PT_ASSERT_FIELD(struct pt_record, obj_dev, 56, 4);
 PT_ASSERT_FIELD(struct pt_record, data_len, 60, 4);
+
+PT_STATIC_ASSERT(sizeof(struct pt_compact_record) == PT_COMPACT_SIZE, "compact record layout");
+PT_ASSERT_FIELD(struct pt_compact_record, size, 0, 4);
+PT_ASSERT_FIELD(struct pt_compact_record, type, 4, 1);
+PT_ASSERT_FIELD(struct pt_compact_record, state, 5, 1);
+PT_ASSERT_FIELD(struct pt_compact_record, obj_kind, 6, 1);
+PT_ASSERT_FIELD(struct pt_compact_record, fd_flags, 7, 1);
+PT_ASSERT_FIELD(struct pt_compact_record, channel, 8, 2);
+PT_ASSERT_FIELD(struct pt_compact_record, data_len, 10, 2);
+PT_ASSERT_FIELD(struct pt_compact_record, arg, 12, 4);
+PT_ASSERT_FIELD(struct pt_compact_record, start_lo, 16, 4);
+PT_ASSERT_FIELD(struct pt_compact_record, start_hi, 20, 2);
+PT_ASSERT_FIELD(struct pt_compact_record, span_hi, 22, 2);
+PT_ASSERT_FIELD(struct pt_compact_record, result, 24, 4);
+PT_ASSERT_FIELD(struct pt_compact_record, span_lo, 28, 4);
+PT_STATIC_ASSERT(sizeof(struct pt_channel_record) == PT_COMPACT_SIZE, "channel record layout");
+PT_ASSERT_FIELD(struct pt_channel_record, size, 0, 4);
+PT_ASSERT_FIELD(struct pt_channel_record, type, 4, 1);
+PT_ASSERT_FIELD(struct pt_channel_record, state, 5, 1);
+PT_ASSERT_FIELD(struct pt_channel_record, obj_kind, 6, 1);
+PT_ASSERT_FIELD(struct pt_channel_record, reserved, 7, 1);
+PT_ASSERT_FIELD(struct pt_channel_record, tid, 8, 4);
+PT_ASSERT_FIELD(struct pt_channel_record, fd, 12, 4);
+PT_ASSERT_FIELD(struct pt_channel_record, obj_ino, 16, 8);
+PT_ASSERT_FIELD(struct pt_channel_record, obj_dev, 24, 4);
+PT_ASSERT_FIELD(struct pt_channel_record, number, 28, 2);
+PT_ASSERT_FIELD(struct pt_channel_record, reserved2, 30, 2);
+PT_STATIC_ASSERT(sizeof(struct pt_note_payload) == 40, "note payload");
+PT_ASSERT_FIELD(struct pt_note_payload, offset, 0, 8);
+PT_ASSERT_FIELD(struct pt_note_payload, fields, 8, 4);
+PT_ASSERT_FIELD(struct pt_note_payload, reserved, 12, 4);
+PT_ASSERT_FIELD(struct pt_note_payload, arg, 16, 8);
+PT_ASSERT_FIELD(struct pt_note_payload, t_end, 24, 8);
+PT_ASSERT_FIELD(struct pt_note_payload, result, 32, 8);
 
 PT_STATIC_ASSERT(sizeof(struct pt_pipe_payload) == 24, "pipe payload");
 PT_ASSERT_FIELD(struct pt_pipe_payload, fds, 0, 8);

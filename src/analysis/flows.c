@@ -134,12 +134,8 @@ static void side_view(const struct pt_merged *m, const struct pt_io_side *side,
 /* A held call's record, found again in its file. */
 static int held_record(const struct flows *fl, const struct flows_held *h, struct pt_merged *m) {
     const struct pt_file *f = &fl->files[h->file_index];
-    const uint8_t *map = pt_file_bytes(f);
-    if (map == NULL)
+    if (!pt_file_event_at(f, h->offset, &m->ev))
         return 0; /* gone since: its bytes are lost */
-    m->ev.rec = (const struct pt_record *)(map + h->offset);
-    m->ev.payload = map + h->offset + PT_RECORD_SIZE;
-    m->ev.offset = h->offset;
     m->file = f;
     m->file_index = h->file_index;
     return 1;

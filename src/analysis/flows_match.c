@@ -25,8 +25,8 @@ static struct flows_pair *find_pair(struct flows_pipe *p, size_t writer, size_t 
 /* A call's capture, found again in its file (which may have been unmapped
  * since the call was read): NULL if the file cannot be read again. */
 static const uint8_t *capture(const struct flows *fl, const struct flows_call *c) {
-    const uint8_t *map = pt_file_bytes(&fl->files[c->file]);
-    return map != NULL ? map + c->rec_offset + PT_RECORD_SIZE : NULL;
+    struct pt_event ev;
+    return pt_file_event_at(&fl->files[c->file], c->rec_offset, &ev) ? ev.payload : NULL;
 }
 
 /* Compares what both sides captured of the segment's bytes. */

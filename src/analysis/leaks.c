@@ -36,14 +36,14 @@ static const char *open_path(const struct pt_model *m, const struct pt_origin *o
     if (o->image >= m->nfiles)
         return NULL;
     const struct pt_file *f = m->images[o->image].file;
-    const uint8_t *base = pt_file_bytes(f);
-    if (base == NULL || o->rec_offset + PT_RECORD_SIZE > f->size)
+    struct pt_event ev;
+    if (o->rec_offset + PT_RECORD_SIZE > f->size || !pt_file_event_at(f, o->rec_offset, &ev))
         return NULL;
-    const struct pt_record *r = (const struct pt_record *)(base + o->rec_offset);
+    const struct pt_record *r = ev.rec;
     if (r->type != PT_EV_OPEN || r->data_len == 0 ||
         o->rec_offset + PT_RECORD_SIZE + r->data_len > f->size)
         return NULL;
-    const char *path = (const char *)(base + o->rec_offset + PT_RECORD_SIZE);
+    const char *path = (const char *)ev.payload;
     return memchr(path, '\0', r->data_len) != NULL ? path : NULL;
 }
 

@@ -141,7 +141,7 @@ size_t pt_io_inject_count(struct pt_call *c, uint8_t type, int fd, size_t count,
 static inline int pt_io_enter(struct pt_call *c, uint8_t type, int fd, uint64_t count) {
     if (!pt_enter_fd(c, fd))
         return 0;
-    c->rec = pt_begin(type, fd, &c->fd, count, pt_capture_room(count));
+    c->rec = pt_begin_io(type, fd, &c->fd, count, pt_capture_room(count));
     return 1;
 }
 

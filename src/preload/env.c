@@ -22,11 +22,12 @@ enum {
     VAR_VERBOSE,
     VAR_INJECT,
     VAR_INJECT_SEED,
+    VAR_FULL_RECORDS,
     VAR_COUNT
 };
 static const char *const var_names[VAR_COUNT] = {
-    "PIPETRACE_DIR",     "PIPETRACE_DATA",   "PIPETRACE_ALL_FDS",    "PIPETRACE_FOLLOW",
-    "PIPETRACE_VERBOSE", "PIPETRACE_INJECT", "PIPETRACE_INJECT_SEED"};
+    "PIPETRACE_DIR",     "PIPETRACE_DATA",   "PIPETRACE_ALL_FDS",     "PIPETRACE_FOLLOW",
+    "PIPETRACE_VERBOSE", "PIPETRACE_INJECT", "PIPETRACE_INJECT_SEED", "PIPETRACE_FULL_RECORDS"};
 /* "LD_PRELOAD=<our library>" and the "NAME=value" of each variable passed
  * on, packed one after the other: a process touches the page or two they
  * fill, not a page per variable (six page faults in every process). */

@@ -104,6 +104,8 @@ static void read_config(char **envp) {
         pt_config.disabled = 1;
     const char *verbose = env_lookup(envp, "PIPETRACE_VERBOSE");
     pt_config.verbose = verbose && strcmp(verbose, "1") == 0;
+    const char *full = env_lookup(envp, "PIPETRACE_FULL_RECORDS");
+    pt_config.full_records = full && strcmp(full, "1") == 0;
     pt_inject_configure(env_lookup(envp, "PIPETRACE_INJECT"),
                         env_lookup(envp, "PIPETRACE_INJECT_SEED"));
 }

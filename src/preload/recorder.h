@@ -18,6 +18,18 @@
 struct pt_record *pt_begin(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
                            uint32_t payload_max);
 
+/* pt_begin for a call that moves bytes on fd (read, write, readv, writev,
+ * __read_chk, stdio's reads and writes): the record may be a compact one
+ * (docs/FORMAT.md), whose fields other than size, type, state, obj_kind and
+ * fd_flags must not be written directly: it is completed only through
+ * pt_end, pt_end_io, pt_capture, pt_capture_iov, pt_end_captured and
+ * pt_set_arg. */
+struct pt_record *pt_begin_io(uint8_t type, int fd, const struct pt_fdinfo *info, uint64_t arg,
+                              uint32_t payload_max);
+
+/* Sets the bytes asked for of a record, when known only after the call. */
+void pt_set_arg(struct pt_record *rec, uint64_t arg);
+
 /* pt_begin in two steps, for a call whose payload must be in place
  * before the record says it began (a wait's set: a process killed in the
  * wait must leave the set it waited on).  The record is reserved and

@@ -15,6 +15,8 @@ struct pt_config {
     int disabled;          /* PIPETRACE_DISABLE=1, a bad configuration, or a
                               secure-execution (set-id) process */
     int verbose;           /* PIPETRACE_VERBOSE=1: say a stop on stderr */
+    int full_records;      /* PIPETRACE_FULL_RECORDS=1: never a compact record
+                              (to compare a trace with and without them) */
 };
 
 /* This process image, as the library sees it from inside.  Not the

@@ -67,14 +67,15 @@ static void vector_begin(struct pt_call *c, uint8_t type, int fd, const struct i
                          int iovcnt, int *asked_known) {
     *asked_known = pt_config.data_limit > BLIND_ROOM_MAX && pt_iov_readable(iov, iovcnt);
     uint64_t asked = *asked_known ? pt_iov_total(iov, iovcnt) : 0;
-    c->rec = pt_begin(type, fd, &c->fd, asked, pt_capture_room(*asked_known ? asked : UINT64_MAX));
+    c->rec =
+        pt_begin_io(type, fd, &c->fd, asked, pt_capture_room(*asked_known ? asked : UINT64_MAX));
 }
 
 static ssize_t vector_leave(struct pt_call *c, const struct iovec *iov, int iovcnt, int asked_known,
                             ssize_t n) {
     if (c->rec) {
         if (!asked_known && (n >= 0 || pt_iov_readable(iov, iovcnt)))
-            c->rec->arg = pt_iov_total(iov, iovcnt);
+            pt_set_arg(c->rec, pt_iov_total(iov, iovcnt));
         pt_capture_iov(c->rec, iov, iovcnt, n);
         pt_end_captured(c->rec, pt_outcome(c, n));
     }

@@ -50,13 +50,7 @@ static void window_fill(struct pt_merge_source *s) {
  * inside the file; the mapping may have been remade since. */
 static int slot_event(const struct pt_file *f, const struct pt_merge_slot *slot,
                       struct pt_event *ev) {
-    const uint8_t *map = pt_file_bytes(f);
-    if (map == NULL)
-        return -1;
-    ev->rec = (const struct pt_record *)(map + slot->offset);
-    ev->payload = map + slot->offset + PT_RECORD_SIZE;
-    ev->offset = slot->offset;
-    return 0;
+    return pt_file_event_at(f, slot->offset, ev) ? 0 : -1;
 }
 
 /* --- the heap over files ----------------------------------------------- */

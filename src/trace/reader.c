@@ -117,10 +117,10 @@ static int check_identity(const struct pt_file *f, const struct pt_file_header *
         fail(err, errlen, f->path, "bad byte order mark 0x%08x", h->byte_order);
         return -1;
     }
-    if (h->version != PT_VERSION) {
+    if (h->version < PT_VERSION_MIN || h->version > PT_VERSION) {
         fail(err, errlen, f->path,
-             "unsupported trace format version %u (this pipetrace reads version %d)", h->version,
-             PT_VERSION);
+             "unsupported trace format version %u (this pipetrace reads versions %d to %d)",
+             h->version, PT_VERSION_MIN, PT_VERSION);
         return -1;
     }
     return 0;
@@ -380,6 +380,8 @@ int pt_file_open(struct pt_file *f, const char *path, char *err, size_t errlen) 
 
 void pt_file_close(struct pt_file *f) {
     cache_drop(f);
+    free(f->channels);
+    free(f->notes);
     free(f->argv);
     free((void *)f->hdr);
     free(f->path);
@@ -417,6 +419,7 @@ void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t f
     c->pos = from;
     c->limit = to;
     c->released = from & ~(uint64_t)(RELEASE_PAGE - 1);
+    c->compact = f->hdr->version >= 2;
 }
 
 void pt_file_release(const struct pt_file *f, uint64_t upto, uint64_t *released) {
@@ -506,13 +509,18 @@ static void stop_overrun(struct pt_cursor *c, uint64_t rec_end, uint32_t size) {
  * -1 when the walk has stopped. */
 static inline __attribute__((always_inline)) int check_record(struct pt_cursor *c, uint64_t end) {
     uint64_t room = end - c->pos;
-    if (room < PT_RECORD_SIZE) {
-        stop_overrun(c, c->pos + PT_RECORD_SIZE, 0);
+    /* A compact record's header is shorter (format 2); its type byte lies
+     * within the first word, which is not all zero here. */
+    uint32_t header = room >= PT_ALIGN && c->compact && (at(c, c->pos)[4] & PT_COMPACT)
+                          ? PT_COMPACT_SIZE
+                          : PT_RECORD_SIZE;
+    if (room < header) {
+        stop_overrun(c, c->pos + header, 0);
         return -1;
     }
     const struct pt_record *r = (const void *)at(c, c->pos);
     uint32_t size = __atomic_load_n(&r->size, __ATOMIC_ACQUIRE);
-    if (size < PT_RECORD_SIZE || size % PT_ALIGN != 0) {
+    if (size < header || size % PT_ALIGN != 0) {
         stop_corrupt(c, size);
         return -1;
     }
@@ -525,7 +533,10 @@ static inline __attribute__((always_inline)) int check_record(struct pt_cursor *
         c->damage.torn++;
         return 0;
     }
-    if ((state != PT_BEGUN && state != PT_DONE) || (uint64_t)PT_RECORD_SIZE + r->data_len > size) {
+    uint32_t data_len = header == PT_COMPACT_SIZE
+                            ? ((const struct pt_compact_record *)(const void *)r)->data_len
+                            : r->data_len;
+    if ((state != PT_BEGUN && state != PT_DONE) || (uint64_t)header + data_len > size) {
         c->damage.invalid++;
         return 0;
     }
@@ -549,6 +560,213 @@ static void stop_unreadable(struct pt_cursor *c) {
     stop_walk(c, PT_WALK_UNREADABLE);
 }
 
+/* --- format 2: compact records, channels and notes ----------------------- */
+
+static struct pt_file *writable(const struct pt_file *f) {
+    return (struct pt_file *)(uintptr_t)f; /* the tables are a cache of the file */
+}
+
+/* A channel record met: its number's tid, fd and object, unless the number
+ * was met before (the first one stands: a file that says it twice is
+ * damaged, and the walk order must not change what its records mean).
+ * 0, or -1 when out of memory (its records then read as damaged). */
+static int learn_channel(const struct pt_file *cf, const struct pt_channel_record *r) {
+    struct pt_file *f = writable(cf);
+    uint32_t n = r->number;
+    if (n >= f->channels_cap) {
+        uint32_t cap = f->channels_cap ? f->channels_cap : 64;
+        while (cap <= n)
+            cap *= 2;
+        struct pt_channel *grown = realloc(f->channels, cap * sizeof *grown);
+        if (grown == NULL)
+            return 0; /* out of memory: its records will read as damaged */
+        memset(grown + f->channels_cap, 0, (cap - f->channels_cap) * sizeof *grown);
+        f->channels = grown;
+        f->channels_cap = cap;
+    }
+    struct pt_channel *ch = &f->channels[n];
+    if (!ch->known)
+        *ch = (struct pt_channel){r->tid, r->fd, r->obj_ino, r->obj_dev, 1};
+    return 0;
+}
+
+static const struct pt_channel *known_channel(const struct pt_file *f, uint16_t n) {
+    return n < f->channels_cap && f->channels[n].known ? &f->channels[n] : NULL;
+}
+
+/* Walks [from, to) of f for its internal records only: learn_channel and
+ * learn_note see them on the way. */
+static void scan_internal(const struct pt_file *f, uint64_t from, uint64_t to) {
+    struct pt_cursor c;
+    struct pt_event ev;
+    pt_file_walk_range(&c, f, from, to);
+    c.internal = 1;
+    c.hold = 1;
+    while (pt_file_next(&c, &ev))
+        ;
+}
+
+/* Channel n of a compact record at `offset`: every channel lies before its
+ * records, so one not met yet (the record was reached without walking the
+ * file from its start) is looked for from where the last such search
+ * stopped.  NULL when the file does not have it: a damaged record. */
+static const struct pt_channel *channel_for(const struct pt_file *f, uint16_t n, uint64_t offset) {
+    const struct pt_channel *ch = known_channel(f, n);
+    if (ch != NULL || f->channels_scanned >= offset)
+        return ch;
+    uint64_t from =
+        f->channels_scanned > f->hdr->data_offset ? f->channels_scanned : f->hdr->data_offset;
+    writable(f)->channels_scanned = offset;
+    scan_internal(f, from, offset);
+    return known_channel(f, n);
+}
+
+static void learn_note(const struct pt_file *cf, const struct pt_record *r,
+                       const uint8_t *payload) {
+    struct pt_file *f = writable(cf);
+    if (r->data_len < sizeof(struct pt_note_payload))
+        return;
+    if (f->notes_len == f->notes_cap) {
+        size_t cap = f->notes_cap ? 2 * f->notes_cap : 8;
+        struct pt_note_payload *grown = realloc(f->notes, cap * sizeof *grown);
+        if (grown == NULL)
+            return;
+        f->notes = grown;
+        f->notes_cap = cap;
+    }
+    memcpy(&f->notes[f->notes_len++], payload, sizeof(struct pt_note_payload));
+}
+
+/* The values the notes about the record at `offset` give (notes lie after
+ * their record: the file from there on is searched once).  Returns the
+ * PT_NOTE_* fields found. */
+static uint32_t notes_for(const struct pt_file *f, uint64_t offset, struct pt_note_payload *out) {
+    if (f->notes_from == 0 || offset < f->notes_from) {
+        uint64_t to = f->notes_from != 0 ? f->notes_from : UINT64_MAX;
+        writable(f)->notes_from = offset;
+        scan_internal(f, offset, to);
+    }
+    uint32_t found = 0;
+    for (size_t i = 0; i < f->notes_len; i++) {
+        const struct pt_note_payload *n = &f->notes[i];
+        if (n->offset != offset)
+            continue;
+        if ((n->fields & PT_NOTE_ARG) && !(found & PT_NOTE_ARG))
+            out->arg = n->arg;
+        if ((n->fields & PT_NOTE_END) && !(found & PT_NOTE_END)) {
+            out->t_end = n->t_end;
+            out->result = n->result;
+        }
+        found |= n->fields & (PT_NOTE_ARG | PT_NOTE_END);
+    }
+    return found;
+}
+
+void pt_compact_expand(const struct pt_compact_record *k, const struct pt_channel *ch,
+                       uint64_t start_mono_ns, struct pt_record *r) {
+    uint64_t start = start_mono_ns + ((uint64_t)k->start_hi << 32 | k->start_lo);
+    uint64_t span = (uint64_t)k->span_hi << 32 | k->span_lo;
+    *r = (struct pt_record){
+        .size = k->size,
+        .type = (uint8_t)(k->type & ~PT_COMPACT),
+        .state = k->state,
+        .obj_kind = k->obj_kind,
+        .fd_flags = k->fd_flags,
+        .tid = ch->tid,
+        .fd = ch->fd,
+        .t_start = start,
+        .t_end = span == 0 || span == PT_SPAN_IN_NOTE ? 0 : start + span - 1,
+        .result = span == PT_SPAN_IN_NOTE ? 0 : k->result,
+        .arg = k->arg == PT_COMPACT_IN_NOTE ? 0 : k->arg,
+        .obj_ino = ch->ino,
+        .obj_dev = ch->dev,
+        .data_len = k->data_len,
+    };
+    if (span == PT_SPAN_IN_NOTE)
+        r->state = PT_BEGUN; /* until a note says how it ended */
+}
+
+/* What the notes about a compact record say, over what it holds.  A note
+ * that could not be written (tracing had stopped) leaves the call as one
+ * that had not returned, and the bytes asked for 0. */
+static void apply_notes(const struct pt_file *f, const struct pt_compact_record *k, uint64_t offset,
+                        struct pt_record *r) {
+    uint64_t span = (uint64_t)k->span_hi << 32 | k->span_lo;
+    if (span != PT_SPAN_IN_NOTE && k->arg != PT_COMPACT_IN_NOTE)
+        return;
+    struct pt_note_payload note;
+    uint32_t found = notes_for(f, offset, &note);
+    if (span == PT_SPAN_IN_NOTE && (found & PT_NOTE_END)) {
+        r->t_end = note.t_end;
+        r->result = note.result;
+        r->state = k->state;
+    }
+    if (k->arg == PT_COMPACT_IN_NOTE && (found & PT_NOTE_ARG))
+        r->arg = note.arg;
+}
+
+/* The full record a compact one stands for, in *r.  0 when its channel is
+ * not in the file (damage). */
+static int expand_compact(const struct pt_file *f, const struct pt_compact_record *k,
+                          uint64_t offset, struct pt_record *r) {
+    const struct pt_channel *ch = channel_for(f, k->channel, offset);
+    if (ch == NULL)
+        return 0;
+    pt_compact_expand(k, ch, f->hdr->start_mono_ns, r);
+    apply_notes(f, k, offset, r);
+    return 1;
+}
+
+/* A checked record of a format-2 file into ev: 1 to hand it out, 0 to
+ * skip it (an internal record, learnt), -1 to skip it as damaged. */
+static int decode_v2(struct pt_cursor *c, const struct pt_record *r, uint64_t offset,
+                     struct pt_event *ev) {
+    const uint8_t *payload = (const uint8_t *)(r + 1);
+    if (r->type == (PT_EV_CHANNEL | PT_COMPACT))
+        return learn_channel(c->file, (const void *)r);
+    if (r->type & PT_COMPACT) {
+        if (c->internal)
+            return 0;
+        const struct pt_compact_record *k = (const void *)r;
+        if (!expand_compact(c->file, k, offset, &ev->copy))
+            return -1;
+        ev->rec = &ev->copy;
+        ev->payload = (const uint8_t *)(k + 1);
+        ev->offset = offset;
+        return 1;
+    }
+    if (r->type == PT_EV_NOTE) {
+        if (c->internal)
+            learn_note(c->file, r, payload);
+        return 0;
+    }
+    if (c->internal)
+        return 0;
+    ev->rec = r;
+    ev->payload = payload;
+    ev->offset = offset;
+    return 1;
+}
+
+int pt_file_event_at(const struct pt_file *f, uint64_t offset, struct pt_event *ev) {
+    const uint8_t *base = pt_file_bytes(f);
+    if (base == NULL)
+        return 0;
+    const struct pt_record *r = (const void *)(base + offset);
+    ev->offset = offset;
+    if (f->hdr->version >= 2 && (r->type & PT_COMPACT)) {
+        const struct pt_compact_record *k = (const void *)r;
+        if (!expand_compact(f, k, offset, &ev->copy))
+            return 0;
+        ev->rec = &ev->copy;
+        ev->payload = (const uint8_t *)(k + 1);
+        return 1;
+    }
+    ev->rec = r;
+    ev->payload = (const uint8_t *)(r + 1);
+    return 1;
+}
+
 /* The next readable record before end, from c->base. */
 static inline __attribute__((always_inline)) int next_before(struct pt_cursor *c, uint64_t end,
                                                              struct pt_event *ev) {
@@ -570,6 +788,16 @@ static inline __attribute__((always_inline)) int next_before(struct pt_cursor *c
         c->pos += r->size;
         release_behind(c);
         if (verdict == 0)
+            continue;
+        if (__builtin_expect(c->compact, 0)) {
+            verdict = decode_v2(c, r, offset, ev);
+            if (verdict <= 0) {
+                c->damage.invalid += verdict < 0;
+                continue;
+            }
+            return 1;
+        }
+        if (c->internal)
             continue;
         ev->rec = r;
         ev->payload = (const uint8_t *)(r + 1);

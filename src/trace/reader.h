@@ -58,12 +58,36 @@ struct pt_file {
      * records (within the first 64 KiB), found when the file was opened: */
     int has_first;
     uint64_t first_t, first_offset;
+    /* Compact records' (format 2): the channels met so far, by number, and
+     * the notes, found when a record needs one (reader.c). */
+    struct pt_channel *channels;
+    uint32_t channels_cap;
+    uint64_t channels_scanned; /* every channel before this offset is known */
+    struct pt_note_payload *notes;
+    size_t notes_len, notes_cap;
+    uint64_t notes_from; /* every note from this offset on is known (0: none) */
     /* The mapping cache's: */
     const uint8_t *map; /* NULL while not mapped (see pt_file_bytes) */
     uint64_t dev, ino;  /* the file opened, so that a remap finds the same */
     uint64_t last_use;
     size_t cache_slot;
 };
+
+/* A channel of a format-2 file: what its compact records leave out. */
+struct pt_channel {
+    int32_t tid;
+    int32_t fd;
+    uint64_t ino;
+    uint32_t dev;
+    uint32_t known; /* 0 until its record was met */
+};
+
+/* The full record compact record k stands for, its channel ch and the
+ * file's header.start_mono_ns given, into *r.  Values held in notes are
+ * left out (a call whose end is in one reads as not returned, bytes asked
+ * in one as 0): pt_file_next and pt_file_event_at add them. */
+void pt_compact_expand(const struct pt_compact_record *k, const struct pt_channel *ch,
+                       uint64_t start_mono_ns, struct pt_record *r);
 
 /* Records looked at for pt_file.first_t (the merge's reorder window). */
 #define PT_FIRST_RECORDS 256
@@ -94,12 +118,17 @@ static inline const uint8_t *pt_file_bytes(const struct pt_file *f) {
 /* How many files are mapped now, and the most there ever were at once. */
 void pt_map_counts(size_t *now, size_t *peak);
 
-/* One record as the walk hands it out.  Pointers are into the file's
- * mapping (see pt_file_bytes for how long they stay valid). */
+/* One record as the walk hands it out.  payload points into the file's
+ * bytes (see pt_file_bytes for how long they stay valid); rec does too for
+ * a full record, and points at `copy` for a compact one (format 2), which
+ * the reader expands into the full record's fields: rec is then valid as
+ * long as this struct is and is not filled again.  A copy of the struct
+ * points at the original's `copy`. */
 struct pt_event {
     const struct pt_record *rec;
     const uint8_t *payload; /* rec->data_len bytes */
     uint64_t offset;        /* of rec within the file */
+    struct pt_record copy;  /* a compact record, expanded */
 };
 
 /* A position in one file's records; several may walk one file at once. */
@@ -114,6 +143,10 @@ struct pt_cursor {
     int whole;               /* walks the whole file (pt_file_walk) */
     const uint8_t *base;     /* the file's bytes from offset 0: its mapping
                                 (or, when opened, what was read of it) */
+    int compact;             /* a format-2 file: compact and internal records */
+    int internal;            /* hands out only the internal records (channels,
+                                notes) of a format-2 file: the reader's own
+                                scans */
 };
 
 /* Hands the pages of f's mapping in [*released, upto) back to the kernel
@@ -143,6 +176,12 @@ void pt_file_walk_range(struct pt_cursor *c, const struct pt_file *f, uint64_t f
  * records and zero padding are skipped; records of unknown type are
  * returned.  After 0, c->damage says how the walk ended. */
 int pt_file_next(struct pt_cursor *c, struct pt_event *ev);
+
+/* The record at `offset` (one a walk handed out before) found again, as
+ * pt_file_next would hand it out; 0 when the file cannot be read again.
+ * Every reading of a record by its offset goes through here: a compact
+ * record must be expanded. */
+int pt_file_event_at(const struct pt_file *f, uint64_t offset, struct pt_event *ev);
 
 /* Makes f->damage known: walks every record once, unless a walk of the
  * whole file already did. */

@@ -150,8 +150,13 @@ static int set_up_file(struct pt_writer *w, int fd, uint64_t first) {
     return r < 0 ? r : pt_map_first(w, fd, first);
 }
 
+/* Files this process made (a fork child counts on from its parent's), so
+ * that what a thread remembers about one file is never taken for another's. */
+static uint32_t epochs;
+
 int pt_writer_create(struct pt_writer *w, const char *dir, const struct pt_image_info *info) {
     memset(w, 0, sizeof *w);
+    w->epoch = __atomic_add_fetch(&epochs, 1, __ATOMIC_RELAXED);
     int dfd = open_dir(dir);
     if (dfd < 0)
         return dfd;

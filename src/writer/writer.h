@@ -35,6 +35,9 @@ struct pt_writer {
     int stopped;                            /* atomic: nonzero once tracing stopped */
     int busy;                               /* atomic: growth or trimming under way */
     int finished;                           /* trimmed at exit: grow by what is needed */
+    uint32_t epoch;                         /* this file among those the process made (>= 1) */
+    uint32_t channels;                      /* atomic: compact-record channels numbered */
+    int no_compact;                         /* atomic: full records only from now on */
     uint64_t dev, ino;                      /* identity of the file created */
     char path[PT_PATH_MAX];                 /* absolute; reopened to grow the file */
 };

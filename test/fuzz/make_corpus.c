@@ -60,6 +60,9 @@ static struct input cut(const struct input *in, long n) {
 
 /* --- trace files ------------------------------------------------------------- */
 
+/* Whether the files made from now on write their I/O records compact. */
+static int compact_files;
+
 /* A file of the process pid, started at `start`, with stdio hooked. */
 static struct ptb_file file(int32_t pid, int32_t ppid, const char *argv0, uint64_t start) {
     const char *argv[] = {argv0, NULL};
@@ -69,6 +72,7 @@ static struct ptb_file file(int32_t pid, int32_t ppid, const char *argv0, uint64
     if (ptb_begin(&f, NULL, &im) != 0)
         die("ptb_begin");
     f.hdr.start_real_ns = start;
+    ptb_set_compact(&f, compact_files);
     return f;
 }
 
@@ -324,6 +328,97 @@ static void waits(struct ptb_file *f) {
     add(f, R(.type = PT_EV_CLOSE, .fd = 4, .t = 10, .kind = PT_OBJ_EPOLL));
 }
 
+/* --- compact records (format 2) ------------------------------------------------ */
+
+/* fork_and_exec with its I/O records compact, each after its channel. */
+static struct input compact_fork_and_exec(void) {
+    compact_files = 1;
+    struct input in = fork_and_exec();
+    compact_files = 0;
+    return in;
+}
+
+/* Compact records that need notes: a call longer than the span holds, a
+ * result beyond int32, bytes asked beyond uint32; and one read left begun. */
+static void compact_notes(struct ptb_file *f) {
+    ptb_set_compact(f, 1);
+    struct pt_record r = record(R(.type = PT_EV_READ, .fd = 3, .t = 1100, .result = 5, .arg = 9,
+                                  .ino = 77, .kind = PT_OBJ_PIPE, .flags = RD));
+    r.t_end = r.t_start + (1ull << 50);
+    ptb_add(f, r, "hello", 5);
+    r = record(R(.type = PT_EV_WRITE, .fd = 4, .t = 1200, .result = (int64_t)1 << 33,
+                 .arg = 1ull << 40, .ino = 77, .kind = PT_OBJ_PIPE, .flags = WR));
+    ptb_add(f, r, "x", 1);
+    add(f, R(.type = PT_EV_READ, .fd = 3, .t = 1300, .arg = 100, .ino = 77, .kind = PT_OBJ_PIPE,
+             .flags = RD, .state = BEGUN_, .open_end = 1));
+}
+
+/* A compact record as a case needs it, whatever its channel holds. */
+static struct pt_compact_record compact(uint8_t type, uint16_t channel, uint32_t start) {
+    struct pt_compact_record k;
+    memset(&k, 0, sizeof k);
+    k.type = (uint8_t)(type | PT_COMPACT);
+    k.state = PT_DONE;
+    k.channel = channel;
+    k.arg = 16;
+    k.start_lo = start;
+    k.span_lo = 3;
+    k.result = 4;
+    return k;
+}
+
+/* Compact records and channels that lie: a channel never written, a data
+ * length past the record, an unknown state, notes said and missing, notes
+ * about nothing, a channel said twice, a channel torn, a compact record
+ * of a type that is not I/O. */
+static void compact_lies(struct ptb_file *f) {
+    ptb_set_compact(f, 1);
+    add(f, R(.type = PT_EV_WRITE, .fd = 4, .t = 1100, .result = 5, .arg = 5, .ino = 77,
+             .kind = PT_OBJ_PIPE, .flags = WR, TEXT("hello")));
+    ptb_add_compact(f, compact(PT_EV_READ, 999, 200), "abcd", 4);
+    struct pt_compact_record k = compact(PT_EV_WRITE, 0, 300);
+    k.size = PT_COMPACT_SIZE;
+    k.data_len = 100;
+    ptb_add_raw(f, &k, sizeof k);
+    k = compact(PT_EV_WRITE, 0, 400);
+    k.state = 7;
+    ptb_add_compact(f, k, "", 0);
+    k = compact(PT_EV_READ, 0, 500);
+    k.span_lo = 0xffffffffu;
+    k.span_hi = 0xffff;
+    k.arg = PT_COMPACT_IN_NOTE;
+    ptb_add_compact(f, k, "", 0);
+    struct pt_note_payload note = {.offset = 8, .fields = ~0u, .arg = 1, .t_end = 2, .result = 3};
+    ptb_add(f, record(R(.type = PT_EV_NOTE, .fd = -1, .t = 1600)), &note, sizeof note);
+    ptb_add(f, record(R(.type = PT_EV_NOTE, .fd = -1, .t = 1601)), &note, 7);
+    struct pt_channel_record ch = {
+        .type = PT_EV_CHANNEL | PT_COMPACT, .state = PT_DONE, .tid = 9, .fd = -5, .number = 0};
+    ptb_add_channel(f, ch);
+    ch.state = PT_TORN;
+    ch.number = 3;
+    ptb_add_channel(f, ch);
+    ptb_add_compact(f, compact(PT_EV_READ, 3, 700), "ab", 2);
+    ptb_add_compact(f, compact(PT_EV_CLOSE, 0, 800), "", 0);
+    ptb_add_compact(f, compact(PT_EV_MAX, 0, 900), "", 0);
+}
+
+/* A compact record whose size is below its header's. */
+static void compact_small_size(struct ptb_file *f) {
+    struct pt_compact_record k = compact(PT_EV_READ, 0, 100);
+    k.size = 16;
+    ptb_add_raw(f, &k, sizeof k);
+}
+
+/* A file cut inside a compact record's header. */
+static void compact_cut_header(struct ptb_file *f) {
+    ptb_set_compact(f, 1);
+    add(f, R(.type = PT_EV_READ, .fd = 3, .t = 1100, .result = 2, .arg = 9, .ino = 77,
+             .kind = PT_OBJ_PIPE, .flags = RD, TEXT("hi")));
+    struct pt_compact_record k = compact(PT_EV_READ, 0, 200);
+    k.size = PT_COMPACT_SIZE;
+    ptb_add_raw(f, &k, 16);
+}
+
 /* --- writing them ---------------------------------------------------------------- */
 
 static const char *out_dir;
@@ -367,6 +462,11 @@ static void write_corpus(void) {
     save("same_pid_twice", thrice);
     save("absurd_results", small(absurd_results));
     save("waits", small(waits));
+    save("compact_fork_and_exec", compact_fork_and_exec());
+    save("compact_notes", small(compact_notes));
+    save("compact_lies", small(compact_lies));
+    save("compact_small_size", small(compact_small_size));
+    save("compact_cut_header", small(compact_cut_header));
     free(ok.bytes);
 }
 

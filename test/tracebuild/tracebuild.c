@@ -1,5 +1,6 @@
 /* tracebuild: trace files from the structs of format.h (see tracebuild.h). */
 #include "test/tracebuild/tracebuild.h"
+#include "test/tracebuild/tracebuild_impl.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static int reserve(struct ptb_file *f, size_t n) {
 }
 
 /* Every byte of the file goes through here, in order. */
-static void put(struct ptb_file *f, const void *bytes, size_t len) {
+void ptb_put(struct ptb_file *f, const void *bytes, size_t len) {
     if (len == 0 || f->error != 0)
         return;
     if (f->out != NULL) {
@@ -45,11 +46,11 @@ static void put(struct ptb_file *f, const void *bytes, size_t len) {
     f->off += len;
 }
 
-static void put_zeros(struct ptb_file *f, size_t n) {
+void ptb_put_zeros(struct ptb_file *f, size_t n) {
     static const unsigned char zeros[256];
     while (n > 0) {
         size_t chunk = n < sizeof zeros ? n : sizeof zeros;
-        put(f, zeros, chunk);
+        ptb_put(f, zeros, chunk);
         n -= chunk;
     }
 }
@@ -88,34 +89,36 @@ int ptb_begin(struct ptb_file *f, FILE *out, const struct ptb_image *im) {
     h->argc = argc;
 
     /* The header's place is filled by ptb_end, once its fields are final. */
-    put_zeros(f, sizeof *h);
-    put(f, im->exe, strlen(im->exe) + 1);
+    ptb_put_zeros(f, sizeof *h);
+    ptb_put(f, im->exe, strlen(im->exe) + 1);
     for (uint32_t i = 0; i < argc; i++)
-        put(f, im->argv[i], strlen(im->argv[i]) + 1);
-    put_zeros(f, h->data_offset - f->off);
+        ptb_put(f, im->argv[i], strlen(im->argv[i]) + 1);
+    ptb_put_zeros(f, h->data_offset - f->off);
     return -f->error;
 }
 
 uint64_t ptb_add(struct ptb_file *f, struct pt_record r, const void *payload, uint32_t len) {
+    if (ptb_goes_compact(f, &r, len))
+        return ptb_add_as_compact(f, &r, payload, len);
     uint64_t at = f->off;
     uint64_t size = round_up(PT_RECORD_SIZE + (uint64_t)len, PT_ALIGN);
     r.size = (uint32_t)size;
     r.data_len = len;
-    put(f, &r, sizeof r);
-    put(f, payload, len);
-    put_zeros(f, size - PT_RECORD_SIZE - len);
+    ptb_put(f, &r, sizeof r);
+    ptb_put(f, payload, len);
+    ptb_put_zeros(f, size - PT_RECORD_SIZE - len);
     return at;
 }
 
 uint64_t ptb_add_raw(struct ptb_file *f, const void *bytes, size_t len) {
     uint64_t at = f->off;
-    put(f, bytes, len);
+    ptb_put(f, bytes, len);
     return at;
 }
 
 uint64_t ptb_add_zeros(struct ptb_file *f, size_t n) {
     uint64_t at = f->off;
-    put_zeros(f, n);
+    ptb_put_zeros(f, n);
     return at;
 }
 
@@ -142,6 +145,9 @@ int ptb_end(struct ptb_file *f) {
 
 void ptb_free(struct ptb_file *f) {
     free(f->mem);
+    free(f->channels);
+    f->channels = NULL;
+    f->channel_count = f->channel_cap = 0;
     f->mem = NULL;
     f->mem_len = f->mem_cap = 0;
 }

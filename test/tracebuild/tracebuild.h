@@ -50,6 +50,10 @@ struct ptb_file {
     size_t mem_cap;
     uint64_t off; /* file offset of the next byte added */
     int error;    /* errno of the first failure, 0 if none */
+    /* Compact mode (ptb_set_compact): the channels written so far. */
+    int compact;
+    struct pt_channel_record *channels;
+    size_t channel_count, channel_cap;
 };
 
 /* Starts a file: out may be NULL (memory).  Header defaults: magic, byte
@@ -61,6 +65,25 @@ int ptb_begin(struct ptb_file *f, FILE *out, const struct ptb_image *im);
 /* Appends r with len payload bytes: sets r's size (64 + len, rounded up to
  * PT_ALIGN) and data_len.  Returns the record's file offset. */
 uint64_t ptb_add(struct ptb_file *f, struct pt_record r, const void *payload, uint32_t len);
+
+/* Compact mode (format 2), off by default: from now on ptb_add writes a
+ * record the recorder would write compact (read, write, readv, writev,
+ * __read_chk, stdio's reads and writes, with a start, capture and bytes
+ * asked that fit) as a compact record, preceded by its channel record when
+ * its (tid, fd, object) is new, and followed by a note when its end, result
+ * or bytes asked do not fit.  Any other record stays full.  The reader
+ * must expand the result into exactly the records given. */
+void ptb_set_compact(struct ptb_file *f, int on);
+
+/* Whether ptb_add writes r (with len payload bytes) compact now. */
+int ptb_goes_compact(const struct ptb_file *f, const struct pt_record *r, uint32_t len);
+
+/* Appends a compact record as given, with len payload bytes (size and
+ * data_len set as ptb_add does), or a channel record as given (size set):
+ * for damaged and hand-made files.  Return the file offset. */
+uint64_t ptb_add_compact(struct ptb_file *f, struct pt_compact_record k, const void *payload,
+                         uint32_t len);
+uint64_t ptb_add_channel(struct ptb_file *f, struct pt_channel_record ch);
 
 /* Appends len bytes as they are (a record with a size of the caller's
  * choosing, a cut one, zeros); returns their file offset. */
@@ -79,6 +102,11 @@ int ptb_end(struct ptb_file *f);
 
 /* Frees the memory bytes (nothing to do for a stream). */
 void ptb_free(struct ptb_file *f);
+
+/* pt_file_next's expansion done here, for tests: the start of the record
+ * at t_start relative to the header's start, as the compact record holds
+ * it.  (tracebuild_compact.c) */
+uint64_t ptb_compact_start(const struct ptb_file *f, uint64_t t_start);
 
 /* A done record of type on fd by thread tid, from t_start to t_start + 10;
  * every other field 0 (obj_kind PT_OBJ_UNKNOWN). */
