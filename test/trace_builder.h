@@ -127,6 +127,10 @@ class TraceBuilder {
 
     pt_file_header &header() { return f_.hdr; }
 
+    // Format 2's compact records from now on, where the recorder would
+    // write them (ptb_set_compact).
+    void Compact(bool on) { ptb_set_compact(&f_, on ? 1 : 0); }
+
     // Appends r with payload; returns the record's offset in the file.
     uint64_t Add(pt_record r, const Bytes &payload = Bytes()) {
         return Checked(ptb_add(&f_, r, payload.data(), static_cast<uint32_t>(payload.size())));
