@@ -85,6 +85,31 @@ const std::vector<Field> kXferPayload = {
     FIELD(pt_xfer_payload, off_out),
 };
 
+const std::vector<Field> kCompactRecord = {
+    FIELD(pt_compact_record, size),     FIELD(pt_compact_record, type),
+    FIELD(pt_compact_record, state),    FIELD(pt_compact_record, obj_kind),
+    FIELD(pt_compact_record, fd_flags), FIELD(pt_compact_record, channel),
+    FIELD(pt_compact_record, data_len), FIELD(pt_compact_record, arg),
+    FIELD(pt_compact_record, start_lo), FIELD(pt_compact_record, start_hi),
+    FIELD(pt_compact_record, span_hi),  FIELD(pt_compact_record, result),
+    FIELD(pt_compact_record, span_lo),
+};
+
+const std::vector<Field> kChannelRecord = {
+    FIELD(pt_channel_record, size),      FIELD(pt_channel_record, type),
+    FIELD(pt_channel_record, state),     FIELD(pt_channel_record, obj_kind),
+    FIELD(pt_channel_record, reserved),  FIELD(pt_channel_record, tid),
+    FIELD(pt_channel_record, fd),        FIELD(pt_channel_record, obj_ino),
+    FIELD(pt_channel_record, obj_dev),   FIELD(pt_channel_record, number),
+    FIELD(pt_channel_record, reserved2),
+};
+
+const std::vector<Field> kNotePayload = {
+    FIELD(pt_note_payload, offset),   FIELD(pt_note_payload, fields),
+    FIELD(pt_note_payload, reserved), FIELD(pt_note_payload, arg),
+    FIELD(pt_note_payload, t_end),    FIELD(pt_note_payload, result),
+};
+
 std::string FormatMd() {
     const char *srcdir = getenv("TEST_SRCDIR");
     const char *ws = getenv("TEST_WORKSPACE");
@@ -103,7 +128,7 @@ std::vector<Field> TableAfter(const std::string &doc, const std::string &heading
     size_t at = doc.find("\n" + heading + "\n");
     if (at == std::string::npos)
         return fields;
-    static const std::regex row(R"(^\| (\d+) \| (\d+) \| `?([a-z_]+)`? \|)");
+    static const std::regex row(R"(^\| (\d+) \| (\d+) \| `?([a-z_0-9]+)`? \|)");
     std::istringstream lines(doc.substr(at + 1));
     std::string line;
     bool in_table = false;
@@ -156,6 +181,20 @@ TEST(FormatDoc, XferPayloadTableIsTheStruct) {
     EXPECT_NE(std::string::npos, doc.find("-2 (`PT_XFER_OFF_UNKNOWN`)"));
     EXPECT_EQ(PT_XFER_OFF_NONE, -1);
     EXPECT_EQ(PT_XFER_OFF_UNKNOWN, -2);
+}
+
+TEST(FormatDoc, CompactRecordTablesAreTheStructs) {
+    std::string doc = FormatMd();
+    ASSERT_FALSE(doc.empty()) << "docs/FORMAT.md not in the runfiles";
+    EXPECT_EQ(kCompactRecord, TableAfter(doc, "#### `struct pt_compact_record`"));
+    EXPECT_EQ(kChannelRecord, TableAfter(doc, "#### `struct pt_channel_record`"));
+    EXPECT_EQ(kNotePayload, TableAfter(doc, "#### `struct pt_note_payload`"));
+    EXPECT_NE(std::string::npos, doc.find("a 32-byte header"));
+    EXPECT_EQ(PT_COMPACT_SIZE, 32);
+    EXPECT_EQ(PT_COMPACT, 0x80u);
+    EXPECT_EQ(PT_EV_CHANNEL, 56);
+    EXPECT_EQ(PT_EV_NOTE, 57);
+    EXPECT_NE(std::string::npos, doc.find("| `version` | `" + std::to_string(PT_VERSION) + "`"));
 }
 
 } // namespace
