@@ -98,6 +98,7 @@ void AddCalls(TraceBuilder &b) {
     b.Add(Io(PT_EV_WRITE, 4711, 4, t0 + 10, 5, 5, 77), Text("hello"));
     b.Add(Io(PT_EV_READ, 4711, 3, t0 + 20, 5, 65536, 77), Text("hello"));
     b.Add(Io(PT_EV_WRITE, 4712, 4, t0 + 30, 3, 3, 77), Text("abc"));
+    b.Add(Io(PT_EV_WRITE, 4000000, 4, t0 + 35, 3, 3, 77), Text("def")); // tid past 16 bits
     b.Add(tb::Rec(PT_EV_CLOSE, 4711, 4, t0 + 40, 0, 0, 77));
     b.Add(Io(PT_EV_WRITE, 4711, 4, t0 + 50, 2, 2, 78), Text("xy"));
     b.Add(Io(PT_EV_READ, 4711, 1000000, t0 + 60, 0, 1, 79));
@@ -137,7 +138,7 @@ TEST(CompactReader, CompactRecordsReadBackAsTheFullOnes) {
     std::vector<Read> a = ReadAll(full.file(), &d1), b = ReadAll(compact.file(), &d2);
     EXPECT_FALSE(pt_damage_any(&d1));
     EXPECT_FALSE(pt_damage_any(&d2));
-    ASSERT_EQ(a.size(), 13u);
+    ASSERT_EQ(a.size(), 14u);
     ASSERT_EQ(a.size(), b.size());
     for (size_t i = 0; i < a.size(); i++)
         EXPECT_TRUE(SameCall(a[i], b[i])) << "record " << i << " (type " << int(a[i].rec.type)

@@ -533,9 +533,11 @@ static inline __attribute__((always_inline)) int check_record(struct pt_cursor *
         c->damage.torn++;
         return 0;
     }
-    uint32_t data_len = header == PT_COMPACT_SIZE
-                            ? ((const struct pt_compact_record *)(const void *)r)->data_len
-                            : r->data_len;
+    /* A channel record has no payload: its bytes 10-11 are its tid's. */
+    uint32_t data_len = header == PT_RECORD_SIZE ? r->data_len
+                        : r->type == (PT_EV_CHANNEL | PT_COMPACT)
+                            ? 0
+                            : ((const struct pt_compact_record *)(const void *)r)->data_len;
     if ((state != PT_BEGUN && state != PT_DONE) || (uint64_t)header + data_len > size) {
         c->damage.invalid++;
         return 0;
