@@ -313,6 +313,10 @@ TEST(AddressLimit, LimitLoweredAfterTheTraceBeganStillLeavesTheProgramItsMemory)
 
 // --- issue 17 item 6: full capture bounded by the bytes moved ----------------------
 
+bool IsRootUser() {
+    return geteuid() == 0;
+}
+
 uint64_t DirBytes(const std::string &dir) {
     uint64_t total = 0;
     for (const std::string &name : DirEntries(dir)) {
@@ -359,6 +363,99 @@ TEST(FullCapture, LargeTransfersAreCapturedWhole) {
     for (const Event *e : t.Select([](const Event &e) { return e.data_cut; }))
         ADD_FAILURE() << "cut: pid " << e->pid << " " << e->call << " fd " << e->fd << " result "
                       << e->result << " captured " << e->data.size();
+}
+
+// The stream rs_full_pattern writes: each byte depends on its position.
+uint8_t PatternByte(uint64_t at) {
+    return static_cast<uint8_t>(at * 131 + (at >> 8) * 7 + (at >> 16) * 3);
+}
+
+std::string Pattern(size_t len) {
+    std::string s(len, '\0');
+    for (size_t i = 0; i < len; i++)
+        s[i] = static_cast<char>(PatternByte(i));
+    return s;
+}
+
+// Chunk sizes around each size where the capture path may change (a page,
+// the file's growth steps of 32 KiB to 256 KiB, a write's 64 KiB of room
+// reserved before the call; 64 bytes less for the record's header), so
+// that captures cross the file's growth step at every alignment.
+const std::vector<std::string> kChunkSizes = {"1",      "4032",   "4096",  "32704",  "32768",
+                                              "65472",  "65536",  "65537", "131072", "262080",
+                                              "262144", "262209", "300001"};
+
+// Every byte of a stream of several MiB is in the trace, once on the
+// writer's side and once on the reader's, in order, none cut, every record
+// done: a capture path that lost, doubled, shifted or left a byte zero
+// fails here.
+TEST(FullCapture, EveryByteOfALargeStreamIsInTheTraceExactly) {
+    const size_t total = 8u << 20;
+    const std::string expected = Pattern(total);
+    for (const char *read_size : {"4096", "65536", "1048576"}) {
+        std::vector<std::string> argv = {ProgPath("rs_full_pattern"), std::to_string(total),
+                                         read_size};
+        argv.insert(argv.end(), kChunkSizes.begin(), kChunkSizes.end());
+        std::string dir = FreshDir("full_pattern");
+        RunOptions opts = Opts();
+        opts.env.push_back({"PIPETRACE_DATA", "full"});
+        RunResult traced = RunTraced(argv, dir, opts);
+        ASSERT_TRUE(traced.exited && traced.exit_code == 0) << traced.Describe();
+        ASSERT_EQ(traced.out, "read " + std::to_string(total) + " ok\n");
+        Trace t = harness::LoadTrace(dir);
+        ASSERT_TRACE_OK(t);
+        auto on_pipe = [](const Event &e) { return e.kind == "pipe" && e.fd > 2; };
+        std::string written = t.Data([&](const Event &e) { return on_pipe(e) && e.IsWrite(); });
+        std::string read = t.Data([&](const Event &e) { return on_pipe(e) && e.IsRead(); });
+        EXPECT_EQ(written.size(), total) << "read size " << read_size;
+        EXPECT_EQ(read.size(), total) << "read size " << read_size;
+        EXPECT_TRUE(written == expected) << "the writer's capture differs, read size " << read_size;
+        EXPECT_TRUE(read == expected) << "the reader's capture differs, read size " << read_size;
+        for (const Event *e : t.Select([&](const Event &e) { return on_pipe(e); })) {
+            EXPECT_EQ(e->state, "done") << e->call << " result " << e->result;
+            EXPECT_FALSE(e->data_cut) << e->call << " result " << e->result;
+            EXPECT_EQ(e->data_len, e->result) << e->call;
+        }
+    }
+}
+
+// A file system that fills up while full captures are written into it: the
+// program behaves as untraced (same output, status, nothing on stderr), and
+// its trace says tracing stopped with ENOSPC.  A 1 MiB tmpfs in a private
+// mount namespace, so nothing outside the test is touched.
+TEST(FullCapture, FullDiskStopsTracingQuietly) {
+    if (!IsRootUser())
+        GTEST_SKIP() << "needs root to mount a small file system";
+    if (RunPlain({"unshare", "-m", "true"}).exit_code != 0)
+        GTEST_SKIP() << "no private mount namespace here (unshare -m)";
+    std::vector<std::string> argv = {ProgPath("rs_full_pattern"), std::to_string(4u << 20),
+                                     "65536"};
+    argv.insert(argv.end(), kChunkSizes.begin(), kChunkSizes.end());
+    RunResult plain = RunPlain(argv);
+    ASSERT_TRUE(plain.exited && plain.exit_code == 0) << plain.Describe();
+    std::string work = FreshDir("full_disk"), copy = FreshDir("full_disk_copy");
+    // The paths hold no quote.
+    std::string script = "set -e; mkdir '" + work + "/small'; mount -t tmpfs -o size=1m none '" +
+                         work + "/small'; mkdir -m 0700 '" + work +
+                         "/small/trace'; status=0; LD_PRELOAD='" + harness::LibPath() +
+                         "' PIPETRACE_DIR='" + work +
+                         "/small/trace' PIPETRACE_DATA=full \"$@\" || status=$?; cp '" + work +
+                         "'/small/trace/* '" + copy + "'/; exit $status";
+    std::vector<std::string> cmd = {"unshare", "-m", "--propagation", "private",
+                                    "sh",      "-c", script,          "sh"};
+    cmd.insert(cmd.end(), argv.begin(), argv.end());
+    RunResult traced = RunPlain(cmd);
+    ExpectSameBehaviour(plain, traced);
+    Trace t = harness::LoadTrace(copy);
+    ASSERT_TRACE_OK(t);
+    int stopped = 0;
+    for (const Process &p : t.processes) {
+        if (p.stopped.empty())
+            continue;
+        EXPECT_EQ(p.stopped, "ENOSPC") << "pid " << p.pid;
+        stopped++;
+    }
+    EXPECT_GE(stopped, 1) << "no process says its tracing stopped";
 }
 
 TEST(FullCapture, FilesEndWithLessThanAPageUnused) {
