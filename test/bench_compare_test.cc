@@ -214,6 +214,11 @@ TEST_F(BenchCompareTest, DiskTableHasBothRows) {
     EXPECT_EQ("16-byte writes, default capture, per traced call", per_call[0]);
     // --scale=0.01 of --quick's 100 000 writes: each one is an event.
     EXPECT_GE(std::atol(t->Cell(per_call, "events").c_str()), 1000);
+    // Judged on what a write adds to the writer's file (a run of a tenth
+    // of the writes taken off), a number; the ten-call process has none.
+    EXPECT_TRUE(Matches(t->Cell(per_call, "writer's file per added write"), kNumber))
+        << t->Cell(per_call, "writer's file per added write");
+    EXPECT_EQ("–", t->Cell(small, "writer's file per added write"));
     EXPECT_TRUE(Matches(t->Cell(per_call, "target"), "≤ 48 B per call (ok|MISSED)"))
         << t->Cell(per_call, "target");
     EXPECT_EQ("one process, 10 traced calls", small[0]);
