@@ -194,8 +194,7 @@ TEST_F(BenchCompareTest, FullCaptureIsComparedWithTheDisk) {
                                "page cache room MB", "trace GB/s", "disk write GB/s"})
         EXPECT_TRUE(Matches(t->Cell(row, column), kNumber))
             << column << ": " << t->Cell(row, column);
-    EXPECT_TRUE(Matches(t->Cell(row, "trace ÷ disk"), R"(\d+%)"))
-        << t->Cell(row, "trace ÷ disk");
+    EXPECT_TRUE(Matches(t->Cell(row, "trace ÷ disk"), R"(\d+%)")) << t->Cell(row, "trace ÷ disk");
     // Both sides capture every byte: the trace grows faster than the stream.
     EXPECT_GT(std::atof(t->Cell(row, "trace GB/s").c_str()),
               std::atof(t->Cell(row, "--data=full GB/s").c_str()));
