@@ -127,6 +127,7 @@ static void begin_image(int fork_child, int parent_pid) {
     pt_self.pid = pt_sys_getpid();
     pt_self.ppid = fork_child ? parent_pid : pt_sys_getppid();
     pt_self.fork_child = fork_child;
+    pt_clock_begin_image(fork_child);
     pt_self.start_mono_ns = pt_now_ns();
     pt_self.start_real_ns = pt_now_real_ns();
     pt_tls_tid = pt_self.pid;

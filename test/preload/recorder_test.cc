@@ -20,13 +20,15 @@
 #include <vector>
 
 extern "C" {
+#include "src/preload/clock.h"
 #include "src/preload/recorder.h"
 #include "src/preload/state.h"
 #include "trace/merge.h"
 #include "trace/reader.h"
 }
 
-// The recorder reads the time with clock_gettime; this definition stands in
+// The recorder reads the time with clock_gettime (or, between anchors, the
+// TSC: the test that uses this hook turns that off); this definition stands in
 // front of libc's so that a test can make the calling thread "lose the
 // CPU" right around one clock read, and let others record meanwhile.
 namespace {
@@ -442,6 +444,7 @@ TEST(RecorderOrder, CallHeldUpAroundItsClockReadStaysInTimeOrderForTheViewer) {
                                       : "held up after its clock read");
         std::string dir = FreshDir(held_before_read ? "order_before" : "order_after");
         pid_t pid = InImage(dir, 64, [&] {
+            pt_clock_use_gettime(); // every clock read is a clock_gettime the hook sees
             if (RecordWrite(3, "first", 5) != 0) // the file exists: no creation in between
                 return 1;
             clock_hook = held_before_read ? [](bool before) { OthersRecord(before, true); }
