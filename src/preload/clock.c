@@ -35,6 +35,14 @@ static int tsc_unfit;
 static uint64_t base_tsc, base_ns; /* this image's first pair */
 static uint64_t rate_span_ns;      /* what the rate was measured over */
 
+/* The middle of a TSC pair read around clock_gettime, or 0 when the pair
+ * was split (see PAIR_TICKS_MAX). */
+static uint64_t pair_middle(uint64_t before, uint64_t after) {
+    if (after < before || after - before > PAIR_TICKS_MAX)
+        return 0;
+    return before + (after - before) / 2;
+}
+
 static void give_up_tsc(void) {
     __atomic_store_n(&tsc_unfit, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&pt_tsc_ns_per_tick, 0, __ATOMIC_RELAXED);
@@ -93,9 +101,8 @@ uint64_t pt_clock_slow(uint64_t tsc) {
     uint64_t ns = pt_clock_gettime_ns(CLOCK_MONOTONIC);
     uint64_t after = pt_rdtsc();
     struct pt_clock_anchor *a = &pt_tls_clock;
-    if (!(a->gen & 1) && after >= tsc && after - tsc <= PAIR_TICKS_MAX &&
-        !__atomic_load_n(&tsc_unfit, __ATOMIC_RELAXED)) {
-        uint64_t mid = tsc + (after - tsc) / 2;
+    uint64_t mid = pair_middle(tsc, after);
+    if (mid && !(a->gen & 1) && !__atomic_load_n(&tsc_unfit, __ATOMIC_RELAXED)) {
         if (anchor_mispredicts(a, mid, ns)) {
             give_up_tsc();
         } else {
@@ -117,9 +124,9 @@ void pt_clock_begin_image(int fork_child) {
     for (int tries = 0; tries < 3; tries++) {
         uint64_t tsc = pt_rdtsc();
         uint64_t ns = pt_clock_gettime_ns(CLOCK_MONOTONIC);
-        uint64_t after = pt_rdtsc();
-        if (after >= tsc && after - tsc <= PAIR_TICKS_MAX) {
-            base_tsc = tsc + (after - tsc) / 2;
+        uint64_t mid = pair_middle(tsc, pt_rdtsc());
+        if (mid) {
+            base_tsc = mid;
             base_ns = ns;
             return;
         }

@@ -88,7 +88,7 @@ static inline uint64_t pt_now_ns(void) {
  * fork child (the parent's rate stays good); see clock.c. */
 void pt_clock_begin_image(int fork_child);
 
-/* Every read through clock_gettime from now on (tests, PIPETRACE_CLOCK). */
+/* Every read through clock_gettime from now on (tests that hook it). */
 void pt_clock_use_gettime(void);
 
 #endif /* PIPETRACE_PRELOAD_CLOCK_H */
