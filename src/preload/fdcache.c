@@ -26,14 +26,19 @@ struct slot {
     uint64_t meta;
 };
 
-static struct slot first_page[PAGE_FDS];
-static struct slot *pages[PAGES] = {first_page};
+/* Page-aligned: fds 0-255, all most processes have, share one page. */
+static struct slot first_page[PAGE_FDS] __attribute__((aligned(4096)));
+/* pages[0] stays NULL and means first_page: an initialised pointer here
+ * would be relocated by the loader, a copy-on-write fault in every image. */
+static struct slot *pages[PAGES];
 static uint64_t pipefs_dev; /* st_dev of anonymous pipes, once seen */
 
 static struct slot *slot_for(int fd, int create) {
     if (fd < 0 || fd >= PAGE_FDS * PAGES)
         return NULL;
     unsigned page = (unsigned)fd / PAGE_FDS;
+    if (page == 0)
+        return &first_page[fd];
     struct slot *p = __atomic_load_n(&pages[page], __ATOMIC_ACQUIRE);
     if (!p && create) {
         void *fresh = pt_sys_mmap(NULL, sizeof(struct slot) * PAGE_FDS, PROT_READ | PROT_WRITE,
@@ -104,7 +109,7 @@ static void for_range(unsigned first, unsigned last, void (*fn)(int fd)) {
         last = limit;
     for (unsigned fd = first; fd <= last;) {
         unsigned page = fd / PAGE_FDS;
-        if (!__atomic_load_n(&pages[page], __ATOMIC_ACQUIRE)) {
+        if (page > 0 && !__atomic_load_n(&pages[page], __ATOMIC_ACQUIRE)) {
             fd = (page + 1) * PAGE_FDS;
             continue;
         }

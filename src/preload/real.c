@@ -27,7 +27,10 @@ struct symbol {
     const char *fallback;
 };
 
-static const struct symbol symbols[] = {
+/* Kept among the loader's other relocated words (RELRO) rather than in the
+ * large-data section the medium code model gives arrays this size (see
+ * BUILD): a page of its own would be one more copy-on-write fault per image. */
+__attribute__((section(".data.rel.ro"))) static const struct symbol symbols[] = {
 #define PT_WRAP(ret, name, params) {offsetof(struct pt_real_fns, name), #name, NULL, NULL},
 #define PT_WRAP_V(ret, name, params, version)                                                      \
     {offsetof(struct pt_real_fns, name), #name, version, NULL},
