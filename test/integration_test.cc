@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "test/harness.h"
+#include "test/progs/progs.h"
 
 namespace {
 
@@ -259,6 +260,60 @@ TEST(DataCapture, FullStopsAtSixteenMebibytesPerCall) {
         captured += e->data_len;
     }
     EXPECT_EQ(captured, 20 << 20);
+}
+
+// Captures of 16 KiB and more are copied into the trace by the kernel
+// (process_vm_writev on the process itself), smaller ones by the library;
+// where the kernel refuses (a seccomp filter), by the library too.  Either
+// way every byte of every call is kept, on both sides of the pipe.
+void ExpectEveryByteOfBigCaptures(const std::vector<std::string> &extra_args) {
+    SCOPED_TRACE(extra_args.empty() ? "kernel copy" : extra_args[0]);
+    std::string dir = FreshDir(extra_args.empty() ? "bigcaptures" : "bigcaptures_seccomp");
+    std::vector<std::string> argv = {ProgPath("big_captures")};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    RunOptions opts;
+    opts.env.push_back({"PIPETRACE_DATA", "full"});
+    RunResult r = RunTraced(argv, dir, opts);
+    ASSERT_RAN_OK(r);
+    EXPECT_EQ(r.out, "read 261920\n");
+    Trace t = harness::LoadTrace(dir);
+    ASSERT_TRACE_OK(t);
+    ExpectNoLoss(t);
+
+    const std::vector<size_t> sizes = {16384, 65536, 100000, 80000};
+    std::string stream;
+    auto writes = t.Select([&](const Event &e) {
+        return e.pid == r.pid && (e.call == "write" || e.call == "writev") && e.kind == "pipe";
+    });
+    ASSERT_EQ(writes.size(), sizes.size()) << t.Head();
+    for (size_t w = 0; w < sizes.size(); w++) {
+        std::string expected;
+        for (size_t k = 0; k < sizes[w]; k++)
+            expected += big_capture_byte(static_cast<int>(w), k);
+        EXPECT_EQ(writes[w]->result, static_cast<int64_t>(sizes[w]));
+        EXPECT_EQ(writes[w]->data_len, static_cast<int64_t>(sizes[w]));
+        EXPECT_FALSE(writes[w]->data_cut);
+        EXPECT_TRUE(writes[w]->data == expected) << "write " << w << " captured other bytes";
+        stream += expected;
+    }
+    auto reads = t.Select([&](const Event &e) {
+        return e.pid != r.pid && e.call == "read" && e.kind == "pipe" && e.result > 0;
+    });
+    ASSERT_FALSE(reads.empty()) << t.Head();
+    std::string read_back;
+    for (const Event *e : reads) {
+        EXPECT_EQ(e->data_len, e->result) << "a read was cut";
+        read_back += e->data;
+    }
+    EXPECT_TRUE(read_back == stream) << "the reads captured other bytes than were written";
+}
+
+TEST(DataCapture, FullKeepsEveryByteOfLargeCalls) {
+    ExpectEveryByteOfBigCaptures({});
+}
+
+TEST(DataCapture, FullKeepsEveryByteWhereTheKernelWillNotCopy) {
+    ExpectEveryByteOfBigCaptures({"seccomp"});
 }
 
 // --- readv / writev -------------------------------------------------------

@@ -22,6 +22,13 @@ static inline void die(const char *fmt, ...) {
     exit(1);
 }
 
+/* Byte k of write w in big_captures: printable, and different from one
+ * write, page and position to the next. */
+static inline char big_capture_byte(int w, size_t k) {
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    return digits[(k * 7 + (size_t)w * 13 + k / 61) % 62];
+}
+
 static inline void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {

@@ -1,0 +1,87 @@
+/* big_captures [seccomp]: the parent writes 16 KiB, 64 KiB and 100,000
+ * bytes into a pipe with write(), then 80,000 with a writev() of two
+ * halves; a forked child reads them all, 64 KiB at a time, and prints
+ * "read N".  Byte k of write w is big_capture_byte(w, k) (progs.h), so
+ * that a test can tell every captured byte.  With "seccomp", both
+ * processes run where process_vm_writev fails with EPERM, as in a sandbox
+ * that allows it no longer. */
+#define _GNU_SOURCE
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test/progs/progs.h"
+
+static void deny_process_vm_writev(void) {
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_writev, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof code / sizeof code[0], code};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+        die("seccomp");
+}
+
+static char *filled(int w, size_t size) {
+    char *data = malloc(size);
+    if (data == NULL)
+        die("malloc");
+    for (size_t k = 0; k < size; k++)
+        data[k] = big_capture_byte(w, k);
+    return data;
+}
+
+static void reader(int fd) {
+    static char buf[1 << 16];
+    size_t total = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        total += (size_t)n;
+    printf("read %zu\n", total);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "seccomp") == 0)
+        deny_process_vm_writev();
+    int p[2];
+    if (pipe(p) != 0)
+        die("pipe");
+    pid_t child = fork();
+    if (child < 0)
+        die("fork");
+    if (child == 0) {
+        close(p[1]);
+        reader(p[0]);
+        return 0;
+    }
+    close(p[0]);
+    const size_t sizes[] = {16384, 65536, 100000};
+    for (int w = 0; w < 3; w++) {
+        char *data = filled(w, sizes[w]);
+        if (write(p[1], data, sizes[w]) != (ssize_t)sizes[w])
+            die("write");
+        free(data);
+    }
+    char *both = filled(3, 80000);
+    struct iovec halves[2] = {{both, 40000}, {both + 40000, 40000}};
+    if (writev(p[1], halves, 2) != 80000)
+        die("writev");
+    free(both);
+    close(p[1]);
+    waitpid(child, NULL, 0);
+    return 0;
+}
