@@ -184,7 +184,9 @@ static void initialize(int argc, char **argv, char **envp) {
 
 /* glibc passes argc, argv and envp to ELF constructors. */
 __attribute__((constructor)) static void pt_constructor(int argc, char **argv, char **envp) {
+    pt_self.args_pristine = 1;
     initialize(argc, argv, envp);
+    pt_self.args_pristine = 0;
     if (!pt_self.args_start) {
         note_args(argc, argv);
         pt_inject_bind_process(pt_self.pid, pt_self.args_start, pt_self.args_len);

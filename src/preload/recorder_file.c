@@ -135,6 +135,10 @@ static long read_small_file(const char *path, char *out, size_t room) {
  * it).  Without /proc, the strings where the kernel laid them out at exec,
  * read with a call that cannot fault. */
 static uint32_t read_args(void) {
+    if (pt_self.args_pristine && pt_self.args_start && pt_self.args_len < sizeof header_args) {
+        memcpy(header_args, pt_self.args_start, pt_self.args_len);
+        return pt_self.args_len;
+    }
     long n = read_small_file("/proc/self/cmdline", header_args, sizeof header_args);
     if (n >= 0)
         return (uint32_t)n;

@@ -33,6 +33,10 @@ struct pt_self {
      * program's to rewrite, and git does. */
     const char *args_start;
     uint32_t args_len;
+    /* Set while the constructor runs: the strings are still as the kernel
+     * laid them out, so a file made then copies them rather than reading
+     * /proc/self/cmdline (four system calls). */
+    int args_pristine;
     uint32_t stdio_coverage; /* PT_HDR_STDIO_HOOKED or _UNHOOKED */
 };
 

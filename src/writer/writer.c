@@ -103,14 +103,20 @@ static void fill_header(struct pt_file_header *hdr, const struct pt_image_info *
  * only if it is ours alone: another user who can write it could truncate
  * our files under our mapping (SIGBUS) or plant names in it. */
 static int open_dir(const char *dir) {
-    int r = pt_sys_mkdir(dir, 0700);
-    if (r < 0 && r != -EEXIST)
-        return r;
-    int dfd = pt_sys_openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+    const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    /* Made by the first process of a run; every later one finds it.  Any
+     * failure takes the long way, which tells its cause precisely. */
+    int dfd = pt_sys_openat(AT_FDCWD, dir, flags, 0);
+    if (dfd < 0) {
+        int r = pt_sys_mkdir(dir, 0700);
+        if (r < 0 && r != -EEXIST)
+            return r;
+        dfd = pt_sys_openat(AT_FDCWD, dir, flags, 0);
+    }
     if (dfd < 0)
         return dfd == -ENOTDIR ? -ELOOP : dfd;
     struct stat st;
-    r = pt_sys_fstat(dfd, &st);
+    int r = pt_sys_fstat(dfd, &st);
     if (r == 0 && (int)st.st_uid != pt_sys_geteuid())
         r = -EPERM;
     if (r == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))
