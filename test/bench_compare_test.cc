@@ -95,7 +95,7 @@ class BenchCompareTest : public ::testing::Test {
             "--scale=0.01",
             "--rounds=1",
             "--pin=pinned",
-            "--configs=pipetrace,pipetrace-full",
+            "--configs=empty,floor,pipetrace,pipetrace-full",
             "--disk-rounds=1",
             "--viewer-events=2000",
             "--viewer-rounds=1",
@@ -106,6 +106,8 @@ class BenchCompareTest : public ::testing::Test {
             "--pipetrace=" + harness::CliPath(),
             "--lib=" + harness::LibPath(),
             "--pipebench=" + harness::SourcePath("bench/pipebench"),
+            "--empty-lib=" + harness::SourcePath("bench/libptempty.so"),
+            "--floor-lib=" + harness::SourcePath("bench/libptfloor.so"),
             "--gentrace=" + harness::SourcePath("bench/gentrace"),
         };
         harness::RunOptions opts;
@@ -156,13 +158,19 @@ TEST_F(BenchCompareTest, OverheadTableHasEveryModeAndBudget) {
     ASSERT_EQ(budgets.size(), t->rows.size()) << result_->out;
     int pipetrace = t->Column("pipetrace");
     ASSERT_GE(pipetrace, 0);
+    // What any preloaded recorder pays here comes before pipetrace's own.
+    int empty = t->Column("empty preload"), floor = t->Column("floor");
+    ASSERT_GE(empty, 0);
+    ASSERT_EQ(floor, empty + 2);
+    ASSERT_EQ(pipetrace, floor + 2);
     for (const Row &row : t->rows) {
         ASSERT_EQ(t->header.size(), row.size()) << row[0];
         std::string what = row[0] + " " + row[1];
         ASSERT_TRUE(budgets.count(what)) << "unexpected row " << what;
         EXPECT_EQ("pinned", row[2]) << what;
         EXPECT_TRUE(Matches(row[3], kNumber)) << what << ": untraced " << row[3];
-        EXPECT_TRUE(Matches(row[(size_t)pipetrace], kNumber)) << what;
+        for (int column : {empty, floor, pipetrace})
+            EXPECT_TRUE(Matches(row[(size_t)column], kNumber)) << what << ": " << t->header[column];
         EXPECT_TRUE(Matches(row[(size_t)pipetrace + 1], kNumber)) << what << ": ×";
         // The pipetrace target column follows its ×.
         const std::string &target = row[(size_t)pipetrace + 2];
