@@ -3,6 +3,7 @@
 // /proc/self/fd, and the inherited fds it records are the same whichever
 // way they were found.
 
+#include <dirent.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -92,6 +93,90 @@ TEST(Startup, InheritedFdsBelow64AllRecorded) {
 
 TEST(Startup, InheritedFdsAbove64AllRecorded) {
     ExpectInheritedRecorded("3</dev/null 40</dev/null 70</dev/null", {3, 40, 70});
+}
+
+std::vector<std::string> TraceFiles(const std::string &dir) {
+    std::vector<std::string> names;
+    if (DIR *d = opendir(dir.c_str())) {
+        while (struct dirent *e = readdir(d))
+            if (std::string(e->d_name).find(".ptr") != std::string::npos)
+                names.push_back(e->d_name);
+        closedir(d);
+    }
+    return names;
+}
+
+// A short process's records fit the page its file starts with: the file is
+// one page, and needs no cut at exit (a reopen and an ftruncate, 40-60 us
+// of a spawn on the machines of issue 12) nor a growth before it (a module
+// record reserved room for the longest path).
+TEST(Startup, ShortProcessMakesOnePageFileWithoutGrowthOrCut) {
+    std::string dir = harness::FreshDir("startup_short");
+    std::string calls =
+        StraceLastImage(Preloaded(dir, {harness::ProgPath("ten_calls")}), "openat,open,ftruncate");
+    if (calls.empty())
+        GTEST_SKIP() << "strace cannot trace here";
+    EXPECT_EQ(calls.find("ftruncate("), std::string::npos) << calls;
+    size_t opens = 0; // its creation, then any reopen to grow or cut it
+    for (size_t at = calls.find(".ptr\""); at != std::string::npos;
+         at = calls.find(".ptr\"", at + 1))
+        opens++;
+    EXPECT_EQ(opens, 1u) << calls;
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    ASSERT_EQ(t.processes.size(), 1u);
+    EXPECT_EQ(t.processes[0].argv, std::vector<std::string>{harness::ProgPath("ten_calls")});
+    std::vector<std::string> files = TraceFiles(dir);
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(harness::ReadFile(dir + "/" + files[0]).size(), 4096u);
+}
+
+// An image inherits fds and writes nothing itself, so its constructor makes
+// its file: the command line is copied from where the kernel laid it out.
+TEST(Startup, FileMadeAtStartReadsNoProcCmdline) {
+    std::string dir = harness::FreshDir("startup_cmdline");
+    std::string calls = StraceLastImage(
+        Preloaded(dir, {"/bin/sh", "-c", "exec 7</dev/null; exec /bin/true one two"}),
+        "openat,open");
+    if (calls.empty())
+        GTEST_SKIP() << "strace cannot trace here";
+    ASSERT_NE(calls.find("execve(\"/bin/true\""), std::string::npos) << calls;
+    EXPECT_NE(calls.find(".ptr\""), std::string::npos) << "no trace file made:\n" << calls;
+    EXPECT_EQ(calls.find("/proc/self/cmdline"), std::string::npos) << calls;
+    harness::Trace t = harness::LoadTrace(dir);
+    ASSERT_TRUE(t.ok) << t.error;
+    bool found = false;
+    for (const harness::Process &p : t.processes)
+        if (p.exe == "/usr/bin/true" || p.exe == "/bin/true") {
+            found = true;
+            EXPECT_EQ(p.argv, (std::vector<std::string>{"/bin/true", "one", "two"}));
+        }
+    EXPECT_TRUE(found) << t.Head();
+}
+
+// The library's small writable variables, those every process touches at
+// start, share one page: the arrays over 1000 bytes are in .lbss behind
+// them (src/preload/BUILD), each first touch of a page being a fault.
+TEST(Startup, SmallWritableDataFitsOnePage) {
+    RunResult r = harness::Run({"readelf", "-SW", harness::LibPath()});
+    if (!r.exited || r.exit_code != 0)
+        GTEST_SKIP() << "readelf cannot run here";
+    std::map<std::string, unsigned long> sizes;
+    std::istringstream lines(r.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        size_t bracket = line.find("] .");
+        if (bracket == std::string::npos)
+            continue;
+        std::istringstream words(line.substr(bracket + 2));
+        std::string name, type, addr, off, size;
+        if (words >> name >> type >> addr >> off >> size &&
+            size.find_first_not_of("0123456789abcdef") == std::string::npos)
+            sizes[name] = std::stoul(size, nullptr, 16);
+    }
+    ASSERT_TRUE(sizes.count(".lbss")) << "no large-data section:\n" << r.out;
+    EXPECT_GT(sizes[".lbss"], 64u * 1024) << "the large arrays are not in .lbss";
+    EXPECT_LT(sizes[".data"] + sizes[".bss"], 4096u) << r.out;
 }
 
 } // namespace

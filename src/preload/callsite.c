@@ -127,15 +127,17 @@ static uint32_t build_id_of(uintptr_t base, uint8_t *out, uint32_t room) {
     return 0;
 }
 
+/* Reserved at the path's own length: room for the longest path would make
+ * a short process grow its file (and cut it again at exit) for one record. */
 static void record_module(const struct module *m) {
+    size_t len = strnlen(m->path, PT_STRINGS_MAX - 1);
     struct pt_record *rec = pt_instant(PT_EV_MODULE, -1, NULL, m->base, 0,
-                                       sizeof(struct pt_module_payload) + PT_STRINGS_MAX);
+                                       (uint32_t)(sizeof(struct pt_module_payload) + len + 1));
     if (!rec)
         return;
     struct pt_module_payload *p = (struct pt_module_payload *)(rec + 1);
     p->base = m->base;
     p->build_id_len = build_id_of(m->base, p->build_id, sizeof p->build_id);
-    size_t len = strnlen(m->path, PT_STRINGS_MAX - 1);
     memcpy((char *)(p + 1), m->path, len);
     ((char *)(p + 1))[len] = '\0';
     rec->data_len = (uint32_t)(sizeof *p + len + 1);
