@@ -126,20 +126,20 @@ __attribute__((constructor)) static void floor_start(void) {
     start_file();
 }
 
-__attribute__((visibility("default"))) ssize_t read(int fd, void *buf, size_t n) {
-    uint64_t begin = tsc();
-    ssize_t r = real_read(fd, buf, n);
+/* The record of a call that began at `begin` and returned r, errno kept. */
+static ssize_t recorded(int call, int fd, uint64_t begin, ssize_t r) {
     int saved = errno;
-    append(0, fd, begin, r);
+    append(call, fd, begin, r);
     errno = saved;
     return r;
 }
 
+__attribute__((visibility("default"))) ssize_t read(int fd, void *buf, size_t n) {
+    uint64_t begin = tsc();
+    return recorded(0, fd, begin, real_read(fd, buf, n));
+}
+
 __attribute__((visibility("default"))) ssize_t write(int fd, const void *buf, size_t n) {
     uint64_t begin = tsc();
-    ssize_t r = real_write(fd, buf, n);
-    int saved = errno;
-    append(1, fd, begin, r);
-    errno = saved;
-    return r;
+    return recorded(1, fd, begin, real_write(fd, buf, n));
 }
