@@ -161,8 +161,6 @@ static int find_relro(struct dl_phdr_info *info, size_t size, void *data) {
     return 1;
 }
 
-/* The pages the loader made read-only for RELRO: it rounds the start down
- * and the end down (the last partial page stays writable data). */
 /* From the auxiliary vector, as sysconf finds it too: sysconf's own code
  * and jump table would be two more pages touched in every process (17 us
  * of a spawn on the machines of issue 12). */
@@ -171,6 +169,8 @@ static uintptr_t page_size(void) {
     return size ? (uintptr_t)size : 4096;
 }
 
+/* The pages the loader made read-only for RELRO: it rounds the start down
+ * and the end down (the last partial page stays writable data). */
 static int relro_pages(uintptr_t addr, uintptr_t *lo, uintptr_t *hi) {
     struct relro_search search = {.addr = addr};
     if (!dl_iterate_phdr(find_relro, &search))
