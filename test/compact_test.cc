@@ -1,7 +1,6 @@
 // Format 2's compact I/O record (issue 12: disk): what it costs on disk,
 // and that the viewer says exactly what it says of the full records the
 // compact ones stand for.
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -23,16 +22,11 @@ struct RawRecord {
     uint8_t type; // as written: PT_COMPACT set for a compact record
 };
 
+// The paths of the trace files in dir.
 std::vector<std::string> TraceFiles(const std::string &dir) {
     std::vector<std::string> files;
-    DIR *d = opendir(dir.c_str());
-    for (struct dirent *e; d != nullptr && (e = readdir(d)) != nullptr;) {
-        std::string name = e->d_name;
-        if (name.size() > 4 && name.compare(name.size() - 4, 4, PT_FILE_SUFFIX) == 0)
-            files.push_back(dir + "/" + name);
-    }
-    if (d != nullptr)
-        closedir(d);
+    for (const std::string &name : harness::TraceFileNames(dir))
+        files.push_back(dir + "/" + name);
     return files;
 }
 

@@ -1,5 +1,6 @@
 #include "test/harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -261,6 +262,21 @@ std::string FreshDir(const std::string &tag) {
     if (mkdir(path.c_str(), 0700) != 0)
         throw std::runtime_error("mkdir " + path + ": " + strerror(errno));
     return path;
+}
+
+std::vector<std::string> TraceFileNames(const std::string &dir) {
+    std::vector<std::string> names;
+    DIR *d = opendir(dir.c_str());
+    if (d == nullptr)
+        return names;
+    while (dirent *e = readdir(d)) {
+        std::string name = e->d_name;
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".ptr") == 0)
+            names.push_back(name);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 std::string ReadFile(const std::string &path) {

@@ -64,6 +64,9 @@ std::string FreshDir(const std::string &tag);
 std::string FreshPath(const std::string &tag);
 
 std::string ReadFile(const std::string &path);
+// The names (not paths) of the trace files in dir (*.ptr), sorted; none
+// when dir cannot be listed.
+std::vector<std::string> TraceFileNames(const std::string &dir);
 void WriteFile(const std::string &path, const std::string &data);
 
 struct Process {

@@ -3,7 +3,6 @@
 // /proc/self/fd, and the inherited fds it records are the same whichever
 // way they were found.
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -95,17 +94,6 @@ TEST(Startup, InheritedFdsAbove64AllRecorded) {
     ExpectInheritedRecorded("3</dev/null 40</dev/null 70</dev/null", {3, 40, 70});
 }
 
-std::vector<std::string> TraceFiles(const std::string &dir) {
-    std::vector<std::string> names;
-    if (DIR *d = opendir(dir.c_str())) {
-        while (struct dirent *e = readdir(d))
-            if (std::string(e->d_name).find(".ptr") != std::string::npos)
-                names.push_back(e->d_name);
-        closedir(d);
-    }
-    return names;
-}
-
 // A short process's records fit the page its file starts with: the file is
 // one page, and needs no cut at exit (a reopen and an ftruncate, 40-60 us
 // of a spawn on the machines of issue 12) nor a growth before it (a module
@@ -126,7 +114,7 @@ TEST(Startup, ShortProcessMakesOnePageFileWithoutGrowthOrCut) {
     ASSERT_TRUE(t.ok) << t.error;
     ASSERT_EQ(t.processes.size(), 1u);
     EXPECT_EQ(t.processes[0].argv, std::vector<std::string>{harness::ProgPath("ten_calls")});
-    std::vector<std::string> files = TraceFiles(dir);
+    std::vector<std::string> files = harness::TraceFileNames(dir);
     ASSERT_EQ(files.size(), 1u);
     EXPECT_EQ(harness::ReadFile(dir + "/" + files[0]).size(), 4096u);
 }

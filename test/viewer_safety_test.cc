@@ -3,7 +3,6 @@
 // that stopped early, processes killed right after a write.  Every command
 // must answer from what can be read, say what it could not read, and never
 // crash or hang.
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,21 +34,6 @@ harness::RunResult TraceShell(const std::string &script, const std::string &dir)
     opts.env = harness::PreloadEnv(dir);
     opts.env.push_back({"PATH", "/usr/bin:/bin"});
     return harness::Run({"/bin/sh", "-c", script}, opts);
-}
-
-std::vector<std::string> TraceFiles(const std::string &dir) {
-    std::vector<std::string> names;
-    DIR *d = opendir(dir.c_str());
-    if (d == nullptr)
-        return names;
-    while (dirent *e = readdir(d)) {
-        std::string name = e->d_name;
-        if (name.size() > 4 && name.compare(name.size() - 4, 4, ".ptr") == 0)
-            names.push_back(name);
-    }
-    closedir(d);
-    std::sort(names.begin(), names.end());
-    return names;
 }
 
 // The header of a trace file, as written.
@@ -142,7 +126,7 @@ DamagedTrace MakeDamagedTrace() {
     t.dir = harness::FreshDir("damaged");
     harness::RunResult run = TraceShell("seq 1 2000 | wc -l", t.dir);
     EXPECT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
-    std::vector<std::string> good = TraceFiles(t.dir);
+    std::vector<std::string> good = harness::TraceFileNames(t.dir);
     EXPECT_GE(good.size(), 3u);
     harness::RunResult flows = Cli({"flows", "--json", t.dir});
     json::Value f = ParseOrFail(flows);
@@ -255,7 +239,7 @@ TEST(PlantedFiles, AFifoOrALinkNamedLikeATraceFileIsSkippedNotOpened) {
     harness::RunResult run = TraceShell("seq 1 100 | wc -l", dir);
     ASSERT_TRUE(run.exited && run.exit_code == 0) << run.Describe();
     ASSERT_EQ(0, mkfifo((dir + "/900001.0.ptr").c_str(), 0600));
-    std::vector<std::string> good = TraceFiles(dir);
+    std::vector<std::string> good = harness::TraceFileNames(dir);
     ASSERT_EQ(0, symlink((dir + "/" + good[0]).c_str(), (dir + "/900002.0.ptr").c_str()));
     ASSERT_EQ(0, symlink("/dev/zero", (dir + "/900003.0.ptr").c_str()));
     ASSERT_EQ(0, mkdir((dir + "/900004.0.ptr").c_str(), 0700));
